@@ -1,0 +1,360 @@
+//! Configuration: command-line flags, then `CRIS_*` environment variables, then an optional TOML
+//! file, then defaults. Every setting is listed in the README; a bad one stops the program with a
+//! one-line reason and exit status 2.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+/// The `cris` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cris",
+    version,
+    about = "CRIS: case status, appointments, lobby and service requests"
+)]
+pub struct Cli {
+    /// Settings shared by every subcommand.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every subcommand reads (flags override `CRIS_*` variables, which override the file).
+#[derive(Debug, Args, Default)]
+pub struct CommonArgs {
+    /// TOML configuration file.
+    #[arg(long, env = "CRIS_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Folder for the embedded database and ingest inboxes (default ./cris-data).
+    #[arg(long, env = "CRIS_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: SQLite in the data folder).
+    #[arg(long, env = "CRIS_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "CRIS_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+    /// Log filter, as for `RUST_LOG` (default `info`).
+    #[arg(long, env = "CRIS_LOG", global = true)]
+    pub log: Option<String>,
+    /// Log format.
+    #[arg(long, env = "CRIS_LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web pages, the JSON API and the background workers.
+    Serve(ServeArgs),
+    /// Apply database migrations and refresh reference data, then exit.
+    Migrate,
+    /// Load data sets.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+/// `cris serve` settings.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "CRIS_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Load the demo data set the first time (into an empty database).
+    #[arg(long, env = "CRIS_DEMO")]
+    pub demo: bool,
+    /// Number of demo cases to generate with --demo (default 20000).
+    #[arg(long, env = "CRIS_DEMO_CASES")]
+    pub demo_cases: Option<u64>,
+    /// PEM certificate chain; with --tls-key, serve HTTPS only.
+    #[arg(long, env = "CRIS_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "CRIS_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "CRIS_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// Seconds to let requests in flight finish on shutdown.
+    #[arg(long, env = "CRIS_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<u64>,
+}
+
+/// `cris seed ...`.
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// Generate the deterministic demo data set.
+    Demo(SeedDemoArgs),
+}
+
+/// `cris seed demo` settings.
+#[derive(Debug, Args)]
+pub struct SeedDemoArgs {
+    /// How many cases to generate.
+    #[arg(long, default_value_t = DEFAULT_DEMO_CASES)]
+    pub cases: u64,
+    /// The day the data set is built around, YYYY-MM-DD (default: today). Same day and size give
+    /// the same data.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// The demo data set's default size.
+pub const DEFAULT_DEMO_CASES: u64 = 20_000;
+
+/// The optional TOML file: the same settings, by the same names as the long flags.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    db_max_connections: Option<u32>,
+    log: Option<String>,
+    log_format: Option<LogFormat>,
+    listen: Option<SocketAddr>,
+    demo: Option<bool>,
+    demo_cases: Option<u64>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    request_timeout_secs: Option<u64>,
+    shutdown_grace_secs: Option<u64>,
+}
+
+/// A configuration mistake, worded for the operator.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Settings every subcommand uses, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Data folder.
+    pub data_dir: PathBuf,
+    /// Database URL.
+    pub database_url: String,
+    /// Pool size.
+    pub db_max_connections: u32,
+    /// Log filter.
+    pub log: String,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+/// `cris serve` settings, resolved.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Load demo data into an empty database.
+    pub demo: bool,
+    /// Demo size.
+    pub demo_cases: u64,
+    /// TLS certificate and key, when HTTPS is configured.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Per-request time limit.
+    pub request_timeout: std::time::Duration,
+    /// Shutdown grace period.
+    pub shutdown_grace: std::time::Duration,
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError(format!(
+            "cannot read configuration file {}: {e}",
+            path.display()
+        ))
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let reason = e.message().to_owned();
+        ConfigError(format!("configuration file {}: {reason}", path.display()))
+    })
+}
+
+/// Resolves the settings of every subcommand, and of `serve` when given.
+pub fn resolve(
+    common: &CommonArgs,
+    serve: Option<&ServeArgs>,
+) -> Result<(Settings, Option<ServeSettings>), ConfigError> {
+    let file = match &common.config {
+        Some(path) => read_file(path)?,
+        None => FileConfig::default(),
+    };
+    let data_dir = common
+        .data_dir
+        .clone()
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("./cris-data"));
+    let database_url = match common.database_url.clone().or(file.database_url) {
+        Some(url) => url,
+        None => format!("sqlite://{}", data_dir.join("cris.db").display()),
+    };
+    if !(database_url.starts_with("sqlite:")
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://"))
+    {
+        return Err(ConfigError(
+            "database URL must start with sqlite:, postgres:// or postgresql://".into(),
+        ));
+    }
+    let db_max_connections = common
+        .db_max_connections
+        .or(file.db_max_connections)
+        .unwrap_or(8);
+    if db_max_connections == 0 {
+        return Err(ConfigError("db_max_connections must be at least 1".into()));
+    }
+    let log = common
+        .log
+        .clone()
+        .or(file.log)
+        .unwrap_or_else(|| "info".into());
+    if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
+        return Err(ConfigError(format!("log filter {log:?} is not valid")));
+    }
+    let settings = Settings {
+        data_dir,
+        database_url,
+        db_max_connections,
+        log,
+        log_format: common.log_format.or(file.log_format).unwrap_or_default(),
+    };
+    let Some(serve) = serve else {
+        return Ok((settings, None));
+    };
+    let tls = match (
+        serve.tls_cert.clone().or(file.tls_cert),
+        serve.tls_key.clone().or(file.tls_key),
+    ) {
+        (Some(cert), Some(key)) => {
+            for path in [&cert, &key] {
+                if !path.is_file() {
+                    return Err(ConfigError(format!(
+                        "TLS file {} does not exist",
+                        path.display()
+                    )));
+                }
+            }
+            Some((cert, key))
+        }
+        (None, None) => None,
+        _ => {
+            return Err(ConfigError(
+                "tls_cert and tls_key must be given together".into(),
+            ));
+        }
+    };
+    let secs =
+        |v: Option<u64>, f: Option<u64>, default: u64, name: &str| -> Result<_, ConfigError> {
+            let s = v.or(f).unwrap_or(default);
+            if s == 0 {
+                return Err(ConfigError(format!("{name} must be at least 1 second")));
+            }
+            Ok(std::time::Duration::from_secs(s))
+        };
+    let serve_settings = ServeSettings {
+        listen: serve
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+        demo: serve.demo || file.demo.unwrap_or(false),
+        demo_cases: serve
+            .demo_cases
+            .or(file.demo_cases)
+            .unwrap_or(DEFAULT_DEMO_CASES),
+        tls,
+        request_timeout: secs(
+            serve.request_timeout_secs,
+            file.request_timeout_secs,
+            30,
+            "request_timeout_secs",
+        )?,
+        shutdown_grace: secs(
+            serve.shutdown_grace_secs,
+            file.shutdown_grace_secs,
+            30,
+            "shutdown_grace_secs",
+        )?,
+    };
+    Ok((settings, Some(serve_settings)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("cris-config-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn flags_override_file_and_file_overrides_defaults() {
+        let path = write(
+            "data_dir = \"/tmp/from-file\"\nlisten = \"127.0.0.1:9999\"\ndb_max_connections = 3\n",
+        );
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            db_max_connections: Some(5),
+            ..Default::default()
+        };
+        let (s, serve) = resolve(&common, Some(&ServeArgs::default())).unwrap();
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/from-file"));
+        assert_eq!(s.db_max_connections, 5);
+        assert_eq!(s.database_url, "sqlite:///tmp/from-file/cris.db");
+        assert_eq!(serve.unwrap().listen.port(), 9999);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_with_a_reason() {
+        let path = write("listen = \"nowhere\"\n");
+        let common = CommonArgs {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let err = resolve(&common, None).unwrap_err();
+        assert!(err.0.contains("configuration file"), "{err}");
+        std::fs::write(&path, "lsiten = \"127.0.0.1:1\"\n").unwrap();
+        let err = resolve(&common, None).unwrap_err();
+        assert!(err.0.contains("unknown field"), "{err}");
+        std::fs::remove_file(path).unwrap();
+
+        let common = CommonArgs {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        assert!(
+            resolve(&common, None)
+                .unwrap_err()
+                .0
+                .contains("database URL")
+        );
+        let serve = ServeArgs {
+            tls_cert: Some("/nonexistent.pem".into()),
+            ..Default::default()
+        };
+        assert!(
+            resolve(&CommonArgs::default(), Some(&serve))
+                .unwrap_err()
+                .0
+                .contains("together")
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The database: one storage layer over SQLite (the embedded default) and PostgreSQL (the store a
+//! deployment moves to when it outgrows one machine). SQL is written once in the portable subset;
+//! the [`with_db!`](crate::with_db) macro runs the same code against whichever pool is in use, and
+//! only the few statements whose dialects truly differ branch on [`Engine`].
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite, in a file.
+    Sqlite,
+    /// PostgreSQL or a PostgreSQL-compatible engine.
+    Postgres,
+}
+
+/// A connection pool on one of the two engines.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// SQLite pool.
+    Sqlite(SqlitePool),
+    /// PostgreSQL pool.
+    Postgres(PgPool),
+}
+
+/// Storage failures. Constraint violations that mean something to a user are mapped by the
+/// capability that expects them; everything else is an internal error.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The database URL could not be understood.
+    #[error("database URL is not valid: {0}")]
+    Url(String),
+    /// The database could not be reached or opened.
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    /// A migration failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool (`&SqlitePool` or `&PgPool`). The body is
+/// compiled once per engine, so it must only use SQL both engines accept.
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::kernel::db::Db::Sqlite($pool) => $body,
+            $crate::kernel::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Opens a pool. SQLite files are created when missing, in WAL mode with foreign keys on, a
+    /// busy timeout (writers wait rather than fail) and `synchronous=NORMAL` (safe with WAL).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| DbError::Url(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            if let Some(parent) = std::path::Path::new(opts.get_filename()).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbError::Url(format!("{}: {e}", parent.display())))?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await
+                .map_err(DbError::Connect)?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| DbError::Url(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await
+                .map_err(DbError::Connect)?;
+            Ok(Db::Postgres(pool))
+        }
+    }
+
+    /// The engine behind this pool.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies the engine's migrations (embedded in the binary) that have not run yet.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        with_db!(self, pool => { sqlx::query("SELECT 1").execute(pool).await?; });
+        Ok(())
+    }
+
+    /// Pool occupancy: (connections open, connections idle).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        with_db!(self, pool => (pool.size(), pool.num_idle()))
+    }
+
+    /// Closes every connection (on shutdown, after requests have finished).
+    pub async fn close(&self) {
+        with_db!(self, pool => pool.close().await);
+    }
+}
+
+/// A small key/value table for facts about the installation itself (for instance whether the
+/// demo data set has been loaded).
+pub mod meta {
+    use super::{Db, DbError};
+
+    /// Reads a value.
+    pub async fn get(db: &Db, key: &str) -> Result<Option<String>, DbError> {
+        Ok(crate::with_db!(db, pool => {
+            sqlx::query_scalar::<_, String>("SELECT value FROM app_meta WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Writes a value, replacing any earlier one.
+    pub async fn set(db: &Db, key: &str, value: &str) -> Result<(), DbError> {
+        crate::with_db!(db, pool => {
+            sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key)
+                .bind(value)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+}

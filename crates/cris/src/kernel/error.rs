@@ -1,0 +1,36 @@
+//! Errors shared by the kernel's parsers.
+//!
+//! Values from outside (forms, JSON, files) are parsed once at the edge; when one does not parse,
+//! the person who typed it needs to know which field is wrong and why, in plain words.
+
+/// A value from outside that does not parse: names the field and says why, in words fit for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidInput {
+    /// The field the value was given for, such as `receipt_number`.
+    pub field: &'static str,
+    /// Why the value was refused, as an English sentence for the person who typed it.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// An error for `field`, explained by `reason`.
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_field_and_reason() {
+        let err = InvalidInput::new("receipt_number", "Enter a receipt number.");
+        assert_eq!(err.field, "receipt_number");
+        assert_eq!(err.to_string(), "receipt_number: Enter a receipt number.");
+    }
+}

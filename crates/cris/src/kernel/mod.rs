@@ -1,0 +1,8 @@
+//! The shared kernel: types parsed once at the edge, errors, time, database and i18n.
+
+pub mod clock;
+pub mod contact;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod ids;

@@ -1,0 +1,13 @@
+//! CRIS: the Customer Relationship Interface System.
+//!
+//! The kernel holds what every capability shares (identifiers, errors, clock, database, i18n);
+//! the web shell serves pages and APIs; each capability described by the source documents gets
+//! a module of its own, named after it, holding its model, storage, service and routes.
+
+pub mod app;
+pub mod config;
+pub mod kernel;
+pub mod offices;
+pub mod reference;
+pub mod seed;
+pub mod web;

@@ -1,0 +1,166 @@
+//! Demo data: `cris seed demo --cases N` and `cris serve --demo` build a deterministic, realistic
+//! data set. Large sets load in bulk: the generator runs on its own thread while the database
+//! writes multi-row inserts, one transaction per batch.
+
+pub mod generate;
+pub mod rng;
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveTime};
+use sqlx::{Connection, QueryBuilder};
+
+use crate::kernel::db::{Db, DbError, meta};
+use crate::reference::Catalog;
+use generate::{Batch, Plan};
+
+/// Marks a database that holds the demo data set.
+const DEMO_MARKER: &str = "demo_seeded";
+
+/// What a seed run did.
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    /// Cases written.
+    pub cases: u64,
+    /// History entries written.
+    pub history: u64,
+    /// Mailed items written.
+    pub mail: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Seeding failures.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The database already holds the demo data.
+    #[error("the demo data set is already loaded ({0}); use a new database to load another")]
+    AlreadyLoaded(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for SeedError {
+    fn from(e: sqlx::Error) -> Self {
+        SeedError::Db(DbError::Query(e))
+    }
+}
+
+/// Whether the demo data set has been loaded into this database.
+pub async fn demo_loaded(db: &Db) -> Result<bool, DbError> {
+    Ok(meta::get(db, DEMO_MARKER).await?.is_some())
+}
+
+/// Cases per transaction: large enough to amortise commits, small enough to keep memory flat.
+const BATCH_CASES: usize = 50_000;
+
+/// Loads `cases` demo cases built around `as_of`.
+pub async fn load_demo(
+    db: &Db,
+    catalog: &Catalog,
+    cases: u64,
+    as_of: NaiveDate,
+) -> Result<SeedReport, SeedError> {
+    if let Some(previous) = meta::get(db, DEMO_MARKER).await? {
+        return Err(SeedError::AlreadyLoaded(previous));
+    }
+    let started = Instant::now();
+    let first_id = crate::with_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(pool).await?
+    });
+    let plan = std::sync::Arc::new(Plan::new(catalog));
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    let gen_plan = plan.clone();
+    // Generation is CPU work; it runs beside the writer so both cores are busy.
+    let producer = std::thread::spawn(move || {
+        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |batch| {
+            tx.blocking_send(batch).is_ok()
+        });
+    });
+    let mut report = SeedReport {
+        cases: 0,
+        history: 0,
+        mail: 0,
+        elapsed: Duration::ZERO,
+    };
+    let written = write_all(db, &plan, &mut rx, &mut report).await;
+    drop(rx);
+    let _ = producer.join();
+    written?;
+    if let Db::Postgres(pool) = db {
+        // Ids were given explicitly; move the identity past them.
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))",
+        )
+        .execute(pool)
+        .await?;
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
+    meta::set(db, DEMO_MARKER, &format!("{cases} cases as of {as_of}")).await?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+async fn write_all(
+    db: &Db,
+    plan: &Plan,
+    rx: &mut tokio::sync::mpsc::Receiver<Batch>,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    crate::with_db!(db, pool => {
+        let mut conn = pool.acquire().await?;
+        if matches!(db, Db::Sqlite(_)) {
+            // The generator guarantees every reference; checking each of tens of millions of
+            // history rows against its case would double the load time. This connection only.
+            sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+        }
+        let result: Result<(), SeedError> = async {
+            while let Some(batch) = rx.recv().await {
+                let mut tx = conn.begin().await?;
+                for chunk in batch.cases.chunks(3_000) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, c| {
+                        b.push_bind(c.id)
+                            .push_bind(c.receipt.as_str())
+                            .push_bind(plan.forms[c.form].as_str())
+                            .push_bind(plan.offices[c.office].as_str())
+                            .push_bind(c.status)
+                            .push_bind(c.received_on)
+                            .push_bind(c.status_on)
+                            .push_bind(c.mailing_zip.as_str())
+                            .push_bind(c.restricted)
+                            .push_bind(c.status_on.and_time(NaiveTime::MIN).and_utc());
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                for chunk in batch.history.chunks(8_000) {
+                    let mut qb = QueryBuilder::new("INSERT INTO case_history (case_id, seq, status_code, occurred_on) ");
+                    qb.push_values(chunk, |mut b, h| {
+                        b.push_bind(h.case_id).push_bind(h.seq).push_bind(h.status).push_bind(h.on);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                for chunk in batch.mail.chunks(8_000) {
+                    let mut qb = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
+                    qb.push_values(chunk, |mut b, m| {
+                        b.push_bind(m.tracking.as_str()).push_bind(m.case_id).push_bind(m.kind).push_bind(m.on);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                report.cases += batch.cases.len() as u64;
+                report.history += batch.history.len() as u64;
+                report.mail += batch.mail.len() as u64;
+            }
+            Ok(())
+        }
+        .await;
+        if matches!(db, Db::Sqlite(_)) {
+            sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+        }
+        result
+    })
+}

@@ -1,0 +1,164 @@
+//! Errors as the two kinds of client see them: JSON clients get RFC 9457 problem documents,
+//! people get a friendly page in their language. Internal details are logged, never shown.
+
+use askama::Template;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::page::{PageCtx, render};
+use crate::kernel::error::InvalidInput;
+
+/// One field that failed validation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field's name as the client sent it.
+    pub field: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// A URI reference naming the problem type (`about:blank` for plain HTTP statuses).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short, human-readable summary of the type.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine code (extension member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    /// Fields that failed validation (extension member).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+impl Problem {
+    /// A problem for a plain HTTP status.
+    pub fn status(status: StatusCode) -> Problem {
+        Problem {
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail: None,
+            code: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds a detail sentence.
+    pub fn detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Names the problem type and its stable code.
+    pub fn typed(mut self, code: &'static str, title: impl Into<String>) -> Problem {
+        self.kind = format!("/problems/{code}");
+        self.code = Some(code);
+        self.title = title.into();
+        self
+    }
+}
+
+impl From<InvalidInput> for Problem {
+    fn from(e: InvalidInput) -> Problem {
+        let mut p = Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
+            .typed("invalid-input", "The request has a value that is not valid")
+            .detail(e.to_string());
+        p.errors.push(FieldProblem {
+            field: e.field.to_owned(),
+            reason: e.reason,
+        });
+        p
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            )],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// The friendly error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Message id of the heading.
+    pub title_id: &'static str,
+    /// Message id of the explanation.
+    pub body_id: &'static str,
+}
+
+/// Renders the error page for a status.
+pub fn error_page(ctx: PageCtx, status: StatusCode) -> Response {
+    let (title_id, body_id) = match status {
+        StatusCode::NOT_FOUND => ("error-not-found-title", "error-not-found-body"),
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+            ("error-bad-request-title", "error-bad-request-body")
+        }
+        StatusCode::SERVICE_UNAVAILABLE => ("error-unavailable-title", "error-unavailable-body"),
+        _ => ("error-internal-title", "error-internal-body"),
+    };
+    render(
+        status,
+        &ErrorPage {
+            ctx,
+            title_id,
+            body_id,
+        },
+    )
+}
+
+/// Whether the client wants JSON rather than a page.
+pub fn wants_json(uri: &Uri, headers: &HeaderMap) -> bool {
+    let path = uri.path();
+    if path.starts_with("/api/")
+        || path.starts_with("/csol-api/")
+        || path.starts_with("/processing-times/api/")
+    {
+        return true;
+    }
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    !accept.contains("text/html") && (accept.contains("json") || accept.is_empty())
+}
+
+/// Answers requests no route matched.
+pub async fn not_found(ctx: PageCtx, uri: Uri, headers: HeaderMap) -> Response {
+    if wants_json(&uri, &headers) {
+        Problem::status(StatusCode::NOT_FOUND)
+            .detail(format!("Nothing is served at {}.", uri.path()))
+            .into_response()
+    } else {
+        error_page(ctx, StatusCode::NOT_FOUND)
+    }
+}
+
+/// A panic must never reach the client as a dropped connection: answer 500 as a problem.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    Problem::status(StatusCode::INTERNAL_SERVER_ERROR)
+        .detail("An unexpected error occurred.")
+        .into_response()
+}

@@ -1,0 +1,120 @@
+//! The web shell: application state, the router every capability mounts into, and the layers
+//! every response passes through (request ids, logs, metrics, security headers, compression,
+//! time limits, panic safety).
+
+pub mod assets;
+pub mod error;
+pub mod health;
+pub mod lang;
+pub mod metrics;
+pub mod openapi;
+pub mod page;
+pub mod pages;
+pub mod security;
+pub mod server;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use axum::middleware;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::kernel::clock::Clock;
+use crate::kernel::db::Db;
+use crate::kernel::i18n::I18n;
+use crate::reference::Catalog;
+
+/// The header that carries a request's id in and out.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    db: Db,
+    catalog: Arc<Catalog>,
+    i18n: Arc<I18n>,
+    clock: Clock,
+    metrics: metrics::Metrics,
+    tls: bool,
+}
+
+impl AppState {
+    /// Assembles the state.
+    pub fn new(
+        db: Db,
+        catalog: Arc<Catalog>,
+        i18n: Arc<I18n>,
+        clock: Clock,
+        tls: bool,
+    ) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                db,
+                catalog,
+                i18n,
+                clock,
+                metrics: metrics::Metrics::default(),
+                tls,
+            }),
+        }
+    }
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+    /// Reference data.
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+    /// Message catalogues.
+    pub fn i18n(&self) -> &Arc<I18n> {
+        &self.inner.i18n
+    }
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+    /// Request metrics.
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.inner.metrics
+    }
+    /// Whether the server speaks HTTPS (cookies get `Secure`, responses get HSTS).
+    pub fn tls(&self) -> bool {
+        self.inner.tls
+    }
+}
+
+/// The whole application: every capability's routes plus the shell's, under the shell's layers.
+pub fn router(state: AppState, request_timeout: Duration) -> Router {
+    let routes = Router::new()
+        .merge(pages::routes())
+        .merge(health::routes())
+        .merge(openapi::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found);
+    routes
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), lang::remember_choice))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .with_state(state)
+}

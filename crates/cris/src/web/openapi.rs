@@ -1,0 +1,103 @@
+//! The API description: an OpenAPI 3.1 document generated from the handlers' annotations at
+//! `/api/openapi.json`, and a readable page of it at `/api/docs`.
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+use super::AppState;
+use super::page::{PageCtx, render};
+
+/// The generated document. Capabilities add their paths here.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CRIS API", description = "Customer Relationship Interface System: machine interfaces of case status, appointments and service requests."),
+    paths(super::health::healthz, super::health::readyz, super::metrics::metrics, openapi_json),
+    tags((name = "operations", description = "Health, readiness, metrics and this description"))
+)]
+pub struct ApiDoc;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/docs", get(docs))
+        .route("/metrics", get(super::metrics::metrics))
+}
+
+/// `GET /api/openapi.json`.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "This OpenAPI document")))]
+pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// One operation as the docs page lists it.
+pub struct Operation {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Summary or description.
+    pub summary: String,
+    /// Tag.
+    pub tag: String,
+}
+
+/// The readable API page.
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+pub struct DocsPage {
+    ctx: PageCtx,
+    operations: Vec<Operation>,
+    version: String,
+}
+
+/// Every operation of the document, sorted by path.
+pub fn operations() -> Vec<Operation> {
+    let doc = ApiDoc::openapi();
+    let value = serde_json::to_value(&doc).unwrap_or_default();
+    let mut ops = Vec::new();
+    if let Some(paths) = value.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for (method, op) in item {
+                let text = |k: &str| op.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+                let summary = if text("summary").is_empty() {
+                    text("description")
+                } else {
+                    text("summary")
+                };
+                let tag = op
+                    .pointer("/tags/0")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_owned();
+                ops.push(Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary,
+                    tag,
+                });
+            }
+        }
+    }
+    ops.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    ops
+}
+
+async fn docs(ctx: PageCtx) -> Response {
+    let version = ApiDoc::openapi().info.version;
+    render(
+        StatusCode::OK,
+        &DocsPage {
+            ctx,
+            operations: operations(),
+            version,
+        },
+    )
+}

@@ -1,0 +1,122 @@
+//! What every page template shares: the language, the message catalogue, and the links the
+//! layout needs (assets, the language switch). One struct per page embeds a [`PageCtx`].
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use crate::kernel::i18n::{I18n, Lang};
+
+/// Per-request page context.
+#[derive(Clone, Debug)]
+pub struct PageCtx {
+    /// The language of the page.
+    pub lang: Lang,
+    i18n: Arc<I18n>,
+    path: String,
+    query: String,
+    /// The request id, shown on error pages so that a customer can quote it.
+    pub request_id: String,
+}
+
+impl PageCtx {
+    /// A context for `lang` at `path` (for rendering outside a request, and in tests).
+    pub fn new(lang: Lang, i18n: Arc<I18n>, path: &str) -> PageCtx {
+        PageCtx {
+            lang,
+            i18n,
+            path: path.to_owned(),
+            query: String::new(),
+            request_id: String::new(),
+        }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.t(self.lang, id)
+    }
+
+    /// A message with one argument.
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        self.i18n.t_args(self.lang, id, &[(name, value)])
+    }
+
+    /// The URL of an embedded asset.
+    pub fn asset(&self, path: &str) -> String {
+        super::assets::asset_url(path)
+    }
+
+    /// The language the switch offers.
+    pub fn other_lang(&self) -> Lang {
+        match self.lang {
+            Lang::En => Lang::Es,
+            Lang::Es => Lang::En,
+        }
+    }
+
+    /// This page in the other language: the same path and query, with `lang` replaced.
+    pub fn switch_href(&self) -> String {
+        let mut pairs: Vec<&str> = self
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .collect();
+        let lang = format!("lang={}", self.other_lang().tag());
+        pairs.push(&lang);
+        format!("{}?{}", self.path, pairs.join("&"))
+    }
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PageCtx {
+            lang: super::lang::resolve(parts),
+            i18n: state.i18n().clone(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().unwrap_or("").to_owned(),
+            request_id: parts
+                .headers
+                .get(&super::REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+        })
+    }
+}
+
+/// Renders a page with a status; a template failure becomes a plain 500 (it cannot recurse).
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switch_keeps_the_query_and_replaces_lang() {
+        let i18n = Arc::new(I18n::load().unwrap());
+        let mut ctx = PageCtx::new(Lang::En, i18n, "/case-status");
+        ctx.query = "receipt=EAC9999103403&lang=en".into();
+        assert_eq!(
+            ctx.switch_href(),
+            "/case-status?receipt=EAC9999103403&lang=es"
+        );
+    }
+}
