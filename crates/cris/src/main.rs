@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use cris::config::{self, Cli, Command, LogFormat, SeedCommand};
 
 fn init_logging(filter: &str, format: LogFormat) {
@@ -18,7 +19,30 @@ fn init_logging(filter: &str, format: LogFormat) {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            // One line, as for every configuration mistake: clap's first line names the problem.
+            let text = e.render().to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            eprintln!("cris: configuration error: {first}");
+            return ExitCode::from(2);
+        }
+    };
     let serve_args = match &cli.command {
         Command::Serve(args) => Some(args),
         _ => None,

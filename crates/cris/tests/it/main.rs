@@ -1,0 +1,11 @@
+//! The integration tests: one binary (fast to build), every test on the engine named by
+//! `CRIS_TEST_DATABASE` (`sqlite`, the default, or `postgres`), against the real router, the
+//! real binary, and a real Chromium for the pages.
+
+mod browser;
+mod cli;
+mod seed;
+mod shell;
+mod storage;
+mod support;
+mod webdriver;

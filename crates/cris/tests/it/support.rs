@@ -1,0 +1,158 @@
+//! Test fixtures: a fresh database per test on the chosen engine, and the application around it.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response};
+use chrono::TimeZone;
+use cris::kernel::clock::Clock;
+use cris::kernel::db::Db;
+use cris::kernel::i18n::I18n;
+use cris::reference::Catalog;
+use cris::web::{self, AppState};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// Which engine this run tests.
+pub fn engine() -> &'static str {
+    match std::env::var("CRIS_TEST_DATABASE").as_deref() {
+        Ok("postgres") | Ok("postgresql") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+fn postgres_base() -> String {
+    std::env::var("CRIS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database of its own for one test, removed when dropped.
+pub struct TestDb {
+    /// The URL to connect with.
+    pub url: String,
+    name: String,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl TestDb {
+    /// Creates an empty database.
+    pub async fn new() -> TestDb {
+        let name = format!("cris_test_{}", uuid::Uuid::new_v4().simple());
+        if engine() == "postgres" {
+            let admin = Db::connect(&format!("{}/postgres", postgres_base()), 1)
+                .await
+                .expect("PostgreSQL reachable");
+            if let Db::Postgres(pool) = &admin {
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(pool)
+                    .await
+                    .expect("create database");
+            }
+            admin.close().await;
+            TestDb {
+                url: format!("{}/{name}", postgres_base()),
+                name,
+                dir: None,
+            }
+        } else {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            TestDb {
+                url: format!("sqlite://{}", dir.join("cris.db").display()),
+                name,
+                dir: Some(dir),
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+            return;
+        }
+        let name = self.name.clone();
+        // Drop runs outside async: a short-lived runtime on its own thread removes the database.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(Db::Postgres(pool)) =
+                    Db::connect(&format!("{}/postgres", postgres_base()), 1).await
+                {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&pool)
+                    .await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The application on a fresh, migrated database, with a fixed clock.
+pub struct TestApp {
+    /// The database (kept alive for the test's duration).
+    pub test_db: TestDb,
+    /// Pool.
+    pub db: Db,
+    /// Reference data.
+    pub catalog: Arc<Catalog>,
+    /// The router.
+    pub router: Router,
+}
+
+impl TestApp {
+    /// Opens a fresh database the way `cris serve` does.
+    pub async fn new() -> TestApp {
+        let test_db = TestDb::new().await;
+        let (db, catalog) = cris::app::open(&test_db.url, 4)
+            .await
+            .expect("open database");
+        let clock = Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
+        let i18n = Arc::new(I18n::load().expect("catalogues"));
+        let state = AppState::new(db.clone(), catalog.clone(), i18n, clock, false);
+        let router = web::router(state, std::time::Duration::from_secs(30));
+        TestApp {
+            test_db,
+            db,
+            catalog,
+            router,
+        }
+    }
+
+    /// Sends one request through the whole stack, in process.
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(req).await.expect("infallible")
+    }
+
+    /// GET with headers; returns status, headers and body text.
+    pub async fn get(
+        &self,
+        uri: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut b = Request::builder().uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let res = self.send(b.body(Body::empty()).unwrap()).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+}

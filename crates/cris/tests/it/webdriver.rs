@@ -1,0 +1,218 @@
+//! A small W3C WebDriver client for the browser tests: Debian's `chromedriver` driving a real
+//! headless `chromium`. Only what the tests use.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// A chromedriver process and one browser session; both end when dropped.
+pub struct Browser {
+    driver: Child,
+    base: String,
+    http: reqwest::Client,
+    _profile: std::path::PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find(candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| (*p).to_owned())
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium.
+    pub async fn start() -> Browser {
+        let driver_bin = std::env::var("CHROMEDRIVER")
+            .ok()
+            .or_else(|| find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]))
+            .expect("chromedriver not found: install Debian's chromium and chromium-driver (scripts/test does)");
+        let chromium = std::env::var("CHROMIUM")
+            .ok()
+            .or_else(|| find(&["/usr/bin/chromium", "/usr/lib/chromium/chromium"]))
+            .expect("chromium not found: install Debian's chromium (scripts/test does)");
+        let port = free_port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile =
+            std::env::temp_dir().join(format!("cris-chromium-{}", uuid::Uuid::new_v4().simple()));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                // No sandbox as root in CI; no background networking on a closed network.
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--disable-quic", "--window-size=1280,1000",
+                         format!("--user-data-dir={}", profile.display())]
+            }
+        }}});
+        let mut browser = Browser {
+            driver,
+            base,
+            http,
+            _profile: profile,
+        };
+        let res = browser.call("POST", "/session", Some(caps)).await;
+        let id = res["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {res}"))
+            .to_owned();
+        browser.base = format!("{}/session/{id}", browser.base);
+        browser
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let req = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body.unwrap_or_else(|| json!({}))),
+        };
+        let res = req
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .expect("webdriver request");
+        let value: Value = res.json().await.expect("webdriver json");
+        value.get("value").cloned().unwrap_or(Value::Null)
+    }
+
+    /// Opens a URL and waits for the page to load.
+    pub async fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url}))).await;
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn script(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Runs an asynchronous script; it calls `arguments[arguments.length - 1]` with its result.
+    pub async fn script_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call("POST", "/timeouts", Some(json!({"script": 60_000})))
+            .await;
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// The text of the first element matching a CSS selector.
+    pub async fn text(&self, css: &str) -> String {
+        let el = self
+            .call(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        let id = el
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no element {css}: {el}"));
+        self.call("GET", &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// Clicks the first element matching a CSS selector.
+    pub async fn click(&self, css: &str) {
+        let el = self
+            .call(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        let id = el
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no element {css}: {el}"));
+        self.call("POST", &format!("/element/{id}/click"), None)
+            .await;
+    }
+
+    /// The current URL.
+    pub async fn url(&self) -> String {
+        self.call("GET", "/url", None)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// Runs axe-core on the page; returns the serious and critical violations as "id: help (n nodes)".
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../e2e/node_modules/axe-core/axe.min.js"
+        ))
+        .expect("axe-core missing: run `npm ci --prefix e2e` (scripts/test does)");
+        self.script(&axe, vec![]).await;
+        let result = self
+            .script_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))))
+                    .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]));",
+                vec![],
+            )
+            .await;
+        result
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| format!("{}: {} ({} nodes)", v["id"], v["help"], v["nodes"]))
+            .collect()
+    }
+}
+
+impl Browser {
+    /// Ends the session (closing Chromium) before the driver goes.
+    pub async fn quit(self) {
+        self.call("DELETE", "", None).await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self._profile);
+    }
+}
