@@ -8,4 +8,5 @@ mod seed;
 mod shell;
 mod storage;
 mod support;
+mod tls;
 mod webdriver;
