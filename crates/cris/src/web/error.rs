@@ -112,9 +112,9 @@ pub struct ErrorPage {
 pub fn error_page(ctx: PageCtx, status: StatusCode) -> Response {
     let (title_id, body_id) = match status {
         StatusCode::NOT_FOUND => ("error-not-found-title", "error-not-found-body"),
-        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
-            ("error-bad-request-title", "error-bad-request-body")
-        }
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::METHOD_NOT_ALLOWED => ("error-bad-request-title", "error-bad-request-body"),
         StatusCode::SERVICE_UNAVAILABLE => ("error-unavailable-title", "error-unavailable-body"),
         _ => ("error-internal-title", "error-internal-body"),
     };
@@ -152,6 +152,17 @@ pub async fn not_found(ctx: PageCtx, uri: Uri, headers: HeaderMap) -> Response {
             .into_response()
     } else {
         error_page(ctx, StatusCode::NOT_FOUND)
+    }
+}
+
+/// Answers a known path asked with a method it does not take.
+pub async fn method_not_allowed(ctx: PageCtx, uri: Uri, headers: HeaderMap) -> Response {
+    if wants_json(&uri, &headers) {
+        Problem::status(StatusCode::METHOD_NOT_ALLOWED)
+            .detail(format!("{} does not accept this method.", uri.path()))
+            .into_response()
+    } else {
+        error_page(ctx, StatusCode::METHOD_NOT_ALLOWED)
     }
 }
 

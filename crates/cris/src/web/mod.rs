@@ -102,7 +102,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())
-        .fallback(error::not_found);
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed);
     routes
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(CatchPanicLayer::custom(error::panic_response))

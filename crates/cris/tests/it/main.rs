@@ -2,6 +2,13 @@
 //! `CRIS_TEST_DATABASE` (`sqlite`, the default, or `postgres`), against the real router, the
 //! real binary, and a real Chromium for the pages.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test fixtures fail loudly on a broken environment"
+)]
+
 mod browser;
 mod cli;
 mod seed;

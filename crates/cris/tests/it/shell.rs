@@ -98,6 +98,17 @@ async fn unknown_paths_get_a_page_for_people_and_a_problem_for_programs() {
     assert_eq!(problem["status"], 404);
     assert_eq!(problem["type"], "about:blank");
     assert_eq!(problem["title"], "Not Found");
+
+    // A known path with the wrong method: 405, in the client's form.
+    let req = axum::http::Request::post("/healthz")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
 }
 
 #[tokio::test]

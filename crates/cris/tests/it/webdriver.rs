@@ -126,8 +126,8 @@ impl Browser {
         .await
     }
 
-    /// The text of the first element matching a CSS selector.
-    pub async fn text(&self, css: &str) -> String {
+    /// The WebDriver id of the first element matching a CSS selector.
+    async fn element(&self, css: &str) -> String {
         let el = self
             .call(
                 "POST",
@@ -135,11 +135,16 @@ impl Browser {
                 Some(json!({"using": "css selector", "value": css})),
             )
             .await;
-        let id = el
-            .as_object()
+        el.as_object()
             .and_then(|o| o.values().next())
             .and_then(|v| v.as_str())
-            .unwrap_or_else(|| panic!("no element {css}: {el}"));
+            .unwrap_or_else(|| panic!("no element {css}: {el}"))
+            .to_owned()
+    }
+
+    /// The text of the first element matching a CSS selector.
+    pub async fn text(&self, css: &str) -> String {
+        let id = self.element(css).await;
         self.call("GET", &format!("/element/{id}/text"), None)
             .await
             .as_str()
@@ -149,18 +154,7 @@ impl Browser {
 
     /// Clicks the first element matching a CSS selector.
     pub async fn click(&self, css: &str) {
-        let el = self
-            .call(
-                "POST",
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        let id = el
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(|v| v.as_str())
-            .unwrap_or_else(|| panic!("no element {css}: {el}"));
+        let id = self.element(css).await;
         self.call("POST", &format!("/element/{id}/click"), None)
             .await;
     }
