@@ -36,8 +36,7 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 fn main() {
-    let root =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("assets");
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("assets");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &mut files);
@@ -48,11 +47,7 @@ fn main() {
         "/// Embedded assets: (path, bytes, content type).\npub static ASSETS: &[(&str, &[u8], &str)] = &[\n",
     );
     for file in &files {
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap_or(file)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = file.strip_prefix(&root).unwrap_or(file).to_string_lossy().replace('\\', "/");
         println!("cargo:rerun-if-changed={}", file.display());
         for b in rel.bytes().chain(std::fs::read(file).unwrap_or_default()) {
             hash ^= u64::from(b);

@@ -1,7 +1,9 @@
 //! Start-up and the subcommands: open the database, migrate, refresh reference data, then serve
-//! or seed. Shared by the binary and the tests, so the tests start the real thing.
+//! (with the background workers) or seed. Shared by the binary and the tests, so the tests start
+//! the real thing.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 
@@ -9,6 +11,7 @@ use crate::config::{ServeSettings, Settings};
 use crate::kernel::clock::Clock;
 use crate::kernel::db::Db;
 use crate::kernel::i18n::I18n;
+use crate::notify::Mailer;
 use crate::reference::Catalog;
 use crate::web::{self, AppState};
 
@@ -17,19 +20,13 @@ pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(D
     let catalog = Arc::new(Catalog::load().context("reference data")?);
     let db = Db::connect(database_url, max_connections).await?;
     db.migrate().await?;
-    crate::offices::sync_from_catalog(&db, &catalog)
-        .await
-        .context("writing offices")?;
+    crate::offices::sync_from_catalog(&db, &catalog).await.context("writing offices")?;
     Ok((db, catalog))
 }
 
-/// Loads the demo data set into a database that holds no cases yet.
-pub async fn ensure_demo(
-    db: &Db,
-    catalog: &Catalog,
-    cases: u64,
-    clock: &Clock,
-) -> anyhow::Result<()> {
+/// Loads the demo data set (cases, demo staff accounts, the demo API client) into a database
+/// that holds no cases yet.
+pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) -> anyhow::Result<()> {
     let empty = crate::with_db!(db, pool => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM cases LIMIT 1) AS any_case").fetch_one(pool).await?
     }) == 0;
@@ -37,6 +34,7 @@ pub async fn ensure_demo(
         let as_of = clock.today_in(chrono_tz::America::New_York);
         tracing::info!(cases, %as_of, "loading the demo data set");
         let report = crate::seed::load_demo(db, catalog, cases, as_of).await?;
+        crate::seed::demo_accounts(db, catalog, clock.now()).await?;
         tracing::info!(
             cases = report.cases,
             history = report.history,
@@ -48,6 +46,47 @@ pub async fn ensure_demo(
     Ok(())
 }
 
+/// Runs the background jobs until `stop` changes: email delivery, session clean-up and the
+/// daily deactivation of unused staff accounts.
+pub fn spawn_workers(
+    state: AppState,
+    mailer: Option<Mailer>,
+    unused_after: chrono::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut mail_tick = tokio::time::interval(Duration::from_secs(2));
+        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+        let mut daily = tokio::time::interval(Duration::from_secs(24 * 3600));
+        loop {
+            tokio::select! {
+                _ = stop.changed() => break,
+                _ = mail_tick.tick() => {
+                    if let Some(m) = &mailer
+                        && let Err(e) = crate::notify::deliver_due(state.db(), m, state.clock().now(), 200).await {
+                            tracing::warn!(error = %e, "outbox delivery failed");
+                        }
+                }
+                _ = hourly.tick() => {
+                    if let Err(e) = crate::kernel::session::purge_expired(state.db(), state.clock().now()).await {
+                        tracing::warn!(error = %e, "session clean-up failed");
+                    }
+                }
+                _ = daily.tick() => {
+                    match crate::staff::service::deactivate_unused(state.db(), state.catalog(), state.clock().now(), unused_after).await {
+                        Ok(users) if !users.is_empty() => {
+                            let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
+                            tracing::info!(count = users.len(), accounts = ?names, "deactivated unused staff accounts");
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "unused-account job failed"),
+                    }
+                }
+            }
+        }
+    })
+}
+
 /// `cris serve`: runs until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<()> {
     let (db, catalog) = open(&settings.database_url, settings.db_max_connections).await?;
@@ -55,14 +94,20 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
     if serve.demo {
         ensure_demo(&db, &catalog, serve.demo_cases, &clock).await?;
     }
-    let i18n = Arc::new(I18n::load()?);
-    let state = AppState::new(db.clone(), catalog, i18n, clock, serve.tls.is_some());
-    let app = web::router(state, serve.request_timeout);
-    let listen = web::server::Listen {
-        addr: serve.listen,
-        tls: serve.tls.clone(),
-        grace: serve.shutdown_grace,
+    let mailer = match &settings.smtp_url {
+        Some(url) => Some(Mailer::new(url, &settings.mail_from)?),
+        None => {
+            tracing::warn!("no SMTP server configured (smtp_url): email waits in the outbox");
+            None
+        }
     };
+    let i18n = Arc::new(I18n::load()?);
+    let state =
+        AppState::new(db.clone(), catalog, i18n, clock, serve.tls.is_some()).with_session_limits(serve.session_limits);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let workers = spawn_workers(state.clone(), mailer, settings.unused_account_after, stop_rx);
+    let app = web::router(state, serve.request_timeout);
+    let listen = web::server::Listen { addr: serve.listen, tls: serve.tls.clone(), grace: serve.shutdown_grace };
     let (running, task) = web::server::start(app, &listen).await?;
     let scheme = if serve.tls.is_some() { "https" } else { "http" };
     tracing::info!(url = %format!("{scheme}://{}", running.addr), "CRIS is serving");
@@ -71,6 +116,8 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
     tracing::info!("shutting down: finishing requests in flight");
     running.shutdown(listen.grace);
     task.await??;
+    let _ = stop_tx.send(true);
+    let _ = workers.await;
     db.close().await;
     Ok(())
 }

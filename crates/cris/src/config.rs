@@ -10,11 +10,7 @@ use serde::Deserialize;
 
 /// The `cris` command line.
 #[derive(Debug, Parser)]
-#[command(
-    name = "cris",
-    version,
-    about = "CRIS: case status, appointments, lobby and service requests"
-)]
+#[command(name = "cris", version, about = "CRIS: case status, appointments, lobby and service requests")]
 pub struct Cli {
     /// Settings shared by every subcommand.
     #[command(flatten)]
@@ -45,6 +41,16 @@ pub struct CommonArgs {
     /// Log format.
     #[arg(long, env = "CRIS_LOG_FORMAT", global = true, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// SMTP server for email: smtp://host:port, smtp://user:pass@host:587?tls=required
+    /// (STARTTLS) or smtps://host:465 (TLS). Without it, email waits in the outbox.
+    #[arg(long, env = "CRIS_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of email.
+    #[arg(long, env = "CRIS_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// Days without a sign-in after which a staff account is deactivated.
+    #[arg(long, env = "CRIS_UNUSED_ACCOUNT_DAYS", global = true)]
+    pub unused_account_days: Option<i64>,
 }
 
 /// Subcommands.
@@ -57,6 +63,65 @@ pub enum Command {
     /// Load data sets.
     #[command(subcommand)]
     Seed(SeedCommand),
+    /// Administration: staff accounts, API clients, jobs.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `cris admin ...`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff account (the first administrator, typically). The password is read from
+    /// standard input.
+    CreateUser(CreateUserArgs),
+    /// Register a machine client of the APIs; prints its id and secret once.
+    CreateClient(CreateClientArgs),
+    /// Deactivate staff accounts unused for the configured period, and list them.
+    DeactivateUnused,
+}
+
+/// `cris admin create-user` settings.
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    /// Sign-in name.
+    #[arg(long)]
+    pub username: String,
+    /// Full name.
+    #[arg(long)]
+    pub name: String,
+    /// Work email.
+    #[arg(long)]
+    pub email: String,
+    /// Role, e.g. global_admin, district_admin, siio, iso, reception, tier1.
+    #[arg(long)]
+    pub role: String,
+    /// Office code, e.g. NYC.
+    #[arg(long)]
+    pub office: String,
+}
+
+/// `cris admin create-client` settings.
+#[derive(Debug, Args)]
+pub struct CreateClientArgs {
+    /// Application name.
+    #[arg(long)]
+    pub name: String,
+    /// Requests a second.
+    #[arg(long, default_value_t = 10)]
+    pub rate_per_second: i64,
+    /// Requests a day.
+    #[arg(long, default_value_t = 5_000)]
+    pub daily_quota: i64,
+}
+
+/// `cris audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 1 and name the first broken row if any.
+    Verify,
 }
 
 /// `cris serve` settings.
@@ -83,6 +148,12 @@ pub struct ServeArgs {
     /// Seconds to let requests in flight finish on shutdown.
     #[arg(long, env = "CRIS_SHUTDOWN_GRACE_SECS")]
     pub shutdown_grace_secs: Option<u64>,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "CRIS_SESSION_IDLE_MINUTES")]
+    pub session_idle_minutes: Option<i64>,
+    /// Hours after sign-in after which a session ends regardless.
+    #[arg(long, env = "CRIS_SESSION_ABSOLUTE_HOURS")]
+    pub session_absolute_hours: Option<i64>,
 }
 
 /// `cris seed ...`.
@@ -127,6 +198,11 @@ struct FileConfig {
     db_max_connections: Option<u32>,
     log: Option<String>,
     log_format: Option<LogFormat>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    unused_account_days: Option<i64>,
+    session_idle_minutes: Option<i64>,
+    session_absolute_hours: Option<i64>,
     listen: Option<SocketAddr>,
     demo: Option<bool>,
     demo_cases: Option<u64>,
@@ -154,6 +230,12 @@ pub struct Settings {
     pub log: String,
     /// Log format.
     pub log_format: LogFormat,
+    /// SMTP URL, when email is configured.
+    pub smtp_url: Option<String>,
+    /// Sender address.
+    pub mail_from: String,
+    /// Staff accounts unused this long are deactivated.
+    pub unused_account_after: chrono::Duration,
 }
 
 /// `cris serve` settings, resolved.
@@ -171,15 +253,13 @@ pub struct ServeSettings {
     pub request_timeout: std::time::Duration,
     /// Shutdown grace period.
     pub shutdown_grace: std::time::Duration,
+    /// Session time limits.
+    pub session_limits: crate::kernel::session::Limits,
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ConfigError(format!(
-            "cannot read configuration file {}: {e}",
-            path.display()
-        ))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read configuration file {}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| {
         let reason = e.message().to_owned();
         ConfigError(format!("configuration file {}: {reason}", path.display()))
@@ -195,11 +275,7 @@ pub fn resolve(
         Some(path) => read_file(path)?,
         None => FileConfig::default(),
     };
-    let data_dir = common
-        .data_dir
-        .clone()
-        .or(file.data_dir)
-        .unwrap_or_else(|| PathBuf::from("./cris-data"));
+    let data_dir = common.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("./cris-data"));
     let database_url = match common.database_url.clone().or(file.database_url) {
         Some(url) => url,
         None => format!("sqlite://{}", data_dir.join("cris.db").display()),
@@ -208,24 +284,24 @@ pub fn resolve(
         || database_url.starts_with("postgres://")
         || database_url.starts_with("postgresql://"))
     {
-        return Err(ConfigError(
-            "database URL must start with sqlite:, postgres:// or postgresql://".into(),
-        ));
+        return Err(ConfigError("database URL must start with sqlite:, postgres:// or postgresql://".into()));
     }
-    let db_max_connections = common
-        .db_max_connections
-        .or(file.db_max_connections)
-        .unwrap_or(8);
+    let db_max_connections = common.db_max_connections.or(file.db_max_connections).unwrap_or(8);
     if db_max_connections == 0 {
         return Err(ConfigError("db_max_connections must be at least 1".into()));
     }
-    let log = common
-        .log
-        .clone()
-        .or(file.log)
-        .unwrap_or_else(|| "info".into());
+    let log = common.log.clone().or(file.log).unwrap_or_else(|| "info".into());
     if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
         return Err(ConfigError(format!("log filter {log:?} is not valid")));
+    }
+    let unused_days = common.unused_account_days.or(file.unused_account_days).unwrap_or(90);
+    if !(1..=3650).contains(&unused_days) {
+        return Err(ConfigError("unused_account_days must be between 1 and 3650".into()));
+    }
+    let smtp_url = common.smtp_url.clone().or(file.smtp_url);
+    let mail_from = common.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "CRIS <no-reply@localhost>".into());
+    if let Some(url) = &smtp_url {
+        crate::notify::Mailer::new(url, &mail_from).map_err(|e| ConfigError(e.0))?;
     }
     let settings = Settings {
         data_dir,
@@ -233,63 +309,50 @@ pub fn resolve(
         db_max_connections,
         log,
         log_format: common.log_format.or(file.log_format).unwrap_or_default(),
+        smtp_url,
+        mail_from,
+        unused_account_after: chrono::Duration::days(unused_days),
     };
     let Some(serve) = serve else {
         return Ok((settings, None));
     };
-    let tls = match (
-        serve.tls_cert.clone().or(file.tls_cert),
-        serve.tls_key.clone().or(file.tls_key),
-    ) {
+    let tls = match (serve.tls_cert.clone().or(file.tls_cert), serve.tls_key.clone().or(file.tls_key)) {
         (Some(cert), Some(key)) => {
             for path in [&cert, &key] {
                 if !path.is_file() {
-                    return Err(ConfigError(format!(
-                        "TLS file {} does not exist",
-                        path.display()
-                    )));
+                    return Err(ConfigError(format!("TLS file {} does not exist", path.display())));
                 }
             }
             Some((cert, key))
         }
         (None, None) => None,
         _ => {
-            return Err(ConfigError(
-                "tls_cert and tls_key must be given together".into(),
-            ));
+            return Err(ConfigError("tls_cert and tls_key must be given together".into()));
         }
     };
-    let secs =
-        |v: Option<u64>, f: Option<u64>, default: u64, name: &str| -> Result<_, ConfigError> {
-            let s = v.or(f).unwrap_or(default);
-            if s == 0 {
-                return Err(ConfigError(format!("{name} must be at least 1 second")));
-            }
-            Ok(std::time::Duration::from_secs(s))
-        };
+    let secs = |v: Option<u64>, f: Option<u64>, default: u64, name: &str| -> Result<_, ConfigError> {
+        let s = v.or(f).unwrap_or(default);
+        if s == 0 {
+            return Err(ConfigError(format!("{name} must be at least 1 second")));
+        }
+        Ok(std::time::Duration::from_secs(s))
+    };
+    let idle = serve.session_idle_minutes.or(file.session_idle_minutes).unwrap_or(15);
+    let absolute = serve.session_absolute_hours.or(file.session_absolute_hours).unwrap_or(12);
+    if !(1..=1440).contains(&idle) || !(1..=168).contains(&absolute) {
+        return Err(ConfigError("session_idle_minutes must be 1 to 1440 and session_absolute_hours 1 to 168".into()));
+    }
     let serve_settings = ServeSettings {
-        listen: serve
-            .listen
-            .or(file.listen)
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+        listen: serve.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
         demo: serve.demo || file.demo.unwrap_or(false),
-        demo_cases: serve
-            .demo_cases
-            .or(file.demo_cases)
-            .unwrap_or(DEFAULT_DEMO_CASES),
+        demo_cases: serve.demo_cases.or(file.demo_cases).unwrap_or(DEFAULT_DEMO_CASES),
         tls,
-        request_timeout: secs(
-            serve.request_timeout_secs,
-            file.request_timeout_secs,
-            30,
-            "request_timeout_secs",
-        )?,
-        shutdown_grace: secs(
-            serve.shutdown_grace_secs,
-            file.shutdown_grace_secs,
-            30,
-            "shutdown_grace_secs",
-        )?,
+        request_timeout: secs(serve.request_timeout_secs, file.request_timeout_secs, 30, "request_timeout_secs")?,
+        shutdown_grace: secs(serve.shutdown_grace_secs, file.shutdown_grace_secs, 30, "shutdown_grace_secs")?,
+        session_limits: crate::kernel::session::Limits {
+            idle: chrono::Duration::minutes(idle),
+            absolute: chrono::Duration::hours(absolute),
+        },
     };
     Ok((settings, Some(serve_settings)))
 }
@@ -306,14 +369,8 @@ mod tests {
 
     #[test]
     fn flags_override_file_and_file_overrides_defaults() {
-        let path = write(
-            "data_dir = \"/tmp/from-file\"\nlisten = \"127.0.0.1:9999\"\ndb_max_connections = 3\n",
-        );
-        let common = CommonArgs {
-            config: Some(path.clone()),
-            db_max_connections: Some(5),
-            ..Default::default()
-        };
+        let path = write("data_dir = \"/tmp/from-file\"\nlisten = \"127.0.0.1:9999\"\ndb_max_connections = 3\n");
+        let common = CommonArgs { config: Some(path.clone()), db_max_connections: Some(5), ..Default::default() };
         let (s, serve) = resolve(&common, Some(&ServeArgs::default())).unwrap();
         assert_eq!(s.data_dir, PathBuf::from("/tmp/from-file"));
         assert_eq!(s.db_max_connections, 5);
@@ -325,10 +382,7 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_are_refused_with_a_reason() {
         let path = write("listen = \"nowhere\"\n");
-        let common = CommonArgs {
-            config: Some(path.clone()),
-            ..Default::default()
-        };
+        let common = CommonArgs { config: Some(path.clone()), ..Default::default() };
         let err = resolve(&common, None).unwrap_err();
         assert!(err.0.contains("configuration file"), "{err}");
         std::fs::write(&path, "lsiten = \"127.0.0.1:1\"\n").unwrap();
@@ -336,25 +390,9 @@ mod tests {
         assert!(err.0.contains("unknown field"), "{err}");
         std::fs::remove_file(path).unwrap();
 
-        let common = CommonArgs {
-            database_url: Some("mysql://x".into()),
-            ..Default::default()
-        };
-        assert!(
-            resolve(&common, None)
-                .unwrap_err()
-                .0
-                .contains("database URL")
-        );
-        let serve = ServeArgs {
-            tls_cert: Some("/nonexistent.pem".into()),
-            ..Default::default()
-        };
-        assert!(
-            resolve(&CommonArgs::default(), Some(&serve))
-                .unwrap_err()
-                .0
-                .contains("together")
-        );
+        let common = CommonArgs { database_url: Some("mysql://x".into()), ..Default::default() };
+        assert!(resolve(&common, None).unwrap_err().0.contains("database URL"));
+        let serve = ServeArgs { tls_cert: Some("/nonexistent.pem".into()), ..Default::default() };
+        assert!(resolve(&CommonArgs::default(), Some(&serve)).unwrap_err().0.contains("together"));
     }
 }

@@ -4,10 +4,13 @@
 //! the web shell serves pages and APIs; each capability described by the source documents gets
 //! a module of its own, named after it, holding its model, storage, service and routes.
 
+pub mod api_clients;
 pub mod app;
 pub mod config;
 pub mod kernel;
+pub mod notify;
 pub mod offices;
 pub mod reference;
 pub mod seed;
+pub mod staff;
 pub mod web;

@@ -5,17 +5,77 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use cris::config::{self, Cli, Command, LogFormat, SeedCommand};
+use cris::config::{self, AdminCommand, AuditCommand, Cli, Command, LogFormat, SeedCommand};
 
 fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
     }
+}
+
+/// The audit chain is broken (exit status 1 with the row named).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct AuditBroken(String);
+
+async fn admin(settings: &config::Settings, cmd: AdminCommand) -> anyhow::Result<()> {
+    use cris::kernel::access::Role;
+    use cris::staff::model::{NewStaff, Username};
+    let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+    let now = chrono::Utc::now();
+    let result = async {
+        match cmd {
+            AdminCommand::CreateUser(a) => {
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password)?;
+                let new = NewStaff {
+                    username: Username::parse(&a.username)?,
+                    display_name: a.name,
+                    email: a.email.parse()?,
+                    role: a.role.parse::<Role>()?,
+                    office: a.office.trim().to_uppercase(),
+                    password: password.trim_end_matches(['\r', '\n']).to_owned(),
+                };
+                let id = cris::staff::service::create(&db, &catalog, None, now, new).await?;
+                println!(
+                    "created staff account {} (id {id}); the authenticator is set up at the first sign-in",
+                    a.username
+                );
+            }
+            AdminCommand::CreateClient(a) => {
+                let new = cris::api_clients::NewClient {
+                    name: a.name,
+                    client_id: None,
+                    secret: None,
+                    rate_per_second: a.rate_per_second,
+                    daily_quota: a.daily_quota,
+                };
+                let (id, secret) = cris::api_clients::register(&db, &catalog, None, now, new).await?;
+                println!("client_id: {id}\nclient_secret: {secret}\n(the secret is not stored; keep it now)");
+            }
+            AdminCommand::DeactivateUnused => {
+                let users =
+                    cris::staff::service::deactivate_unused(&db, &catalog, now, settings.unused_account_after).await?;
+                println!(
+                    "deactivated {} account(s) unused for {} days",
+                    users.len(),
+                    settings.unused_account_after.num_days()
+                );
+                for u in users {
+                    let last =
+                        u.last_sign_in_at.map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d").to_string());
+                    println!("{}\t{}\t{}\tlast sign-in {last}", u.username, u.display_name, u.office_code);
+                }
+            }
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    db.close().await;
+    result
 }
 
 fn main() -> ExitCode {
@@ -34,11 +94,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // One line, as for every configuration mistake: clap's first line names the problem.
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
             eprintln!("cris: configuration error: {first}");
             return ExitCode::from(2);
         }
@@ -55,10 +111,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&settings.log, settings.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cris: cannot start the runtime: {e}");
@@ -78,12 +131,30 @@ fn main() -> ExitCode {
                 db.close().await;
                 Ok(())
             }
+            Command::Admin(cmd) => admin(&settings, cmd).await,
+            Command::Audit(AuditCommand::Verify) => {
+                let (db, _) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+                let v = cris::kernel::audit::verify(&db).await?;
+                db.close().await;
+                match v.broken {
+                    None => {
+                        println!("audit trail intact: {} rows verified", v.checked);
+                        Ok(())
+                    }
+                    Some(b) => Err(AuditBroken(format!(
+                        "audit trail broken at row {}: {} ({} rows verified before it)",
+                        b.id, b.reason, v.checked
+                    ))
+                    .into()),
+                }
+            }
             Command::Seed(SeedCommand::Demo(args)) => {
                 let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
                 let as_of = args
                     .as_of
                     .unwrap_or_else(|| cris::kernel::clock::Clock::System.today_in(chrono_tz::America::New_York));
                 let report = cris::seed::load_demo(&db, &catalog, args.cases, as_of).await?;
+                cris::seed::demo_accounts(&db, &catalog, chrono::Utc::now()).await?;
                 let secs = report.elapsed.as_secs_f64();
                 println!(
                     "loaded {} cases, {} history entries, {} mailed items in {secs:.1} s ({:.0} cases/s)",
@@ -99,6 +170,10 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<AuditBroken>().is_some() => {
+            eprintln!("cris: {e:#}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("cris: {e:#}");
             ExitCode::FAILURE

@@ -54,18 +54,9 @@ mod tests {
         // 03:30 UTC on 2 March is still 1 March in Los Angeles but 2 March in New York... no:
         // New York is UTC-5 in March, so 22:30 on 1 March there too. Honolulu and Guam differ.
         let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 2, 3, 30, 0).unwrap());
-        assert_eq!(
-            clock.today_in(chrono_tz::America::Los_Angeles),
-            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
-        );
-        assert_eq!(
-            clock.today_in(chrono_tz::Pacific::Guam),
-            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
-        );
+        assert_eq!(clock.today_in(chrono_tz::America::Los_Angeles), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        assert_eq!(clock.today_in(chrono_tz::Pacific::Guam), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
         clock.advance(chrono::Duration::hours(12));
-        assert_eq!(
-            clock.today_in(chrono_tz::America::Los_Angeles),
-            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
-        );
+        assert_eq!(clock.today_in(chrono_tz::America::Los_Angeles), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
     }
 }

@@ -50,9 +50,7 @@ impl FromStr for Zip {
             },
             _ => return Err(InvalidInput::new(ZIP_FIELD, ZIP_FORMAT)),
         };
-        let well_formed = five.len() == 5
-            && is_digits(five)
-            && plus4.is_none_or(|p| p.len() == 4 && is_digits(p));
+        let well_formed = five.len() == 5 && is_digits(five) && plus4.is_none_or(|p| p.len() == 4 && is_digits(p));
         if !well_formed {
             return Err(InvalidInput::new(ZIP_FIELD, ZIP_FORMAT));
         }
@@ -110,9 +108,7 @@ string_value!(Phone);
 fn is_phone_text(text: &str) -> bool {
     let body = text.strip_prefix('+').unwrap_or(text);
     text.len() <= PHONE_MAX_LEN
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
         && body.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -156,11 +152,7 @@ impl Phone {
     pub fn national_display(&self) -> String {
         match phonenumber::parse(None, &self.0) {
             Ok(number) => {
-                let mode = if number.code().value() == 1 {
-                    Mode::National
-                } else {
-                    Mode::International
-                };
+                let mode = if number.code().value() == 1 { Mode::National } else { Mode::International };
                 number.format().mode(mode).to_string()
             }
             // The E.164 form always parses; should it not, it is still readable.
@@ -197,15 +189,9 @@ impl FromStr for Email {
             return Err(InvalidInput::new(EMAIL_FIELD, "Enter an email address."));
         }
         if text.len() > EMAIL_MAX_LEN {
-            return Err(InvalidInput::new(
-                EMAIL_FIELD,
-                "An email address can be at most 254 characters long.",
-            ));
+            return Err(InvalidInput::new(EMAIL_FIELD, "An email address can be at most 254 characters long."));
         }
-        let options = Options::default()
-            .without_display_text()
-            .without_domain_literal()
-            .with_required_tld();
+        let options = Options::default().without_display_text().without_domain_literal().with_required_tld();
         let address = EmailAddress::parse_with_options(text, options)
             .map_err(|_| InvalidInput::new(EMAIL_FIELD, EMAIL_FORMAT))?;
         let domain = address.domain();
@@ -214,11 +200,7 @@ impl FromStr for Email {
         }
         // ASCII lower-casing only: it keeps the length and is idempotent, so the canonical form
         // always parses back to itself.
-        Ok(Email(format!(
-            "{}@{}",
-            address.local_part(),
-            domain.to_ascii_lowercase()
-        )))
+        Ok(Email(format!("{}@{}", address.local_part(), domain.to_ascii_lowercase())))
     }
 }
 
@@ -266,10 +248,7 @@ mod tests {
     #[test]
     fn r_ip_01_zip_bad_forms_are_refused() {
         assert_eq!(Zip::new("  ").unwrap_err().reason, "Enter a ZIP code.");
-        assert_eq!(
-            Zip::new("00000").unwrap_err().reason,
-            "00000 is not a ZIP code."
-        );
+        assert_eq!(Zip::new("00000").unwrap_err().reason, "00000 is not a ZIP code.");
         assert!(Zip::new("00000-1234").is_err());
         for input in [
             "2052",
@@ -375,22 +354,13 @@ mod tests {
         assert_eq!(email.domain(), "example.com");
         assert_eq!(email.local_part(), "Ann.Lee+uscis");
         // Only the domain is case-insensitive.
-        assert_ne!(
-            Email::new("ann@example.com").unwrap(),
-            Email::new("ANN@example.com").unwrap()
-        );
-        assert_eq!(
-            Email::new("ann@EXAMPLE.com").unwrap(),
-            Email::new("ann@example.com").unwrap()
-        );
+        assert_ne!(Email::new("ann@example.com").unwrap(), Email::new("ANN@example.com").unwrap());
+        assert_eq!(Email::new("ann@EXAMPLE.com").unwrap(), Email::new("ann@example.com").unwrap());
     }
 
     #[test]
     fn r_cs_09_email_bad_input_is_refused() {
-        assert_eq!(
-            Email::new("\t").unwrap_err().reason,
-            "Enter an email address."
-        );
+        assert_eq!(Email::new("\t").unwrap_err().reason, "Enter an email address.");
         for input in [
             "ann",
             "ann@",
@@ -409,19 +379,13 @@ mod tests {
             assert_eq!(err.reason, EMAIL_FORMAT, "input {input:?}");
         }
         let long = format!("{}@{}.com", "a".repeat(60), "b".repeat(200));
-        assert_eq!(
-            Email::new(&long).unwrap_err().reason,
-            "An email address can be at most 254 characters long."
-        );
+        assert_eq!(Email::new(&long).unwrap_err().reason, "An email address can be at most 254 characters long.");
     }
 
     #[test]
     fn email_serde() {
         let email: Email = serde_json::from_str("\"ann@Example.com\"").unwrap();
-        assert_eq!(
-            serde_json::to_string(&email).unwrap(),
-            "\"ann@example.com\""
-        );
+        assert_eq!(serde_json::to_string(&email).unwrap(), "\"ann@example.com\"");
         assert!(serde_json::from_str::<Email>("\"ann@localhost\"").is_err());
     }
 

@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -138,8 +136,7 @@ impl Db {
             if let Some(parent) = std::path::Path::new(opts.get_filename()).parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| DbError::Url(format!("{}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(|e| DbError::Url(format!("{}: {e}", parent.display())))?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
@@ -220,4 +217,23 @@ pub mod meta {
         });
         Ok(())
     }
+}
+
+/// Adds `AND column IN (...)` for a list of values to a dynamic query; an empty list matches
+/// nothing (SQL has no empty `IN ()`).
+pub fn push_in<DB>(q: &mut sqlx::QueryBuilder<DB>, column: &str, values: &[String])
+where
+    DB: sqlx::Database,
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if values.is_empty() {
+        q.push(" AND 1 = 0");
+        return;
+    }
+    q.push(" AND ").push(column).push(" IN (");
+    let mut sep = q.separated(", ");
+    for v in values {
+        sep.push_bind(v.clone());
+    }
+    q.push(")");
 }

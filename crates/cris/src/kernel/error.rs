@@ -16,10 +16,7 @@ pub struct InvalidInput {
 impl InvalidInput {
     /// An error for `field`, explained by `reason`.
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            field,
-            reason: reason.into(),
-        }
+        Self { field, reason: reason.into() }
     }
 }
 

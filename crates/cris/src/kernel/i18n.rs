@@ -1,9 +1,7 @@
 //! Languages of the customer interface.
 
 /// A language every customer page is offered in (R-CS-03).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// English, the default.
@@ -43,16 +41,8 @@ use fluent_bundle::{FluentArgs, FluentResource};
 
 /// Message catalogues, embedded: `locales/<tag>/*.ftl`. Adding a file means adding it here.
 const SOURCES: [(Lang, &str, &str); 2] = [
-    (
-        Lang::En,
-        "en/main.ftl",
-        include_str!("../../locales/en/main.ftl"),
-    ),
-    (
-        Lang::Es,
-        "es/main.ftl",
-        include_str!("../../locales/es/main.ftl"),
-    ),
+    (Lang::En, "en/main.ftl", include_str!("../../locales/en/main.ftl")),
+    (Lang::Es, "es/main.ftl", include_str!("../../locales/es/main.ftl")),
 ];
 
 /// A catalogue file that does not parse.
@@ -72,9 +62,7 @@ pub struct I18n {
 
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18n")
-            .field("languages", &self.bundles.len())
-            .finish()
+        f.debug_struct("I18n").field("languages", &self.bundles.len()).finish()
     }
 }
 
@@ -83,35 +71,21 @@ impl I18n {
     pub fn load() -> Result<I18n, CatalogueError> {
         let mut bundles = Vec::new();
         for (lang, file, text) in SOURCES {
-            let resource =
-                FluentResource::try_new(text.to_owned()).map_err(|(_, errs)| CatalogueError {
-                    file,
-                    reason: format!("{errs:?}"),
-                })?;
+            let resource = FluentResource::try_new(text.to_owned())
+                .map_err(|(_, errs)| CatalogueError { file, reason: format!("{errs:?}") })?;
             let id: unic_langid::LanguageIdentifier =
-                lang.tag().parse().map_err(|e| CatalogueError {
-                    file,
-                    reason: format!("{e}"),
-                })?;
+                lang.tag().parse().map_err(|e| CatalogueError { file, reason: format!("{e}") })?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Unicode isolation marks would show up inside attributes and page titles.
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|errs| CatalogueError {
-                    file,
-                    reason: format!("{errs:?}"),
-                })?;
+            bundle.add_resource(resource).map_err(|errs| CatalogueError { file, reason: format!("{errs:?}") })?;
             bundles.push((lang, bundle));
         }
         Ok(I18n { bundles })
     }
 
     fn bundle(&self, lang: Lang) -> Option<&FluentBundle<FluentResource>> {
-        self.bundles
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, b)| b)
+        self.bundles.iter().find(|(l, _)| *l == lang).map(|(_, b)| b)
     }
 
     /// The message `id` in `lang`. A missing message shows its id (a test keeps every id present
@@ -129,12 +103,7 @@ impl I18n {
         self.format(lang, id, Some(&fa)).into_owned()
     }
 
-    fn format<'a>(
-        &'a self,
-        lang: Lang,
-        id: &'a str,
-        args: Option<&FluentArgs<'_>>,
-    ) -> Cow<'a, str> {
+    fn format<'a>(&'a self, lang: Lang, id: &'a str, args: Option<&FluentArgs<'_>>) -> Cow<'a, str> {
         let Some(bundle) = self.bundle(lang) else {
             return Cow::Borrowed(id);
         };
@@ -181,14 +150,9 @@ mod tests {
         en.sort();
         es.sort();
         assert!(en.len() > 20);
-        assert_eq!(
-            en, es,
-            "English and Spanish catalogues must have the same message ids"
-        );
-        let same: Vec<_> = en
-            .iter()
-            .filter(|id| i18n.t(Lang::En, id) == i18n.t(Lang::Es, id) && !id.ends_with("-same"))
-            .collect();
+        assert_eq!(en, es, "English and Spanish catalogues must have the same message ids");
+        let same: Vec<_> =
+            en.iter().filter(|id| i18n.t(Lang::En, id) == i18n.t(Lang::Es, id) && !id.ends_with("-same")).collect();
         // Proper names (CRIS, USCIS) and language names may be identical; say so with "-same".
         assert!(same.is_empty(), "untranslated messages: {same:?}");
     }

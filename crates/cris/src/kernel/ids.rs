@@ -58,9 +58,7 @@ macro_rules! string_value {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
                 text.parse().map_err(::serde::de::Error::custom)
             }
@@ -71,12 +69,7 @@ pub(crate) use string_value;
 
 /// Trims, drops the dashes and spaces people type to group digits, and upper-cases ASCII letters.
 fn squeeze(input: &str) -> String {
-    input
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    input.trim().chars().filter(|c| !matches!(c, '-' | ' ')).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 fn is_digits(text: &str) -> bool {
@@ -90,10 +83,7 @@ fn is_letters(text: &str) -> bool {
 /// The value of a run of ASCII digits. Callers pass text already checked to be short digits; the
 /// saturating arithmetic and the zero for a non-digit only keep this free of panics.
 fn digits_value(text: &str) -> u32 {
-    text.chars().fold(0u32, |acc, c| {
-        acc.saturating_mul(10)
-            .saturating_add(c.to_digit(10).unwrap_or(0))
-    })
+    text.chars().fold(0u32, |acc, c| acc.saturating_mul(10).saturating_add(c.to_digit(10).unwrap_or(0)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,14 +91,11 @@ fn digits_value(text: &str) -> u32 {
 // ---------------------------------------------------------------------------------------------
 
 const RECEIPT_FIELD: &str = "receipt_number";
-const RECEIPT_FORMAT: &str =
-    "A receipt number is 3 letters followed by 10 digits, such as EAC9999103403.";
+const RECEIPT_FORMAT: &str = "A receipt number is 3 letters followed by 10 digits, such as EAC9999103403.";
 
 /// Every receipt-number prefix in use, two per service centre where the old and new codes are
 /// both still printed on notices.
-pub const PREFIXES: [&str; 12] = [
-    "EAC", "VSC", "WAC", "CSC", "LIN", "NSC", "SRC", "TSC", "MSC", "NBC", "IOE", "YSC",
-];
+pub const PREFIXES: [&str; 12] = ["EAC", "VSC", "WAC", "CSC", "LIN", "NSC", "SRC", "TSC", "MSC", "NBC", "IOE", "YSC"];
 
 /// The office that issued a receipt, known from the receipt number's prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,9 +188,7 @@ impl FromStr for ReceiptNumber {
             return Err(InvalidInput::new(RECEIPT_FIELD, "Enter a receipt number."));
         }
         let well_formed = text.len() == 13
-            && text
-                .split_at_checked(3)
-                .is_some_and(|(prefix, digits)| is_letters(prefix) && is_digits(digits));
+            && text.split_at_checked(3).is_some_and(|(prefix, digits)| is_letters(prefix) && is_digits(digits));
         if !well_formed {
             return Err(InvalidInput::new(RECEIPT_FIELD, RECEIPT_FORMAT));
         }
@@ -229,12 +214,7 @@ fn unknown_prefix(prefix: &str) -> InvalidInput {
 impl ReceiptNumber {
     /// Builds a receipt number from its parts, for generated data: `fiscal_year` 0 to 99,
     /// `workday` 1 to 999, `serial` 0 to 99999, and a known prefix in any letter case.
-    pub fn from_parts(
-        prefix: &str,
-        fiscal_year: u8,
-        workday: u16,
-        serial: u32,
-    ) -> Result<Self, InvalidInput> {
+    pub fn from_parts(prefix: &str, fiscal_year: u8, workday: u16, serial: u32) -> Result<Self, InvalidInput> {
         if Centre::from_prefix(prefix).is_none() {
             return Err(unknown_prefix(prefix));
         }
@@ -245,10 +225,7 @@ impl ReceiptNumber {
             ));
         }
         if !(1..=999).contains(&workday) {
-            return Err(InvalidInput::new(
-                RECEIPT_FIELD,
-                "The workday of a receipt number is from 001 to 999.",
-            ));
+            return Err(InvalidInput::new(RECEIPT_FIELD, "The workday of a receipt number is from 001 to 999."));
         }
         if serial > 99_999 {
             return Err(InvalidInput::new(
@@ -256,11 +233,7 @@ impl ReceiptNumber {
                 "The serial of a receipt number is 5 digits, from 00000 to 99999.",
             ));
         }
-        format!(
-            "{}{fiscal_year:02}{workday:03}{serial:05}",
-            prefix.to_ascii_uppercase()
-        )
-        .parse()
+        format!("{}{fiscal_year:02}{workday:03}{serial:05}", prefix.to_ascii_uppercase()).parse()
     }
 
     /// The canonical form, such as `EAC9999103403`.
@@ -309,8 +282,7 @@ impl ReceiptNumber {
 // ---------------------------------------------------------------------------------------------
 
 const A_NUMBER_FIELD: &str = "a_number";
-const A_NUMBER_FORMAT: &str =
-    "An A-Number is the letter A followed by 7 to 9 digits, such as A012345678.";
+const A_NUMBER_FORMAT: &str = "An A-Number is the letter A followed by 7 to 9 digits, such as A012345678.";
 
 /// An Alien Registration Number, held as `A` and 9 digits, zero-padded (`A012345678`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -333,10 +305,7 @@ impl FromStr for ANumber {
             return Err(InvalidInput::new(A_NUMBER_FIELD, A_NUMBER_FORMAT));
         }
         if digits.bytes().all(|b| b == b'0') {
-            return Err(InvalidInput::new(
-                A_NUMBER_FIELD,
-                "An A-Number cannot be all zeros.",
-            ));
+            return Err(InvalidInput::new(A_NUMBER_FIELD, "An A-Number cannot be all zeros."));
         }
         Ok(ANumber(format!("A{digits:0>9}")))
     }
@@ -346,10 +315,7 @@ impl ANumber {
     /// The A-Number with this value, for generated data: 1 to 999 999 999.
     pub fn from_number(number: u32) -> Result<Self, InvalidInput> {
         if number == 0 {
-            return Err(InvalidInput::new(
-                A_NUMBER_FIELD,
-                "An A-Number cannot be all zeros.",
-            ));
+            return Err(InvalidInput::new(A_NUMBER_FIELD, "An A-Number cannot be all zeros."));
         }
         if number > 999_999_999 {
             return Err(InvalidInput::new(A_NUMBER_FIELD, A_NUMBER_FORMAT));
@@ -375,8 +341,7 @@ impl ANumber {
 const TRACKING_FIELD: &str = "tracking_number";
 const TRACKING_FORMAT: &str = "A USPS tracking number is 22 or 26 digits starting with 91 to 95, \
      such as 9400111201080805483016, or 2 letters, 9 digits and 2 letters, such as RR123456785US.";
-const TRACKING_CHECK: &str =
-    "This tracking number does not add up: please check it for a mistyped digit.";
+const TRACKING_CHECK: &str = "This tracking number does not add up: please check it for a mistyped digit.";
 
 /// Channel identifiers that open an Intelligent Mail package barcode (Publication 199).
 const CHANNELS: [&str; 5] = ["91", "92", "93", "94", "95"];
@@ -397,17 +362,9 @@ impl FromStr for TrackingNumber {
 
     /// Accepts spaces anywhere, lower case, and a scanned barcode's `420` + ZIP or ZIP+4 prefix.
     fn from_str(input: &str) -> Result<Self, InvalidInput> {
-        let text: String = input
-            .trim()
-            .chars()
-            .filter(|c| *c != ' ')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let text: String = input.trim().chars().filter(|c| *c != ' ').map(|c| c.to_ascii_uppercase()).collect();
         if text.is_empty() {
-            return Err(InvalidInput::new(
-                TRACKING_FIELD,
-                "Enter a tracking number.",
-            ));
+            return Err(InvalidInput::new(TRACKING_FIELD, "Enter a tracking number."));
         }
         if is_digits(&text) {
             parse_impb(&text).map(|number| TrackingNumber(number.to_owned()))
@@ -451,9 +408,8 @@ fn check_impb(digits: &str) -> Result<(), InvalidInput> {
         return Err(InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT));
     }
     let check_at = digits.len().saturating_sub(1);
-    let (body, check) = digits
-        .split_at_checked(check_at)
-        .ok_or_else(|| InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT))?;
+    let (body, check) =
+        digits.split_at_checked(check_at).ok_or_else(|| InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT))?;
     let expected = TrackingNumber::mod10_check_digit(body);
     if expected.is_some() && expected == check.parse::<u8>().ok() {
         Ok(())
@@ -464,21 +420,11 @@ fn check_impb(digits: &str) -> Result<(), InvalidInput> {
 
 /// Checks the shape and the mod 11 check digit of a UPU S10 number such as `RR123456785US`.
 fn check_s10(text: &str) -> Result<(), InvalidInput> {
-    let parts = (
-        text.get(..2),
-        text.get(2..10),
-        text.get(10..11),
-        text.get(11..),
-    );
+    let parts = (text.get(..2), text.get(2..10), text.get(10..11), text.get(11..));
     let (Some(service), Some(serial), Some(check), Some(country)) = parts else {
         return Err(InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT));
     };
-    if text.len() != 13
-        || !is_letters(service)
-        || !is_digits(serial)
-        || !is_digits(check)
-        || !is_letters(country)
-    {
+    if text.len() != 13 || !is_letters(service) || !is_digits(serial) || !is_digits(check) || !is_letters(country) {
         return Err(InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT));
     }
     let expected = TrackingNumber::s10_check_digit(serial);
@@ -535,8 +481,7 @@ impl TrackingNumber {
                 "The body of a tracking number is 21 or 25 digits, before its check digit.",
             ));
         }
-        let check = Self::mod10_check_digit(body)
-            .ok_or_else(|| InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT))?;
+        let check = Self::mod10_check_digit(body).ok_or_else(|| InvalidInput::new(TRACKING_FIELD, TRACKING_FORMAT))?;
         format!("{body}{check}").parse()
     }
 
@@ -548,10 +493,7 @@ impl TrackingNumber {
     /// The public USPS tracking page for this number.
     pub fn usps_url(&self) -> String {
         // The canonical form is only ASCII digits and letters, so it needs no escaping.
-        format!(
-            "https://tools.usps.com/go/TrackConfirmAction_input?origTrackNum={}",
-            self.0
-        )
+        format!("https://tools.usps.com/go/TrackConfirmAction_input?origTrackNum={}", self.0)
     }
 }
 
@@ -577,21 +519,11 @@ mod tests {
 
     #[test]
     fn r_cs_02_receipt_normalises_case_dashes_spaces() {
-        for input in [
-            "eac-99-991-03403",
-            "EAC 9999103403",
-            "  eac9999103403\t\n",
-            "E-A-C 99 991 03403",
-        ] {
+        for input in ["eac-99-991-03403", "EAC 9999103403", "  eac9999103403\t\n", "E-A-C 99 991 03403"] {
             let r = ReceiptNumber::new(input).unwrap();
             assert_eq!(r.as_str(), "EAC9999103403", "input {input:?}");
         }
-        assert_eq!(
-            ReceiptNumber::try_from("wac-21-900-12345")
-                .unwrap()
-                .as_str(),
-            "WAC2190012345"
-        );
+        assert_eq!(ReceiptNumber::try_from("wac-21-900-12345").unwrap().as_str(), "WAC2190012345");
     }
 
     #[test]
@@ -728,21 +660,14 @@ mod tests {
             assert_eq!(err.reason, A_NUMBER_FORMAT, "input {input:?}");
         }
         for input in ["A000000000", "0000000", "a-000-000-00"] {
-            assert_eq!(
-                ANumber::new(input).unwrap_err().reason,
-                "An A-Number cannot be all zeros.",
-                "input {input:?}"
-            );
+            assert_eq!(ANumber::new(input).unwrap_err().reason, "An A-Number cannot be all zeros.", "input {input:?}");
         }
     }
 
     #[test]
     fn a_number_from_number() {
         assert_eq!(ANumber::from_number(1).unwrap().as_str(), "A000000001");
-        assert_eq!(
-            ANumber::from_number(999_999_999).unwrap().as_str(),
-            "A999999999"
-        );
+        assert_eq!(ANumber::from_number(999_999_999).unwrap().as_str(), "A999999999");
         assert!(ANumber::from_number(0).is_err());
         assert!(ANumber::from_number(1_000_000_000).is_err());
     }
@@ -757,11 +682,7 @@ mod tests {
 
     // --- Tracking numbers: R-CS-05, R-CS-06 ---
 
-    const IMPB_EXAMPLES: [&str; 3] = [
-        "9400111201080805483016",
-        "9361289878700317633795",
-        "9505511069605048600624",
-    ];
+    const IMPB_EXAMPLES: [&str; 3] = ["9400111201080805483016", "9361289878700317633795", "9505511069605048600624"];
 
     #[test]
     fn r_cs_05_tracking_publication_199_examples_are_valid() {
@@ -769,10 +690,7 @@ mod tests {
             let t = TrackingNumber::new(example).unwrap();
             assert_eq!(t.as_str(), example);
             let (body, check) = example.split_at(21);
-            assert_eq!(
-                TrackingNumber::mod10_check_digit(body),
-                Some(check.parse::<u8>().unwrap())
-            );
+            assert_eq!(TrackingNumber::mod10_check_digit(body), Some(check.parse::<u8>().unwrap()));
             assert_eq!(TrackingNumber::with_check_digit(body).unwrap(), t);
         }
     }
@@ -814,18 +732,12 @@ mod tests {
         let err = TrackingNumber::new("9400111201080805483017").unwrap_err();
         assert_eq!(err.field, "tracking_number");
         assert_eq!(err.reason, TRACKING_CHECK);
-        assert_eq!(
-            TrackingNumber::new("RR123456784US").unwrap_err().reason,
-            TRACKING_CHECK
-        );
+        assert_eq!(TrackingNumber::new("RR123456784US").unwrap_err().reason, TRACKING_CHECK);
     }
 
     #[test]
     fn r_cs_05_tracking_malformed_is_refused() {
-        assert_eq!(
-            TrackingNumber::new("  ").unwrap_err().reason,
-            "Enter a tracking number."
-        );
+        assert_eq!(TrackingNumber::new("  ").unwrap_err().reason, "Enter a tracking number.");
         for input in [
             "8400111201080805483016",  // channel 84
             "940011120108080548301",   // 21 digits
@@ -879,27 +791,16 @@ mod tests {
 
     #[test]
     fn r_cs_05_tracking_serde() {
-        let t: TrackingNumber =
-            serde_json::from_str("\"4202052994001112 01080805483016\"").unwrap();
-        assert_eq!(
-            serde_json::to_string(&t).unwrap(),
-            "\"9400111201080805483016\""
-        );
+        let t: TrackingNumber = serde_json::from_str("\"4202052994001112 01080805483016\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"9400111201080805483016\"");
         assert!(serde_json::from_str::<TrackingNumber>("\"9400111201080805483017\"").is_err());
     }
 
     // --- Properties ---
 
     fn receipt_strategy() -> impl Strategy<Value = ReceiptNumber> {
-        (
-            proptest::sample::select(PREFIXES.to_vec()),
-            0u8..=99,
-            1u16..=999,
-            0u32..=99_999,
-        )
-            .prop_map(|(prefix, year, day, serial)| {
-                ReceiptNumber::from_parts(prefix, year, day, serial).unwrap()
-            })
+        (proptest::sample::select(PREFIXES.to_vec()), 0u8..=99, 1u16..=999, 0u32..=99_999)
+            .prop_map(|(prefix, year, day, serial)| ReceiptNumber::from_parts(prefix, year, day, serial).unwrap())
     }
 
     fn impb_strategy() -> impl Strategy<Value = TrackingNumber> {

@@ -44,10 +44,7 @@ pub fn format_date(date: NaiveDate, lang: Lang) -> String {
         Lang::Es => &MONTHS_ES,
     };
     // month0() is always 0..=11, so the fallback is never used.
-    let month = months
-        .get(date.month0() as usize)
-        .copied()
-        .unwrap_or_default();
+    let month = months.get(date.month0() as usize).copied().unwrap_or_default();
     match lang {
         Lang::En => format!("{month} {}, {}", date.day(), date.year()),
         Lang::Es => format!("{} de {month} de {}", date.day(), date.year()),

@@ -66,8 +66,6 @@ impl Form {
 
     /// Whether the office with `office_code` is listed as adjudicating this form.
     pub fn processed_by(&self, office_code: &str) -> bool {
-        self.processing_offices
-            .iter()
-            .any(|code| code == office_code)
+        self.processing_offices.iter().any(|code| code == office_code)
     }
 }

@@ -214,26 +214,11 @@ impl Catalog {
             .map(|(i, raw)| build_status(i, raw))
             .collect::<Result<Vec<_>, _>>()?;
         let status_index = index(STATUSES_FILE, &statuses, |s| &s.code)?;
-        if let Some(missing) = REQUIRED_STATUS_CODES
-            .iter()
-            .find(|c| !status_index.contains_key(**c))
-        {
-            return Err(invalid(
-                STATUSES_FILE,
-                format!("entry {missing:?}"),
-                "is required but missing",
-            ));
+        if let Some(missing) = REQUIRED_STATUS_CODES.iter().find(|c| !status_index.contains_key(**c)) {
+            return Err(invalid(STATUSES_FILE, format!("entry {missing:?}"), "is required but missing"));
         }
 
-        Ok(Catalog {
-            forms,
-            statuses,
-            offices,
-            form_index,
-            status_index,
-            office_index,
-            prefix_index,
-        })
+        Ok(Catalog { forms, statuses, offices, form_index, status_index, office_index, prefix_index })
     }
 
     /// Every form, in file order.
@@ -282,28 +267,18 @@ impl Catalog {
     }
 
     /// The offices of one district (e.g. `D-NYC`), in file order.
-    pub fn offices_in_district<'a>(
-        &'a self,
-        district: &'a str,
-    ) -> impl Iterator<Item = &'a Office> + 'a {
+    pub fn offices_in_district<'a>(&'a self, district: &'a str) -> impl Iterator<Item = &'a Office> + 'a {
         self.offices.iter().filter(move |o| o.district == district)
     }
 
     /// The offices of one region (e.g. `WEST`), in file order.
-    pub fn offices_in_region<'a>(
-        &'a self,
-        region: &'a str,
-    ) -> impl Iterator<Item = &'a Office> + 'a {
+    pub fn offices_in_region<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a Office> + 'a {
         self.offices.iter().filter(move |o| o.region == region)
     }
 
     /// Every district with its region, sorted by district code.
     pub fn districts(&self) -> Vec<(&str, &str)> {
-        let map: BTreeMap<&str, &str> = self
-            .offices
-            .iter()
-            .map(|o| (o.district.as_str(), o.region.as_str()))
-            .collect();
+        let map: BTreeMap<&str, &str> = self.offices.iter().map(|o| (o.district.as_str(), o.region.as_str())).collect();
         map.into_iter().collect()
     }
 }
@@ -380,15 +355,10 @@ fn locate(text: &str, span: Option<Range<usize>>) -> String {
         return "whole file".to_owned();
     };
     let start = span.start.min(text.len());
-    let line = text
-        .get(..start)
-        .map_or(1, |before| before.matches('\n').count() + 1);
+    let line = text.get(..start).map_or(1, |before| before.matches('\n').count() + 1);
     // Search up to the end of the error's line, so an error reported on a header line
     // belongs to the block that header opens.
-    let line_end = text
-        .get(start..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |i| start + i);
+    let line_end = text.get(start..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| start + i);
     let upto = text.get(..line_end).unwrap_or(text);
     let block_start = match upto.rfind("\n[[") {
         Some(i) => Some(i + 1),
@@ -402,36 +372,19 @@ fn locate(text: &str, span: Option<Range<usize>>) -> String {
 
 /// The `code = "..."` value of the `[[...]]` block that `block` starts with.
 fn block_code(block: &str) -> Option<String> {
-    block
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.trim_start().starts_with("[["))
-        .find_map(|l| {
-            let value = l
-                .trim()
-                .strip_prefix("code")?
-                .trim_start()
-                .strip_prefix('=')?
-                .trim();
-            Some(value.strip_prefix('"')?.split('"').next()?.to_owned())
-        })
+    block.lines().skip(1).take_while(|l| !l.trim_start().starts_with("[[")).find_map(|l| {
+        let value = l.trim().strip_prefix("code")?.trim_start().strip_prefix('=')?.trim();
+        Some(value.strip_prefix('"')?.split('"').next()?.to_owned())
+    })
 }
 
 fn invalid(file: &'static str, entry: String, reason: impl Into<String>) -> ReferenceError {
-    ReferenceError::Invalid {
-        file,
-        entry,
-        reason: reason.into(),
-    }
+    ReferenceError::Invalid { file, entry, reason: reason.into() }
 }
 
 /// How an entry is named in messages: by code, or by position when the code is empty.
 fn entry_name(position: usize, code: &str) -> String {
-    if code.trim().is_empty() {
-        format!("entry #{}", position + 1)
-    } else {
-        format!("entry {code:?}")
-    }
+    if code.trim().is_empty() { format!("entry #{}", position + 1) } else { format!("entry {code:?}") }
 }
 
 /// Maps each item's code (upper-cased) to its position; duplicate codes are an error.
@@ -443,11 +396,7 @@ fn index<T>(
     let mut map = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         if map.insert(code(item).to_ascii_uppercase(), i).is_some() {
-            return Err(invalid(
-                file,
-                entry_name(i, code(item)),
-                "has the same code as an earlier entry",
-            ));
+            return Err(invalid(file, entry_name(i, code(item)), "has the same code as an earlier entry"));
         }
     }
     Ok(map)
@@ -462,12 +411,7 @@ fn lookup<'a, T>(items: &'a [T], index: &HashMap<String, usize>, code: &str) -> 
     items.get(position)
 }
 
-fn non_empty(
-    file: &'static str,
-    entry: &str,
-    field: &str,
-    value: &str,
-) -> Result<(), ReferenceError> {
+fn non_empty(file: &'static str, entry: &str, field: &str, value: &str) -> Result<(), ReferenceError> {
     if value.trim().is_empty() {
         return Err(invalid(file, entry.to_owned(), format!("{field} is empty")));
     }
@@ -478,15 +422,10 @@ fn build_office(position: usize, raw: RawOffice) -> Result<Office, ReferenceErro
     let entry = entry_name(position, &raw.code);
     let bad = |reason: String| invalid(OFFICES_FILE, entry.clone(), reason);
 
-    let code_ok = (3..=4).contains(&raw.code.len())
-        && raw
-            .code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let code_ok =
+        (3..=4).contains(&raw.code.len()) && raw.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !code_ok {
-        return Err(bad(
-            "code must be 3 or 4 uppercase letters or digits".to_owned()
-        ));
+        return Err(bad("code must be 3 or 4 uppercase letters or digits".to_owned()));
     }
     for (field, value) in [
         ("name_en", &raw.name_en),
@@ -498,51 +437,32 @@ fn build_office(position: usize, raw: RawOffice) -> Result<Office, ReferenceErro
         non_empty(OFFICES_FILE, &entry, field, value)?;
     }
     if office::spanish_article(&raw.name_es).is_none() {
-        return Err(bad("name_es must start with \"Oficina\" or \"Centro\" (its article is derived from that word)".to_owned()));
+        return Err(bad(
+            "name_es must start with \"Oficina\" or \"Centro\" (its article is derived from that word)".to_owned()
+        ));
     }
     if raw.state.len() != 2 || !raw.state.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(bad(format!(
-            "state {:?} is not a two-letter code",
-            raw.state
-        )));
+        return Err(bad(format!("state {:?} is not a two-letter code", raw.state)));
     }
     if raw.zip.len() != 5 || !raw.zip.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad(format!("zip {:?} is not five digits", raw.zip)));
     }
     if !(-90.0..=90.0).contains(&raw.lat) || !(-180.0..=180.0).contains(&raw.lon) {
-        return Err(bad(format!(
-            "lat/lon {}, {} out of range",
-            raw.lat, raw.lon
-        )));
+        return Err(bad(format!("lat/lon {}, {} out of range", raw.lat, raw.lon)));
     }
-    let tz: chrono_tz::Tz = raw
-        .tz
-        .parse()
-        .map_err(|_| bad(format!("tz {:?} is not an IANA time zone", raw.tz)))?;
+    let tz: chrono_tz::Tz = raw.tz.parse().map_err(|_| bad(format!("tz {:?} is not an IANA time zone", raw.tz)))?;
     if !raw.district.starts_with("D-") {
-        return Err(bad(format!(
-            "district {:?} must start with \"D-\"",
-            raw.district
-        )));
+        return Err(bad(format!("district {:?} must start with \"D-\"", raw.district)));
     }
     if !REGIONS.contains(&raw.region.as_str()) {
-        return Err(bad(format!(
-            "region {:?} is not one of {}",
-            raw.region,
-            REGIONS.join(", ")
-        )));
+        return Err(bad(format!("region {:?} is not one of {}", raw.region, REGIONS.join(", "))));
     }
     if !raw.receipt_prefixes.is_empty() && !raw.kind.issues_receipts() {
-        return Err(bad(format!(
-            "a {} does not issue receipt numbers",
-            raw.kind.as_str()
-        )));
+        return Err(bad(format!("a {} does not issue receipt numbers", raw.kind.as_str())));
     }
     for prefix in &raw.receipt_prefixes {
         if prefix.len() != 3 || !prefix.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(bad(format!(
-                "receipt prefix {prefix:?} is not three uppercase letters"
-            )));
+            return Err(bad(format!("receipt prefix {prefix:?} is not three uppercase letters")));
         }
     }
 
@@ -573,10 +493,7 @@ fn check_hierarchy(offices: &[Office]) -> Result<(), ReferenceError> {
             return Err(invalid(
                 OFFICES_FILE,
                 entry_name(i, &office.code),
-                format!(
-                    "district {} is in region {region} elsewhere, not {}",
-                    office.district, office.region
-                ),
+                format!("district {} is in region {region} elsewhere, not {}", office.district, office.region),
             ));
         }
     }
@@ -599,41 +516,24 @@ fn prefix_index(offices: &[Office]) -> Result<HashMap<String, usize>, ReferenceE
         }
     }
     for (prefix, expected) in RECEIPT_PREFIX_OFFICES {
-        let actual = map
-            .get(prefix)
-            .and_then(|i| offices.get(*i))
-            .map(|o| o.code.as_str());
+        let actual = map.get(prefix).and_then(|i| offices.get(*i)).map(|o| o.code.as_str());
         if actual != Some(expected) {
             return Err(invalid(
                 OFFICES_FILE,
                 format!("entry {expected:?}"),
-                format!(
-                    "must list receipt prefix {prefix} (found on {})",
-                    actual.unwrap_or("no office")
-                ),
+                format!("must list receipt prefix {prefix} (found on {})", actual.unwrap_or("no office")),
             ));
         }
     }
     Ok(map)
 }
 
-fn check_form(
-    position: usize,
-    form: &Form,
-    offices: &HashMap<String, usize>,
-) -> Result<(), ReferenceError> {
+fn check_form(position: usize, form: &Form, offices: &HashMap<String, usize>) -> Result<(), ReferenceError> {
     let entry = entry_name(position, &form.code);
-    let code_ok = !form.code.is_empty()
-        && form
-            .code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    let code_ok =
+        !form.code.is_empty() && form.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
     if !code_ok {
-        return Err(invalid(
-            FORMS_FILE,
-            entry,
-            "code must be uppercase letters, digits and '-'",
-        ));
+        return Err(invalid(FORMS_FILE, entry, "code must be uppercase letters, digits and '-'"));
     }
     non_empty(FORMS_FILE, &entry, "title_en", &form.title_en)?;
     non_empty(FORMS_FILE, &entry, "title_es", &form.title_es)?;
@@ -650,11 +550,7 @@ fn check_form(
             ));
         }
         if !seen.insert(code) {
-            return Err(invalid(
-                FORMS_FILE,
-                entry,
-                format!("processing office {code} is listed twice"),
-            ));
+            return Err(invalid(FORMS_FILE, entry, format!("processing office {code} is listed twice")));
         }
     }
     Ok(())
@@ -662,17 +558,10 @@ fn check_form(
 
 fn build_status(position: usize, raw: RawStatus) -> Result<Status, ReferenceError> {
     let entry = entry_name(position, &raw.code);
-    let code_ok = !raw.code.is_empty()
-        && raw
-            .code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let code_ok =
+        !raw.code.is_empty() && raw.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     if !code_ok {
-        return Err(invalid(
-            STATUSES_FILE,
-            entry,
-            "code must be uppercase letters, digits and '_'",
-        ));
+        return Err(invalid(STATUSES_FILE, entry, "code must be uppercase letters, digits and '_'"));
     }
     non_empty(STATUSES_FILE, &entry, "title_en", &raw.title_en)?;
     non_empty(STATUSES_FILE, &entry, "title_es", &raw.title_es)?;
@@ -693,14 +582,8 @@ fn build_status(position: usize, raw: RawStatus) -> Result<Status, ReferenceErro
 
 /// Parses one description: known placeholders only, starting with the date (a wire format
 /// relies on that) and naming the receipt number (customers match it against their notice).
-fn description(
-    entry: &str,
-    field: &str,
-    text: &str,
-    opening: &str,
-) -> Result<Template, ReferenceError> {
-    let bad =
-        |reason: String| invalid(STATUSES_FILE, entry.to_owned(), format!("{field} {reason}"));
+fn description(entry: &str, field: &str, text: &str, opening: &str) -> Result<Template, ReferenceError> {
+    let bad = |reason: String| invalid(STATUSES_FILE, entry.to_owned(), format!("{field} {reason}"));
     let template = Template::parse(text).map_err(bad)?;
     if !text.starts_with(opening) {
         return Err(bad(format!("must start with {opening:?}")));
@@ -728,10 +611,7 @@ mod tests {
 
     /// Loads the built-in data with one file replaced.
     fn with_statuses(text: &str) -> Result<Catalog, ReferenceError> {
-        Catalog::from_sources(&Sources {
-            statuses: text,
-            ..Sources::BUILTIN
-        })
+        Catalog::from_sources(&Sources { statuses: text, ..Sources::BUILTIN })
     }
 
     const GOOD_STATUS: &str = r#"
@@ -761,10 +641,7 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
     fn builtin_is_the_loaded_catalogue() {
         let shared = Catalog::builtin().expect("builtin loads");
         assert_eq!(shared.forms().len(), catalog().forms().len());
-        assert!(std::ptr::eq(
-            shared,
-            Catalog::builtin().expect("builtin loads")
-        ));
+        assert!(std::ptr::eq(shared, Catalog::builtin().expect("builtin loads")));
     }
 
     #[test]
@@ -779,10 +656,9 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
     fn required_forms_exist() {
         let c = catalog();
         for code in [
-            "I-90", "I-102", "I-129", "I-129F", "I-130", "I-131", "I-131A", "I-140", "I-192",
-            "I-212", "I-290B", "I-360", "I-485", "I-526", "I-539", "I-589", "I-600", "I-730",
-            "I-751", "I-765", "I-800", "I-817", "I-821D", "I-824", "I-829", "I-914", "I-918",
-            "N-400", "N-565", "N-600",
+            "I-90", "I-102", "I-129", "I-129F", "I-130", "I-131", "I-131A", "I-140", "I-192", "I-212", "I-290B",
+            "I-360", "I-485", "I-526", "I-539", "I-589", "I-600", "I-730", "I-751", "I-765", "I-800", "I-817",
+            "I-821D", "I-824", "I-829", "I-914", "I-918", "N-400", "N-565", "N-600",
         ] {
             assert!(c.form(code).is_some(), "missing form {code}");
         }
@@ -795,59 +671,23 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
     fn every_text_exists_in_both_languages_and_spanish_is_translated() {
         let c = catalog();
         for f in c.forms() {
-            assert!(
-                !f.title(Lang::En).is_empty() && !f.title(Lang::Es).is_empty(),
-                "{}",
-                f.code
-            );
-            assert_ne!(
-                f.title_en, f.title_es,
-                "form {} title not translated",
-                f.code
-            );
+            assert!(!f.title(Lang::En).is_empty() && !f.title(Lang::Es).is_empty(), "{}", f.code);
+            assert_ne!(f.title_en, f.title_es, "form {} title not translated", f.code);
         }
         for s in c.statuses() {
             for lang in Lang::ALL {
                 assert!(!s.title(lang).trim().is_empty(), "{} {lang:?}", s.code);
-                assert!(
-                    !s.description_template(lang).trim().is_empty(),
-                    "{} {lang:?}",
-                    s.code
-                );
+                assert!(!s.description_template(lang).trim().is_empty(), "{} {lang:?}", s.code);
             }
-            assert_ne!(
-                s.title_en, s.title_es,
-                "status {} title not translated",
-                s.code
-            );
-            assert_ne!(
-                s.desc_en, s.desc_es,
-                "status {} description not translated",
-                s.code
-            );
+            assert_ne!(s.title_en, s.title_es, "status {} title not translated", s.code);
+            assert_ne!(s.desc_en, s.desc_es, "status {} description not translated", s.code);
             // Spanish descriptions use USCIS's own term for the receipt number.
-            assert!(
-                s.desc_es.contains("Número de Recibo {receipt}"),
-                "{}",
-                s.code
-            );
-            assert!(
-                !s.desc_en.contains("  ") && !s.desc_es.contains("  "),
-                "{}",
-                s.code
-            );
+            assert!(s.desc_es.contains("Número de Recibo {receipt}"), "{}", s.code);
+            assert!(!s.desc_en.contains("  ") && !s.desc_es.contains("  "), "{}", s.code);
         }
         for o in c.offices() {
-            assert!(
-                !o.name(Lang::En).is_empty() && !o.name(Lang::Es).is_empty(),
-                "{}",
-                o.code
-            );
-            assert_ne!(
-                o.name_en, o.name_es,
-                "office {} name not translated",
-                o.code
-            );
+            assert!(!o.name(Lang::En).is_empty() && !o.name(Lang::Es).is_empty(), "{}", o.code);
+            assert_ne!(o.name_en, o.name_es, "office {} name not translated", o.code);
         }
     }
 
@@ -867,27 +707,15 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             let en = s.render_description(Lang::En, &ctx);
             let es = s.render_description(Lang::Es, &ctx);
             assert!(en.starts_with("On September 5, 2023, "), "{}: {en}", s.code);
-            assert!(
-                es.starts_with("El 5 de septiembre de 2023, "),
-                "{}: {es}",
-                s.code
-            );
+            assert!(es.starts_with("El 5 de septiembre de 2023, "), "{}: {es}", s.code);
             for text in [&en, &es] {
                 assert!(text.contains("IOE0912345678"), "{}: {text}", s.code);
-                assert!(
-                    !text.contains('{') && !text.contains('}'),
-                    "{}: {text}",
-                    s.code
-                );
+                assert!(!text.contains('{') && !text.contains('}'), "{}: {text}", s.code);
             }
             assert!(es.contains(form.title_es.as_str()) && en.contains(form.title_en.as_str()));
             if s.mentions_office() {
                 assert!(en.contains("the Chicago Field Office"), "{}: {en}", s.code);
-                assert!(
-                    es.contains("la Oficina Local de Chicago"),
-                    "{}: {es}",
-                    s.code
-                );
+                assert!(es.contains("la Oficina Local de Chicago"), "{}: {es}", s.code);
             }
         }
     }
@@ -895,13 +723,8 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
     #[test]
     fn delivery_statuses_show_tracking_and_render_without_it() {
         let c = catalog();
-        for code in [
-            "CARD_MAILED",
-            "CARD_PICKED_UP_BY_USPS",
-            "CARD_DELIVERED",
-            "DOCUMENT_MAILED",
-            "DOCUMENT_DELIVERED",
-        ] {
+        for code in ["CARD_MAILED", "CARD_PICKED_UP_BY_USPS", "CARD_DELIVERED", "DOCUMENT_MAILED", "DOCUMENT_DELIVERED"]
+        {
             let s = c.status(code).expect("delivery status");
             assert!(s.mentions_tracking(), "{code} lacks {{tracking}}");
         }
@@ -915,15 +738,9 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             tracking_html: None,
         };
         let en = s.render_description(Lang::En, &ctx);
-        assert!(
-            en.contains("EAC2490012345") && en.contains(CHANGE_ADDRESS_PATH),
-            "{en}"
-        );
+        assert!(en.contains("EAC2490012345") && en.contains(CHANGE_ADDRESS_PATH), "{en}");
         let es = s.render_description(Lang::Es, &ctx);
-        assert!(
-            es.starts_with("El 31 de enero de 2024, le enviamos por correo su nueva tarjeta"),
-            "{es}"
-        );
+        assert!(es.starts_with("El 31 de enero de 2024, le enviamos por correo su nueva tarjeta"), "{es}");
     }
 
     #[test]
@@ -937,19 +754,10 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             office: None,
             tracking_html: None,
         };
-        assert!(
-            s.render_description(Lang::En, &ctx)
-                .contains("at a USCIS office.")
-        );
-        assert!(
-            s.render_description(Lang::Es, &ctx)
-                .contains("en una oficina de USCIS.")
-        );
+        assert!(s.render_description(Lang::En, &ctx).contains("at a USCIS office."));
+        assert!(s.render_description(Lang::Es, &ctx).contains("en una oficina de USCIS."));
         let nsc = c.office("NSC").expect("NSC");
-        assert_eq!(
-            nsc.name_in_sentence(Lang::Es),
-            "el Centro de Servicio de Nebraska"
-        );
+        assert_eq!(nsc.name_in_sentence(Lang::Es), "el Centro de Servicio de Nebraska");
     }
 
     #[test]
@@ -987,36 +795,22 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             assert_eq!(format_date(d, Lang::En), format!("{name_en} 5, 2023"));
             assert_eq!(format_date(d, Lang::Es), format!("5 de {name_es} de 2023"));
         }
-        assert_eq!(
-            format_date(date(2024, 12, 31), Lang::En),
-            "December 31, 2024"
-        );
-        assert_eq!(
-            format_date(date(2024, 1, 1), Lang::Es),
-            "1 de enero de 2024"
-        );
+        assert_eq!(format_date(date(2024, 12, 31), Lang::En), "December 31, 2024");
+        assert_eq!(format_date(date(2024, 1, 1), Lang::Es), "1 de enero de 2024");
     }
 
     #[test]
     fn every_receipt_prefix_maps_to_its_office() {
         let c = catalog();
         for (prefix, office) in RECEIPT_PREFIX_OFFICES {
-            assert_eq!(
-                c.office_for_prefix(prefix).map(|o| o.code.as_str()),
-                Some(office),
-                "{prefix}"
-            );
+            assert_eq!(c.office_for_prefix(prefix).map(|o| o.code.as_str()), Some(office), "{prefix}");
         }
         for o in c.offices() {
             for prefix in &o.receipt_prefixes {
                 assert_eq!(c.office_for_prefix(prefix).map(|x| &x.code), Some(&o.code));
             }
         }
-        assert_eq!(
-            c.office_for_receipt("lin2190012345")
-                .map(|o| o.code.as_str()),
-            Some("NSC")
-        );
+        assert_eq!(c.office_for_receipt("lin2190012345").map(|o| o.code.as_str()), Some("NSC"));
         assert!(c.office_for_prefix("ZZZ").is_none());
         assert!(c.office_for_receipt("É").is_none());
     }
@@ -1024,18 +818,9 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
     #[test]
     fn offices_have_a_consistent_hierarchy_and_zones() {
         let c = catalog();
-        assert_eq!(
-            c.office("HHW").map(|o| o.tz),
-            Some(chrono_tz::Pacific::Honolulu)
-        );
-        assert_eq!(
-            c.office("ANC").map(|o| o.tz),
-            Some(chrono_tz::America::Anchorage)
-        );
-        assert_eq!(
-            c.office("SAJ").map(|o| o.tz),
-            Some(chrono_tz::America::Puerto_Rico)
-        );
+        assert_eq!(c.office("HHW").map(|o| o.tz), Some(chrono_tz::Pacific::Honolulu));
+        assert_eq!(c.office("ANC").map(|o| o.tz), Some(chrono_tz::America::Anchorage));
+        assert_eq!(c.office("SAJ").map(|o| o.tz), Some(chrono_tz::America::Puerto_Rico));
         let districts = c.districts();
         let field_districts = districts.iter().filter(|(_, r)| *r != "NATIONAL").count();
         assert!((10..=16).contains(&field_districts), "{districts:?}");
@@ -1060,31 +845,21 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             .replace("desc_es = \"El {date}, algo", "desc_es = \"Algo");
         let err = with_statuses(&broken).expect_err("description must start with the date");
         let message = err.to_string();
-        assert!(
-            message.starts_with("statuses.toml: entry \"BROKEN_STATUS\": desc_es"),
-            "{message}"
-        );
+        assert!(message.starts_with("statuses.toml: entry \"BROKEN_STATUS\": desc_es"), "{message}");
     }
 
     #[test]
     fn an_unknown_placeholder_names_its_entry() {
         let broken = GOOD_STATUS.replace("Receipt Number {receipt}", "Receipt Number {recipt}");
-        let message = with_statuses(&broken)
-            .expect_err("unknown placeholder")
-            .to_string();
-        assert!(
-            message.contains("\"SOMETHING_HAPPENED\"") && message.contains("{recipt}"),
-            "{message}"
-        );
+        let message = with_statuses(&broken).expect_err("unknown placeholder").to_string();
+        assert!(message.contains("\"SOMETHING_HAPPENED\"") && message.contains("{recipt}"), "{message}");
     }
 
     #[test]
     fn a_parse_error_names_its_entry() {
         let text = format!(
             "{GOOD_STATUS}{}",
-            GOOD_STATUS
-                .replace("SOMETHING_HAPPENED", "SECOND")
-                .replace("\"review\"", "\"reveiw\"")
+            GOOD_STATUS.replace("SOMETHING_HAPPENED", "SECOND").replace("\"review\"", "\"reveiw\"")
         );
         let err = with_statuses(&text).expect_err("bad stage");
         assert!(matches!(err, ReferenceError::Parse { .. }), "{err:?}");
@@ -1100,51 +875,19 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
 
     #[test]
     fn broken_forms_and_offices_name_their_entry() {
-        let forms =
-            Sources::BUILTIN
-                .forms
-                .replacen("\"PSC\", \"FIELD\"]", "\"XYZ\", \"FIELD\"]", 1);
-        let err = Catalog::from_sources(&Sources {
-            forms: &forms,
-            ..Sources::BUILTIN
-        })
-        .expect_err("unknown office");
-        assert_eq!(
-            (err.file(), err.entry()),
-            (FORMS_FILE, "entry \"I-90\""),
-            "{err}"
-        );
+        let forms = Sources::BUILTIN.forms.replacen("\"PSC\", \"FIELD\"]", "\"XYZ\", \"FIELD\"]", 1);
+        let err = Catalog::from_sources(&Sources { forms: &forms, ..Sources::BUILTIN }).expect_err("unknown office");
+        assert_eq!((err.file(), err.entry()), (FORMS_FILE, "entry \"I-90\""), "{err}");
 
-        let offices =
-            Sources::BUILTIN
-                .offices
-                .replacen("America/Los_Angeles", "America/Los_Angles", 1);
-        let err = Catalog::from_sources(&Sources {
-            offices: &offices,
-            ..Sources::BUILTIN
-        })
-        .expect_err("bad tz");
-        assert_eq!(
-            (err.file(), err.entry()),
-            (OFFICES_FILE, "entry \"CSC\""),
-            "{err}"
-        );
+        let offices = Sources::BUILTIN.offices.replacen("America/Los_Angeles", "America/Los_Angles", 1);
+        let err = Catalog::from_sources(&Sources { offices: &offices, ..Sources::BUILTIN }).expect_err("bad tz");
+        assert_eq!((err.file(), err.entry()), (OFFICES_FILE, "entry \"CSC\""), "{err}");
 
-        let offices = Sources::BUILTIN
-            .offices
-            .replacen("[\"YSC\"]", "[\"LIN\"]", 1);
-        let err = Catalog::from_sources(&Sources {
-            offices: &offices,
-            ..Sources::BUILTIN
-        })
-        .expect_err("dup prefix");
+        let offices = Sources::BUILTIN.offices.replacen("[\"YSC\"]", "[\"LIN\"]", 1);
+        let err = Catalog::from_sources(&Sources { offices: &offices, ..Sources::BUILTIN }).expect_err("dup prefix");
         assert_eq!(err.entry(), "entry \"PSC\"", "{err}");
 
-        let dup = format!(
-            "{}\n{}",
-            Sources::BUILTIN.statuses,
-            Sources::BUILTIN.statuses
-        );
+        let dup = format!("{}\n{}", Sources::BUILTIN.statuses, Sources::BUILTIN.statuses);
         let err = with_statuses(&dup).expect_err("duplicate codes");
         assert_eq!(err.entry(), "entry \"CASE_RECEIVED\"", "{err}");
     }

@@ -99,10 +99,7 @@ impl Office {
 
     /// One-line postal address: "101 W Congress Parkway, Chicago, IL 60605".
     pub fn address_line(&self) -> String {
-        format!(
-            "{}, {}, {} {}",
-            self.street, self.city, self.state, self.zip
-        )
+        format!("{}, {}, {} {}", self.street, self.city, self.state, self.zip)
     }
 }
 

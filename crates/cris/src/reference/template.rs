@@ -23,15 +23,8 @@ pub(crate) enum Slot {
 
 impl Slot {
     /// Every placeholder name a template may use.
-    pub(crate) const NAMES: [&'static str; 7] = [
-        "date",
-        "form",
-        "form_title",
-        "receipt",
-        "office",
-        "tracking",
-        "change_address_link",
-    ];
+    pub(crate) const NAMES: [&'static str; 7] =
+        ["date", "form", "form_title", "receipt", "office", "tracking", "change_address_link"];
 
     fn from_name(name: &str) -> Option<Slot> {
         Some(match name {

@@ -78,16 +78,11 @@ pub const SANDBOX_RANGES: [(&str, u64, u64); 4] = [
 
 /// Every sandbox receipt number, in order.
 pub fn sandbox_receipts() -> Vec<String> {
-    SANDBOX_RANGES
-        .iter()
-        .flat_map(|&(prefix, lo, hi)| (lo..=hi).map(move |n| format!("{prefix}{n:010}")))
-        .collect()
+    SANDBOX_RANGES.iter().flat_map(|&(prefix, lo, hi)| (lo..=hi).map(move |n| format!("{prefix}{n:010}"))).collect()
 }
 
 /// Forms people most often file electronically (receipt prefix IOE).
-const EFILED_FORMS: [&str; 8] = [
-    "I-90", "I-765", "N-400", "I-130", "I-131", "I-539", "I-821D", "N-600",
-];
+const EFILED_FORMS: [&str; 8] = ["I-90", "I-765", "N-400", "I-130", "I-131", "I-539", "I-821D", "N-600"];
 
 /// How often each form is filed, roughly (per mille of all filings).
 fn form_weight(code: &str) -> u32 {
@@ -135,11 +130,7 @@ impl Plan {
         let forms: Vec<String> = catalog.forms().iter().map(|f| f.code.clone()).collect();
         let form_produces = catalog.forms().iter().map(|f| f.produces).collect();
         let offices: Vec<String> = catalog.offices().iter().map(|o| o.code.clone()).collect();
-        let office_zip3 = catalog
-            .offices()
-            .iter()
-            .map(|o| o.zip.chars().take(3).collect())
-            .collect();
+        let office_zip3 = catalog.offices().iter().map(|o| o.zip.chars().take(3).collect()).collect();
         let field_offices: Vec<usize> = catalog
             .offices()
             .iter()
@@ -164,9 +155,7 @@ impl Plan {
                     if prefix == "IOE" {
                         EFILED_FORMS.contains(&f.code.as_str())
                     } else {
-                        f.processing_offices
-                            .iter()
-                            .any(|p| *p == office.code || (benefits && p == "FIELD"))
+                        f.processing_offices.iter().any(|p| *p == office.code || (benefits && p == "FIELD"))
                     }
                 })
                 .map(|(i, _)| i)
@@ -174,37 +163,16 @@ impl Plan {
             if eligible.is_empty() {
                 eligible = (0..forms.len()).collect();
             }
-            prefixes.push((
-                prefix.to_owned(),
-                prefix_weight(prefix),
-                office_idx,
-                eligible,
-            ));
+            prefixes.push((prefix.to_owned(), prefix_weight(prefix), office_idx, eligible));
         }
         prefixes.sort_by(|a, b| a.0.cmp(&b.0));
-        Plan {
-            forms,
-            form_produces,
-            offices,
-            office_zip3,
-            field_offices,
-            prefixes,
-        }
+        Plan { forms, form_produces, offices, office_zip3, field_offices, prefixes }
     }
 
     /// How many cases each prefix gets out of `total` (in the plan's prefix order).
     fn shares(&self, total: u64) -> Vec<u64> {
-        let sum: u64 = self
-            .prefixes
-            .iter()
-            .map(|p| u64::from(p.1))
-            .sum::<u64>()
-            .max(1);
-        let mut shares: Vec<u64> = self
-            .prefixes
-            .iter()
-            .map(|p| total * u64::from(p.1) / sum)
-            .collect();
+        let sum: u64 = self.prefixes.iter().map(|p| u64::from(p.1)).sum::<u64>().max(1);
+        let mut shares: Vec<u64> = self.prefixes.iter().map(|p| total * u64::from(p.1) / sum).collect();
         let given: u64 = shares.iter().sum();
         if let Some(first) = shares.first_mut() {
             *first += total - given;
@@ -215,21 +183,13 @@ impl Plan {
 
 /// The fiscal year (October to September) a day falls in, as two digits.
 fn fiscal_year(day: NaiveDate) -> u8 {
-    let fy = if day.month() >= 10 {
-        day.year() + 1
-    } else {
-        day.year()
-    };
+    let fy = if day.month() >= 10 { day.year() + 1 } else { day.year() };
     u8::try_from(fy.rem_euclid(100)).unwrap_or(0)
 }
 
 /// The workday number within the fiscal year (1 on the first weekday from 1 October).
 fn workday(day: NaiveDate) -> u16 {
-    let start_year = if day.month() >= 10 {
-        day.year()
-    } else {
-        day.year() - 1
-    };
+    let start_year = if day.month() >= 10 { day.year() } else { day.year() - 1 };
     let Some(start) = NaiveDate::from_ymd_opt(start_year, 10, 1) else {
         return 1;
     };
@@ -267,42 +227,28 @@ pub fn generate(
     batch_size: usize,
     mut sink: impl FnMut(Batch) -> bool,
 ) {
-    let mut g = Generator {
-        plan,
-        rng: Rng::new(0xC215_2026),
-        as_of,
-        next_id: first_id,
-        tracking_serial: 0,
-    };
+    let mut g = Generator { plan, rng: Rng::new(0xC215_2026), as_of, next_id: first_id, tracking_serial: 0 };
     let start = as_of - Duration::days(i64::from(SPAN_DAYS));
     let sandbox = sandbox_receipts();
     let mut batch = Batch::default();
     let shares = plan.shares(total);
     for ((prefix, _, office, eligible), count) in plan.prefixes.iter().zip(shares) {
-        let weights: Vec<u32> = eligible
-            .iter()
-            .map(|&f| form_weight(&plan.forms[f]))
-            .collect();
+        let weights: Vec<u32> = eligible.iter().map(|&f| form_weight(&plan.forms[f])).collect();
         let mut day = None;
         let mut serial: u32 = 0;
         for k in 0..count {
             // Receipts advance with time, so the data set is produced in receipt-number order and
             // the database index grows at its end.
-            let offset =
-                i64::try_from(u128::from(k) * SPAN_DAYS as u128 / u128::from(count.max(1)))
-                    .unwrap_or(0);
+            let offset = i64::try_from(u128::from(k) * SPAN_DAYS as u128 / u128::from(count.max(1))).unwrap_or(0);
             let received = next_weekday(start + Duration::days(offset));
             if day != Some(received) {
                 day = Some(received);
                 serial = u32::try_from(g.rng.range(10_000, 14_999)).unwrap_or(10_000);
             }
             serial += 1;
-            let Ok(receipt) = ReceiptNumber::from_parts(
-                prefix,
-                fiscal_year(received),
-                workday(received),
-                serial.min(99_999),
-            ) else {
+            let Ok(receipt) =
+                ReceiptNumber::from_parts(prefix, fiscal_year(received), workday(received), serial.min(99_999))
+            else {
                 continue;
             };
             let form = eligible[g.rng.weighted(&weights)];
@@ -337,54 +283,28 @@ impl Generator<'_> {
     }
 
     /// One case: decides its path through the process, then keeps the steps up to "as of".
-    fn case(
-        &mut self,
-        batch: &mut Batch,
-        receipt: String,
-        form: usize,
-        intake_office: usize,
-        received: NaiveDate,
-    ) {
+    fn case(&mut self, batch: &mut Batch, receipt: String, form: usize, intake_office: usize, received: NaiveDate) {
         let plan = self.plan;
         let code = plan.forms[form].as_str();
         let id = self.next_id;
         self.next_id += 1;
         let field = matches!(code, "N-400" | "I-485" | "N-600" | "I-751");
         let office = if field && !plan.field_offices.is_empty() {
-            plan.field_offices[usize::try_from(
-                self.rng.range(0, plan.field_offices.len() as i64 - 1),
-            )
-            .unwrap_or(0)]
+            plan.field_offices[usize::try_from(self.rng.range(0, plan.field_offices.len() as i64 - 1)).unwrap_or(0)]
         } else {
             intake_office
         };
         let electronic = receipt.starts_with("IOE");
-        let mut steps: Vec<(&'static str, NaiveDate)> = vec![(
-            if electronic {
-                "RECEIPT_EMAILED"
-            } else {
-                "CASE_RECEIVED"
-            },
-            received,
-        )];
+        let mut steps: Vec<(&'static str, NaiveDate)> =
+            vec![(if electronic { "RECEIPT_EMAILED" } else { "CASE_RECEIVED" }, received)];
         let mut t = received;
         let rejected = self.rng.chance(0.015);
         if rejected {
             t += self.days(10, 40);
             steps.push(("CASE_REJECTED", t));
         } else {
-            let biometrics = matches!(
-                code,
-                "I-485"
-                    | "N-400"
-                    | "I-90"
-                    | "I-751"
-                    | "I-821D"
-                    | "I-589"
-                    | "I-765"
-                    | "I-131"
-                    | "I-829"
-            );
+            let biometrics =
+                matches!(code, "I-485" | "N-400" | "I-90" | "I-751" | "I-821D" | "I-589" | "I-765" | "I-131" | "I-829");
             if biometrics {
                 t += self.days(10, 35);
                 steps.push(("BIOMETRICS_SCHEDULED", t));
@@ -401,9 +321,7 @@ impl Generator<'_> {
                 t += self.days(20, 87);
                 steps.push(("RFE_RESPONSE_RECEIVED", t));
             }
-            if matches!(code, "I-485" | "N-400" | "I-589")
-                || (code == "I-751" && self.rng.chance(0.3))
-            {
+            if matches!(code, "I-485" | "N-400" | "I-589") || (code == "I-751" && self.rng.chance(0.3)) {
                 t += self.days(60, 300);
                 steps.push(("INTERVIEW_SCHEDULED", t));
                 t += self.days(20, 45);
@@ -426,12 +344,7 @@ impl Generator<'_> {
         steps.retain(|&(_, on)| on <= self.as_of);
         let (status, status_on) = steps.last().copied().unwrap_or(("CASE_RECEIVED", received));
         for (seq, (status, on)) in steps.iter().enumerate() {
-            batch.history.push(HistoryRow {
-                case_id: id,
-                seq: i32::try_from(seq).unwrap_or(0) + 1,
-                status,
-                on: *on,
-            });
+            batch.history.push(HistoryRow { case_id: id, seq: i32::try_from(seq).unwrap_or(0) + 1, status, on: *on });
         }
         let zip3 = &plan.office_zip3[office];
         let mailing_zip = format!("{zip3}{:02}", self.rng.range(1, 99));
@@ -465,45 +378,30 @@ impl Generator<'_> {
             steps.push(("OATH_CEREMONY_COMPLETED", t));
             return;
         }
-        let (produced, mailed, picked, delivered, returned, kind) =
-            match self.plan.form_produces[form] {
-                Produces::Card => (
-                    "CARD_PRODUCED",
-                    "CARD_MAILED",
-                    Some("CARD_PICKED_UP_BY_USPS"),
-                    "CARD_DELIVERED",
-                    "CARD_RETURNED",
-                    "card",
-                ),
-                Produces::Document => (
-                    "DOCUMENT_PRODUCED",
-                    "DOCUMENT_MAILED",
-                    None,
-                    "DOCUMENT_DELIVERED",
-                    "DOCUMENT_RETURNED",
-                    "document",
-                ),
-                Produces::None => return,
-            };
+        let (produced, mailed, picked, delivered, returned, kind) = match self.plan.form_produces[form] {
+            Produces::Card => (
+                "CARD_PRODUCED",
+                "CARD_MAILED",
+                Some("CARD_PICKED_UP_BY_USPS"),
+                "CARD_DELIVERED",
+                "CARD_RETURNED",
+                "card",
+            ),
+            Produces::Document => {
+                ("DOCUMENT_PRODUCED", "DOCUMENT_MAILED", None, "DOCUMENT_DELIVERED", "DOCUMENT_RETURNED", "document")
+            }
+            Produces::None => return,
+        };
         t += self.days(2, 12);
         steps.push((produced, t));
         t += self.days(2, 9);
         steps.push((mailed, t));
         self.tracking_serial += 1;
         // IMpb: channel 92, service type 055 (Priority Mail), a 9-digit mailer ID, a serial.
-        let body = format!(
-            "92055{:09}{:07}",
-            901_234_567u64,
-            self.tracking_serial % 10_000_000
-        );
+        let body = format!("92055{:09}{:07}", 901_234_567u64, self.tracking_serial % 10_000_000);
         // A tracking number exists only once the item has been mailed.
         if let (true, Ok(tracking)) = (t <= self.as_of, TrackingNumber::with_check_digit(&body)) {
-            batch.mail.push(MailRow {
-                tracking: tracking.to_string(),
-                case_id: id,
-                kind,
-                on: t,
-            });
+            batch.mail.push(MailRow { tracking: tracking.to_string(), case_id: id, kind, on: t });
         }
         if let Some(picked) = picked {
             t += self.days(0, 1);
@@ -545,13 +443,7 @@ mod tests {
         let sandbox = sandbox_receipts();
         assert_eq!(a.cases.len(), 3_000 + sandbox.len());
         let receipts: Vec<&str> = a.cases.iter().map(|c| c.receipt.as_str()).collect();
-        assert_eq!(
-            receipts,
-            b.cases
-                .iter()
-                .map(|c| c.receipt.as_str())
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(receipts, b.cases.iter().map(|c| c.receipt.as_str()).collect::<Vec<_>>());
         // Sorted and unique, so the receipt index grows at its end.
         assert!(receipts.windows(2).all(|w| w[0] < w[1]));
         for r in &sandbox {
@@ -562,23 +454,16 @@ mod tests {
             assert!(c.received_on <= c.status_on && c.status_on <= as_of);
         }
         // Every case has a history whose last entry is its current status.
-        let last = a
-            .history
-            .iter()
-            .fold(std::collections::HashMap::new(), |mut m, h| {
-                m.insert(h.case_id, h.status);
-                m
-            });
+        let last = a.history.iter().fold(std::collections::HashMap::new(), |mut m, h| {
+            m.insert(h.case_id, h.status);
+            m
+        });
         assert!(a.cases.iter().all(|c| last.get(&c.id) == Some(&c.status)));
         // Mailed items carry valid, unique tracking numbers.
         assert!(!a.mail.is_empty());
         let mut seen = std::collections::HashSet::new();
         for m in &a.mail {
-            assert!(
-                m.tracking.parse::<TrackingNumber>().is_ok(),
-                "{}",
-                m.tracking
-            );
+            assert!(m.tracking.parse::<TrackingNumber>().is_ok(), "{}", m.tracking);
             assert!(seen.insert(&m.tracking));
         }
         // A realistic spread of statuses.

@@ -56,12 +56,7 @@ pub async fn demo_loaded(db: &Db) -> Result<bool, DbError> {
 const BATCH_CASES: usize = 50_000;
 
 /// Loads `cases` demo cases built around `as_of`.
-pub async fn load_demo(
-    db: &Db,
-    catalog: &Catalog,
-    cases: u64,
-    as_of: NaiveDate,
-) -> Result<SeedReport, SeedError> {
+pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate) -> Result<SeedReport, SeedError> {
     if let Some(previous) = meta::get(db, DEMO_MARKER).await? {
         return Err(SeedError::AlreadyLoaded(previous));
     }
@@ -74,27 +69,18 @@ pub async fn load_demo(
     let gen_plan = plan.clone();
     // Generation is CPU work; it runs beside the writer so both cores are busy.
     let producer = std::thread::spawn(move || {
-        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |batch| {
-            tx.blocking_send(batch).is_ok()
-        });
+        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |batch| tx.blocking_send(batch).is_ok());
     });
-    let mut report = SeedReport {
-        cases: 0,
-        history: 0,
-        mail: 0,
-        elapsed: Duration::ZERO,
-    };
+    let mut report = SeedReport { cases: 0, history: 0, mail: 0, elapsed: Duration::ZERO };
     let written = write_all(db, &plan, &mut rx, &mut report).await;
     drop(rx);
     let _ = producer.join();
     written?;
     if let Db::Postgres(pool) = db {
         // Ids were given explicitly; move the identity past them.
-        sqlx::query(
-            "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))",
-        )
-        .execute(pool)
-        .await?;
+        sqlx::query("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))")
+            .execute(pool)
+            .await?;
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     meta::set(db, DEMO_MARKER, &format!("{cases} cases as of {as_of}")).await?;
@@ -163,4 +149,52 @@ async fn write_all(
         }
         result
     })
+}
+
+/// The password of every demo staff account (stated in the README; demo data only).
+pub const DEMO_STAFF_PASSWORD: &str = "demo staff password 2026";
+
+/// Demo staff accounts, one per common role, at the New York field office and its district, and
+/// the demo API client (`demo-client` / `demo-secret`) with limits high enough for load tests.
+/// Existing accounts are left as they are.
+pub async fn demo_accounts(db: &Db, catalog: &Catalog, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    use crate::kernel::access::Role;
+    use crate::staff::model::{NewStaff, Username};
+    let accounts = [
+        ("admin", "Demo Global Administrator", Role::GlobalAdmin, "NYC"),
+        ("district.nyc", "Demo District Administrator", Role::DistrictAdmin, "NYC"),
+        ("siio.nyc", "Demo Supervisory Officer", Role::Siio, "NYC"),
+        ("iio.nyc", "Demo Information Officer", Role::Iio, "NYC"),
+        ("iso.nyc", "Demo Service Officer", Role::Iso, "NYC"),
+        ("reception.nyc", "Demo Reception Desk", Role::Reception, "NYC"),
+        ("tier1", "Demo Call Centre Tier 1", Role::Tier1, "NBC"),
+        ("hq.staff", "Demo Headquarters", Role::Headquarters, "NBC"),
+    ];
+    for (username, name, role, office) in accounts {
+        let username = Username::parse(username)?;
+        if crate::staff::store::by_username(db, username.as_str()).await?.is_some() {
+            continue;
+        }
+        let email = format!("{}@cris.example", username.as_str()).parse()?;
+        let new = NewStaff {
+            username,
+            display_name: name.into(),
+            email,
+            role,
+            office: office.into(),
+            password: DEMO_STAFF_PASSWORD.into(),
+        };
+        crate::staff::service::create(db, catalog, None, now, new).await?;
+    }
+    let client = crate::api_clients::NewClient {
+        name: "Demo client".into(),
+        client_id: Some("demo-client".into()),
+        secret: Some("demo-secret".into()),
+        rate_per_second: 100_000,
+        daily_quota: 1_000_000_000,
+    };
+    match crate::api_clients::register(db, catalog, None, now, client).await {
+        Ok(_) | Err(crate::staff::service::StaffError::Invalid(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

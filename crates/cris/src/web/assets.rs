@@ -35,11 +35,7 @@ async fn serve(Path((version, path)): Path<(String, String)>) -> Response {
     };
     // A page from an older release may ask for an older version: serve today's bytes, but do
     // not let the browser keep them under the old URL.
-    let cache = if version == ASSET_VERSION {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+    let cache = if version == ASSET_VERSION { "public, max-age=31536000, immutable" } else { "no-cache" };
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),

@@ -72,10 +72,7 @@ impl From<InvalidInput> for Problem {
         let mut p = Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
             .typed("invalid-input", "The request has a value that is not valid")
             .detail(e.to_string());
-        p.errors.push(FieldProblem {
-            field: e.field.to_owned(),
-            reason: e.reason,
-        });
+        p.errors.push(FieldProblem { field: e.field.to_owned(), reason: e.reason });
         p
     }
 }
@@ -84,15 +81,7 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/problem+json"),
-            )],
-            body,
-        )
-            .into_response()
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], body).into_response()
     }
 }
 
@@ -112,44 +101,29 @@ pub struct ErrorPage {
 pub fn error_page(ctx: PageCtx, status: StatusCode) -> Response {
     let (title_id, body_id) = match status {
         StatusCode::NOT_FOUND => ("error-not-found-title", "error-not-found-body"),
-        StatusCode::BAD_REQUEST
-        | StatusCode::UNPROCESSABLE_ENTITY
-        | StatusCode::METHOD_NOT_ALLOWED => ("error-bad-request-title", "error-bad-request-body"),
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::METHOD_NOT_ALLOWED => {
+            ("error-bad-request-title", "error-bad-request-body")
+        }
         StatusCode::SERVICE_UNAVAILABLE => ("error-unavailable-title", "error-unavailable-body"),
         _ => ("error-internal-title", "error-internal-body"),
     };
-    render(
-        status,
-        &ErrorPage {
-            ctx,
-            title_id,
-            body_id,
-        },
-    )
+    render(status, &ErrorPage { ctx, title_id, body_id })
 }
 
 /// Whether the client wants JSON rather than a page.
 pub fn wants_json(uri: &Uri, headers: &HeaderMap) -> bool {
     let path = uri.path();
-    if path.starts_with("/api/")
-        || path.starts_with("/csol-api/")
-        || path.starts_with("/processing-times/api/")
-    {
+    if path.starts_with("/api/") || path.starts_with("/csol-api/") || path.starts_with("/processing-times/api/") {
         return true;
     }
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     !accept.contains("text/html") && (accept.contains("json") || accept.is_empty())
 }
 
 /// Answers requests no route matched.
 pub async fn not_found(ctx: PageCtx, uri: Uri, headers: HeaderMap) -> Response {
     if wants_json(&uri, &headers) {
-        Problem::status(StatusCode::NOT_FOUND)
-            .detail(format!("Nothing is served at {}.", uri.path()))
-            .into_response()
+        Problem::status(StatusCode::NOT_FOUND).detail(format!("Nothing is served at {}.", uri.path())).into_response()
     } else {
         error_page(ctx, StatusCode::NOT_FOUND)
     }
@@ -169,7 +143,5 @@ pub async fn method_not_allowed(ctx: PageCtx, uri: Uri, headers: HeaderMap) -> R
 /// A panic must never reach the client as a dropped connection: answer 500 as a problem.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    Problem::status(StatusCode::INTERNAL_SERVER_ERROR)
-        .detail("An unexpected error occurred.")
-        .into_response()
+    Problem::status(StatusCode::INTERNAL_SERVER_ERROR).detail("An unexpected error occurred.").into_response()
 }

@@ -20,9 +20,7 @@ pub struct Health {
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 /// Liveness: answers while the process runs.
@@ -40,9 +38,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => axum::Json(Health { status: "ok" }).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            Problem::status(StatusCode::SERVICE_UNAVAILABLE)
-                .detail("The database cannot be reached.")
-                .into_response()
+            Problem::status(StatusCode::SERVICE_UNAVAILABLE).detail("The database cannot be reached.").into_response()
         }
     }
 }

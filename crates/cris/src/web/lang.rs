@@ -15,10 +15,7 @@ use crate::kernel::i18n::Lang;
 pub const COOKIE: &str = "cris_lang";
 
 fn query_choice(query: Option<&str>) -> Option<Lang> {
-    query?
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("lang="))
-        .find_map(Lang::from_tag)
+    query?.split('&').filter_map(|pair| pair.strip_prefix("lang=")).find_map(Lang::from_tag)
 }
 
 fn cookie_choice(headers: &axum::http::HeaderMap) -> Option<Lang> {
@@ -40,13 +37,7 @@ fn accept_language(headers: &axum::http::HeaderMap) -> Option<Lang> {
         let Some(lang) = parts.next().and_then(Lang::from_tag) else {
             continue;
         };
-        let q = parts
-            .find_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-            })
-            .unwrap_or(1.0);
+        let q = parts.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
         if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
             best = Some((q, lang));
         }
@@ -68,10 +59,7 @@ pub async fn remember_choice(State(state): State<AppState>, req: Request, next: 
     let mut res = next.run(req).await;
     if let Some(lang) = chosen {
         let secure = if state.tls() { "; Secure" } else { "" };
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-            lang.tag()
-        );
+        let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", lang.tag());
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -95,32 +83,11 @@ mod tests {
     // R-CS-03
     #[test]
     fn query_beats_cookie_beats_accept_language() {
-        assert_eq!(
-            resolve(&parts("/?lang=es", &[("cookie", "cris_lang=en")])),
-            Lang::Es
-        );
-        assert_eq!(
-            resolve(&parts(
-                "/",
-                &[("cookie", "a=b; cris_lang=es"), ("accept-language", "en")]
-            )),
-            Lang::Es
-        );
-        assert_eq!(
-            resolve(&parts(
-                "/",
-                &[("accept-language", "fr-FR, es;q=0.8, en;q=0.5")]
-            )),
-            Lang::Es
-        );
-        assert_eq!(
-            resolve(&parts("/", &[("accept-language", "es;q=0.2, en-US")])),
-            Lang::En
-        );
+        assert_eq!(resolve(&parts("/?lang=es", &[("cookie", "cris_lang=en")])), Lang::Es);
+        assert_eq!(resolve(&parts("/", &[("cookie", "a=b; cris_lang=es"), ("accept-language", "en")])), Lang::Es);
+        assert_eq!(resolve(&parts("/", &[("accept-language", "fr-FR, es;q=0.8, en;q=0.5")])), Lang::Es);
+        assert_eq!(resolve(&parts("/", &[("accept-language", "es;q=0.2, en-US")])), Lang::En);
         assert_eq!(resolve(&parts("/?lang=xx", &[])), Lang::En);
-        assert_eq!(
-            resolve(&parts("/", &[("accept-language", "garbage;;q=abc,,")])),
-            Lang::En
-        );
+        assert_eq!(resolve(&parts("/", &[("accept-language", "garbage;;q=abc,,")])), Lang::En);
     }
 }

@@ -15,9 +15,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
 /// Counters kept by the server.
 #[derive(Debug, Default)]
@@ -31,8 +29,7 @@ pub struct Metrics {
 impl Metrics {
     fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
         if let Ok(mut map) = self.requests.lock() {
-            *map.entry((route.to_owned(), method.to_owned(), status))
-                .or_default() += 1;
+            *map.entry((route.to_owned(), method.to_owned(), status)).or_default() += 1;
         }
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
             if seconds <= *bound {
@@ -40,14 +37,15 @@ impl Metrics {
             }
         }
         self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum_micros
-            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+        self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     }
 
     /// The text exposition format.
     pub fn render(&self, pool: (u32, usize)) -> String {
         let mut out = String::new();
-        out.push_str("# HELP cris_http_requests_total HTTP requests answered.\n# TYPE cris_http_requests_total counter\n");
+        out.push_str(
+            "# HELP cris_http_requests_total HTTP requests answered.\n# TYPE cris_http_requests_total counter\n",
+        );
         if let Ok(map) = self.requests.lock() {
             for ((route, method, status), n) in map.iter() {
                 let route = route.replace('\\', "\\\\").replace('"', "\\\"");
@@ -66,10 +64,7 @@ impl Metrics {
             );
         }
         let count = self.count.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "cris_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
-        );
+        let _ = writeln!(out, "cris_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
         let _ = writeln!(
             out,
             "cris_http_request_duration_seconds_sum {}",
@@ -92,19 +87,10 @@ impl Metrics {
 /// would carry receipt numbers into the metrics).
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_owned();
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
     let method = req.method().as_str().to_owned();
     let res = next.run(req).await;
-    state.metrics().observe(
-        &route,
-        &method,
-        res.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+    state.metrics().observe(&route, &method, res.status().as_u16(), started.elapsed().as_secs_f64());
     res
 }
 
@@ -112,12 +98,6 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let body = state.metrics().render(state.db().pool_stats());
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-        )],
-        body,
-    )
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))], body)
         .into_response()
 }

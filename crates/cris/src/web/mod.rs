@@ -12,6 +12,7 @@ pub mod page;
 pub mod pages;
 pub mod security;
 pub mod server;
+pub mod staff_ctx;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,18 +47,14 @@ struct Inner {
     i18n: Arc<I18n>,
     clock: Clock,
     metrics: metrics::Metrics,
+    limiter: crate::kernel::ratelimit::Limiter,
+    session_limits: crate::kernel::session::Limits,
     tls: bool,
 }
 
 impl AppState {
     /// Assembles the state.
-    pub fn new(
-        db: Db,
-        catalog: Arc<Catalog>,
-        i18n: Arc<I18n>,
-        clock: Clock,
-        tls: bool,
-    ) -> AppState {
+    pub fn new(db: Db, catalog: Arc<Catalog>, i18n: Arc<I18n>, clock: Clock, tls: bool) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 db,
@@ -65,9 +62,32 @@ impl AppState {
                 i18n,
                 clock,
                 metrics: metrics::Metrics::default(),
+                limiter: crate::kernel::ratelimit::Limiter::default(),
+                session_limits: crate::kernel::session::Limits::default(),
                 tls,
             }),
         }
+    }
+
+    /// The same state with other session time limits (set before the state is shared).
+    pub fn with_session_limits(self, limits: crate::kernel::session::Limits) -> AppState {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.session_limits = limits;
+                AppState { inner: Arc::new(inner) }
+            }
+            Err(inner) => AppState { inner },
+        }
+    }
+
+    /// Rate limiters.
+    pub fn limiter(&self) -> &crate::kernel::ratelimit::Limiter {
+        &self.inner.limiter
+    }
+
+    /// Session time limits.
+    pub fn session_limits(&self) -> crate::kernel::session::Limits {
+        self.inner.session_limits
     }
     /// The database.
     pub fn db(&self) -> &Db {
@@ -99,6 +119,8 @@ impl AppState {
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
     let routes = Router::new()
         .merge(pages::routes())
+        .merge(crate::staff::routes::routes())
+        .merge(crate::api_clients::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

@@ -67,22 +67,9 @@ pub fn operations() -> Vec<Operation> {
             };
             for (method, op) in item {
                 let text = |k: &str| op.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
-                let summary = if text("summary").is_empty() {
-                    text("description")
-                } else {
-                    text("summary")
-                };
-                let tag = op
-                    .pointer("/tags/0")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_owned();
-                ops.push(Operation {
-                    method: method.to_uppercase(),
-                    path: path.clone(),
-                    summary,
-                    tag,
-                });
+                let summary = if text("summary").is_empty() { text("description") } else { text("summary") };
+                let tag = op.pointer("/tags/0").and_then(|v| v.as_str()).unwrap_or("").to_owned();
+                ops.push(Operation { method: method.to_uppercase(), path: path.clone(), summary, tag });
             }
         }
     }
@@ -92,12 +79,5 @@ pub fn operations() -> Vec<Operation> {
 
 async fn docs(ctx: PageCtx) -> Response {
     let version = ApiDoc::openapi().info.version;
-    render(
-        StatusCode::OK,
-        &DocsPage {
-            ctx,
-            operations: operations(),
-            version,
-        },
-    )
+    render(StatusCode::OK, &DocsPage { ctx, operations: operations(), version })
 }

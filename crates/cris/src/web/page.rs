@@ -27,13 +27,7 @@ pub struct PageCtx {
 impl PageCtx {
     /// A context for `lang` at `path` (for rendering outside a request, and in tests).
     pub fn new(lang: Lang, i18n: Arc<I18n>, path: &str) -> PageCtx {
-        PageCtx {
-            lang,
-            i18n,
-            path: path.to_owned(),
-            query: String::new(),
-            request_id: String::new(),
-        }
+        PageCtx { lang, i18n, path: path.to_owned(), query: String::new(), request_id: String::new() }
     }
 
     /// A message in the page's language.
@@ -61,11 +55,7 @@ impl PageCtx {
 
     /// This page in the other language: the same path and query, with `lang` replaced.
     pub fn switch_href(&self) -> String {
-        let mut pairs: Vec<&str> = self
-            .query
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
-            .collect();
+        let mut pairs: Vec<&str> = self.query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
         let lang = format!("lang={}", self.other_lang().tag());
         pairs.push(&lang);
         format!("{}?{}", self.path, pairs.join("&"))
@@ -75,21 +65,13 @@ impl PageCtx {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(PageCtx {
             lang: super::lang::resolve(parts),
             i18n: state.i18n().clone(),
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().unwrap_or("").to_owned(),
-            request_id: parts
-                .headers
-                .get(&super::REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
+            request_id: parts.headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
         })
     }
 }
@@ -114,9 +96,6 @@ mod tests {
         let i18n = Arc::new(I18n::load().unwrap());
         let mut ctx = PageCtx::new(Lang::En, i18n, "/case-status");
         ctx.query = "receipt=EAC9999103403&lang=en".into();
-        assert_eq!(
-            ctx.switch_href(),
-            "/case-status?receipt=EAC9999103403&lang=es"
-        );
+        assert_eq!(ctx.switch_href(), "/case-status?receipt=EAC9999103403&lang=es");
     }
 }

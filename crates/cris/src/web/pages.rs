@@ -20,11 +20,8 @@ pub struct Service {
 }
 
 /// The services offered, in the order the home page lists them.
-pub const SERVICES: &[Service] = &[Service {
-    href: "/api/docs",
-    title_id: "service-api-title",
-    body_id: "service-api-body",
-}];
+pub const SERVICES: &[Service] =
+    &[Service { href: "/api/docs", title_id: "service-api-title", body_id: "service-api-body" }];
 
 /// The home page.
 #[derive(Template)]
@@ -45,42 +42,19 @@ pub struct InfoPage {
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/privacy", get(privacy))
-        .route("/accessibility", get(accessibility))
+    Router::new().route("/", get(home)).route("/privacy", get(privacy)).route("/accessibility", get(accessibility))
 }
 
 async fn privacy(ctx: PageCtx) -> Response {
     let paragraph_ids = &["privacy-p1", "privacy-p2", "privacy-p3", "privacy-p4"];
-    render(
-        StatusCode::OK,
-        &InfoPage {
-            ctx,
-            title_id: "privacy-title",
-            paragraph_ids,
-        },
-    )
+    render(StatusCode::OK, &InfoPage { ctx, title_id: "privacy-title", paragraph_ids })
 }
 
 async fn accessibility(ctx: PageCtx) -> Response {
     let paragraph_ids = &["accessibility-p1", "accessibility-p2", "accessibility-p3"];
-    render(
-        StatusCode::OK,
-        &InfoPage {
-            ctx,
-            title_id: "accessibility-title",
-            paragraph_ids,
-        },
-    )
+    render(StatusCode::OK, &InfoPage { ctx, title_id: "accessibility-title", paragraph_ids })
 }
 
 async fn home(ctx: PageCtx) -> Response {
-    render(
-        StatusCode::OK,
-        &HomePage {
-            ctx,
-            services: SERVICES,
-        },
-    )
+    render(StatusCode::OK, &HomePage { ctx, services: SERVICES })
 }

@@ -12,14 +12,9 @@ use crate::webdriver::Browser;
 static ONE_BROWSER: Semaphore = Semaphore::const_new(1);
 
 async fn serve(app: &TestApp) -> (String, cris::web::server::Running) {
-    let listen = cris::web::server::Listen {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        tls: None,
-        grace: Duration::from_secs(1),
-    };
-    let (running, _task) = cris::web::server::start(app.router.clone(), &listen)
-        .await
-        .unwrap();
+    let listen =
+        cris::web::server::Listen { addr: "127.0.0.1:0".parse().unwrap(), tls: None, grace: Duration::from_secs(1) };
+    let (running, _task) = cris::web::server::start(app.router.clone(), &listen).await.unwrap();
     (format!("http://{}", running.addr), running)
 }
 
@@ -33,41 +28,27 @@ async fn home_page_language_switch() {
 
     b.goto(&format!("{base}/")).await;
     assert_eq!(b.text("h1").await, "Customer service for immigration cases");
-    assert_eq!(
-        b.script("return document.documentElement.lang", vec![])
-            .await,
-        "en"
-    );
+    assert_eq!(b.script("return document.documentElement.lang", vec![]).await, "en");
     assert_eq!(b.text("#language-switch").await, "Español");
 
     b.click("#language-switch").await;
-    assert!(b.url().await.ends_with("/?lang=es"));
-    assert_eq!(
-        b.text("h1").await,
-        "Servicio al cliente para casos de inmigración"
-    );
-    assert_eq!(
-        b.script("return document.documentElement.lang", vec![])
-            .await,
-        "es"
-    );
+    b.wait_url("/?lang=es").await;
+    assert_eq!(b.text("h1").await, "Servicio al cliente para casos de inmigración");
+    assert_eq!(b.script("return document.documentElement.lang", vec![]).await, "es");
 
     // The choice follows the customer to other pages, and back.
     b.goto(&format!("{base}/privacy")).await;
     assert_eq!(b.text("h1").await, "Privacidad");
     b.click("#language-switch").await;
+    b.wait_url("/privacy?lang=en").await;
     assert_eq!(b.text("h1").await, "Privacy");
     b.goto(&format!("{base}/accessibility")).await;
     assert_eq!(b.text("h1").await, "Accessibility");
 
     // The official-website banner opens (USWDS script loaded under the CSP).
     b.click(".usa-banner__button").await;
-    let expanded = b
-        .script(
-            "return document.querySelector('.usa-banner__button').getAttribute('aria-expanded')",
-            vec![],
-        )
-        .await;
+    let expanded =
+        b.script("return document.querySelector('.usa-banner__button').getAttribute('aria-expanded')", vec![]).await;
     assert_eq!(expanded, "true");
     b.quit().await;
     server.shutdown(Duration::from_secs(1));
@@ -81,13 +62,7 @@ async fn pages_pass_the_accessibility_audit() {
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
-    for path in [
-        "/",
-        "/privacy",
-        "/accessibility",
-        "/api/docs",
-        "/no-such-page",
-    ] {
+    for path in ["/", "/privacy", "/accessibility", "/api/docs", "/no-such-page"] {
         for lang in ["en", "es"] {
             b.goto(&format!("{base}{path}?lang={lang}")).await;
             for v in b.accessibility_violations().await {
@@ -97,9 +72,64 @@ async fn pages_pass_the_accessibility_audit() {
     }
     b.quit().await;
     server.shutdown(Duration::from_secs(1));
-    assert!(
-        failures.is_empty(),
-        "accessibility violations:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
+
+// R-AU-03, R-AU-04: a staff member signs in through the warning banner, a password and an
+// authenticator code (set up at the first sign-in), works, and signs out.
+#[tokio::test]
+async fn staff_sign_in_through_banner_password_and_code_then_out() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    app.staff("admin.browser", cris::kernel::access::Role::GlobalAdmin, "NYC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    let mut audit = |page: &str, found: Vec<String>| failures.extend(found.into_iter().map(|v| format!("{page}: {v}")));
+
+    // Staff pages send you to the banner first.
+    b.goto(&format!("{base}/staff/admin/users")).await;
+    b.wait_url("/staff/sign-in").await;
+    assert!(b.text("#warning-banner").await.contains("U.S. Government information system"));
+    audit("banner", b.accessibility_violations().await);
+    b.click("#accept-banner").await;
+
+    b.wait_url("/staff/sign-in/password").await;
+    audit("password", b.accessibility_violations().await);
+    b.type_into("#username", "admin.browser").await;
+    b.type_into("#password", "not the password").await;
+    b.click("#sign-in").await;
+    b.wait_url("/staff/sign-in/password").await;
+    let error = b.text("#sign-in-error").await;
+    assert!(error.contains("not right"), "{error} at {}", b.url().await);
+    b.type_into("#username", "admin.browser").await;
+    b.type_into("#password", crate::support::STAFF_PASSWORD).await;
+    b.click("#sign-in").await;
+
+    // First sign-in: set up the authenticator from the key shown, then enter its code.
+    b.wait_url("/staff/sign-in/enrol").await;
+    audit("enrol", b.accessibility_violations().await);
+    let secret = b.attribute("#totp-secret", "data-secret").await;
+    let code = crate::support::current_code(&secret, app.clock.now().timestamp());
+    b.type_into("#code", &code).await;
+    b.click("#verify-code").await;
+
+    b.wait_url("/staff").await;
+    assert!(b.text("#signed-in-as").await.contains("admin.browser"));
+    audit("home", b.accessibility_violations().await);
+    b.goto(&format!("{base}/staff/admin/users")).await;
+    assert!(b.text("h1").await.contains("Staff accounts"));
+    audit("users", b.accessibility_violations().await);
+    b.goto(&format!("{base}/staff/admin/audit?category=security")).await;
+    assert!(b.text("table").await.contains("staff.sign_in"));
+    audit("audit", b.accessibility_violations().await);
+
+    b.click("#sign-out").await;
+    b.wait_url("/staff/sign-in?signed_out=1").await;
+    assert!(b.text("main").await.contains("You have signed out."));
+    b.goto(&format!("{base}/staff")).await;
+    b.wait_url("/staff/sign-in").await; // the session is gone
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
 }

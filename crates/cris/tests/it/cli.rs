@@ -21,22 +21,10 @@ fn bad_configuration_exits_2_with_one_line() {
     let bad_file = dir.join("bad.toml");
     std::fs::write(&bad_file, "listen = 12\n").unwrap();
     let cases: Vec<Vec<String>> = vec![
-        vec![
-            "--database-url".into(),
-            "mysql://x/y".into(),
-            "migrate".into(),
-        ],
+        vec!["--database-url".into(), "mysql://x/y".into(), "migrate".into()],
         vec!["serve".into(), "--listen".into(), "not-an-address".into()],
-        vec![
-            "--config".into(),
-            bad_file.display().to_string(),
-            "migrate".into(),
-        ],
-        vec![
-            "--config".into(),
-            "/nonexistent/cris.toml".into(),
-            "migrate".into(),
-        ],
+        vec!["--config".into(), bad_file.display().to_string(), "migrate".into()],
+        vec!["--config".into(), "/nonexistent/cris.toml".into(), "migrate".into()],
         vec![
             "serve".into(),
             "--tls-cert".into(),
@@ -50,19 +38,11 @@ fn bad_configuration_exits_2_with_one_line() {
         let out = cris().args(&args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(
-            stderr.trim_end().lines().count(),
-            1,
-            "{args:?}: one line, got {stderr:?}"
-        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: one line, got {stderr:?}");
         assert!(!stderr.contains("panicked"));
     }
     // An environment variable is read when no flag is given.
-    let out = cris()
-        .env("CRIS_DATABASE_URL", "mysql://x/y")
-        .arg("migrate")
-        .output()
-        .unwrap();
+    let out = cris().env("CRIS_DATABASE_URL", "mysql://x/y").arg("migrate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -70,41 +50,18 @@ fn bad_configuration_exits_2_with_one_line() {
 #[tokio::test]
 async fn migrate_and_seed_subcommands() {
     let db = TestDb::new().await;
-    let out = cris()
-        .args(["--database-url", &db.url, "migrate"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cris().args(["--database-url", &db.url, "migrate"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("offices"));
     let out = cris()
-        .args([
-            "--database-url",
-            &db.url,
-            "seed",
-            "demo",
-            "--cases",
-            "500",
-            "--as-of",
-            "2026-01-15",
-        ])
+        .args(["--database-url", &db.url, "seed", "demo", "--cases", "500", "--as-of", "2026-01-15"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("loaded 577 cases"), "{stdout}");
     // A second load is refused with a reason.
-    let out = cris()
-        .args(["--database-url", &db.url, "seed", "demo", "--cases", "5"])
-        .output()
-        .unwrap();
+    let out = cris().args(["--database-url", &db.url, "seed", "demo", "--cases", "5"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already loaded"));
 }

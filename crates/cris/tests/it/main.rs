@@ -9,10 +9,12 @@
     reason = "test fixtures fail loudly on a broken environment"
 )]
 
+mod access;
 mod browser;
 mod cli;
 mod seed;
 mod shell;
+mod staff;
 mod storage;
 mod support;
 mod tls;

@@ -23,22 +23,13 @@ async fn demo_data_is_deterministic_complete_and_loaded_once() {
     let report = load_demo(&a.db, &a.catalog, 2_000, as_of).await.unwrap();
     let sandbox = sandbox_receipts();
     assert_eq!(report.cases, 2_000 + sandbox.len() as u64);
-    assert!(
-        report.history > report.cases * 3,
-        "histories are plausible, not one line each"
-    );
+    assert!(report.history > report.cases * 3, "histories are plausible, not one line each");
     assert!(report.mail > 0);
 
     let rows = fingerprint(&a).await;
     assert_eq!(rows.len() as u64, report.cases);
     // Clients' usual test receipts answer.
-    for r in [
-        "EAC9999103403",
-        "EAC9999103432",
-        "LIN9999106498",
-        "SRC9999102787",
-        "SRC9999132719",
-    ] {
+    for r in ["EAC9999103403", "EAC9999103432", "LIN9999106498", "SRC9999102787", "SRC9999132719"] {
         assert!(rows.iter().any(|(rn, _, _)| rn == r), "{r}");
     }
     // Same size and day, another database: the same data.

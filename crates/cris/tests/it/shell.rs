@@ -11,10 +11,7 @@ async fn home_page_in_both_languages_with_the_switch() {
     assert!(body.contains(r#"<html lang="en""#));
     assert!(body.contains("An official website of the United States government"));
     assert!(body.contains(r#"class="usa-skipnav""#));
-    assert!(
-        body.contains(r#"href="/?lang=es""#),
-        "switch link to Spanish"
-    );
+    assert!(body.contains(r#"href="/?lang=es""#), "switch link to Spanish");
     assert!(headers.get("set-cookie").is_none());
 
     let (status, headers, body) = app.get("/?lang=es", &[]).await;
@@ -23,25 +20,14 @@ async fn home_page_in_both_languages_with_the_switch() {
     assert!(body.contains("Un sitio oficial del Gobierno de Estados Unidos"));
     assert!(body.contains("Servicio al cliente para casos de inmigración"));
     let cookie = headers.get("set-cookie").unwrap().to_str().unwrap();
-    assert!(
-        cookie.starts_with("cris_lang=es;")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax")
-    );
+    assert!(cookie.starts_with("cris_lang=es;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
 
     // The cookie, then the browser's preference, decide later pages.
     let (_, _, body) = app.get("/privacy", &[("cookie", "cris_lang=es")]).await;
     assert!(body.contains("<h1>Privacidad</h1>"));
-    let (_, _, body) = app
-        .get(
-            "/accessibility",
-            &[("accept-language", "es-MX,es;q=0.9,en;q=0.5")],
-        )
-        .await;
+    let (_, _, body) = app.get("/accessibility", &[("accept-language", "es-MX,es;q=0.9,en;q=0.5")]).await;
     assert!(body.contains("<h1>Accesibilidad</h1>"));
-    let (_, _, body) = app
-        .get("/accessibility", &[("accept-language", "fr")])
-        .await;
+    let (_, _, body) = app.get("/accessibility", &[("accept-language", "fr")]).await;
     assert!(body.contains("<h1>Accessibility</h1>"));
 }
 
@@ -52,20 +38,11 @@ async fn security_headers_and_request_ids_on_every_response() {
     for uri in ["/", "/healthz", "/no-such-page", "/api/openapi.json"] {
         let (_, h, _) = app.get(uri, &[]).await;
         let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
-        assert!(
-            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
-            "{uri}: {csp}"
-        );
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{uri}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"));
         assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
-        assert_eq!(
-            h.get("referrer-policy").unwrap(),
-            "strict-origin-when-cross-origin"
-        );
-        assert!(
-            h.get("strict-transport-security").is_none(),
-            "no HSTS over plain HTTP"
-        );
+        assert_eq!(h.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
         assert_eq!(h.get("x-request-id").unwrap().len(), 36, "{uri}");
     }
     // A request id sent by a proxy is kept.
@@ -78,17 +55,9 @@ async fn unknown_paths_get_a_page_for_people_and_a_problem_for_programs() {
     let app = TestApp::new().await;
     let (status, h, body) = app.get("/nowhere", &[("accept", "text/html")]).await;
     assert_eq!(status, 404);
-    assert!(
-        h.get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
     assert!(body.contains("Page not found") && body.contains("Reference for support"));
-    let (_, _, body) = app
-        .get("/nowhere?lang=es", &[("accept", "text/html")])
-        .await;
+    let (_, _, body) = app.get("/nowhere?lang=es", &[("accept", "text/html")]).await;
     assert!(body.contains("No encontramos la página"));
 
     let (status, h, body) = app.get("/api/nowhere", &[("accept", "text/html")]).await;
@@ -100,15 +69,10 @@ async fn unknown_paths_get_a_page_for_people_and_a_problem_for_programs() {
     assert_eq!(problem["title"], "Not Found");
 
     // A known path with the wrong method: 405, in the client's form.
-    let req = axum::http::Request::post("/healthz")
-        .body(axum::body::Body::empty())
-        .unwrap();
+    let req = axum::http::Request::post("/healthz").body(axum::body::Body::empty()).unwrap();
     let res = app.send(req).await;
     assert_eq!(res.status(), 405);
-    assert_eq!(
-        res.headers().get("content-type").unwrap(),
-        "application/problem+json"
-    );
+    assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
 }
 
 #[tokio::test]
@@ -122,20 +86,14 @@ async fn assets_are_versioned_cached_and_compressed() {
         .to_owned();
     let (status, h, _) = app.get(&css, &[("accept-encoding", "gzip")]).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        h.get("cache-control").unwrap(),
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(h.get("cache-control").unwrap(), "public, max-age=31536000, immutable");
     assert_eq!(h.get("content-type").unwrap(), "text/css; charset=utf-8");
     assert_eq!(h.get("content-encoding").unwrap(), "gzip");
     // An old version still answers, but is not cached forever.
     let mut parts: Vec<&str> = css.splitn(4, '/').collect();
     parts[2] = "000000000000";
     let (status, h, _) = app.get(&parts.join("/"), &[]).await;
-    assert_eq!(
-        (status, h.get("cache-control").unwrap().to_str().unwrap()),
-        (200, "no-cache")
-    );
+    assert_eq!((status, h.get("cache-control").unwrap().to_str().unwrap()), (200, "no-cache"));
     let (status, _, _) = app.get("/assets/x/nothing.css", &[]).await;
     assert_eq!(status, 404);
 }
@@ -149,22 +107,10 @@ async fn health_readiness_and_metrics() {
     assert_eq!(status, 200);
     let (status, h, body) = app.get("/metrics", &[]).await;
     assert_eq!(status, 200);
-    assert!(
-        h.get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain; version=0.0.4")
-    );
-    assert!(
-        body.contains(r#"cris_http_requests_total{route="/healthz",method="GET",status="200"} 1"#),
-        "{body}"
-    );
+    assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(body.contains(r#"cris_http_requests_total{route="/healthz",method="GET",status="200"} 1"#), "{body}");
     // Two requests answered before this one (which is counted once it is answered).
-    assert!(
-        body.contains("cris_http_request_duration_seconds_count 2"),
-        "{body}"
-    );
+    assert!(body.contains("cris_http_request_duration_seconds_count 2"), "{body}");
     assert!(body.contains(r#"cris_db_connections{state="open"}"#));
 
     // Readiness follows the database.
@@ -186,7 +132,5 @@ async fn openapi_document_and_its_readable_page() {
     }
     let (status, _, page) = app.get("/api/docs?lang=es", &[]).await;
     assert_eq!(status, 200);
-    assert!(
-        page.contains("Interfaces para desarrolladores") && page.contains("<code>/readyz</code>")
-    );
+    assert!(page.contains("Interfaces para desarrolladores") && page.contains("<code>/readyz</code>"));
 }

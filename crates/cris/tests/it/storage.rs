@@ -7,10 +7,7 @@ use crate::support::{TestApp, TestDb, engine};
 #[tokio::test]
 async fn migrations_are_idempotent_and_offices_are_written() {
     let app = TestApp::new().await;
-    assert_eq!(
-        app.db.engine() == cris::kernel::db::Engine::Postgres,
-        engine() == "postgres"
-    );
+    assert_eq!(app.db.engine() == cris::kernel::db::Engine::Postgres, engine() == "postgres");
     // Opening again (a restart) migrates nothing and refreshes the offices in place.
     let (again, catalog) = cris::app::open(&app.test_db.url, 2).await.unwrap();
     let count = cris::offices::count(&again).await.unwrap();
@@ -28,10 +25,7 @@ async fn meta_values_round_trip_and_replace() {
     assert_eq!(meta::get(&app.db, "k").await.unwrap(), None);
     meta::set(&app.db, "k", "one").await.unwrap();
     meta::set(&app.db, "k", "two").await.unwrap();
-    assert_eq!(
-        meta::get(&app.db, "k").await.unwrap().as_deref(),
-        Some("two")
-    );
+    assert_eq!(meta::get(&app.db, "k").await.unwrap().as_deref(), Some("two"));
 }
 
 // Every multi-row write is one transaction: a failure part-way leaves nothing behind.
@@ -46,11 +40,7 @@ async fn a_failed_multi_row_write_leaves_nothing() {
         tx.commit().await
     }.await);
     let err = result.unwrap_err();
-    assert!(
-        err.as_database_error()
-            .is_some_and(|e| e.is_unique_violation()),
-        "{err}"
-    );
+    assert!(err.as_database_error().is_some_and(|e| e.is_unique_violation()), "{err}");
     assert_eq!(meta::get(&app.db, "a").await.unwrap(), None);
 }
 
@@ -64,26 +54,14 @@ async fn foreign_keys_are_enforced() {
             .await
             .map(|_| ())
     });
-    assert!(
-        result
-            .unwrap_err()
-            .as_database_error()
-            .is_some_and(|e| e.is_foreign_key_violation())
-    );
+    assert!(result.unwrap_err().as_database_error().is_some_and(|e| e.is_foreign_key_violation()));
 }
 
 #[tokio::test]
 async fn a_bad_database_url_is_an_error_not_a_panic() {
-    let err = Db::connect("postgres://nobody@127.0.0.1:1/none", 1)
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("cannot open the database"),
-        "{err}"
-    );
-    let err = Db::connect("sqlite:///proc/definitely/not/here.db", 1)
-        .await
-        .unwrap_err();
+    let err = Db::connect("postgres://nobody@127.0.0.1:1/none", 1).await.unwrap_err();
+    assert!(err.to_string().contains("cannot open the database"), "{err}");
+    let err = Db::connect("sqlite:///proc/definitely/not/here.db", 1).await.unwrap_err();
     assert!(!err.to_string().is_empty());
     drop(TestDb::new().await);
 }

@@ -23,8 +23,7 @@ pub fn engine() -> &'static str {
 }
 
 fn postgres_base() -> String {
-    std::env::var("CRIS_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("CRIS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// A database of its own for one test, removed when dropped.
@@ -40,9 +39,7 @@ impl TestDb {
     pub async fn new() -> TestDb {
         let name = format!("cris_test_{}", uuid::Uuid::new_v4().simple());
         if engine() == "postgres" {
-            let admin = Db::connect(&format!("{}/postgres", postgres_base()), 1)
-                .await
-                .expect("PostgreSQL reachable");
+            let admin = Db::connect(&format!("{}/postgres", postgres_base()), 1).await.expect("PostgreSQL reachable");
             if let Db::Postgres(pool) = &admin {
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(pool)
@@ -50,19 +47,11 @@ impl TestDb {
                     .expect("create database");
             }
             admin.close().await;
-            TestDb {
-                url: format!("{}/{name}", postgres_base()),
-                name,
-                dir: None,
-            }
+            TestDb { url: format!("{}/{name}", postgres_base()), name, dir: None }
         } else {
             let dir = std::env::temp_dir().join(&name);
             std::fs::create_dir_all(&dir).expect("temp dir");
-            TestDb {
-                url: format!("sqlite://{}", dir.join("cris.db").display()),
-                name,
-                dir: Some(dir),
-            }
+            TestDb { url: format!("sqlite://{}", dir.join("cris.db").display()), name, dir: Some(dir) }
         }
     }
 }
@@ -76,21 +65,14 @@ impl Drop for TestDb {
         let name = self.name.clone();
         // Drop runs outside async: a short-lived runtime on its own thread removes the database.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
-                if let Ok(Db::Postgres(pool)) =
-                    Db::connect(&format!("{}/postgres", postgres_base()), 1).await
-                {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&pool)
-                    .await;
+                if let Ok(Db::Postgres(pool)) = Db::connect(&format!("{}/postgres", postgres_base()), 1).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(&pool)
+                        .await;
                     pool.close().await;
                 }
             });
@@ -109,25 +91,20 @@ pub struct TestApp {
     pub catalog: Arc<Catalog>,
     /// The router.
     pub router: Router,
+    /// The clock the app reads.
+    pub clock: Clock,
 }
 
 impl TestApp {
     /// Opens a fresh database the way `cris serve` does.
     pub async fn new() -> TestApp {
         let test_db = TestDb::new().await;
-        let (db, catalog) = cris::app::open(&test_db.url, 4)
-            .await
-            .expect("open database");
+        let (db, catalog) = cris::app::open(&test_db.url, 4).await.expect("open database");
         let clock = Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
         let i18n = Arc::new(I18n::load().expect("catalogues"));
-        let state = AppState::new(db.clone(), catalog.clone(), i18n, clock, false);
+        let state = AppState::new(db.clone(), catalog.clone(), i18n, clock.clone(), false);
         let router = web::router(state, std::time::Duration::from_secs(30));
-        TestApp {
-            test_db,
-            db,
-            catalog,
-            router,
-        }
+        TestApp { test_db, db, catalog, router, clock }
     }
 
     /// Sends one request through the whole stack, in process.
@@ -136,11 +113,7 @@ impl TestApp {
     }
 
     /// GET with headers; returns status, headers and body text.
-    pub async fn get(
-        &self,
-        uri: &str,
-        headers: &[(&str, &str)],
-    ) -> (u16, axum::http::HeaderMap, String) {
+    pub async fn get(&self, uri: &str, headers: &[(&str, &str)]) -> (u16, axum::http::HeaderMap, String) {
         let mut b = Request::builder().uri(uri);
         for (k, v) in headers {
             b = b.header(*k, *v);
@@ -149,10 +122,142 @@ impl TestApp {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            headers,
-            String::from_utf8_lossy(&bytes).into_owned(),
-        )
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// The password every test staff account gets.
+pub const STAFF_PASSWORD: &str = "test staff password 2026";
+
+impl TestApp {
+    /// Creates a staff account (as the system) and returns its id.
+    pub async fn staff(&self, username: &str, role: cris::kernel::access::Role, office: &str) -> i64 {
+        let new = cris::staff::model::NewStaff {
+            username: cris::staff::model::Username::parse(username).unwrap(),
+            display_name: format!("Test {username}"),
+            email: format!("{username}@cris.test").parse().unwrap(),
+            role,
+            office: office.into(),
+            password: STAFF_PASSWORD.into(),
+        };
+        cris::staff::service::create(&self.db, &self.catalog, None, self.clock.now(), new).await.unwrap()
+    }
+
+    /// Signs a staff account in through the service (banner, password, code) and returns the
+    /// Cookie header of its session, with a CSRF token.
+    pub async fn sign_in(&self, username: &str) -> String {
+        use cris::staff::service;
+        let now = self.clock.now();
+        let flow = service::acknowledge_banner(&self.db, now).await.unwrap();
+        service::password_step(&self.db, &self.catalog, now, "127.0.0.1", &flow, username, STAFF_PASSWORD)
+            .await
+            .unwrap();
+        let (_, user) = service::flow_user(&self.db, now, &flow).await.unwrap();
+        let code = current_code(user.totp_secret.as_deref().unwrap(), now.timestamp());
+        let token = service::code_step(&self.db, &self.catalog, now, "127.0.0.1", &flow, &code, Default::default())
+            .await
+            .unwrap();
+        format!("cris_staff={token}; cris_csrf={CSRF}")
+    }
+
+    /// POSTs a form (with the test CSRF token unless `form` sets `csrf`) as the given cookies.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut pairs: Vec<(&str, &str)> = form.to_vec();
+        if !pairs.iter().any(|(k, _)| *k == "csrf") {
+            pairs.push(("csrf", CSRF));
+        }
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let req = Request::post(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.send(req).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// The CSRF token tests send (as cookie and field).
+pub const CSRF: &str = "test-csrf-token-0123456789abcdef0123";
+
+/// The authenticator code for a secret at a Unix time.
+pub fn current_code(secret: &str, unix: i64) -> String {
+    let key = cris::kernel::totp::base32_decode(secret).unwrap();
+    format!("{:06}", cris::kernel::totp::code(&key, cris::kernel::totp::step_at(unix)))
+}
+
+/// A message the SMTP listener received: envelope recipients and the data.
+pub type Received = (Vec<String>, String);
+
+/// A real SMTP listener on a free loopback port that keeps every message it receives.
+pub struct SmtpSink {
+    /// `smtp://127.0.0.1:PORT`.
+    pub url: String,
+    /// Messages received: (envelope recipients, data).
+    pub messages: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl SmtpSink {
+    /// Starts listening.
+    pub async fn start() -> SmtpSink {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = messages.clone();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (r, mut w) = sock.into_split();
+                    let mut lines = BufReader::new(r).lines();
+                    let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                    let (mut rcpt, mut data, mut in_data) = (Vec::new(), String::new(), false);
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if in_data {
+                            if line == "." {
+                                in_data = false;
+                                store.lock().unwrap().push((std::mem::take(&mut rcpt), std::mem::take(&mut data)));
+                                let _ = w.write_all(b"250 OK queued\r\n").await;
+                            } else {
+                                data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                                data.push('\n');
+                            }
+                            continue;
+                        }
+                        let upper = line.to_ascii_uppercase();
+                        let reply: &[u8] = if upper.starts_with("EHLO") {
+                            b"250-sink\r\n250 8BITMIME\r\n"
+                        } else if upper.starts_with("RCPT TO:") {
+                            rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+                            b"250 OK\r\n"
+                        } else if upper.starts_with("DATA") {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        } else if upper.starts_with("QUIT") {
+                            let _ = w.write_all(b"221 bye\r\n").await;
+                            break;
+                        } else {
+                            b"250 OK\r\n"
+                        };
+                        let _ = w.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        SmtpSink { url, messages }
+    }
+
+    /// Messages so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.messages.lock().unwrap().clone()
     }
 }

@@ -15,18 +15,11 @@ pub struct Browser {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn find(candidates: &[&str]) -> Option<String> {
-    candidates
-        .iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .map(|p| (*p).to_owned())
+    candidates.iter().find(|p| std::path::Path::new(p).exists()).map(|p| (*p).to_owned())
 }
 
 impl Browser {
@@ -55,8 +48,7 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let profile =
-            std::env::temp_dir().join(format!("cris-chromium-{}", uuid::Uuid::new_v4().simple()));
+        let profile = std::env::temp_dir().join(format!("cris-chromium-{}", uuid::Uuid::new_v4().simple()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -68,17 +60,9 @@ impl Browser {
                          format!("--user-data-dir={}", profile.display())]
             }
         }}});
-        let mut browser = Browser {
-            driver,
-            base,
-            http,
-            _profile: profile,
-        };
+        let mut browser = Browser { driver, base, http, _profile: profile };
         let res = browser.call("POST", "/session", Some(caps)).await;
-        let id = res["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {res}"))
-            .to_owned();
+        let id = res["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {res}")).to_owned();
         browser.base = format!("{}/session/{id}", browser.base);
         browser
     }
@@ -90,11 +74,7 @@ impl Browser {
             "DELETE" => self.http.delete(url),
             _ => self.http.post(url).json(&body.unwrap_or_else(|| json!({}))),
         };
-        let res = req
-            .timeout(Duration::from_secs(60))
-            .send()
-            .await
-            .expect("webdriver request");
+        let res = req.timeout(Duration::from_secs(60)).send().await.expect("webdriver request");
         let value: Value = res.json().await.expect("webdriver json");
         value.get("value").cloned().unwrap_or(Value::Null)
     }
@@ -106,35 +86,18 @@ impl Browser {
 
     /// Runs a script in the page and returns its result.
     pub async fn script(&self, script: &str, args: Vec<Value>) -> Value {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args}))).await
     }
 
     /// Runs an asynchronous script; it calls `arguments[arguments.length - 1]` with its result.
     pub async fn script_async(&self, script: &str, args: Vec<Value>) -> Value {
-        self.call("POST", "/timeouts", Some(json!({"script": 60_000})))
-            .await;
-        self.call(
-            "POST",
-            "/execute/async",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
+        self.call("POST", "/timeouts", Some(json!({"script": 60_000}))).await;
+        self.call("POST", "/execute/async", Some(json!({"script": script, "args": args}))).await
     }
 
     /// The WebDriver id of the first element matching a CSS selector.
     async fn element(&self, css: &str) -> String {
-        let el = self
-            .call(
-                "POST",
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
+        let el = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css}))).await;
         el.as_object()
             .and_then(|o| o.values().next())
             .and_then(|v| v.as_str())
@@ -145,36 +108,50 @@ impl Browser {
     /// The text of the first element matching a CSS selector.
     pub async fn text(&self, css: &str) -> String {
         let id = self.element(css).await;
-        self.call("GET", &format!("/element/{id}/text"), None)
-            .await
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
+        self.call("GET", &format!("/element/{id}/text"), None).await.as_str().unwrap_or("").to_owned()
     }
 
     /// Clicks the first element matching a CSS selector.
     pub async fn click(&self, css: &str) {
         let id = self.element(css).await;
-        self.call("POST", &format!("/element/{id}/click"), None)
-            .await;
+        self.call("POST", &format!("/element/{id}/click"), None).await;
+    }
+
+    /// Types text into the first element matching a CSS selector.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css).await;
+        self.call("POST", &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
+    }
+
+    /// An attribute of the first element matching a CSS selector.
+    pub async fn attribute(&self, css: &str, name: &str) -> String {
+        let id = self.element(css).await;
+        self.call("GET", &format!("/element/{id}/attribute/{name}"), None).await.as_str().unwrap_or("").to_owned()
+    }
+
+    /// Waits (up to 10 s) until the URL ends with `suffix`, after a click that navigates.
+    pub async fn wait_url(&self, suffix: &str) -> String {
+        let mut url = String::new();
+        for _ in 0..100 {
+            url = self.url().await;
+            if url.ends_with(suffix) && self.script("return document.readyState", vec![]).await == "complete" {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected a URL ending with {suffix}, still at {url}");
     }
 
     /// The current URL.
     pub async fn url(&self) -> String {
-        self.call("GET", "/url", None)
-            .await
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
+        self.call("GET", "/url", None).await.as_str().unwrap_or("").to_owned()
     }
 
     /// Runs axe-core on the page; returns the serious and critical violations as "id: help (n nodes)".
     pub async fn accessibility_violations(&self) -> Vec<String> {
-        let axe = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../e2e/node_modules/axe-core/axe.min.js"
-        ))
-        .expect("axe-core missing: run `npm ci --prefix e2e` (scripts/test does)");
+        let axe =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/node_modules/axe-core/axe.min.js"))
+                .expect("axe-core missing: run `npm ci --prefix e2e` (scripts/test does)");
         self.script(&axe, vec![]).await;
         let result = self
             .script_async(

@@ -1,0 +1,83 @@
+//! Rate limits kept in memory: token buckets by key (an IP address, an account, an API client)
+//! and daily quotas. Per process: several nodes each enforce their own share, which is what a
+//! limit meant to slow abuse needs; exact global counting would cost a database write a request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Token buckets by key.
+#[derive(Debug, Default)]
+pub struct Limiter {
+    buckets: Mutex<HashMap<String, Bucket>>,
+    daily: Mutex<HashMap<String, (NaiveDate, u64)>>,
+}
+
+/// Beyond this many keys, idle ones are forgotten.
+const MAX_KEYS: usize = 100_000;
+
+impl Limiter {
+    /// Takes one token from `key`'s bucket, which refills at `per_second` up to `burst`.
+    /// False when empty.
+    pub fn allow(&self, key: &str, per_second: f64, burst: f64, now: Instant) -> bool {
+        let Ok(mut map) = self.buckets.lock() else { return true };
+        if map.len() > MAX_KEYS {
+            map.retain(|_, b| now.duration_since(b.at).as_secs() < 600);
+        }
+        let b = map.entry(key.to_owned()).or_insert(Bucket { tokens: burst, at: now });
+        let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
+        b.tokens = (b.tokens + elapsed * per_second).min(burst);
+        b.at = now;
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Counts one use of `key` on `day`; false once `quota` uses were counted that day.
+    pub fn within_daily(&self, key: &str, quota: u64, day: NaiveDate) -> bool {
+        let Ok(mut map) = self.daily.lock() else { return true };
+        if map.len() > MAX_KEYS {
+            map.retain(|_, (d, _)| *d == day);
+        }
+        let entry = map.entry(key.to_owned()).or_insert((day, 0));
+        if entry.0 != day {
+            *entry = (day, 0);
+        }
+        if entry.1 >= quota {
+            return false;
+        }
+        entry.1 += 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn buckets_refill_and_quotas_reset_daily() {
+        let l = Limiter::default();
+        let t0 = Instant::now();
+        assert!((0..3).all(|_| l.allow("ip", 1.0, 3.0, t0)));
+        assert!(!l.allow("ip", 1.0, 3.0, t0));
+        assert!(l.allow("other", 1.0, 3.0, t0), "keys are separate");
+        assert!(l.allow("ip", 1.0, 3.0, t0 + Duration::from_millis(1100)));
+        let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert!(l.within_daily("c", 2, d1) && l.within_daily("c", 2, d1));
+        assert!(!l.within_daily("c", 2, d1));
+        assert!(l.within_daily("c", 2, d1.succ_opt().unwrap()));
+    }
+}

@@ -1,0 +1,126 @@
+//! What every staff page shares: the signed-in staff member (from the session cookie), the CSRF
+//! token of its forms, and a navigation built from the member's capabilities. Staff pages are
+//! in English: they serve agency employees, not the public.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::AppState;
+use super::page::PageCtx;
+use crate::kernel::access::{Actor, Capability};
+use crate::kernel::session;
+
+/// The client's address: the socket peer (a proxy in front must be trusted explicitly, which
+/// CRIS does not yet support, so the peer is what is recorded).
+pub fn client_ip(parts: &Parts) -> String {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |ci| ci.0.ip().to_string())
+}
+
+/// A link of the staff navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Target.
+    pub href: &'static str,
+    /// Label.
+    pub label: &'static str,
+}
+
+/// The staff navigation, by capability.
+pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
+    let mut nav = vec![NavItem { href: "/staff", label: "Home" }];
+    let items: [(Capability, &str, &str); 5] = [
+        (Capability::UsersRead, "/staff/admin/users", "Staff accounts"),
+        (Capability::SecurityRead, "/staff/admin/autolock", "Autolock log"),
+        (Capability::SecurityRead, "/staff/admin/alerts", "Security alerts"),
+        (Capability::AuditRead, "/staff/admin/audit", "Audit log"),
+        (Capability::ApiClientsManage, "/staff/admin/clients", "API clients"),
+    ];
+    for (cap, href, label) in items {
+        if actor.role.can(cap) {
+            nav.push(NavItem { href, label });
+        }
+    }
+    nav
+}
+
+/// A signed-in staff member and the page context of their request.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// Who.
+    pub actor: Actor,
+    /// Page context (always English).
+    pub ctx: PageCtx,
+    /// The CSRF token for this page's forms.
+    pub csrf: String,
+    /// Their navigation.
+    pub nav: Vec<NavItem>,
+    /// The session token (for sign-out).
+    pub token: String,
+    set_csrf: Option<HeaderValue>,
+}
+
+impl Staff {
+    /// Attaches the CSRF cookie when it was just made.
+    pub fn finish(&self, res: impl IntoResponse) -> Response {
+        let mut res = res.into_response();
+        if let Some(v) = &self.set_csrf {
+            res.headers_mut().append(header::SET_COOKIE, v.clone());
+        }
+        res
+    }
+
+    /// The role's title, for the header.
+    pub fn role_title(&self) -> &'static str {
+        self.actor.role.title()
+    }
+}
+
+/// The sign-in page, for requests without a live staff session.
+pub struct SignInRedirect;
+
+impl IntoResponse for SignInRedirect {
+    fn into_response(self) -> Response {
+        Redirect::to("/staff/sign-in").into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = session::cookie(&parts.headers, session::Kind::Staff.cookie()).map(str::to_owned) else {
+            return Err(SignInRedirect.into_response());
+        };
+        let ip = client_ip(parts);
+        let now = state.clock().now();
+        let actor = crate::staff::service::actor_for_session(
+            state.db(),
+            state.catalog(),
+            now,
+            &token,
+            &ip,
+            state.session_limits(),
+        )
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session lookup failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        })?;
+        let Some(actor) = actor else { return Err(SignInRedirect.into_response()) };
+        let (csrf, set_csrf) = session::csrf_token(&parts.headers, state.tls())
+            .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
+        let mut ctx = PageCtx::from_request_parts(parts, state).await.unwrap_or_else(|never| match never {});
+        ctx.lang = crate::kernel::i18n::Lang::En;
+        let nav = nav_for(&actor);
+        Ok(Staff { actor, ctx, csrf, nav, token, set_csrf })
+    }
+}
+
+/// Whether a posted form carries the browser's CSRF token.
+pub fn csrf_ok(headers: &HeaderMap, token: &str) -> bool {
+    session::csrf_ok(headers, token)
+}

@@ -1,0 +1,128 @@
+//! Staff access: the allow/deny matrix of every staff route for every role, in and out of the
+//! actor's office (R-AU-01, R-AU-02), with refusals recorded and alerted (R-AU-05, R-AU-07).
+
+use cris::kernel::access::Role;
+
+use crate::support::TestApp;
+
+/// The expected answer of each staff route, per role: ✔ allowed, ✘ refused. Written out by hand
+/// (not derived from the policy under test); docs/ACCESS.md shows the same table.
+const EXPECTED: &[(&str, &str)] = &[
+    // route                                  tier1 tier2 iio siio iso recep dist region global hq asylum fraud intl
+    ("GET /staff", "✔✔✔✔✔✔✔✔✔✔✔✔✔"),
+    ("GET /staff/admin/users", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("GET /staff/admin/users/{in-office}", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("GET /staff/admin/users/{other-office}", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("POST /staff/admin/users (in-office)", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("POST /staff/admin/users (other-office)", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("POST /staff/admin/users/{in-office}/reset-code", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("POST /staff/admin/users/{other-office}/reset-code", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("POST /staff/admin/users/{in-office}/deactivate", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("POST /staff/admin/users/{other-office}/deactivate", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("POST /staff/admin/users/{in-office}/reinstate", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("POST /staff/admin/users/{other-office}/reinstate", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("GET /staff/admin/autolock", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("GET /staff/admin/alerts", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("GET /staff/admin/audit", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("GET /staff/admin/audit.csv", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
+    ("GET /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("POST /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+];
+
+// R-AU-01, R-AU-02, R-AU-07
+#[tokio::test]
+async fn every_staff_route_for_every_role() {
+    let app = TestApp::new().await;
+    let mut failures = Vec::new();
+    let mut denials = 0;
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let me = format!("actor.{}", role.as_str());
+        app.staff(&me, role, "NYC").await;
+        let cookie = app.sign_in(&me).await;
+        // Fresh records per role, so that one role's changes do not decide another's answer.
+        let inside = app.staff(&format!("in.{}", role.as_str()), Role::Iso, "NYC").await;
+        let outside = app.staff(&format!("out.{}", role.as_str()), Role::Iso, "LOS").await;
+        for (route, expected) in EXPECTED {
+            let want = expected.chars().nth(i).unwrap() == '✔';
+            let route =
+                route.replace("{in-office}", &inside.to_string()).replace("{other-office}", &outside.to_string());
+            let (method, rest) = route.split_once(' ').unwrap();
+            let path = rest.split(' ').next().unwrap();
+            let status = if method == "GET" {
+                app.get(path, &[("cookie", &cookie)]).await.0
+            } else {
+                let office = if rest.contains("(other-office)") { "LOS" } else { "NYC" };
+                let new_user = format!("new.{}.{}", role.as_str(), office.to_lowercase());
+                let form: Vec<(&str, &str)> = match path {
+                    "/staff/admin/users" => vec![
+                        ("username", &new_user),
+                        ("display_name", "New Person"),
+                        ("email", "new.person@cris.test"),
+                        ("role", "iso"),
+                        ("office", office),
+                        ("password", "a perfectly fine pass phrase"),
+                    ],
+                    "/staff/admin/clients" => {
+                        vec![("name", "Matrix client"), ("rate_per_second", "5"), ("daily_quota", "100")]
+                    }
+                    p if p.ends_with("/deactivate") => vec![("reason", "matrix test")],
+                    _ => vec![],
+                };
+                app.post_form(path, &cookie, &form).await.0
+            };
+            let allowed = matches!(status, 200 | 303);
+            if status != 403 && !allowed {
+                failures.push(format!("{}: {route} answered {status}", role.as_str()));
+            } else if allowed != want {
+                failures.push(format!(
+                    "{}: {route} {} but expected {}",
+                    role.as_str(),
+                    if allowed { "allowed" } else { "refused" },
+                    if want { "allowed" } else { "refused" }
+                ));
+            }
+            if !allowed {
+                denials += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "access matrix differs:\n{}", failures.join("\n"));
+
+    // Every refusal is in the security log and raised as an alert.
+    let (denied_rows, alerts): (i64, i64) = cris::with_db!(&app.db, pool => {
+        let d = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND event = 'access.denied'").fetch_one(pool).await.unwrap();
+        let a = sqlx::query_scalar("SELECT COUNT(*) FROM security_alerts WHERE kind IN ('permission_denied', 'other_office')").fetch_one(pool).await.unwrap();
+        (d, a)
+    });
+    assert_eq!(denied_rows, denials);
+    assert_eq!(alerts, denials);
+}
+
+#[tokio::test]
+async fn staff_pages_need_a_session_and_forms_need_the_csrf_token() {
+    let app = TestApp::new().await;
+    let (status, headers, _) = app.get("/staff/admin/users", &[]).await;
+    assert_eq!(status, 303);
+    assert_eq!(headers.get("location").unwrap(), "/staff/sign-in");
+    app.staff("boss", Role::GlobalAdmin, "NYC").await;
+    let cookie = app.sign_in("boss").await;
+    let (status, _, body) = app.post_form("/staff/admin/clients", &cookie, &[("csrf", "forged"), ("name", "x")]).await;
+    assert_eq!(status, 403);
+    assert!(body.contains("Form expired"));
+    // A forged session token is no session.
+    let (status, _, _) = app.get("/staff", &[("cookie", "cris_staff=forged")]).await;
+    assert_eq!(status, 303);
+}
+
+#[tokio::test]
+async fn district_admins_see_only_their_district() {
+    let app = TestApp::new().await;
+    app.staff("dist", Role::DistrictAdmin, "NYC").await;
+    app.staff("near", Role::Iso, "NYC").await;
+    app.staff("far", Role::Iso, "LOS").await;
+    let cookie = app.sign_in("dist").await;
+    let (status, _, body) = app.get("/staff/admin/users", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(">near<") && body.contains(">dist<"));
+    assert!(!body.contains(">far<"), "another region's staff are not listed");
+}

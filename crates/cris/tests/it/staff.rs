@@ -1,0 +1,257 @@
+//! Sign-in, lockout and the autolock log, reinstatement, alerts by email, unused accounts,
+//! sessions, and the tamper-evident audit trail.
+
+use chrono::Duration;
+use cris::kernel::access::Role;
+use cris::kernel::session::Limits;
+use cris::staff::service::{self, SignInError};
+
+use crate::support::{STAFF_PASSWORD, SmtpSink, TestApp, current_code};
+
+async fn try_password(app: &TestApp, username: &str, password: &str) -> Result<service::AfterPassword, SignInError> {
+    let now = app.clock.now();
+    let flow = service::acknowledge_banner(&app.db, now).await.unwrap();
+    service::password_step(&app.db, &app.catalog, now, "203.0.113.9", &flow, username, password).await
+}
+
+// R-AU-06, R-AU-07
+#[tokio::test]
+async fn five_failures_lock_the_account_until_an_administrator_reinstates_it() {
+    let app = TestApp::new().await;
+    let sink = SmtpSink::start().await;
+    app.staff("admin.nyc", Role::DistrictAdmin, "NYC").await;
+    app.staff("admin.la", Role::DistrictAdmin, "LOS").await;
+    let id = app.staff("jdoe", Role::Iso, "NYC").await;
+    app.sign_in("jdoe").await; // a last sign-in for the autolock log to show
+
+    for _ in 0..4 {
+        assert_eq!(try_password(&app, "jdoe", "wrong password here").await, Err(SignInError::BadCredentials));
+    }
+    assert!(try_password(&app, "jdoe", STAFF_PASSWORD).await.is_ok(), "four failures do not lock");
+    // The success above did not finish sign-in (no code), so failures keep counting from 4.
+    assert_eq!(try_password(&app, "jdoe", "wrong password here").await, Err(SignInError::BadCredentials));
+    // Locked now: the right password says so, a wrong one does not reveal it.
+    assert_eq!(try_password(&app, "jdoe", STAFF_PASSWORD).await, Err(SignInError::Locked));
+    assert_eq!(try_password(&app, "jdoe", "still wrong").await, Err(SignInError::BadCredentials));
+
+    let admin = app.sign_in("admin.nyc").await;
+    let (status, _, log) = app.get("/staff/admin/autolock", &[("cookie", &admin)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        log.contains("Test jdoe") && log.contains(">jdoe<") && log.contains("NYC") && log.contains("Still locked"),
+        "{log}"
+    );
+    assert!(!log.contains("Never"), "the last sign-in before the lock is shown");
+
+    let (_, _, alerts) = app.get("/staff/admin/alerts", &[("cookie", &admin)]).await;
+    assert!(alerts.contains("account_locked") && alerts.contains("locked_account_attempt"));
+
+    // The district's administrator is emailed; the other district's is not.
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let round = cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 100).await.unwrap();
+    assert!(round.sent >= 2, "{round:?}");
+    let mail = sink.received();
+    assert!(mail.iter().all(|(to, _)| to == &vec!["admin.nyc@cris.test".to_owned()]), "{mail:?}");
+    assert!(
+        mail.iter()
+            .any(|(_, data)| data.contains("Subject: CRIS security alert: account_locked") && data.contains("jdoe"))
+    );
+    // Delivered messages are not sent again.
+    assert_eq!(cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 100).await.unwrap().sent, 0);
+
+    let (status, _, _) = app.post_form(&format!("/staff/admin/users/{id}/reinstate"), &admin, &[]).await;
+    assert_eq!(status, 303);
+    let (_, _, log) = app.get("/staff/admin/autolock", &[("cookie", &admin)]).await;
+    assert!(log.contains("by admin.nyc") && !log.contains("Still locked"));
+    assert!(try_password(&app, "jdoe", STAFF_PASSWORD).await.is_ok());
+}
+
+// R-AU-08
+#[tokio::test]
+async fn unused_accounts_are_deactivated_and_reported() {
+    let app = TestApp::new().await;
+    let idle = app.staff("idle.user", Role::Tier1, "NBC").await;
+    let busy = app.staff("busy.user", Role::Tier1, "NBC").await;
+    app.clock.advance(Duration::days(80));
+    app.sign_in("busy.user").await;
+    app.clock.advance(Duration::days(11));
+    let report = service::deactivate_unused(&app.db, &app.catalog, app.clock.now(), Duration::days(90)).await.unwrap();
+    assert_eq!(report.iter().map(|u| u.id).collect::<Vec<_>>(), vec![idle]);
+    assert_eq!(try_password(&app, "idle.user", STAFF_PASSWORD).await, Err(SignInError::Inactive));
+    assert!(try_password(&app, "busy.user", STAFF_PASSWORD).await.is_ok());
+    assert!(cris::staff::store::by_id(&app.db, busy).await.unwrap().unwrap().active);
+    // Running it again finds nothing more.
+    assert!(
+        service::deactivate_unused(&app.db, &app.catalog, app.clock.now(), Duration::days(90))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn codes_cannot_be_replayed_and_sessions_time_out() {
+    let app = TestApp::new().await;
+    app.staff("ann", Role::Reception, "NYC").await;
+    let cookie = app.sign_in("ann").await;
+    // The code used to sign in cannot be used again in the same 30 seconds.
+    let now = app.clock.now();
+    let flow = service::acknowledge_banner(&app.db, now).await.unwrap();
+    service::password_step(&app.db, &app.catalog, now, "127.0.0.1", &flow, "ann", STAFF_PASSWORD).await.unwrap();
+    let (_, user) = service::flow_user(&app.db, now, &flow).await.unwrap();
+    let code = current_code(user.totp_secret.as_deref().unwrap(), now.timestamp());
+    let replay = service::code_step(&app.db, &app.catalog, now, "127.0.0.1", &flow, &code, Limits::default()).await;
+    assert_eq!(replay, Err(SignInError::BadCode));
+
+    assert_eq!(app.get("/staff", &[("cookie", &cookie)]).await.0, 200);
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(app.get("/staff", &[("cookie", &cookie)]).await.0, 303, "idle time-out");
+
+    // Absolute time-out, even when active.
+    app.clock.advance(Duration::seconds(31));
+    let cookie = app.sign_in("ann").await;
+    let mut minutes = 0;
+    while minutes < 24 * 60 && app.get("/staff", &[("cookie", &cookie)]).await.0 == 200 {
+        app.clock.advance(Duration::minutes(14));
+        minutes += 14;
+    }
+    // Active every 14 minutes, yet ended at the 12-hour limit.
+    assert_eq!(minutes, 728);
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session() {
+    let app = TestApp::new().await;
+    app.staff("bob", Role::Iso, "NYC").await;
+    let one = app.sign_in("bob").await;
+    app.clock.advance(Duration::seconds(31));
+    let two = app.sign_in("bob").await;
+    let (status, h, _) = app.post_form("/staff/sign-out-everywhere", &one, &[]).await;
+    assert_eq!((status, h.get("location").unwrap().to_str().unwrap()), (303, "/staff/sign-in?signed_out=1"));
+    assert_eq!(app.get("/staff", &[("cookie", &two)]).await.0, 303);
+}
+
+fn cris_bin() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cris"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CRIS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+// R-AU-05: the audit trail is tamper-evident.
+#[tokio::test]
+async fn changing_any_audit_row_is_detected_and_named() {
+    let app = TestApp::new().await;
+    app.staff("admin", Role::GlobalAdmin, "NYC").await;
+    let cookie = app.sign_in("admin").await;
+    for _ in 0..3 {
+        app.get("/staff/admin/users", &[("cookie", &cookie)]).await;
+    }
+    let verify = || cris_bin().args(["--database-url", &app.test_db.url, "audit", "verify"]).output().unwrap();
+    let out = verify();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit trail intact"));
+    let rows: i64 = cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(pool).await.unwrap());
+    assert!(rows >= 5);
+
+    // The first broken row is named: row 3 first, then row 2 once it is changed too.
+    for (tamper, row) in [
+        ("UPDATE audit_log SET detail = 'nothing to see' WHERE id = 3", 3),
+        ("UPDATE audit_log SET username = 'someone.else' WHERE id = 2", 2),
+    ] {
+        cris::with_db!(&app.db, pool => { sqlx::query(tamper).execute(pool).await.unwrap(); });
+        let out = verify();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("broken at row {row}")), "{err}");
+    }
+    // Removing the last row is noticed too.
+    let app2 = TestApp::new().await;
+    app2.staff("admin2", Role::GlobalAdmin, "NYC").await;
+    let last: i64 = cris::with_db!(&app2.db, pool => {
+        sqlx::query("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)").execute(pool).await.unwrap();
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetch_one(pool).await.unwrap()
+    });
+    let v = cris::kernel::audit::verify(&app2.db).await.unwrap();
+    assert_eq!(v.broken.unwrap().id, last + 1);
+}
+
+#[tokio::test]
+async fn audit_log_filters_and_exports() {
+    let app = TestApp::new().await;
+    app.staff("admin", Role::GlobalAdmin, "NYC").await;
+    app.staff("carol", Role::Iso, "LOS").await;
+    let cookie = app.sign_in("admin").await;
+    let _ = try_password(&app, "carol", "wrong password here").await;
+    let (status, _, page) = app.get("/staff/admin/audit?category=security&user=carol", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("staff.sign_in") && page.contains("failed") && page.contains("203.0.113.9"));
+    assert!(!page.contains(">admin<"), "filtered to one user");
+    let (status, h, csv) = app.get("/staff/admin/audit.csv?event=staff_user.create", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(h.get("content-type").unwrap(), "text/csv; charset=utf-8");
+    assert!(csv.starts_with("id,time,category,event,user,ip,site,record,outcome,detail,hash\r\n"));
+    assert_eq!(csv.lines().count(), 3, "two accounts were created: {csv}");
+    let (status, _, page) = app.get("/staff/admin/audit?from=not-a-date", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("is not a date"));
+}
+
+#[tokio::test]
+async fn the_command_line_creates_the_first_administrator() {
+    let app = TestApp::new().await;
+    let mut child = cris_bin()
+        .args([
+            "--database-url",
+            &app.test_db.url,
+            "admin",
+            "create-user",
+            "--username",
+            "first.admin",
+            "--name",
+            "First Admin",
+            "--email",
+            "first@cris.test",
+            "--role",
+            "global_admin",
+            "--office",
+            "nyc",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(b"a long and unusual pass phrase\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let user = cris::staff::store::by_username(&app.db, "first.admin").await.unwrap().unwrap();
+    assert_eq!((user.role.as_str(), user.office_code.as_str()), ("global_admin", "NYC"));
+    // A weak password is refused with the reason.
+    let out = cris_bin()
+        .args([
+            "--database-url",
+            &app.test_db.url,
+            "admin",
+            "create-user",
+            "--username",
+            "weak",
+            "--name",
+            "W",
+            "--email",
+            "w@cris.test",
+            "--role",
+            "iso",
+            "--office",
+            "NYC",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12"));
+}
