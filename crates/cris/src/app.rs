@@ -34,7 +34,7 @@ pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) 
         let as_of = clock.today_in(chrono_tz::America::New_York);
         tracing::info!(cases, %as_of, "loading the demo data set");
         let report = crate::seed::load_demo(db, catalog, cases, as_of).await?;
-        crate::seed::demo_accounts(db, catalog, clock.now()).await?;
+        crate::seed::demo_extras(db, catalog, as_of, clock.now()).await?;
         tracing::info!(
             cases = report.cases,
             history = report.history,
@@ -102,8 +102,10 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         }
     };
     let i18n = Arc::new(I18n::load()?);
-    let state =
-        AppState::new(db.clone(), catalog, i18n, clock, serve.tls.is_some()).with_session_limits(serve.session_limits);
+    let token_key = crate::kernel::tokens::TokenKey::load(&db).await?;
+    let state = AppState::new(db.clone(), catalog, i18n, clock, serve.tls.is_some())
+        .with_session_limits(serve.session_limits)
+        .with_token_key(token_key);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers = spawn_workers(state.clone(), mailer, settings.unused_account_after, stop_rx);
     let app = web::router(state, serve.request_timeout);

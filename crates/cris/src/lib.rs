@@ -6,10 +6,12 @@
 
 pub mod api_clients;
 pub mod app;
+pub mod case_status;
 pub mod config;
 pub mod kernel;
 pub mod notify;
 pub mod offices;
+pub mod processing_times;
 pub mod reference;
 pub mod seed;
 pub mod staff;

@@ -154,7 +154,7 @@ fn main() -> ExitCode {
                     .as_of
                     .unwrap_or_else(|| cris::kernel::clock::Clock::System.today_in(chrono_tz::America::New_York));
                 let report = cris::seed::load_demo(&db, &catalog, args.cases, as_of).await?;
-                cris::seed::demo_accounts(&db, &catalog, chrono::Utc::now()).await?;
+                cris::seed::demo_extras(&db, &catalog, as_of, chrono::Utc::now()).await?;
                 let secs = report.elapsed.as_secs_f64();
                 println!(
                     "loaded {} cases, {} history entries, {} mailed items in {secs:.1} s ({:.0} cases/s)",

@@ -65,3 +65,25 @@ accessibility-title = Accessibility
 accessibility-p1 = These pages are built to meet the Web Content Accessibility Guidelines (WCAG) 2.1, level AA, and are tested with an automated accessibility checker in a real browser.
 accessibility-p2 = Every page works with a keyboard and a screen reader, in English and in Spanish, on phones, computers and office kiosks.
 accessibility-p3 = If something does not work for you, call 800-375-5283 (TTY 800-767-1833) and tell us what you were trying to do.
+
+# Case status
+cs-title = Case status online
+cs-intro = Enter the receipt number from your notice to see where your case stands. You do not need an account.
+cs-receipt-label = Receipt number
+cs-receipt-hint = 13 characters: 3 letters and 10 digits, for example EAC9999103403. You can leave out dashes.
+cs-check = Check status
+cs-error-format = A receipt number is 3 letters followed by 10 digits, such as EAC9999103403. Check the number on your notice and try again.
+cs-error-unknown = Case Status Online does not recognize the receipt number entered. Check that it matches your notice and try again.
+cs-about = About this case
+cs-receipt = Receipt number
+cs-form = Form
+cs-received = Received
+cs-office = Office
+cs-processing = Processing time at this office
+cs-processing-note = Cases received before { $date } are outside normal processing time.
+cs-mail = Mailed to you
+cs-mail-card = Card
+cs-mail-document = Document
+cs-history = Case history
+service-status-title = Check your case status
+service-status-body = See where your case stands, its history and mail tracking, with the receipt number from your notice.

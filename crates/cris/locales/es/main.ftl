@@ -65,3 +65,25 @@ accessibility-title = Accesibilidad
 accessibility-p1 = Estas páginas están diseñadas para cumplir las Pautas de Accesibilidad para el Contenido Web (WCAG) 2.1, nivel AA, y se prueban con un verificador automático de accesibilidad en un navegador real.
 accessibility-p2 = Todas las páginas funcionan con teclado y con lector de pantalla, en inglés y en español, en teléfonos, computadoras y quioscos de las oficinas.
 accessibility-p3 = Si algo no le funciona, llame al 800-375-5283 (TTY 800-767-1833) y díganos qué estaba tratando de hacer.
+
+# Estado de caso
+cs-title = Estado de caso en línea
+cs-intro = Escriba el número de recibo de su aviso para ver en qué etapa está su caso. No necesita una cuenta.
+cs-receipt-label = Número de recibo
+cs-receipt-hint = 13 caracteres: 3 letras y 10 dígitos, por ejemplo EAC9999103403. Puede omitir los guiones.
+cs-check = Ver estado
+cs-error-format = El número de recibo tiene 3 letras seguidas de 10 dígitos, como EAC9999103403. Revise el número en su aviso e inténtelo de nuevo.
+cs-error-unknown = El sistema de Estado de Caso en Línea no reconoce el número de recibo que escribió. Verifique que coincida con su aviso e inténtelo de nuevo.
+cs-about = Sobre este caso
+cs-receipt = Número de recibo
+cs-form = Formulario
+cs-received = Recibido
+cs-office = Oficina
+cs-processing = Tiempo de procesamiento en esta oficina
+cs-processing-note = Los casos recibidos antes del { $date } están fuera del tiempo normal de procesamiento.
+cs-mail = Enviado por correo
+cs-mail-card = Tarjeta
+cs-mail-document = Documento
+cs-history = Historial del caso
+service-status-title = Consulte el estado de su caso
+service-status-body = Vea en qué etapa está su caso, su historial y el rastreo del correo, con el número de recibo de su aviso.

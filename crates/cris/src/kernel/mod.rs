@@ -12,4 +12,5 @@ pub mod password;
 pub mod random;
 pub mod ratelimit;
 pub mod session;
+pub mod tokens;
 pub mod totp;

@@ -262,6 +262,10 @@ pub fn generate(
             let form = eligible[g.rng.weighted(&weights)];
             let received = next_weekday(as_of - Duration::days(g.rng.range(20, 700)));
             g.case(&mut batch, receipt.clone(), form, *office, received);
+            // Clients test with these: they must always answer.
+            if let Some(c) = batch.cases.last_mut() {
+                c.restricted = false;
+            }
         }
     }
     if !batch.cases.is_empty() {

@@ -154,10 +154,17 @@ async fn write_all(
 /// The password of every demo staff account (stated in the README; demo data only).
 pub const DEMO_STAFF_PASSWORD: &str = "demo staff password 2026";
 
-/// Demo staff accounts, one per common role, at the New York field office and its district, and
-/// the demo API client (`demo-client` / `demo-secret`) with limits high enough for load tests.
-/// Existing accounts are left as they are.
-pub async fn demo_accounts(db: &Db, catalog: &Catalog, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+/// What completes the demo data set once its cases are in: processing times posted from the
+/// demo cases' own decision times, demo staff accounts (one per common role, at the New York
+/// field office and the National Benefits Center) and the demo API client (`demo-client` /
+/// `demo-secret`) with limits high enough for load tests. Existing accounts are left as they are.
+pub async fn demo_extras(
+    db: &Db,
+    catalog: &Catalog,
+    as_of: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    crate::processing_times::post_suggestions(db, as_of, "system", now).await?;
     use crate::kernel::access::Role;
     use crate::staff::model::{NewStaff, Username};
     let accounts = [

@@ -49,6 +49,7 @@ struct Inner {
     metrics: metrics::Metrics,
     limiter: crate::kernel::ratelimit::Limiter,
     session_limits: crate::kernel::session::Limits,
+    token_key: crate::kernel::tokens::TokenKey,
     tls: bool,
 }
 
@@ -64,6 +65,7 @@ impl AppState {
                 metrics: metrics::Metrics::default(),
                 limiter: crate::kernel::ratelimit::Limiter::default(),
                 session_limits: crate::kernel::session::Limits::default(),
+                token_key: crate::kernel::tokens::TokenKey::random(),
                 tls,
             }),
         }
@@ -78,6 +80,22 @@ impl AppState {
             }
             Err(inner) => AppState { inner },
         }
+    }
+
+    /// The same state with the installation's token key (shared by every node).
+    pub fn with_token_key(self, key: crate::kernel::tokens::TokenKey) -> AppState {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.token_key = key;
+                AppState { inner: Arc::new(inner) }
+            }
+            Err(inner) => AppState { inner },
+        }
+    }
+
+    /// The key that signs API tokens.
+    pub fn token_key(&self) -> &crate::kernel::tokens::TokenKey {
+        &self.inner.token_key
     }
 
     /// Rate limiters.
@@ -121,6 +139,9 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(pages::routes())
         .merge(crate::staff::routes::routes())
         .merge(crate::api_clients::routes::routes())
+        .merge(crate::case_status::routes::routes())
+        .merge(crate::case_status::wire::routes())
+        .merge(crate::processing_times::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

@@ -15,8 +15,26 @@ use super::page::{PageCtx, render};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CRIS API", description = "Customer Relationship Interface System: machine interfaces of case status, appointments and service requests."),
-    paths(super::health::healthz, super::health::readyz, super::metrics::metrics, openapi_json),
-    tags((name = "operations", description = "Health, readiness, metrics and this description"))
+    paths(
+        super::health::healthz,
+        super::health::readyz,
+        super::metrics::metrics,
+        openapi_json,
+        crate::case_status::wire::access_token,
+        crate::case_status::wire::api_status,
+        crate::case_status::wire::ui_auth,
+        crate::case_status::wire::csol_status,
+        crate::processing_times::routes::forms,
+        crate::processing_times::routes::form_types,
+        crate::processing_times::routes::form_offices,
+        crate::processing_times::routes::time,
+        crate::processing_times::routes::time_for_key,
+    ),
+    tags(
+        (name = "operations", description = "Health, readiness, metrics and this description"),
+        (name = "case status", description = "Case status for existing clients: the developer API (OAuth2 client credentials) and the public site's JSON"),
+        (name = "processing times", description = "Posted processing times by form, subtype and office")
+    )
 )]
 pub struct ApiDoc;
 

@@ -1,4 +1,5 @@
-//! The public home page and the fixed-text pages (privacy, accessibility). Each capability adds its entry to [`SERVICES`] when it has pages.
+//! The public home page and the fixed-text pages (privacy, accessibility). Each capability
+//! adds its entry to [`SERVICES`] when it has pages.
 
 use askama::Template;
 use axum::Router;
@@ -20,8 +21,10 @@ pub struct Service {
 }
 
 /// The services offered, in the order the home page lists them.
-pub const SERVICES: &[Service] =
-    &[Service { href: "/api/docs", title_id: "service-api-title", body_id: "service-api-body" }];
+pub const SERVICES: &[Service] = &[
+    Service { href: "/case-status", title_id: "service-status-title", body_id: "service-status-body" },
+    Service { href: "/api/docs", title_id: "service-api-title", body_id: "service-api-body" },
+];
 
 /// The home page.
 #[derive(Template)]

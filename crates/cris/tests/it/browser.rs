@@ -133,3 +133,112 @@ async fn staff_sign_in_through_banner_password_and_code_then_out() {
     server.shutdown(Duration::from_secs(1));
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
 }
+
+// Wire format C: the selectors and the XPath that old clients hard-code, evaluated by a real
+// browser's HTML parser and XPath engine.
+#[tokio::test]
+async fn legacy_page_structure_matches_what_clients_select() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(50).await;
+    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103403".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    b.goto(&format!("{base}/casestatus/mycasestatus.do?appReceiptNum=EAC9999103403")).await;
+    let xpath = "/html/body/div[2]/form/div/div[1]/div/div/div[2]/div[3]/p";
+    let p = b
+        .script(
+            "return document.evaluate(arguments[0], document, null, XPathResult.STRING_TYPE, null).stringValue",
+            vec![xpath.into()],
+        )
+        .await;
+    let p = p.as_str().unwrap();
+    assert!(p.starts_with("On ") && p.contains("EAC9999103403"), "{p}");
+    let checks = b
+        .script(
+            "const q = s => document.querySelector(s);
+             const second = document.querySelectorAll('body > div')[1];
+             const box = q('form[name=caseStatusForm] > div.main-row > div.container > div.main-row > div.box3.uscis-seal');
+             return {
+               second: second.className,
+               script: second.querySelector('script').textContent,
+               method: q('form[name=caseStatusForm]').getAttribute('method'),
+               action: q('form[name=caseStatusForm]').getAttribute('action'),
+               status: box.querySelector('div.current-status-sec').textContent,
+               plus: box.querySelector('div.current-status-sec span.appointment-sec-show').getAttribute('title'),
+               h1: box.querySelector('div.col-lg-12.appointment-sec.center > div.rows.text-center > h1').textContent,
+               errors: q('#formErrorMessages').innerHTML,
+               input: [q('#receipt_number').name, q('#receipt_number').maxLength],
+               button: q('#caseStatusSearchBtn') !== null,
+             };",
+            vec![],
+        )
+        .await;
+    assert_eq!(checks["second"], "main-content-sec");
+    assert_eq!(checks["script"], "var appReceiptNum = \"EAC9999103403\";");
+    assert_eq!(
+        (checks["method"].as_str(), checks["action"].as_str()),
+        (Some("post"), Some("/casestatus/mycasestatus.do"))
+    );
+    assert!(checks["status"].as_str().unwrap().starts_with("Your Current Status:"));
+    assert_eq!(checks["plus"], "View Case Status Full Description");
+    assert_eq!(checks["h1"].as_str(), Some(report.current.en.title.as_str()));
+    assert_eq!(checks["errors"], "");
+    assert_eq!(checks["input"], serde_json::json!(["appReceiptNum", 13]));
+    assert_eq!(checks["button"], true);
+
+    // An unknown receipt: empty title and description, the reason in the error block.
+    b.goto(&format!("{base}/casestatus/mycasestatus.do?appReceiptNum=EAC0000000001")).await;
+    let p = b
+        .script(
+            "return document.evaluate(arguments[0], document, null, XPathResult.STRING_TYPE, null).stringValue",
+            vec![xpath.into()],
+        )
+        .await;
+    assert_eq!(p, "");
+    assert!(b.text("#formErrorMessages li").await.contains("does not recognize the receipt number entered"));
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+}
+
+// R-CS-01, R-CS-03: a customer looks a case up on the page, in English then Spanish; the page
+// passes the accessibility audit in both.
+#[tokio::test]
+async fn case_status_lookup_in_both_languages() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(200).await;
+    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"LIN9999106500".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    let card = b.attribute(".usa-card__footer a.usa-button", "href").await;
+    assert_eq!(card, "/case-status", "the first service on the home page");
+    b.goto(&format!("{base}{card}")).await;
+    b.type_into("#receipt", "lin-99-991-06500").await;
+    b.click("#check-status").await;
+    b.wait_url("/case-status").await;
+    assert_eq!(b.text("#status-title").await, report.current.en.title);
+    assert_eq!(b.text("#receipt-number").await, "LIN9999106500");
+    failures.extend(b.accessibility_violations().await);
+    b.click("#language-switch").await;
+    b.wait_url("lang=es").await;
+    b.type_into("#receipt", "LIN9999106500").await;
+    b.click("#check-status").await;
+    b.wait_url("/case-status").await;
+    assert_eq!(b.text("#status-title").await, report.current.es.title);
+    failures.extend(b.accessibility_violations().await);
+    b.type_into("#receipt", "12345").await;
+    b.click("#check-status").await;
+    b.wait_url("/case-status").await;
+    assert!(b.text("#lookup-error").await.contains("3 letras"));
+    failures.extend(b.accessibility_violations().await);
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}

@@ -126,6 +126,37 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The application with the demo data set of `cases` cases (plus the sandbox receipts),
+    /// processing times, demo accounts and the demo API client.
+    pub async fn with_demo(cases: u64) -> TestApp {
+        let app = TestApp::new().await;
+        let as_of = app.clock.now().date_naive();
+        cris::seed::load_demo(&app.db, &app.catalog, cases, as_of).await.unwrap();
+        cris::seed::demo_extras(&app.db, &app.catalog, as_of, app.clock.now()).await.unwrap();
+        app
+    }
+
+    /// A request with a body and headers; returns status, headers and body text.
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut b = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let res = self.send(b.body(Body::from(body.to_owned())).unwrap()).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 /// The password every test staff account gets.
 pub const STAFF_PASSWORD: &str = "test staff password 2026";
 

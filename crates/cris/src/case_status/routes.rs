@@ -1,0 +1,88 @@
+//! The case status page, in English and Spanish (R-CS-01 to R-CS-05).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::model::Report;
+use super::service;
+use crate::kernel::i18n::Lang;
+use crate::kernel::ids::ReceiptNumber;
+use crate::reference::format_date;
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/case-status", get(page).post(lookup))
+}
+
+/// The page: the form, and a report or a message.
+#[derive(Template)]
+#[template(path = "case_status.html")]
+struct StatusPage {
+    ctx: PageCtx,
+    typed: String,
+    error: Option<String>,
+    report: Option<Report>,
+}
+
+impl StatusPage {
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        format_date(*d, self.ctx.lang)
+    }
+
+    fn processing_note(&self, p: &crate::processing_times::Posted) -> String {
+        self.ctx.t1("cs-processing-note", "date", &self.date(&p.service_request_date))
+    }
+
+    fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Lookup {
+    #[serde(default)]
+    receipt: String,
+}
+
+async fn page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<Lookup>) -> Response {
+    if q.receipt.trim().is_empty() {
+        return render(StatusCode::OK, &StatusPage { ctx, typed: String::new(), error: None, report: None });
+    }
+    answer(&state, ctx, q.receipt).await
+}
+
+async fn lookup(State(state): State<AppState>, ctx: PageCtx, Form(f): Form<Lookup>) -> Response {
+    answer(&state, ctx, f.receipt).await
+}
+
+async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
+    let receipt = match typed.parse::<ReceiptNumber>() {
+        Ok(r) => r,
+        // R-CS-02: a malformed number gets a clear reason.
+        Err(_) => {
+            let error = Some(ctx.t("cs-error-format"));
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &StatusPage { ctx, typed, error, report: None });
+        }
+    };
+    match service::lookup(state.db(), state.catalog(), &receipt).await {
+        Ok(Some(report)) => render(
+            StatusCode::OK,
+            &StatusPage { ctx, typed: report.receipt.clone(), error: None, report: Some(report) },
+        ),
+        Ok(None) => {
+            let error = Some(ctx.t("cs-error-unknown"));
+            render(StatusCode::NOT_FOUND, &StatusPage { ctx, typed: receipt.to_string(), error, report: None })
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "case status lookup failed");
+            crate::web::error::error_page(ctx, StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}

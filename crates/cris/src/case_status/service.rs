@@ -1,0 +1,126 @@
+//! The lookup: one case, its history and mailed items, worded in both languages from the status
+//! catalogue. Cases that must not be disclosed are answered exactly like unknown ones.
+
+use chrono::NaiveDate;
+
+use super::model::{Both, Mailed, Report, Step, Wording};
+use super::store;
+use crate::kernel::db::{Db, DbError};
+use crate::kernel::i18n::Lang;
+use crate::kernel::ids::ReceiptNumber;
+use crate::reference::{Catalog, DescriptionContext, Form, Office};
+
+/// Escapes text for HTML.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Stands where the tracking link goes while the rest is escaped.
+const TRACKING_SLOT: &str = "\u{E000}";
+
+fn wording(
+    catalog: &Catalog,
+    code: &str,
+    date: NaiveDate,
+    form: &Form,
+    receipt: &str,
+    office: Option<&Office>,
+    mailed: Option<&Mailed>,
+) -> Both {
+    let Some(status) = catalog.status(code) else {
+        let w = Wording { title: code.to_owned(), description_html: String::new() };
+        return Both { en: w.clone(), es: w };
+    };
+    let one = |lang: Lang| {
+        let ctx = DescriptionContext { date, form, receipt, office, tracking_html: mailed.map(|_| TRACKING_SLOT) };
+        let text = status.render_description(lang, &ctx);
+        let link = mailed.map_or_else(String::new, |m| {
+            format!(
+                r#"<a href="{}" target="_blank" rel="noopener">{}</a>"#,
+                escape_html(&m.usps_url()),
+                escape_html(&m.tracking_number)
+            )
+        });
+        Wording {
+            title: status.title(lang).to_owned(),
+            description_html: escape_html(&text).replace(TRACKING_SLOT, &link),
+        }
+    };
+    Both { en: one(Lang::En), es: one(Lang::Es) }
+}
+
+/// The status report of a receipt number; `None` when unknown or not to be disclosed.
+pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Result<Option<Report>, DbError> {
+    let Some((case, history, mailed)) = store::case(db, receipt.as_str()).await? else { return Ok(None) };
+    if case.restricted {
+        return Ok(None);
+    }
+    let Some(form) = catalog.form(&case.form_code) else {
+        tracing::warn!(form = %case.form_code, "case with a form missing from the catalogue");
+        return Ok(None);
+    };
+    let office = catalog.office(&case.office_code);
+    // A step names the item mailed on or before its date, if any (cards and documents).
+    let mailed_by = |date: NaiveDate| mailed.iter().rev().find(|m| m.mailed_on <= date);
+    let mut steps: Vec<Step> = history
+        .iter()
+        .map(|(code, date)| Step {
+            date: *date,
+            wording: wording(catalog, code, *date, form, receipt.as_str(), office, mailed_by(*date)),
+        })
+        .collect();
+    steps.reverse();
+    let current = steps.first().map_or_else(
+        || {
+            wording(
+                catalog,
+                &case.status_code,
+                case.status_on,
+                form,
+                receipt.as_str(),
+                office,
+                mailed_by(case.status_on),
+            )
+        },
+        |s| s.wording.clone(),
+    );
+    let processing = crate::processing_times::at_office(db, &form.code, &case.office_code).await?.into_iter().next();
+    Ok(Some(Report {
+        receipt: case.receipt_number,
+        form: form.code.clone(),
+        form_title_en: form.title_en.clone(),
+        form_title_es: form.title_es.clone(),
+        office_code: case.office_code.clone(),
+        office_name_en: office.map_or_else(|| case.office_code.clone(), |o| o.name_en.clone()),
+        office_name_es: office.map_or_else(|| case.office_code.clone(), |o| o.name_es.clone()),
+        received_on: case.received_on,
+        updated_at: case.updated_at,
+        status_code: case.status_code,
+        current,
+        history: steps,
+        mailed,
+        processing,
+        electronic: receipt.is_electronic(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+}

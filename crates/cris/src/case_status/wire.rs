@@ -1,0 +1,436 @@
+//! The wire formats existing clients speak (`../shared/interfaces/case-status-wire.md`):
+//! A. the developer Case Status API (OAuth2 client credentials), B. the public site's JSON with an
+//! anonymous JWT, C. the legacy HTML form. All answer from the same report as the page.
+
+use std::time::Instant;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::model::Report;
+use super::service;
+use crate::kernel::ids::ReceiptNumber;
+use crate::kernel::tokens::{self, ApiGrant};
+use crate::web::AppState;
+
+/// Seconds an API access token lasts.
+const TOKEN_SECONDS: i64 = 1799;
+/// Seconds the public site's JWT lasts (about 21 minutes).
+const JWT_SECONDS: i64 = 1260;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/accesstoken", post(access_token))
+        .route("/case-status/{receipt}", get(api_status))
+        .route("/csol-api/ui-auth", get(ui_auth))
+        .route("/csol-api/ui-auth/{receipt}", get(ui_auth))
+        .route("/csol-api/case-statuses/{receipt}", get(csol_status))
+        .route("/casestatus/mycasestatus.do", get(legacy_get).post(legacy_post))
+        .route("/casestatus/landing.do", get(legacy_landing))
+}
+
+// ---------------------------------------------------------------- A. developer API
+
+/// The flat error envelope of the developer API.
+#[derive(Serialize)]
+struct ApiError {
+    code: u16,
+    message: String,
+}
+
+fn api_error(status: StatusCode, message: &str) -> Response {
+    let body = ApiError { code: status.as_u16(), message: message.to_owned() };
+    (status, axum::Json(body)).into_response()
+}
+
+/// The token request's form body.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct TokenForm {
+    /// Must be `client_credentials`.
+    #[serde(default)]
+    grant_type: String,
+    /// The client id (or in a Basic header).
+    client_id: Option<String>,
+    /// The client secret (or in a Basic header).
+    client_secret: Option<String>,
+}
+
+/// The token answer: every value a string, as clients expect.
+#[derive(Serialize)]
+struct TokenAnswer {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: String,
+    issued_at: String,
+    client_id: String,
+    application_name: String,
+    scope: &'static str,
+    status: &'static str,
+    api_product_list: &'static str,
+    api_product_list_json: [&'static str; 1],
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+/// `POST /oauth/accesstoken` (client credentials in the form or a Basic header).
+#[utoipa::path(post, path = "/oauth/accesstoken", tag = "case status", responses((status = 200, description = "An access token"), (status = 401, description = "Unknown client or wrong secret")))]
+pub async fn access_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if f.grant_type != "client_credentials" {
+        return api_error(StatusCode::BAD_REQUEST, "grant_type must be client_credentials");
+    }
+    let Some((id, secret)) = f.client_id.zip(f.client_secret).or_else(|| basic_credentials(&headers)) else {
+        return api_error(StatusCode::UNAUTHORIZED, "Invalid client credentials");
+    };
+    let client = match crate::api_clients::authenticate(state.db(), &id, &secret).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return api_error(StatusCode::UNAUTHORIZED, "Invalid client credentials"),
+        Err(e) => {
+            tracing::error!(error = %e, "client lookup failed");
+            return api_error(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable");
+        }
+    };
+    let now = state.clock().now();
+    let grant = ApiGrant {
+        client_id: client.client_id.clone(),
+        rate_per_second: client.rate_per_second,
+        daily_quota: client.daily_quota,
+        expires: now.timestamp() + TOKEN_SECONDS,
+    };
+    let answer = TokenAnswer {
+        access_token: tokens::issue_api(state.token_key(), &grant),
+        token_type: "BearerToken",
+        expires_in: TOKEN_SECONDS.to_string(),
+        issued_at: now.timestamp_millis().to_string(),
+        client_id: client.client_id,
+        application_name: client.name,
+        scope: "",
+        status: "approved",
+        api_product_list: "[Case Status API]",
+        api_product_list_json: ["Case Status API"],
+    };
+    axum::Json(answer).into_response()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).map(str::trim)
+}
+
+/// The developer API's case answer, keys in the documented order.
+#[derive(Serialize)]
+struct ApiCase {
+    #[serde(rename = "receiptNumber")]
+    receipt_number: String,
+    #[serde(rename = "formType")]
+    form_type: String,
+    #[serde(rename = "submittedDate", skip_serializing_if = "Option::is_none")]
+    submitted_date: Option<String>,
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
+    modified_date: Option<String>,
+    current_case_status_text_en: String,
+    current_case_status_desc_en: String,
+    current_case_status_text_es: String,
+    current_case_status_desc_es: String,
+    hist_case_status: Option<Vec<ApiHistory>>,
+}
+
+#[derive(Serialize)]
+struct ApiHistory {
+    date: String,
+    completed_text_en: String,
+    completed_text_es: String,
+}
+
+#[derive(Serialize)]
+struct ApiAnswer {
+    case_status: ApiCase,
+    message: String,
+}
+
+fn api_case(r: &Report) -> ApiCase {
+    // Electronic receipts (IOE) carry neither date.
+    let dates = (!r.electronic).then(|| {
+        (r.received_on.format("%m-%d-%Y 00:00:00").to_string(), r.updated_at.format("%m-%d-%Y %H:%M:%S").to_string())
+    });
+    let history: Vec<ApiHistory> = r
+        .history
+        .iter()
+        .map(|s| ApiHistory {
+            date: s.date.format("%Y-%m-%d").to_string(),
+            completed_text_en: s.wording.en.title.clone(),
+            completed_text_es: s.wording.es.title.clone(),
+        })
+        .collect();
+    ApiCase {
+        receipt_number: r.receipt.clone(),
+        form_type: r.form.clone(),
+        submitted_date: dates.as_ref().map(|d| d.0.clone()),
+        modified_date: dates.map(|d| d.1),
+        current_case_status_text_en: r.current.en.title.clone(),
+        current_case_status_desc_en: r.current.en.description_html.clone(),
+        current_case_status_text_es: r.current.es.title.clone(),
+        current_case_status_desc_es: r.current.es.description_html.clone(),
+        hist_case_status: (!history.is_empty()).then_some(history),
+    }
+}
+
+/// `GET /case-status/{receiptNumber}` with a bearer token.
+#[utoipa::path(get, path = "/case-status/{receipt}", tag = "case status", params(("receipt" = String, Path, description = "Receipt number, e.g. EAC9999103403")),
+    responses((status = 200, description = "The case's status and history"), (status = 401, description = "Invalid Access Token"),
+        (status = 404, description = "Receipt number not recognised"), (status = 422, description = "Malformed receipt number"), (status = 429, description = "Spike Arrest Violation")))]
+pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(receipt): Path<String>) -> Response {
+    let now = state.clock().now();
+    let Some(grant) = bearer(&headers).and_then(|t| tokens::verify_api(state.token_key(), t, now.timestamp())) else {
+        return api_error(StatusCode::UNAUTHORIZED, "Invalid Access Token");
+    };
+    let rate = grant.rate_per_second.max(1) as f64;
+    let limiter = state.limiter();
+    if !limiter.allow(&format!("api:{}", grant.client_id), rate, rate, Instant::now())
+        || !limiter.within_daily(
+            &format!("api:{}", grant.client_id),
+            u64::try_from(grant.daily_quota).unwrap_or(0),
+            now.date_naive(),
+        )
+    {
+        return api_error(StatusCode::TOO_MANY_REQUESTS, "Spike Arrest Violation");
+    }
+    let receipt = match receipt.parse::<ReceiptNumber>() {
+        Ok(r) => r,
+        Err(e) => return api_error(StatusCode::UNPROCESSABLE_ENTITY, &e.reason),
+    };
+    match service::lookup(state.db(), state.catalog(), &receipt).await {
+        Ok(Some(report)) => {
+            let answer = ApiAnswer {
+                case_status: api_case(&report),
+                message: format!("Query was successful for payload {{'receipt_number': '{}'}}", report.receipt),
+            };
+            // Pretty-printed, one key a line: some clients read it line by line.
+            let body = serde_json::to_string_pretty(&answer).unwrap_or_default();
+            ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+        }
+        Ok(None) => api_error(
+            StatusCode::NOT_FOUND,
+            "Case Status Online does not recognize the receipt number entered. Please check that your receipt number is correct.",
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "lookup failed");
+            api_error(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable")
+        }
+    }
+}
+
+// ---------------------------------------------------------------- B. public-site JSON
+
+/// Anonymous clients of the public site: a rate per client address (the socket peer; a
+/// forwarded-for header is not trusted, since anyone can set it).
+fn public_allowed(
+    state: &AppState,
+    peer: Option<&axum::extract::ConnectInfo<std::net::SocketAddr>>,
+    what: &str,
+) -> bool {
+    let who = peer.map_or_else(|| "unknown".to_owned(), |p| p.0.ip().to_string());
+    state.limiter().allow(&format!("{what}:{who}"), 50.0, 100.0, Instant::now())
+}
+
+#[derive(Serialize)]
+struct JwtAnswer {
+    #[serde(rename = "JwtResponse")]
+    jwt_response: JwtInner,
+}
+
+#[derive(Serialize)]
+struct JwtInner {
+    #[serde(rename = "accessToken")]
+    access_token: String,
+    #[serde(rename = "tokenType")]
+    token_type: &'static str,
+}
+
+/// `GET /csol-api/ui-auth`: an anonymous short-lived token.
+#[utoipa::path(get, path = "/csol-api/ui-auth", tag = "case status", responses((status = 200, description = "An anonymous JWT")))]
+pub async fn ui_auth(State(state): State<AppState>) -> Response {
+    let jwt = tokens::issue_jwt(state.token_key(), state.clock().now().timestamp(), JWT_SECONDS);
+    axum::Json(JwtAnswer { jwt_response: JwtInner { access_token: jwt, token_type: "Bearer" } }).into_response()
+}
+
+#[derive(Serialize)]
+struct CsolAnswer {
+    #[serde(rename = "CaseStatusResponse")]
+    response: CsolResponse,
+}
+
+#[derive(Serialize)]
+struct CsolResponse {
+    #[serde(rename = "receiptNumber")]
+    receipt_number: String,
+    #[serde(rename = "isValid")]
+    is_valid: bool,
+    #[serde(rename = "detailsEng", skip_serializing_if = "Option::is_none")]
+    details_eng: Option<CsolDetails>,
+    #[serde(rename = "detailsEs", skip_serializing_if = "Option::is_none")]
+    details_es: Option<CsolDetails>,
+}
+
+#[derive(Serialize)]
+struct CsolDetails {
+    #[serde(rename = "formNum")]
+    form_num: String,
+    #[serde(rename = "formTitle")]
+    form_title: String,
+    #[serde(rename = "actionCodeText")]
+    action_code_text: String,
+    #[serde(rename = "actionCodeDesc")]
+    action_code_desc: String,
+    empty: bool,
+}
+
+/// `GET /csol-api/case-statuses/{receipt}` with the anonymous JWT.
+#[utoipa::path(get, path = "/csol-api/case-statuses/{receipt}", tag = "case status", params(("receipt" = String, Path, description = "Receipt number")),
+    responses((status = 200, description = "The status, or isValid false for an unknown receipt"), (status = 401, description = "Missing or expired token")))]
+pub async fn csol_status(
+    State(state): State<AppState>,
+    peer: Result<axum::extract::ConnectInfo<std::net::SocketAddr>, axum::extract::rejection::ExtensionRejection>,
+    headers: HeaderMap,
+    Path(receipt): Path<String>,
+) -> Response {
+    let now = state.clock().now().timestamp();
+    if !bearer(&headers).is_some_and(|t| tokens::verify_jwt(state.token_key(), t, now)) {
+        return api_error(StatusCode::UNAUTHORIZED, "Invalid Access Token");
+    }
+    if !public_allowed(&state, peer.as_ref().ok(), "csol") {
+        return api_error(StatusCode::TOO_MANY_REQUESTS, "Spike Arrest Violation");
+    }
+    let invalid = |r: String| {
+        axum::Json(CsolAnswer {
+            response: CsolResponse { receipt_number: r, is_valid: false, details_eng: None, details_es: None },
+        })
+        .into_response()
+    };
+    let Ok(parsed) = receipt.parse::<ReceiptNumber>() else { return invalid(receipt.trim().to_owned()) };
+    match service::lookup(state.db(), state.catalog(), &parsed).await {
+        Ok(Some(r)) => {
+            let details = |lang| {
+                let w = r.current.get(lang);
+                CsolDetails {
+                    form_num: r.form.clone(),
+                    form_title: r.form_title(lang).to_owned(),
+                    action_code_text: w.title.clone(),
+                    action_code_desc: w.description_html.clone(),
+                    empty: false,
+                }
+            };
+            let response = CsolResponse {
+                receipt_number: r.receipt.clone(),
+                is_valid: true,
+                details_eng: Some(details(crate::kernel::i18n::Lang::En)),
+                details_es: Some(details(crate::kernel::i18n::Lang::Es)),
+            };
+            axum::Json(CsolAnswer { response }).into_response()
+        }
+        Ok(None) => invalid(parsed.to_string()),
+        Err(e) => {
+            tracing::error!(error = %e, "lookup failed");
+            api_error(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable")
+        }
+    }
+}
+
+// ---------------------------------------------------------------- C. legacy HTML form
+
+/// The compatibility page: its structure is what old clients select on, so it is kept exactly.
+#[derive(Template)]
+#[template(path = "legacy_status.html")]
+struct LegacyPage {
+    receipt: String,
+    title: String,
+    description_html: String,
+    error: Option<String>,
+    spanish: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct LegacyForm {
+    #[serde(rename = "appReceiptNum", default)]
+    app_receipt_num: String,
+    #[serde(rename = "changeLocale", default)]
+    change_locale: String,
+}
+
+async fn legacy_answer(state: &AppState, f: LegacyForm) -> Response {
+    let spanish = f.change_locale.to_ascii_lowercase().starts_with("es");
+    let lang = if spanish { crate::kernel::i18n::Lang::Es } else { crate::kernel::i18n::Lang::En };
+    let page = |receipt: String, title: String, description_html: String, error: Option<String>| {
+        crate::web::page::render(StatusCode::OK, &LegacyPage { receipt, title, description_html, error, spanish })
+    };
+    let unknown = "Case Status Online does not recognize the receipt number entered. Please check that your receipt number is correct.";
+    let Ok(receipt) = f.app_receipt_num.parse::<ReceiptNumber>() else {
+        let reason = if f.app_receipt_num.trim().is_empty() {
+            "Please enter a receipt number."
+        } else {
+            "The receipt number entered is invalid. A receipt number is 3 letters followed by 10 digits."
+        };
+        return page(String::new(), String::new(), String::new(), Some(reason.into()));
+    };
+    match service::lookup(state.db(), state.catalog(), &receipt).await {
+        Ok(Some(r)) => {
+            let w = r.current.get(lang);
+            page(r.receipt.clone(), w.title.clone(), w.description_html.clone(), None)
+        }
+        Ok(None) => page(String::new(), String::new(), String::new(), Some(unknown.into())),
+        Err(e) => {
+            tracing::error!(error = %e, "lookup failed");
+            crate::web::page::render(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &LegacyPage {
+                    receipt: String::new(),
+                    title: String::new(),
+                    description_html: String::new(),
+                    error: Some("Service unavailable.".into()),
+                    spanish,
+                },
+            )
+        }
+    }
+}
+
+async fn legacy_post(State(state): State<AppState>, Form(f): Form<LegacyForm>) -> Response {
+    legacy_answer(&state, f).await
+}
+
+async fn legacy_get(
+    State(state): State<AppState>,
+    axum::extract::Query(f): axum::extract::Query<LegacyForm>,
+) -> Response {
+    legacy_answer(&state, f).await
+}
+
+async fn legacy_landing() -> Response {
+    crate::web::page::render(
+        StatusCode::OK,
+        &LegacyPage {
+            receipt: String::new(),
+            title: String::new(),
+            description_html: String::new(),
+            error: None,
+            spanish: false,
+        },
+    )
+}

@@ -1,0 +1,235 @@
+//! Processing times (R-CS-04): how long a form takes at an office, posted per form, subtype and
+//! office with a publication date and a service-request date (a case received before it is
+//! outside normal processing time, which is also what e-Request uses to decide whether an inquiry
+//! may be filed). CRIS suggests the figures to post from completed cases: the median and the 80th
+//! percentile of the time from receipt to decision.
+
+pub mod routes;
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+
+use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::i18n::Lang;
+
+/// A posted processing time.
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq)]
+pub struct Posted {
+    /// Form code, e.g. `I-765`.
+    pub form_code: String,
+    /// Subtype key, e.g. `I-765-ALL`.
+    pub form_key: String,
+    /// Subtype description, English.
+    pub subtype_en: String,
+    /// Subtype description, Spanish.
+    pub subtype_es: String,
+    /// Office.
+    pub office_code: String,
+    /// Lower bound.
+    pub range_low: f64,
+    /// Upper bound (80 % of cases are done within it).
+    pub range_high: f64,
+    /// `Months` or `Weeks`.
+    pub unit: String,
+    /// When published.
+    pub publication_date: NaiveDate,
+    /// Receipts before this date are outside normal processing time.
+    pub service_request_date: NaiveDate,
+}
+
+impl Posted {
+    /// The unit in a language.
+    pub fn unit_in(&self, lang: Lang) -> &'static str {
+        match (self.unit.as_str(), lang) {
+            ("Weeks", Lang::En) => "Weeks",
+            ("Weeks", Lang::Es) => "Semanas",
+            (_, Lang::En) => "Months",
+            (_, Lang::Es) => "Meses",
+        }
+    }
+
+    /// "3.5 to 7 Months" / "3.5 a 7 Meses".
+    pub fn range_text(&self, lang: Lang) -> String {
+        let joiner = match lang {
+            Lang::En => "to",
+            Lang::Es => "a",
+        };
+        format!("{} {joiner} {} {}", trim(self.range_low), trim(self.range_high), self.unit_in(lang))
+    }
+
+    /// Whether a case received on `received` is outside normal processing time.
+    pub fn is_outside(&self, received: NaiveDate) -> bool {
+        received < self.service_request_date
+    }
+}
+
+/// A number without a needless ".0".
+pub fn trim(v: f64) -> String {
+    if (v.fract()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
+}
+
+/// The service-request date for a posting: the publication date less the upper bound.
+pub fn service_request_date(publication: NaiveDate, high: f64, unit: &str) -> NaiveDate {
+    if unit == "Weeks" {
+        return publication - chrono::Duration::days((high * 7.0).ceil() as i64);
+    }
+    let whole = high.floor() as u32;
+    let days = ((high - f64::from(whole)) * 30.4).round() as i64;
+    publication.checked_sub_months(Months::new(whole)).unwrap_or(publication) - chrono::Duration::days(days)
+}
+
+/// Suggested figures for a form at an office: from decision times in days, (median, 80th
+/// percentile) in months, rounded to half months.
+pub fn suggest(mut days: Vec<i64>) -> Option<(f64, f64)> {
+    if days.len() < 10 {
+        return None;
+    }
+    days.sort_unstable();
+    let at = |q: f64| days[((days.len() - 1) as f64 * q).round() as usize] as f64 / 30.44;
+    let half = |m: f64| ((m * 2.0).round() / 2.0).max(0.5);
+    let (median, p80) = (half(at(0.5)), half(at(0.8)));
+    Some((median, p80.max(median)))
+}
+
+/// Computes suggestions for every form and office from decisions made in the year before
+/// `as_of`: (form, office, median months, 80th-percentile months, cases).
+pub async fn suggestions(db: &Db, as_of: NaiveDate) -> Result<Vec<(String, String, f64, f64, usize)>, DbError> {
+    let since = as_of - chrono::Duration::days(365);
+    let rows: Vec<(String, String, NaiveDate, NaiveDate)> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.form_code, c.office_code, c.received_on, h.occurred_on FROM case_history h \
+             JOIN cases c ON c.id = h.case_id \
+             WHERE h.status_code IN ('CASE_APPROVED', 'CASE_DENIED') AND h.occurred_on >= $1 AND h.occurred_on <= $2",
+        )
+        .bind(since)
+        .bind(as_of)
+        .fetch_all(pool)
+        .await?
+    });
+    let mut by: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+    for (form, office, received, decided) in rows {
+        by.entry((form, office)).or_default().push((decided - received).num_days());
+    }
+    Ok(by
+        .into_iter()
+        .filter_map(|((form, office), days)| {
+            let n = days.len();
+            suggest(days).map(|(m, p)| (form, office, m, p, n))
+        })
+        .collect())
+}
+
+/// Posts (or replaces) a processing time, inside the caller's transaction.
+pub async fn post(tx: &mut Tx, p: &Posted, by: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO processing_times (form_code, form_key, subtype_en, subtype_es, office_code, range_low, range_high, unit, \
+             publication_date, service_request_date, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (form_code, form_key, office_code) DO UPDATE SET subtype_en = excluded.subtype_en, subtype_es = excluded.subtype_es, \
+             range_low = excluded.range_low, range_high = excluded.range_high, unit = excluded.unit, publication_date = excluded.publication_date, \
+             service_request_date = excluded.service_request_date, published_by = excluded.published_by, published_at = excluded.published_at",
+        )
+        .bind(&p.form_code)
+        .bind(&p.form_key)
+        .bind(&p.subtype_en)
+        .bind(&p.subtype_es)
+        .bind(&p.office_code)
+        .bind(p.range_low)
+        .bind(p.range_high)
+        .bind(&p.unit)
+        .bind(p.publication_date)
+        .bind(p.service_request_date)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+}
+
+const COLUMNS: &str = "form_code, form_key, subtype_en, subtype_es, office_code, range_low, range_high, unit, publication_date, service_request_date";
+
+/// Every posting of a form (all offices and subtypes).
+pub async fn for_form(db: &Db, form: &str) -> Result<Vec<Posted>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM processing_times WHERE form_code = $1 ORDER BY office_code, form_key")))
+            .bind(form)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// The postings of a form at an office.
+pub async fn at_office(db: &Db, form: &str, office: &str) -> Result<Vec<Posted>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM processing_times WHERE form_code = $1 AND office_code = $2 ORDER BY form_key")))
+            .bind(form)
+            .bind(office)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Forms that have at least one posting.
+pub async fn forms(db: &Db) -> Result<Vec<String>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT DISTINCT form_code FROM processing_times ORDER BY form_code").fetch_all(pool).await?
+    }))
+}
+
+/// Posts the suggested figures for every form and office as of a day (the demo data set's
+/// postings, and a starting point for headquarters).
+pub async fn post_suggestions(db: &Db, as_of: NaiveDate, by: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let suggestions = suggestions(db, as_of).await?;
+    // Published on the first of the month, as the public site does.
+    let publication = as_of.with_day(1).unwrap_or(as_of);
+    let mut tx = db.begin().await?;
+    for (form, office, median, p80, _) in &suggestions {
+        let p = Posted {
+            form_code: form.clone(),
+            form_key: format!("{form}-ALL"),
+            subtype_en: "All applications and petitions".into(),
+            subtype_es: "Todas las solicitudes y peticiones".into(),
+            office_code: office.clone(),
+            range_low: *median,
+            range_high: *p80,
+            unit: "Months".into(),
+            publication_date: publication,
+            service_request_date: service_request_date(publication, *p80, "Months"),
+        };
+        post(&mut tx, &p, by, now).await?;
+    }
+    tx.commit().await?;
+    Ok(suggestions.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R-CS-04: figures from completed cases.
+    #[test]
+    fn suggestions_are_median_and_80th_percentile_in_half_months() {
+        assert_eq!(suggest(vec![30; 5]), None, "too few cases to say");
+        let days: Vec<i64> = (1..=100).map(|i| i * 3).collect(); // 3 to 300 days
+        let (median, p80) = suggest(days).unwrap();
+        assert_eq!((median, p80), (5.0, 8.0));
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(service_request_date(d(2026, 11, 1), 8.0, "Months"), d(2026, 3, 1));
+        assert_eq!(service_request_date(d(2026, 11, 1), 2.0, "Weeks"), d(2026, 10, 18));
+        let p = Posted {
+            form_code: "I-765".into(),
+            form_key: "I-765-ALL".into(),
+            subtype_en: String::new(),
+            subtype_es: String::new(),
+            office_code: "NSC".into(),
+            range_low: 3.5,
+            range_high: 7.0,
+            unit: "Months".into(),
+            publication_date: d(2026, 11, 1),
+            service_request_date: d(2026, 4, 1),
+        };
+        assert_eq!(p.range_text(Lang::En), "3.5 to 7 Months");
+        assert_eq!(p.range_text(Lang::Es), "3.5 a 7 Meses");
+        assert!(p.is_outside(d(2026, 3, 31)) && !p.is_outside(d(2026, 4, 1)));
+    }
+}

@@ -1,0 +1,353 @@
+//! Case Status Online: the page and the four wire formats, from the same data
+//! (R-CS-01 to R-CS-04; `../shared/interfaces/case-status-wire.md`).
+
+use cris::seed::generate::sandbox_receipts;
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+async fn api_token(app: &TestApp, body: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+    let mut h = vec![("content-type", FORM)];
+    h.extend_from_slice(headers);
+    let (status, _, text) = app.request("POST", "/oauth/accesstoken", &h, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn demo_token(app: &TestApp) -> String {
+    let (status, t) =
+        api_token(app, "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret", &[]).await;
+    assert_eq!(status, 200, "{t}");
+    t["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn restricted_receipt(app: &TestApp) -> String {
+    cris::with_db!(&app.db, pool => {
+        let r: String = sqlx::query_scalar("SELECT receipt_number FROM cases WHERE receipt_number LIKE 'WAC%' ORDER BY id LIMIT 1").fetch_one(pool).await.unwrap();
+        sqlx::query("UPDATE cases SET restricted = TRUE WHERE receipt_number = $1").bind(&r).execute(pool).await.unwrap();
+        r
+    })
+}
+
+// R-CS-01, R-CS-03: the page, in both languages, with history and processing time.
+#[tokio::test]
+async fn the_page_shows_status_history_and_processing_time_in_both_languages() {
+    let app = TestApp::with_demo(400).await;
+    let (status, _, page) = app.get("/case-status?receipt=eac-99-991-03403", &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"id="receipt-number">EAC9999103403<"#));
+    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103403".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(page.contains(&report.current.en.title));
+    assert!(page.contains(r#"id="history""#));
+    let (_, _, es) = app.get("/case-status?receipt=EAC9999103403&lang=es", &[]).await;
+    assert!(es.contains(&report.current.es.title) && es.contains("Historial del caso"));
+    assert_ne!(report.current.en.title, report.current.es.title);
+    // A case whose form and office have a posted time shows it.
+    let with_time: String = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT c.receipt_number FROM cases c JOIN processing_times p ON p.form_code = c.form_code AND p.office_code = c.office_code LIMIT 1")
+            .fetch_one(pool).await.unwrap()
+    });
+    let (_, _, page) = app.get(&format!("/case-status?receipt={with_time}"), &[]).await;
+    assert!(
+        page.contains(r#"id="processing-time""#)
+            && page.contains("Months")
+            && page.contains("outside normal processing time")
+    );
+}
+
+// R-CS-02: malformed numbers get a clear reason; unknown and undisclosed cases answer alike.
+#[tokio::test]
+async fn malformed_unknown_and_undisclosed_receipts() {
+    let app = TestApp::with_demo(200).await;
+    let (status, _, page) = app.request("POST", "/case-status", &[("content-type", FORM)], "receipt=ABC123").await;
+    assert_eq!(status, 422);
+    assert!(page.contains("3 letters followed by 10 digits"));
+    let (status, _, page) =
+        app.request("POST", "/case-status?lang=es", &[("content-type", FORM)], "receipt=%3Cscript%3E").await;
+    assert_eq!(status, 422);
+    assert!(page.contains("3 letras seguidas de 10 dígitos") && !page.contains("<script>"));
+    let (status, _, unknown) = app.get("/case-status?receipt=EAC0000000001", &[]).await;
+    assert_eq!(status, 404);
+    assert!(unknown.contains("does not recognize the receipt number"));
+    let hidden = restricted_receipt(&app).await;
+    let (status, _, page) = app.get(&format!("/case-status?receipt={hidden}"), &[]).await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        page.replace(&hidden, "X"),
+        unknown.replace("EAC0000000001", "X"),
+        "an undisclosed case looks exactly unknown"
+    );
+
+    let token = demo_token(&app).await;
+    let auth = format!("Bearer {token}");
+    let (s1, _, b1) = app.get(&format!("/case-status/{hidden}"), &[("authorization", &auth)]).await;
+    let (s2, _, b2) = app.get("/case-status/EAC0000000001", &[("authorization", &auth)]).await;
+    assert_eq!((s1, b1), (s2, b2));
+}
+
+// Wire format A: the developer API with OAuth2 client credentials.
+#[tokio::test]
+async fn developer_api_tokens_answers_and_errors() {
+    let app = TestApp::with_demo(200).await;
+    let (status, t) =
+        api_token(&app, "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret&scope=x", &[])
+            .await;
+    assert_eq!(status, 200);
+    for key in [
+        "access_token",
+        "token_type",
+        "expires_in",
+        "issued_at",
+        "client_id",
+        "application_name",
+        "scope",
+        "status",
+        "api_product_list",
+    ] {
+        assert!(t[key].is_string(), "{key} is a string: {t}");
+    }
+    assert_eq!(
+        (t["token_type"].as_str(), t["status"].as_str(), t["expires_in"].as_str()),
+        (Some("BearerToken"), Some("approved"), Some("1799"))
+    );
+    assert!(t["api_product_list_json"].is_array());
+    // The same in a Basic header.
+    let basic = format!("Basic {}", base64_encode("demo-client:demo-secret"));
+    assert_eq!(api_token(&app, "grant_type=client_credentials", &[("authorization", &basic)]).await.0, 200);
+    assert_eq!(
+        api_token(&app, "grant_type=client_credentials&client_id=demo-client&client_secret=nope", &[]).await.0,
+        401
+    );
+
+    let auth = format!("Bearer {}", t["access_token"].as_str().unwrap());
+    let (status, h, body) = app.get("/case-status/EAC9999103403", &[("authorization", &auth)]).await;
+    assert_eq!(status, 200);
+    assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with("application/json"));
+    // Pretty-printed, keys in the documented order.
+    let order = [
+        "receiptNumber",
+        "formType",
+        "submittedDate",
+        "modifiedDate",
+        "current_case_status_text_en",
+        "current_case_status_desc_en",
+        "current_case_status_text_es",
+        "current_case_status_desc_es",
+        "hist_case_status",
+        "message",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|k| body.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing: {body}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{body}");
+    assert!(body.lines().count() > 10);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let cs = &v["case_status"];
+    assert_eq!(cs["receiptNumber"], "EAC9999103403");
+    let submitted = cs["submittedDate"].as_str().unwrap();
+    assert!(
+        submitted.len() == 19 && &submitted[2..3] == "-" && &submitted[10..11] == " ",
+        "MM-DD-YYYY HH:mm:ss: {submitted}"
+    );
+    let hist = cs["hist_case_status"].as_array().unwrap();
+    assert!(hist[0]["date"].as_str().unwrap().len() == 10 && hist[0]["completed_text_es"].is_string());
+    assert_eq!(v["message"], "Query was successful for payload {'receipt_number': 'EAC9999103403'}");
+
+    // Electronic receipts carry no dates.
+    let ioe: String = cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT receipt_number FROM cases WHERE receipt_number LIKE 'IOE%' LIMIT 1").fetch_one(pool).await.unwrap());
+    let (_, _, body) = app.get(&format!("/case-status/{ioe}"), &[("authorization", &auth)]).await;
+    assert!(!body.contains("submittedDate") && !body.contains("modifiedDate"), "{body}");
+
+    let err = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+    let (status, _, body) = app.get("/case-status/EAC9999103403", &[("authorization", "Bearer forged")]).await;
+    assert_eq!((status, err(&body)), (401, serde_json::json!({"code": 401, "message": "Invalid Access Token"})));
+    let (status, _, body) = app.get("/case-status/EAC9999103403", &[]).await;
+    assert_eq!((status, err(&body)["code"].as_u64()), (401, Some(401)));
+    let (status, _, body) = app.get("/case-status/EAC99991034", &[("authorization", &auth)]).await;
+    assert_eq!((status, err(&body)["code"].as_u64()), (422, Some(422)));
+    let (status, _, body) = app.get("/case-status/XYZ9999103403", &[("authorization", &auth)]).await;
+    assert_eq!((status, err(&body)["code"].as_u64()), (422, Some(422)), "unknown prefix");
+    let (status, _, body) = app.get("/case-status/EAC0000000001", &[("authorization", &auth)]).await;
+    assert_eq!(status, 404);
+    assert!(
+        err(&body)["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Case Status Online does not recognize the receipt number entered.")
+    );
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_or_quota_gets_spike_arrest() {
+    let app = TestApp::with_demo(100).await;
+    let new = cris::api_clients::NewClient {
+        name: "Small".into(),
+        client_id: Some("small".into()),
+        secret: Some("small-secret".into()),
+        rate_per_second: 100,
+        daily_quota: 3,
+    };
+    cris::api_clients::register(&app.db, &app.catalog, None, app.clock.now(), new).await.unwrap();
+    let (_, t) = api_token(&app, "grant_type=client_credentials&client_id=small&client_secret=small-secret", &[]).await;
+    let auth = format!("Bearer {}", t["access_token"].as_str().unwrap());
+    for _ in 0..3 {
+        assert_eq!(app.get("/case-status/EAC9999103403", &[("authorization", &auth)]).await.0, 200);
+    }
+    let (status, _, body) = app.get("/case-status/EAC9999103403", &[("authorization", &auth)]).await;
+    assert_eq!(status, 429);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        serde_json::json!({"code": 429, "message": "Spike Arrest Violation"})
+    );
+}
+
+// Wire format B: the public site's JSON.
+#[tokio::test]
+async fn public_site_json_with_anonymous_jwt() {
+    let app = TestApp::with_demo(100).await;
+    let (status, _, body) = app.get("/csol-api/ui-auth", &[]).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let jwt = v["JwtResponse"]["accessToken"].as_str().unwrap();
+    assert!(jwt.len() > 50);
+    assert_eq!(v["JwtResponse"]["tokenType"], "Bearer");
+    assert_eq!(app.get("/csol-api/ui-auth/EAC9999103403", &[]).await.0, 200);
+    let auth = format!("Bearer {jwt}");
+    let (status, _, body) = app.get("/csol-api/case-statuses/LIN9999106498", &[("authorization", &auth)]).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let r = &v["CaseStatusResponse"];
+    assert_eq!((r["receiptNumber"].as_str(), r["isValid"].as_bool()), (Some("LIN9999106498"), Some(true)));
+    for d in ["detailsEng", "detailsEs"] {
+        for k in ["formNum", "formTitle", "actionCodeText", "actionCodeDesc"] {
+            assert!(r[d][k].as_str().is_some_and(|s| !s.is_empty()), "{d}.{k}: {body}");
+        }
+        assert_eq!(r[d]["empty"], false);
+    }
+    assert_ne!(r["detailsEng"]["formTitle"], r["detailsEs"]["formTitle"]);
+    let (status, _, body) = app.get("/csol-api/case-statuses/EAC0000000001", &[("authorization", &auth)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        serde_json::json!({"CaseStatusResponse": {"receiptNumber": "EAC0000000001", "isValid": false}})
+    );
+    assert_eq!(app.get("/csol-api/case-statuses/EAC9999103403", &[]).await.0, 401);
+}
+
+// Wire format C: the legacy HTML form, in all the ways old clients call it.
+#[tokio::test]
+async fn legacy_form_answers_get_and_post() {
+    let app = TestApp::with_demo(100).await;
+    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"SRC9999102777".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let title = &report.current.en.title;
+    for (method, uri, body) in [
+        ("POST", "/casestatus/mycasestatus.do", "appReceiptNum=SRC9999102777"),
+        ("POST", "/casestatus/mycasestatus.do", "appReceiptNum=src9999102777&initCaseSearch=CHECK+STATUS"),
+        (
+            "POST",
+            "/casestatus/mycasestatus.do",
+            "changeLocale=&completedActionsCurrentPage=0&upcomingActionsCurrentPage=0&appReceiptNum=SRC9999102777&caseStatusSearchBtn=CHECK+STATUS",
+        ),
+        ("GET", "/casestatus/mycasestatus.do?appReceiptNum=SRC9999102777", ""),
+    ] {
+        let (status, _, page) = app.request(method, uri, &[("content-type", FORM)], body).await;
+        assert_eq!(status, 200, "{uri} {body}");
+        assert!(page.contains(r#"var appReceiptNum = "SRC9999102777";"#), "{page}");
+        assert!(page.contains(&format!("<h1>{title}</h1><p>On ")), "description starts with the date: {page}");
+        assert!(page.contains(r#"<div id="formErrorMessages"></div>"#));
+    }
+    let (_, _, page) = app
+        .request("POST", "/casestatus/mycasestatus.do", &[("content-type", FORM)], "appReceiptNum=EAC0000000001")
+        .await;
+    assert!(page.contains(r#"var appReceiptNum = "";"#) && page.contains("<h1></h1><p></p>"));
+    assert!(page.contains(
+        "<h4>Validation Error(s)<br/>You must correct the following error(s) before proceeding:</h4><ul><li>"
+    ));
+    assert!(page.contains("does not recognize the receipt number entered"));
+    let (status, _, landing) = app.get("/casestatus/landing.do", &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        landing.contains(r#"form name="caseStatusForm""#)
+            && landing.contains(r#"id="receipt_number" name="appReceiptNum""#)
+    );
+}
+
+// Wire format D and R-CS-04: processing times per form and office.
+#[tokio::test]
+async fn processing_times_api() {
+    let app = TestApp::with_demo(3_000).await;
+    let (status, _, body) = app.get("/processing-times/api/forms", &[]).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let forms = v["data"]["forms"]["forms"].as_array().unwrap();
+    let i765 = forms.iter().find(|f| f["form_name"] == "I-765").expect("I-765 posted");
+    assert_eq!(i765["form_description_en"], "Application for Employment Authorization");
+    assert!(i765["form_description_es"].as_str().unwrap().contains("Autorización de Empleo"));
+
+    let v: Value = serde_json::from_str(&app.get("/processing-times/api/formtypes/i-765", &[]).await.2).unwrap();
+    let key = v["data"]["form_types"]["subtypes"][0]["form_key"].as_str().unwrap().to_owned();
+    let v: Value =
+        serde_json::from_str(&app.get(&format!("/processing-times/api/formoffices/I-765/{key}"), &[]).await.2).unwrap();
+    let office = v["data"]["form_offices"]["offices"][0]["office_code"].as_str().unwrap().to_owned();
+    assert_eq!(v["data"]["form_offices"]["form_name"], "I-765");
+
+    for uri in [
+        format!("/processing-times/api/processingtime/I-765/{office}"),
+        format!("/processing-times/api/processingtime/I-765/{office}/{key}"),
+    ] {
+        let (status, _, body) = app.get(&uri, &[]).await;
+        assert_eq!(status, 200, "{uri}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let pt = &v["data"]["processing_time"];
+        assert_eq!((pt["form_name"].as_str(), pt["office_code"].as_str()), (Some("I-765"), Some(office.as_str())));
+        let range = pt["range"].as_array().unwrap();
+        assert!(range[0]["value"].as_f64().unwrap() >= range[1]["value"].as_f64().unwrap(), "upper bound first");
+        assert_eq!((range[0]["unit_en"].as_str(), range[0]["unit_es"].as_str()), (Some("Months"), Some("Meses")));
+        let sub = &pt["subtypes"][0];
+        for k in [
+            "form_type",
+            "publication_date",
+            "service_request_date",
+            "service_request_date_en",
+            "service_request_date_es",
+            "subtype_info_en",
+            "subtype_info_es",
+        ] {
+            assert!(sub[k].is_string(), "{k}: {body}");
+        }
+        assert!(v["message"].is_string());
+    }
+    assert_eq!(app.get("/processing-times/api/processingtime/I-765/NOPE", &[]).await.0, 404);
+    assert_eq!(app.get("/processing-times/api/formtypes/X-1", &[]).await.0, 404);
+}
+
+// Clients' usual test receipts answer through every format.
+#[tokio::test]
+async fn every_sandbox_receipt_answers_in_every_format() {
+    let app = TestApp::with_demo(50).await;
+    let auth = format!("Bearer {}", demo_token(&app).await);
+    let (_, _, jwt) = app.get("/csol-api/ui-auth", &[]).await;
+    let jwt: Value = serde_json::from_str(&jwt).unwrap();
+    let public = format!("Bearer {}", jwt["JwtResponse"]["accessToken"].as_str().unwrap());
+    for r in sandbox_receipts() {
+        assert_eq!(app.get(&format!("/case-status/{r}"), &[("authorization", &auth)]).await.0, 200, "{r} A");
+        let (_, _, b) = app.get(&format!("/csol-api/case-statuses/{r}"), &[("authorization", &public)]).await;
+        assert!(b.contains(r#""isValid":true"#), "{r} B");
+        let (_, _, c) = app.get(&format!("/casestatus/mycasestatus.do?appReceiptNum={r}"), &[]).await;
+        assert!(c.contains(&format!(r#"var appReceiptNum = "{r}";"#)), "{r} C");
+        assert_eq!(app.get(&format!("/case-status?receipt={r}"), &[]).await.0, 200, "{r} page");
+    }
+}
+
+fn base64_encode(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
