@@ -69,6 +69,19 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Bring data in from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// `cris import ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Apply case status events from a JSON Lines file (one event a line).
+    CaseEvents {
+        /// The file.
+        file: PathBuf,
+    },
 }
 
 /// `cris admin ...`.
@@ -115,6 +128,9 @@ pub struct CreateClientArgs {
     /// Requests a day.
     #[arg(long, default_value_t = 5_000)]
     pub daily_quota: i64,
+    /// What it may do, space-separated: case_status (read), case_events (push status changes).
+    #[arg(long, default_value = "case_status")]
+    pub scopes: String,
 }
 
 /// `cris audit ...`.

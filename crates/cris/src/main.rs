@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use cris::config::{self, AdminCommand, AuditCommand, Cli, Command, LogFormat, SeedCommand};
+use cris::config::{self, AdminCommand, AuditCommand, Cli, Command, ImportCommand, LogFormat, SeedCommand};
 
 fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
@@ -15,6 +15,11 @@ fn init_logging(filter: &str, format: LogFormat) {
         LogFormat::Text => builder.init(),
     }
 }
+
+/// Some lines of an import were refused (exit status 1; the others were applied).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} event(s) refused; the others were applied")]
+struct PartlyRefused(usize);
 
 /// The audit chain is broken (exit status 1 with the row named).
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +57,7 @@ async fn admin(settings: &config::Settings, cmd: AdminCommand) -> anyhow::Result
                     secret: None,
                     rate_per_second: a.rate_per_second,
                     daily_quota: a.daily_quota,
+                    scopes: a.scopes,
                 };
                 let (id, secret) = cris::api_clients::register(&db, &catalog, None, now, new).await?;
                 println!("client_id: {id}\nclient_secret: {secret}\n(the secret is not stored; keep it now)");
@@ -132,6 +138,34 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Admin(cmd) => admin(&settings, cmd).await,
+            Command::Import(ImportCommand::CaseEvents { file }) => {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+                let now = chrono::Utc::now();
+                let prepared = cris::case_status::events::prepare(
+                    cris::case_status::events::parse_lines(&text),
+                    &catalog,
+                    now.date_naive(),
+                );
+                let outcome = cris::case_status::events::apply(&db, now, prepared).await?;
+                db.close().await;
+                println!(
+                    "applied {}, already applied {}, refused {}",
+                    outcome.applied,
+                    outcome.duplicates,
+                    outcome.rejected.len()
+                );
+                for r in &outcome.rejected {
+                    println!(
+                        "line {}: {}{}",
+                        r.position,
+                        r.event_id.as_deref().map(|i| format!("{i}: ")).unwrap_or_default(),
+                        r.reason
+                    );
+                }
+                if outcome.rejected.is_empty() { Ok(()) } else { Err(PartlyRefused(outcome.rejected.len()).into()) }
+            }
             Command::Audit(AuditCommand::Verify) => {
                 let (db, _) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
                 let v = cris::kernel::audit::verify(&db).await?;

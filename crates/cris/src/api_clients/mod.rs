@@ -38,6 +38,8 @@ pub struct ApiClient {
     pub active: bool,
     /// Registered.
     pub created_at: DateTime<Utc>,
+    /// What it may do, space-separated: `case_status` (read), `case_events` (push status changes).
+    pub scopes: String,
 }
 
 /// A client to register.
@@ -53,7 +55,12 @@ pub struct NewClient {
     pub rate_per_second: i64,
     /// Requests a day.
     pub daily_quota: i64,
+    /// Scopes, space-separated; see [`SCOPES`].
+    pub scopes: String,
 }
+
+/// The scopes a client may hold.
+pub const SCOPES: [&str; 2] = ["case_status", "case_events"];
 
 /// Registers a client; returns (client id, secret). The secret is shown once and never stored.
 /// `actor` is None for the command line and the demo data.
@@ -78,6 +85,11 @@ pub async fn register(
             InvalidInput::new("rate", "Give a rate of 1 to 100,000 a second and a quota of at least 1 a day.").into()
         );
     }
+    let scopes: Vec<&str> = new.scopes.split_whitespace().collect();
+    if scopes.is_empty() || scopes.iter().any(|s| !SCOPES.contains(s)) {
+        return Err(InvalidInput::new("scopes", "Give one or more of: case_status, case_events.").into());
+    }
+    let scopes = scopes.join(" ");
     let random_part = |n| random::token(n).map_err(|e| StaffError::Internal(e.to_string()));
     let client_id = match new.client_id {
         Some(c) if !c.trim().is_empty() => c.trim().to_owned(),
@@ -90,8 +102,8 @@ pub async fn register(
     let mut tx = db.begin().await?;
     let id: Option<i64> = crate::with_tx!(&mut tx, conn => {
         sqlx::query_scalar(
-            "INSERT INTO api_clients (client_id, name, secret_hash, rate_per_second, daily_quota, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (client_id) DO NOTHING RETURNING id",
+            "INSERT INTO api_clients (client_id, name, secret_hash, rate_per_second, daily_quota, created_at, scopes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (client_id) DO NOTHING RETURNING id",
         )
         .bind(&client_id)
         .bind(name)
@@ -99,6 +111,7 @@ pub async fn register(
         .bind(new.rate_per_second)
         .bind(new.daily_quota)
         .bind(now)
+        .bind(&scopes)
         .fetch_optional(&mut *conn)
         .await?
     });

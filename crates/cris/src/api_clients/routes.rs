@@ -70,6 +70,8 @@ struct ClientForm {
     rate_per_second: String,
     #[serde(default)]
     daily_quota: String,
+    #[serde(default)]
+    scopes: String,
 }
 
 async fn create(
@@ -89,7 +91,9 @@ async fn create(
     else {
         return view(&state, &staff, Some("Rate and quota must be whole numbers.".into()), None).await;
     };
-    let new = NewClient { name: f.name, client_id: None, secret: None, rate_per_second: rate, daily_quota: quota };
+    let scopes = if f.scopes.trim().is_empty() { "case_status".to_owned() } else { f.scopes };
+    let new =
+        NewClient { name: f.name, client_id: None, secret: None, rate_per_second: rate, daily_quota: quota, scopes };
     match super::register(state.db(), state.catalog(), Some(&staff.actor), state.clock().now(), new).await {
         Ok(issued) => view(&state, &staff, None, Some(issued)).await,
         Err(StaffError::Invalid(e)) => view(&state, &staff, Some(e.reason), None).await,

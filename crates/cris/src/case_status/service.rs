@@ -10,21 +10,7 @@ use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, DescriptionContext, Form, Office};
 
-/// Escapes text for HTML.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::kernel::html::escape as escape_html;
 
 /// Stands where the tracking link goes while the rest is escaped.
 const TRACKING_SLOT: &str = "\u{E000}";
@@ -75,9 +61,28 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
     let mailed_by = |date: NaiveDate| mailed.iter().rev().find(|m| m.mailed_on <= date);
     let mut steps: Vec<Step> = history
         .iter()
-        .map(|(code, date)| Step {
-            date: *date,
-            wording: wording(catalog, code, *date, form, receipt.as_str(), office, mailed_by(*date)),
+        .map(|h| {
+            let wording = match (&h.title_en, &h.desc_en) {
+                // An older source's own wording, kept as given (sanitised when it arrived).
+                (Some(title), Some(desc)) => {
+                    let en = Wording { title: title.clone(), description_html: desc.clone() };
+                    let es = Wording {
+                        title: h.title_es.clone().unwrap_or_else(|| title.clone()),
+                        description_html: h.desc_es.clone().unwrap_or_else(|| desc.clone()),
+                    };
+                    Both { en, es }
+                }
+                _ => wording(
+                    catalog,
+                    &h.status_code,
+                    h.occurred_on,
+                    form,
+                    receipt.as_str(),
+                    office,
+                    mailed_by(h.occurred_on),
+                ),
+            };
+            Step { date: h.occurred_on, wording }
         })
         .collect();
     steps.reverse();
@@ -113,14 +118,4 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
         processing,
         electronic: receipt.is_electronic(),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping() {
-        assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    }
 }

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/csol-api/case-statuses/{receipt}", get(csol_status))
         .route("/casestatus/mycasestatus.do", get(legacy_get).post(legacy_post))
         .route("/casestatus/landing.do", get(legacy_landing))
+        .route("/api/v1/case-events", post(case_events).layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024)))
 }
 
 // ---------------------------------------------------------------- A. developer API
@@ -113,6 +114,7 @@ pub async fn access_token(
         rate_per_second: client.rate_per_second,
         daily_quota: client.daily_quota,
         expires: now.timestamp() + TOKEN_SECONDS,
+        scopes: client.scopes.clone(),
     };
     let answer = TokenAnswer {
         access_token: tokens::issue_api(state.token_key(), &grant),
@@ -433,4 +435,43 @@ async fn legacy_landing() -> Response {
             spanish: false,
         },
     )
+}
+
+// ---------------------------------------------------------------- case updates in
+
+/// `POST /api/v1/case-events`: a batch of status changes from an adjudication system.
+#[utoipa::path(post, path = "/api/v1/case-events", tag = "case status", request_body(content = Vec<super::events::RawEvent>, description = "Events: a JSON array, or an object with an `events` array"),
+    responses((status = 200, description = "What was applied, what was applied before, and each refused event with its index and reason"),
+        (status = 401, description = "No token, or a client without the case_events scope"), (status = 422, description = "The body is not a batch of events")))]
+pub async fn case_events(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let now = state.clock().now();
+    let Some(grant) = bearer(&headers).and_then(|t| tokens::verify_api(state.token_key(), t, now.timestamp())) else {
+        return crate::web::error::Problem::status(StatusCode::UNAUTHORIZED)
+            .detail("Send a bearer token from /oauth/accesstoken.")
+            .into_response();
+    };
+    if !grant.has_scope("case_events") {
+        return crate::web::error::Problem::status(StatusCode::FORBIDDEN)
+            .detail("This client may not push case events.")
+            .into_response();
+    }
+    let raw = match super::events::parse_batch(&body) {
+        Ok(r) => r,
+        Err(reason) => {
+            return crate::web::error::Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
+                .typed("invalid-batch", "The batch cannot be read")
+                .detail(reason)
+                .into_response();
+        }
+    };
+    let prepared = super::events::prepare(raw, state.catalog(), now.date_naive());
+    match super::events::apply(state.db(), now, prepared).await {
+        Ok(outcome) => axum::Json(outcome).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "case events failed");
+            crate::web::error::Problem::status(StatusCode::SERVICE_UNAVAILABLE)
+                .detail("The events could not be stored; send the batch again.")
+                .into_response()
+        }
+    }
 }

@@ -100,6 +100,28 @@ impl Tx {
         Ok(())
     }
 
+    /// Marks a point inside the transaction to roll back to, so that one part of a batch can fail
+    /// without undoing the rest.
+    pub async fn savepoint(&mut self) -> Result<(), DbError> {
+        crate::with_tx!(self, conn => { sqlx::query("SAVEPOINT part").execute(&mut *conn).await?; });
+        Ok(())
+    }
+
+    /// Keeps the work since the savepoint.
+    pub async fn release(&mut self) -> Result<(), DbError> {
+        crate::with_tx!(self, conn => { sqlx::query("RELEASE SAVEPOINT part").execute(&mut *conn).await?; });
+        Ok(())
+    }
+
+    /// Undoes the work since the savepoint (and forgets it).
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), DbError> {
+        crate::with_tx!(self, conn => {
+            sqlx::query("ROLLBACK TO SAVEPOINT part").execute(&mut *conn).await?;
+            sqlx::query("RELEASE SAVEPOINT part").execute(&mut *conn).await?;
+        });
+        Ok(())
+    }
+
     /// The engine of this transaction.
     pub fn engine(&self) -> Engine {
         match self {

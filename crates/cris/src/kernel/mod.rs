@@ -6,6 +6,7 @@ pub mod clock;
 pub mod contact;
 pub mod db;
 pub mod error;
+pub mod html;
 pub mod i18n;
 pub mod ids;
 pub mod password;

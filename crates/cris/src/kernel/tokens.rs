@@ -71,13 +71,28 @@ pub struct ApiGrant {
     pub daily_quota: i64,
     /// Unix time of expiry.
     pub expires: i64,
+    /// What it may do, space-separated (`case_status`, `case_events`).
+    pub scopes: String,
+}
+
+impl ApiGrant {
+    /// Whether the grant includes a scope.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.split_whitespace().any(|s| s == scope)
+    }
 }
 
 /// Issues an access token for a client (its limits travel in the token, so checking them needs
 /// no database; a change of limits applies to the next token).
 pub fn issue_api(key: &TokenKey, grant: &ApiGrant) -> String {
-    let payload =
-        format!("{}|{}|{}|{}", B64.encode(&grant.client_id), grant.rate_per_second, grant.daily_quota, grant.expires);
+    let payload = format!(
+        "{}|{}|{}|{}|{}",
+        B64.encode(&grant.client_id),
+        grant.rate_per_second,
+        grant.daily_quota,
+        grant.expires,
+        B64.encode(&grant.scopes)
+    );
     let sig = B64.encode(key.sign(payload.as_bytes()));
     format!("v1.{}.{sig}", B64.encode(payload))
 }
@@ -97,6 +112,7 @@ pub fn verify_api(key: &TokenKey, token: &str, now: i64) -> Option<ApiGrant> {
         rate_per_second: parts.next()?.parse().ok()?,
         daily_quota: parts.next()?.parse().ok()?,
         expires: parts.next()?.parse().ok()?,
+        scopes: String::from_utf8(B64.decode(parts.next()?).ok()?).ok()?,
     };
     (grant.expires > now).then_some(grant)
 }
@@ -134,7 +150,14 @@ mod tests {
     #[test]
     fn api_tokens_verify_expire_and_resist_tampering() {
         let key = TokenKey::random();
-        let grant = ApiGrant { client_id: "demo|client".into(), rate_per_second: 10, daily_quota: 500, expires: 2_000 };
+        let grant = ApiGrant {
+            client_id: "demo|client".into(),
+            rate_per_second: 10,
+            daily_quota: 500,
+            expires: 2_000,
+            scopes: "case_status case_events".into(),
+        };
+        assert!(grant.has_scope("case_events") && !grant.has_scope("case"));
         let t = issue_api(&key, &grant);
         assert_eq!(verify_api(&key, &t, 1_000), Some(grant.clone()));
         assert_eq!(verify_api(&key, &t, 2_000), None, "expired");

@@ -199,6 +199,7 @@ pub async fn demo_extras(
         secret: Some("demo-secret".into()),
         rate_per_second: 100_000,
         daily_quota: 1_000_000_000,
+        scopes: "case_status case_events".into(),
     };
     match crate::api_clients::register(db, catalog, None, now, client).await {
         Ok(_) | Err(crate::staff::service::StaffError::Invalid(_)) => Ok(()),

@@ -24,6 +24,7 @@ use super::page::{PageCtx, render};
         crate::case_status::wire::api_status,
         crate::case_status::wire::ui_auth,
         crate::case_status::wire::csol_status,
+        crate::case_status::wire::case_events,
         crate::processing_times::routes::forms,
         crate::processing_times::routes::form_types,
         crate::processing_times::routes::form_offices,

@@ -151,7 +151,7 @@ async fn developer_api_tokens_answers_and_errors() {
     assert_eq!(cs["receiptNumber"], "EAC9999103403");
     let submitted = cs["submittedDate"].as_str().unwrap();
     assert!(
-        submitted.len() == 19 && &submitted[2..3] == "-" && &submitted[10..11] == " ",
+        chrono::NaiveDateTime::parse_from_str(submitted, "%m-%d-%Y %H:%M:%S").is_ok(),
         "MM-DD-YYYY HH:mm:ss: {submitted}"
     );
     let hist = cs["hist_case_status"].as_array().unwrap();
@@ -191,6 +191,7 @@ async fn a_client_over_its_rate_or_quota_gets_spike_arrest() {
         secret: Some("small-secret".into()),
         rate_per_second: 100,
         daily_quota: 3,
+        scopes: "case_status".into(),
     };
     cris::api_clients::register(&app.db, &app.catalog, None, app.clock.now(), new).await.unwrap();
     let (_, t) = api_token(&app, "grant_type=client_credentials&client_id=small&client_secret=small-secret", &[]).await;

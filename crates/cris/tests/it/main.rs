@@ -11,6 +11,7 @@
 
 mod access;
 mod browser;
+mod case_events;
 mod case_status;
 mod cli;
 mod seed;

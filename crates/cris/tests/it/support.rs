@@ -268,7 +268,7 @@ impl SmtpSink {
                         let reply: &[u8] = if upper.starts_with("EHLO") {
                             b"250-sink\r\n250 8BITMIME\r\n"
                         } else if upper.starts_with("RCPT TO:") {
-                            rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+                            rcpt.push(line.get(8..).unwrap_or_default().trim().trim_matches(['<', '>']).to_owned());
                             b"250 OK\r\n"
                         } else if upper.starts_with("DATA") {
                             in_data = true;

@@ -1,0 +1,286 @@
+//! Case updates in: the adjudication systems push status changes, as a JSON batch over HTTP or a
+//! JSON Lines file (`cris import case-events`). Each event is applied once (by its id) together
+//! with its history entry and its notifications; a bad event is refused with its position and
+//! reason while the good ones still apply, and nothing is ever half-applied.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, HistoryRow};
+use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::html::sanitize;
+use crate::kernel::ids::ReceiptNumber;
+use crate::reference::Catalog;
+
+/// An event as a source system sends it.
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
+pub struct RawEvent {
+    /// Unique id from the source; a repeated id is applied once.
+    pub event_id: Option<String>,
+    /// The case.
+    pub receipt_number: Option<String>,
+    /// A status code of the catalogue (e.g. `CASE_APPROVED`); or, from older sources, the text below.
+    pub action_code: Option<String>,
+    /// The day the status took effect, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Older sources: the title, English.
+    pub title_en: Option<String>,
+    /// Older sources: the description, English (links with https targets and paragraphs kept).
+    pub description_en: Option<String>,
+    /// Older sources: the title, Spanish.
+    pub title_es: Option<String>,
+    /// Older sources: the description, Spanish.
+    pub description_es: Option<String>,
+    /// For a case CRIS does not hold yet (its first event): the form.
+    pub form: Option<String>,
+    /// For a new case: the office holding it (default: the receipt centre's).
+    pub office: Option<String>,
+    /// For a new case: the applicant's mailing ZIP.
+    pub mailing_zip: Option<String>,
+}
+
+/// A validated event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    id: String,
+    receipt: ReceiptNumber,
+    history: HistoryRow,
+    new_case: Option<(String, String, Option<String>)>,
+}
+
+/// Checks an event against the catalogue.
+pub fn validate(raw: &RawEvent, catalog: &Catalog, today: NaiveDate) -> Result<Event, String> {
+    let id = raw.event_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or("event_id is missing")?;
+    if id.len() > 100 {
+        return Err("event_id is longer than 100 characters".into());
+    }
+    let receipt: ReceiptNumber = raw
+        .receipt_number
+        .as_deref()
+        .ok_or("receipt_number is missing")?
+        .parse()
+        .map_err(|e: crate::kernel::error::InvalidInput| e.reason)?;
+    let date = raw.date.as_deref().ok_or("date is missing")?;
+    let date =
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| format!("date {date:?} is not YYYY-MM-DD"))?;
+    if date > today + chrono::Duration::days(1) {
+        return Err(format!("date {date} is in the future"));
+    }
+    let text = |v: &Option<String>, max: usize| {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(max).collect::<String>())
+    };
+    let history = match raw.action_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => {
+            let code = code.to_uppercase();
+            if catalog.status(&code).is_none() {
+                return Err(format!("action_code {code:?} is not in the status catalogue"));
+            }
+            HistoryRow {
+                status_code: code,
+                occurred_on: date,
+                title_en: None,
+                desc_en: None,
+                title_es: None,
+                desc_es: None,
+            }
+        }
+        None => {
+            let (Some(title), Some(desc)) = (text(&raw.title_en, 200), text(&raw.description_en, 5_000)) else {
+                return Err("an event needs an action_code, or title_en and description_en".into());
+            };
+            HistoryRow {
+                status_code: "CUSTOM".into(),
+                occurred_on: date,
+                // Titles are plain text, escaped wherever they are shown.
+                title_en: Some(title),
+                desc_en: Some(sanitize(&desc)),
+                title_es: text(&raw.title_es, 200),
+                desc_es: text(&raw.description_es, 5_000).map(|d| sanitize(&d)),
+            }
+        }
+    };
+    let new_case = match raw.form.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(form) => {
+            let form = catalog.form(form).ok_or_else(|| format!("form {form:?} is not known"))?.code.clone();
+            let office = match raw.office.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(o) => catalog.office(o).ok_or_else(|| format!("office {o:?} is not known"))?.code.clone(),
+                None => catalog
+                    .office_for_prefix(receipt.prefix())
+                    .ok_or("no office holds this receipt centre")?
+                    .code
+                    .clone(),
+            };
+            let zip = match raw.mailing_zip.as_deref().filter(|z| !z.trim().is_empty()) {
+                Some(z) => Some(z.parse::<crate::kernel::contact::Zip>().map_err(|e| e.reason)?.five().to_owned()),
+                None => None,
+            };
+            Some((form, office, zip))
+        }
+    };
+    Ok(Event { id: id.to_owned(), receipt, history, new_case })
+}
+
+/// An event as read, with its position (index in a batch, line of a file), or why it could
+/// not be read.
+pub type Read = (usize, Result<RawEvent, String>);
+
+/// An event checked against the catalogue, with its position, or its id and why it was refused.
+pub type Checked = (usize, Result<Event, (Option<String>, String)>);
+
+/// A refused event.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Rejected {
+    /// Position: the 0-based index in a batch, or the 1-based line of a file.
+    pub position: usize,
+    /// The event's id, when it had one.
+    pub event_id: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    /// Applied now.
+    pub applied: usize,
+    /// Applied before (same event id): nothing done.
+    pub duplicates: usize,
+    /// Refused.
+    pub rejected: Vec<Rejected>,
+}
+
+/// Events per transaction: each event has its own savepoint inside, so a refusal undoes only it.
+const PER_TRANSACTION: usize = 500;
+
+enum Applied {
+    Now,
+    Before,
+}
+
+async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<Applied, String>, DbError> {
+    if store::event_seen(tx, &e.id).await? {
+        return Ok(Ok(Applied::Before));
+    }
+    let (case_id, current_on) = match store::find(tx, e.receipt.as_str()).await? {
+        Some(found) => found,
+        None => match &e.new_case {
+            Some((form, office, zip)) => {
+                let id = store::create(
+                    tx,
+                    e.receipt.as_str(),
+                    form,
+                    office,
+                    &e.history.status_code,
+                    e.history.occurred_on,
+                    zip.as_deref(),
+                    now,
+                )
+                .await?;
+                (id, e.history.occurred_on)
+            }
+            None => {
+                return Ok(Err(format!("receipt number {} is not known (send form to create the case)", e.receipt)));
+            }
+        },
+    };
+    if !store::claim_event(tx, &e.id, case_id, now).await? {
+        return Ok(Ok(Applied::Before));
+    }
+    store::add_status(tx, case_id, &e.history, current_on, now).await?;
+    Ok(Ok(Applied::Now))
+}
+
+/// Applies events (each with its position, or the reason it failed validation).
+pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<Outcome, DbError> {
+    let mut outcome = Outcome::default();
+    for chunk in events.chunks(PER_TRANSACTION) {
+        let mut tx = db.begin().await?;
+        for (position, event) in chunk {
+            let e = match event {
+                Ok(e) => e,
+                Err((id, reason)) => {
+                    outcome.rejected.push(Rejected {
+                        position: *position,
+                        event_id: id.clone(),
+                        reason: reason.clone(),
+                    });
+                    continue;
+                }
+            };
+            tx.savepoint().await?;
+            match apply_one(&mut tx, e, now).await {
+                Ok(Ok(Applied::Now)) => {
+                    tx.release().await?;
+                    outcome.applied += 1;
+                }
+                Ok(Ok(Applied::Before)) => {
+                    tx.release().await?;
+                    outcome.duplicates += 1;
+                }
+                Ok(Err(reason)) => {
+                    tx.rollback_to_savepoint().await?;
+                    outcome.rejected.push(Rejected { position: *position, event_id: Some(e.id.clone()), reason });
+                }
+                Err(err) => {
+                    tx.rollback_to_savepoint().await?;
+                    tracing::warn!(error = %err, event = %e.id, "event not applied");
+                    outcome.rejected.push(Rejected {
+                        position: *position,
+                        event_id: Some(e.id.clone()),
+                        reason: "could not be stored".into(),
+                    });
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// Validates raw events for [`apply`].
+pub fn prepare(raw: Vec<Read>, catalog: &Catalog, today: NaiveDate) -> Vec<Checked> {
+    raw.into_iter()
+        .map(|(pos, r)| {
+            let checked = match r {
+                Ok(raw) => validate(&raw, catalog, today).map_err(|reason| (raw.event_id.clone(), reason)),
+                Err(reason) => Err((None, reason)),
+            };
+            (pos, checked)
+        })
+        .collect()
+}
+
+/// Reads a JSON Lines file: one event a line, numbered from 1; blank lines are skipped.
+pub fn parse_lines(text: &str) -> Vec<Read> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, serde_json::from_str::<RawEvent>(l).map_err(|e| format!("not a JSON event: {e}"))))
+        .collect()
+}
+
+/// Reads a batch body: `{"events": [...]}` or a bare array; each element is read on its own so
+/// that one malformed element is refused by its index while the others apply.
+pub fn parse_batch(body: &[u8]) -> Result<Vec<Read>, String> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(mut map) => match map.remove("events") {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => return Err("the body must be an array of events or an object with an \"events\" array".into()),
+        },
+        _ => return Err("the body must be an array of events or an object with an \"events\" array".into()),
+    };
+    if items.len() > MAX_BATCH {
+        return Err(format!("a batch holds at most {MAX_BATCH} events; split it"));
+    }
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (i, serde_json::from_value::<RawEvent>(v).map_err(|e| format!("not an event: {e}"))))
+        .collect())
+}
+
+/// The largest batch accepted over HTTP.
+pub const MAX_BATCH: usize = 10_000;
