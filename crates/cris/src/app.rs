@@ -46,18 +46,20 @@ pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) 
     Ok(())
 }
 
-/// Runs the background jobs until `stop` changes: email delivery, session clean-up and the
-/// daily deactivation of unused staff accounts.
+/// Runs the background jobs until `stop` changes: email delivery, the USPS inbox (every 30 s),
+/// session clean-up and the daily deactivation of unused staff accounts.
 pub fn spawn_workers(
     state: AppState,
     mailer: Option<Mailer>,
     unused_after: chrono::Duration,
+    data_dir: std::path::PathBuf,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut mail_tick = tokio::time::interval(Duration::from_secs(2));
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         let mut daily = tokio::time::interval(Duration::from_secs(24 * 3600));
+        let mut inbox = tokio::time::interval(Duration::from_secs(30));
         loop {
             tokio::select! {
                 _ = stop.changed() => break,
@@ -66,6 +68,11 @@ pub fn spawn_workers(
                         && let Err(e) = crate::notify::deliver_due(state.db(), m, state.clock().now(), 200).await {
                             tracing::warn!(error = %e, "outbox delivery failed");
                         }
+                }
+                _ = inbox.tick() => {
+                    if let Err(e) = crate::usps::service::process_inbox(state.db(), state.catalog(), state.clock().now(), &data_dir).await {
+                        tracing::warn!(error = %e, "USPS inbox failed");
+                    }
                 }
                 _ = hourly.tick() => {
                     if let Err(e) = crate::kernel::session::purge_expired(state.db(), state.clock().now()).await {
@@ -107,7 +114,8 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         .with_session_limits(serve.session_limits)
         .with_token_key(token_key);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let workers = spawn_workers(state.clone(), mailer, settings.unused_account_after, stop_rx);
+    let workers =
+        spawn_workers(state.clone(), mailer, settings.unused_account_after, settings.data_dir.clone(), stop_rx);
     let app = web::router(state, serve.request_timeout);
     let listen = web::server::Listen { addr: serve.listen, tls: serve.tls.clone(), grace: serve.shutdown_grace };
     let (running, task) = web::server::start(app, &listen).await?;

@@ -72,6 +72,19 @@ pub enum Command {
     /// Bring data in from files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Ingest data feeds.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
+}
+
+/// `cris ingest ...`.
+#[derive(Debug, Subcommand)]
+pub enum IngestCommand {
+    /// Ingest a USPS tracking extract file (version 1.5); prints the run's report.
+    Usps {
+        /// The file.
+        file: PathBuf,
+    },
 }
 
 /// `cris import ...`.

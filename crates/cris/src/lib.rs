@@ -15,4 +15,5 @@ pub mod processing_times;
 pub mod reference;
 pub mod seed;
 pub mod staff;
+pub mod usps;
 pub mod web;

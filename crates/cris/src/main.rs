@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use cris::config::{self, AdminCommand, AuditCommand, Cli, Command, ImportCommand, LogFormat, SeedCommand};
+use cris::config::{
+    self, AdminCommand, AuditCommand, Cli, Command, ImportCommand, IngestCommand, LogFormat, SeedCommand,
+};
 
 fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
@@ -138,6 +140,24 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Admin(cmd) => admin(&settings, cmd).await,
+            Command::Ingest(IngestCommand::Usps { file }) => {
+                let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+                let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let started = std::time::Instant::now();
+                let report = cris::usps::service::ingest(
+                    &db,
+                    &catalog,
+                    chrono::Utc::now(),
+                    &name,
+                    &String::from_utf8_lossy(&bytes),
+                )
+                .await?;
+                db.close().await;
+                print!("{}", report.to_text());
+                println!("took {:.1} s", started.elapsed().as_secs_f64());
+                Ok(())
+            }
             Command::Import(ImportCommand::CaseEvents { file }) => {
                 let text = std::fs::read_to_string(&file)
                     .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;

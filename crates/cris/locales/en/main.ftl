@@ -87,3 +87,18 @@ cs-mail-document = Document
 cs-history = Case history
 service-status-title = Check your case status
 service-status-body = See where your case stands, its history and mail tracking, with the receipt number from your notice.
+
+# USPS tracking
+usps-caption = USPS tracking
+usps-when = Date and time
+usps-event = Event
+usps-where = Location
+usps-number = Tracking number
+usps-picked-up = Picked up by USPS
+usps-processed = Processed at a USPS facility
+usps-out-for-delivery = Out for delivery
+usps-delivered = Delivered to addressee
+usps-attempted = Delivery attempted
+usps-available = Available for pickup
+usps-forwarded = Forwarded
+usps-returned = Returned to sender

@@ -87,3 +87,18 @@ cs-mail-document = Documento
 cs-history = Historial del caso
 service-status-title = Consulte el estado de su caso
 service-status-body = Vea en qué etapa está su caso, su historial y el rastreo del correo, con el número de recibo de su aviso.
+
+# Rastreo de USPS
+usps-caption = Rastreo del Servicio Postal (USPS)
+usps-when = Fecha y hora
+usps-event = Evento
+usps-where = Lugar
+usps-number = Número de rastreo
+usps-picked-up = Recogido por el Servicio Postal
+usps-processed = Procesado en una instalación del Servicio Postal
+usps-out-for-delivery = En camino para la entrega
+usps-delivered = Entregado al destinatario
+usps-attempted = Se intentó la entrega
+usps-available = Disponible para recoger
+usps-forwarded = Reenviado
+usps-returned = Devuelto al remitente

@@ -89,6 +89,8 @@ pub struct Report {
     pub history: Vec<Step>,
     /// Mailed documents.
     pub mailed: Vec<Mailed>,
+    /// USPS scans of the mailed documents, newest first.
+    pub scans: Vec<crate::usps::service::Shown>,
     /// The posted processing time for the form at the office, if posted.
     pub processing: Option<crate::processing_times::Posted>,
     /// Filed electronically (receipt prefix IOE).

@@ -101,6 +101,7 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
         |s| s.wording.clone(),
     );
     let processing = crate::processing_times::at_office(db, &form.code, &case.office_code).await?.into_iter().next();
+    let scans = if mailed.is_empty() { Vec::new() } else { crate::usps::service::scans_of(db, case.id).await? };
     Ok(Some(Report {
         receipt: case.receipt_number,
         form: form.code.clone(),
@@ -115,6 +116,7 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
         current,
         history: steps,
         mailed,
+        scans,
         processing,
         electronic: receipt.is_electronic(),
     }))

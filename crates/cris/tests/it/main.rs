@@ -20,4 +20,5 @@ mod staff;
 mod storage;
 mod support;
 mod tls;
+mod usps;
 mod webdriver;
