@@ -50,7 +50,7 @@ pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) 
 /// session clean-up and the daily deactivation of unused staff accounts.
 pub fn spawn_workers(
     state: AppState,
-    mailer: Option<Mailer>,
+    senders: crate::notify::Senders,
     unused_after: chrono::Duration,
     data_dir: std::path::PathBuf,
     mut stop: tokio::sync::watch::Receiver<bool>,
@@ -64,10 +64,9 @@ pub fn spawn_workers(
             tokio::select! {
                 _ = stop.changed() => break,
                 _ = mail_tick.tick() => {
-                    if let Some(m) = &mailer
-                        && let Err(e) = crate::notify::deliver_due(state.db(), m, state.clock().now(), 200).await {
-                            tracing::warn!(error = %e, "outbox delivery failed");
-                        }
+                    if let Err(e) = crate::notify::deliver_round(state.db(), &senders, state.clock().now(), 2).await {
+                        tracing::warn!(error = %e, "outbox delivery failed");
+                    }
                 }
                 _ = inbox.tick() => {
                     if let Err(e) = crate::usps::service::process_inbox(state.db(), state.catalog(), state.clock().now(), &data_dir).await {
@@ -108,14 +107,30 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
             None
         }
     };
+    let sms = match &settings.sms_url {
+        Some(url) => Some(crate::notify::sms::Gateway::new(url, settings.sms_token.clone())?),
+        None => {
+            tracing::warn!("no SMS gateway configured (sms_url): text messages wait in the outbox");
+            None
+        }
+    };
+    let senders = crate::notify::Senders {
+        mailer,
+        sms,
+        quiet: serve.quiet,
+        email_per_second: serve.email_per_second,
+        sms_per_second: serve.sms_per_second,
+    };
     let i18n = Arc::new(I18n::load()?);
     let token_key = crate::kernel::tokens::TokenKey::load(&db).await?;
     let state = AppState::new(db.clone(), catalog, i18n, clock, serve.tls.is_some())
         .with_session_limits(serve.session_limits)
-        .with_token_key(token_key);
+        .with_token_key(token_key)
+        .with_public_url(&serve.public_url)
+        .with_sms_inbound_token(serve.sms_inbound_token.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers =
-        spawn_workers(state.clone(), mailer, settings.unused_account_after, settings.data_dir.clone(), stop_rx);
+        spawn_workers(state.clone(), senders, settings.unused_account_after, settings.data_dir.clone(), stop_rx);
     let app = web::router(state, serve.request_timeout);
     let listen = web::server::Listen { addr: serve.listen, tls: serve.tls.clone(), grace: serve.shutdown_grace };
     let (running, task) = web::server::start(app, &listen).await?;

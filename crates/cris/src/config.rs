@@ -51,6 +51,12 @@ pub struct CommonArgs {
     /// Days without a sign-in after which a staff account is deactivated.
     #[arg(long, env = "CRIS_UNUSED_ACCOUNT_DAYS", global = true)]
     pub unused_account_days: Option<i64>,
+    /// SMS gateway URL that texts are posted to (docs/SMS.md). Without it, texts wait.
+    #[arg(long, env = "CRIS_SMS_URL", global = true)]
+    pub sms_url: Option<String>,
+    /// Bearer token CRIS sends to the SMS gateway.
+    #[arg(long, env = "CRIS_SMS_TOKEN", global = true, hide_env_values = true)]
+    pub sms_token: Option<String>,
 }
 
 /// Subcommands.
@@ -183,6 +189,24 @@ pub struct ServeArgs {
     /// Hours after sign-in after which a session ends regardless.
     #[arg(long, env = "CRIS_SESSION_ABSOLUTE_HOURS")]
     pub session_absolute_hours: Option<i64>,
+    /// The address people reach CRIS at, for links in email (default http://LISTEN).
+    #[arg(long, env = "CRIS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Token the SMS provider sends with replies (STOP, HELP) to /api/v1/sms/inbound.
+    #[arg(long, env = "CRIS_SMS_INBOUND_TOKEN", hide_env_values = true)]
+    pub sms_inbound_token: Option<String>,
+    /// Hours when no text is sent, e.g. 21:00-08:00.
+    #[arg(long, env = "CRIS_SMS_QUIET_HOURS")]
+    pub sms_quiet_hours: Option<String>,
+    /// Time zone of the quiet hours.
+    #[arg(long, env = "CRIS_SMS_TIME_ZONE")]
+    pub sms_time_zone: Option<String>,
+    /// Emails sent a second at most.
+    #[arg(long, env = "CRIS_EMAIL_PER_SECOND")]
+    pub email_per_second: Option<u32>,
+    /// Texts sent a second at most.
+    #[arg(long, env = "CRIS_SMS_PER_SECOND")]
+    pub sms_per_second: Option<u32>,
 }
 
 /// `cris seed ...`.
@@ -230,6 +254,14 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     unused_account_days: Option<i64>,
+    sms_url: Option<String>,
+    sms_token: Option<String>,
+    sms_inbound_token: Option<String>,
+    sms_quiet_hours: Option<String>,
+    sms_time_zone: Option<String>,
+    email_per_second: Option<u32>,
+    sms_per_second: Option<u32>,
+    public_url: Option<String>,
     session_idle_minutes: Option<i64>,
     session_absolute_hours: Option<i64>,
     listen: Option<SocketAddr>,
@@ -265,6 +297,10 @@ pub struct Settings {
     pub mail_from: String,
     /// Staff accounts unused this long are deactivated.
     pub unused_account_after: chrono::Duration,
+    /// SMS gateway URL.
+    pub sms_url: Option<String>,
+    /// Token for the SMS gateway.
+    pub sms_token: Option<String>,
 }
 
 /// `cris serve` settings, resolved.
@@ -284,6 +320,16 @@ pub struct ServeSettings {
     pub shutdown_grace: std::time::Duration,
     /// Session time limits.
     pub session_limits: crate::kernel::session::Limits,
+    /// Public address.
+    pub public_url: String,
+    /// Token for replies from the SMS provider.
+    pub sms_inbound_token: Option<String>,
+    /// Quiet hours for texts.
+    pub quiet: crate::notify::QuietHours,
+    /// Emails a second.
+    pub email_per_second: u32,
+    /// Texts a second.
+    pub sms_per_second: u32,
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -341,7 +387,12 @@ pub fn resolve(
         smtp_url,
         mail_from,
         unused_account_after: chrono::Duration::days(unused_days),
+        sms_url: common.sms_url.clone().or(file.sms_url),
+        sms_token: common.sms_token.clone().or(file.sms_token),
     };
+    if let Some(url) = &settings.sms_url {
+        crate::notify::sms::Gateway::new(url, None).map_err(|e| ConfigError(e.0))?;
+    }
     let Some(serve) = serve else {
         return Ok((settings, None));
     };
@@ -371,8 +422,22 @@ pub fn resolve(
     if !(1..=1440).contains(&idle) || !(1..=168).contains(&absolute) {
         return Err(ConfigError("session_idle_minutes must be 1 to 1440 and session_absolute_hours 1 to 168".into()));
     }
+    let quiet = parse_quiet(
+        serve.sms_quiet_hours.clone().or(file.sms_quiet_hours).as_deref().unwrap_or("21:00-08:00"),
+        serve.sms_time_zone.clone().or(file.sms_time_zone).as_deref().unwrap_or("America/New_York"),
+    )?;
+    let email_per_second = serve.email_per_second.or(file.email_per_second).unwrap_or(50);
+    let sms_per_second = serve.sms_per_second.or(file.sms_per_second).unwrap_or(10);
+    if email_per_second == 0 || sms_per_second == 0 {
+        return Err(ConfigError("email_per_second and sms_per_second must be at least 1".into()));
+    }
+    let listen = serve.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let public_url = serve.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}"));
+    if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+        return Err(ConfigError("public_url must start with https:// or http://".into()));
+    }
     let serve_settings = ServeSettings {
-        listen: serve.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+        listen,
         demo: serve.demo || file.demo.unwrap_or(false),
         demo_cases: serve.demo_cases.or(file.demo_cases).unwrap_or(DEFAULT_DEMO_CASES),
         tls,
@@ -382,8 +447,23 @@ pub fn resolve(
             idle: chrono::Duration::minutes(idle),
             absolute: chrono::Duration::hours(absolute),
         },
+        public_url,
+        sms_inbound_token: serve.sms_inbound_token.clone().or(file.sms_inbound_token),
+        quiet,
+        email_per_second,
+        sms_per_second,
     };
     Ok((settings, Some(serve_settings)))
+}
+
+/// Reads quiet hours such as `21:00-08:00` in a named time zone.
+fn parse_quiet(hours: &str, zone: &str) -> Result<crate::notify::QuietHours, ConfigError> {
+    let bad = || ConfigError(format!("sms_quiet_hours {hours:?} must look like 21:00-08:00"));
+    let (a, b) = hours.split_once('-').ok_or_else(bad)?;
+    let time = |t: &str| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| bad());
+    let tz =
+        zone.parse::<chrono_tz::Tz>().map_err(|_| ConfigError(format!("sms_time_zone {zone:?} is not a time zone")))?;
+    Ok(crate::notify::QuietHours { tz, start: time(a)?, end: time(b)? })
 }
 
 #[cfg(test)]

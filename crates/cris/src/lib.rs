@@ -11,6 +11,7 @@ pub mod config;
 pub mod kernel;
 pub mod notify;
 pub mod offices;
+pub mod portfolio;
 pub mod processing_times;
 pub mod reference;
 pub mod seed;

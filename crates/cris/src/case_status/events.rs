@@ -187,7 +187,10 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
     if !store::claim_event(tx, &e.id, case_id, now).await? {
         return Ok(Ok(Applied::Before));
     }
-    store::add_status(tx, case_id, &e.history, current_on, now).await?;
+    if store::add_status(tx, case_id, &e.history, current_on, now).await? {
+        // The current status changed: portfolio alerts go with it, in the same transaction.
+        crate::portfolio::service::alert_subscribers(tx, case_id, e.receipt.as_str(), now).await?;
+    }
     Ok(Ok(Applied::Now))
 }
 

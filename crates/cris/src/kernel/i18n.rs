@@ -84,6 +84,13 @@ impl I18n {
         Ok(I18n { bundles })
     }
 
+    /// The catalogues, loaded once for code that runs outside a request (messages queued by
+    /// services); `None` only if they do not parse, which a test rules out.
+    pub fn shared() -> Option<&'static I18n> {
+        static SHARED: std::sync::OnceLock<Option<I18n>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| I18n::load().ok()).as_ref()
+    }
+
     fn bundle(&self, lang: Lang) -> Option<&FluentBundle<FluentResource>> {
         self.bundles.iter().find(|(l, _)| *l == lang).map(|(_, b)| b)
     }

@@ -1,8 +1,14 @@
 //! Outgoing messages: a transactional outbox (a message is written in the same transaction as
 //! the change that causes it, so nothing is sent for a change that rolled back, and nothing is
-//! lost for one that committed) and a worker that delivers email over SMTP, retrying with backoff.
+//! lost for one that committed) and a worker that delivers email over SMTP and text messages
+//! through an HTTP SMS gateway (`docs/SMS.md`), retrying with backoff, keeping each message's
+//! status, holding texts during quiet hours and keeping to a send rate per channel.
 
-use chrono::{DateTime, Duration, Utc};
+pub mod routes;
+pub mod sms;
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 
@@ -37,19 +43,22 @@ pub struct Message {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The customer it is for, so that closing their account removes it.
+    pub customer_id: Option<i64>,
 }
 
 /// Queues a message inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<i64, DbError> {
     crate::with_tx!(tx, conn => {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
         )
         .bind(m.channel.as_str())
         .bind(&m.recipient)
         .bind(&m.subject)
         .bind(&m.body)
         .bind(now)
+        .bind(m.customer_id)
         .fetch_one(&mut *conn)
         .await?;
         Ok(id)
@@ -90,16 +99,71 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
-        let to: Mailbox = to.parse().map_err(|e| format!("recipient: {e}"))?;
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), Failure> {
+        let to: Mailbox = to.parse().map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
         let email = Email::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .body(body.to_owned())
-            .map_err(|e| e.to_string())?;
-        self.transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())
+            .map_err(|e| Failure::Permanent(e.to_string()))?;
+        self.transport.send(email).await.map(|_| ()).map_err(|e| {
+            if e.is_permanent() { Failure::Permanent(e.to_string()) } else { Failure::Temporary(e.to_string()) }
+        })
     }
+}
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Worth trying again later.
+    Temporary(String),
+    /// Will never work (bad address, refused number, opted out).
+    Permanent(String),
+}
+
+/// When texts are not sent, in a time zone: from `start` to `end` (crossing midnight).
+#[derive(Debug, Clone, Copy)]
+pub struct QuietHours {
+    /// Zone the hours are in.
+    pub tz: Tz,
+    /// First quiet minute.
+    pub start: NaiveTime,
+    /// First minute texts go again.
+    pub end: NaiveTime,
+}
+
+impl Default for QuietHours {
+    fn default() -> QuietHours {
+        QuietHours {
+            tz: chrono_tz::America::New_York,
+            start: NaiveTime::from_hms_opt(21, 0, 0).unwrap_or(NaiveTime::MIN),
+            end: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN),
+        }
+    }
+}
+
+impl QuietHours {
+    /// Whether `now` falls in the quiet hours.
+    pub fn contains(&self, now: DateTime<Utc>) -> bool {
+        let t = now.with_timezone(&self.tz).time();
+        if self.start <= self.end { t >= self.start && t < self.end } else { t >= self.start || t < self.end }
+    }
+}
+
+/// Everything the delivery worker needs.
+#[derive(Debug, Clone, Default)]
+pub struct Senders {
+    /// Email, when configured.
+    pub mailer: Option<Mailer>,
+    /// Texts, when configured.
+    pub sms: Option<sms::Gateway>,
+    /// Quiet hours for texts.
+    pub quiet: QuietHours,
+    /// Emails a second at most.
+    pub email_per_second: u32,
+    /// Texts a second at most.
+    pub sms_per_second: u32,
 }
 
 /// What one delivery round did.
@@ -126,53 +190,134 @@ struct Pending {
 /// sends it after this (at-least-once delivery).
 const LEASE_SECS: i64 = 120;
 
-/// Delivers due email messages (up to `batch`), recording each outcome. Messages are first
-/// claimed with a lease, so several nodes can run this at once without sending twice.
-pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>, batch: i64) -> Result<Round, DbError> {
-    let due: Vec<Pending> = crate::with_db!(db, pool => {
+async fn claim(db: &Db, channel: Channel, now: DateTime<Utc>, batch: i64) -> Result<Vec<Pending>, DbError> {
+    Ok(crate::with_db!(db, pool => {
         sqlx::query_as(
-            "UPDATE outbox SET next_try_at = $1 WHERE status = 'pending' AND channel = 'email' AND next_try_at <= $2 \
-             AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND channel = 'email' AND next_try_at <= $2 ORDER BY id LIMIT $3) \
+            "UPDATE outbox SET next_try_at = $1 WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 \
+             AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4) \
              RETURNING id, recipient, subject, body, attempts",
         )
         .bind(now + Duration::seconds(LEASE_SECS))
+        .bind(channel.as_str())
         .bind(now)
         .bind(batch)
         .fetch_all(pool)
         .await?
-    });
-    let mut round = Round::default();
-    for m in due {
-        let result = mailer.send(&m.recipient, &m.subject, &m.body).await;
-        let attempts = m.attempts + 1;
-        crate::with_db!(db, pool => {
-            match &result {
-                Ok(()) => {
-                    round.sent += 1;
-                    sqlx::query("UPDATE outbox SET status = 'sent', attempts = $1, sent_at = $2, last_error = NULL WHERE id = $3")
-                        .bind(attempts)
-                        .bind(now)
-                        .bind(m.id)
-                        .execute(pool)
-                        .await?;
-                }
-                Err(e) => {
-                    let give_up = attempts >= MAX_ATTEMPTS;
-                    // 30 s, 1 min, 2 min ... about an hour at the last try.
-                    let wait = Duration::seconds(30 * (1i64 << attempts.clamp(0, 7)));
-                    if give_up { round.failed += 1 } else { round.retrying += 1 }
-                    tracing::warn!(id = m.id, attempts, error = %e, "email not delivered");
-                    sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4 WHERE id = $5")
-                        .bind(if give_up { "failed" } else { "pending" })
-                        .bind(attempts)
-                        .bind(now + wait)
-                        .bind(e.chars().take(500).collect::<String>())
-                        .bind(m.id)
-                        .execute(pool)
-                        .await?;
-                }
+    }))
+}
+
+async fn record(
+    db: &Db,
+    id: i64,
+    attempts: i32,
+    now: DateTime<Utc>,
+    result: &Result<(), Failure>,
+    round: &mut Round,
+) -> Result<(), DbError> {
+    crate::with_db!(db, pool => {
+        match result {
+            Ok(()) => {
+                round.sent += 1;
+                sqlx::query("UPDATE outbox SET status = 'sent', attempts = $1, sent_at = $2, last_error = NULL WHERE id = $3")
+                    .bind(attempts)
+                    .bind(now)
+                    .bind(id)
+                    .execute(pool)
+                    .await?;
             }
-        });
+            Err(failure) => {
+                let (give_up, e) = match failure {
+                    Failure::Permanent(e) => (true, e),
+                    Failure::Temporary(e) => (attempts >= MAX_ATTEMPTS, e),
+                };
+                // 30 s, 1 min, 2 min ... about an hour at the last try.
+                let wait = Duration::seconds(30 * (1i64 << attempts.clamp(0, 7)));
+                if give_up { round.failed += 1 } else { round.retrying += 1 }
+                tracing::warn!(id, attempts, error = %e, "message not delivered");
+                sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4 WHERE id = $5")
+                    .bind(if give_up { "failed" } else { "pending" })
+                    .bind(attempts)
+                    .bind(now + wait)
+                    .bind(e.chars().take(500).collect::<String>())
+                    .bind(id)
+                    .execute(pool)
+                    .await?;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Delivers due email messages (up to `batch`), recording each outcome. Messages are first
+/// claimed with a lease, so several nodes can run this at once without sending twice.
+pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>, batch: i64) -> Result<Round, DbError> {
+    let mut round = Round::default();
+    let due = claim(db, Channel::Email, now, batch).await?;
+    // Several connections at once: an SMTP round trip is mostly waiting.
+    let results =
+        futures_util::future::join_all(due.iter().map(|m| mailer.send(&m.recipient, &m.subject, &m.body))).await;
+    for (m, result) in due.iter().zip(results) {
+        record(db, m.id, m.attempts + 1, now, &result, &mut round).await?;
     }
     Ok(round)
+}
+
+/// Delivers due text messages (up to `batch`), unless it is quiet hours; numbers that sent STOP
+/// get nothing.
+pub async fn deliver_due_sms(
+    db: &Db,
+    gateway: &sms::Gateway,
+    quiet: &QuietHours,
+    now: DateTime<Utc>,
+    batch: i64,
+) -> Result<Round, DbError> {
+    let mut round = Round::default();
+    if quiet.contains(now) {
+        return Ok(round);
+    }
+    for m in claim(db, Channel::Sms, now, batch).await? {
+        let result = if sms::opted_out(db, &m.recipient).await? {
+            Err(Failure::Permanent("the number sent STOP".into()))
+        } else {
+            gateway.send(&m.recipient, &m.body, &format!("cris-outbox-{}", m.id)).await
+        };
+        record(db, m.id, m.attempts + 1, now, &result, &mut round).await?;
+    }
+    Ok(round)
+}
+
+/// One pass of the delivery worker: each channel, within its send rate for `seconds`.
+pub async fn deliver_round(db: &Db, senders: &Senders, now: DateTime<Utc>, seconds: u32) -> Result<Round, DbError> {
+    let mut total = Round::default();
+    if let Some(m) = &senders.mailer {
+        let r = deliver_due(db, m, now, i64::from(senders.email_per_second.max(1) * seconds.max(1))).await?;
+        total.sent += r.sent;
+        total.retrying += r.retrying;
+        total.failed += r.failed;
+    }
+    if let Some(g) = &senders.sms {
+        let r = deliver_due_sms(db, g, &senders.quiet, now, i64::from(senders.sms_per_second.max(1) * seconds.max(1)))
+            .await?;
+        total.sent += r.sent;
+        total.retrying += r.retrying;
+        total.failed += r.failed;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn quiet_hours_cross_midnight() {
+        let q = QuietHours::default();
+        // 02:00 UTC is 21:00 or 22:00 the evening before in New York: quiet.
+        assert!(q.contains(Utc.with_ymd_and_hms(2026, 11, 3, 2, 30, 0).unwrap()));
+        // 15:00 UTC is morning in New York: not quiet.
+        assert!(!q.contains(Utc.with_ymd_and_hms(2026, 11, 3, 15, 0, 0).unwrap()));
+        // 12:30 UTC is 07:30 in New York in November: still quiet.
+        assert!(q.contains(Utc.with_ymd_and_hms(2026, 11, 3, 12, 30, 0).unwrap()));
+    }
 }

@@ -145,6 +145,7 @@ async fn raise_alert(tx: &mut Tx, catalog: &Catalog, now: DateTime<Utc>, alert: 
                 recipient: admin.email.clone(),
                 subject: format!("CRIS security alert: {}", alert.kind),
                 body,
+                customer_id: None,
             };
             notify::enqueue(tx, now, &message).await?;
         }

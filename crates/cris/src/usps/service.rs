@@ -127,31 +127,35 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched<'_>]) -> Resul
         return Ok(0);
     }
     let mut tx = db.begin().await?;
-    let added = crate::with_tx!(&mut tx, conn => {
-        // A tracking number first seen on a scan joins the case's mailed items.
-        let mut q = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
-        q.push_values(matched, |mut b, m| {
-            b.push_bind(m.scan.tracking_number.clone()).push_bind(m.case_id).push_bind(m.kind.clone()).push_bind(m.scan.date);
+    let mut added = 0;
+    // SQLite takes at most 32,766 bound values a statement: 3,000 rows of 9 columns.
+    for part in matched.chunks(3_000) {
+        added += crate::with_tx!(&mut tx, conn => {
+            // A tracking number first seen on a scan joins the case's mailed items.
+            let mut q = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
+            q.push_values(part, |mut b, m| {
+                b.push_bind(m.scan.tracking_number.clone()).push_bind(m.case_id).push_bind(m.kind.clone()).push_bind(m.scan.date);
+            });
+            q.push(" ON CONFLICT (tracking_number) DO NOTHING");
+            q.build().execute(&mut *conn).await?;
+            let mut q = QueryBuilder::new(
+                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) ",
+            );
+            q.push_values(part, |mut b, m| {
+                b.push_bind(m.case_id)
+                    .push_bind(m.scan.tracking_number.clone())
+                    .push_bind(m.scan.event_code.clone())
+                    .push_bind(m.scan.event_name.clone())
+                    .push_bind(m.scan.date)
+                    .push_bind(m.scan.time.clone())
+                    .push_bind(m.scan.facility_zip.clone())
+                    .push_bind(m.scan.facility_name.clone())
+                    .push_bind(file_name.to_owned());
+            });
+            q.push(" ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING");
+            q.build().execute(&mut *conn).await?.rows_affected()
         });
-        q.push(" ON CONFLICT (tracking_number) DO NOTHING");
-        q.build().execute(&mut *conn).await?;
-        let mut q = QueryBuilder::new(
-            "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) ",
-        );
-        q.push_values(matched, |mut b, m| {
-            b.push_bind(m.case_id)
-                .push_bind(m.scan.tracking_number.clone())
-                .push_bind(m.scan.event_code.clone())
-                .push_bind(m.scan.event_name.clone())
-                .push_bind(m.scan.date)
-                .push_bind(m.scan.time.clone())
-                .push_bind(m.scan.facility_zip.clone())
-                .push_bind(m.scan.facility_name.clone())
-                .push_bind(file_name.to_owned());
-        });
-        q.push(" ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING");
-        q.build().execute(&mut *conn).await?.rows_affected()
-    });
+    }
     tx.commit().await?;
     Ok(added)
 }

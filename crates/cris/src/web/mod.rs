@@ -50,6 +50,8 @@ struct Inner {
     limiter: crate::kernel::ratelimit::Limiter,
     session_limits: crate::kernel::session::Limits,
     token_key: crate::kernel::tokens::TokenKey,
+    public_url: String,
+    sms_inbound_token: Option<String>,
     tls: bool,
 }
 
@@ -66,6 +68,8 @@ impl AppState {
                 limiter: crate::kernel::ratelimit::Limiter::default(),
                 session_limits: crate::kernel::session::Limits::default(),
                 token_key: crate::kernel::tokens::TokenKey::random(),
+                public_url: "http://127.0.0.1:8080".into(),
+                sms_inbound_token: None,
                 tls,
             }),
         }
@@ -91,6 +95,38 @@ impl AppState {
             }
             Err(inner) => AppState { inner },
         }
+    }
+
+    /// The same state with the public address used in links sent by email.
+    pub fn with_public_url(self, url: &str) -> AppState {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.public_url = url.trim_end_matches('/').to_owned();
+                AppState { inner: Arc::new(inner) }
+            }
+            Err(inner) => AppState { inner },
+        }
+    }
+
+    /// The same state accepting replies to texts with this shared token.
+    pub fn with_sms_inbound_token(self, token: Option<String>) -> AppState {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.sms_inbound_token = token;
+                AppState { inner: Arc::new(inner) }
+            }
+            Err(inner) => AppState { inner },
+        }
+    }
+
+    /// The token the SMS provider sends with replies, when replies are configured.
+    pub fn sms_inbound_token(&self) -> Option<&str> {
+        self.inner.sms_inbound_token.as_deref()
+    }
+
+    /// The public address (for links in email), never taken from a request's Host header.
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
     }
 
     /// The key that signs API tokens.
@@ -142,6 +178,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::case_status::routes::routes())
         .merge(crate::case_status::wire::routes())
         .merge(crate::processing_times::routes::routes())
+        .merge(crate::portfolio::routes::routes())
+        .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

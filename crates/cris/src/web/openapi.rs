@@ -25,6 +25,7 @@ use super::page::{PageCtx, render};
         crate::case_status::wire::ui_auth,
         crate::case_status::wire::csol_status,
         crate::case_status::wire::case_events,
+        crate::notify::routes::inbound,
         crate::processing_times::routes::forms,
         crate::processing_times::routes::form_types,
         crate::processing_times::routes::form_offices,
@@ -34,7 +35,8 @@ use super::page::{PageCtx, render};
     tags(
         (name = "operations", description = "Health, readiness, metrics and this description"),
         (name = "case status", description = "Case status for existing clients: the developer API (OAuth2 client credentials) and the public site's JSON"),
-        (name = "processing times", description = "Posted processing times by form, subtype and office")
+        (name = "processing times", description = "Posted processing times by form, subtype and office"),
+        (name = "notifications", description = "Replies to text messages from the SMS provider")
     )
 )]
 pub struct ApiDoc;

@@ -23,6 +23,7 @@ pub struct Service {
 /// The services offered, in the order the home page lists them.
 pub const SERVICES: &[Service] = &[
     Service { href: "/case-status", title_id: "service-status-title", body_id: "service-status-body" },
+    Service { href: "/account/sign-in", title_id: "service-portfolio-title", body_id: "service-portfolio-body" },
     Service { href: "/api/docs", title_id: "service-api-title", body_id: "service-api-body" },
 ];
 

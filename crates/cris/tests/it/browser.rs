@@ -242,3 +242,72 @@ async fn case_status_lookup_in_both_languages() {
     server.shutdown(Duration::from_secs(1));
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
 }
+
+// R-CS-07, R-CS-09: create a portfolio, add a case, a status change arrives, the alert is read
+// from a real SMTP listener, sign in again and see the new status; in English and in Spanish.
+#[tokio::test]
+async fn portfolio_journey_with_email_alert_in_both_languages() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(100).await;
+    let sink = crate::support::SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    for (lang, user, receipt, subject, approved) in [
+        ("en", "browser.user.en", "SRC9999132700", "Case SRC9999132700 was updated", "Case Was Approved"),
+        ("es", "browser.user.es", "SRC9999132701", "El caso SRC9999132701 fue actualizado", "Caso Fue Aprobado"),
+    ] {
+        b.goto(&format!("{base}/account/sign-up?lang={lang}")).await;
+        failures.extend(b.accessibility_violations().await);
+        b.type_into("#user_id", user).await;
+        b.type_into("#email", &format!("{user}@example.com")).await;
+        b.type_into("#password", "river stone lantern harbor").await;
+        b.type_into("#password_again", "river stone lantern harbor").await;
+        for (field, answer) in [("#a1", "Rex"), ("#a2", "Ponce"), ("#a3", "Cashier")] {
+            b.type_into(field, answer).await;
+        }
+        b.click("#create").await;
+        b.wait_url("/account?welcome=1").await;
+        b.type_into("#receipt", receipt).await;
+        b.click("#add-case").await;
+        b.wait_url("/account").await;
+        assert!(b.text("#cases").await.contains(receipt));
+        failures.extend(b.accessibility_violations().await);
+
+        // The adjudication system approves the case.
+        let raw = cris::case_status::events::RawEvent {
+            event_id: Some(format!("browser-{lang}")),
+            receipt_number: Some(receipt.into()),
+            action_code: Some("CASE_APPROVED".into()),
+            date: Some(app.clock.now().date_naive().to_string()),
+            ..Default::default()
+        };
+        let now = app.clock.now();
+        cris::case_status::events::apply(
+            &app.db,
+            now,
+            cris::case_status::events::prepare(vec![(0, Ok(raw))], &app.catalog, now.date_naive()),
+        )
+        .await
+        .unwrap();
+        cris::notify::deliver_due(&app.db, &mailer, now, 10).await.unwrap();
+        let mail = sink.received();
+        let alert = mail.iter().find(|(to, _)| to.contains(&format!("{user}@example.com"))).expect("alert delivered");
+        let decoded = alert.1.replace("=\n", "");
+        assert!(decoded.contains(subject), "{decoded}");
+        assert!(!decoded.contains(approved), "the alert carries no status detail");
+
+        b.click("#customer-sign-out").await;
+        b.wait_url("/account/sign-in?signed_out=1").await;
+        failures.extend(b.accessibility_violations().await);
+        b.type_into("#user_id", user).await;
+        b.type_into("#password", "river stone lantern harbor").await;
+        b.click("#sign-in").await;
+        b.wait_url("/account").await;
+        assert!(b.text("#cases").await.contains(approved), "{lang}");
+    }
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}

@@ -14,6 +14,7 @@ mod browser;
 mod case_events;
 mod case_status;
 mod cli;
+mod portfolio;
 mod seed;
 mod shell;
 mod staff;

@@ -1,0 +1,82 @@
+//! Replies to text messages, as the SMS provider posts them (`docs/SMS.md`): STOP, START, HELP.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::sms::{self, Keyword};
+use crate::kernel::i18n::{I18n, Lang};
+use crate::kernel::random::constant_time_eq;
+use crate::web::AppState;
+use crate::web::error::Problem;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/sms/inbound", post(inbound))
+}
+
+/// A reply from a phone.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Inbound {
+    /// The sender's number, E.164.
+    pub from: String,
+    /// What they wrote.
+    pub body: String,
+}
+
+/// The text to send back, if any.
+#[derive(Debug, Serialize)]
+struct Answer {
+    reply: Option<String>,
+}
+
+/// `POST /api/v1/sms/inbound` (bearer token shared with the provider).
+#[utoipa::path(post, path = "/api/v1/sms/inbound", tag = "notifications", request_body = Inbound,
+    responses((status = 200, description = "Handled; `reply` is the text to send back"), (status = 401, description = "Wrong or missing token"), (status = 404, description = "Inbound texts are not configured")))]
+pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let Some(expected) = state.sms_inbound_token() else {
+        return Problem::status(StatusCode::NOT_FOUND)
+            .detail("Inbound text messages are not configured.")
+            .into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Problem::status(StatusCode::UNAUTHORIZED).detail("Send the shared bearer token.").into_response();
+    }
+    let Ok(msg) = serde_json::from_slice::<Inbound>(&body) else {
+        return Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
+            .detail("Send {\"from\": \"+1...\", \"body\": \"...\"}.")
+            .into_response();
+    };
+    let Ok(from) = msg.from.parse::<crate::kernel::contact::Phone>() else {
+        return Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
+            .detail("`from` is not a telephone number.")
+            .into_response();
+    };
+    let keyword = Keyword::of(&msg.body);
+    if let Err(e) = sms::handle_reply(state.db(), from.e164(), keyword, state.clock().now()).await {
+        tracing::error!(error = %e, "inbound text not recorded");
+        return Problem::status(StatusCode::SERVICE_UNAVAILABLE).into_response();
+    }
+    // Spanish keywords get a Spanish answer.
+    let lang = if ["PARAR", "ALTO", "INICIAR", "AYUDA"].contains(&msg.body.trim().to_uppercase().as_str()) {
+        Lang::Es
+    } else {
+        Lang::En
+    };
+    let id = match keyword {
+        Keyword::Stop => Some("pf-sms-stopped"),
+        Keyword::Start => Some("pf-sms-started"),
+        Keyword::Help => Some("pf-sms-help"),
+        Keyword::Other => None,
+    };
+    let reply = id.and_then(|id| I18n::shared().map(|i| i.t(lang, id)));
+    Json(Answer { reply }).into_response()
+}

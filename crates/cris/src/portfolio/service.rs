@@ -1,0 +1,410 @@
+//! Portfolio use cases: sign up, sign in (with a pause after repeated failures), recover access
+//! (security questions, then an emailed link), keep up to 100 cases, choose alerts, close the
+//! account (erasing it), and queue the alerts when a case in a portfolio changes.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::model::{
+    Customer, LOCK_AFTER, LOCK_MINUTES, MAX_CASES, MIN_PASSWORD, NewCustomer, QUESTIONS, normalise_answer,
+};
+use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::error::InvalidInput;
+use crate::kernel::i18n::{I18n, Lang};
+use crate::kernel::ids::ReceiptNumber;
+use crate::kernel::password;
+use crate::kernel::random::{self, sha256_hex};
+use crate::kernel::session::{self, Kind, Limits};
+use crate::notify::{self, Channel, Message};
+
+/// Why a portfolio operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PortfolioError {
+    /// A value is not valid (shown next to the field).
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// Wrong user ID or password (which one is not said).
+    #[error("wrong user ID or password")]
+    BadCredentials,
+    /// Paused after repeated failures.
+    #[error("paused after repeated failures")]
+    Paused,
+    /// Something failed inside.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for PortfolioError {
+    fn from(e: DbError) -> Self {
+        PortfolioError::Internal(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for PortfolioError {
+    fn from(e: sqlx::Error) -> Self {
+        PortfolioError::Internal(e.to_string())
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> PortfolioError {
+    PortfolioError::Internal(e.to_string())
+}
+
+/// A customer by id.
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Customer>, DbError> {
+    Ok(
+        crate::with_db!(db, pool => sqlx::query_as("SELECT * FROM customers WHERE id = $1").bind(id).fetch_optional(pool).await?),
+    )
+}
+
+async fn by_user_id(db: &Db, user_id: &str) -> Result<Option<Customer>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT * FROM customers WHERE user_id = $1").bind(user_id.trim().to_lowercase()).fetch_optional(pool).await?
+    }))
+}
+
+/// Creates an account (R-CS-07); returns its id.
+pub async fn sign_up(db: &Db, now: DateTime<Utc>, new: NewCustomer) -> Result<i64, PortfolioError> {
+    super::model::check_questions(&new.questions)?;
+    password::check_new(&new.password, MIN_PASSWORD, &[new.user_id.as_str()])?;
+    let hash = password::hash(&new.password).map_err(internal)?;
+    let mut answers = Vec::new();
+    for (q, a) in &new.questions {
+        answers.push((q.clone(), password::hash(&normalise_answer(a)).map_err(internal)?));
+    }
+    let mut tx = db.begin().await?;
+    let id: Option<i64> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO customers (user_id, password_hash, email, mobile, lang, notify_email, notify_sms, created_at) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7) ON CONFLICT (user_id) DO NOTHING RETURNING id",
+        )
+        .bind(new.user_id.as_str())
+        .bind(&hash)
+        .bind(new.email.as_str())
+        .bind(new.mobile.as_ref().map(|m| m.e164().to_owned()))
+        .bind(new.lang.tag())
+        .bind(new.mobile.is_some())
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    let id = id.ok_or_else(|| InvalidInput::new("user_id", "This user ID is taken. Choose another."))?;
+    crate::with_tx!(&mut tx, conn => {
+        for (i, (q, h)) in answers.iter().enumerate() {
+            sqlx::query("INSERT INTO customer_questions (customer_id, position, question, answer_hash) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(i32::try_from(i).unwrap_or(0))
+                .bind(q)
+                .bind(h)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn count_failure(db: &Db, c: &Customer, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_db!(db, pool => {
+        let n: i32 = sqlx::query_scalar("UPDATE customers SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts")
+            .bind(c.id)
+            .fetch_one(pool)
+            .await?;
+        if n >= LOCK_AFTER {
+            sqlx::query("UPDATE customers SET locked_until = $1, failed_attempts = 0 WHERE id = $2")
+                .bind(now + Duration::minutes(LOCK_MINUTES))
+                .bind(c.id)
+                .execute(pool)
+                .await?;
+            session::delete_all(db, Kind::Customer, c.id).await.map_err(|e| DbError::Url(e.to_string()))?;
+        }
+    });
+    Ok(())
+}
+
+/// Signs in; returns the session token.
+pub async fn sign_in(
+    db: &Db,
+    now: DateTime<Utc>,
+    user_id: &str,
+    pass: &str,
+    ip: &str,
+    limits: Limits,
+) -> Result<String, PortfolioError> {
+    let Some(c) = by_user_id(db, user_id).await? else {
+        password::verify_dummy(pass);
+        return Err(PortfolioError::BadCredentials);
+    };
+    if c.locked_until.is_some_and(|t| t > now) {
+        return Err(PortfolioError::Paused);
+    }
+    if !password::verify(pass, &c.password_hash) {
+        count_failure(db, &c, now).await?;
+        return Err(PortfolioError::BadCredentials);
+    }
+    crate::with_db!(db, pool => {
+        sqlx::query("UPDATE customers SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(c.id)
+            .execute(pool)
+            .await?;
+    });
+    session::create(db, Kind::Customer, c.id, ip, now, limits).await.map_err(internal)
+}
+
+/// The security questions of an account (message ids), for recovery. An unknown user ID gets
+/// three questions too, so that the page does not tell who has an account.
+pub async fn questions_for(db: &Db, user_id: &str) -> Result<Vec<String>, DbError> {
+    let Some(c) = by_user_id(db, user_id).await? else {
+        return Ok(QUESTIONS.iter().take(3).map(|q| (*q).to_owned()).collect());
+    };
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT question FROM customer_questions WHERE customer_id = $1 ORDER BY position").bind(c.id).fetch_all(pool).await?
+    }))
+}
+
+/// Minutes a recovery link works.
+const RECOVERY_MINUTES: i64 = 30;
+
+/// Checks the answers; when all are right, emails a link to set a new password. The answer is
+/// the same either way (the caller says "if the answers were right, we sent a link").
+pub async fn recover(
+    db: &Db,
+    now: DateTime<Utc>,
+    user_id: &str,
+    answers: &[String],
+    base_url: &str,
+) -> Result<(), PortfolioError> {
+    let Some(c) = by_user_id(db, user_id).await? else { return Ok(()) };
+    if c.locked_until.is_some_and(|t| t > now) {
+        return Err(PortfolioError::Paused);
+    }
+    let stored: Vec<String> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT answer_hash FROM customer_questions WHERE customer_id = $1 ORDER BY position").bind(c.id).fetch_all(pool).await?
+    });
+    let right = stored.len() == answers.len()
+        && stored.iter().zip(answers).all(|(h, a)| password::verify(&normalise_answer(a), h));
+    if !right {
+        count_failure(db, &c, now).await?;
+        return Ok(());
+    }
+    let token = random::token(32).map_err(internal)?;
+    let lang = c.language();
+    let i18n = I18n::shared().ok_or_else(|| internal("message catalogues"))?;
+    let link = format!("{}/account/reset?token={token}", base_url.trim_end_matches('/'));
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("INSERT INTO recovery_tokens (token_hash, customer_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(sha256_hex(token.as_bytes()))
+            .bind(c.id)
+            .bind(now + Duration::minutes(RECOVERY_MINUTES))
+            .execute(&mut *conn)
+            .await?;
+    });
+    let message = Message {
+        channel: Channel::Email,
+        recipient: c.email.clone(),
+        subject: i18n.t(lang, "pf-recover-subject"),
+        body: i18n.t_args(lang, "pf-recover-body", &[("link", &link)]),
+        customer_id: Some(c.id),
+    };
+    notify::enqueue(&mut tx, now, &message).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password with a recovery link's token; the token works once.
+pub async fn reset_password(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+    new_password: &str,
+) -> Result<(), PortfolioError> {
+    let hash = sha256_hex(token.as_bytes());
+    let owner: Option<i64> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT customer_id FROM recovery_tokens WHERE token_hash = $1 AND expires_at > $2").bind(&hash).bind(now).fetch_optional(pool).await?
+    });
+    let Some(id) = owner else {
+        return Err(InvalidInput::new("token", "This link has expired or was already used. Start again.").into());
+    };
+    let c = by_id(db, id).await?.ok_or_else(|| InvalidInput::new("token", "This link has expired. Start again."))?;
+    password::check_new(new_password, MIN_PASSWORD, &[&c.user_id])?;
+    let new_hash = password::hash(new_password).map_err(internal)?;
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("UPDATE customers SET password_hash = $1, failed_attempts = 0, locked_until = NULL WHERE id = $2").bind(&new_hash).bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM recovery_tokens WHERE customer_id = $1").bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(id).execute(&mut *conn).await?;
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A case on the dashboard.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Held {
+    /// Receipt number.
+    pub receipt_number: String,
+    /// Form.
+    pub form_code: String,
+    /// Current status code.
+    pub status_code: String,
+    /// Since.
+    pub status_on: chrono::NaiveDate,
+}
+
+/// The cases of a portfolio, by receipt number. Undisclosed cases show as unknown.
+pub async fn cases(db: &Db, customer: i64) -> Result<Vec<Held>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.receipt_number, c.form_code, CASE WHEN c.restricted THEN 'UNKNOWN' ELSE c.status_code END AS status_code, c.status_on \
+             FROM portfolio_cases p JOIN cases c ON c.id = p.case_id WHERE p.customer_id = $1 ORDER BY c.receipt_number",
+        )
+        .bind(customer)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Adds a receipt number (R-CS-08: at most 100).
+pub async fn add_case(
+    db: &Db,
+    now: DateTime<Utc>,
+    customer: i64,
+    receipt: &ReceiptNumber,
+) -> Result<(), PortfolioError> {
+    let mut tx = db.begin().await?;
+    let (held, case): (i64, Option<(i64, bool)>) = crate::with_tx!(&mut tx, conn => {
+        let held = sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_one(&mut *conn).await?;
+        let case = sqlx::query_as("SELECT id, restricted FROM cases WHERE receipt_number = $1").bind(receipt.as_str()).fetch_optional(&mut *conn).await?;
+        (held, case)
+    });
+    let Some((case_id, false)) = case else {
+        return Err(InvalidInput::new(
+            "receipt",
+            "Case Status Online does not recognize this receipt number. Check it against your notice.",
+        )
+        .into());
+    };
+    let already: Option<i32> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT 1 FROM portfolio_cases WHERE customer_id = $1 AND case_id = $2").bind(customer).bind(case_id).fetch_optional(&mut *conn).await?
+    });
+    if already.is_some() {
+        return Ok(());
+    }
+    if held >= MAX_CASES {
+        return Err(InvalidInput::new(
+            "receipt",
+            "A portfolio holds at most 100 receipt numbers. Remove one to add another.",
+        )
+        .into());
+    }
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("INSERT INTO portfolio_cases (customer_id, case_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, case_id) DO NOTHING")
+            .bind(customer)
+            .bind(case_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a receipt number.
+pub async fn remove_case(db: &Db, customer: i64, receipt: &ReceiptNumber) -> Result<(), PortfolioError> {
+    crate::with_db!(db, pool => {
+        sqlx::query("DELETE FROM portfolio_cases WHERE customer_id = $1 AND case_id = (SELECT id FROM cases WHERE receipt_number = $2)")
+            .bind(customer)
+            .bind(receipt.as_str())
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Alert preferences. A mobile number is kept only while texts are chosen (R-CS-10).
+pub async fn set_preferences(
+    db: &Db,
+    customer: i64,
+    email_alerts: bool,
+    text_alerts: bool,
+    mobile: Option<&crate::kernel::contact::Phone>,
+    lang: Lang,
+) -> Result<(), PortfolioError> {
+    if text_alerts && mobile.is_none() {
+        return Err(InvalidInput::new("mobile", "Enter your mobile number to get text messages.").into());
+    }
+    let mobile = if text_alerts { mobile.map(|m| m.e164().to_owned()) } else { None };
+    crate::with_db!(db, pool => {
+        sqlx::query("UPDATE customers SET notify_email = $1, notify_sms = $2, mobile = $3, lang = $4 WHERE id = $5")
+            .bind(email_alerts)
+            .bind(text_alerts)
+            .bind(mobile)
+            .bind(lang.tag())
+            .bind(customer)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Closes an account: the account, its questions, cases, sessions, links and waiting messages
+/// are deleted (R-CS-11).
+pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(customer).execute(&mut *conn).await?;
+        // Messages already sent keep no link to the account; waiting ones go with it.
+        sqlx::query("DELETE FROM outbox WHERE customer_id = $1").bind(customer).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM customers WHERE id = $1").bind(customer).execute(&mut *conn).await?;
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Queues the alerts for a status change of a case, inside the transaction that applies it
+/// (R-CS-09, R-CS-10): one email and one text at most per subscriber, in their language, saying
+/// only that the case changed, its receipt number, and to sign in for details.
+pub async fn alert_subscribers(tx: &mut Tx, case_id: i64, receipt: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let subscribers: Vec<(i64, String, Option<String>, String, bool, bool)> = crate::with_tx!(tx, conn => {
+
+        sqlx::query_as(
+            "SELECT c.id, c.email, c.mobile, c.lang, c.notify_email, c.notify_sms FROM portfolio_cases p \
+             JOIN customers c ON c.id = p.customer_id WHERE p.case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?
+    });
+    if subscribers.is_empty() {
+        return Ok(0);
+    }
+    let Some(i18n) = I18n::shared() else { return Ok(0) };
+    let mut queued = 0;
+    for (id, email, mobile, lang, by_email, by_text) in subscribers {
+        let lang = Lang::from_tag(&lang).unwrap_or_default();
+        if by_email {
+            let m = Message {
+                channel: Channel::Email,
+                recipient: email,
+                subject: i18n.t_args(lang, "pf-alert-subject", &[("receipt", receipt)]),
+                body: i18n.t_args(lang, "pf-alert-email", &[("receipt", receipt)]),
+                customer_id: Some(id),
+            };
+            notify::enqueue(tx, now, &m).await?;
+            queued += 1;
+        }
+        if let (true, Some(mobile)) = (by_text, mobile) {
+            let m = Message {
+                channel: Channel::Sms,
+                recipient: mobile,
+                subject: String::new(),
+                body: i18n.t_args(lang, "pf-alert-sms", &[("receipt", receipt)]),
+                customer_id: Some(id),
+            };
+            notify::enqueue(tx, now, &m).await?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}

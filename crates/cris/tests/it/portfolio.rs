@@ -1,0 +1,322 @@
+//! Portfolios and their alerts (R-CS-07 to R-CS-11): sign-up, cases up to 100, preferences,
+//! alerts by email (to a real SMTP listener) and text (to a stand-in gateway), STOP, recovery,
+//! and closing the account.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+
+use crate::support::{SmtpSink, TestApp};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const CSRF_COOKIE: &str = "cris_csrf=test-csrf-token-0123456789abcdef0123";
+
+/// Signs up through the page; returns the session cookie header.
+async fn sign_up(app: &TestApp, user: &str, lang: &str, texts: Option<&str>) -> String {
+    let mut form = vec![
+        ("csrf", crate::support::CSRF),
+        ("user_id", user),
+        ("email", "customer@example.com"),
+        ("password", "river stone lantern harbor"),
+        ("password_again", "river stone lantern harbor"),
+        ("q1", "q-first-pet"),
+        ("a1", "Rex"),
+        ("q2", "q-birth-city"),
+        ("a2", "Ponce"),
+        ("q3", "q-first-job"),
+        ("a3", "Cashier"),
+    ];
+    if let Some(m) = texts {
+        form.push(("texts", "yes"));
+        form.push(("mobile", m));
+    }
+    let body = serde_urlencoded::to_string(&form).unwrap();
+    let (status, h, page) = app
+        .request(
+            "POST",
+            &format!("/account/sign-up?lang={lang}"),
+            &[("content-type", FORM), ("cookie", CSRF_COOKIE)],
+            &body,
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let set = h
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("cris_customer="))
+        .unwrap();
+    format!("{}; {CSRF_COOKIE}", set.split(';').next().unwrap())
+}
+
+async fn post(app: &TestApp, uri: &str, cookie: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let (status, _, body) = app.post_form(uri, cookie, form).await;
+    (status, body)
+}
+
+/// A stand-in SMS gateway speaking the documented interface; keeps what it receives.
+async fn sms_gateway() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let store = got.clone();
+    let app = axum::Router::new().route(
+        "/messages",
+        axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+            let store = store.clone();
+            async move {
+                store.lock().unwrap().push(v);
+                axum::Json(json!({"id": "m-1"}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/messages", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+async fn change(app: &TestApp, receipt: &str, id: &str) {
+    let raw = cris::case_status::events::RawEvent {
+        event_id: Some(id.into()),
+        receipt_number: Some(receipt.into()),
+        action_code: Some("CASE_APPROVED".into()),
+        date: Some(app.clock.now().date_naive().to_string()),
+        ..Default::default()
+    };
+    let now = app.clock.now();
+    let prepared = cris::case_status::events::prepare(vec![(0, Ok(raw))], &app.catalog, now.date_naive());
+    let out = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
+    assert_eq!(out.applied, 1, "{out:?}");
+}
+
+// R-CS-07, R-CS-08, R-CS-09, R-CS-10
+#[tokio::test]
+async fn a_portfolio_follows_cases_and_alerts_by_email_and_text() {
+    let app = TestApp::with_demo(150).await;
+    let cookie = sign_up(&app, "jane.doe@firm", "en", Some("(202) 555-0143")).await;
+    let (status, _, home) = app.get("/account?welcome=1", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(home.contains("Your portfolio is ready") && home.contains("jane.doe@firm"));
+
+    assert_eq!(post(&app, "/account/cases", &cookie, &[("receipt", "eac-99-991-03420")]).await.0, 303);
+    let (status, page) = post(&app, "/account/cases", &cookie, &[("receipt", "EAC0000000001")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("does not recognize"));
+    let (_, _, home) = app.get("/account", &[("cookie", &cookie)]).await;
+    assert!(home.contains(">EAC9999103420<") && home.contains("Cases (1)"));
+
+    // A status change queues one email and one text, in the customer's language, without details.
+    change(&app, "EAC9999103420", "p-1").await;
+    let sink = SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let round = cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 10).await.unwrap();
+    assert_eq!(round.sent, 1);
+    let mail = sink.received();
+    let (to, data) = &mail[0];
+    let data = data.replace("=\n", ""); // quoted-printable soft line breaks
+    assert_eq!(to, &vec!["customer@example.com".to_owned()]);
+    assert!(data.contains("Subject: Case EAC9999103420 was updated"), "{data}");
+    assert!(data.contains("Sign in to your Case Status Online account"), "{data}");
+    assert!(!data.contains("Approved"), "no status details in the message");
+
+    let (url, texts) = sms_gateway().await;
+    let gateway = cris::notify::sms::Gateway::new(&url, Some("gw-token".into())).unwrap();
+    let always =
+        cris::notify::QuietHours { start: chrono::NaiveTime::MIN, end: chrono::NaiveTime::MIN, ..Default::default() };
+    let round = cris::notify::deliver_due_sms(&app.db, &gateway, &always, app.clock.now(), 10).await.unwrap();
+    assert_eq!(round.sent, 1);
+    let sent = texts.lock().unwrap().clone();
+    assert_eq!(sent[0]["to"], "+12025550143");
+    let body = sent[0]["body"].as_str().unwrap();
+    assert!(body.contains("EAC9999103420") && body.contains("Sign in") && body.contains("STOP"), "{body}");
+
+    // Quiet hours hold texts back.
+    change(&app, "EAC9999103420", "p-2").await;
+    let quiet = cris::notify::QuietHours {
+        start: chrono::NaiveTime::MIN,
+        end: chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap(),
+        tz: chrono_tz::UTC,
+    };
+    assert_eq!(cris::notify::deliver_due_sms(&app.db, &gateway, &quiet, app.clock.now(), 10).await.unwrap().sent, 0);
+
+    // STOP: nothing more goes to the number.
+    cris::notify::sms::handle_reply(&app.db, "+12025550143", cris::notify::sms::Keyword::Stop, app.clock.now())
+        .await
+        .unwrap();
+    let round = cris::notify::deliver_due_sms(&app.db, &gateway, &always, app.clock.now(), 10).await.unwrap();
+    assert_eq!(round.sent, 0);
+    assert_eq!(texts.lock().unwrap().len(), 1);
+}
+
+// R-CS-08: the 101st receipt number is refused with a clear message.
+#[tokio::test]
+async fn a_portfolio_holds_at_most_100_cases() {
+    let app = TestApp::with_demo(150).await;
+    let cookie = sign_up(&app, "busy.attorney", "es", None).await;
+    let receipts: Vec<String> = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT receipt_number FROM cases WHERE restricted = FALSE ORDER BY id LIMIT 101").fetch_all(pool).await.unwrap()
+    });
+    let customer: i64 =
+        cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM customers").fetch_one(pool).await.unwrap());
+    for r in &receipts[..100] {
+        cris::portfolio::service::add_case(&app.db, app.clock.now(), customer, &r.parse().unwrap()).await.unwrap();
+    }
+    let (status, page) = post(&app, "/account/cases?lang=es", &cookie, &[("receipt", &receipts[100])]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("como máximo 100 números de recibo"), "{page}");
+    // Adding one already held changes nothing and is not an error.
+    assert_eq!(post(&app, "/account/cases", &cookie, &[("receipt", &receipts[0])]).await.0, 303);
+    let (_, _, home) = app.get("/account?lang=es", &[("cookie", &cookie)]).await;
+    assert!(home.contains("Casos (100)"));
+}
+
+// R-CS-07: recovery with the security questions and an emailed link.
+#[tokio::test]
+async fn recovery_by_questions_and_email_link() {
+    let app = TestApp::with_demo(20).await;
+    sign_up(&app, "forgetful.one", "en", None).await;
+    let cookie = CSRF_COOKIE.to_owned();
+    let (_, page) = post(&app, "/account/recover", &cookie, &[("user_id", "forgetful.one")]).await;
+    assert!(page.contains("What was the name of your first pet?") && page.contains("In what city were you born?"));
+    // Wrong answers: the same answer, and no email.
+    let (status, page) = post(
+        &app,
+        "/account/recover",
+        &cookie,
+        &[("user_id", "forgetful.one"), ("a1", "Max"), ("a2", "Ponce"), ("a3", "Cashier")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("If the answers were right"));
+    let (status, _) = post(
+        &app,
+        "/account/recover",
+        &cookie,
+        &[("user_id", "forgetful.one"), ("a1", " rex "), ("a2", "PONCE"), ("a3", "cashier.")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let body: String = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT body FROM outbox WHERE subject LIKE 'Set a new password%'").fetch_one(pool).await.unwrap()
+    });
+    let link = body.split_whitespace().find(|w| w.contains("/account/reset?token=")).unwrap();
+    let token = link.split("token=").nth(1).unwrap();
+    let (status, _) =
+        post(&app, "/account/reset", &cookie, &[("token", token), ("password", "a brand new pass phrase")]).await;
+    assert_eq!(status, 303);
+    let (status, _) =
+        post(&app, "/account/reset", &cookie, &[("token", token), ("password", "another new pass phrase")]).await;
+    assert_eq!(status, 422, "a link works once");
+    let (status, _) = post(
+        &app,
+        "/account/sign-in",
+        &cookie,
+        &[("user_id", "forgetful.one"), ("password", "a brand new pass phrase")],
+    )
+    .await;
+    assert_eq!(status, 303);
+}
+
+// R-CS-11: closing the account erases it.
+#[tokio::test]
+async fn closing_the_account_erases_it() {
+    let app = TestApp::with_demo(20).await;
+    let cookie = sign_up(&app, "leaving.soon", "en", Some("+1 202 555 0143")).await;
+    post(&app, "/account/cases", &cookie, &[("receipt", "LIN9999106500")]).await;
+    change(&app, "LIN9999106500", "c-1").await;
+    let (status, _) = post(&app, "/account/close", &cookie, &[]).await;
+    assert_eq!(status, 422, "needs the confirmation box");
+    let (status, _) = post(&app, "/account/close", &cookie, &[("confirm", "yes")]).await;
+    assert_eq!(status, 303);
+    let left: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM customers) + (SELECT COUNT(*) FROM customer_questions) + (SELECT COUNT(*) FROM portfolio_cases) \
+             + (SELECT COUNT(*) FROM sessions WHERE kind = 'customer') + (SELECT COUNT(*) FROM outbox WHERE recipient IN ('customer@example.com', '+12025550143'))",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    });
+    assert_eq!(left, 0);
+    assert_eq!(app.get("/account", &[("cookie", &cookie)]).await.0, 303);
+}
+
+#[tokio::test]
+async fn sign_in_pauses_after_five_failures() {
+    let app = TestApp::with_demo(20).await;
+    sign_up(&app, "careful.user", "en", None).await;
+    for _ in 0..5 {
+        assert_eq!(
+            post(
+                &app,
+                "/account/sign-in",
+                CSRF_COOKIE,
+                &[("user_id", "careful.user"), ("password", "wrong wrong wrong wrong")]
+            )
+            .await
+            .0,
+            401
+        );
+    }
+    let (status, page) = post(
+        &app,
+        "/account/sign-in",
+        CSRF_COOKIE,
+        &[("user_id", "careful.user"), ("password", "river stone lantern harbor")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(page.contains("paused for 30 minutes"));
+    app.clock.advance(chrono::Duration::minutes(31));
+    assert_eq!(
+        post(
+            &app,
+            "/account/sign-in",
+            CSRF_COOKIE,
+            &[("user_id", "careful.user"), ("password", "river stone lantern harbor")]
+        )
+        .await
+        .0,
+        303
+    );
+}
+
+// R-CS-10: replies to texts (STOP, HELP, START) as the provider posts them.
+#[tokio::test]
+async fn inbound_stop_help_and_start() {
+    let app = TestApp::new().await;
+    assert_eq!(app.request("POST", "/api/v1/sms/inbound", &[], "{}").await.0, 404, "off unless configured");
+    let state = cris::web::AppState::new(
+        app.db.clone(),
+        app.catalog.clone(),
+        Arc::new(cris::kernel::i18n::I18n::load().unwrap()),
+        app.clock.clone(),
+        false,
+    )
+    .with_sms_inbound_token(Some("provider-secret".into()));
+    let router = cris::web::router(state, std::time::Duration::from_secs(5));
+    let send = |auth: &'static str, body: Value| {
+        let router = router.clone();
+        async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/v1/sms/inbound")
+                .header("authorization", auth)
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status().as_u16();
+            let bytes = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(send("Bearer wrong", json!({"from": "+12025550143", "body": "STOP"})).await.0, 401);
+    let (status, v) = send("Bearer provider-secret", json!({"from": "(202) 555-0143", "body": "stop"})).await;
+    assert_eq!(status, 200);
+    assert!(v["reply"].as_str().unwrap().contains("no more text messages"));
+    assert!(cris::notify::sms::opted_out(&app.db, "+12025550143").await.unwrap());
+    let (_, v) = send("Bearer provider-secret", json!({"from": "+12025550143", "body": "AYUDA"})).await;
+    assert!(v["reply"].as_str().unwrap().contains("Avisos de estado de caso"));
+    send("Bearer provider-secret", json!({"from": "+12025550143", "body": "START"})).await;
+    assert!(!cris::notify::sms::opted_out(&app.db, "+12025550143").await.unwrap());
+    assert_eq!(send("Bearer provider-secret", json!({"from": "not a number", "body": "STOP"})).await.0, 422);
+}
