@@ -153,6 +153,23 @@ pub struct Alert {
     pub acknowledged_at: Option<DateTime<Utc>>,
 }
 
+impl Alert {
+    /// A new, open alert.
+    pub fn new(at: DateTime<Utc>, kind: &str, username: &str, ip: &str, office: Option<&str>, detail: String) -> Alert {
+        Alert {
+            id: 0,
+            at,
+            kind: kind.to_owned(),
+            username: username.to_owned(),
+            ip: ip.to_owned(),
+            office_code: office.map(str::to_owned),
+            detail,
+            acknowledged_by: None,
+            acknowledged_at: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

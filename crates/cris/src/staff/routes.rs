@@ -263,6 +263,23 @@ async fn password_page(p: Public) -> Response {
     p.finish(render(StatusCode::OK, &SignInPage::new(&p, Step::Password)))
 }
 
+/// What every posted sign-in step checks first: a flow in progress, the CSRF token, and the
+/// rate of attempts from the address (enough for a busy office behind one gateway, too few for
+/// guessing). Returns the flow's token, or the answer to give instead.
+fn admit(state: &AppState, p: &Public, csrf: &str, step: Step) -> Result<String, Box<Response>> {
+    let Some(flow) = p.flow() else { return Err(Box::new(see_other("/staff/sign-in"))) };
+    if !csrf_ok(&p.headers, csrf) {
+        return Err(Box::new(see_other("/staff/sign-in")));
+    }
+    let bucket = if step == Step::Password { "staff-sign-in" } else { "staff-code" };
+    if !state.limiter().allow(&format!("{bucket}:{}", p.ip), 0.5, 30.0, Instant::now()) {
+        let mut page = SignInPage::new(p, step);
+        page.error = Some("Too many attempts from your network. Wait a minute and try again.".into());
+        return Err(Box::new(p.finish(render(StatusCode::TOO_MANY_REQUESTS, &page))));
+    }
+    Ok(flow)
+}
+
 #[derive(Deserialize)]
 struct PasswordForm {
     #[serde(default)]
@@ -274,16 +291,10 @@ struct PasswordForm {
 }
 
 async fn password_post(State(state): State<AppState>, p: Public, Form(f): Form<PasswordForm>) -> Response {
-    let Some(flow) = p.flow() else { return see_other("/staff/sign-in") };
-    if !csrf_ok(&p.headers, &f.csrf) {
-        return see_other("/staff/sign-in");
-    }
-    // Per address: enough for a busy office behind one gateway, too few for guessing.
-    if !state.limiter().allow(&format!("staff-sign-in:{}", p.ip), 0.5, 30.0, Instant::now()) {
-        let mut page = SignInPage::new(&p, Step::Password);
-        page.error = Some("Too many attempts from your network. Wait a minute and try again.".into());
-        return p.finish(render(StatusCode::TOO_MANY_REQUESTS, &page));
-    }
+    let flow = match admit(&state, &p, &f.csrf, Step::Password) {
+        Ok(flow) => flow,
+        Err(res) => return *res,
+    };
     let now = state.clock().now();
     match service::password_step(state.db(), state.catalog(), now, &p.ip, &flow, &f.username, &f.password).await {
         Ok(AfterPassword::Code) => see_other("/staff/sign-in/code"),
@@ -324,15 +335,10 @@ struct CodeForm {
 }
 
 async fn code_post(State(state): State<AppState>, p: Public, Form(f): Form<CodeForm>) -> Response {
-    let Some(flow) = p.flow() else { return see_other("/staff/sign-in") };
-    if !csrf_ok(&p.headers, &f.csrf) {
-        return see_other("/staff/sign-in");
-    }
-    if !state.limiter().allow(&format!("staff-code:{}", p.ip), 0.5, 30.0, Instant::now()) {
-        let mut page = SignInPage::new(&p, Step::Code);
-        page.error = Some("Too many attempts from your network. Wait a minute and try again.".into());
-        return p.finish(render(StatusCode::TOO_MANY_REQUESTS, &page));
-    }
+    let flow = match admit(&state, &p, &f.csrf, Step::Code) {
+        Ok(flow) => flow,
+        Err(res) => return *res,
+    };
     let now = state.clock().now();
     let step = match service::flow_user(state.db(), now, &flow).await {
         Ok((stage, _)) if stage == "enrol" => Step::Enrol,

@@ -97,17 +97,14 @@ pub async fn deny(
         let mut tx = db.begin().await?;
         audit::record(&mut tx, now, &entry(actor, Category::Security, "access.denied", what, Outcome::Denied, &detail))
             .await?;
-        let alert = Alert {
-            id: 0,
-            at: now,
-            kind: kind.into(),
-            username: actor.username.clone(),
-            ip: actor.ip.clone(),
-            office_code: Some(office.unwrap_or(&actor.place.office).to_owned()),
-            detail: detail.clone(),
-            acknowledged_by: None,
-            acknowledged_at: None,
-        };
+        let alert = Alert::new(
+            now,
+            kind,
+            &actor.username,
+            &actor.ip,
+            Some(office.unwrap_or(&actor.place.office)),
+            detail.clone(),
+        );
         raise_alert(&mut tx, catalog, now, &alert).await?;
         tx.commit().await
     }
@@ -486,17 +483,7 @@ async fn fail(
             &security_entry(&user.username, ip, &user.office_code, "staff.lock", &record, Outcome::Ok, &detail),
         )
         .await?;
-        let alert = Alert {
-            id: 0,
-            at: now,
-            kind: "account_locked".into(),
-            username: user.username.clone(),
-            ip: ip.to_owned(),
-            office_code: Some(user.office_code.clone()),
-            detail,
-            acknowledged_by: None,
-            acknowledged_at: None,
-        };
+        let alert = Alert::new(now, "account_locked", &user.username, ip, Some(&user.office_code), detail);
         raise_alert(&mut tx, catalog, now, &alert).await?;
     }
     tx.commit().await
@@ -537,17 +524,7 @@ pub async fn password_step(
             &security_entry(&user.username, ip, &user.office_code, "staff.sign_in", &record, Outcome::Denied, &detail),
         )
         .await?;
-        let alert = Alert {
-            id: 0,
-            at: now,
-            kind: "locked_account_attempt".into(),
-            username: user.username.clone(),
-            ip: ip.to_owned(),
-            office_code: Some(user.office_code.clone()),
-            detail,
-            acknowledged_by: None,
-            acknowledged_at: None,
-        };
+        let alert = Alert::new(now, "locked_account_attempt", &user.username, ip, Some(&user.office_code), detail);
         raise_alert(&mut tx, catalog, now, &alert).await?;
         tx.commit().await?;
         // Only someone who knows the password learns that the account is locked.
