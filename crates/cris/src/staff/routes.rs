@@ -557,6 +557,23 @@ struct ReasonForm {
     reason: String,
 }
 
+/// A change to one account from its page: the CSRF check, the change, then back to the page.
+async fn account_action(
+    staff: &Staff,
+    headers: &HeaderMap,
+    csrf: &str,
+    id: i64,
+    change: impl Future<Output = Result<(), StaffError>>,
+) -> Response {
+    if !csrf_ok(headers, csrf) {
+        return forbidden_csrf(staff);
+    }
+    match change.await {
+        Ok(()) => see_other(&format!("/staff/admin/users/{id}")),
+        Err(e) => staff_error(staff, &e),
+    }
+}
+
 async fn deactivate_user(
     State(state): State<AppState>,
     staff: Staff,
@@ -564,13 +581,8 @@ async fn deactivate_user(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
-    match service::deactivate(state.db(), state.catalog(), &staff.actor, state.clock().now(), id, &f.reason).await {
-        Ok(()) => see_other(&format!("/staff/admin/users/{id}")),
-        Err(e) => staff_error(&staff, &e),
-    }
+    let change = service::deactivate(state.db(), state.catalog(), &staff.actor, state.clock().now(), id, &f.reason);
+    account_action(&staff, &headers, &f.csrf, id, change).await
 }
 
 async fn reinstate_user(
@@ -580,13 +592,8 @@ async fn reinstate_user(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
-    match service::reinstate(state.db(), state.catalog(), &staff.actor, state.clock().now(), id).await {
-        Ok(()) => see_other(&format!("/staff/admin/users/{id}")),
-        Err(e) => staff_error(&staff, &e),
-    }
+    let change = service::reinstate(state.db(), state.catalog(), &staff.actor, state.clock().now(), id);
+    account_action(&staff, &headers, &f.csrf, id, change).await
 }
 
 async fn reset_code(
@@ -596,13 +603,8 @@ async fn reset_code(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
-    match service::reset_code(state.db(), state.catalog(), &staff.actor, state.clock().now(), id).await {
-        Ok(()) => see_other(&format!("/staff/admin/users/{id}")),
-        Err(e) => staff_error(&staff, &e),
-    }
+    let change = service::reset_code(state.db(), state.catalog(), &staff.actor, state.clock().now(), id);
+    account_action(&staff, &headers, &f.csrf, id, change).await
 }
 
 // ---------------------------------------------------------------- security
