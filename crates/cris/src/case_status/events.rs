@@ -148,6 +148,9 @@ pub struct Outcome {
     pub duplicates: usize,
     /// Refused.
     pub rejected: Vec<Rejected>,
+    /// Receipt numbers of the cases changed now (for caches to forget).
+    #[serde(skip)]
+    pub changed: Vec<String>,
 }
 
 /// Events per transaction: each event has its own savepoint inside, so a refusal undoes only it.
@@ -216,6 +219,7 @@ pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<
                 Ok(Ok(Applied::Now)) => {
                     tx.release().await?;
                     outcome.applied += 1;
+                    outcome.changed.push(e.receipt.to_string());
                 }
                 Ok(Ok(Applied::Before)) => {
                     tx.release().await?;

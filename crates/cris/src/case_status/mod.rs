@@ -3,6 +3,7 @@
 //! office, and the tracking of documents mailed for it, in English and Spanish. The same report
 //! answers the wire formats existing clients speak (`wire`).
 
+pub mod cache;
 pub mod events;
 pub mod model;
 pub mod routes;

@@ -121,3 +121,19 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
         electronic: receipt.is_electronic(),
     }))
 }
+
+/// The report of a receipt number through the short-lived cache of the machine interfaces.
+pub async fn lookup_cached(
+    db: &Db,
+    catalog: &Catalog,
+    cache: &super::cache::ReportCache,
+    receipt: &ReceiptNumber,
+) -> Result<Option<std::sync::Arc<Report>>, DbError> {
+    let now = std::time::Instant::now();
+    if let Some(hit) = cache.get(receipt.as_str(), now) {
+        return Ok(hit);
+    }
+    let report = lookup(db, catalog, receipt).await?.map(std::sync::Arc::new);
+    cache.put(receipt.as_str(), report.clone(), now);
+    Ok(report)
+}

@@ -218,7 +218,7 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
         Ok(r) => r,
         Err(e) => return api_error(StatusCode::UNPROCESSABLE_ENTITY, &e.reason),
     };
-    match service::lookup(state.db(), state.catalog(), &receipt).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
         Ok(Some(report)) => {
             let answer = ApiAnswer {
                 case_status: api_case(&report),
@@ -327,7 +327,7 @@ pub async fn csol_status(
         .into_response()
     };
     let Ok(parsed) = receipt.parse::<ReceiptNumber>() else { return invalid(receipt.trim().to_owned()) };
-    match service::lookup(state.db(), state.catalog(), &parsed).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &parsed).await {
         Ok(Some(r)) => {
             let details = |lang| {
                 let w = r.current.get(lang);
@@ -391,7 +391,7 @@ async fn legacy_answer(state: &AppState, f: LegacyForm) -> Response {
         };
         return page(String::new(), String::new(), String::new(), Some(reason.into()));
     };
-    match service::lookup(state.db(), state.catalog(), &receipt).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
         Ok(Some(r)) => {
             let w = r.current.get(lang);
             page(r.receipt.clone(), w.title.clone(), w.description_html.clone(), None)
@@ -466,7 +466,10 @@ pub async fn case_events(State(state): State<AppState>, headers: HeaderMap, body
     };
     let prepared = super::events::prepare(raw, state.catalog(), now.date_naive());
     match super::events::apply(state.db(), now, prepared).await {
-        Ok(outcome) => axum::Json(outcome).into_response(),
+        Ok(outcome) => {
+            state.reports().forget(outcome.changed.iter().map(String::as_str));
+            axum::Json(outcome).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "case events failed");
             crate::web::error::Problem::status(StatusCode::SERVICE_UNAVAILABLE)

@@ -52,6 +52,7 @@ struct Inner {
     token_key: crate::kernel::tokens::TokenKey,
     public_url: String,
     sms_inbound_token: Option<String>,
+    reports: crate::case_status::cache::ReportCache,
     tls: bool,
 }
 
@@ -70,6 +71,7 @@ impl AppState {
                 token_key: crate::kernel::tokens::TokenKey::random(),
                 public_url: "http://127.0.0.1:8080".into(),
                 sms_inbound_token: None,
+                reports: crate::case_status::cache::ReportCache::default(),
                 tls,
             }),
         }
@@ -132,6 +134,11 @@ impl AppState {
     /// The key that signs API tokens.
     pub fn token_key(&self) -> &crate::kernel::tokens::TokenKey {
         &self.inner.token_key
+    }
+
+    /// The short-lived cache of status reports for the machine interfaces.
+    pub fn reports(&self) -> &crate::case_status::cache::ReportCache {
+        &self.inner.reports
     }
 
     /// Rate limiters.
