@@ -6,11 +6,10 @@ use chrono::NaiveDate;
 use super::model::{Both, Mailed, Report, Step, Wording};
 use super::store;
 use crate::kernel::db::{Db, DbError};
+use crate::kernel::html::escape;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, DescriptionContext, Form, Office};
-
-pub use crate::kernel::html::escape as escape_html;
 
 /// Stands where the tracking link goes while the rest is escaped.
 const TRACKING_SLOT: &str = "\u{E000}";
@@ -34,14 +33,11 @@ fn wording(
         let link = mailed.map_or_else(String::new, |m| {
             format!(
                 r#"<a href="{}" target="_blank" rel="noopener">{}</a>"#,
-                escape_html(&m.usps_url()),
-                escape_html(&m.tracking_number)
+                escape(&m.usps_url()),
+                escape(&m.tracking_number)
             )
         });
-        Wording {
-            title: status.title(lang).to_owned(),
-            description_html: escape_html(&text).replace(TRACKING_SLOT, &link),
-        }
+        Wording { title: status.title(lang).to_owned(), description_html: escape(&text).replace(TRACKING_SLOT, &link) }
     };
     Both { en: one(Lang::En), es: one(Lang::Es) }
 }

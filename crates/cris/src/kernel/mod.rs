@@ -15,3 +15,9 @@ pub mod ratelimit;
 pub mod session;
 pub mod tokens;
 pub mod totp;
+
+/// Installs the process's TLS crypto provider (ring) for rustls, which serves HTTPS and is used
+/// by the SMTP and SMS clients. Idempotent: later calls do nothing.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -188,6 +188,15 @@ pub fn csrf_token(headers: &HeaderMap, secure: bool) -> Result<(String, Option<H
     Ok((token, Some(set)))
 }
 
+/// Attaches the CSRF cookie made for this request, if one was made (see [`csrf_token`]).
+pub fn with_csrf_cookie(res: impl axum::response::IntoResponse, set: Option<&HeaderValue>) -> axum::response::Response {
+    let mut res = res.into_response();
+    if let Some(v) = set {
+        res.headers_mut().append(header::SET_COOKIE, v.clone());
+    }
+    res
+}
+
 /// Whether a submitted form's token matches the browser's CSRF cookie.
 pub fn csrf_ok(headers: &HeaderMap, submitted: &str) -> bool {
     cookie(headers, CSRF_COOKIE).is_some_and(|c| c.len() >= 32 && constant_time_eq(c.as_bytes(), submitted.as_bytes()))

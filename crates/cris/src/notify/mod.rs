@@ -90,7 +90,7 @@ impl Mailer {
     /// From an SMTP URL (`smtp://host:port`, `smtp://user:pass@host:587?tls=required` for
     /// STARTTLS, `smtps://host:465` for TLS) and a sender address.
     pub fn new(url: &str, from: &str) -> Result<Mailer, MailConfigError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::kernel::install_crypto_provider();
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailConfigError(format!("SMTP URL {url:?}: {e}")))?
             .timeout(Some(std::time::Duration::from_secs(20)))

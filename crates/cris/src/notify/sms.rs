@@ -26,7 +26,7 @@ struct Outgoing<'a> {
 impl Gateway {
     /// A gateway at `url`, authenticated with a bearer `token` when given.
     pub fn new(url: &str, token: Option<String>) -> Result<Gateway, super::MailConfigError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::kernel::install_crypto_provider();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(super::MailConfigError(format!("SMS gateway URL {url:?} must start with https:// or http://")));
         }

@@ -70,11 +70,17 @@ impl FromRequestParts<AppState> for Visit {
 
 impl Visit {
     fn finish(&self, res: impl IntoResponse) -> Response {
-        let mut res = res.into_response();
-        if let Some(v) = &self.set_csrf {
-            res.headers_mut().append(header::SET_COOKIE, v.clone());
+        session::with_csrf_cookie(res, self.set_csrf.as_ref())
+    }
+
+    /// The signed-in customer, once the form's CSRF token checks out; otherwise the answer to
+    /// give (the sign-in page, or "form expired").
+    fn signed_in(&self, csrf: &str) -> Result<&Customer, Box<Response>> {
+        let Some((customer, _)) = &self.customer else { return Err(Box::new(see_other("/account/sign-in"))) };
+        if !self.csrf_ok(csrf) {
+            return Err(Box::new(expired(self)));
         }
-        res
+        Ok(customer)
     }
 
     fn csrf_ok(&self, token: &str) -> bool {
@@ -164,9 +170,7 @@ struct SignUpPage {
 /// A refusal worded in the page's language.
 fn reason(ctx: &PageCtx, e: &InvalidInput) -> String {
     match e.field {
-        "password" if e.reason.contains("match") || e.reason.contains("coinciden") => e.reason.clone(),
         "password" => ctx.t("pf-password-rule"),
-        "user_id" if e.reason.contains("taken") => ctx.t("pf-user-id-taken"),
         "user_id" => ctx.t("pf-user-id-rule"),
         "email" => ctx.t("pf-email-rule"),
         "questions" => ctx.t("pf-questions-rule"),
@@ -209,12 +213,13 @@ async fn sign_up(State(state): State<AppState>, v: Visit, Form(f): Form<SignUpFo
     if !v.csrf_ok(&f.csrf) {
         return expired(&v);
     }
+    if f.password != f.password_again {
+        let error = Some(v.ctx.t("pf-password-mismatch"));
+        return sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, error, f);
+    }
     let lang = v.ctx.lang;
     let parsed = (|| -> Result<NewCustomer, InvalidInput> {
         let user_id = UserId::parse(&f.user_id)?;
-        if f.password != f.password_again {
-            return Err(InvalidInput::new("password", v.ctx.t("pf-password-mismatch")));
-        }
         let mobile = match f.texts.as_str() {
             "yes" => Some(f.mobile.parse()?),
             _ => None,
@@ -249,6 +254,9 @@ async fn sign_up(State(state): State<AppState>, v: Visit, Form(f): Form<SignUpFo
         },
         Err(PortfolioError::Invalid(e)) => {
             sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, Some(reason(&v.ctx, &e)), f)
+        }
+        Err(PortfolioError::UserIdTaken) => {
+            sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-user-id-taken")), f)
         }
         Err(e) => failed(&v, &e),
     }
@@ -435,10 +443,10 @@ struct ReceiptForm {
 }
 
 async fn add_case(State(state): State<AppState>, v: Visit, Form(f): Form<ReceiptForm>) -> Response {
-    let Some((customer, _)) = &v.customer else { return see_other("/account/sign-in") };
-    if !v.csrf_ok(&f.csrf) {
-        return expired(&v);
-    }
+    let customer = match v.signed_in(&f.csrf) {
+        Ok(c) => c,
+        Err(res) => return *res,
+    };
     let receipt = match f.receipt.parse::<ReceiptNumber>() {
         Ok(r) => r,
         Err(_) => {
@@ -448,19 +456,21 @@ async fn add_case(State(state): State<AppState>, v: Visit, Form(f): Form<Receipt
     };
     match service::add_case(state.db(), state.clock().now(), customer.id, &receipt).await {
         Ok(()) => see_other("/account"),
-        Err(PortfolioError::Invalid(e)) => {
-            let message = if e.reason.contains("100") { v.ctx.t("pf-full") } else { v.ctx.t("cs-error-unknown") };
-            home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(message), None).await
+        Err(PortfolioError::Full) => {
+            home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-full")), None).await
+        }
+        Err(PortfolioError::UnknownCase) => {
+            home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("cs-error-unknown")), None).await
         }
         Err(e) => failed(&v, &e),
     }
 }
 
 async fn remove_case(State(state): State<AppState>, v: Visit, Form(f): Form<ReceiptForm>) -> Response {
-    let Some((customer, _)) = &v.customer else { return see_other("/account/sign-in") };
-    if !v.csrf_ok(&f.csrf) {
-        return expired(&v);
-    }
+    let customer = match v.signed_in(&f.csrf) {
+        Ok(c) => c,
+        Err(res) => return *res,
+    };
     if let Ok(r) = f.receipt.parse::<ReceiptNumber>()
         && let Err(e) = service::remove_case(state.db(), customer.id, &r).await
     {
@@ -484,10 +494,10 @@ struct PreferencesForm {
 }
 
 async fn preferences(State(state): State<AppState>, v: Visit, Form(f): Form<PreferencesForm>) -> Response {
-    let Some((customer, _)) = &v.customer else { return see_other("/account/sign-in") };
-    if !v.csrf_ok(&f.csrf) {
-        return expired(&v);
-    }
+    let customer = match v.signed_in(&f.csrf) {
+        Ok(c) => c,
+        Err(res) => return *res,
+    };
     let texts = f.text_alerts == "yes";
     let mobile = if texts && !f.mobile.trim().is_empty() {
         match f.mobile.parse::<crate::kernel::contact::Phone>() {
@@ -520,10 +530,10 @@ struct CloseForm {
 }
 
 async fn close(State(state): State<AppState>, v: Visit, Form(f): Form<CloseForm>) -> Response {
-    let Some((customer, _)) = &v.customer else { return see_other("/account/sign-in") };
-    if !v.csrf_ok(&f.csrf) {
-        return expired(&v);
-    }
+    let customer = match v.signed_in(&f.csrf) {
+        Ok(c) => c,
+        Err(res) => return *res,
+    };
     if f.confirm != "yes" {
         return home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-close-confirm-needed")), None)
             .await;

@@ -28,6 +28,15 @@ pub enum PortfolioError {
     /// Paused after repeated failures.
     #[error("paused after repeated failures")]
     Paused,
+    /// The user ID belongs to another account.
+    #[error("this user ID is taken")]
+    UserIdTaken,
+    /// The receipt number is unknown (or not to be disclosed).
+    #[error("receipt number not recognised")]
+    UnknownCase,
+    /// The portfolio already holds the most cases it may (R-CS-08).
+    #[error("a portfolio holds at most {MAX_CASES} receipt numbers")]
+    Full,
     /// Something failed inside.
     #[error("internal error: {0}")]
     Internal(String),
@@ -87,7 +96,7 @@ pub async fn sign_up(db: &Db, now: DateTime<Utc>, new: NewCustomer) -> Result<i6
         .fetch_optional(&mut *conn)
         .await?
     });
-    let id = id.ok_or_else(|| InvalidInput::new("user_id", "This user ID is taken. Choose another."))?;
+    let id = id.ok_or(PortfolioError::UserIdTaken)?;
     crate::with_tx!(&mut tx, conn => {
         for (i, (q, h)) in answers.iter().enumerate() {
             sqlx::query("INSERT INTO customer_questions (customer_id, position, question, answer_hash) VALUES ($1, $2, $3, $4)")
@@ -278,13 +287,7 @@ pub async fn add_case(
         let case = sqlx::query_as("SELECT id, restricted FROM cases WHERE receipt_number = $1").bind(receipt.as_str()).fetch_optional(&mut *conn).await?;
         (held, case)
     });
-    let Some((case_id, false)) = case else {
-        return Err(InvalidInput::new(
-            "receipt",
-            "Case Status Online does not recognize this receipt number. Check it against your notice.",
-        )
-        .into());
-    };
+    let Some((case_id, false)) = case else { return Err(PortfolioError::UnknownCase) };
     let already: Option<i32> = crate::with_tx!(&mut tx, conn => {
         sqlx::query_scalar("SELECT 1 FROM portfolio_cases WHERE customer_id = $1 AND case_id = $2").bind(customer).bind(case_id).fetch_optional(&mut *conn).await?
     });
@@ -292,11 +295,7 @@ pub async fn add_case(
         return Ok(());
     }
     if held >= MAX_CASES {
-        return Err(InvalidInput::new(
-            "receipt",
-            "A portfolio holds at most 100 receipt numbers. Remove one to add another.",
-        )
-        .into());
+        return Err(PortfolioError::Full);
     }
     crate::with_tx!(&mut tx, conn => {
         sqlx::query("INSERT INTO portfolio_cases (customer_id, case_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, case_id) DO NOTHING")

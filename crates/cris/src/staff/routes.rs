@@ -131,11 +131,7 @@ impl FromRequestParts<AppState> for Public {
 
 impl Public {
     fn finish(&self, res: impl IntoResponse) -> Response {
-        let mut res = res.into_response();
-        if let Some(v) = &self.set_csrf {
-            res.headers_mut().append(header::SET_COOKIE, v.clone());
-        }
-        res
+        session::with_csrf_cookie(res, self.set_csrf.as_ref())
     }
 
     fn flow(&self) -> Option<String> {

@@ -246,6 +246,23 @@ pub async fn view(
     Ok(user)
 }
 
+/// Applies one change with its audit row, in one transaction: both land or neither does.
+async fn audited_change(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    event: &str,
+    record: &str,
+    detail: &str,
+    change: impl AsyncFnOnce(&mut Tx) -> Result<(), DbError>,
+) -> Result<(), StaffError> {
+    let mut tx = db.begin().await?;
+    change(&mut tx).await?;
+    audit::record(&mut tx, now, &entry(actor, Category::Change, event, record, Outcome::Ok, detail)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Deactivates an account (and ends its sessions).
 pub async fn deactivate(
     db: &Db,
@@ -260,13 +277,11 @@ pub async fn deactivate(
     if why.is_empty() {
         return Err(InvalidInput::new("reason", "Say why the account is deactivated.").into());
     }
-    let mut tx = db.begin().await?;
-    store::deactivate(&mut tx, user.id, why, now).await?;
     let record = format!("staff_user:{id}");
-    audit::record(&mut tx, now, &entry(actor, Category::Change, "staff_user.deactivate", &record, Outcome::Ok, why))
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    audited_change(db, actor, now, "staff_user.deactivate", &record, why, async |tx| {
+        store::deactivate(tx, user.id, why, now).await
+    })
+    .await
 }
 
 /// Unlocks a locked account and reactivates a deactivated one (R-AU-06).
@@ -278,19 +293,11 @@ pub async fn reinstate(
     id: i64,
 ) -> Result<(), StaffError> {
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.reinstate").await?;
-    let mut tx = db.begin().await?;
-    store::reinstate(&mut tx, user.id, &actor.username, now).await?;
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("UPDATE staff_users SET active = TRUE, deactivated_at = NULL, deactivated_why = NULL WHERE id = $1")
-            .bind(user.id)
-            .execute(&mut *conn)
-            .await?;
-    });
     let record = format!("staff_user:{id}");
-    audit::record(&mut tx, now, &entry(actor, Category::Change, "staff_user.reinstate", &record, Outcome::Ok, ""))
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    audited_change(db, actor, now, "staff_user.reinstate", &record, "", async |tx| {
+        store::reinstate(tx, user.id, &actor.username, now).await
+    })
+    .await
 }
 
 /// Clears an account's second factor: a new one is set up at the next sign-in.
@@ -302,13 +309,11 @@ pub async fn reset_code(
     id: i64,
 ) -> Result<(), StaffError> {
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.reset_code").await?;
-    let mut tx = db.begin().await?;
-    store::set_totp(&mut tx, user.id, None).await?;
     let record = format!("staff_user:{id}");
-    audit::record(&mut tx, now, &entry(actor, Category::Change, "staff_user.reset_code", &record, Outcome::Ok, ""))
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    audited_change(db, actor, now, "staff_user.reset_code", &record, "", async |tx| {
+        store::set_totp(tx, user.id, None).await
+    })
+    .await
 }
 
 /// The autolock log within reach.
@@ -351,17 +356,11 @@ pub async fn acknowledge(
     {
         return Err(deny(db, catalog, actor, now, "security_alert.acknowledge", Some(&place.office), d).await.into());
     }
-    let mut tx = db.begin().await?;
-    store::acknowledge(&mut tx, id, &actor.username, now).await?;
     let record = format!("security_alert:{id}");
-    audit::record(
-        &mut tx,
-        now,
-        &entry(actor, Category::Change, "security_alert.acknowledge", &record, Outcome::Ok, ""),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audited_change(db, actor, now, "security_alert.acknowledge", &record, "", async |tx| {
+        store::acknowledge(tx, id, &actor.username, now).await
+    })
+    .await
 }
 
 /// Deactivates accounts unused for `max_idle` (R-AU-08); returns them, as the job's report.
@@ -375,18 +374,12 @@ pub async fn deactivate_unused(
         store::list(db, None).await?.into_iter().filter(|u| u.is_unused(now, max_idle)).collect();
     for u in &unused {
         let Some(place) = place_of(catalog, &u.office_code) else { continue };
-        let mut tx = db.begin().await?;
         let why = format!("unused for {} days", max_idle.num_days());
-        store::deactivate(&mut tx, u.id, &why, now).await?;
         let record = format!("staff_user:{}", u.id);
-        let system = system_actor(&place);
-        audit::record(
-            &mut tx,
-            now,
-            &entry(&system, Category::Change, "staff_user.deactivate_unused", &record, Outcome::Ok, &why),
-        )
+        audited_change(db, &system_actor(&place), now, "staff_user.deactivate_unused", &record, &why, async |tx| {
+            store::deactivate(tx, u.id, &why, now).await
+        })
         .await?;
-        tx.commit().await?;
     }
     Ok(unused)
 }

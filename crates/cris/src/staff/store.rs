@@ -103,10 +103,16 @@ pub async fn lock(tx: &mut Tx, u: &StaffUser, now: DateTime<Utc>) -> Result<(), 
     })
 }
 
-/// Unlocks an account and closes its open autolock log lines.
+/// Unlocks and reactivates an account, and closes its open autolock log lines.
 pub async fn reinstate(tx: &mut Tx, id: i64, by: &str, now: DateTime<Utc>) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {
-        sqlx::query("UPDATE staff_users SET locked_at = NULL, failed_attempts = 0 WHERE id = $1").bind(id).execute(&mut *conn).await?;
+        sqlx::query(
+            "UPDATE staff_users SET locked_at = NULL, failed_attempts = 0, active = TRUE, deactivated_at = NULL, \
+             deactivated_why = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
         sqlx::query("UPDATE autolock_log SET reinstated_at = $1, reinstated_by = $2 WHERE user_id = $3 AND reinstated_at IS NULL")
             .bind(now)
             .bind(by)

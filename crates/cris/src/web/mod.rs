@@ -77,48 +77,36 @@ impl AppState {
         }
     }
 
-    /// The same state with other session time limits (set before the state is shared).
-    pub fn with_session_limits(self, limits: crate::kernel::session::Limits) -> AppState {
+    /// Changes a setting while the state is not yet shared (start-up and tests build it, then
+    /// clone it into the router); once shared, settings stay as they are.
+    fn configure(self, set: impl FnOnce(&mut Inner)) -> AppState {
         match Arc::try_unwrap(self.inner) {
             Ok(mut inner) => {
-                inner.session_limits = limits;
+                set(&mut inner);
                 AppState { inner: Arc::new(inner) }
             }
             Err(inner) => AppState { inner },
         }
+    }
+
+    /// The same state with other session time limits (set before the state is shared).
+    pub fn with_session_limits(self, limits: crate::kernel::session::Limits) -> AppState {
+        self.configure(|inner| inner.session_limits = limits)
     }
 
     /// The same state with the installation's token key (shared by every node).
     pub fn with_token_key(self, key: crate::kernel::tokens::TokenKey) -> AppState {
-        match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.token_key = key;
-                AppState { inner: Arc::new(inner) }
-            }
-            Err(inner) => AppState { inner },
-        }
+        self.configure(|inner| inner.token_key = key)
     }
 
     /// The same state with the public address used in links sent by email.
     pub fn with_public_url(self, url: &str) -> AppState {
-        match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.public_url = url.trim_end_matches('/').to_owned();
-                AppState { inner: Arc::new(inner) }
-            }
-            Err(inner) => AppState { inner },
-        }
+        self.configure(|inner| inner.public_url = url.trim_end_matches('/').to_owned())
     }
 
     /// The same state accepting replies to texts with this shared token.
     pub fn with_sms_inbound_token(self, token: Option<String>) -> AppState {
-        match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.sms_inbound_token = token;
-                AppState { inner: Arc::new(inner) }
-            }
-            Err(inner) => AppState { inner },
-        }
+        self.configure(|inner| inner.sms_inbound_token = token)
     }
 
     /// The token the SMS provider sends with replies, when replies are configured.

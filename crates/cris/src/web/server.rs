@@ -45,8 +45,7 @@ pub async fn start(
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let task = match &listen.tls {
         Some((cert, key)) => {
-            // One process-wide crypto provider; a second install is harmless and ignored.
-            let _ = rustls::crypto::ring::default_provider().install_default();
+            crate::kernel::install_crypto_provider();
             let config = RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load TLS certificate or key: {e}"))?;

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
@@ -66,11 +66,7 @@ pub struct Staff {
 impl Staff {
     /// Attaches the CSRF cookie when it was just made.
     pub fn finish(&self, res: impl IntoResponse) -> Response {
-        let mut res = res.into_response();
-        if let Some(v) = &self.set_csrf {
-            res.headers_mut().append(header::SET_COOKIE, v.clone());
-        }
-        res
+        session::with_csrf_cookie(res, self.set_csrf.as_ref())
     }
 
     /// The role's title, for the header.

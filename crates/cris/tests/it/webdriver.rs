@@ -42,7 +42,7 @@ impl Browser {
             .expect("start chromedriver");
         let base = format!("http://127.0.0.1:{port}");
         // reqwest is built without a default TLS provider; CRIS uses ring.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        cris::kernel::install_crypto_provider();
         let http = reqwest::Client::new();
         for _ in 0..100 {
             if http.get(format!("{base}/status")).send().await.is_ok() {
