@@ -2,46 +2,146 @@
 //! poll hard: a report is kept for a few seconds (unknown receipt numbers too), so a burst of
 //! lookups costs one database read. A status change applied through this node drops its entry at
 //! once; other nodes see it when their entry expires, which is the staleness a public lookup can
-//! live with.
+//! live with. Each entry lives between one and two TTLs, at random, so that entries filled
+//! together do not all expire together. The posted processing times the reports include are
+//! kept for a minute (they change monthly).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::model::Report;
+use axum::body::Bytes;
 
-/// How long a report is served from memory.
+use super::model::Report;
+use crate::kernel::db::{Db, DbError};
+use crate::processing_times::Posted;
+
+/// How long a report is served from memory, at least.
 pub const TTL: Duration = Duration::from_secs(5);
+
+/// How long past its expiry an entry is still served while it is being refreshed.
+const GRACE: Duration = Duration::from_secs(30);
+
+/// How long a refresh may take before another caller starts one.
+const REFRESH_WAIT: Duration = Duration::from_secs(2);
+
+/// What the cache holds for a receipt number.
+#[derive(Debug)]
+pub enum Lookup {
+    /// A report (or the fact that there is none) within its time.
+    Fresh(Option<Arc<Cached>>),
+    /// One past its time: serve it, and refresh it.
+    Stale(Option<Arc<Cached>>),
+    /// Nothing usable.
+    Missing,
+}
+
+/// How long posted processing times are served from memory.
+const POSTED_TTL: Duration = Duration::from_secs(60);
 
 /// Entries kept at most; past this, expired ones are dropped, then the whole map if need be.
 const CAPACITY: usize = 200_000;
 
-/// When an entry was stored, and the report (`None`: unknown or not to be disclosed).
-type Entry = (Instant, Option<Arc<Report>>);
+/// A cached report, with the developer API's rendering of it, made on first use: pollers
+/// then cost a copy of bytes rather than a serialisation.
+#[derive(Debug)]
+pub struct Cached {
+    report: Report,
+    api_body: OnceLock<Bytes>,
+}
 
-/// Reports by receipt number.
+impl Cached {
+    /// Wraps a report.
+    pub fn new(report: Report) -> Cached {
+        Cached { report, api_body: OnceLock::new() }
+    }
+
+    /// The developer API's body, rendered once.
+    pub fn api_body(&self, render: impl FnOnce(&Report) -> String) -> Bytes {
+        self.api_body.get_or_init(|| Bytes::from(render(&self.report))).clone()
+    }
+}
+
+impl std::ops::Deref for Cached {
+    type Target = Report;
+
+    fn deref(&self) -> &Report {
+        &self.report
+    }
+}
+
+/// When an entry expires, and the report (`None`: unknown or not to be disclosed).
+type Entry = (Instant, Option<Arc<Cached>>);
+
+/// The postings of the whole table, by form and office, and when they were read.
+type Board = (Instant, Arc<HashMap<(String, String), Posted>>);
+
+/// Reports by receipt number, and the posted processing times.
 #[derive(Debug, Default)]
 pub struct ReportCache {
     entries: Mutex<HashMap<String, Entry>>,
+    posted: Mutex<Option<Board>>,
 }
 
 impl ReportCache {
-    /// A fresh entry, if any.
-    pub fn get(&self, receipt: &str, now: Instant) -> Option<Option<Arc<Report>>> {
-        let map = self.entries.lock().ok()?;
-        map.get(receipt).filter(|(at, _)| now.duration_since(*at) < TTL).map(|(_, r)| r.clone())
+    /// What the cache holds for a receipt number. An entry past its expiry is still served, for
+    /// a grace period, while one caller refreshes it: the first caller to find it stale is told
+    /// so, and the entry is held fresh a little longer so that the others are not.
+    pub fn get(&self, receipt: &str, now: Instant) -> Lookup {
+        let Ok(mut map) = self.entries.lock() else { return Lookup::Missing };
+        match map.get_mut(receipt) {
+            Some((expires, report)) if now < *expires => Lookup::Fresh(report.clone()),
+            Some((expires, report)) if now < *expires + GRACE => {
+                *expires = now + REFRESH_WAIT;
+                Lookup::Stale(report.clone())
+            }
+            _ => Lookup::Missing,
+        }
     }
 
     /// Keeps a report (or the fact that there is none).
-    pub fn put(&self, receipt: &str, report: Option<Arc<Report>>, now: Instant) {
+    pub fn put(&self, receipt: &str, report: Option<Arc<Cached>>, now: Instant) {
+        let jitter = std::collections::hash_map::RandomState::new().hash_one(receipt) % 1_000;
+        let expires = now + TTL + TTL.mul_f64(jitter as f64 / 1_000.0);
         let Ok(mut map) = self.entries.lock() else { return };
         if map.len() >= CAPACITY {
-            map.retain(|_, (at, _)| now.duration_since(*at) < TTL);
+            map.retain(|_, (expires, _)| now < *expires);
             if map.len() >= CAPACITY {
                 map.clear();
             }
         }
-        map.insert(receipt.to_owned(), (now, report));
+        map.insert(receipt.to_owned(), (expires, report));
+    }
+
+    /// The processing time posted for a form at an office (its first subtype), from a copy of
+    /// the table read at most a minute ago.
+    pub async fn posted(&self, db: &Db, form: &str, office: &str) -> Result<Option<Posted>, DbError> {
+        let now = Instant::now();
+        let board =
+            self.posted.lock().ok().and_then(|b| b.clone()).filter(|(at, _)| now.duration_since(*at) < POSTED_TTL);
+        let board = match board {
+            Some((_, board)) => board,
+            None => {
+                let mut all: HashMap<(String, String), Posted> = HashMap::new();
+                for p in crate::processing_times::all(db).await? {
+                    all.entry((p.form_code.clone(), p.office_code.clone())).or_insert(p);
+                }
+                let all = Arc::new(all);
+                if let Ok(mut b) = self.posted.lock() {
+                    *b = Some((now, all.clone()));
+                }
+                all
+            }
+        };
+        Ok(board.get(&(form.to_owned(), office.to_owned())).cloned())
+    }
+
+    /// Drops the copy of the posted processing times (after a publication).
+    pub fn forget_posted(&self) {
+        if let Ok(mut b) = self.posted.lock() {
+            *b = None;
+        }
     }
 
     /// Drops the entries of changed cases.
@@ -62,11 +162,32 @@ mod tests {
     fn entries_expire_and_can_be_forgotten() {
         let cache = ReportCache::default();
         let t0 = Instant::now();
-        cache.put("EAC9999103403", None, t0);
-        assert_eq!(cache.get("EAC9999103403", t0).map(|r| r.is_none()), Some(true), "an unknown receipt is cached too");
-        assert!(cache.get("EAC9999103403", t0 + TTL).is_none(), "expired");
-        cache.put("EAC9999103403", None, t0);
-        cache.forget(["EAC9999103403"]);
-        assert!(cache.get("EAC9999103403", t0).is_none());
+        let r = "EAC9999103403";
+        cache.put(r, None, t0);
+        assert!(matches!(cache.get(r, t0), Lookup::Fresh(None)), "an unknown receipt is cached too");
+        assert!(
+            matches!(cache.get(r, t0 + TTL - Duration::from_millis(1)), Lookup::Fresh(_)),
+            "kept for a TTL at least"
+        );
+        let late = t0 + TTL * 2;
+        assert!(matches!(cache.get(r, late), Lookup::Stale(_)), "then served stale to one caller, who refreshes it");
+        assert!(matches!(cache.get(r, late), Lookup::Fresh(_)), "while the others are served as before");
+        assert!(matches!(cache.get(r, late + REFRESH_WAIT + GRACE), Lookup::Missing), "a refresh that never came");
+        cache.put(r, None, t0);
+        cache.forget([r]);
+        assert!(matches!(cache.get(r, t0), Lookup::Missing));
+    }
+
+    #[test]
+    fn expiries_are_spread() {
+        let cache = ReportCache::default();
+        let t0 = Instant::now();
+        for i in 0..100 {
+            cache.put(&format!("EAC99991{i:05}"), None, t0);
+        }
+        let halfway = t0 + TTL + TTL / 2;
+        let alive =
+            (0..100).filter(|i| matches!(cache.get(&format!("EAC99991{i:05}"), halfway), Lookup::Fresh(_))).count();
+        assert!((10..90).contains(&alive), "entries filled together expire at different times: {alive} of 100 alive");
     }
 }

@@ -3,6 +3,8 @@
 //! with its history entry and its notifications; a bad event is refused with its position and
 //! reason while the good ones still apply, and nothing is ever half-applied.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -153,8 +155,124 @@ pub struct Outcome {
     pub changed: Vec<String>,
 }
 
-/// Events per transaction: each event has its own savepoint inside, so a refusal undoes only it.
-const PER_TRANSACTION: usize = 500;
+/// Events per transaction.
+const PER_TRANSACTION: usize = 2_000;
+
+impl Outcome {
+    fn refuse(&mut self, position: usize, event_id: Option<String>, reason: String) {
+        self.rejected.push(Rejected { position, event_id, reason });
+    }
+
+    fn add(&mut self, other: Outcome) {
+        self.applied += other.applied;
+        self.duplicates += other.duplicates;
+        self.rejected.extend(other.rejected);
+        self.changed.extend(other.changed);
+    }
+}
+
+/// Applies events (each with its position, or the reason it failed validation).
+///
+/// A chunk of events is applied with a few statements for all of it; should that fail (an
+/// event racing a concurrent writer, a constraint), the chunk is rolled back and applied again
+/// one event at a time, each in its own savepoint, so that only the events at fault are refused.
+pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<Outcome, DbError> {
+    let mut outcome = Outcome::default();
+    for chunk in events.chunks(PER_TRANSACTION) {
+        let mut tx = db.begin().await?;
+        match apply_chunk(&mut tx, chunk, now).await {
+            Ok(done) => {
+                tx.commit().await?;
+                outcome.add(done);
+            }
+            Err(err) => {
+                tracing::info!(error = %err, "event batch refused as a whole; applying its events one at a time");
+                drop(tx);
+                let mut tx = db.begin().await?;
+                let done = apply_each(&mut tx, chunk, now).await?;
+                tx.commit().await?;
+                outcome.add(done);
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// The batch path: reads what the chunk needs in a few queries, decides every event in memory
+/// (in order, so a later event of the same case sees the earlier one), then writes it all.
+async fn apply_chunk(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Result<Outcome, DbError> {
+    let valid: Vec<&Event> = chunk.iter().filter_map(|(_, e)| e.as_ref().ok()).collect();
+    let ids: Vec<String> = valid.iter().map(|e| e.id.clone()).collect();
+    let receipts: Vec<String> = valid.iter().map(|e| e.receipt.to_string()).collect();
+    let mut seen = store::seen_events(tx, &ids).await?;
+    let mut cases = store::find_many(tx, &receipts).await?;
+    let mut outcome = Outcome::default();
+    let mut claimed: Vec<(&str, i64)> = Vec::new();
+    let mut history: Vec<(i64, &HistoryRow)> = Vec::new();
+    let mut current: HashMap<i64, (&str, NaiveDate)> = HashMap::new();
+    let mut alerts: Vec<(i64, &str)> = Vec::new();
+    for (position, event) in chunk {
+        let e = match event {
+            Ok(e) => e,
+            Err((id, reason)) => {
+                outcome.refuse(*position, id.clone(), reason.clone());
+                continue;
+            }
+        };
+        if !seen.insert(e.id.clone()) {
+            outcome.duplicates += 1;
+            continue;
+        }
+        let receipt = e.receipt.as_str();
+        let (case_id, current_on) = match (cases.get(receipt), &e.new_case) {
+            (Some(found), _) => *found,
+            (None, Some((form, office, zip))) => {
+                let on = e.history.occurred_on;
+                let id =
+                    store::create(tx, receipt, form, office, &e.history.status_code, on, zip.as_deref(), now).await?;
+                (id, on)
+            }
+            (None, None) => {
+                seen.remove(&e.id);
+                outcome.refuse(*position, Some(e.id.clone()), not_known(&e.receipt));
+                continue;
+            }
+        };
+        claimed.push((&e.id, case_id));
+        history.push((case_id, &e.history));
+        // An older event arriving late joins the history without replacing a newer status.
+        let on = e.history.occurred_on;
+        if on >= current_on {
+            cases.insert(receipt.to_owned(), (case_id, on));
+            current.insert(case_id, (&e.history.status_code, on));
+            alerts.push((case_id, receipt));
+        } else {
+            cases.insert(receipt.to_owned(), (case_id, current_on));
+        }
+        outcome.applied += 1;
+        outcome.changed.push(receipt.to_owned());
+    }
+    let mut case_ids: Vec<i64> = history.iter().map(|(id, _)| *id).collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let mut seqs = store::last_seqs(tx, &case_ids).await?;
+    let rows: Vec<store::NewHistory<'_>> = history
+        .iter()
+        .map(|(case_id, h)| {
+            let seq = seqs.entry(*case_id).or_insert(0);
+            *seq += 1;
+            (*case_id, *seq, *h)
+        })
+        .collect();
+    let current: Vec<(i64, &str, NaiveDate)> = current.into_iter().map(|(id, (code, on))| (id, code, on)).collect();
+    store::apply_batch(tx, &claimed, &rows, &current, now).await?;
+    crate::portfolio::service::alert_subscribers_of(tx, &alerts, now).await?;
+    Ok(outcome)
+}
+
+fn not_known(receipt: &ReceiptNumber) -> String {
+    format!("receipt number {receipt} is not known (send form to create the case)")
+}
 
 enum Applied {
     Now,
@@ -182,9 +300,7 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
                 .await?;
                 (id, e.history.occurred_on)
             }
-            None => {
-                return Ok(Err(format!("receipt number {} is not known (send form to create the case)", e.receipt)));
-            }
+            None => return Ok(Err(not_known(&e.receipt))),
         },
     };
     if !store::claim_event(tx, &e.id, case_id, now).await? {
@@ -197,50 +313,38 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
     Ok(Ok(Applied::Now))
 }
 
-/// Applies events (each with its position, or the reason it failed validation).
-pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<Outcome, DbError> {
+/// The careful path: each event in its own savepoint, so a failure undoes only that event.
+async fn apply_each(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Result<Outcome, DbError> {
     let mut outcome = Outcome::default();
-    for chunk in events.chunks(PER_TRANSACTION) {
-        let mut tx = db.begin().await?;
-        for (position, event) in chunk {
-            let e = match event {
-                Ok(e) => e,
-                Err((id, reason)) => {
-                    outcome.rejected.push(Rejected {
-                        position: *position,
-                        event_id: id.clone(),
-                        reason: reason.clone(),
-                    });
-                    continue;
-                }
-            };
-            tx.savepoint().await?;
-            match apply_one(&mut tx, e, now).await {
-                Ok(Ok(Applied::Now)) => {
-                    tx.release().await?;
-                    outcome.applied += 1;
-                    outcome.changed.push(e.receipt.to_string());
-                }
-                Ok(Ok(Applied::Before)) => {
-                    tx.release().await?;
-                    outcome.duplicates += 1;
-                }
-                Ok(Err(reason)) => {
-                    tx.rollback_to_savepoint().await?;
-                    outcome.rejected.push(Rejected { position: *position, event_id: Some(e.id.clone()), reason });
-                }
-                Err(err) => {
-                    tx.rollback_to_savepoint().await?;
-                    tracing::warn!(error = %err, event = %e.id, "event not applied");
-                    outcome.rejected.push(Rejected {
-                        position: *position,
-                        event_id: Some(e.id.clone()),
-                        reason: "could not be stored".into(),
-                    });
-                }
+    for (position, event) in chunk {
+        let e = match event {
+            Ok(e) => e,
+            Err((id, reason)) => {
+                outcome.refuse(*position, id.clone(), reason.clone());
+                continue;
+            }
+        };
+        tx.savepoint().await?;
+        match apply_one(tx, e, now).await {
+            Ok(Ok(Applied::Now)) => {
+                tx.release().await?;
+                outcome.applied += 1;
+                outcome.changed.push(e.receipt.to_string());
+            }
+            Ok(Ok(Applied::Before)) => {
+                tx.release().await?;
+                outcome.duplicates += 1;
+            }
+            Ok(Err(reason)) => {
+                tx.rollback_to_savepoint().await?;
+                outcome.refuse(*position, Some(e.id.clone()), reason);
+            }
+            Err(err) => {
+                tx.rollback_to_savepoint().await?;
+                tracing::warn!(error = %err, event = %e.id, "event not applied");
+                outcome.refuse(*position, Some(e.id.clone()), "could not be stored".into());
             }
         }
-        tx.commit().await?;
     }
     Ok(outcome)
 }

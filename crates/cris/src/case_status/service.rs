@@ -3,6 +3,10 @@
 
 use chrono::NaiveDate;
 
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::cache::{Cached, Lookup, ReportCache};
 use super::model::{Both, Mailed, Report, Step, Wording};
 use super::store;
 use crate::kernel::db::{Db, DbError};
@@ -44,6 +48,16 @@ fn wording(
 
 /// The status report of a receipt number; `None` when unknown or not to be disclosed.
 pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Result<Option<Report>, DbError> {
+    lookup_with(db, catalog, receipt, None).await
+}
+
+/// The lookup, with the processing times from the cache's copy when there is one.
+async fn lookup_with(
+    db: &Db,
+    catalog: &Catalog,
+    receipt: &ReceiptNumber,
+    cache: Option<&ReportCache>,
+) -> Result<Option<Report>, DbError> {
     let Some((case, history, mailed)) = store::case(db, receipt.as_str()).await? else { return Ok(None) };
     if case.restricted {
         return Ok(None);
@@ -96,7 +110,10 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
         },
         |s| s.wording.clone(),
     );
-    let processing = crate::processing_times::at_office(db, &form.code, &case.office_code).await?.into_iter().next();
+    let processing = match cache {
+        Some(cache) => cache.posted(db, &form.code, &case.office_code).await?,
+        None => crate::processing_times::at_office(db, &form.code, &case.office_code).await?.into_iter().next(),
+    };
     let scans = if mailed.is_empty() { Vec::new() } else { crate::usps::service::scans_of(db, case.id).await? };
     Ok(Some(Report {
         receipt: case.receipt_number,
@@ -118,18 +135,31 @@ pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Resu
     }))
 }
 
-/// The report of a receipt number through the short-lived cache of the machine interfaces.
+/// The report of a receipt number through the short-lived cache of the machine interfaces. A
+/// stale entry is answered at once and refreshed in the background.
 pub async fn lookup_cached(
     db: &Db,
-    catalog: &Catalog,
-    cache: &super::cache::ReportCache,
+    catalog: &Arc<Catalog>,
+    cache: &Arc<ReportCache>,
     receipt: &ReceiptNumber,
-) -> Result<Option<std::sync::Arc<Report>>, DbError> {
+) -> Result<Option<Arc<Cached>>, DbError> {
     let now = std::time::Instant::now();
-    if let Some(hit) = cache.get(receipt.as_str(), now) {
-        return Ok(hit);
+    match cache.get(receipt.as_str(), now) {
+        Lookup::Fresh(hit) => Ok(hit),
+        Lookup::Stale(hit) => {
+            let (db, catalog, cache, receipt) = (db.clone(), catalog.clone(), cache.clone(), receipt.clone());
+            tokio::spawn(async move {
+                match lookup_with(&db, &catalog, &receipt, Some(&cache)).await {
+                    Ok(report) => cache.put(receipt.as_str(), report.map(|r| Arc::new(Cached::new(r))), Instant::now()),
+                    Err(e) => tracing::warn!(error = %e, "refreshing a cached report failed"),
+                }
+            });
+            Ok(hit)
+        }
+        Lookup::Missing => {
+            let report = lookup_with(db, catalog, receipt, Some(cache)).await?.map(|r| Arc::new(Cached::new(r)));
+            cache.put(receipt.as_str(), report.clone(), now);
+            Ok(report)
+        }
     }
-    let report = lookup(db, catalog, receipt).await?.map(std::sync::Arc::new);
-    cache.put(receipt.as_str(), report.clone(), now);
-    Ok(report)
 }

@@ -1,9 +1,12 @@
 //! The case tables, as status lookups read them.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::QueryBuilder;
 
 use super::model::Mailed;
-use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::db::{Db, DbError, Tx, push_in};
 
 /// A case row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -45,31 +48,53 @@ pub struct HistoryRow {
     pub desc_es: Option<String>,
 }
 
-/// A case with its history (oldest first) and mailed items, by receipt number.
+/// A case row joined with one of its history entries (none when it has no history).
+#[derive(sqlx::FromRow)]
+struct CaseWithStep {
+    #[sqlx(flatten)]
+    case: CaseRow,
+    has_mail: bool,
+    h_status_code: Option<String>,
+    h_occurred_on: Option<NaiveDate>,
+    title_en: Option<String>,
+    desc_en: Option<String>,
+    title_es: Option<String>,
+    desc_es: Option<String>,
+}
+
+/// A case with its history (oldest first) and mailed items, by receipt number: one query for
+/// the case and its history, a second only for a case with mailed items.
 pub async fn case(db: &Db, receipt: &str) -> Result<Option<(CaseRow, Vec<HistoryRow>, Vec<Mailed>)>, DbError> {
     Ok(crate::with_db!(db, pool => {
-        let row: Option<CaseRow> = sqlx::query_as(
-            "SELECT id, receipt_number, form_code, office_code, status_code, received_on, status_on, restricted, updated_at \
-             FROM cases WHERE receipt_number = $1",
+        let rows: Vec<CaseWithStep> = sqlx::query_as(
+            "SELECT c.id, c.receipt_number, c.form_code, c.office_code, c.status_code, c.received_on, c.status_on, c.restricted, c.updated_at, \
+             EXISTS (SELECT 1 FROM mail_items m WHERE m.case_id = c.id) AS has_mail, \
+             h.status_code AS h_status_code, h.occurred_on AS h_occurred_on, h.title_en, h.desc_en, h.title_es, h.desc_es \
+             FROM cases c LEFT JOIN case_history h ON h.case_id = c.id WHERE c.receipt_number = $1 ORDER BY h.occurred_on, h.seq",
         )
         .bind(receipt)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await?;
-        match row {
+        let has_mail = rows.first().is_some_and(|r| r.has_mail);
+        let mut case = None;
+        let mut history = Vec::with_capacity(rows.len());
+        for r in rows {
+            if let (Some(status_code), Some(occurred_on)) = (r.h_status_code, r.h_occurred_on) {
+                history.push(HistoryRow { status_code, occurred_on, title_en: r.title_en, desc_en: r.desc_en, title_es: r.title_es, desc_es: r.desc_es });
+            }
+            case.get_or_insert(r.case);
+        }
+        match case {
             None => None,
             Some(row) => {
-                let history: Vec<HistoryRow> = sqlx::query_as(
-                    "SELECT status_code, occurred_on, title_en, desc_en, title_es, desc_es FROM case_history \
-                     WHERE case_id = $1 ORDER BY occurred_on, seq",
-                )
-                        .bind(row.id)
-                        .fetch_all(pool)
-                        .await?;
-                let mailed: Vec<Mailed> =
+                let mailed: Vec<Mailed> = if has_mail {
                     sqlx::query_as("SELECT tracking_number, kind, mailed_on FROM mail_items WHERE case_id = $1 ORDER BY mailed_on")
                         .bind(row.id)
                         .fetch_all(pool)
-                        .await?;
+                        .await?
+                } else {
+                    Vec::new()
+                };
                 Some((row, history, mailed))
             }
         }
@@ -170,5 +195,92 @@ pub async fn add_status(
                 .await?;
         }
         Ok(newest)
+    })
+}
+
+// ---------------------------------------------------------------- batches
+//
+// The batch path of `events::apply`: a few statements for a whole chunk of events instead of
+// several for each one. Lists are at most a chunk long, well inside SQLite's bound-value limit.
+
+/// Which of these event ids were applied before.
+pub async fn seen_events(tx: &mut Tx, ids: &[String]) -> Result<HashSet<String>, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("SELECT event_id FROM case_events WHERE 1 = 1");
+        push_in(&mut q, "event_id", ids);
+        let rows: Vec<String> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        Ok(rows.into_iter().collect())
+    })
+}
+
+/// The id and current status date of each of these receipt numbers that is known.
+pub async fn find_many(tx: &mut Tx, receipts: &[String]) -> Result<HashMap<String, (i64, NaiveDate)>, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("SELECT receipt_number, id, status_on FROM cases WHERE 1 = 1");
+        push_in(&mut q, "receipt_number", receipts);
+        let rows: Vec<(String, i64, NaiveDate)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        Ok(rows.into_iter().map(|(r, id, on)| (r, (id, on))).collect())
+    })
+}
+
+/// The last history sequence number of each of these cases that has history.
+pub async fn last_seqs(tx: &mut Tx, case_ids: &[i64]) -> Result<HashMap<i64, i64>, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("SELECT case_id, MAX(seq) FROM case_history WHERE 1 = 1");
+        push_in(&mut q, "case_id", case_ids);
+        q.push(" GROUP BY case_id");
+        let rows: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        Ok(rows.into_iter().collect())
+    })
+}
+
+/// A history entry of a batch: the case, its sequence number and the entry.
+pub type NewHistory<'a> = (i64, i64, &'a HistoryRow);
+
+/// Records event ids, appends history entries and sets the current status of cases (code and
+/// date by case id), all at once.
+pub async fn apply_batch(
+    tx: &mut Tx,
+    claimed: &[(&str, i64)],
+    history: &[NewHistory<'_>],
+    current: &[(i64, &str, NaiveDate)],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        for part in claimed.chunks(5_000) {
+            let mut q = QueryBuilder::new("INSERT INTO case_events (event_id, case_id, applied_at) ");
+            q.push_values(part, |mut b, (id, case_id)| {
+                b.push_bind((*id).to_owned()).push_bind(*case_id).push_bind(now);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        for part in history.chunks(3_000) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO case_history (case_id, seq, status_code, occurred_on, title_en, desc_en, title_es, desc_es) ",
+            );
+            q.push_values(part, |mut b, (case_id, seq, h)| {
+                b.push_bind(*case_id)
+                    .push_bind(*seq)
+                    .push_bind(h.status_code.clone())
+                    .push_bind(h.occurred_on)
+                    .push_bind(h.title_en.clone())
+                    .push_bind(h.desc_en.clone())
+                    .push_bind(h.title_es.clone())
+                    .push_bind(h.desc_es.clone());
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        // One UPDATE … FROM a list of values (both engines read the column names of the WITH).
+        for part in current.chunks(5_000) {
+            let mut q = QueryBuilder::new("WITH v (id, status_code, status_on) AS (");
+            q.push_values(part, |mut b, (id, code, on)| {
+                b.push_bind(*id).push_bind((*code).to_owned()).push_bind(*on);
+            });
+            q.push(") UPDATE cases SET status_code = v.status_code, status_on = v.status_on, updated_at = ")
+                .push_bind(now)
+                .push(" FROM v WHERE cases.id = v.id");
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
     })
 }

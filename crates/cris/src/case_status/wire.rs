@@ -219,13 +219,15 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
         Err(e) => return api_error(StatusCode::UNPROCESSABLE_ENTITY, &e.reason),
     };
     match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
-        Ok(Some(report)) => {
-            let answer = ApiAnswer {
-                case_status: api_case(&report),
-                message: format!("Query was successful for payload {{'receipt_number': '{}'}}", report.receipt),
-            };
-            // Pretty-printed, one key a line: some clients read it line by line.
-            let body = serde_json::to_string_pretty(&answer).unwrap_or_default();
+        Ok(Some(cached)) => {
+            let body = cached.api_body(|report| {
+                let answer = ApiAnswer {
+                    case_status: api_case(report),
+                    message: format!("Query was successful for payload {{'receipt_number': '{}'}}", report.receipt),
+                };
+                // Pretty-printed, one key a line: some clients read it line by line.
+                serde_json::to_string_pretty(&answer).unwrap_or_default()
+            });
             ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
         }
         Ok(None) => api_error(

@@ -154,7 +154,11 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-65536")
-                .pragma("temp_store", "memory");
+                .pragma("temp_store", "memory")
+                // Reads straight from the mapped file rather than copied through the page cache.
+                .pragma("mmap_size", "17179869184")
+                // Checkpoint every 40 MB of WAL rather than 4: bulk loads sync the file less often.
+                .pragma("wal_autocheckpoint", "10000");
             if let Some(parent) = std::path::Path::new(opts.get_filename()).parent()
                 && !parent.as_os_str().is_empty()
             {
@@ -243,10 +247,10 @@ pub mod meta {
 
 /// Adds `AND column IN (...)` for a list of values to a dynamic query; an empty list matches
 /// nothing (SQL has no empty `IN ()`).
-pub fn push_in<DB>(q: &mut sqlx::QueryBuilder<DB>, column: &str, values: &[String])
+pub fn push_in<DB, T>(q: &mut sqlx::QueryBuilder<DB>, column: &str, values: &[T])
 where
     DB: sqlx::Database,
-    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    T: Clone + Send + 'static + for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     if values.is_empty() {
         q.push(" AND 1 = 0");

@@ -65,6 +65,27 @@ pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<i64
     })
 }
 
+/// Queues many messages inside the caller's transaction, a few statements in all.
+pub async fn enqueue_many(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message]) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        // 7 values a row: 4,000 rows stay inside SQLite's bound-value limit.
+        for part in messages.chunks(4_000) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id) ");
+            q.push_values(part, |mut b, m| {
+                b.push_bind(m.channel.as_str())
+                    .push_bind(m.recipient.clone())
+                    .push_bind(m.subject.clone())
+                    .push_bind(m.body.clone())
+                    .push_bind(now)
+                    .push_bind(now)
+                    .push_bind(m.customer_id);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
+}
+
 /// Attempts before a message is given up as failed.
 pub const MAX_ATTEMPTS: i32 = 8;
 
@@ -206,60 +227,64 @@ async fn claim(db: &Db, channel: Channel, now: DateTime<Utc>, batch: i64) -> Res
     }))
 }
 
+/// Records the outcome of one round's deliveries: the sent ones in one statement, each failure
+/// on its own (30 s, 1 min, 2 min … about an hour before the last try).
 async fn record(
     db: &Db,
-    id: i64,
-    attempts: i32,
+    due: &[Pending],
+    results: Vec<Result<(), Failure>>,
     now: DateTime<Utc>,
-    result: &Result<(), Failure>,
-    round: &mut Round,
-) -> Result<(), DbError> {
-    crate::with_db!(db, pool => {
-        match result {
+) -> Result<Round, DbError> {
+    let mut round = Round::default();
+    let mut sent: Vec<i64> = Vec::new();
+    for (m, result) in due.iter().zip(results) {
+        let attempts = m.attempts + 1;
+        let (give_up, e) = match result {
             Ok(()) => {
-                round.sent += 1;
-                sqlx::query("UPDATE outbox SET status = 'sent', attempts = $1, sent_at = $2, last_error = NULL WHERE id = $3")
-                    .bind(attempts)
-                    .bind(now)
-                    .bind(id)
-                    .execute(pool)
-                    .await?;
+                sent.push(m.id);
+                continue;
             }
-            Err(failure) => {
-                let (give_up, e) = match failure {
-                    Failure::Permanent(e) => (true, e),
-                    Failure::Temporary(e) => (attempts >= MAX_ATTEMPTS, e),
-                };
-                // 30 s, 1 min, 2 min ... about an hour at the last try.
-                let wait = Duration::seconds(30 * (1i64 << attempts.clamp(0, 7)));
-                if give_up { round.failed += 1 } else { round.retrying += 1 }
-                tracing::warn!(id, attempts, error = %e, "message not delivered");
-                sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4 WHERE id = $5")
-                    .bind(if give_up { "failed" } else { "pending" })
-                    .bind(attempts)
-                    .bind(now + wait)
-                    .bind(e.chars().take(500).collect::<String>())
-                    .bind(id)
-                    .execute(pool)
-                    .await?;
-            }
+            Err(Failure::Permanent(e)) => (true, e),
+            Err(Failure::Temporary(e)) => (attempts >= MAX_ATTEMPTS, e),
+        };
+        let wait = Duration::seconds(30 * (1i64 << attempts.clamp(0, 7)));
+        if give_up {
+            round.failed += 1
+        } else {
+            round.retrying += 1
         }
-    });
-    Ok(())
+        tracing::warn!(id = m.id, attempts, error = %e, "message not delivered");
+        crate::with_db!(db, pool => {
+            sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4 WHERE id = $5")
+                .bind(if give_up { "failed" } else { "pending" })
+                .bind(attempts)
+                .bind(now + wait)
+                .bind(e.chars().take(500).collect::<String>())
+                .bind(m.id)
+                .execute(pool)
+                .await?;
+        });
+    }
+    for part in sent.chunks(10_000) {
+        crate::with_db!(db, pool => {
+            let mut q = sqlx::QueryBuilder::new("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ");
+            q.push_bind(now).push(", last_error = NULL WHERE 1 = 1");
+            crate::kernel::db::push_in(&mut q, "id", part);
+            q.build().execute(pool).await?;
+        });
+    }
+    round.sent = u64::try_from(sent.len()).unwrap_or(u64::MAX);
+    Ok(round)
 }
 
 /// Delivers due email messages (up to `batch`), recording each outcome. Messages are first
 /// claimed with a lease, so several nodes can run this at once without sending twice.
 pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>, batch: i64) -> Result<Round, DbError> {
-    let mut round = Round::default();
     let due = claim(db, Channel::Email, now, batch).await?;
     // Several connections at once: an SMTP round trip is mostly waiting.
     let results =
         futures_util::future::join_all(due.iter().map(|m| mailer.send(&m.recipient, &m.subject, &m.body))).await;
-    for (m, result) in due.iter().zip(results) {
-        record(db, m.id, m.attempts + 1, now, &result, &mut round).await?;
-    }
-    Ok(round)
+    record(db, &due, results, now).await
 }
 
 /// Delivers due text messages (up to `batch`), unless it is quiet hours; numbers that sent STOP
@@ -271,19 +296,19 @@ pub async fn deliver_due_sms(
     now: DateTime<Utc>,
     batch: i64,
 ) -> Result<Round, DbError> {
-    let mut round = Round::default();
     if quiet.contains(now) {
-        return Ok(round);
+        return Ok(Round::default());
     }
-    for m in claim(db, Channel::Sms, now, batch).await? {
-        let result = if sms::opted_out(db, &m.recipient).await? {
+    let due = claim(db, Channel::Sms, now, batch).await?;
+    let mut results = Vec::with_capacity(due.len());
+    for m in &due {
+        results.push(if sms::opted_out(db, &m.recipient).await? {
             Err(Failure::Permanent("the number sent STOP".into()))
         } else {
             gateway.send(&m.recipient, &m.body, &format!("cris-outbox-{}", m.id)).await
-        };
-        record(db, m.id, m.attempts + 1, now, &result, &mut round).await?;
+        });
     }
-    Ok(round)
+    record(db, &due, results, now).await
 }
 
 /// One pass of the delivery worker: each channel, within its send rate for `seconds`.

@@ -2,6 +2,8 @@
 //! (security questions, then an emailed link), keep up to 100 cases, choose alerts, close the
 //! account (erasing it), and queue the alerts when a case in a portfolio changes.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{
@@ -365,45 +367,69 @@ pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
 /// (R-CS-09, R-CS-10): one email and one text at most per subscriber, in their language, saying
 /// only that the case changed, its receipt number, and to sign in for details.
 pub async fn alert_subscribers(tx: &mut Tx, case_id: i64, receipt: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
-    let subscribers: Vec<(i64, String, Option<String>, String, bool, bool)> = crate::with_tx!(tx, conn => {
+    alert_subscribers_of(tx, &[(case_id, receipt)], now).await
+}
 
-        sqlx::query_as(
-            "SELECT c.id, c.email, c.mobile, c.lang, c.notify_email, c.notify_sms FROM portfolio_cases p \
-             JOIN customers c ON c.id = p.customer_id WHERE p.case_id = $1",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?
-    });
+/// [`alert_subscribers`] for many changes at once (a case changed twice alerts twice).
+pub async fn alert_subscribers_of(tx: &mut Tx, changes: &[(i64, &str)], now: DateTime<Utc>) -> Result<usize, DbError> {
+    let mut ids: Vec<i64> = changes.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut subscribers: HashMap<i64, Vec<Subscriber>> = HashMap::new();
+    for part in ids.chunks(10_000) {
+        let rows: Vec<Subscriber> = crate::with_tx!(tx, conn => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT p.case_id, c.id, c.email, c.mobile, c.lang, c.notify_email AS by_email, c.notify_sms AS by_text \
+                 FROM portfolio_cases p JOIN customers c ON c.id = p.customer_id WHERE 1 = 1",
+            );
+            crate::kernel::db::push_in(&mut q, "p.case_id", part);
+            q.build_query_as().fetch_all(&mut *conn).await?
+        });
+        for s in rows {
+            subscribers.entry(s.case_id).or_default().push(s);
+        }
+    }
     if subscribers.is_empty() {
         return Ok(0);
     }
     let Some(i18n) = I18n::shared() else { return Ok(0) };
-    let mut queued = 0;
-    for (id, email, mobile, lang, by_email, by_text) in subscribers {
-        let lang = Lang::from_tag(&lang).unwrap_or_default();
-        if by_email {
-            let m = Message {
-                channel: Channel::Email,
-                recipient: email,
-                subject: i18n.t_args(lang, "pf-alert-subject", &[("receipt", receipt)]),
-                body: i18n.t_args(lang, "pf-alert-email", &[("receipt", receipt)]),
-                customer_id: Some(id),
-            };
-            notify::enqueue(tx, now, &m).await?;
-            queued += 1;
-        }
-        if let (true, Some(mobile)) = (by_text, mobile) {
-            let m = Message {
-                channel: Channel::Sms,
-                recipient: mobile,
-                subject: String::new(),
-                body: i18n.t_args(lang, "pf-alert-sms", &[("receipt", receipt)]),
-                customer_id: Some(id),
-            };
-            notify::enqueue(tx, now, &m).await?;
-            queued += 1;
+    let mut messages = Vec::new();
+    for (case_id, receipt) in changes {
+        for s in subscribers.get(case_id).into_iter().flatten() {
+            let lang = Lang::from_tag(&s.lang).unwrap_or_default();
+            let args = [("receipt", *receipt)];
+            if s.by_email {
+                messages.push(Message {
+                    channel: Channel::Email,
+                    recipient: s.email.clone(),
+                    subject: i18n.t_args(lang, "pf-alert-subject", &args),
+                    body: i18n.t_args(lang, "pf-alert-email", &args),
+                    customer_id: Some(s.id),
+                });
+            }
+            if let (true, Some(mobile)) = (s.by_text, &s.mobile) {
+                messages.push(Message {
+                    channel: Channel::Sms,
+                    recipient: mobile.clone(),
+                    subject: String::new(),
+                    body: i18n.t_args(lang, "pf-alert-sms", &args),
+                    customer_id: Some(s.id),
+                });
+            }
         }
     }
-    Ok(queued)
+    notify::enqueue_many(tx, now, &messages).await?;
+    Ok(messages.len())
+}
+
+/// Someone to alert about a case, and how.
+#[derive(sqlx::FromRow)]
+struct Subscriber {
+    case_id: i64,
+    id: i64,
+    email: String,
+    mobile: Option<String>,
+    lang: String,
+    by_email: bool,
+    by_text: bool,
 }

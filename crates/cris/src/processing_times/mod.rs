@@ -169,6 +169,15 @@ pub async fn at_office(db: &Db, form: &str, office: &str) -> Result<Vec<Posted>,
     }))
 }
 
+/// Every posting, by form, office and subtype.
+pub async fn all(db: &Db) -> Result<Vec<Posted>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM processing_times ORDER BY form_code, office_code, form_key")))
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
 /// Forms that have at least one posting.
 pub async fn forms(db: &Db) -> Result<Vec<String>, DbError> {
     Ok(crate::with_db!(db, pool => {

@@ -11,7 +11,7 @@ use sqlx::QueryBuilder;
 
 use super::model::{Line, Meaning, Scan, parse_line};
 use crate::case_status::events::{self, RawEvent};
-use crate::kernel::db::{Db, DbError, push_in};
+use crate::kernel::db::{Db, DbError, Tx, push_in};
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, Produces};
 
@@ -63,104 +63,189 @@ impl Report {
 /// Scans per transaction.
 const CHUNK: usize = 5_000;
 
-/// A case found by receipt number: (id, receipt number, form).
-type CaseKey = (i64, String, String);
-
-/// A mailed item found by tracking number: (tracking number, case id, kind, receipt number).
-type ItemKey = (String, i64, String, String);
-
-struct Matched<'a> {
-    scan: &'a Scan,
+/// What a tracking number belongs to: the case id, the kind of item, the receipt number, and
+/// whether the item is new (first seen on a scan, to be added to the case's mailed items).
+#[derive(Debug, Clone)]
+struct Owner {
     case_id: i64,
     kind: String,
     receipt: String,
+    new: bool,
 }
 
-async fn match_chunk<'a>(
+struct Matched {
+    scan: Scan,
+    owner: Owner,
+}
+
+/// Matches a chunk's scans to cases: by a tracking number already on a case (or met earlier in
+/// this file, in `known`, as the writer may not have stored it yet), else by the customer
+/// reference. Only what `known` lacks is looked up. Identical lines within the chunk count once.
+async fn match_chunk(
     db: &Db,
     catalog: &Catalog,
-    chunk: &'a [(usize, Scan)],
+    chunk: Vec<(usize, Scan)>,
+    known: &mut HashMap<String, Owner>,
     report: &mut Report,
-) -> Result<Vec<Matched<'a>>, DbError> {
-    let receipts: Vec<String> = chunk
+) -> Result<Vec<Matched>, DbError> {
+    let mut trackings: Vec<String> =
+        chunk.iter().map(|(_, s)| &s.tracking_number).filter(|t| !known.contains_key(*t)).cloned().collect();
+    trackings.sort_unstable();
+    trackings.dedup();
+    let items: Vec<(String, i64, String, String)> = crate::with_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT m.tracking_number, m.case_id, m.kind, c.receipt_number FROM mail_items m JOIN cases c ON c.id = m.case_id WHERE 1 = 1");
+        push_in(&mut q, "m.tracking_number", &trackings);
+        q.build_query_as().fetch_all(pool).await?
+    });
+    known
+        .extend(items.into_iter().map(|(t, case_id, kind, receipt)| (t, Owner { case_id, kind, receipt, new: false })));
+    let mut receipts: Vec<String> = chunk
         .iter()
+        .filter(|(_, s)| !known.contains_key(&s.tracking_number))
         .filter_map(|(_, s)| s.customer_reference.parse::<ReceiptNumber>().ok())
         .map(|r| r.to_string())
         .collect();
-    let trackings: Vec<String> = chunk.iter().map(|(_, s)| s.tracking_number.clone()).collect();
-    let (cases, items): (Vec<CaseKey>, Vec<ItemKey>) = crate::with_db!(db, pool => {
+    receipts.sort_unstable();
+    receipts.dedup();
+    let cases: Vec<(i64, String, String)> = crate::with_db!(db, pool => {
         let mut q = QueryBuilder::new("SELECT id, receipt_number, form_code FROM cases WHERE 1 = 1");
         push_in(&mut q, "receipt_number", &receipts);
-        let cases = q.build_query_as().fetch_all(pool).await?;
-        let mut q = QueryBuilder::new("SELECT m.tracking_number, m.case_id, m.kind, c.receipt_number FROM mail_items m JOIN cases c ON c.id = m.case_id WHERE 1 = 1");
-        push_in(&mut q, "m.tracking_number", &trackings);
-        let items = q.build_query_as().fetch_all(pool).await?;
-        (cases, items)
+        q.build_query_as().fetch_all(pool).await?
     });
     let by_receipt: HashMap<&str, (i64, &str)> =
         cases.iter().map(|(id, r, f)| (r.as_str(), (*id, f.as_str()))).collect();
-    let by_tracking: HashMap<&str, (i64, &str, &str)> =
-        items.iter().map(|(t, id, k, r)| (t.as_str(), (*id, k.as_str(), r.as_str()))).collect();
+    let mut seen = std::collections::HashSet::new();
     let mut matched = Vec::with_capacity(chunk.len());
     for (line, scan) in chunk {
-        if let Some((case_id, kind, receipt)) = by_tracking.get(scan.tracking_number.as_str()) {
-            matched.push(Matched { scan, case_id: *case_id, kind: (*kind).to_owned(), receipt: (*receipt).to_owned() });
+        let key = (
+            scan.tracking_number.clone(),
+            scan.event_code.clone(),
+            scan.date,
+            scan.time.clone(),
+            scan.facility_zip.clone(),
+        );
+        if !seen.insert(key) {
+            report.repeated += 1;
             continue;
         }
-        let reference = scan.customer_reference.parse::<ReceiptNumber>().ok().map(|r| r.to_string());
-        match reference.as_deref().and_then(|r| by_receipt.get(r).map(|c| (r, c))) {
-            Some((receipt, (case_id, form))) => {
-                let kind = match catalog.form(form).map(|f| f.produces) {
-                    Some(Produces::Card) => "card",
-                    _ => "document",
-                };
-                matched.push(Matched { scan, case_id: *case_id, kind: kind.to_owned(), receipt: receipt.to_owned() });
-            }
-            None => report.unmatched.push((*line, scan.tracking_number.clone(), scan.customer_reference.clone())),
+        let owner = known.get(&scan.tracking_number).cloned().or_else(|| {
+            let receipt = scan.customer_reference.parse::<ReceiptNumber>().ok()?.to_string();
+            let (case_id, form) = by_receipt.get(receipt.as_str())?;
+            let kind = match catalog.form(form).map(|f| f.produces) {
+                Some(Produces::Card) => "card",
+                _ => "document",
+            };
+            let owner = Owner { case_id: *case_id, kind: kind.to_owned(), receipt, new: true };
+            // Later scans of the item in this file find it here, and do not add it again.
+            known.insert(scan.tracking_number.clone(), Owner { new: false, ..owner.clone() });
+            Some(owner)
+        });
+        match owner {
+            Some(owner) => matched.push(Matched { scan, owner }),
+            None => report.unmatched.push((line, scan.tracking_number, scan.customer_reference)),
         }
     }
     Ok(matched)
 }
 
-async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched<'_>]) -> Result<u64, DbError> {
+async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u64, DbError> {
     if matched.is_empty() {
         return Ok(0);
     }
     let mut tx = db.begin().await?;
-    let mut added = 0;
+    // A tracking number first seen on a scan joins the case's mailed items.
+    let new_items: Vec<&Matched> = matched.iter().filter(|m| m.owner.new).collect();
     // SQLite takes at most 32,766 bound values a statement: 3,000 rows of 9 columns.
-    for part in matched.chunks(3_000) {
-        added += crate::with_tx!(&mut tx, conn => {
-            // A tracking number first seen on a scan joins the case's mailed items.
+    for part in new_items.chunks(3_000) {
+        crate::with_tx!(&mut tx, conn => {
             let mut q = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
             q.push_values(part, |mut b, m| {
-                b.push_bind(m.scan.tracking_number.clone()).push_bind(m.case_id).push_bind(m.kind.clone()).push_bind(m.scan.date);
+                b.push_bind(m.scan.tracking_number.clone()).push_bind(m.owner.case_id).push_bind(m.owner.kind.clone()).push_bind(m.scan.date);
             });
             q.push(" ON CONFLICT (tracking_number) DO NOTHING");
             q.build().execute(&mut *conn).await?;
-            let mut q = QueryBuilder::new(
-                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) ",
-            );
-            q.push_values(part, |mut b, m| {
-                b.push_bind(m.case_id)
-                    .push_bind(m.scan.tracking_number.clone())
-                    .push_bind(m.scan.event_code.clone())
-                    .push_bind(m.scan.event_name.clone())
-                    .push_bind(m.scan.date)
-                    .push_bind(m.scan.time.clone())
-                    .push_bind(m.scan.facility_zip.clone())
-                    .push_bind(m.scan.facility_name.clone())
-                    .push_bind(file_name.to_owned());
-            });
-            q.push(" ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING");
-            q.build().execute(&mut *conn).await?.rows_affected()
         });
     }
+    // The scans go in as one JSON array bound to one parameter, which the engine unpacks:
+    // binding nine values a row costs more than the insert itself.
+    let rows: Vec<serde_json::Value> = matched
+        .iter()
+        .map(|m| {
+            let s = &m.scan;
+            serde_json::json!([
+                m.owner.case_id,
+                s.tracking_number,
+                s.event_code,
+                s.event_name,
+                s.date,
+                s.time,
+                s.facility_zip,
+                s.facility_name
+            ])
+        })
+        .collect();
+    let rows = serde_json::Value::Array(rows).to_string();
+    let added = match &mut tx {
+        Tx::Sqlite(conn) => {
+            sqlx::query(
+                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
+                 SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $2 FROM json_each($1) WHERE true \
+                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
+            )
+            .bind(rows)
+            .bind(file_name)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+        }
+        Tx::Postgres(conn) => {
+            sqlx::query(
+                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
+                 SELECT (value->>0)::bigint, value->>1, value->>2, value->>3, (value->>4)::date, value->>5, value->>6, value->>7, $2 \
+                 FROM json_array_elements($1::json) \
+                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
+            )
+            .bind(rows)
+            .bind(file_name)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+        }
+    };
     tx.commit().await?;
     Ok(added)
 }
 
+/// The case status change a delivery or return scan makes, as an event (its id derived from the
+/// scan, so a repeated scan changes nothing).
+fn status_change(m: &Matched) -> Option<RawEvent> {
+    let status = match (Meaning::of(&m.scan.event_code), m.owner.kind.as_str()) {
+        (Meaning::Delivered, "card") => "CARD_DELIVERED",
+        (Meaning::Delivered, _) => "DOCUMENT_DELIVERED",
+        (Meaning::Returned, "card") => "CARD_RETURNED",
+        (Meaning::Returned, _) => "DOCUMENT_RETURNED",
+        _ => return None,
+    };
+    Some(RawEvent {
+        event_id: Some(format!(
+            "usps:{}:{}:{}:{}",
+            m.scan.tracking_number,
+            m.scan.event_code,
+            m.scan.date.format("%Y%m%d"),
+            m.scan.time
+        )),
+        receipt_number: Some(m.owner.receipt.clone()),
+        action_code: Some(status.to_owned()),
+        date: Some(m.scan.date.format("%Y-%m-%d").to_string()),
+        ..RawEvent::default()
+    })
+}
+
 /// Ingests one extract's text.
+///
+/// Two stages run side by side: this task parses and matches a chunk while a writer task stores
+/// the one before it (on SQLite the matching reads another connection's snapshot, which WAL
+/// allows beside the writer). Status changes are applied once every scan is stored.
 pub async fn ingest(
     db: &Db,
     catalog: &Catalog,
@@ -169,59 +254,49 @@ pub async fn ingest(
     text: &str,
 ) -> Result<Report, DbError> {
     let mut report = Report { file_name: file_name.to_owned(), ..Report::default() };
-    let mut scans: Vec<(usize, Scan)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        report.lines += 1;
-        match parse_line(line) {
-            Ok(Line::Scan(s)) => scans.push((i + 1, s)),
-            Ok(Line::Other) => report.skipped += 1,
-            Err(reason) => report.malformed.push((i + 1, reason)),
-        }
-    }
+    let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Vec<Matched>>(2);
+    let writer = {
+        let (db, file_name) = (db.clone(), file_name.to_owned());
+        tokio::spawn(async move {
+            let (mut stored, mut added) = (0u64, 0u64);
+            while let Some(chunk) = chunks.recv().await {
+                added += store_chunk(&db, &file_name, &chunk).await?;
+                stored += u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+            }
+            Ok::<_, DbError>((stored, added))
+        })
+    };
+    let mut known = HashMap::new();
     let mut changes: Vec<events::Read> = Vec::new();
-    for chunk in scans.chunks(CHUNK) {
-        let matched = match_chunk(db, catalog, chunk, &mut report).await?;
-        // Identical lines within one chunk count once.
-        let mut seen = std::collections::HashSet::new();
-        let unique: Vec<Matched<'_>> = matched
-            .into_iter()
-            .filter(|m| {
-                seen.insert((
-                    m.scan.tracking_number.clone(),
-                    m.scan.event_code.clone(),
-                    m.scan.date,
-                    m.scan.time.clone(),
-                    m.scan.facility_zip.clone(),
-                ))
-            })
-            .collect();
-        let added = store_chunk(db, file_name, &unique).await?;
-        report.added += added;
-        report.repeated += u64::try_from(unique.len()).unwrap_or(0) - added;
-        for m in &unique {
-            let status = match (Meaning::of(&m.scan.event_code), m.kind.as_str()) {
-                (Meaning::Delivered, "card") => "CARD_DELIVERED",
-                (Meaning::Delivered, _) => "DOCUMENT_DELIVERED",
-                (Meaning::Returned, "card") => "CARD_RETURNED",
-                (Meaning::Returned, _) => "DOCUMENT_RETURNED",
-                _ => continue,
-            };
-            let raw = RawEvent {
-                event_id: Some(format!(
-                    "usps:{}:{}:{}:{}",
-                    m.scan.tracking_number,
-                    m.scan.event_code,
-                    m.scan.date.format("%Y%m%d"),
-                    m.scan.time
-                )),
-                receipt_number: Some(m.receipt.clone()),
-                action_code: Some(status.to_owned()),
-                date: Some(m.scan.date.format("%Y-%m-%d").to_string()),
-                ..RawEvent::default()
-            };
-            changes.push((changes.len(), Ok(raw)));
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut lines = text.lines().enumerate().peekable();
+    let matching: Result<(), DbError> = async {
+        while let Some((i, line)) = lines.next() {
+            report.lines += 1;
+            match parse_line(line) {
+                Ok(Line::Scan(s)) => chunk.push((i + 1, s)),
+                Ok(Line::Other) => report.skipped += 1,
+                Err(reason) => report.malformed.push((i + 1, reason)),
+            }
+            if chunk.len() == CHUNK || (lines.peek().is_none() && !chunk.is_empty()) {
+                let matched = match_chunk(db, catalog, std::mem::take(&mut chunk), &mut known, &mut report).await?;
+                for event in matched.iter().filter_map(status_change) {
+                    changes.push((changes.len(), Ok(event)));
+                }
+                if to_writer.send(matched).await.is_err() {
+                    break; // the writer stopped on an error, reported below
+                }
+            }
         }
+        Ok(())
     }
+    .await;
+    drop(to_writer);
+    let written = writer.await.map_err(|e| DbError::Url(format!("the USPS writer stopped: {e}")))?;
+    matching?;
+    let (stored, added) = written?;
+    report.added = added;
+    report.repeated += stored - added;
     let outcome = events::apply(db, now, events::prepare(changes, catalog, now.date_naive())).await?;
     report.status_changes = outcome.applied;
     for r in outcome.rejected {

@@ -52,7 +52,7 @@ struct Inner {
     token_key: crate::kernel::tokens::TokenKey,
     public_url: String,
     sms_inbound_token: Option<String>,
-    reports: crate::case_status::cache::ReportCache,
+    reports: Arc<crate::case_status::cache::ReportCache>,
     tls: bool,
 }
 
@@ -71,7 +71,7 @@ impl AppState {
                 token_key: crate::kernel::tokens::TokenKey::random(),
                 public_url: "http://127.0.0.1:8080".into(),
                 sms_inbound_token: None,
-                reports: crate::case_status::cache::ReportCache::default(),
+                reports: Arc::default(),
                 tls,
             }),
         }
@@ -125,7 +125,7 @@ impl AppState {
     }
 
     /// The short-lived cache of status reports for the machine interfaces.
-    pub fn reports(&self) -> &crate::case_status::cache::ReportCache {
+    pub fn reports(&self) -> &Arc<crate::case_status::cache::ReportCache> {
         &self.inner.reports
     }
 
@@ -143,7 +143,7 @@ impl AppState {
         &self.inner.db
     }
     /// Reference data.
-    pub fn catalog(&self) -> &Catalog {
+    pub fn catalog(&self) -> &Arc<Catalog> {
         &self.inner.catalog
     }
     /// Message catalogues.

@@ -17,6 +17,7 @@ mod cli;
 mod portfolio;
 mod seed;
 mod shell;
+mod smtp_sink;
 mod staff;
 mod storage;
 mod support;

@@ -320,3 +320,42 @@ async fn inbound_stop_help_and_start() {
     assert!(!cris::notify::sms::opted_out(&app.db, "+12025550143").await.unwrap());
     assert_eq!(send("Bearer provider-secret", json!({"from": "not a number", "body": "STOP"})).await.0, 422);
 }
+
+// R-CS-09: several events of one case in one batch apply in order: each newer one alerts once,
+// an older one arriving late joins the history without replacing the status or alerting.
+#[tokio::test]
+async fn events_of_one_case_in_one_batch_apply_in_order_and_alert_once_each() {
+    let app = TestApp::with_demo(50).await;
+    let cookie = sign_up(&app, "orderly.watcher", "en", None).await;
+    assert_eq!(post(&app, "/account/cases", &cookie, &[("receipt", "EAC9999103410")]).await.0, 303);
+    let today = app.clock.now().date_naive();
+    let event = |id: &str, code: &str, date: chrono::NaiveDate| cris::case_status::events::RawEvent {
+        event_id: Some(id.into()),
+        receipt_number: Some("EAC9999103410".into()),
+        action_code: Some(code.into()),
+        date: Some(date.to_string()),
+        ..Default::default()
+    };
+    let raw = vec![
+        (0, Ok(event("o1", "INTERVIEW_SCHEDULED", today))),
+        (1, Ok(event("o2", "CASE_APPROVED", today))),
+        (2, Ok(event("o3", "CASE_RECEIVED", today - chrono::Duration::days(400)))),
+        (3, Ok(event("o2", "CASE_APPROVED", today))),
+    ];
+    let now = app.clock.now();
+    let prepared = cris::case_status::events::prepare(raw, &app.catalog, today);
+    let out = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
+    assert_eq!((out.applied, out.duplicates, out.rejected.len()), (3, 1, 0), "{out:?}");
+    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103410".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.status_code, "CASE_APPROVED", "the late, older event did not replace the status");
+    let titles: Vec<&str> = report.history.iter().map(|s| s.wording.en.title.as_str()).collect();
+    assert_eq!(titles.first(), Some(&"Case Was Approved"), "{titles:?}");
+    assert!(titles.contains(&"Interview Was Scheduled") && titles.len() >= 3, "{titles:?}");
+    let alerts: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND body LIKE '%EAC9999103410%'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(alerts, 2, "one email for each change of the current status");
+}
