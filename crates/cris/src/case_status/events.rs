@@ -195,30 +195,36 @@ pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<
             }
         }
     }
+    outcome.rejected.sort_by_key(|r| r.position);
     Ok(outcome)
+}
+
+/// The chunk's valid events with their positions; the ones that failed validation are refused.
+fn valid_events<'a>(chunk: &'a [Checked], outcome: &mut Outcome) -> Vec<(usize, &'a Event)> {
+    let mut valid = Vec::with_capacity(chunk.len());
+    for (position, event) in chunk {
+        match event {
+            Ok(e) => valid.push((*position, e)),
+            Err((id, reason)) => outcome.refuse(*position, id.clone(), reason.clone()),
+        }
+    }
+    valid
 }
 
 /// The batch path: reads what the chunk needs in a few queries, decides every event in memory
 /// (in order, so a later event of the same case sees the earlier one), then writes it all.
 async fn apply_chunk(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Result<Outcome, DbError> {
-    let valid: Vec<&Event> = chunk.iter().filter_map(|(_, e)| e.as_ref().ok()).collect();
-    let ids: Vec<String> = valid.iter().map(|e| e.id.clone()).collect();
-    let receipts: Vec<String> = valid.iter().map(|e| e.receipt.to_string()).collect();
+    let mut outcome = Outcome::default();
+    let valid = valid_events(chunk, &mut outcome);
+    let ids: Vec<String> = valid.iter().map(|(_, e)| e.id.clone()).collect();
+    let receipts: Vec<String> = valid.iter().map(|(_, e)| e.receipt.to_string()).collect();
     let mut seen = store::seen_events(tx, &ids).await?;
     let mut cases = store::find_many(tx, &receipts).await?;
-    let mut outcome = Outcome::default();
     let mut claimed: Vec<(&str, i64)> = Vec::new();
     let mut history: Vec<(i64, &HistoryRow)> = Vec::new();
     let mut current: HashMap<i64, (&str, NaiveDate)> = HashMap::new();
     let mut alerts: Vec<(i64, &str)> = Vec::new();
-    for (position, event) in chunk {
-        let e = match event {
-            Ok(e) => e,
-            Err((id, reason)) => {
-                outcome.refuse(*position, id.clone(), reason.clone());
-                continue;
-            }
-        };
+    for (position, e) in valid {
         if !seen.insert(e.id.clone()) {
             outcome.duplicates += 1;
             continue;
@@ -234,7 +240,7 @@ async fn apply_chunk(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Resu
             }
             (None, None) => {
                 seen.remove(&e.id);
-                outcome.refuse(*position, Some(e.id.clone()), not_known(&e.receipt));
+                outcome.refuse(position, Some(e.id.clone()), not_known(&e.receipt));
                 continue;
             }
         };
@@ -316,14 +322,7 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
 /// The careful path: each event in its own savepoint, so a failure undoes only that event.
 async fn apply_each(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Result<Outcome, DbError> {
     let mut outcome = Outcome::default();
-    for (position, event) in chunk {
-        let e = match event {
-            Ok(e) => e,
-            Err((id, reason)) => {
-                outcome.refuse(*position, id.clone(), reason.clone());
-                continue;
-            }
-        };
+    for (position, e) in valid_events(chunk, &mut outcome) {
         tx.savepoint().await?;
         match apply_one(tx, e, now).await {
             Ok(Ok(Applied::Now)) => {
@@ -337,12 +336,12 @@ async fn apply_each(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Resul
             }
             Ok(Err(reason)) => {
                 tx.rollback_to_savepoint().await?;
-                outcome.refuse(*position, Some(e.id.clone()), reason);
+                outcome.refuse(position, Some(e.id.clone()), reason);
             }
             Err(err) => {
                 tx.rollback_to_savepoint().await?;
                 tracing::warn!(error = %err, event = %e.id, "event not applied");
-                outcome.refuse(*position, Some(e.id.clone()), "could not be stored".into());
+                outcome.refuse(position, Some(e.id.clone()), "could not be stored".into());
             }
         }
     }

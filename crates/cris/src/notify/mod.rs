@@ -48,21 +48,8 @@ pub struct Message {
 }
 
 /// Queues a message inside the caller's transaction.
-pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<i64, DbError> {
-    crate::with_tx!(tx, conn => {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
-        )
-        .bind(m.channel.as_str())
-        .bind(&m.recipient)
-        .bind(&m.subject)
-        .bind(&m.body)
-        .bind(now)
-        .bind(m.customer_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(id)
-    })
+pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<(), DbError> {
+    enqueue_many(tx, now, std::slice::from_ref(m)).await
 }
 
 /// Queues many messages inside the caller's transaction, a few statements in all.

@@ -11,7 +11,7 @@ use sqlx::QueryBuilder;
 
 use super::model::{Line, Meaning, Scan, parse_line};
 use crate::case_status::events::{self, RawEvent};
-use crate::kernel::db::{Db, DbError, Tx, push_in};
+use crate::kernel::db::{Db, DbError, Engine, push_in};
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, Produces};
 
@@ -155,7 +155,7 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
     let mut tx = db.begin().await?;
     // A tracking number first seen on a scan joins the case's mailed items.
     let new_items: Vec<&Matched> = matched.iter().filter(|m| m.owner.new).collect();
-    // SQLite takes at most 32,766 bound values a statement: 3,000 rows of 9 columns.
+    // SQLite takes at most 32,766 bound values a statement: 3,000 rows of 4 columns is well inside.
     for part in new_items.chunks(3_000) {
         crate::with_tx!(&mut tx, conn => {
             let mut q = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
@@ -185,33 +185,22 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
         })
         .collect();
     let rows = serde_json::Value::Array(rows).to_string();
-    let added = match &mut tx {
-        Tx::Sqlite(conn) => {
-            sqlx::query(
-                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
-                 SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $2 FROM json_each($1) WHERE true \
-                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
-            )
-            .bind(rows)
-            .bind(file_name)
-            .execute(&mut **conn)
-            .await?
-            .rows_affected()
+    let sql = match tx.engine() {
+        Engine::Sqlite => {
+            "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $2 FROM json_each($1) WHERE true \
+             ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING"
         }
-        Tx::Postgres(conn) => {
-            sqlx::query(
-                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
-                 SELECT (value->>0)::bigint, value->>1, value->>2, value->>3, (value->>4)::date, value->>5, value->>6, value->>7, $2 \
-                 FROM json_array_elements($1::json) \
-                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
-            )
-            .bind(rows)
-            .bind(file_name)
-            .execute(&mut **conn)
-            .await?
-            .rows_affected()
+        Engine::Postgres => {
+            "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
+             SELECT (value->>0)::bigint, value->>1, value->>2, value->>3, (value->>4)::date, value->>5, value->>6, value->>7, $2 \
+             FROM json_array_elements($1::json) \
+             ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING"
         }
     };
+    let added = crate::with_tx!(&mut tx, conn => {
+        sqlx::query(sql).bind(rows).bind(file_name).execute(&mut *conn).await?.rows_affected()
+    });
     tx.commit().await?;
     Ok(added)
 }
