@@ -23,7 +23,8 @@ port=18080
 target/release/cris --log warn --database-url "$url" serve --listen 127.0.0.1:$port &
 server=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
-token=$(curl -s -d 'grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret' http://127.0.0.1:$port/oauth/accesstoken \
+# The demo data's client, or another (CLIENT_ID, CLIENT_SECRET) for a database seeded otherwise.
+token=$(curl -s -d "grant_type=client_credentials&client_id=${CLIENT_ID:-demo-client}&client_secret=${CLIENT_SECRET:-demo-secret}" http://127.0.0.1:$port/oauth/accesstoken \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 # Receipts to look up: every sandbox receipt and a spread of generated ones, round robin.
 {

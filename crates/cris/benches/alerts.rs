@@ -82,6 +82,7 @@ async fn run(db: &Db, catalog: &cris::reference::Catalog) {
     let outcome = events::apply(db, now, events::prepare(raw, catalog, now.date_naive())).await.expect("apply");
     let applied_in = started.elapsed().as_secs_f64();
     assert_eq!(outcome.applied, CHANGES, "every change applies: {:?}", outcome.rejected.first());
+    assert_eq!(outcome.chunks_retried, 0, "every chunk applies in a batch");
     let queued: i64 = cris::with_db!(db, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND recipient LIKE 'bench-%'")
             .fetch_one(pool)

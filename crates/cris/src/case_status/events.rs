@@ -153,6 +153,10 @@ pub struct Outcome {
     /// Receipt numbers of the cases changed now (for caches to forget).
     #[serde(skip)]
     pub changed: Vec<String>,
+    /// Chunks that the batch path could not apply, applied again one event at a time (should
+    /// be rare; each is logged).
+    #[serde(skip)]
+    pub chunks_retried: usize,
 }
 
 /// Events per transaction.
@@ -186,12 +190,13 @@ pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<
                 outcome.add(done);
             }
             Err(err) => {
-                tracing::info!(error = %err, "event batch refused as a whole; applying its events one at a time");
+                tracing::warn!(error = %err, "event batch refused as a whole; applying its events one at a time");
                 drop(tx);
                 let mut tx = db.begin().await?;
                 let done = apply_each(&mut tx, chunk, now).await?;
                 tx.commit().await?;
                 outcome.add(done);
+                outcome.chunks_retried += 1;
             }
         }
     }

@@ -226,7 +226,7 @@ pub async fn find_many(tx: &mut Tx, receipts: &[String]) -> Result<HashMap<Strin
 /// The last history sequence number of each of these cases that has history.
 pub async fn last_seqs(tx: &mut Tx, case_ids: &[i64]) -> Result<HashMap<i64, i64>, DbError> {
     crate::with_tx!(tx, conn => {
-        let mut q = QueryBuilder::new("SELECT case_id, MAX(seq) FROM case_history WHERE 1 = 1");
+        let mut q = QueryBuilder::new("SELECT case_id, CAST(MAX(seq) AS BIGINT) FROM case_history WHERE 1 = 1");
         push_in(&mut q, "case_id", case_ids);
         q.push(" GROUP BY case_id");
         let rows: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;

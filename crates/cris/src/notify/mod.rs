@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 
-use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::db::{Db, DbError, Engine, Tx};
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,18 +199,28 @@ struct Pending {
 const LEASE_SECS: i64 = 120;
 
 async fn claim(db: &Db, channel: Channel, now: DateTime<Utc>, batch: i64) -> Result<Vec<Pending>, DbError> {
+    // The due rows are picked first, then updated by id: a plan that cannot turn quadratic when
+    // the table's statistics lag behind a sudden burst of alerts. On PostgreSQL, rows another
+    // node is claiming at the same moment are skipped rather than waited for.
+    let sql = match db.engine() {
+        Engine::Sqlite => {
+            "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4) \
+             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attempts"
+        }
+        Engine::Postgres => {
+            "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4 \
+             FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attempts"
+        }
+    };
     Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "UPDATE outbox SET next_try_at = $1 WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 \
-             AND id IN (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4) \
-             RETURNING id, recipient, subject, body, attempts",
-        )
-        .bind(now + Duration::seconds(LEASE_SECS))
-        .bind(channel.as_str())
-        .bind(now)
-        .bind(batch)
-        .fetch_all(pool)
-        .await?
+        sqlx::query_as(sql)
+            .bind(now + Duration::seconds(LEASE_SECS))
+            .bind(channel.as_str())
+            .bind(now)
+            .bind(batch)
+            .fetch_all(pool)
+            .await?
     }))
 }
 

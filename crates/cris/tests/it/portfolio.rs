@@ -85,7 +85,7 @@ async fn change(app: &TestApp, receipt: &str, id: &str) {
     let now = app.clock.now();
     let prepared = cris::case_status::events::prepare(vec![(0, Ok(raw))], &app.catalog, now.date_naive());
     let out = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
-    assert_eq!(out.applied, 1, "{out:?}");
+    assert_eq!((out.applied, out.chunks_retried), (1, 0), "{out:?}");
 }
 
 // R-CS-07, R-CS-08, R-CS-09, R-CS-10
@@ -346,6 +346,7 @@ async fn events_of_one_case_in_one_batch_apply_in_order_and_alert_once_each() {
     let prepared = cris::case_status::events::prepare(raw, &app.catalog, today);
     let out = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
     assert_eq!((out.applied, out.duplicates, out.rejected.len()), (3, 1, 0), "{out:?}");
+    assert_eq!(out.chunks_retried, 0, "the batch path applied it, not the one-by-one fallback");
     let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103410".parse().unwrap())
         .await
         .unwrap()
