@@ -205,12 +205,9 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
     };
     let rate = grant.rate_per_second.max(1) as f64;
     let limiter = state.limiter();
-    if !limiter.allow(&format!("api:{}", grant.client_id), rate, rate, Instant::now())
-        || !limiter.within_daily(
-            &format!("api:{}", grant.client_id),
-            u64::try_from(grant.daily_quota).unwrap_or(0),
-            now.date_naive(),
-        )
+    let key = format!("api:{}", grant.client_id);
+    if !limiter.allow(&key, rate, rate, Instant::now())
+        || !limiter.within_daily(&key, u64::try_from(grant.daily_quota).unwrap_or(0), now.date_naive())
     {
         return api_error(StatusCode::TOO_MANY_REQUESTS, "Spike Arrest Violation");
     }

@@ -423,6 +423,11 @@ async fn home_view(
     ))
 }
 
+/// The dashboard again, refused with the message `key` (422).
+async fn refuse(state: &AppState, v: &Visit, key: &str) -> Response {
+    home_view(state, v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t(key)), None).await
+}
+
 async fn home(State(state): State<AppState>, v: Visit, Query(q): Query<HomeQuery>) -> Response {
     let notice = if q.welcome.is_some() {
         Some(v.ctx.t("pf-welcome"))
@@ -450,18 +455,13 @@ async fn add_case(State(state): State<AppState>, v: Visit, Form(f): Form<Receipt
     let receipt = match f.receipt.parse::<ReceiptNumber>() {
         Ok(r) => r,
         Err(_) => {
-            return home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("cs-error-format")), None)
-                .await;
+            return refuse(&state, &v, "cs-error-format").await;
         }
     };
     match service::add_case(state.db(), state.clock().now(), customer.id, &receipt).await {
         Ok(()) => see_other("/account"),
-        Err(PortfolioError::Full) => {
-            home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-full")), None).await
-        }
-        Err(PortfolioError::UnknownCase) => {
-            home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("cs-error-unknown")), None).await
-        }
+        Err(PortfolioError::Full) => refuse(&state, &v, "pf-full").await,
+        Err(PortfolioError::UnknownCase) => refuse(&state, &v, "cs-error-unknown").await,
         Err(e) => failed(&v, &e),
     }
 }
@@ -503,8 +503,7 @@ async fn preferences(State(state): State<AppState>, v: Visit, Form(f): Form<Pref
         match f.mobile.parse::<crate::kernel::contact::Phone>() {
             Ok(m) => Some(m),
             Err(_) => {
-                return home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-bad-mobile")), None)
-                    .await;
+                return refuse(&state, &v, "pf-bad-mobile").await;
             }
         }
     } else {
@@ -514,9 +513,7 @@ async fn preferences(State(state): State<AppState>, v: Visit, Form(f): Form<Pref
     match service::set_preferences(state.db(), customer.id, f.email_alerts == "yes", texts, mobile.as_ref(), lang).await
     {
         Ok(()) => see_other("/account?saved=1"),
-        Err(PortfolioError::Invalid(_)) => {
-            home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-bad-mobile")), None).await
-        }
+        Err(PortfolioError::Invalid(_)) => refuse(&state, &v, "pf-bad-mobile").await,
         Err(e) => failed(&v, &e),
     }
 }
@@ -535,8 +532,7 @@ async fn close(State(state): State<AppState>, v: Visit, Form(f): Form<CloseForm>
         Err(res) => return *res,
     };
     if f.confirm != "yes" {
-        return home_view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-close-confirm-needed")), None)
-            .await;
+        return refuse(&state, &v, "pf-close-confirm-needed").await;
     }
     match service::close(state.db(), customer.id).await {
         Ok(()) => {

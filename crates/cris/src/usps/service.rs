@@ -114,17 +114,25 @@ async fn match_chunk(
     });
     let by_receipt: HashMap<&str, (i64, &str)> =
         cases.iter().map(|(id, r, f)| (r.as_str(), (*id, f.as_str()))).collect();
+    // Identical lines (same item, event, day, time and place) count once; decided on borrowed
+    // keys before the scans are moved out of the chunk.
     let mut seen = std::collections::HashSet::new();
+    let first: Vec<bool> = chunk
+        .iter()
+        .map(|(_, s)| {
+            seen.insert((
+                s.tracking_number.as_str(),
+                s.event_code.as_str(),
+                s.date,
+                s.time.as_str(),
+                s.facility_zip.as_str(),
+            ))
+        })
+        .collect();
+    drop(seen);
     let mut matched = Vec::with_capacity(chunk.len());
-    for (line, scan) in chunk {
-        let key = (
-            scan.tracking_number.clone(),
-            scan.event_code.clone(),
-            scan.date,
-            scan.time.clone(),
-            scan.facility_zip.clone(),
-        );
-        if !seen.insert(key) {
+    for ((line, scan), first) in chunk.into_iter().zip(first) {
+        if !first {
             report.repeated += 1;
             continue;
         }
