@@ -79,6 +79,15 @@ pub fn spawn_workers(
                     }
                 }
                 _ = daily.tick() => {
+                    // Reading a year of decisions takes a while on a full database: not in this loop.
+                    let (db, now) = (state.db().clone(), state.clock().now());
+                    tokio::spawn(async move {
+                        match crate::processing_times::refresh_suggestions_if_stale(&db, now).await {
+                            Ok(Some(n)) => tracing::info!(suggestions = n, "processing-time suggestions computed"),
+                            Ok(None) => {}
+                            Err(e) => tracing::warn!(error = %e, "processing-time suggestions failed"),
+                        }
+                    });
                     match crate::staff::service::deactivate_unused(state.db(), state.catalog(), state.clock().now(), unused_after).await {
                         Ok(users) if !users.is_empty() => {
                             let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();

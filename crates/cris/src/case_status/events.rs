@@ -167,7 +167,8 @@ impl Outcome {
         self.rejected.push(Rejected { position, event_id, reason });
     }
 
-    fn add(&mut self, other: Outcome) {
+    /// Adds what another batch did.
+    pub fn add(&mut self, other: Outcome) {
         self.applied += other.applied;
         self.duplicates += other.duplicates;
         self.rejected.extend(other.rejected);

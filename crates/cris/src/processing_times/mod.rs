@@ -4,6 +4,8 @@
 //! may be filed). CRIS suggests the figures to post from completed cases: the median and the 80th
 //! percentile of the time from receipt to decision.
 
+pub mod pages;
+pub mod publish;
 pub mod routes;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -90,9 +92,45 @@ pub fn suggest(mut days: Vec<i64>) -> Option<(f64, f64)> {
     Some((median, p80.max(median)))
 }
 
+/// The figures suggested for a form at an office, as the daily job stored them.
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq)]
+pub struct Suggestion {
+    /// Form code.
+    pub form_code: String,
+    /// Office.
+    pub office_code: String,
+    /// Median time from receipt to decision, in months.
+    pub median_months: f64,
+    /// 80th percentile, in months.
+    pub p80_months: f64,
+    /// Decisions counted.
+    pub cases: i64,
+    /// The last day of the year of decisions read.
+    pub as_of: NaiveDate,
+    /// When computed.
+    pub computed_at: DateTime<Utc>,
+}
+
+impl Suggestion {
+    /// The median, without a needless ".0".
+    pub fn median_text(&self) -> String {
+        trim(self.median_months)
+    }
+
+    /// The 80th percentile, without a needless ".0".
+    pub fn p80_text(&self) -> String {
+        trim(self.p80_months)
+    }
+
+    /// "3.5 to 7 Months".
+    pub fn range_text(&self) -> String {
+        format!("{} to {} Months", self.median_text(), self.p80_text())
+    }
+}
+
 /// Computes suggestions for every form and office from decisions made in the year before
-/// `as_of`: (form, office, median months, 80th-percentile months, cases).
-pub async fn suggestions(db: &Db, as_of: NaiveDate) -> Result<Vec<(String, String, f64, f64, usize)>, DbError> {
+/// `as_of` (forms and offices with fewer than ten decisions get none).
+pub async fn compute_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
     let since = as_of - chrono::Duration::days(365);
     let rows: Vec<(String, String, NaiveDate, NaiveDate)> = crate::with_db!(db, pool => {
         sqlx::query_as(
@@ -111,11 +149,64 @@ pub async fn suggestions(db: &Db, as_of: NaiveDate) -> Result<Vec<(String, Strin
     }
     Ok(by
         .into_iter()
-        .filter_map(|((form, office), days)| {
-            let n = days.len();
-            suggest(days).map(|(m, p)| (form, office, m, p, n))
+        .filter_map(|((form_code, office_code), days)| {
+            let cases = days.len() as i64;
+            suggest(days).map(|(median_months, p80_months)| Suggestion {
+                form_code,
+                office_code,
+                median_months,
+                p80_months,
+                cases,
+                as_of,
+                computed_at: now,
+            })
         })
         .collect())
+}
+
+/// Computes the suggestions as of a day and replaces the stored ones in one transaction.
+pub async fn refresh_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
+    let suggestions = compute_suggestions(db, as_of, now).await?;
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM processing_time_suggestions").execute(&mut *conn).await?;
+        for chunk in suggestions.chunks(1_000) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO processing_time_suggestions (form_code, office_code, median_months, p80_months, cases, as_of, computed_at) ",
+            );
+            qb.push_values(chunk, |mut b, s| {
+                b.push_bind(&s.form_code)
+                    .push_bind(&s.office_code)
+                    .push_bind(s.median_months)
+                    .push_bind(s.p80_months)
+                    .push_bind(s.cases)
+                    .push_bind(s.as_of)
+                    .push_bind(s.computed_at);
+            });
+            qb.build().execute(&mut *conn).await?;
+        }
+    });
+    tx.commit().await?;
+    Ok(suggestions)
+}
+
+/// The daily job: recomputes the suggestions unless they were computed in the last 20 hours
+/// (so a restart does not read a year of decisions again). Returns how many were stored.
+pub async fn refresh_suggestions_if_stale(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, DbError> {
+    let last: Option<DateTime<Utc>> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT MAX(computed_at) FROM processing_time_suggestions").fetch_one(pool).await?
+    });
+    if last.is_some_and(|at| now - at < chrono::Duration::hours(20)) {
+        return Ok(None);
+    }
+    Ok(Some(refresh_suggestions(db, now.date_naive(), now).await?.len()))
+}
+
+/// The stored suggestions, by form and office.
+pub async fn suggestions(db: &Db) -> Result<Vec<Suggestion>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT * FROM processing_time_suggestions ORDER BY form_code, office_code").fetch_all(pool).await?
+    }))
 }
 
 /// Posts (or replaces) a processing time, inside the caller's transaction.
@@ -185,31 +276,38 @@ pub async fn forms(db: &Db) -> Result<Vec<String>, DbError> {
     }))
 }
 
-/// Posts the suggested figures for every form and office as of a day (the demo data set's
-/// postings, and a starting point for headquarters).
+/// Computes the suggestions as of a day and posts them for every form and office (the demo data
+/// set's postings, and a starting point for headquarters).
 pub async fn post_suggestions(db: &Db, as_of: NaiveDate, by: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
-    let suggestions = suggestions(db, as_of).await?;
+    let suggestions = refresh_suggestions(db, as_of, now).await?;
     // Published on the first of the month, as the public site does.
     let publication = as_of.with_day(1).unwrap_or(as_of);
     let mut tx = db.begin().await?;
-    for (form, office, median, p80, _) in &suggestions {
+    for s in &suggestions {
         let p = Posted {
-            form_code: form.clone(),
-            form_key: format!("{form}-ALL"),
-            subtype_en: "All applications and petitions".into(),
-            subtype_es: "Todas las solicitudes y peticiones".into(),
-            office_code: office.clone(),
-            range_low: *median,
-            range_high: *p80,
+            form_code: s.form_code.clone(),
+            form_key: all_key(&s.form_code),
+            subtype_en: ALL_EN.into(),
+            subtype_es: ALL_ES.into(),
+            office_code: s.office_code.clone(),
+            range_low: s.median_months,
+            range_high: s.p80_months,
             unit: "Months".into(),
             publication_date: publication,
-            service_request_date: service_request_date(publication, *p80, "Months"),
+            service_request_date: service_request_date(publication, s.p80_months, "Months"),
         };
         post(&mut tx, &p, by, now).await?;
     }
     tx.commit().await?;
     Ok(suggestions.len())
 }
+
+/// The subtype key that covers every application of a form.
+pub fn all_key(form: &str) -> String {
+    format!("{form}-ALL")
+}
+const ALL_EN: &str = "All applications and petitions";
+const ALL_ES: &str = "Todas las solicitudes y peticiones";
 
 #[cfg(test)]
 mod tests {

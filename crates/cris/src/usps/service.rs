@@ -11,7 +11,7 @@ use sqlx::QueryBuilder;
 
 use super::model::{Line, Meaning, Scan, parse_line};
 use crate::case_status::events::{self, RawEvent};
-use crate::kernel::db::{Db, DbError, Engine, push_in};
+use crate::kernel::db::{Db, DbError, Engine, Tx, push_in};
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, Produces};
 
@@ -174,41 +174,72 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
             q.build().execute(&mut *conn).await?;
         });
     }
-    // The scans go in as one JSON array bound to one parameter, which the engine unpacks:
-    // binding nine values a row costs more than the insert itself.
-    let rows: Vec<serde_json::Value> = matched
-        .iter()
-        .map(|m| {
-            let s = &m.scan;
-            serde_json::json!([
-                m.owner.case_id,
-                s.tracking_number,
-                s.event_code,
-                s.event_name,
-                s.date,
-                s.time,
-                s.facility_zip,
-                s.facility_name
-            ])
-        })
-        .collect();
-    let rows = serde_json::Value::Array(rows).to_string();
-    let sql = match tx.engine() {
-        Engine::Sqlite => {
-            "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
-             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $2 FROM json_each($1) WHERE true \
-             ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING"
+    // The scans go in as a few bound values, which the engine unpacks into rows: binding nine
+    // values a row costs more than the insert itself. PostgreSQL takes one array a column
+    // (unnested); SQLite, which has no arrays, one JSON array of rows.
+    let added = match &mut tx {
+        Tx::Sqlite(t) => {
+            let rows: Vec<serde_json::Value> = matched
+                .iter()
+                .map(|m| {
+                    let s = &m.scan;
+                    serde_json::json!([
+                        m.owner.case_id,
+                        s.tracking_number,
+                        s.event_code,
+                        s.event_name,
+                        s.date,
+                        s.time,
+                        s.facility_zip,
+                        s.facility_name
+                    ])
+                })
+                .collect();
+            sqlx::query(
+                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
+                 SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $2 FROM json_each($1) WHERE true \
+                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
+            )
+            .bind(serde_json::Value::Array(rows).to_string())
+            .bind(file_name)
+            .execute(&mut **t)
+            .await?
+            .rows_affected()
         }
-        Engine::Postgres => {
-            "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
-             SELECT (value->>0)::bigint, value->>1, value->>2, value->>3, (value->>4)::date, value->>5, value->>6, value->>7, $2 \
-             FROM json_array_elements($1::json) \
-             ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING"
+        Tx::Postgres(t) => {
+            // The check a foreign key would make on every row, once per case: the cases are locked
+            // against deletion until commit, and scans of a case deleted since matching are left out.
+            let mut ids: Vec<i64> = matched.iter().map(|m| m.owner.case_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let present: std::collections::HashSet<i64> =
+                sqlx::query_scalar("SELECT id FROM cases WHERE id = ANY($1) FOR KEY SHARE")
+                    .bind(&ids)
+                    .fetch_all(&mut **t)
+                    .await?
+                    .into_iter()
+                    .collect();
+            let matched: Vec<&Matched> = matched.iter().filter(|m| present.contains(&m.owner.case_id)).collect();
+            let column = |f: fn(&Matched) -> &str| matched.iter().map(|m| f(m)).collect::<Vec<&str>>();
+            sqlx::query(
+                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
+                 SELECT u.*, $9 FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[]) AS u \
+                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
+            )
+            .bind(matched.iter().map(|m| m.owner.case_id).collect::<Vec<i64>>())
+            .bind(column(|m| &m.scan.tracking_number))
+            .bind(column(|m| &m.scan.event_code))
+            .bind(column(|m| &m.scan.event_name))
+            .bind(matched.iter().map(|m| m.scan.date).collect::<Vec<chrono::NaiveDate>>())
+            .bind(column(|m| &m.scan.time))
+            .bind(column(|m| &m.scan.facility_zip))
+            .bind(column(|m| &m.scan.facility_name))
+            .bind(file_name)
+            .execute(&mut **t)
+            .await?
+            .rows_affected()
         }
     };
-    let added = crate::with_tx!(&mut tx, conn => {
-        sqlx::query(sql).bind(rows).bind(file_name).execute(&mut *conn).await?.rows_affected()
-    });
     tx.commit().await?;
     Ok(added)
 }
@@ -240,9 +271,11 @@ fn status_change(m: &Matched) -> Option<RawEvent> {
 
 /// Ingests one extract's text.
 ///
-/// Two stages run side by side: this task parses and matches a chunk while a writer task stores
-/// the one before it (on SQLite the matching reads another connection's snapshot, which WAL
-/// allows beside the writer). Status changes are applied once every scan is stored.
+/// Stages run side by side: this task parses and matches a chunk while a writer task stores the
+/// one before it (on SQLite the matching reads another connection's snapshot, which WAL allows
+/// beside the writer). On PostgreSQL a third task applies the status changes of the chunks
+/// matched so far, since they touch other rows; SQLite has one writer at a time, so there they
+/// are applied once every scan is stored.
 pub async fn ingest(
     db: &Db,
     catalog: &Catalog,
@@ -251,6 +284,7 @@ pub async fn ingest(
     text: &str,
 ) -> Result<Report, DbError> {
     let mut report = Report { file_name: file_name.to_owned(), ..Report::default() };
+    let started = std::time::Instant::now();
     let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Vec<Matched>>(2);
     let writer = {
         let (db, file_name) = (db.clone(), file_name.to_owned());
@@ -263,6 +297,19 @@ pub async fn ingest(
             Ok::<_, DbError>((stored, added))
         })
     };
+    let (to_applier, mut batches) = tokio::sync::mpsc::channel::<Vec<events::Checked>>(4);
+    let applier = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut outcome = events::Outcome::default();
+            while let Some(batch) = batches.recv().await {
+                outcome.add(events::apply(&db, now, batch).await?);
+            }
+            Ok::<_, DbError>(outcome)
+        })
+    };
+    let concurrent = db.engine() == Engine::Postgres;
+    let today = now.date_naive();
     let mut known = HashMap::new();
     let mut changes: Vec<events::Read> = Vec::new();
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -283,6 +330,11 @@ pub async fn ingest(
                 if to_writer.send(matched).await.is_err() {
                     break; // the writer stopped on an error, reported below
                 }
+                if concurrent
+                    && to_applier.send(events::prepare(std::mem::take(&mut changes), catalog, today)).await.is_err()
+                {
+                    break; // likewise
+                }
             }
         }
         Ok(())
@@ -290,12 +342,22 @@ pub async fn ingest(
     .await;
     drop(to_writer);
     let written = writer.await.map_err(|e| DbError::Url(format!("the USPS writer stopped: {e}")))?;
+    let stored_in = started.elapsed().as_secs_f64();
+    // What is left (everything on SQLite) is applied now that the scans are in.
+    let left = to_applier.send(events::prepare(changes, catalog, today)).await;
+    drop(to_applier);
+    let applied = applier.await.map_err(|e| DbError::Url(format!("the USPS status changes stopped: {e}")))?;
     matching?;
     let (stored, added) = written?;
+    let outcome = applied?;
+    if left.is_err() {
+        return Err(DbError::Url("the USPS status changes stopped early".into()));
+    }
     report.added = added;
     report.repeated += stored - added;
-    let outcome = events::apply(db, now, events::prepare(changes, catalog, now.date_naive())).await?;
     report.status_changes = outcome.applied;
+    let seconds = started.elapsed().as_secs_f64();
+    tracing::info!(file_name, stored, added, changes = outcome.applied, stored_in, seconds, "USPS extract ingested");
     for r in outcome.rejected {
         tracing::warn!(event = ?r.event_id, reason = %r.reason, "USPS status change refused");
     }

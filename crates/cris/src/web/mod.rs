@@ -173,6 +173,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::case_status::routes::routes())
         .merge(crate::case_status::wire::routes())
         .merge(crate::processing_times::routes::routes())
+        .merge(crate::processing_times::pages::routes())
         .merge(crate::portfolio::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())

@@ -134,6 +134,48 @@ async fn staff_sign_in_through_banner_password_and_code_then_out() {
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
 }
 
+// R-CS-04: headquarters reviews the suggested times in a browser, adjusts and publishes them, and
+// the processing-times API answers with the new figures.
+#[tokio::test]
+async fn headquarters_publishes_processing_times_in_the_browser() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(3_000).await;
+    app.staff("hq.browser", cris::kernel::access::Role::Headquarters, "NBC").await;
+    let session = app.sign_in("hq.browser").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/staff/sign-in")).await;
+    for pair in session.split("; ") {
+        let (name, value) = pair.split_once('=').unwrap();
+        b.add_cookie(name, value).await;
+    }
+    b.goto(&format!("{base}/staff/processing-times?form=I-765")).await;
+    assert!(b.text("h1").await.contains("Processing times"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("overview: {v}")));
+    let review = b.attribute("#processing-times tbody a", "href").await;
+    let office = review.rsplit('/').next().unwrap().to_owned();
+    b.click("#processing-times tbody a").await;
+    b.wait_url(&review).await;
+    assert!(b.text("#suggestion").await.contains("cases decided"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("review: {v}")));
+    for (field, value) in [("#low-1", "4"), ("#high-1", "8.5")] {
+        b.clear(field).await;
+        b.type_into(field, value).await;
+    }
+    b.click("#publish-1").await;
+    b.wait_url("?published=I-765-ALL").await;
+    assert!(b.text("#published").await.contains("Posted I-765-ALL"));
+    assert!(b.text("main").await.contains("Posted now: 4 to 8.5 Months, published 2026-11-02"));
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    let (_, _, body) = app.get(&format!("/processing-times/api/processingtime/I-765/{office}/I-765-ALL"), &[]).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let range = &v["data"]["processing_time"]["subtypes"][0]["range"];
+    assert_eq!((range[0]["value"].as_f64(), range[1]["value"].as_f64()), (Some(8.5), Some(4.0)), "{body}");
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
+
 // Wire format C: the selectors and the XPath that old clients hard-code, evaluated by a real
 // browser's HTML parser and XPath engine.
 #[tokio::test]

@@ -131,3 +131,26 @@ async fn the_inbox_and_the_command_line() {
     assert!(stdout.contains("scans stored: 0") && stdout.contains("scans already stored: 5"), "{stdout}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+// R-CS-05: scans belong to their case: deleting the case (as retention will) deletes its scans and
+// no one else's. PostgreSQL does it with a trigger, SQLite with its foreign key.
+#[tokio::test]
+async fn deleting_a_case_deletes_its_scans() {
+    let f = fixture().await;
+    let now = f.app.clock.now();
+    cris::usps::service::ingest(&f.app.db, &f.app.catalog, now, "extract-1.txt", &extract(&f)).await.unwrap();
+    let scans = |tracking: &'static str| {
+        let (db, tracking) = (&f.app.db, if tracking == "mailed" { f.tracking.clone() } else { tracking.to_owned() });
+        async move {
+            cris::with_db!(db, pool => {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM usps_events WHERE tracking_number = $1").bind(tracking).fetch_one(pool).await.unwrap()
+            })
+        }
+    };
+    assert_eq!((scans("mailed").await, scans("9205590123456789012345").await), (4, 1));
+    let deleted = cris::with_db!(&f.app.db, pool => {
+        sqlx::query("DELETE FROM cases WHERE receipt_number = $1").bind(&f.mailed_receipt).execute(pool).await.unwrap().rows_affected()
+    });
+    assert_eq!(deleted, 1);
+    assert_eq!((scans("mailed").await, scans("9205590123456789012345").await), (0, 1));
+}

@@ -125,6 +125,17 @@ impl Browser {
         self.call("POST", &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
     }
 
+    /// Empties the first input matching a CSS selector.
+    pub async fn clear(&self, css: &str) {
+        let id = self.element(css).await;
+        self.call("POST", &format!("/element/{id}/clear"), None).await;
+    }
+
+    /// Sets a cookie on the current page's site.
+    pub async fn add_cookie(&self, name: &str, value: &str) {
+        self.call("POST", "/cookie", Some(json!({"cookie": {"name": name, "value": value, "path": "/"}}))).await;
+    }
+
     /// An attribute of the first element matching a CSS selector.
     pub async fn attribute(&self, css: &str, name: &str) -> String {
         let id = self.element(css).await;

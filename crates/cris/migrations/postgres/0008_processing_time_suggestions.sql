@@ -1,0 +1,14 @@
+-- The figures CRIS suggests headquarters post (R-CS-04): median and 80th percentile, in months,
+-- of the time from receipt to decision of the cases decided in the year before `as_of`. Computed
+-- by a daily job, because reading a year of decisions takes tens of seconds on a full database;
+-- the publishing page reads this table.
+CREATE TABLE processing_time_suggestions (
+    form_code     TEXT NOT NULL,
+    office_code   TEXT NOT NULL REFERENCES offices (code),
+    median_months DOUBLE PRECISION NOT NULL,
+    p80_months    DOUBLE PRECISION NOT NULL,
+    cases         BIGINT NOT NULL,
+    as_of         DATE NOT NULL,
+    computed_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (form_code, office_code)
+);

@@ -1,0 +1,285 @@
+//! Headquarters publishes processing times (R-CS-04): it reviews, per form and office, what is
+//! posted beside what CRIS suggests from completed cases, adjusts the figures and posts them.
+//! Every publication is audited with the figures it replaced.
+
+use chrono::{DateTime, Utc};
+
+use super::{Posted, Suggestion, all_key};
+use crate::kernel::access::{Actor, Capability, authorize};
+use crate::kernel::audit::{self, Category, Entry, Outcome};
+use crate::kernel::db::Db;
+use crate::kernel::error::InvalidInput;
+use crate::reference::Catalog;
+use crate::staff::service::{StaffError, deny};
+
+/// The unit a time is posted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Months.
+    Months,
+    /// Weeks.
+    Weeks,
+}
+
+impl Unit {
+    /// As stored and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Months => "Months",
+            Unit::Weeks => "Weeks",
+        }
+    }
+
+    /// The longest time that may be posted: ten years.
+    fn limit(self) -> f64 {
+        match self {
+            Unit::Months => 120.0,
+            Unit::Weeks => 520.0,
+        }
+    }
+}
+
+/// A publication as headquarters entered it, parsed: a form, one of its subtypes, an office and
+/// a range in whole or half units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// Form code.
+    pub form_code: String,
+    /// Subtype key.
+    pub form_key: String,
+    /// Office.
+    pub office_code: String,
+    /// Lower bound (the median of the suggestion).
+    pub low: f64,
+    /// Upper bound (80 % of cases are done within it).
+    pub high: f64,
+    /// Unit.
+    pub unit: Unit,
+}
+
+impl Draft {
+    /// Parses the publishing form's fields.
+    pub fn parse(
+        form: &str,
+        key: &str,
+        office: &str,
+        low: &str,
+        high: &str,
+        unit: &str,
+    ) -> Result<Draft, InvalidInput> {
+        let unit = match unit.trim() {
+            "Months" => Unit::Months,
+            "Weeks" => Unit::Weeks,
+            _ => return Err(InvalidInput::new("unit", "Choose months or weeks.")),
+        };
+        let number = |field: &'static str, raw: &str| -> Result<f64, InvalidInput> {
+            let v: f64 = raw.trim().parse().map_err(|_| InvalidInput::new(field, "Enter a number, like 3 or 3.5."))?;
+            if !v.is_finite() || v <= 0.0 || v > unit.limit() || (v * 2.0).fract() != 0.0 {
+                return Err(InvalidInput::new(
+                    field,
+                    format!(
+                        "Enter a whole or half number from 0.5 to {} {}.",
+                        unit.limit(),
+                        unit.as_str().to_lowercase()
+                    ),
+                ));
+            }
+            Ok(v)
+        };
+        let (low, high) = (number("range_low", low)?, number("range_high", high)?);
+        if low > high {
+            return Err(InvalidInput::new("range_low", "The lower figure cannot be more than the upper one."));
+        }
+        Ok(Draft {
+            form_code: form.trim().to_uppercase(),
+            form_key: key.trim().to_uppercase(),
+            office_code: office.trim().to_uppercase(),
+            low,
+            high,
+            unit,
+        })
+    }
+}
+
+/// One form at one office, as the overview lists it.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Form code.
+    pub form_code: String,
+    /// Office.
+    pub office_code: String,
+    /// What is posted (every subtype).
+    pub posted: Vec<Posted>,
+    /// What CRIS suggests.
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Line {
+    /// Whether the suggestion's upper figure is a month or more away from the posted one (or
+    /// nothing is posted): the lines headquarters should look at first.
+    pub fn needs_review(&self) -> bool {
+        let Some(s) = &self.suggestion else { return false };
+        let months = |p: &Posted| if p.unit == "Weeks" { p.range_high * 7.0 / 30.44 } else { p.range_high };
+        self.posted
+            .iter()
+            .find(|p| p.form_key == all_key(&p.form_code))
+            .or(self.posted.first())
+            .is_none_or(|p| (months(p) - s.p80_months).abs() >= 1.0)
+    }
+}
+
+/// Refuses (and records the refusal) unless the actor may publish times. A posted time is not an
+/// office's record (docs/ACCESS.md), so headquarters staff publish for every office.
+async fn check(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    what: &str,
+    office: Option<&str>,
+) -> Result<(), StaffError> {
+    if let Err(d) = authorize(actor, Capability::ProcessingTimesPublish, None) {
+        return Err(deny(db, catalog, actor, now, what, office, d).await.into());
+    }
+    Ok(())
+}
+
+/// Every form and office that has a posting or a suggestion, optionally of one form.
+pub async fn overview(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    form: Option<&str>,
+) -> Result<Vec<Line>, StaffError> {
+    check(db, catalog, actor, now, "processing_times.overview", None).await?;
+    let wanted = |code: &str| form.is_none_or(|f| f.eq_ignore_ascii_case(code));
+    let mut lines: std::collections::BTreeMap<(String, String), Line> = Default::default();
+    fn line<'a>(
+        lines: &'a mut std::collections::BTreeMap<(String, String), Line>,
+        form: &str,
+        office: &str,
+    ) -> &'a mut Line {
+        lines.entry((form.to_owned(), office.to_owned())).or_insert_with(|| Line {
+            form_code: form.to_owned(),
+            office_code: office.to_owned(),
+            posted: Vec::new(),
+            suggestion: None,
+        })
+    }
+    for p in super::all(db).await?.into_iter().filter(|p| wanted(&p.form_code)) {
+        line(&mut lines, &p.form_code, &p.office_code).posted.push(p);
+    }
+    for s in super::suggestions(db).await?.into_iter().filter(|s| wanted(&s.form_code)) {
+        let (form, office) = (s.form_code.clone(), s.office_code.clone());
+        line(&mut lines, &form, &office).suggestion = Some(s);
+    }
+    Ok(lines.into_values().collect())
+}
+
+/// One form at one office, for review.
+pub async fn review(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    form: &str,
+    office: &str,
+) -> Result<Line, StaffError> {
+    let (form, office) = known(catalog, form, office)?;
+    check(db, catalog, actor, now, "processing_times.review", Some(&office)).await?;
+    let posted = super::at_office(db, &form, &office).await?;
+    let suggestion = super::suggestions(db).await?.into_iter().find(|s| s.form_code == form && s.office_code == office);
+    Ok(Line { form_code: form, office_code: office, posted, suggestion })
+}
+
+/// The form and office codes, when both are in the reference data.
+fn known(catalog: &Catalog, form: &str, office: &str) -> Result<(String, String), StaffError> {
+    let form = catalog.form(&form.trim().to_uppercase()).ok_or(StaffError::NotFound)?.code.clone();
+    let office = catalog.office(&office.trim().to_uppercase()).ok_or(StaffError::NotFound)?.code.clone();
+    Ok((form, office))
+}
+
+/// Posts a draft, dated today, with its service-request date; returns the posting. A subtype
+/// keeps its descriptions; a form with nothing posted gets its all-applications subtype.
+pub async fn publish(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    draft: &Draft,
+) -> Result<Posted, StaffError> {
+    let (form, office) = known(catalog, &draft.form_code, &draft.office_code)?;
+    check(db, catalog, actor, now, "processing_times.publish", Some(&office)).await?;
+    let before = super::at_office(db, &form, &office).await?.into_iter().find(|p| p.form_key == draft.form_key);
+    let (subtype_en, subtype_es) = match &before {
+        Some(p) => (p.subtype_en.clone(), p.subtype_es.clone()),
+        None if draft.form_key == all_key(&form) => (super::ALL_EN.to_owned(), super::ALL_ES.to_owned()),
+        None => {
+            return Err(InvalidInput::new("form_key", "This subtype is not posted for this form and office.").into());
+        }
+    };
+    let publication_date = now.date_naive();
+    let unit = draft.unit.as_str();
+    let posted = Posted {
+        form_code: form,
+        form_key: draft.form_key.clone(),
+        subtype_en,
+        subtype_es,
+        office_code: office,
+        range_low: draft.low,
+        range_high: draft.high,
+        unit: unit.to_owned(),
+        publication_date,
+        service_request_date: super::service_request_date(publication_date, draft.high, unit),
+    };
+    let lang = crate::kernel::i18n::Lang::En;
+    let was = before.map_or_else(|| "nothing posted before".to_owned(), |p| format!("was {}", p.range_text(lang)));
+    let detail = format!(
+        "posted {} {} at {}: {}, service-request date {}; {was}",
+        posted.form_code,
+        posted.form_key,
+        posted.office_code,
+        posted.range_text(lang),
+        posted.service_request_date
+    );
+    let record = format!("processing_time:{}/{}/{}", posted.form_code, posted.form_key, posted.office_code);
+    let mut tx = db.begin().await?;
+    super::post(&mut tx, &posted, &actor.username, now).await?;
+    let entry = Entry {
+        category: Category::Change,
+        event: "processing_times.publish",
+        username: &actor.username,
+        ip: &actor.ip,
+        office: &actor.place.office,
+        record: &record,
+        outcome: Outcome::Ok,
+        detail: &detail,
+    };
+    audit::record(&mut tx, now, &entry).await?;
+    tx.commit().await?;
+    Ok(posted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R-CS-04: what headquarters may post.
+    #[test]
+    fn drafts_take_whole_or_half_units_in_order() {
+        let d = Draft::parse(" i-765 ", "i-765-all", "nsc", "3.5", "7", "Months").unwrap();
+        assert_eq!((d.form_code.as_str(), d.form_key.as_str(), d.office_code.as_str()), ("I-765", "I-765-ALL", "NSC"));
+        assert_eq!((d.low, d.high, d.unit), (3.5, 7.0, Unit::Months));
+        let refused = |low: &str, high: &str, unit: &str| {
+            Draft::parse("I-765", "I-765-ALL", "NSC", low, high, unit).unwrap_err().field
+        };
+        assert_eq!(refused("3.3", "7", "Months"), "range_low");
+        assert_eq!(refused("0", "7", "Months"), "range_low");
+        assert_eq!(refused("3", "121", "Months"), "range_high");
+        assert_eq!(refused("3", "NaN", "Months"), "range_high");
+        assert_eq!(refused("8", "7", "Months"), "range_low");
+        assert_eq!(refused("3", "7", "Days"), "unit");
+        assert!(Draft::parse("I-765", "I-765-ALL", "NSC", "200", "520", "Weeks").is_ok());
+    }
+}

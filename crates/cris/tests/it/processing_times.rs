@@ -1,0 +1,95 @@
+//! Publishing processing times (R-CS-04): headquarters reviews what CRIS suggests from decided
+//! cases, adjusts it and posts it; the public answers change; every publication is audited.
+
+use cris::kernel::access::Role;
+use serde_json::Value;
+
+use super::support::TestApp;
+
+/// The details of the audit rows of an event, oldest first.
+async fn audit_details(app: &TestApp, event: &str) -> Vec<String> {
+    cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE event = $1 ORDER BY id").bind(event).fetch_all(pool).await.unwrap()
+    })
+}
+
+// R-CS-04: headquarters staff publish the times, starting from the suggested median and 80th percentile.
+#[tokio::test]
+async fn headquarters_reviews_the_suggestion_and_publishes_it() {
+    let app = TestApp::with_demo(3_000).await;
+    app.staff("hq.test", Role::Headquarters, "NBC").await;
+    let hq = app.sign_in("hq.test").await;
+    let cookie = [("cookie", hq.as_str())];
+
+    let stored = cris::processing_times::suggestions(&app.db).await.unwrap();
+    let s = stored.iter().find(|s| s.form_code == "I-765").expect("the demo data suggests times for I-765").clone();
+    let office = s.office_code.clone();
+    let (status, _, overview) = app.get("/staff/processing-times?form=i-765", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(overview.contains(&format!("Review I-765 at {office}")), "{overview}");
+    assert!(!overview.contains("Review I-130 at"), "filtered to one form");
+    assert!(overview.contains(r#"href="/staff/processing-times""#), "in the navigation");
+
+    let review_uri = format!("/staff/processing-times/I-765/{office}");
+    let (status, _, review) = app.get(&review_uri, &cookie).await;
+    assert_eq!(status, 200, "{review}");
+    assert!(review.contains(&format!("from {} cases decided", s.cases)), "{review}");
+    assert!(review.contains(&format!(r#"name="range_high" inputmode="decimal" value="{}""#, s.p80_text())));
+
+    let publish = |low: &'static str, high: &'static str, csrf: Option<&'static str>| {
+        let mut form = vec![("form_key", "I-765-ALL"), ("range_low", low), ("range_high", high), ("unit", "Months")];
+        form.extend(csrf.map(|c| ("csrf", c)));
+        let (app, hq, uri) = (&app, &hq, &review_uri);
+        async move { app.post_form(uri, hq, &form).await }
+    };
+    let (status, headers, _) = publish("4.5", "9", None).await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], format!("{review_uri}?published=I-765-ALL").as_str());
+
+    let api = format!("/processing-times/api/processingtime/I-765/{office}/I-765-ALL");
+    let answer = |body: String| -> (Vec<f64>, String, String) {
+        let v: Value = serde_json::from_str(&body).unwrap();
+        let sub = &v["data"]["processing_time"]["subtypes"][0];
+        let range = sub["range"].as_array().unwrap().iter().map(|r| r["value"].as_f64().unwrap()).collect();
+        (range, sub["publication_date"].as_str().unwrap().into(), sub["service_request_date"].as_str().unwrap().into())
+    };
+    let published = (vec![9.0, 4.5], "2026-11-02".to_owned(), "2026-02-02".to_owned());
+    assert_eq!(answer(app.get(&api, &[]).await.2), published, "dated today, service-request date 9 months back");
+    let details = audit_details(&app, "processing_times.publish").await;
+    assert_eq!(details.len(), 1);
+    assert!(details[0].starts_with(&format!("posted I-765 I-765-ALL at {office}: 4.5 to 9 Months")), "{}", details[0]);
+    assert!(details[0].contains("was "), "the replaced figures are kept: {}", details[0]);
+
+    // Bad figures come back with a message and what was typed; nothing changes.
+    for (low, high, message) in [
+        ("5", "4", "cannot be more than the upper one"),
+        ("3.3", "9", "whole or half number"),
+        ("abc", "9", "Enter a number"),
+    ] {
+        let (status, _, page) = publish(low, high, None).await;
+        assert_eq!(status, 422, "{low} {high}");
+        assert!(page.contains(message) && page.contains(&format!(r#"value="{low}""#)), "{page}");
+    }
+    assert_eq!(publish("4", "8", Some("forged")).await.0, 403, "a form from elsewhere");
+    assert_eq!(answer(app.get(&api, &[]).await.2), published);
+    assert_eq!(audit_details(&app, "processing_times.publish").await.len(), 1);
+    assert_eq!(app.get("/staff/processing-times/X-9/NSC", &cookie).await.0, 404);
+}
+
+// R-CS-04 (published by headquarters), R-AU-01 and R-AU-07: other roles are refused, and the refusal recorded.
+#[tokio::test]
+async fn only_headquarters_publishes_times() {
+    let app = TestApp::with_demo(200).await;
+    app.staff("iio.test", Role::Iio, "NYC").await;
+    let officer = app.sign_in("iio.test").await;
+    let (status, _, home) = app.get("/staff", &[("cookie", &officer)]).await;
+    assert_eq!(status, 200);
+    assert!(!home.contains("/staff/processing-times"), "not in an officer's navigation");
+    assert_eq!(app.get("/staff/processing-times", &[("cookie", &officer)]).await.0, 403);
+    let form = [("form_key", "I-765-ALL"), ("range_low", "1"), ("range_high", "2"), ("unit", "Months")];
+    assert_eq!(app.post_form("/staff/processing-times/I-765/NSC", &officer, &form).await.0, 403);
+    let refusals = audit_details(&app, "access.denied").await;
+    assert!(refusals.iter().any(|d| d.contains("processing_times.publish")), "{refusals:?}");
+    assert!(audit_details(&app, "processing_times.publish").await.is_empty());
+    assert_eq!(app.get("/staff/processing-times", &[]).await.0, 303, "signed out: to the sign-in page");
+}
