@@ -8,6 +8,7 @@ pub mod api_clients;
 pub mod app;
 pub mod case_status;
 pub mod config;
+pub mod infopass;
 pub mod kernel;
 pub mod notify;
 pub mod offices;

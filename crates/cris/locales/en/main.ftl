@@ -189,3 +189,18 @@ q-favourite-teacher = What was the last name of your favorite teacher?
 q-first-car = What was the make of your first car?
 service-portfolio-title = Follow many cases
 service-portfolio-body = Keep up to 100 receipt numbers in a portfolio and get an email or text when any of them changes.
+
+# InfoPass
+ip-title = Make an appointment at a field office
+ip-intro = Enter your ZIP code to find the USCIS field offices nearest you. You do not need an account.
+ip-zip-label = ZIP code
+ip-zip-hint = 5 digits, for example 10001
+ip-find = Find offices
+ip-offices-near = Field offices nearest { $zip }
+ip-miles = About { $miles } miles away
+ip-assigned = Serves your ZIP code
+ip-zip-invalid = Enter a 5-digit ZIP code, for example 10001.
+ip-zip-unknown = We do not recognize the ZIP code { $zip }. Check it and try again.
+ip-unavailable = Office search is not available right now. Please try again in a few minutes.
+service-appointments-title = Find a field office
+service-appointments-body = See the USCIS field offices nearest your ZIP code, with their addresses.

@@ -189,3 +189,18 @@ q-favourite-teacher = ¿Cuál era el apellido de su maestro favorito?
 q-first-car = ¿De qué marca era su primer carro?
 service-portfolio-title = Siga muchos casos
 service-portfolio-body = Guarde hasta 100 números de recibo en un portafolio y reciba un correo electrónico o un texto cuando cambie alguno.
+
+# InfoPass
+ip-title = Haga una cita en una oficina local
+ip-intro = Escriba su código postal para encontrar las oficinas locales de USCIS más cercanas. No necesita una cuenta.
+ip-zip-label = Código postal (ZIP)
+ip-zip-hint = 5 dígitos, por ejemplo 10001
+ip-find = Buscar oficinas
+ip-offices-near = Oficinas locales más cercanas a { $zip }
+ip-miles = A unas { $miles } millas
+ip-assigned = Atiende su código postal
+ip-zip-invalid = Escriba un código postal de 5 dígitos, por ejemplo 10001.
+ip-zip-unknown = No reconocemos el código postal { $zip }. Revíselo e intente de nuevo.
+ip-unavailable = La búsqueda de oficinas no está disponible ahora. Intente de nuevo en unos minutos.
+service-appointments-title = Encuentre una oficina local
+service-appointments-body = Vea las oficinas locales de USCIS más cercanas a su código postal, con sus direcciones.

@@ -2,6 +2,9 @@
 //! Application Support Centers. The reference catalogue is the source of the list; it is written
 //! to the database at every start so that cases, appointments and staff can refer to offices.
 
+pub mod holidays;
+pub mod nearest;
+
 use crate::kernel::db::{Db, DbError};
 use crate::reference::{Catalog, OfficeKind};
 

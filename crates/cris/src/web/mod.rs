@@ -175,6 +175,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::processing_times::routes::routes())
         .merge(crate::processing_times::pages::routes())
         .merge(crate::portfolio::routes::routes())
+        .merge(crate::infopass::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

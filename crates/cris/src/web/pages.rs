@@ -24,6 +24,7 @@ pub struct Service {
 pub const SERVICES: &[Service] = &[
     Service { href: "/case-status", title_id: "service-status-title", body_id: "service-status-body" },
     Service { href: "/account/sign-in", title_id: "service-portfolio-title", body_id: "service-portfolio-body" },
+    Service { href: "/appointments", title_id: "service-appointments-title", body_id: "service-appointments-body" },
     Service { href: "/api/docs", title_id: "service-api-title", body_id: "service-api-body" },
 ];
 

@@ -62,9 +62,12 @@ async fn pages_pass_the_accessibility_audit() {
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
-    for path in ["/", "/privacy", "/accessibility", "/api/docs", "/no-such-page"] {
+    for path in
+        ["/", "/privacy", "/accessibility", "/api/docs", "/appointments", "/appointments?zip=10001", "/no-such-page"]
+    {
         for lang in ["en", "es"] {
-            b.goto(&format!("{base}{path}?lang={lang}")).await;
+            let sep = if path.contains('?') { '&' } else { '?' };
+            b.goto(&format!("{base}{path}{sep}lang={lang}")).await;
             for v in b.accessibility_violations().await {
                 failures.push(format!("{path} ({lang}): {v}"));
             }

@@ -14,6 +14,7 @@ mod browser;
 mod case_events;
 mod case_status;
 mod cli;
+mod infopass;
 mod portfolio;
 mod processing_times;
 mod seed;

@@ -65,3 +65,24 @@ async fn a_bad_database_url_is_an_error_not_a_panic() {
     assert!(!err.to_string().is_empty());
     drop(TestDb::new().await);
 }
+
+// R-IP-01: a ZIP code assigned by jurisdiction is offered its office first; a ZIP code the data
+// set lacks is served from its assigned office, and refused without one.
+#[tokio::test]
+async fn nearest_offices_follow_the_jurisdiction_overrides() {
+    use cris::offices::nearest::{NearestError, nearest};
+    let app = TestApp::new().await;
+    let zip = |z: &str| z.parse::<cris::kernel::contact::Zip>().unwrap();
+    let plain = nearest(&app.db, &app.catalog, &zip("10001"), 3).await.unwrap();
+    assert_eq!(plain[0].office.code, "NYC");
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("INSERT INTO zip_office_overrides (zip, office_code, reason) VALUES ('10001', 'BRO', 'test'), ('00001', 'SAJ', 'test')")
+            .execute(pool).await.unwrap();
+    });
+    let assigned = nearest(&app.db, &app.catalog, &zip("10001-1234"), 3).await.unwrap();
+    assert_eq!((assigned[0].office.code.as_str(), assigned[0].assigned), ("BRO", true));
+    assert_eq!(assigned[1].office.code, "NYC");
+    let island = nearest(&app.db, &app.catalog, &zip("00001"), 2).await.unwrap();
+    assert_eq!((island[0].office.code.as_str(), island[0].miles.round()), ("SAJ", 0.0));
+    assert!(matches!(nearest(&app.db, &app.catalog, &zip("00002"), 2).await, Err(NearestError::UnknownZip)));
+}
