@@ -21,6 +21,7 @@ pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(D
     let db = Db::connect(database_url, max_connections).await?;
     db.migrate().await?;
     crate::offices::sync_from_catalog(&db, &catalog).await.context("writing offices")?;
+    crate::infopass::calendar::ensure_defaults(&db, &catalog).await.context("office calendars")?;
     Ok((db, catalog))
 }
 

@@ -8,10 +8,14 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
+use axum::extract::Path;
+use chrono::{NaiveDate, NaiveTime};
+
+use super::calendar::{self, Service};
 use crate::kernel::contact::Zip;
 use crate::kernel::i18n::Lang;
 use crate::offices::nearest::{self, Nearby, NearestError};
-use crate::reference::Office;
+use crate::reference::{Office, OfficeKind, format_date};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 
@@ -20,7 +24,7 @@ const LISTED: usize = 5;
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/appointments", get(offices_page))
+    Router::new().route("/appointments", get(offices_page)).route("/appointments/{office}", get(office_page))
 }
 
 /// An office as the page lists it.
@@ -89,4 +93,89 @@ async fn offices_page(State(state): State<AppState>, ctx: PageCtx, Query(q): Que
             render(StatusCode::SERVICE_UNAVAILABLE, &page(ctx, Some(message), None, Vec::new()))
         }
     }
+}
+
+/// A day an office offers the chosen service.
+struct Day {
+    iso: String,
+    label: String,
+    chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "appointment_office.html")]
+struct OfficePage {
+    ctx: PageCtx,
+    office: Listed,
+    services: Vec<(&'static str, &'static str, bool)>,
+    service: Option<Service>,
+    days: Vec<Day>,
+    times: Vec<String>,
+    chosen_day: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct OfficeQuery {
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    date: String,
+}
+
+fn time_label(t: NaiveTime, lang: Lang) -> String {
+    match lang {
+        Lang::En => t.format("%-I:%M %p").to_string(),
+        Lang::Es => t.format("%-H:%M").to_string(),
+    }
+}
+
+/// An office's services, and for the chosen one the days it is offered and, for the chosen day,
+/// the times (R-IP-01). The office's own time zone decides what "tomorrow" is.
+async fn office_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    Query(q): Query<OfficeQuery>,
+) -> Response {
+    let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
+    else {
+        return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
+    };
+    let local_now = state.clock().now().with_timezone(&office.tz).naive_local();
+    let calendar = match calendar::of_office(state.db(), &office.code, local_now).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND),
+        Err(e) => {
+            tracing::error!(error = %e, "office calendar failed");
+            return crate::web::error::error_page(ctx, StatusCode::SERVICE_UNAVAILABLE);
+        }
+    };
+    let lang = ctx.lang;
+    let service = Service::parse(q.service.trim()).filter(|s| calendar.offerings.iter().any(|o| o.service == *s));
+    let services = calendar
+        .offerings
+        .iter()
+        .map(|o| (o.service.code(), o.service.name(lang), Some(o.service) == service))
+        .collect();
+    let open = service
+        .and_then(|s| calendar.offerings.iter().find(|o| o.service == s))
+        .map(|o| calendar::open_days(&calendar.hours, o, local_now.date(), &calendar.closures))
+        .unwrap_or_default();
+    let chosen: Option<NaiveDate> = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d").ok();
+    let times = open
+        .iter()
+        .find(|(d, _)| Some(*d) == chosen)
+        .map(|(_, times)| times.iter().map(|t| time_label(*t, lang)).collect())
+        .unwrap_or_default();
+    let chosen_day = chosen.filter(|d| open.iter().any(|(o, _)| o == d)).map(|d| format_date(d, lang));
+    let days = open
+        .iter()
+        .map(|(d, _)| Day {
+            iso: d.format("%Y-%m-%d").to_string(),
+            label: format_date(*d, lang),
+            chosen: Some(*d) == chosen,
+        })
+        .collect();
+    let office = listed(&Nearby { office, miles: 0.0, assigned: false }, lang);
+    render(StatusCode::OK, &OfficePage { ctx, office, services, service, days, times, chosen_day })
 }

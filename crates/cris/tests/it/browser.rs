@@ -62,9 +62,16 @@ async fn pages_pass_the_accessibility_audit() {
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
-    for path in
-        ["/", "/privacy", "/accessibility", "/api/docs", "/appointments", "/appointments?zip=10001", "/no-such-page"]
-    {
+    for path in [
+        "/",
+        "/privacy",
+        "/accessibility",
+        "/api/docs",
+        "/appointments",
+        "/appointments?zip=10001",
+        "/appointments/CHI?service=information&date=2026-11-03",
+        "/no-such-page",
+    ] {
         for lang in ["en", "es"] {
             let sep = if path.contains('?') { '&' } else { '?' };
             b.goto(&format!("{base}{path}{sep}lang={lang}")).await;

@@ -1,0 +1,306 @@
+//! Office calendars (R-IP-01): the services a field office offers, its hours, and the slots that
+//! follow from them, less federal holidays and the office's own closures. Everything here is in
+//! the office's local time; the store keeps it as given.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::kernel::db::{Db, DbError};
+use crate::kernel::i18n::Lang;
+use crate::offices::holidays;
+use crate::reference::{Catalog, OfficeKind};
+
+/// What a customer can come to a field office for (the appointment type). Each has the letter
+/// that opens its lobby tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// Questions about a case or a benefit.
+    Information,
+    /// Bringing or collecting documents.
+    Documents,
+    /// Temporary evidence of permanent residence (a stamp in the passport).
+    EvidenceOfStatus,
+    /// An emergency travel document.
+    EmergencyTravel,
+}
+
+impl Service {
+    /// Every service, in the order pages list them.
+    pub const ALL: [Service; 4] =
+        [Service::Information, Service::Documents, Service::EvidenceOfStatus, Service::EmergencyTravel];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Service::Information => "information",
+            Service::Documents => "documents",
+            Service::EvidenceOfStatus => "evidence_of_status",
+            Service::EmergencyTravel => "emergency_travel",
+        }
+    }
+
+    /// The service of a stored code.
+    pub fn parse(code: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The letter that opens its lobby tickets (R-QM-02).
+    pub fn ticket_prefix(self) -> char {
+        match self {
+            Service::Information => 'I',
+            Service::Documents => 'D',
+            Service::EvidenceOfStatus => 'S',
+            Service::EmergencyTravel => 'E',
+        }
+    }
+
+    /// Its name for the public.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Service::Information, Lang::En) => "Information about a case or benefit",
+            (Service::Information, Lang::Es) => "Información sobre un caso o beneficio",
+            (Service::Documents, Lang::En) => "Bring or pick up documents",
+            (Service::Documents, Lang::Es) => "Entregar o recoger documentos",
+            (Service::EvidenceOfStatus, Lang::En) => "Temporary evidence of permanent residence",
+            (Service::EvidenceOfStatus, Lang::Es) => "Evidencia temporal de residencia permanente",
+            (Service::EmergencyTravel, Lang::En) => "Emergency travel document",
+            (Service::EmergencyTravel, Lang::Es) => "Documento de viaje de emergencia",
+        }
+    }
+
+    /// The slot length and capacity a field office starts with.
+    fn default_offering(self) -> (u16, u16) {
+        match self {
+            Service::Information => (15, 4),
+            Service::Documents => (15, 2),
+            Service::EvidenceOfStatus => (30, 2),
+            Service::EmergencyTravel => (30, 1),
+        }
+    }
+}
+
+/// When an office receives the public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hours {
+    /// Opening time.
+    pub opens: NaiveTime,
+    /// Closing time: the last slot ends by then.
+    pub closes: NaiveTime,
+    /// Days open, Monday first.
+    pub weekdays: [bool; 7],
+    /// How many days ahead appointments may be booked.
+    pub horizon_days: u16,
+}
+
+impl Hours {
+    /// Whether the office receives the public on a day of the week.
+    fn open_on(&self, day: NaiveDate) -> bool {
+        self.weekdays.get(day.weekday().num_days_from_monday() as usize).copied().unwrap_or(false)
+    }
+
+    /// The stored form of the weekdays: `12345` for Monday to Friday.
+    pub fn weekdays_code(&self) -> String {
+        (1..=7).zip(self.weekdays).filter(|(_, open)| *open).map(|(d, _)| char::from(b'0' + d)).collect()
+    }
+}
+
+/// A service an office offers: slot length and customers a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offering {
+    /// The service.
+    pub service: Service,
+    /// Minutes a slot.
+    pub slot_minutes: u16,
+    /// Customers a slot.
+    pub capacity: u16,
+}
+
+/// A time the office is closed to the public (a training day, an emergency), local time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closure {
+    /// From.
+    pub starts: NaiveDateTime,
+    /// Until.
+    pub ends: NaiveDateTime,
+}
+
+/// The start times of a service's slots on a day: none on a closed weekday or a federal
+/// holiday, and none that overlaps a closure.
+pub fn slots(hours: &Hours, offering: &Offering, day: NaiveDate, closures: &[Closure]) -> Vec<NaiveTime> {
+    if !hours.open_on(day) || holidays::on(day).is_some() {
+        return Vec::new();
+    }
+    let length = Duration::minutes(i64::from(offering.slot_minutes.max(5)));
+    let (mut start, close) = (day.and_time(hours.opens), day.and_time(hours.closes));
+    let mut out = Vec::new();
+    while start + length <= close {
+        let end = start + length;
+        if !closures.iter().any(|c| c.starts < end && start < c.ends) {
+            out.push(start.time());
+        }
+        start = end;
+    }
+    out
+}
+
+/// The days, from the day after `today` to the end of the booking horizon, that have at least
+/// one slot of the service, with their slots.
+pub fn open_days(
+    hours: &Hours,
+    offering: &Offering,
+    today: NaiveDate,
+    closures: &[Closure],
+) -> Vec<(NaiveDate, Vec<NaiveTime>)> {
+    (1..=i64::from(hours.horizon_days))
+        .map(|n| today + Duration::days(n))
+        .map(|day| (day, slots(hours, offering, day, closures)))
+        .filter(|(_, s)| !s.is_empty())
+        .collect()
+}
+
+/// An office's calendar as stored.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    /// Hours.
+    pub hours: Hours,
+    /// Services offered.
+    pub offerings: Vec<Offering>,
+    /// Closures not yet over.
+    pub closures: Vec<Closure>,
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+fn parse_weekdays(s: &str) -> [bool; 7] {
+    let mut days = [false; 7];
+    for c in s.chars() {
+        if let Some(d) = c.to_digit(10).and_then(|d| usize::try_from(d).ok()).filter(|d| (1..=7).contains(d))
+            && let Some(slot) = days.get_mut(d - 1)
+        {
+            *slot = true;
+        }
+    }
+    days
+}
+
+/// Gives every field office without a calendar the standard one: Monday to Friday, 8:00 to
+/// 15:30, 30 days ahead, every service. Offices with a calendar keep theirs.
+pub async fn ensure_defaults(db: &Db, catalog: &Catalog) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        for office in catalog.offices_of_kind(OfficeKind::FieldOffice) {
+            let new = sqlx::query(
+                "INSERT INTO office_calendars (office_code, opens, closes, weekdays, horizon_days) VALUES ($1, '08:00', '15:30', '12345', 30) \
+                 ON CONFLICT (office_code) DO NOTHING",
+            )
+            .bind(&office.code)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected() == 1;
+            for service in Service::ALL.into_iter().filter(|_| new) {
+                let (minutes, capacity) = service.default_offering();
+                sqlx::query("INSERT INTO office_services (office_code, service, slot_minutes, capacity) VALUES ($1, $2, $3, $4)")
+                    .bind(&office.code)
+                    .bind(service.code())
+                    .bind(i32::from(minutes))
+                    .bind(i32::from(capacity))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An office's calendar, with the closures that end after `from` (local time); None when the
+/// office takes no appointments.
+pub async fn of_office(db: &Db, office: &str, from: NaiveDateTime) -> Result<Option<Calendar>, DbError> {
+    let row: Option<(String, String, String, i32)> = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT opens, closes, weekdays, horizon_days FROM office_calendars WHERE office_code = $1")
+            .bind(office)
+            .fetch_optional(pool)
+            .await?
+    });
+    let Some((opens, closes, weekdays, horizon)) = row else { return Ok(None) };
+    let (Some(opens), Some(closes)) = (parse_time(&opens), parse_time(&closes)) else { return Ok(None) };
+    let hours =
+        Hours { opens, closes, weekdays: parse_weekdays(&weekdays), horizon_days: u16::try_from(horizon).unwrap_or(0) };
+    let services: Vec<(String, i32, i32)> = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT service, slot_minutes, capacity FROM office_services WHERE office_code = $1")
+            .bind(office)
+            .fetch_all(pool)
+            .await?
+    });
+    let mut offerings: Vec<Offering> = services
+        .into_iter()
+        .filter_map(|(code, minutes, capacity)| {
+            Some(Offering {
+                service: Service::parse(&code)?,
+                slot_minutes: u16::try_from(minutes).ok()?,
+                capacity: u16::try_from(capacity).ok()?,
+            })
+        })
+        .collect();
+    offerings.sort_by_key(|o| Service::ALL.iter().position(|s| *s == o.service));
+    let closures: Vec<(String, String)> = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT starts_at, ends_at FROM office_closures WHERE office_code = $1 AND ends_at > $2 ORDER BY starts_at")
+            .bind(office)
+            .bind(from.format("%Y-%m-%dT%H:%M").to_string())
+            .fetch_all(pool)
+            .await?
+    });
+    let closures = closures
+        .into_iter()
+        .filter_map(|(s, e)| {
+            let parse = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").ok();
+            Some(Closure { starts: parse(&s)?, ends: parse(&e)? })
+        })
+        .collect();
+    Ok(Some(Calendar { hours, offerings, closures }))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Weekday;
+
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn standard() -> Hours {
+        Hours { opens: t(8, 0), closes: t(15, 30), weekdays: parse_weekdays("12345"), horizon_days: 14 }
+    }
+
+    // R-IP-01: the dates and times an office offers.
+    #[test]
+    fn slots_follow_hours_holidays_and_closures() {
+        let info = Offering { service: Service::Information, slot_minutes: 15, capacity: 4 };
+        let monday = d(2026, 11, 23);
+        assert_eq!(monday.weekday(), Weekday::Mon);
+        let all = slots(&standard(), &info, monday, &[]);
+        assert_eq!((all.len(), all.first().copied(), all.last().copied()), (30, Some(t(8, 0)), Some(t(15, 15))));
+        let long = Offering { service: Service::EmergencyTravel, slot_minutes: 45, capacity: 1 };
+        assert_eq!(slots(&standard(), &long, monday, &[]).last().copied(), Some(t(14, 45)), "ends by closing");
+        assert!(slots(&standard(), &info, d(2026, 11, 28), &[]).is_empty(), "Saturday");
+        assert!(slots(&standard(), &info, d(2026, 11, 26), &[]).is_empty(), "Thanksgiving");
+        let closure = Closure { starts: monday.and_time(t(12, 0)), ends: monday.and_time(t(13, 10)) };
+        let afternoon = slots(&standard(), &info, monday, std::slice::from_ref(&closure));
+        assert_eq!(afternoon.len(), 25, "12:00 to 13:15 taken out");
+        assert!(!afternoon.contains(&t(13, 0)) && afternoon.contains(&t(13, 15)) && afternoon.contains(&t(11, 45)));
+
+        // From Sunday 22 November: two weeks less the weekend days and Thanksgiving.
+        let days = open_days(&standard(), &info, d(2026, 11, 22), &[]);
+        assert_eq!(days.first().map(|(d, _)| *d), Some(monday));
+        assert_eq!(days.len(), 9);
+        assert_eq!(standard().weekdays_code(), "12345");
+        assert_eq!(Service::parse("emergency_travel"), Some(Service::EmergencyTravel));
+        assert_eq!(Service::ALL.map(Service::ticket_prefix), ['I', 'D', 'S', 'E']);
+    }
+}
