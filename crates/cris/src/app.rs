@@ -107,6 +107,7 @@ pub fn spawn_workers(
 pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<()> {
     let (db, catalog) = open(&settings.database_url, settings.db_max_connections).await?;
     let clock = Clock::System;
+    tokio::task::spawn_blocking(crate::offices::nearest::warm);
     if serve.demo {
         ensure_demo(&db, &catalog, serve.demo_cases, &clock).await?;
     }

@@ -25,6 +25,12 @@ static COORDINATES: LazyLock<HashMap<&'static str, (f64, f64)>> = LazyLock::new(
     map
 });
 
+/// Unpacks the embedded data set (a few hundred milliseconds), so that the first customer's
+/// search does not hold a request thread for it. Blocking: run it off the async threads.
+pub fn warm() {
+    LazyLock::force(&COORDINATES);
+}
+
 /// The coordinates of a five-digit ZIP code, if the data set knows it.
 pub fn coordinates(zip: &str) -> Option<(f64, f64)> {
     COORDINATES.get(zip).copied()
