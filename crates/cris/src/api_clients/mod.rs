@@ -12,7 +12,7 @@ use crate::kernel::db::{Db, DbError};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::random::{self, constant_time_eq, sha256_hex};
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, deny};
+use crate::staff::service::{StaffError, deny, permit};
 
 /// The public service's limits, for clients registered without their own.
 pub const DEFAULT_RATE_PER_SECOND: i64 = 10;
@@ -137,9 +137,7 @@ pub async fn register(
 
 /// Every client (for administrators).
 pub async fn list(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<ApiClient>, StaffError> {
-    if let Err(d) = authorize(actor, Capability::ApiClientsManage, None) {
-        return Err(deny(db, catalog, actor, now, "api_client.list", None, d).await.into());
-    }
+    permit(db, catalog, actor, now, Capability::ApiClientsManage, ("api_client.list", None)).await?;
     Ok(crate::with_db!(db, pool => {
         sqlx::query_as("SELECT * FROM api_clients ORDER BY name").fetch_all(pool).await?
     }))

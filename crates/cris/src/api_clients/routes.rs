@@ -10,7 +10,7 @@ use axum::{Form, extract::Query};
 use serde::Deserialize;
 
 use super::{ApiClient, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, NewClient};
-use crate::staff::routes::{error_response, forbidden_csrf};
+use crate::staff::routes::{forbidden_csrf, staff_error};
 use crate::staff::service::StaffError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
@@ -52,7 +52,7 @@ async fn view(state: &AppState, staff: &Staff, error: Option<String>, issued: Op
             };
             staff.finish(render(status, &page))
         }
-        Err(e) => staff.finish(error_response(staff.ctx.clone(), Some(staff.clone()), &e)),
+        Err(e) => staff_error(staff, &e),
     }
 }
 
@@ -97,6 +97,6 @@ async fn create(
     match super::register(state.db(), state.catalog(), Some(&staff.actor), state.clock().now(), new).await {
         Ok(issued) => view(&state, &staff, None, Some(issued)).await,
         Err(StaffError::Invalid(e)) => view(&state, &staff, Some(e.reason), None).await,
-        Err(e) => staff.finish(error_response(staff.ctx.clone(), Some(staff.clone()), &e)),
+        Err(e) => staff_error(&staff, &e),
     }
 }

@@ -53,18 +53,25 @@ struct Search {
     zip: String,
 }
 
-fn listed(n: &Nearby<'_>, lang: Lang) -> Listed {
-    let o: &Office = n.office;
-    Listed {
-        code: o.code.clone(),
-        name: match lang {
-            Lang::En => o.name_en.clone(),
-            Lang::Es => o.name_es.clone(),
-        },
-        street: o.street.clone(),
-        city_line: format!("{}, {} {}", o.city, o.state, o.zip),
-        miles: format!("{:.0}", n.miles),
-        assigned: n.assigned,
+impl Listed {
+    /// An office in a language; its distance is set by the search that found it.
+    fn of(o: &Office, lang: Lang) -> Listed {
+        Listed {
+            code: o.code.clone(),
+            name: match lang {
+                Lang::En => o.name_en.clone(),
+                Lang::Es => o.name_es.clone(),
+            },
+            street: o.street.clone(),
+            city_line: format!("{}, {} {}", o.city, o.state, o.zip),
+            miles: String::new(),
+            assigned: false,
+        }
+    }
+
+    /// An office found near a ZIP code.
+    fn near(n: &Nearby<'_>, lang: Lang) -> Listed {
+        Listed { miles: format!("{:.0}", n.miles), assigned: n.assigned, ..Listed::of(n.office, lang) }
     }
 }
 
@@ -80,7 +87,7 @@ async fn offices_page(State(state): State<AppState>, ctx: PageCtx, Query(q): Que
     };
     match nearest::nearest(state.db(), state.catalog(), &zip, LISTED).await {
         Ok(found) => {
-            let offices = found.iter().map(|n| listed(n, ctx.lang)).collect();
+            let offices = found.iter().map(|n| Listed::near(n, ctx.lang)).collect();
             render(StatusCode::OK, &page(ctx, None, Some(zip.five().to_owned()), offices))
         }
         Err(NearestError::UnknownZip) => {
@@ -176,6 +183,6 @@ async fn office_page(
             chosen: Some(*d) == chosen,
         })
         .collect();
-    let office = listed(&Nearby { office, miles: 0.0, assigned: false }, lang);
+    let office = Listed::of(office, lang);
     render(StatusCode::OK, &OfficePage { ctx, office, services, service, days, times, chosen_day })
 }

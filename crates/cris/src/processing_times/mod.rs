@@ -79,6 +79,9 @@ pub fn service_request_date(publication: NaiveDate, high: f64, unit: &str) -> Na
     publication.checked_sub_months(Months::new(whole)).unwrap_or(publication) - chrono::Duration::days(days)
 }
 
+/// The average month, for turning days into months.
+pub const DAYS_PER_MONTH: f64 = 30.44;
+
 /// Suggested figures for a form at an office: from decision times in days, (median, 80th
 /// percentile) in months, rounded to half months.
 pub fn suggest(mut days: Vec<i64>) -> Option<(f64, f64)> {
@@ -86,7 +89,7 @@ pub fn suggest(mut days: Vec<i64>) -> Option<(f64, f64)> {
         return None;
     }
     days.sort_unstable();
-    let at = |q: f64| days[((days.len() - 1) as f64 * q).round() as usize] as f64 / 30.44;
+    let at = |q: f64| days[((days.len() - 1) as f64 * q).round() as usize] as f64 / DAYS_PER_MONTH;
     let half = |m: f64| ((m * 2.0).round() / 2.0).max(0.5);
     let (median, p80) = (half(at(0.5)), half(at(0.8)));
     Some((median, p80.max(median)))

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::publish::{self, Draft, Line};
 use crate::kernel::i18n::Lang;
-use crate::staff::routes::{error_response, forbidden_csrf};
+use crate::staff::routes::{forbidden_csrf, staff_error};
 use crate::staff::service::StaffError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
@@ -24,10 +24,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/processing-times", get(overview_page))
         .route("/staff/processing-times/{form}/{office}", get(review_page).post(publish_post))
-}
-
-fn refused(staff: &Staff, e: &StaffError) -> Response {
-    staff.finish(error_response(staff.ctx.clone(), Some(staff.clone()), e))
 }
 
 #[derive(Template)]
@@ -53,7 +49,7 @@ async fn overview_page(State(state): State<AppState>, staff: Staff, Query(q): Qu
     let filter = (!form.is_empty()).then_some(form.as_str());
     let lines = match publish::overview(state.db(), state.catalog(), &staff.actor, now, filter).await {
         Ok(l) => l,
-        Err(e) => return refused(&staff, &e),
+        Err(e) => return staff_error(&staff, &e),
     };
     let mut forms: Vec<String> = state.catalog().forms().iter().map(|f| f.code.clone()).collect();
     forms.sort();
@@ -143,7 +139,7 @@ async fn review_view(
     let now = state.clock().now();
     let line = match publish::review(state.db(), state.catalog(), &staff.actor, now, form, office).await {
         Ok(l) => l,
-        Err(e) => return refused(staff, &e),
+        Err(e) => return staff_error(staff, &e),
     };
     let mut rows = rows(&line);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
@@ -215,6 +211,6 @@ async fn publish_post(
             staff.finish(Redirect::to(&to).into_response())
         }
         Err(StaffError::Invalid(e)) => review_view(&state, &staff, &form, &office, Some((f, e.reason)), None).await,
-        Err(e) => refused(&staff, &e),
+        Err(e) => staff_error(&staff, &e),
     }
 }

@@ -5,12 +5,12 @@
 use chrono::{DateTime, Utc};
 
 use super::{Posted, Suggestion, all_key};
-use crate::kernel::access::{Actor, Capability, authorize};
+use crate::kernel::access::{Actor, Capability};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::Db;
 use crate::kernel::error::InvalidInput;
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, deny};
+use crate::staff::service::{StaffError, permit};
 
 /// The unit a time is posted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +119,8 @@ impl Line {
     /// nothing is posted): the lines headquarters should look at first.
     pub fn needs_review(&self) -> bool {
         let Some(s) = &self.suggestion else { return false };
-        let months = |p: &Posted| if p.unit == "Weeks" { p.range_high * 7.0 / 30.44 } else { p.range_high };
+        let months =
+            |p: &Posted| if p.unit == "Weeks" { p.range_high * 7.0 / super::DAYS_PER_MONTH } else { p.range_high };
         self.posted
             .iter()
             .find(|p| p.form_key == all_key(&p.form_code))
@@ -128,21 +129,9 @@ impl Line {
     }
 }
 
-/// Refuses (and records the refusal) unless the actor may publish times. A posted time is not an
-/// office's record (docs/ACCESS.md), so headquarters staff publish for every office.
-async fn check(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    what: &str,
-    office: Option<&str>,
-) -> Result<(), StaffError> {
-    if let Err(d) = authorize(actor, Capability::ProcessingTimesPublish, None) {
-        return Err(deny(db, catalog, actor, now, what, office, d).await.into());
-    }
-    Ok(())
-}
+/// A posted time is not an office's record (docs/ACCESS.md): headquarters publishes for every
+/// office, so the capability alone decides.
+const PUBLISH: Capability = Capability::ProcessingTimesPublish;
 
 /// Every form and office that has a posting or a suggestion, optionally of one form.
 pub async fn overview(
@@ -152,7 +141,7 @@ pub async fn overview(
     now: DateTime<Utc>,
     form: Option<&str>,
 ) -> Result<Vec<Line>, StaffError> {
-    check(db, catalog, actor, now, "processing_times.overview", None).await?;
+    permit(db, catalog, actor, now, PUBLISH, ("processing_times.overview", None)).await?;
     let wanted = |code: &str| form.is_none_or(|f| f.eq_ignore_ascii_case(code));
     let mut lines: std::collections::BTreeMap<(String, String), Line> = Default::default();
     fn line<'a>(
@@ -187,7 +176,7 @@ pub async fn review(
     office: &str,
 ) -> Result<Line, StaffError> {
     let (form, office) = known(catalog, form, office)?;
-    check(db, catalog, actor, now, "processing_times.review", Some(&office)).await?;
+    permit(db, catalog, actor, now, PUBLISH, ("processing_times.review", Some(&office))).await?;
     let posted = super::at_office(db, &form, &office).await?;
     let suggestion = super::suggestions(db).await?.into_iter().find(|s| s.form_code == form && s.office_code == office);
     Ok(Line { form_code: form, office_code: office, posted, suggestion })
@@ -210,7 +199,7 @@ pub async fn publish(
     draft: &Draft,
 ) -> Result<Posted, StaffError> {
     let (form, office) = known(catalog, &draft.form_code, &draft.office_code)?;
-    check(db, catalog, actor, now, "processing_times.publish", Some(&office)).await?;
+    permit(db, catalog, actor, now, PUBLISH, ("processing_times.publish", Some(&office))).await?;
     let before = super::at_office(db, &form, &office).await?.into_iter().find(|p| p.form_key == draft.form_key);
     let (subtype_en, subtype_es) = match &before {
         Some(p) => (p.subtype_en.clone(), p.subtype_es.clone()),

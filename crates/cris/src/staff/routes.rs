@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::model::{Alert, AutolockEntry, NewStaff, StaffUser, Username};
 use super::service::{self, AfterPassword, SignInError, StaffError};
-use crate::kernel::access::{Capability, Role, authorize};
+use crate::kernel::access::{Capability, Role};
 use crate::kernel::audit::{self, Category, Entry, Filter, Outcome, Row};
 use crate::kernel::session::{self, Kind};
 use crate::kernel::totp;
@@ -77,7 +77,8 @@ pub fn error_response(ctx: PageCtx, staff: Option<Staff>, err: &StaffError) -> R
     render(status, &MessagePage { ctx, staff, title: title.to_owned(), message })
 }
 
-fn staff_error(staff: &Staff, err: &StaffError) -> Response {
+/// The error page of a signed-in staff member's request.
+pub fn staff_error(staff: &Staff, err: &StaffError) -> Response {
     staff.finish(error_response(staff.ctx.clone(), Some(staff.clone()), err))
 }
 
@@ -709,9 +710,7 @@ async fn audit_rows(
     event: &str,
 ) -> Result<Result<Vec<Row>, String>, StaffError> {
     let now = state.clock().now();
-    if let Err(d) = authorize(&staff.actor, Capability::AuditRead, None) {
-        return Err(service::deny(state.db(), state.catalog(), &staff.actor, now, event, None, d).await.into());
-    }
+    service::permit(state.db(), state.catalog(), &staff.actor, now, Capability::AuditRead, (event, None)).await?;
     let mut filter = match audit_filter(q, limit) {
         Ok(f) => f,
         Err(msg) => return Ok(Err(msg)),

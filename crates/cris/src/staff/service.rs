@@ -78,6 +78,22 @@ fn entry<'a>(
     }
 }
 
+/// Checks a capability that no office's reach limits; a refusal is recorded and alerted as
+/// `what`, at `office` when the request named one (see [`deny`]).
+pub async fn permit(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    capability: Capability,
+    (what, office): (&str, Option<&str>),
+) -> Result<(), StaffError> {
+    match authorize(actor, capability, None) {
+        Ok(_) => Ok(()),
+        Err(d) => Err(deny(db, catalog, actor, now, what, office, d).await.into()),
+    }
+}
+
 /// Records a refusal in the security log and raises an alert (R-AU-07); returns the denial.
 pub async fn deny(
     db: &Db,
@@ -200,9 +216,7 @@ pub fn system_actor(place: &Place) -> Actor {
 
 /// Accounts within the actor's reach (an audited read of staff personal data).
 pub async fn list(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<StaffUser>, StaffError> {
-    if let Err(d) = authorize(actor, Capability::UsersRead, None) {
-        return Err(deny(db, catalog, actor, now, "staff_user.list", None, d).await.into());
-    }
+    permit(db, catalog, actor, now, Capability::UsersRead, ("staff_user.list", None)).await?;
     let users = store::list(db, reach(catalog, actor).as_deref()).await?;
     let detail = format!("{} accounts", users.len());
     audit::record_alone(db, now, &entry(actor, Category::Access, "staff_user.list", "-", Outcome::Ok, &detail)).await?;
@@ -219,9 +233,7 @@ async fn load_for(
     cap: Capability,
     what: &str,
 ) -> Result<StaffUser, StaffError> {
-    if let Err(d) = authorize(actor, cap, None) {
-        return Err(deny(db, catalog, actor, now, what, None, d).await.into());
-    }
+    permit(db, catalog, actor, now, cap, (what, None)).await?;
     let user = store::by_id(db, id).await?.ok_or(StaffError::NotFound)?;
     let place = place_of(catalog, &user.office_code).ok_or(StaffError::NotFound)?;
     if let Err(d) = authorize(actor, cap, Some(&place)) {
@@ -323,9 +335,7 @@ pub async fn autolock_log(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<AutolockEntry>, StaffError> {
-    if let Err(d) = authorize(actor, Capability::SecurityRead, None) {
-        return Err(deny(db, catalog, actor, now, "autolock_log.read", None, d).await.into());
-    }
+    permit(db, catalog, actor, now, Capability::SecurityRead, ("autolock_log.read", None)).await?;
     let rows = store::autolock_log(db, reach(catalog, actor).as_deref(), 500).await?;
     audit::record_alone(db, now, &entry(actor, Category::Access, "autolock_log.read", "-", Outcome::Ok, "")).await?;
     Ok(rows)
@@ -333,9 +343,7 @@ pub async fn autolock_log(
 
 /// Security alerts within reach, open ones first.
 pub async fn alerts(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Alert>, StaffError> {
-    if let Err(d) = authorize(actor, Capability::SecurityRead, None) {
-        return Err(deny(db, catalog, actor, now, "security_alert.read", None, d).await.into());
-    }
+    permit(db, catalog, actor, now, Capability::SecurityRead, ("security_alert.read", None)).await?;
     Ok(store::alerts(db, reach(catalog, actor).as_deref(), 500).await?)
 }
 
@@ -347,9 +355,7 @@ pub async fn acknowledge(
     now: DateTime<Utc>,
     id: i64,
 ) -> Result<(), StaffError> {
-    if let Err(d) = authorize(actor, Capability::SecurityRead, None) {
-        return Err(deny(db, catalog, actor, now, "security_alert.acknowledge", None, d).await.into());
-    }
+    permit(db, catalog, actor, now, Capability::SecurityRead, ("security_alert.acknowledge", None)).await?;
     let alert = store::alert(db, id).await?.ok_or(StaffError::NotFound)?;
     if let Some(place) = alert.office_code.as_deref().and_then(|o| place_of(catalog, o))
         && let Err(d) = authorize(actor, Capability::SecurityRead, Some(&place))
