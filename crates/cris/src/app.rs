@@ -61,6 +61,7 @@ pub fn spawn_workers(
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         let mut daily = tokio::time::interval(Duration::from_secs(24 * 3600));
         let mut inbox = tokio::time::interval(Duration::from_secs(30));
+        let mut minutely = tokio::time::interval(Duration::from_secs(60));
         loop {
             tokio::select! {
                 _ = stop.changed() => break,
@@ -72,6 +73,11 @@ pub fn spawn_workers(
                 _ = inbox.tick() => {
                     if let Err(e) = crate::usps::service::process_inbox(state.db(), state.catalog(), state.clock().now(), &data_dir).await {
                         tracing::warn!(error = %e, "USPS inbox failed");
+                    }
+                }
+                _ = minutely.tick() => {
+                    if let Err(e) = crate::infopass::booking::release_expired(state.db(), state.clock().now()).await {
+                        tracing::warn!(error = %e, "releasing expired appointment holds failed");
                     }
                 }
                 _ = hourly.tick() => {

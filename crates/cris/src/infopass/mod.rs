@@ -1,6 +1,11 @@
-//! InfoPass: appointments at field offices (R-IP-01 to R-IP-11). So far the first steps of
-//! booking: the field offices nearest the customer's ZIP code, and the dates and times an office
-//! offers for a service (its calendar), in English and Spanish.
+//! InfoPass: appointments at field offices (R-IP-01 to R-IP-11), in English and Spanish and with
+//! no account: the field offices nearest the customer's ZIP code, the dates and times an office
+//! offers (its calendar, less the seats taken), booking under a hold, the notice with its PIN,
+//! reprinting and cancelling.
 
+pub mod booking;
+pub mod booking_routes;
 pub mod calendar;
+pub mod model;
+pub mod notice;
 pub mod routes;

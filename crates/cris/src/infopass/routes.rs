@@ -11,13 +11,15 @@ use serde::Deserialize;
 use axum::extract::Path;
 use chrono::{NaiveDate, NaiveTime};
 
+use super::booking;
 use super::calendar::{self, Service};
 use crate::kernel::contact::Zip;
 use crate::kernel::i18n::Lang;
 use crate::offices::nearest::{self, Nearby, NearestError};
-use crate::reference::{Office, OfficeKind, format_date};
+use crate::reference::{Office, OfficeKind, format_date, format_time};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
+use crate::web::visit::Visit;
 
 /// Offices listed for a ZIP code.
 const LISTED: usize = 5;
@@ -117,8 +119,11 @@ struct OfficePage {
     services: Vec<(&'static str, &'static str, bool)>,
     service: Option<Service>,
     days: Vec<Day>,
-    times: Vec<String>,
+    /// The free times of the chosen day: (value, label).
+    times: Vec<(String, String)>,
     chosen_day: Option<String>,
+    chosen_iso: String,
+    csrf: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -129,21 +134,16 @@ struct OfficeQuery {
     date: String,
 }
 
-fn time_label(t: NaiveTime, lang: Lang) -> String {
-    match lang {
-        Lang::En => t.format("%-I:%M %p").to_string(),
-        Lang::Es => t.format("%-H:%M").to_string(),
-    }
-}
-
 /// An office's services, and for the chosen one the days it is offered and, for the chosen day,
-/// the times (R-IP-01). The office's own time zone decides what "tomorrow" is.
+/// the times with a seat free, each a button that holds it (R-IP-01). The office's own time zone
+/// decides what "tomorrow" is.
 async fn office_page(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    v: Visit,
     Path(code): Path<String>,
     Query(q): Query<OfficeQuery>,
 ) -> Response {
+    let ctx = v.ctx.clone();
     let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
     else {
         return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
@@ -164,16 +164,26 @@ async fn office_page(
         .iter()
         .map(|o| (o.service.code(), o.service.name(lang), Some(o.service) == service))
         .collect();
-    let open = service
-        .and_then(|s| calendar.offerings.iter().find(|o| o.service == s))
+    let offering = service.and_then(|s| calendar.offerings.iter().find(|o| o.service == s));
+    let open = offering
         .map(|o| calendar::open_days(&calendar.hours, o, local_now.date(), &calendar.closures))
         .unwrap_or_default();
     let chosen: Option<NaiveDate> = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d").ok();
-    let times = open
-        .iter()
-        .find(|(d, _)| Some(*d) == chosen)
-        .map(|(_, times)| times.iter().map(|t| time_label(*t, lang)).collect())
-        .unwrap_or_default();
+    let mut times = Vec::new();
+    if let (Some(o), Some((day, slots))) = (offering, open.iter().find(|(d, _)| Some(*d) == chosen)) {
+        let taken = match booking::taken(state.db(), &office.code, o.service, day.and_time(NaiveTime::MIN)).await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!(error = %e, "slot usage failed");
+                return crate::web::error::error_page(ctx, StatusCode::SERVICE_UNAVAILABLE);
+            }
+        };
+        times = slots
+            .iter()
+            .filter(|t| taken.get(&booking::slot_key(day.and_time(**t))).copied().unwrap_or(0) < i32::from(o.capacity))
+            .map(|t| (t.format("%H:%M").to_string(), format_time(*t, lang)))
+            .collect();
+    }
     let chosen_day = chosen.filter(|d| open.iter().any(|(o, _)| o == d)).map(|d| format_date(d, lang));
     let days = open
         .iter()
@@ -184,5 +194,7 @@ async fn office_page(
         })
         .collect();
     let office = Listed::of(office, lang);
-    render(StatusCode::OK, &OfficePage { ctx, office, services, service, days, times, chosen_day })
+    let chosen_iso = chosen.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let page = OfficePage { ctx, office, services, service, days, times, chosen_day, chosen_iso, csrf: v.csrf.clone() };
+    v.finish(render(StatusCode::OK, &page))
 }

@@ -497,6 +497,130 @@ impl TrackingNumber {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// InfoPass confirmation numbers and PINs
+// ---------------------------------------------------------------------------------------------
+
+const CONFIRMATION_FIELD: &str = "confirmation_number";
+const CONFIRMATION_FORMAT: &str = "A confirmation number is 12 digits, such as 4821 0937 5523.";
+const CONFIRMATION_CHECK: &str = "This confirmation number does not add up: please check it for a mistyped digit.";
+
+/// The Damm quasigroup: its check digit catches every single-digit error and every swap of
+/// adjacent digits, the mistakes people make copying a number.
+const DAMM: [[u8; 10]; 10] = [
+    [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+    [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+    [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+    [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+    [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+    [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+    [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+    [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+    [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+    [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+];
+
+fn damm(digits: &str) -> u8 {
+    digits.bytes().fold(0u8, |interim, b| {
+        let d = usize::from(b.wrapping_sub(b'0')).min(9);
+        DAMM.get(usize::from(interim)).and_then(|row| row.get(d)).copied().unwrap_or(0)
+    })
+}
+
+/// An appointment's confirmation number (R-IP-06): 11 random digits and a Damm check digit,
+/// so one in 10^11 numbers is issued at most and a mistyped one is caught before any lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Confirmation(String);
+
+string_value!(Confirmation);
+
+impl FromStr for Confirmation {
+    type Err = InvalidInput;
+
+    /// Accepts the digits with the spaces or dashes the notice groups them with.
+    fn from_str(input: &str) -> Result<Self, InvalidInput> {
+        let text = squeeze(input);
+        if text.is_empty() {
+            return Err(InvalidInput::new(CONFIRMATION_FIELD, "Enter the confirmation number."));
+        }
+        if text.len() != 12 || !is_digits(&text) {
+            return Err(InvalidInput::new(CONFIRMATION_FIELD, CONFIRMATION_FORMAT));
+        }
+        if damm(&text) != 0 {
+            return Err(InvalidInput::new(CONFIRMATION_FIELD, CONFIRMATION_CHECK));
+        }
+        Ok(Confirmation(text))
+    }
+}
+
+impl Confirmation {
+    /// A fresh, unguessable number.
+    pub fn random() -> Result<Confirmation, crate::kernel::random::RandomError> {
+        // 10^10 to 10^11 - 1: never a leading zero, which scanners and spreadsheets drop.
+        let body = (10_000_000_000 + crate::kernel::random::below(90_000_000_000)?).to_string();
+        let check = damm(&body);
+        Ok(Confirmation(format!("{body}{check}")))
+    }
+
+    /// The 12 digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Grouped in fours for reading aloud and copying: `4821 0937 5526`.
+    pub fn grouped(&self) -> String {
+        let mut out = String::with_capacity(14);
+        for (i, c) in self.0.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+const PIN_FIELD: &str = "pin";
+
+/// The five-digit PIN of an appointment (R-IP-06, R-IP-09).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(String);
+
+string_value!(Pin);
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(..)")
+    }
+}
+
+impl FromStr for Pin {
+    type Err = InvalidInput;
+
+    fn from_str(input: &str) -> Result<Self, InvalidInput> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(InvalidInput::new(PIN_FIELD, "Enter the PIN."));
+        }
+        if text.len() != 5 || !is_digits(text) {
+            return Err(InvalidInput::new(PIN_FIELD, "The PIN is 5 digits."));
+        }
+        Ok(Pin(text.to_owned()))
+    }
+}
+
+impl Pin {
+    /// A fresh random PIN.
+    pub fn random() -> Result<Pin, crate::kernel::random::RandomError> {
+        Ok(Pin(format!("{:05}", crate::kernel::random::below(100_000)?)))
+    }
+
+    /// The 5 digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -926,5 +1050,29 @@ mod tests {
                 TrackingNumber::new(&input).is_ok()
             );
         }
+    }
+
+    // R-IP-06: confirmation numbers carry a check digit that catches mistyping.
+    #[test]
+    fn confirmation_numbers_check_themselves() {
+        for _ in 0..200 {
+            let c = Confirmation::random().unwrap();
+            assert_eq!(c.as_str().len(), 12);
+            assert!(!c.as_str().starts_with('0'));
+            assert_eq!(Confirmation::new(&c.grouped()).unwrap(), c);
+            // Every single-digit change is caught.
+            let digits: Vec<u8> = c.as_str().bytes().collect();
+            for pos in 0..12 {
+                let mut typo = digits.clone();
+                typo[pos] = b'0' + (typo[pos] - b'0' + 1) % 10;
+                assert!(Confirmation::new(std::str::from_utf8(&typo).unwrap()).is_err());
+            }
+        }
+        assert_eq!(damm("572"), 4, "the published example");
+        assert!(Confirmation::new("5724").is_err(), "too short");
+        assert!(Confirmation::new("1234-5678-901x").is_err());
+        assert_eq!(Pin::new(" 01234 ").unwrap().as_str(), "01234");
+        assert!(Pin::new("1234").is_err() && Pin::new("12a45").is_err());
+        assert_eq!(format!("{:?}", Pin::new("12345").unwrap()), "Pin(..)");
     }
 }

@@ -48,6 +48,12 @@ impl TokenKey {
         Ok(TokenKey(stored))
     }
 
+    /// A keyed hash of a secret people choose or carry (an appointment PIN, a person's name and
+    /// date of birth), hex: what is stored instead of the value. `label` keeps uses apart.
+    pub fn digest(&self, label: &str, value: &str) -> String {
+        random::hex(&self.sign(format!("{label}\u{0}{value}").as_bytes()))
+    }
+
     fn sign(&self, data: &[u8]) -> Vec<u8> {
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else { return Vec::new() };
         mac.update(data);

@@ -9,7 +9,8 @@ pub mod sms;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
-use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 
 use crate::kernel::db::{Db, DbError, Engine, Tx};
@@ -45,6 +46,10 @@ pub struct Message {
     pub body: String,
     /// The customer it is for, so that closing their account removes it.
     pub customer_id: Option<i64>,
+    /// The appointment it is about, so that cancelling the appointment removes it.
+    pub appointment_id: Option<i64>,
+    /// A calendar file to attach (email only).
+    pub attachment: Option<String>,
 }
 
 /// Queues a message inside the caller's transaction.
@@ -55,9 +60,11 @@ pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<(),
 /// Queues many messages inside the caller's transaction, a few statements in all.
 pub async fn enqueue_many(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message]) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {
-        // 7 values a row: 4,000 rows stay inside SQLite's bound-value limit.
-        for part in messages.chunks(4_000) {
-            let mut q = sqlx::QueryBuilder::new("INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id) ");
+        // 9 values a row: 3,000 rows stay inside SQLite's bound-value limit.
+        for part in messages.chunks(3_000) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id, appointment_id, attachment) ",
+            );
             q.push_values(part, |mut b, m| {
                 b.push_bind(m.channel.as_str())
                     .push_bind(m.recipient.clone())
@@ -65,7 +72,9 @@ pub async fn enqueue_many(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message])
                     .push_bind(m.body.clone())
                     .push_bind(now)
                     .push_bind(now)
-                    .push_bind(m.customer_id);
+                    .push_bind(m.customer_id)
+                    .push_bind(m.appointment_id)
+                    .push_bind(m.attachment.clone());
             });
             q.build().execute(&mut *conn).await?;
         }
@@ -107,14 +116,22 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), Failure> {
-        let to: Mailbox = to.parse().map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
-        let email = Email::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .body(body.to_owned())
-            .map_err(|e| Failure::Permanent(e.to_string()))?;
+    async fn send(&self, m: &Pending) -> Result<(), Failure> {
+        let to: Mailbox = m.recipient.parse().map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
+        let builder = Email::builder().from(self.from.clone()).to(to).subject(m.subject.as_str());
+        let email = match &m.attachment {
+            None => builder.body(m.body.clone()),
+            Some(ics) => builder.multipart(
+                MultiPart::mixed().singlepart(SinglePart::plain(m.body.clone())).singlepart(
+                    Attachment::new("appointment.ics".to_owned()).body(
+                        ics.clone(),
+                        ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                            .map_err(|e| Failure::Permanent(e.to_string()))?,
+                    ),
+                ),
+            ),
+        }
+        .map_err(|e| Failure::Permanent(e.to_string()))?;
         self.transport.send(email).await.map(|_| ()).map_err(|e| {
             if e.is_permanent() { Failure::Permanent(e.to_string()) } else { Failure::Temporary(e.to_string()) }
         })
@@ -191,6 +208,7 @@ struct Pending {
     recipient: String,
     subject: String,
     body: String,
+    attachment: Option<String>,
     attempts: i32,
 }
 
@@ -205,12 +223,12 @@ async fn claim(db: &Db, channel: Channel, now: DateTime<Utc>, batch: i64) -> Res
     let sql = match db.engine() {
         Engine::Sqlite => {
             "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4) \
-             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attempts"
+             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attachment, attempts"
         }
         Engine::Postgres => {
             "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4 \
              FOR UPDATE SKIP LOCKED) \
-             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attempts"
+             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attachment, attempts"
         }
     };
     Ok(crate::with_db!(db, pool => {
@@ -279,8 +297,7 @@ async fn record(
 pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>, batch: i64) -> Result<Round, DbError> {
     let due = claim(db, Channel::Email, now, batch).await?;
     // Several connections at once: an SMTP round trip is mostly waiting.
-    let results =
-        futures_util::future::join_all(due.iter().map(|m| mailer.send(&m.recipient, &m.subject, &m.body))).await;
+    let results = futures_util::future::join_all(due.iter().map(|m| mailer.send(m))).await;
     record(db, &due, results, now).await
 }
 

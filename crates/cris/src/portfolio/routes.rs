@@ -4,9 +4,8 @@
 use std::time::Instant;
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -21,7 +20,7 @@ use crate::kernel::session::{self, Kind};
 use crate::reference::format_date;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
-use crate::web::staff_ctx::client_ip;
+use crate::web::visit::Visit;
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -38,41 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/reset", get(reset_page).post(reset))
 }
 
-/// Page context, CSRF token and, when signed in, the customer.
-struct Visit {
-    ctx: PageCtx,
-    csrf: String,
-    set_csrf: Option<HeaderValue>,
-    headers: HeaderMap,
-    ip: String,
-    customer: Option<(Customer, String)>,
-}
-
-impl FromRequestParts<AppState> for Visit {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let ctx = PageCtx::from_request_parts(parts, state).await.unwrap_or_else(|never| match never {});
-        let (csrf, set_csrf) = session::csrf_token(&parts.headers, state.tls())
-            .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
-        let mut customer = None;
-        if let Some(token) = session::cookie(&parts.headers, Kind::Customer.cookie()) {
-            let now = state.clock().now();
-            if let Ok(Some(id)) = session::lookup(state.db(), Kind::Customer, token, now, state.session_limits()).await
-                && let Ok(Some(c)) = service::by_id(state.db(), id).await
-            {
-                customer = Some((c, token.to_owned()));
-            }
-        }
-        Ok(Visit { ctx, csrf, set_csrf, headers: parts.headers.clone(), ip: client_ip(parts), customer })
-    }
-}
-
 impl Visit {
-    fn finish(&self, res: impl IntoResponse) -> Response {
-        session::with_csrf_cookie(res, self.set_csrf.as_ref())
-    }
-
     /// The signed-in customer, once the form's CSRF token checks out; otherwise the answer to
     /// give (the sign-in page, or "form expired").
     fn signed_in(&self, csrf: &str) -> Result<&Customer, Box<Response>> {
@@ -81,10 +46,6 @@ impl Visit {
             return Err(Box::new(expired(self)));
         }
         Ok(customer)
-    }
-
-    fn csrf_ok(&self, token: &str) -> bool {
-        session::csrf_ok(&self.headers, token)
     }
 }
 

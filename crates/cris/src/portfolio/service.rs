@@ -217,6 +217,8 @@ pub async fn recover(
         subject: i18n.t(lang, "pf-recover-subject"),
         body: i18n.t_args(lang, "pf-recover-body", &[("link", &link)]),
         customer_id: Some(c.id),
+        appointment_id: None,
+        attachment: None,
     };
     notify::enqueue(&mut tx, now, &message).await?;
     tx.commit().await?;
@@ -405,6 +407,8 @@ pub async fn alert_subscribers_of(tx: &mut Tx, changes: &[(i64, &str)], now: Dat
                     subject: i18n.t_args(lang, "pf-alert-subject", &args),
                     body: i18n.t_args(lang, "pf-alert-email", &args),
                     customer_id: Some(s.id),
+                    appointment_id: None,
+                    attachment: None,
                 });
             }
             if let (true, Some(mobile)) = (s.by_text, &s.mobile) {
@@ -414,6 +418,8 @@ pub async fn alert_subscribers_of(tx: &mut Tx, changes: &[(i64, &str)], now: Dat
                     subject: String::new(),
                     body: i18n.t_args(lang, "pf-alert-sms", &args),
                     customer_id: Some(s.id),
+                    appointment_id: None,
+                    attachment: None,
                 });
             }
         }

@@ -37,6 +37,14 @@ const MONTHS_ES: [&str; 12] = [
     "diciembre",
 ];
 
+/// Times of day as the customer reads them: "2:30 PM" / "14:30".
+pub fn format_time(time: chrono::NaiveTime, lang: Lang) -> String {
+    match lang {
+        Lang::En => time.format("%-I:%M %p").to_string(),
+        Lang::Es => time.format("%-H:%M").to_string(),
+    }
+}
+
 /// Dates as the customer reads them: "September 5, 2023" / "5 de septiembre de 2023".
 pub fn format_date(date: NaiveDate, lang: Lang) -> String {
     let months = match lang {

@@ -12,7 +12,7 @@ mod office;
 mod status;
 mod template;
 
-pub use date::format_date;
+pub use date::{format_date, format_time};
 pub use form::{FIELD, Form, Produces};
 pub use office::{Office, OfficeKind};
 pub use status::{CHANGE_ADDRESS_PATH, DescriptionContext, Stage, Status};

@@ -159,6 +159,8 @@ async fn raise_alert(tx: &mut Tx, catalog: &Catalog, now: DateTime<Utc>, alert: 
                 subject: format!("CRIS security alert: {}", alert.kind),
                 body,
                 customer_id: None,
+                appointment_id: None,
+                attachment: None,
             };
             notify::enqueue(tx, now, &message).await?;
         }

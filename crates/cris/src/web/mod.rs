@@ -13,6 +13,7 @@ pub mod pages;
 pub mod security;
 pub mod server;
 pub mod staff_ctx;
+pub mod visit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,6 +177,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::processing_times::pages::routes())
         .merge(crate::portfolio::routes::routes())
         .merge(crate::infopass::routes::routes())
+        .merge(crate::infopass::booking_routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

@@ -363,3 +363,95 @@ async fn portfolio_journey_with_email_alert_in_both_languages() {
     server.shutdown(Duration::from_secs(1));
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
 }
+
+// R-IP-01 to R-IP-03, R-IP-06 to R-IP-09: a customer finds an office, books a time, gets the
+// notice with its PIN, prints it again without the PIN, and cancels with the PIN, in English
+// and in Spanish, every page passing the accessibility audit.
+#[tokio::test]
+async fn booking_reprinting_and_cancelling_in_the_browser() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    for (lang, first, booked, cancelled) in [
+        ("en", "Grace", "Your appointment is booked.", "Your appointment is cancelled"),
+        ("es", "Graciela", "Su cita está reservada.", "Su cita está cancelada"),
+    ] {
+        b.goto(&format!("{base}/appointments?lang={lang}")).await;
+        b.type_into("#zip", "60601").await;
+        b.click("#find-offices").await;
+        b.wait_for("#office-CHI").await;
+        b.click("#office-CHI .usa-card__footer a").await;
+        b.wait_for("#show-dates").await;
+        b.click("label[for=service-documents]").await;
+        b.click("#show-dates").await;
+        b.wait_for("#dates").await;
+        b.click("#dates li:first-child a").await;
+        b.wait_for("#times").await;
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("office ({lang}): {v}")));
+        b.click("#times li:first-child button").await;
+        b.wait_for("#privacy-act").await;
+        assert!(!b.text("#privacy-act").await.is_empty());
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("privacy ({lang}): {v}")));
+        b.click("#privacy-continue").await;
+        b.wait_for("#review").await;
+        b.type_into("#first_name", first).await;
+        b.type_into("#last_name", "Hopper").await;
+        b.type_into("#birth_month", "12").await;
+        b.type_into("#birth_day", "9").await;
+        b.type_into("#birth_year", "1906").await;
+        b.type_into("#zip", "60601").await;
+        b.type_into("#phone", "312 555 0123x").await;
+        b.click("#review").await;
+        b.wait_for("#phone-error").await;
+        // The mistyped telephone comes back marked.
+        assert!(!b.text("#phone-error").await.is_empty());
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("details error ({lang}): {v}")));
+        b.clear("#phone").await;
+        b.type_into("#phone", "312 555 0123").await;
+        b.click("#review").await;
+        b.wait_for("#review-details").await;
+        assert!(b.text("#review-details").await.contains("(312) 555-0123"));
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("review ({lang}): {v}")));
+        b.click("#amend").await;
+        b.wait_for("#first_name").await;
+        assert_eq!(b.attribute("#first_name", "value").await, first);
+        b.click("#review").await;
+        b.wait_for("#confirm").await;
+        b.click("#confirm").await;
+        b.wait_for("#notice").await;
+        assert_eq!(b.text("#notice-status").await, booked);
+        let pin = b.text("#notice-pin").await;
+        let confirmation = b.text("#notice-confirmation").await;
+        assert_eq!((pin.len(), confirmation.len()), (5, 14), "{pin} {confirmation}");
+        assert!(b.text("#notice-name").await.contains("Hopper"));
+        assert!(b.attribute("#download-pdf", "href").await.starts_with("data:application/pdf;base64,"));
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("notice ({lang}): {v}")));
+
+        b.goto(&format!("{base}/appointments/reprint?lang={lang}")).await;
+        b.type_into("#first_name", first).await;
+        b.type_into("#last_name", "Hopper").await;
+        b.type_into("#birth_month", "12").await;
+        b.type_into("#birth_day", "9").await;
+        b.type_into("#birth_year", "1906").await;
+        b.type_into("#phone", "(312) 555-0123").await;
+        b.click("#find-notice").await;
+        b.wait_for("#notice").await;
+        assert_eq!(b.text("#notice-confirmation").await, confirmation);
+        let has_pin = b.script("return document.getElementById('notice-pin') !== null", vec![]).await;
+        assert_eq!(has_pin, false, "the reprint has no PIN");
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("reprint ({lang}): {v}")));
+
+        b.goto(&format!("{base}/appointments/cancel?lang={lang}")).await;
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("cancel ({lang}): {v}")));
+        b.type_into("#confirmation", &confirmation).await;
+        b.type_into("#pin", &pin).await;
+        b.click("#cancel-appointment").await;
+        b.wait_for("#message").await;
+        assert_eq!(b.text("h1").await, cancelled);
+    }
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}

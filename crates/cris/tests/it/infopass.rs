@@ -53,10 +53,10 @@ async fn the_dates_and_times_an_office_offers() {
 
     let (_, _, page) = app.get("/appointments/CHI?service=information&date=2026-11-03", &[]).await;
     let times = page.get(page.find(r#"id="times""#).unwrap()..).unwrap();
-    assert_eq!(times.matches("<li>").count(), 30);
-    assert!(times.contains("<li>8:00 AM</li>") && times.contains("<li>3:15 PM</li>"));
+    assert_eq!(times.matches(r#"name="time""#).count(), 30);
+    assert!(times.contains(r#"value="08:00">8:00 AM</button>"#) && times.contains(r#"value="15:15">3:15 PM</button>"#));
     let (_, _, es) = app.get("/appointments/CHI?service=information&date=2026-11-03&lang=es", &[]).await;
-    assert!(es.contains("Oficina Local de Chicago") && es.contains("<li>15:15</li>") && es.contains("Días con citas"));
+    assert!(es.contains("Oficina Local de Chicago") && es.contains(">15:15</button>") && es.contains("Días con citas"));
 
     // A closure takes its slots out, and a whole-day closure the day.
     cris::with_db!(&app.db, pool => {
@@ -68,12 +68,385 @@ async fn the_dates_and_times_an_office_offers() {
     let (_, _, page) = app.get("/appointments/CHI?service=information&date=2026-11-04", &[]).await;
     assert!(!page.contains("date=2026-11-03"));
     let times = page.get(page.find(r#"id="times""#).unwrap()..).unwrap();
-    assert_eq!(times.matches("<li>").count(), 26);
-    assert!(!times.contains("<li>12:45 PM</li>") && times.contains("<li>1:00 PM</li>"));
+    assert_eq!(times.matches(r#"name="time""#).count(), 26);
+    assert!(!times.contains(">12:45 PM</button>") && times.contains(">1:00 PM</button>"));
 
     assert_eq!(app.get("/appointments/ZCH", &[]).await.0, 404, "an asylum office takes no InfoPass appointments");
     assert_eq!(app.get("/appointments/NOPE", &[]).await.0, 404);
     let (status, _, page) = app.get("/appointments/CHI?service=nonsense&date=garbage", &[]).await;
     assert_eq!(status, 200);
     assert!(!page.contains(r#"id="dates""#) && !page.contains(r#"id="times""#));
+}
+
+use crate::support::{CSRF, SmtpSink};
+
+/// The cookie a browser holding the CSRF token sends.
+fn csrf_cookie() -> String {
+    format!("cris_csrf={CSRF}")
+}
+
+/// Every row of every table as text, to look for personal data left behind.
+async fn every_row(db: &cris::kernel::db::Db) -> Vec<String> {
+    use cris::kernel::db::Db;
+    let mut out = Vec::new();
+    match db {
+        Db::Sqlite(pool) => {
+            let tables: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            for t in tables {
+                let cols: Vec<String> =
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{t}')")))
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                let expr = cols.iter().map(|c| format!("coalesce(CASE typeof(\"{c}\") WHEN 'blob' THEN hex(\"{c}\") ELSE CAST(\"{c}\" AS TEXT) END, '')")).collect::<Vec<_>>().join(" || '|' || ");
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {expr} FROM \"{t}\"")))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+                out.extend(rows.into_iter().map(|r| format!("{t}: {r}")));
+            }
+        }
+        Db::Postgres(pool) => {
+            let tables: Vec<String> =
+                sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            for t in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT CAST(x AS TEXT) FROM \"{t}\" x")))
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                out.extend(rows.into_iter().map(|r| format!("{t}: {r}")));
+            }
+        }
+    }
+    out
+}
+
+/// Holds the first free time of a day at Chicago and returns the booking token.
+async fn hold_a_time(app: &TestApp, service: &str, date: &str, lang: &str) -> String {
+    let (_, _, page) = app.get(&format!("/appointments/CHI?service={service}&date={date}&lang={lang}"), &[]).await;
+    let at = page.find(r#"name="time" value=""#).expect("a free time") + r#"name="time" value=""#.len();
+    let time = page.get(at..at + 5).unwrap();
+    let (status, headers, body) = app
+        .post_form(
+            &format!("/appointments/CHI/hold?lang={lang}"),
+            &csrf_cookie(),
+            &[("service", service), ("date", date), ("time", time)],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    let location = headers["location"].to_str().unwrap();
+    location.strip_prefix("/appointments/booking/").unwrap().to_owned()
+}
+
+fn details<'a>(first: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("first_name", first),
+        ("last_name", "Núñez Quintero"),
+        ("birth_month", "4"),
+        ("birth_day", "28"),
+        ("birth_year", "1986"),
+        ("zip", "60601"),
+        ("phone", "(312) 555-0142"),
+        ("email", email),
+        ("a_number", "A012345678"),
+        ("receipt_number", "EAC9999103403"),
+        ("country", "Mexico"),
+        ("purpose", "Ask about my card"),
+    ]
+}
+
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let a = page.find(start).unwrap_or_else(|| panic!("{start} in {page}")) + start.len();
+    let rest = page.get(a..).unwrap();
+    rest.get(..rest.find(end).unwrap()).unwrap()
+}
+
+// R-IP-02, R-IP-03, R-IP-04, R-IP-06, R-IP-07, R-IP-08, R-IP-09: the whole booking journey over
+// HTTP: hold, Privacy Act statement, details with errors, review and amend, confirm, the notice
+// with PIN and barcode, the email copy with its calendar file and without the PIN, one
+// appointment per person, reprint without PIN, cancelling with a locked-out guesser, and nothing
+// personal left once cancelled.
+#[tokio::test]
+async fn booking_reprinting_and_cancelling_an_appointment() {
+    let app = TestApp::new().await; // 2 November 2026, 9:00 in Chicago
+    let token = hold_a_time(&app, "documents", "2026-11-03", "en").await;
+
+    let (status, _, page) = app.get(&format!("/appointments/booking/{token}"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Privacy Act statement") && page.contains("8 U.S.C. 1103"), "{page}");
+    assert!(!page.contains(r#"name="first_name""#), "no personal data asked before the statement");
+    assert!(
+        page.contains("November 3, 2026, 8:00 AM") && page.contains("We are holding this time for you until 9:15 AM")
+    );
+
+    let (status, _, page) = app.get(&format!("/appointments/booking/{token}/details"), &[]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"name="first_name""#) && page.contains("usa-memorable-date"));
+
+    // Mistakes come back field by field, with what was typed.
+    let mut bad = details("Ana", "not-an-email");
+    bad[2] = ("birth_month", "13");
+    let (status, _, page) =
+        app.post_form(&format!("/appointments/booking/{token}/details"), &csrf_cookie(), &bad).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Enter a real date of birth") && page.contains("Enter an email address like"), "{page}");
+    assert!(page.contains(r#"value="Núñez Quintero""#));
+
+    let form = details("Ana", "ana@example.com");
+    let (status, _, page) =
+        app.post_form(&format!("/appointments/booking/{token}/details"), &csrf_cookie(), &form).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Review your appointment") && page.contains("April 28, 1986") && page.contains("(312) 555-0142")
+    );
+    let mut amend = form.clone();
+    amend.push(("step", "amend"));
+    let (status, _, page) =
+        app.post_form(&format!("/appointments/booking/{token}/details"), &csrf_cookie(), &amend).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"value="ana@example.com""#) && page.contains(r#"id="review""#));
+
+    // A form without its CSRF token books nothing.
+    let mut forged = form.clone();
+    forged.push(("csrf", "forged"));
+    let (status, _, _) =
+        app.post_form(&format!("/appointments/booking/{token}/confirm"), &csrf_cookie(), &forged).await;
+    assert_eq!(status, 403);
+
+    let (status, headers, notice) =
+        app.post_form(&format!("/appointments/booking/{token}/confirm"), &csrf_cookie(), &form).await;
+    assert_eq!(status, 200, "{notice}");
+    assert_eq!(headers["cache-control"], "no-store");
+    let confirmation = between(&notice, r#"id="notice-confirmation" class="text-bold">"#, "<").replace(' ', "");
+    let pin = between(&notice, r#"id="notice-pin" class="text-bold font-sans-lg">"#, "<").to_owned();
+    assert!(cris::kernel::ids::Confirmation::new(&confirmation).is_ok() && pin.len() == 5);
+    assert!(notice.contains("Ana Núñez Quintero") && notice.contains("Bring or pick up documents"));
+    assert!(notice.contains("8:00 AM CST") && notice.contains("Chicago Field Office"));
+    assert!(notice.contains(r#"class="cris-barcode""#) && notice.contains("data:application/pdf;base64,"));
+    let pdf_b64 = between(&notice, "data:application/pdf;base64,", "\"");
+    use base64::Engine as _;
+    let pdf = base64::engine::general_purpose::STANDARD.decode(pdf_b64).unwrap();
+    let pdf = String::from_utf8_lossy(&pdf);
+    assert!(pdf.starts_with("%PDF-1.4") && pdf.contains(&format!("({pin}) Tj")) && pdf.trim_end().ends_with("%%EOF"));
+
+    // The hold is spent: the same form again books nothing.
+    let (status, _, _) = app.post_form(&format!("/appointments/booking/{token}/confirm"), &csrf_cookie(), &form).await;
+    assert_eq!(status, 410);
+
+    // The PIN is stored only as a keyed hash.
+    let rows = every_row(&app.db).await;
+    assert!(rows.iter().all(|r| !r.contains(&format!("|{pin}|"))), "PIN stored in the clear");
+
+    // The email copy: a real SMTP delivery, with the calendar file and without the PIN.
+    let sink = SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "USCIS <appointments@cris.test>").unwrap();
+    assert_eq!(cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 10).await.unwrap().sent, 1);
+    let (to, data) = sink.received().remove(0);
+    let data = data.replace("=\r\n", "").replace("=\n", "");
+    assert_eq!(to, vec!["ana@example.com".to_owned()]);
+    assert!(data.contains("BEGIN:VCALENDAR") && data.contains("DTSTART:20261103T140000Z"), "{data}");
+    assert!(data.contains(confirmation.get(..4).unwrap()) && !data.contains(&format!("PIN: {pin}")), "{data}");
+
+    // R-IP-04: one appointment at a time, however the name is typed.
+    let second = hold_a_time(&app, "information", "2026-11-05", "en").await;
+    let mut again = details("ANA", "");
+    again[1] = ("last_name", "núñez  quintero");
+    let (status, _, page) =
+        app.post_form(&format!("/appointments/booking/{second}/confirm"), &csrf_cookie(), &again).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("only one appointment at a time") && page.contains("/appointments/cancel"));
+
+    // R-IP-08: reprint without the PIN.
+    let (status, _, page) = app
+        .post_form(
+            "/appointments/reprint",
+            &csrf_cookie(),
+            &[
+                ("first_name", "ana"),
+                ("last_name", "Núñez Quintero"),
+                ("birth_month", "04"),
+                ("birth_day", "28"),
+                ("birth_year", "1986"),
+                ("phone", "312-555-0142"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(confirmation.get(..4).unwrap())
+            && !page.contains("notice-pin")
+            && !page.contains(&format!(">{pin}<"))
+    );
+    let (status, _, page) = app
+        .post_form(
+            "/appointments/reprint",
+            &csrf_cookie(),
+            &[
+                ("first_name", "Ana"),
+                ("last_name", "Núñez Quintero"),
+                ("birth_month", "4"),
+                ("birth_day", "28"),
+                ("birth_year", "1986"),
+                ("phone", "312-555-0199"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(page.contains("We found no upcoming appointment"));
+
+    // R-IP-09: without the right PIN nothing is cancelled; five wrong ones lock the number.
+    let wrong = if pin == "00000" { "11111" } else { "00000" };
+    for _ in 0..4 {
+        let (status, _, page) = app
+            .post_form("/appointments/cancel", &csrf_cookie(), &[("confirmation", &confirmation), ("pin", wrong)])
+            .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("do not match"));
+    }
+    let (status, _, page) =
+        app.post_form("/appointments/cancel", &csrf_cookie(), &[("confirmation", &confirmation), ("pin", wrong)]).await;
+    assert_eq!((status, page.contains("Too many wrong PINs")), (429, true));
+    let (status, _, _) =
+        app.post_form("/appointments/cancel", &csrf_cookie(), &[("confirmation", &confirmation), ("pin", &pin)]).await;
+    assert_eq!(status, 429, "locked even with the right PIN");
+    let (status, _, page) =
+        app.post_form("/appointments/cancel", &csrf_cookie(), &[("confirmation", "1234"), ("pin", &pin)]).await;
+    assert_eq!((status, page.contains("12-digit confirmation number")), (422, true));
+
+    app.clock.advance(chrono::Duration::minutes(61));
+    let (status, _, page) =
+        app.post_form("/appointments/cancel", &csrf_cookie(), &[("confirmation", &confirmation), ("pin", &pin)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Your appointment is cancelled"));
+
+    // Nothing personal is left anywhere, the confirmation number included; only a count.
+    let rows = every_row(&app.db).await;
+    for needle in
+        ["Núñez", "1986-04-28", "+13125550142", "ana@example.com", "A012345678", "EAC9999103403", &confirmation]
+    {
+        let left: Vec<_> = rows.iter().filter(|r| r.contains(needle)).collect();
+        assert!(left.is_empty(), "{needle} left in {left:?}");
+    }
+    assert!(
+        rows.iter().any(|r| r.starts_with("appointment_counts: CHI|documents|2026-11-03|cancelled|1")
+            || r.starts_with("appointment_counts: (CHI,documents,2026-11-03,cancelled,1)")),
+        "{:?}",
+        rows.iter().filter(|r| r.starts_with("appointment_counts")).collect::<Vec<_>>()
+    );
+
+    // Once cancelled, the person may book again.
+    let third = hold_a_time(&app, "information", "2026-11-05", "es").await;
+    let (status, _, page) = app
+        .post_form(&format!("/appointments/booking/{third}/confirm?lang=es"), &csrf_cookie(), &details("Ana", ""))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Aviso de cita")
+            && page.contains("Información sobre un caso o beneficio")
+            && page.contains("Su cita está reservada")
+    );
+}
+
+// R-IP-02: a held seat counts against the slot until it expires; an expired hold gives it back.
+#[tokio::test]
+async fn holds_expire_and_give_their_seat_back() {
+    let app = TestApp::new().await;
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE office_services SET capacity = 1 WHERE office_code = 'CHI' AND service = 'emergency_travel'")
+            .execute(pool).await.unwrap();
+    });
+    let token = hold_a_time(&app, "emergency_travel", "2026-11-04", "en").await;
+    let (_, _, page) = app.get("/appointments/CHI?service=emergency_travel&date=2026-11-04", &[]).await;
+    assert!(!page.contains(r#"value="08:00""#), "the held time is not offered");
+    let (status, _, page) = app
+        .post_form(
+            "/appointments/CHI/hold",
+            &csrf_cookie(),
+            &[("service", "emergency_travel"), ("date", "2026-11-04"), ("time", "08:00")],
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert!(page.contains("Someone else has just taken the last place"));
+    // A time the office does not offer is refused.
+    let (status, _, _) = app
+        .post_form(
+            "/appointments/CHI/hold",
+            &csrf_cookie(),
+            &[("service", "emergency_travel"), ("date", "2026-11-04"), ("time", "08:10")],
+        )
+        .await;
+    assert_eq!(status, 422);
+
+    app.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(cris::infopass::booking::release_expired(&app.db, app.clock.now()).await.unwrap(), 1);
+    let (_, _, page) = app.get("/appointments/CHI?service=emergency_travel&date=2026-11-04", &[]).await;
+    assert!(page.contains(r#"value="08:00""#));
+    let (status, _, _) = app.get(&format!("/appointments/booking/{token}"), &[]).await;
+    assert_eq!(status, 410);
+}
+
+// R-IP-04 and build item 2: capacity is enforced by the database. 500 customers try to book one
+// slot of capacity 3 at the same moment; exactly 3 get it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_simultaneous_bookings_fill_a_slot_exactly() {
+    use cris::infopass::booking::{self, Booking, Slot};
+    use cris::infopass::calendar::Service;
+    use cris::infopass::model::DetailsForm;
+    let app = TestApp::new().await;
+    let (db, _) = cris::app::open(&app.test_db.url, 16).await.unwrap();
+    cris::with_db!(&db, pool => {
+        sqlx::query("UPDATE office_services SET capacity = 3 WHERE office_code = 'CHI' AND service = 'information'")
+            .execute(pool).await.unwrap();
+    });
+    let key = cris::kernel::tokens::TokenKey::random();
+    let starts = chrono::NaiveDate::from_ymd_opt(2026, 11, 3).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    let slot = Slot { office_code: "CHI".into(), service: Service::Information, starts };
+    let now = app.clock.now();
+    let attempts = (0..500).map(|i| {
+        let (db, key, slot) = (db.clone(), key.clone(), slot.clone());
+        tokio::spawn(async move {
+            let Some(hold) = booking::hold(&db, &slot, now).await.unwrap() else { return false };
+            let form = DetailsForm {
+                first_name: "Customer".into(),
+                last_name: format!("Number {}", (b'a' + (i % 26) as u8) as char) + &"x".repeat(i / 26),
+                birth_month: "1".into(),
+                birth_day: "2".into(),
+                birth_year: "1990".into(),
+                zip: "60601".into(),
+                phone: "312-555-0100".into(),
+                ..DetailsForm::default()
+            };
+            let details = form.parse(now.date_naive()).unwrap();
+            let compose = |_: &cris::infopass::model::Appointment| (String::new(), String::new(), String::new());
+            let b = Booking {
+                hold: &hold,
+                details: &details,
+                lang: cris::kernel::i18n::Lang::En,
+                tz: chrono_tz::America::Chicago,
+                representative: None,
+                email: &compose,
+            };
+            booking::book(&db, &key, &b, now).await.is_ok()
+        })
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let booked = results.into_iter().filter(|r| *r.as_ref().unwrap()).count();
+    assert_eq!(booked, 3);
+    let (appointments, taken): (i64, i32) = cris::with_db!(&db, pool => {
+        (
+            sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE starts_at = '2026-11-03T09:00'").fetch_one(pool).await.unwrap(),
+            sqlx::query_scalar("SELECT taken FROM slot_usage WHERE office_code = 'CHI' AND service = 'information' AND starts_at = '2026-11-03T09:00'")
+                .fetch_one(pool).await.unwrap(),
+        )
+    });
+    assert_eq!((appointments, taken), (3, 3));
+    db.close().await;
 }

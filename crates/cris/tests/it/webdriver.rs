@@ -155,6 +155,19 @@ impl Browser {
         panic!("expected a URL ending with {suffix}, still at {url}");
     }
 
+    /// Waits (up to 10 s) until an element matching `css` is on a fully loaded page, after a
+    /// click that navigates or posts a form.
+    pub async fn wait_for(&self, css: &str) {
+        let probe = "return document.readyState === 'complete' && document.querySelector(arguments[0]) !== null";
+        for _ in 0..100 {
+            if self.script(probe, vec![Value::from(css)]).await == true {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {css} appeared at {}", self.url().await);
+    }
+
     /// The current URL.
     pub async fn url(&self) -> String {
         self.call("GET", "/url", None).await.as_str().unwrap_or("").to_owned()

@@ -1,0 +1,544 @@
+//! Booking, reprinting and cancelling appointments (R-IP-02 to R-IP-09), and the seats of each
+//! slot. A slot's seats are counted in `slot_usage` and taken by a conditional update against the
+//! service's capacity, so the database keeps any number of concurrent bookings within capacity.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::calendar::Service;
+use super::model::{Appointment, Details, person_key, pin_hash};
+use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::i18n::Lang;
+use crate::kernel::ids::{Confirmation, Pin};
+use crate::kernel::random::{self, RandomError};
+use crate::kernel::tokens::TokenKey;
+use crate::notify::{self, Channel, Message};
+
+/// How long a slot is kept for a customer filling in the form.
+pub const HOLD_MINUTES: i64 = 15;
+/// Wrong PINs before a confirmation number is locked (R-IP-09).
+pub const MAX_PIN_FAILURES: i32 = 5;
+/// How long it stays locked.
+pub const PIN_LOCK_MINUTES: i64 = 60;
+
+/// How slot times are stored: the office's local time, to the minute.
+const SLOT_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// The stored form of a slot's start.
+pub fn slot_key(starts: NaiveDateTime) -> String {
+    starts.format(SLOT_FORMAT).to_string()
+}
+
+fn parse_slot(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, SLOT_FORMAT).ok()
+}
+
+/// One slot of one service at one office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Field office.
+    pub office_code: String,
+    /// Appointment type.
+    pub service: Service,
+    /// Start, local time.
+    pub starts: NaiveDateTime,
+}
+
+/// A seat kept for a customer until `expires`.
+#[derive(Debug, Clone)]
+pub struct Hold {
+    /// The token in the booking pages' address.
+    pub token: String,
+    /// The slot.
+    pub slot: Slot,
+    /// When the seat goes back.
+    pub expires: DateTime<Utc>,
+}
+
+/// Why a booking did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    /// The slot filled up (the hold had expired and others took the seats).
+    #[error("the slot is full")]
+    SlotTaken,
+    /// The person already holds an appointment (R-IP-04).
+    #[error("the person already has an appointment")]
+    AlreadyBooked,
+    /// Storage.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The random generator.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+}
+
+impl From<sqlx::Error> for BookError {
+    fn from(e: sqlx::Error) -> Self {
+        BookError::Db(e.into())
+    }
+}
+
+/// Seats taken of each slot of a service at an office from `from` on (local time), by stored start.
+pub async fn taken(
+    db: &Db,
+    office: &str,
+    service: Service,
+    from: NaiveDateTime,
+) -> Result<HashMap<String, i32>, DbError> {
+    let rows: Vec<(String, i32)> = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT starts_at, taken FROM slot_usage WHERE office_code = $1 AND service = $2 AND starts_at >= $3 AND taken > 0")
+            .bind(office)
+            .bind(service.code())
+            .bind(slot_key(from))
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// Takes a seat of the slot if one is free (the capacity is read in the same statement).
+async fn take_seat(tx: &mut Tx, slot: &Slot) -> Result<bool, DbError> {
+    let key = slot_key(slot.starts);
+    Ok(crate::with_tx!(tx, conn => {
+        sqlx::query("INSERT INTO slot_usage (office_code, service, starts_at, taken) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING")
+            .bind(&slot.office_code)
+            .bind(slot.service.code())
+            .bind(&key)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "UPDATE slot_usage SET taken = taken + 1 WHERE office_code = $1 AND service = $2 AND starts_at = $3 \
+             AND taken < (SELECT capacity FROM office_services WHERE office_code = $1 AND service = $2)",
+        )
+        .bind(&slot.office_code)
+        .bind(slot.service.code())
+        .bind(&key)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() == 1
+    }))
+}
+
+async fn give_back_seat(tx: &mut Tx, office: &str, service: &str, starts_at: &str) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query("UPDATE slot_usage SET taken = taken - 1 WHERE office_code = $1 AND service = $2 AND starts_at = $3 AND taken > 0")
+            .bind(office)
+            .bind(service)
+            .bind(starts_at)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Gives back the seats of holds that expired (of one slot, or of all when `slot` is None).
+async fn release_expired_in(tx: &mut Tx, slot: Option<&Slot>, now: DateTime<Utc>) -> Result<u64, DbError> {
+    let expired: Vec<(String, String, String, String)> = crate::with_tx!(tx, conn => {
+        match slot {
+            Some(s) => sqlx::query_as(
+                "SELECT token, office_code, service, starts_at FROM slot_holds \
+                 WHERE office_code = $1 AND service = $2 AND starts_at = $3 AND expires_at <= $4",
+            )
+            .bind(&s.office_code)
+            .bind(s.service.code())
+            .bind(slot_key(s.starts))
+            .bind(now)
+            .fetch_all(&mut *conn)
+            .await?,
+            None => sqlx::query_as("SELECT token, office_code, service, starts_at FROM slot_holds WHERE expires_at <= $1 LIMIT 1000")
+                .bind(now)
+                .fetch_all(&mut *conn)
+                .await?,
+        }
+    });
+    let mut released = 0;
+    for (token, office, service, starts_at) in expired {
+        let gone = crate::with_tx!(tx, conn => {
+            sqlx::query("DELETE FROM slot_holds WHERE token = $1").bind(&token).execute(&mut *conn).await?.rows_affected()
+        });
+        if gone == 1 {
+            give_back_seat(tx, &office, &service, &starts_at).await?;
+            released += 1;
+        }
+    }
+    Ok(released)
+}
+
+/// Gives back the seats of every expired hold (the worker runs this every minute).
+pub async fn release_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, DbError> {
+    let mut tx = db.begin().await?;
+    let n = release_expired_in(&mut tx, None, now).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Keeps a seat of the slot for [`HOLD_MINUTES`]; None when the slot is full.
+pub async fn hold(db: &Db, slot: &Slot, now: DateTime<Utc>) -> Result<Option<Hold>, BookError> {
+    let token = random::token(18)?;
+    let expires = now + Duration::minutes(HOLD_MINUTES);
+    let mut tx = db.begin().await?;
+    release_expired_in(&mut tx, Some(slot), now).await?;
+    if !take_seat(&mut tx, slot).await? {
+        return Ok(None);
+    }
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("INSERT INTO slot_holds (token, office_code, service, starts_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&token)
+            .bind(&slot.office_code)
+            .bind(slot.service.code())
+            .bind(slot_key(slot.starts))
+            .bind(expires)
+            .execute(&mut *conn)
+            .await?;
+    });
+    tx.commit().await?;
+    Ok(Some(Hold { token, slot: slot.clone(), expires }))
+}
+
+/// A hold by its token, expired or not, as long as its seat was not given back.
+pub async fn hold_of(db: &Db, token: &str) -> Result<Option<Hold>, DbError> {
+    let row: Option<(String, String, String, DateTime<Utc>)> = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT office_code, service, starts_at, expires_at FROM slot_holds WHERE token = $1")
+            .bind(token)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.and_then(|(office_code, service, starts_at, expires)| {
+        Some(Hold {
+            token: token.to_owned(),
+            slot: Slot { office_code, service: Service::parse(&service)?, starts: parse_slot(&starts_at)? },
+            expires,
+        })
+    }))
+}
+
+/// What the customer gets at confirmation: the appointment and its PIN, shown this once.
+#[derive(Debug)]
+pub struct Booked {
+    /// The appointment.
+    pub appointment: Appointment,
+    /// The PIN (R-IP-07): never stored, never shown again.
+    pub pin: Pin,
+}
+
+/// Writes the email copy of a booked appointment: (subject, body, calendar file).
+pub type Compose<'a> = dyn Fn(&Appointment) -> (String, String, String) + Send + Sync + 'a;
+
+/// Who books, and where the email copy goes.
+pub struct Booking<'a> {
+    /// The hold the customer filled the form under.
+    pub hold: &'a Hold,
+    /// The customer's details.
+    pub details: &'a Details,
+    /// The language of the pages, and of the email copy.
+    pub lang: Lang,
+    /// The office's time zone.
+    pub tz: Tz,
+    /// The registered representative booking for a client (R-IP-05).
+    pub representative: Option<i64>,
+    /// Writes the email copy, sent when the customer gave an email address.
+    pub email: &'a Compose<'a>,
+}
+
+/// Books the held slot (R-IP-02, R-IP-04, R-IP-06). The hold's seat becomes the appointment's;
+/// if the hold had already been given back, a free seat is taken instead, if any. A person with
+/// an active appointment is refused; one whose appointment has passed may book again.
+pub async fn book(db: &Db, key: &TokenKey, b: &Booking<'_>, now: DateTime<Utc>) -> Result<Booked, BookError> {
+    let confirmation = Confirmation::random()?;
+    let pin = Pin::random()?;
+    let slot = &b.hold.slot;
+    let d = b.details;
+    let person = person_key(key, &d.first_name, &d.last_name, d.birth_date);
+    let starts_utc = b.tz.from_local_datetime(&slot.starts).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or(now);
+    let mut tx = db.begin().await?;
+    let had_seat = crate::with_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM slot_holds WHERE token = $1").bind(&b.hold.token).execute(&mut *conn).await?.rows_affected() == 1
+    });
+    if !had_seat && !take_seat(&mut tx, slot).await? {
+        return Err(BookError::SlotTaken);
+    }
+    let inserted: Result<i64, sqlx::Error> = crate::with_tx!(&mut tx, conn => {
+        // An appointment that has begun no longer counts as the person's active one.
+        sqlx::query("UPDATE appointments SET person_key = NULL WHERE person_key = $1 AND starts_utc <= $2")
+            .bind(&person)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query_scalar(
+            "INSERT INTO appointments (confirmation, pin_hash, person_key, office_code, service, starts_at, starts_utc, \
+             first_name, last_name, birth_date, zip, phone, email, a_number, receipt_number, country, purpose, lang, \
+             representative_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+        )
+        .bind(confirmation.as_str())
+        .bind(pin_hash(key, &confirmation, pin.as_str()))
+        .bind(&person)
+        .bind(&slot.office_code)
+        .bind(slot.service.code())
+        .bind(slot_key(slot.starts))
+        .bind(starts_utc)
+        .bind(&d.first_name)
+        .bind(&d.last_name)
+        .bind(d.birth_date.to_string())
+        .bind(d.zip.as_str())
+        .bind(d.phone.as_str())
+        .bind(d.email.as_ref().map(|e| e.as_str()))
+        .bind(d.a_number.as_ref().map(|a| a.as_str()))
+        .bind(d.receipt_number.as_ref().map(|r| r.as_str()))
+        .bind(d.country.as_deref())
+        .bind(d.purpose.as_deref())
+        .bind(b.lang.tag())
+        .bind(b.representative)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+    });
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && e.message().contains("person") => {
+            return Err(BookError::AlreadyBooked);
+        }
+        // SQLite names the columns, not the index.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && !e.message().contains("confirmation") => {
+            return Err(BookError::AlreadyBooked);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let appointment = Appointment {
+        id,
+        confirmation,
+        office_code: slot.office_code.clone(),
+        service: slot.service,
+        starts: slot.starts,
+        details: d.clone(),
+        lang: b.lang,
+    };
+    if let Some(email) = &d.email {
+        let (subject, body, ics) = (b.email)(&appointment);
+        let message = Message {
+            channel: Channel::Email,
+            recipient: email.as_str().to_owned(),
+            subject,
+            body,
+            customer_id: None,
+            appointment_id: Some(id),
+            attachment: Some(ics),
+        };
+        notify::enqueue(&mut tx, now, &message).await?;
+    }
+    tx.commit().await?;
+    Ok(Booked { appointment, pin })
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+const COLUMNS: &str = "id, confirmation, office_code, service, starts_at, first_name, last_name, birth_date, zip, phone, \
+                       email, a_number, receipt_number, country, purpose, lang";
+
+fn appointment(row: Row) -> Option<Appointment> {
+    let (
+        id,
+        confirmation,
+        office_code,
+        service,
+        starts_at,
+        first_name,
+        last_name,
+        birth,
+        zip,
+        phone,
+        email,
+        a,
+        r,
+        c,
+        p,
+        l,
+    ) = row;
+    Some(Appointment {
+        id,
+        confirmation: confirmation.parse().ok()?,
+        office_code,
+        service: Service::parse(&service)?,
+        starts: parse_slot(&starts_at)?,
+        details: Details {
+            first_name,
+            last_name,
+            birth_date: birth.parse().ok()?,
+            zip: zip.parse().ok()?,
+            phone: phone.parse().ok()?,
+            email: email.and_then(|e| e.parse().ok()),
+            a_number: a.and_then(|a| a.parse().ok()),
+            receipt_number: r.and_then(|r| r.parse().ok()),
+            country: c,
+            purpose: p,
+        },
+        lang: Lang::from_tag(&l).unwrap_or(Lang::En),
+    })
+}
+
+/// The appointment of a confirmation number.
+pub async fn by_confirmation(db: &Db, confirmation: &Confirmation) -> Result<Option<Appointment>, DbError> {
+    let row: Option<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM appointments WHERE confirmation = $1")))
+            .bind(confirmation.as_str())
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.and_then(appointment))
+}
+
+/// The appointments of an office on a day (local time), earliest first.
+pub async fn of_day(db: &Db, office: &str, day: NaiveDate) -> Result<Vec<Appointment>, DbError> {
+    let from = slot_key(day.and_time(chrono::NaiveTime::MIN));
+    let to = slot_key((day + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
+    let rows: Vec<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at, id"
+        )))
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().filter_map(appointment).collect())
+}
+
+/// The person's upcoming appointment, found by name, date of birth and telephone (R-IP-08).
+pub async fn reprint(
+    db: &Db,
+    key: &TokenKey,
+    first_name: &str,
+    last_name: &str,
+    birth_date: NaiveDate,
+    phone: &crate::kernel::contact::Phone,
+    now: DateTime<Utc>,
+) -> Result<Option<Appointment>, DbError> {
+    let person = person_key(key, first_name, last_name, birth_date);
+    let row: Option<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM appointments WHERE person_key = $1 AND phone = $2 AND starts_utc > $3"
+        )))
+        .bind(&person)
+        .bind(phone.as_str())
+        .bind(now)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.and_then(appointment))
+}
+
+/// Why a cancellation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum CancelError {
+    /// No appointment has this confirmation number and PIN (which of the two is wrong is not said).
+    #[error("no appointment matches")]
+    NoMatch,
+    /// Too many wrong PINs: locked until then.
+    #[error("locked")]
+    Locked(DateTime<Utc>),
+    /// Storage.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for CancelError {
+    fn from(e: sqlx::Error) -> Self {
+        CancelError::Db(e.into())
+    }
+}
+
+/// What remains of a cancelled appointment, for the page that confirms it.
+#[derive(Debug, Clone)]
+pub struct Cancelled {
+    /// Field office.
+    pub office_code: String,
+    /// Start, local time.
+    pub starts: NaiveDateTime,
+}
+
+/// Adds one to the anonymous count of an outcome.
+pub async fn count_outcome(tx: &mut Tx, office: &str, service: &str, day: &str, outcome: &str) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO appointment_counts (office_code, service, day, outcome, n) VALUES ($1, $2, $3, $4, 1) \
+             ON CONFLICT (office_code, service, day, outcome) DO UPDATE SET n = appointment_counts.n + 1",
+        )
+        .bind(office)
+        .bind(service)
+        .bind(day)
+        .bind(outcome)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN counts against the number,
+/// which locks after [`MAX_PIN_FAILURES`]. Cancelling deletes the appointment's row, and with it
+/// its queued messages; only an anonymous count stays.
+pub async fn cancel(
+    db: &Db,
+    key: &TokenKey,
+    confirmation: &Confirmation,
+    pin: &Pin,
+    now: DateTime<Utc>,
+) -> Result<Cancelled, CancelError> {
+    let mut tx = db.begin().await?;
+    type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
+    let row: Option<Stored> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_as(
+            "SELECT id, pin_hash, failed_pins, locked_until, office_code, service, starts_at FROM appointments WHERE confirmation = $1",
+        )
+        .bind(confirmation.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    let Some((id, stored, failures, locked_until, office, service, starts_at)) = row else {
+        return Err(CancelError::NoMatch);
+    };
+    if let Some(until) = locked_until.filter(|u| *u > now) {
+        return Err(CancelError::Locked(until));
+    }
+    let given = pin_hash(key, confirmation, pin.as_str());
+    if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
+        let failures = failures + 1;
+        let lock = (failures >= MAX_PIN_FAILURES).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
+        crate::with_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE appointments SET failed_pins = $1, locked_until = $2 WHERE id = $3")
+                .bind(if lock.is_some() { 0 } else { failures })
+                .bind(lock)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        });
+        tx.commit().await?;
+        return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
+    }
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    });
+    give_back_seat(&mut tx, &office, &service, &starts_at).await?;
+    count_outcome(&mut tx, &office, &service, starts_at.get(..10).unwrap_or(""), "cancelled").await?;
+    tx.commit().await?;
+    Ok(Cancelled { office_code: office, starts: parse_slot(&starts_at).unwrap_or_default() })
+}

@@ -1,0 +1,598 @@
+//! The public booking pages (R-IP-02 to R-IP-09), in English and Spanish, with no account: hold a
+//! time, read the Privacy Act statement, give details, review and amend, confirm and get the
+//! notice with its PIN; reprint the notice; cancel with confirmation number and PIN.
+
+use std::time::Instant;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use base64::Engine as _;
+use chrono::{NaiveDate, NaiveTime};
+use serde::Deserialize;
+
+use super::booking::{self, BookError, Booking, CancelError, Hold, Slot};
+use super::calendar::{self, Service};
+use super::model::{Appointment, DetailsForm, birth_date};
+use super::notice::{self, Labels, Notice};
+use crate::kernel::contact::Phone;
+use crate::kernel::error::InvalidInput;
+use crate::kernel::i18n::Lang;
+use crate::kernel::ids::{Confirmation, Pin};
+use crate::reference::{Office, OfficeKind, format_date, format_time};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::visit::Visit;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/appointments/{office}/hold", axum::routing::post(hold))
+        .route("/appointments/booking/{token}", get(privacy))
+        .route("/appointments/booking/{token}/details", get(details_page).post(details))
+        .route("/appointments/booking/{token}/confirm", get(back_to_start).post(confirm))
+        .route("/appointments/reprint", get(reprint_page).post(reprint))
+        .route("/appointments/cancel", get(cancel_page).post(cancel))
+}
+
+// ---------------------------------------------------------------- shared
+
+/// A page with a heading, a sentence and a way on.
+#[derive(Template)]
+#[template(path = "appointment_message.html")]
+struct MessagePage {
+    ctx: PageCtx,
+    title: String,
+    body: String,
+    link: Option<(String, String)>,
+}
+
+fn message(v: &Visit, status: StatusCode, title_id: &str, body: String, link: Option<(String, String)>) -> Response {
+    v.finish(render(status, &MessagePage { ctx: v.ctx.clone(), title: v.ctx.t(title_id), body, link }))
+}
+
+fn expired_form(v: &Visit) -> Response {
+    message(v, StatusCode::FORBIDDEN, "pf-expired-title", v.ctx.t("pf-expired-body"), None)
+}
+
+fn unavailable(v: &Visit, e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "booking request failed");
+    crate::web::error::error_page(v.ctx.clone(), StatusCode::SERVICE_UNAVAILABLE)
+}
+
+fn too_many(v: &Visit) -> Response {
+    message(v, StatusCode::TOO_MANY_REQUESTS, "ip-too-many-title", v.ctx.t("ip-too-many"), None)
+}
+
+fn field_office<'a>(state: &'a AppState, code: &str) -> Option<&'a Office> {
+    state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
+}
+
+/// The held slot as the pages describe it.
+struct Held {
+    token: String,
+    office: String,
+    service: String,
+    when: String,
+    until: String,
+}
+
+impl Held {
+    fn of(h: &Hold, office: &Office, lang: Lang) -> Held {
+        let until = h.expires.with_timezone(&office.tz).time();
+        Held {
+            token: h.token.clone(),
+            office: match lang {
+                Lang::En => office.name_en.clone(),
+                Lang::Es => office.name_es.clone(),
+            },
+            service: h.slot.service.name(lang).to_owned(),
+            when: format!("{}, {}", format_date(h.slot.starts.date(), lang), format_time(h.slot.starts.time(), lang)),
+            until: format_time(until, lang),
+        }
+    }
+}
+
+/// The hold of a token with its office; a page saying it is gone otherwise.
+async fn held<'a>(state: &'a AppState, v: &Visit, token: &str) -> Result<(Hold, &'a Office), Response> {
+    let found = booking::hold_of(state.db(), token).await.map_err(|e| unavailable(v, &e))?;
+    match found.and_then(|h| state.catalog().office(&h.slot.office_code).map(|o| (h, o))) {
+        Some(pair) => Ok(pair),
+        None => Err(message(
+            v,
+            StatusCode::GONE,
+            "ip-hold-gone-title",
+            v.ctx.t("ip-hold-gone"),
+            Some(("/appointments".to_owned(), v.ctx.t("ip-start-again"))),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------- hold
+
+#[derive(Deserialize)]
+struct HoldForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+}
+
+/// Keeps the chosen time for the customer while they fill in the form (R-IP-02).
+async fn hold(State(state): State<AppState>, v: Visit, Path(code): Path<String>, Form(f): Form<HoldForm>) -> Response {
+    if !v.csrf_ok(&f.csrf) {
+        return expired_form(&v);
+    }
+    if !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now()) {
+        return too_many(&v);
+    }
+    let Some(office) = field_office(&state, &code) else {
+        return crate::web::error::error_page(v.ctx.clone(), StatusCode::NOT_FOUND);
+    };
+    let local_now = state.clock().now().with_timezone(&office.tz).naive_local();
+    let back = format!("/appointments/{}?service={}&date={}", office.code, f.service.trim(), f.date.trim());
+    let offered = match calendar::of_office(state.db(), &office.code, local_now).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return crate::web::error::error_page(v.ctx.clone(), StatusCode::NOT_FOUND),
+        Err(e) => return unavailable(&v, &e),
+    };
+    let service = Service::parse(f.service.trim());
+    let day = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d").ok();
+    let time = NaiveTime::parse_from_str(f.time.trim(), "%H:%M").ok();
+    let slot = match (service.and_then(|s| offered.offerings.iter().find(|o| o.service == s)), day, time) {
+        (Some(o), Some(day), Some(time)) => calendar::open_days(&offered.hours, o, local_now.date(), &offered.closures)
+            .into_iter()
+            .find(|(d, times)| *d == day && times.contains(&time))
+            .map(|_| Slot { office_code: office.code.clone(), service: o.service, starts: day.and_time(time) }),
+        _ => None,
+    };
+    let Some(slot) = slot else {
+        return message(
+            &v,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ip-slot-gone-title",
+            v.ctx.t("ip-slot-not-offered"),
+            Some((back, v.ctx.t("ip-choose-another"))),
+        );
+    };
+    match booking::hold(state.db(), &slot, state.clock().now()).await {
+        Ok(Some(h)) => v.finish(Redirect::to(&format!("/appointments/booking/{}", h.token))),
+        Ok(None) => message(
+            &v,
+            StatusCode::CONFLICT,
+            "ip-slot-gone-title",
+            v.ctx.t("ip-slot-full"),
+            Some((back, v.ctx.t("ip-choose-another"))),
+        ),
+        Err(e) => unavailable(&v, &e),
+    }
+}
+
+// ---------------------------------------------------------------- privacy act statement
+
+#[derive(Template)]
+#[template(path = "appointment_privacy.html")]
+struct PrivacyPage {
+    ctx: PageCtx,
+    held: Held,
+}
+
+/// The Privacy Act statement, before any personal data is asked for (R-IP-03).
+async fn privacy(State(state): State<AppState>, v: Visit, Path(token): Path<String>) -> Response {
+    let (hold, office) = match held(&state, &v, &token).await {
+        Ok(h) => h,
+        Err(page) => return page,
+    };
+    let held = Held::of(&hold, office, v.ctx.lang);
+    v.finish(render(StatusCode::OK, &PrivacyPage { ctx: v.ctx.clone(), held }))
+}
+
+// ---------------------------------------------------------------- details, review
+
+/// The details form, as typed, with the messages of the fields that did not check out.
+#[derive(Template)]
+#[template(path = "appointment_details.html")]
+struct DetailsPage {
+    ctx: PageCtx,
+    csrf: String,
+    held: Held,
+    form: DetailsForm,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl DetailsPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    fn value(&self, field: &str) -> &str {
+        let f = &self.form;
+        match field {
+            "first_name" => &f.first_name,
+            "last_name" => &f.last_name,
+            "zip" => &f.zip,
+            "phone" => &f.phone,
+            "email" => &f.email,
+            "a_number" => &f.a_number,
+            "receipt_number" => &f.receipt_number,
+            "country" => &f.country,
+            "purpose" => &f.purpose,
+            _ => "",
+        }
+    }
+}
+
+fn field_errors(ctx: &PageCtx, errors: &[InvalidInput]) -> Vec<(&'static str, String)> {
+    errors.iter().map(|e| (e.field, ctx.t(&format!("ip-err-{}", e.field)))).collect()
+}
+
+async fn details_page(State(state): State<AppState>, v: Visit, Path(token): Path<String>) -> Response {
+    let (hold, office) = match held(&state, &v, &token).await {
+        Ok(h) => h,
+        Err(page) => return page,
+    };
+    let page = DetailsPage {
+        ctx: v.ctx.clone(),
+        csrf: v.csrf.clone(),
+        held: Held::of(&hold, office, v.ctx.lang),
+        form: DetailsForm::default(),
+        errors: Vec::new(),
+    };
+    v.finish(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+struct DetailsPost {
+    #[serde(default)]
+    csrf: String,
+    /// `amend` when coming back from the review page.
+    #[serde(default)]
+    step: String,
+    #[serde(flatten)]
+    form: DetailsForm,
+}
+
+#[derive(Template)]
+#[template(path = "appointment_review.html")]
+struct ReviewPage {
+    ctx: PageCtx,
+    csrf: String,
+    held: Held,
+    form: DetailsForm,
+    rows: Vec<(String, String)>,
+}
+
+/// The details as the review page lists them.
+fn review_rows(ctx: &PageCtx, d: &super::model::Details) -> Vec<(String, String)> {
+    let mut rows = vec![
+        (ctx.t("ip-f-first-name"), d.first_name.clone()),
+        (ctx.t("ip-f-last-name"), d.last_name.clone()),
+        (ctx.t("ip-f-birth-date"), format_date(d.birth_date, ctx.lang)),
+        (ctx.t("ip-f-zip"), d.zip.as_str().to_owned()),
+        (ctx.t("ip-f-phone"), d.phone.national_display()),
+    ];
+    let optional = [
+        ("ip-f-email", d.email.as_ref().map(|e| e.as_str().to_owned())),
+        ("ip-f-a-number", d.a_number.as_ref().map(|a| a.as_str().to_owned())),
+        ("ip-f-receipt", d.receipt_number.as_ref().map(|r| r.as_str().to_owned())),
+        ("ip-f-country", d.country.clone()),
+        ("ip-f-purpose", d.purpose.clone()),
+    ];
+    rows.extend(optional.into_iter().filter_map(|(id, value)| Some((ctx.t(id), value?))));
+    rows
+}
+
+/// Checks the details and shows them for review, or the form again with what to fix; `amend`
+/// shows the form filled in.
+async fn details(
+    State(state): State<AppState>,
+    v: Visit,
+    Path(token): Path<String>,
+    Form(p): Form<DetailsPost>,
+) -> Response {
+    if !v.csrf_ok(&p.csrf) {
+        return expired_form(&v);
+    }
+    let (hold, office) = match held(&state, &v, &token).await {
+        Ok(h) => h,
+        Err(page) => return page,
+    };
+    let held = Held::of(&hold, office, v.ctx.lang);
+    let today = state.clock().now().with_timezone(&office.tz).date_naive();
+    let parsed = if p.step == "amend" { Err(Vec::new()) } else { p.form.parse(today) };
+    match parsed {
+        Ok(d) => {
+            let rows = review_rows(&v.ctx, &d);
+            v.finish(render(
+                StatusCode::OK,
+                &ReviewPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), held, form: p.form, rows },
+            ))
+        }
+        Err(errors) => {
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let errors = field_errors(&v.ctx, &errors);
+            v.finish(render(
+                status,
+                &DetailsPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), held, form: p.form, errors },
+            ))
+        }
+    }
+}
+
+async fn back_to_start(Path(token): Path<String>) -> Response {
+    Redirect::to(&format!("/appointments/booking/{token}")).into_response()
+}
+
+// ---------------------------------------------------------------- confirm, notice
+
+/// The notice page: at confirmation with the PIN, on reprint without.
+#[derive(Template)]
+#[template(path = "appointment_notice.html")]
+struct NoticePage {
+    ctx: PageCtx,
+    notice: Notice,
+    barcode: String,
+    pdf_href: String,
+    reprint: bool,
+    emailed: bool,
+}
+
+fn labels(ctx: &PageCtx) -> Labels {
+    Labels {
+        title: ctx.t("ip-notice-title"),
+        name: ctx.t("ip-notice-name"),
+        service: ctx.t("ip-notice-service"),
+        confirmation: ctx.t("ip-notice-confirmation"),
+        date: ctx.t("ip-notice-date"),
+        time: ctx.t("ip-notice-time"),
+        location: ctx.t("ip-notice-location"),
+        pin: ctx.t("ip-notice-pin"),
+        advice: ctx.t("ip-notice-advice"),
+    }
+}
+
+/// The notice page. The PDF is embedded as a data address, made now: the PIN is never kept, so
+/// no later request could make it (R-IP-07). The page must not be cached.
+fn notice_page(v: &Visit, n: Notice, reprint: bool, emailed: bool) -> Response {
+    let pdf = notice::pdf(&n, &labels(&v.ctx));
+    let pdf_href = format!("data:application/pdf;base64,{}", base64::engine::general_purpose::STANDARD.encode(pdf));
+    let barcode = notice::barcode_svg(&n.digits, &v.ctx.t1("ip-barcode-label", "number", &n.confirmation));
+    let page = NoticePage { ctx: v.ctx.clone(), notice: n, barcode, pdf_href, reprint, emailed };
+    let mut res = v.finish(render(StatusCode::OK, &page));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The email copy (no PIN) and its calendar file.
+fn email_copy(
+    ctx: &PageCtx,
+    a: &Appointment,
+    office: &Office,
+    minutes: u16,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (String, String, String) {
+    let n = Notice::of(a, office, ctx.lang, None);
+    let l = labels(ctx);
+    let body = format!(
+        "{}\n\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}\n\n{}\n\n{}\n",
+        l.title,
+        l.name,
+        n.name,
+        l.service,
+        n.service,
+        l.confirmation,
+        n.confirmation,
+        l.date,
+        n.date,
+        l.time,
+        n.time,
+        l.location,
+        n.office,
+        n.address.join("\n"),
+        l.advice,
+        ctx.t("ip-email-cancel"),
+    );
+    let ics = notice::ics(a, &n, office.tz, minutes, now);
+    (ctx.t1("ip-email-subject", "date", &n.date), body, ics)
+}
+
+/// Books the held time (R-IP-02, R-IP-04) and shows the notice with its PIN (R-IP-06).
+async fn confirm(
+    State(state): State<AppState>,
+    v: Visit,
+    Path(token): Path<String>,
+    Form(p): Form<DetailsPost>,
+) -> Response {
+    if !v.csrf_ok(&p.csrf) {
+        return expired_form(&v);
+    }
+    let (hold, office) = match held(&state, &v, &token).await {
+        Ok(h) => h,
+        Err(page) => return page,
+    };
+    let now = state.clock().now();
+    let Ok(details) = p.form.parse(now.with_timezone(&office.tz).date_naive()) else {
+        return details(State(state), v, Path(token), Form(DetailsPost { step: String::new(), ..p })).await;
+    };
+    // Abuse limits: bookings a day from one address and for one person.
+    let day = now.date_naive();
+    let person =
+        super::model::person_key(state.token_key(), &details.first_name, &details.last_name, details.birth_date);
+    if !state.limiter().within_daily(&format!("ip-book:{}", v.ip), 20, day)
+        || !state.limiter().within_daily(&format!("ip-person:{person}"), 3, day)
+    {
+        return too_many(&v);
+    }
+    let minutes = calendar::of_office(state.db(), &office.code, now.with_timezone(&office.tz).naive_local())
+        .await
+        .ok()
+        .flatten()
+        .and_then(|c| c.offerings.iter().find(|o| o.service == hold.slot.service).map(|o| o.slot_minutes))
+        .unwrap_or(15);
+    let ctx = v.ctx.clone();
+    let compose = move |a: &Appointment| email_copy(&ctx, a, office, minutes, now);
+    let b = Booking {
+        hold: &hold,
+        details: &details,
+        lang: v.ctx.lang,
+        tz: office.tz,
+        representative: None,
+        email: &compose,
+    };
+    match booking::book(state.db(), state.token_key(), &b, now).await {
+        Ok(booked) => {
+            let n = Notice::of(&booked.appointment, office, v.ctx.lang, Some(booked.pin.as_str()));
+            notice_page(&v, n, false, details.email.is_some())
+        }
+        Err(BookError::SlotTaken) => message(
+            &v,
+            StatusCode::CONFLICT,
+            "ip-slot-gone-title",
+            v.ctx.t("ip-slot-full"),
+            Some((format!("/appointments/{}", office.code), v.ctx.t("ip-choose-another"))),
+        ),
+        Err(BookError::AlreadyBooked) => message(
+            &v,
+            StatusCode::CONFLICT,
+            "ip-already-title",
+            v.ctx.t("ip-already"),
+            Some(("/appointments/cancel".to_owned(), v.ctx.t("ip-cancel-title"))),
+        ),
+        Err(e) => unavailable(&v, &e),
+    }
+}
+
+// ---------------------------------------------------------------- reprint
+
+#[derive(Deserialize, Default)]
+struct ReprintForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    birth_month: String,
+    #[serde(default)]
+    birth_day: String,
+    #[serde(default)]
+    birth_year: String,
+    #[serde(default)]
+    phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "appointment_reprint.html")]
+struct ReprintPage {
+    ctx: PageCtx,
+    csrf: String,
+    form: ReprintForm,
+    error: Option<String>,
+}
+
+async fn reprint_page(v: Visit) -> Response {
+    let page = ReprintPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form: ReprintForm::default(), error: None };
+    v.finish(render(StatusCode::OK, &page))
+}
+
+/// The notice again, found by name, date of birth and telephone, without the PIN (R-IP-08).
+async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintForm>) -> Response {
+    if !v.csrf_ok(&f.csrf) {
+        return expired_form(&v);
+    }
+    let refuse = |v: &Visit, f: ReprintForm, status: StatusCode, id: &str| {
+        let page = ReprintPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form: f, error: Some(v.ctx.t(id)) };
+        v.finish(render(status, &page))
+    };
+    if !state.limiter().allow(&format!("ip-reprint:{}", v.ip), 20.0 / 3600.0, 20.0, Instant::now()) {
+        return too_many(&v);
+    }
+    let now = state.clock().now();
+    let born = birth_date(&f.birth_month, &f.birth_day, &f.birth_year, now.date_naive());
+    let (Ok(born), Ok(phone)) = (born, f.phone.parse::<Phone>()) else {
+        return refuse(&v, f, StatusCode::UNPROCESSABLE_ENTITY, "ip-reprint-invalid");
+    };
+    match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now).await {
+        Ok(Some(a)) => match state.catalog().office(&a.office_code) {
+            Some(office) => notice_page(&v, Notice::of(&a, office, v.ctx.lang, None), true, false),
+            None => unavailable(&v, &"office of an appointment is not in the catalog"),
+        },
+        Ok(None) => refuse(&v, f, StatusCode::NOT_FOUND, "ip-reprint-none"),
+        Err(e) => unavailable(&v, &e),
+    }
+}
+
+// ---------------------------------------------------------------- cancel
+
+#[derive(Deserialize, Default)]
+struct CancelForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(default)]
+    pin: String,
+}
+
+#[derive(Template)]
+#[template(path = "appointment_cancel.html")]
+struct CancelPage {
+    ctx: PageCtx,
+    csrf: String,
+    confirmation: String,
+    error: Option<String>,
+}
+
+async fn cancel_page(v: Visit) -> Response {
+    let page = CancelPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), confirmation: String::new(), error: None };
+    v.finish(render(StatusCode::OK, &page))
+}
+
+/// Cancels with confirmation number and PIN (R-IP-09); tries are limited per address, and per
+/// confirmation number by the store.
+async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelForm>) -> Response {
+    if !v.csrf_ok(&f.csrf) {
+        return expired_form(&v);
+    }
+    let refuse = |v: &Visit, status: StatusCode, error: String| {
+        let page = CancelPage {
+            ctx: v.ctx.clone(),
+            csrf: v.csrf.clone(),
+            confirmation: f.confirmation.trim().to_owned(),
+            error: Some(error),
+        };
+        v.finish(render(status, &page))
+    };
+    if !state.limiter().allow(&format!("ip-cancel:{}", v.ip), 10.0 / 3600.0, 10.0, Instant::now()) {
+        return refuse(&v, StatusCode::TOO_MANY_REQUESTS, v.ctx.t("ip-too-many"));
+    }
+    let (confirmation, pin) = match (Confirmation::new(&f.confirmation), Pin::new(&f.pin)) {
+        (Ok(c), Ok(p)) => (c, p),
+        (Err(_), _) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-confirmation")),
+        (_, Err(_)) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-pin")),
+    };
+    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now()).await {
+        Ok(c) => {
+            let when =
+                format!("{}, {}", format_date(c.starts.date(), v.ctx.lang), format_time(c.starts.time(), v.ctx.lang));
+            message(
+                &v,
+                StatusCode::OK,
+                "ip-cancelled-title",
+                v.ctx.t1("ip-cancelled", "when", &when),
+                Some(("/appointments".to_owned(), v.ctx.t("ip-book-again"))),
+            )
+        }
+        Err(CancelError::NoMatch) => refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-cancel-no-match")),
+        Err(CancelError::Locked(_)) => refuse(&v, StatusCode::TOO_MANY_REQUESTS, v.ctx.t("ip-cancel-locked")),
+        Err(CancelError::Db(e)) => unavailable(&v, &e),
+    }
+}
