@@ -10,6 +10,7 @@ pub mod case_status;
 pub mod config;
 pub mod infopass;
 pub mod kernel;
+pub mod lobby;
 pub mod notify;
 pub mod offices;
 pub mod portfolio;

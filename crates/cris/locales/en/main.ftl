@@ -318,3 +318,10 @@ ip-cancel-locked = Too many wrong PINs were entered for this confirmation number
 ip-cancelled-title = Your appointment is cancelled
 ip-cancelled = Your appointment on { $when } is cancelled and your details are deleted.
 ip-book-again = Make a new appointment
+
+## Lobby display
+lobby-waiting = waiting
+lobby-now-serving = Now serving
+lobby-ticket = Ticket
+lobby-counter = Counter
+lobby-called = Ticket { $ticket }, please go to counter { $counter }.

@@ -318,3 +318,10 @@ ip-cancel-locked = Se escribieron demasiados PIN equivocados para este número d
 ip-cancelled-title = Su cita está cancelada
 ip-cancelled = Su cita del { $when } está cancelada y sus datos se han borrado.
 ip-book-again = Hacer una cita nueva
+
+## Lobby display
+lobby-waiting = en espera
+lobby-now-serving = Atendiendo ahora
+lobby-ticket = Turno
+lobby-counter = Ventanilla
+lobby-called = Turno { $ticket }, pase a la ventanilla { $counter }.

@@ -58,7 +58,8 @@ pub fn reach(catalog: &Catalog, actor: &Actor) -> Option<Vec<String>> {
     Some(catalog.offices().iter().map(Place::of).filter(|p| actor.reaches(p)).map(|p| p.office).collect())
 }
 
-fn entry<'a>(
+/// An audit entry of an actor's act.
+pub fn entry<'a>(
     actor: &'a Actor,
     category: Category,
     event: &'a str,
@@ -91,6 +92,23 @@ pub async fn permit(
     match authorize(actor, capability, None) {
         Ok(_) => Ok(()),
         Err(d) => Err(deny(db, catalog, actor, now, what, office, d).await.into()),
+    }
+}
+
+/// Checks a capability on an office's records: the capability must be held and the office
+/// within reach; a refusal is recorded and alerted as `what` (see [`deny`]).
+pub async fn permit_at(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    capability: Capability,
+    (what, office): (&str, &str),
+) -> Result<(), StaffError> {
+    let Some(place) = place_of(catalog, office) else { return Err(StaffError::NotFound) };
+    match authorize(actor, capability, Some(&place)) {
+        Ok(_) => Ok(()),
+        Err(d) => Err(deny(db, catalog, actor, now, what, Some(office), d).await.into()),
     }
 }
 

@@ -54,6 +54,7 @@ struct Inner {
     public_url: String,
     sms_inbound_token: Option<String>,
     reports: Arc<crate::case_status::cache::ReportCache>,
+    lobby: crate::lobby::events::Hub,
     tls: bool,
 }
 
@@ -73,6 +74,7 @@ impl AppState {
                 public_url: "http://127.0.0.1:8080".into(),
                 sms_inbound_token: None,
                 reports: Arc::default(),
+                lobby: crate::lobby::events::Hub::default(),
                 tls,
             }),
         }
@@ -130,6 +132,11 @@ impl AppState {
         &self.inner.reports
     }
 
+    /// The lobby screens' events.
+    pub fn lobby(&self) -> &crate::lobby::events::Hub {
+        &self.inner.lobby
+    }
+
     /// Rate limiters.
     pub fn limiter(&self) -> &crate::kernel::ratelimit::Limiter {
         &self.inner.limiter
@@ -178,6 +185,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::portfolio::routes::routes())
         .merge(crate::infopass::routes::routes())
         .merge(crate::infopass::booking_routes::routes())
+        .merge(crate::lobby::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

@@ -15,6 +15,7 @@ mod case_events;
 mod case_status;
 mod cli;
 mod infopass;
+mod lobby;
 mod portfolio;
 mod processing_times;
 mod seed;

@@ -93,6 +93,8 @@ pub struct TestApp {
     pub router: Router,
     /// The clock the app reads.
     pub clock: Clock,
+    /// The application state behind the router.
+    pub state: AppState,
 }
 
 impl TestApp {
@@ -103,8 +105,8 @@ impl TestApp {
         let clock = Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
         let i18n = Arc::new(I18n::load().expect("catalogues"));
         let state = AppState::new(db.clone(), catalog.clone(), i18n, clock.clone(), false);
-        let router = web::router(state, std::time::Duration::from_secs(30));
-        TestApp { test_db, db, catalog, router, clock }
+        let router = web::router(state.clone(), std::time::Duration::from_secs(30));
+        TestApp { test_db, db, catalog, router, clock, state }
     }
 
     /// Sends one request through the whole stack, in process.

@@ -1,0 +1,7 @@
+//! The CMIS lobby (R-QM-01 to R-QM-08): check-in at the front desk, tickets numbered in
+//! sequence per office and day, the queue with its ordering rule, the officer's console, visit
+//! notes kept apart from case data, and the live events the lobby display follows.
+
+pub mod events;
+pub mod queue;
+pub mod routes;

@@ -1,0 +1,485 @@
+//! Tickets and the queue. Ordering (R-QM-04): customers with an appointment, arrived within
+//! their window, go before walk-ins, in appointment order; a walk-in who has waited longer than
+//! the ageing limit goes before them, so walk-ins are never starved; a customer too late for
+//! the window waits as a walk-in. Every step is time-stamped on the ticket (R-QM-06).
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::infopass::booking::slot_key;
+use crate::infopass::calendar::Service;
+use crate::infopass::model::Appointment;
+use crate::kernel::access::{Actor, Capability};
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::db::{Db, DbError};
+use crate::kernel::ids::ANumber;
+use crate::reference::Catalog;
+use crate::staff::service::{StaffError, entry, permit_at};
+
+/// The queue's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Minutes before the appointment a customer may arrive and keep their place.
+    pub early_minutes: i64,
+    /// Minutes after the appointment a customer may arrive and keep their place.
+    pub late_minutes: i64,
+    /// Minutes after which a waiting walk-in goes first.
+    pub ageing_minutes: i64,
+    /// Calls without an answer before the ticket is a no-show.
+    pub max_calls: i32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules { early_minutes: 30, late_minutes: 15, ageing_minutes: 45, max_calls: 3 }
+    }
+}
+
+/// Where a ticket is in its visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// In the queue.
+    Waiting,
+    /// Called to a counter.
+    Called,
+    /// At the counter.
+    Serving,
+    /// Served.
+    Done,
+    /// Did not answer the calls.
+    NoShow,
+}
+
+impl Status {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Called => "called",
+            Status::Serving => "serving",
+            Status::Done => "done",
+            Status::NoShow => "no_show",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Status> {
+        [Status::Waiting, Status::Called, Status::Serving, Status::Done, Status::NoShow]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// A lobby ticket.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    /// Row id.
+    pub id: i64,
+    /// Office.
+    pub office_code: String,
+    /// The ticket's label: service letter and number, `D012`.
+    pub label: String,
+    /// Service.
+    pub service: Service,
+    /// Whether the customer had an appointment (and arrived within its window).
+    pub booked: bool,
+    /// Confirmation number of the appointment.
+    pub confirmation: Option<String>,
+    /// A-Number.
+    pub a_number: Option<String>,
+    /// The appointment's time, local (`2026-11-03 09:00`).
+    pub appointment_at: Option<String>,
+    /// ZIP code.
+    pub zip: Option<String>,
+    /// People in the party.
+    pub party: i32,
+    /// Status.
+    pub status: Status,
+    /// Checked in.
+    pub arrived_at: DateTime<Utc>,
+    /// Last called.
+    pub called_at: Option<DateTime<Utc>>,
+    /// Service began.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Service ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Calls so far.
+    pub calls: i32,
+    /// Counter it was called to.
+    pub counter: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    office_code: String,
+    label: String,
+    service: String,
+    booked: i32,
+    confirmation: Option<String>,
+    a_number: Option<String>,
+    appointment_at: Option<String>,
+    zip: Option<String>,
+    party: i32,
+    status: String,
+    arrived_at: DateTime<Utc>,
+    called_at: Option<DateTime<Utc>>,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    calls: i32,
+    counter: Option<String>,
+}
+
+const COLUMNS: &str = "id, office_code, label, service, booked, confirmation, a_number, appointment_at, zip, party, status, \
+                       arrived_at, called_at, started_at, ended_at, calls, counter";
+
+fn ticket(r: Row) -> Option<Ticket> {
+    Some(Ticket {
+        id: r.id,
+        office_code: r.office_code,
+        label: r.label,
+        service: Service::parse(&r.service)?,
+        booked: r.booked == 1,
+        confirmation: r.confirmation,
+        a_number: r.a_number,
+        appointment_at: r.appointment_at.map(|a| a.replace('T', " ")),
+        zip: r.zip,
+        party: r.party,
+        status: Status::parse(&r.status)?,
+        arrived_at: r.arrived_at,
+        called_at: r.called_at,
+        started_at: r.started_at,
+        ended_at: r.ended_at,
+        calls: r.calls,
+        counter: r.counter,
+    })
+}
+
+/// Who is checked in.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// The appointment, when the customer has one.
+    pub appointment: Option<Appointment>,
+    /// Service (the appointment's, or chosen at the desk for a walk-in).
+    pub service: Service,
+    /// A-Number, if given.
+    pub a_number: Option<ANumber>,
+    /// ZIP code, if given.
+    pub zip: Option<String>,
+    /// People in the party.
+    pub party: i32,
+}
+
+/// Why a check-in or a queue step did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum LobbyError {
+    /// Not allowed, or not within reach.
+    #[error(transparent)]
+    Staff(#[from] StaffError),
+    /// The appointment is already checked in.
+    #[error("already checked in as {0}")]
+    AlreadyIn(String),
+    /// No such ticket, or not in a state for this step.
+    #[error("no such ticket in that state")]
+    NoTicket,
+    /// Storage.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for LobbyError {
+    fn from(e: sqlx::Error) -> Self {
+        LobbyError::Db(e.into())
+    }
+}
+
+/// The office's local day at `now`.
+pub fn local_day(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&tz).date_naive()
+}
+
+/// Issues a ticket (R-QM-03): the next number of the office's day, the service letter, and the
+/// place in the queue the rules give.
+#[allow(clippy::too_many_arguments)]
+pub async fn check_in(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    office: &str,
+    tz: Tz,
+    rules: Rules,
+    a: &Arrival,
+) -> Result<Ticket, LobbyError> {
+    permit_at(db, catalog, actor, now, Capability::CheckIn, ("lobby.check_in", office)).await?;
+    let day = local_day(tz, now).to_string();
+    // Within the window: queued by appointment time. Too late: queued as a walk-in.
+    let appointment_utc = a
+        .appointment
+        .as_ref()
+        .and_then(|ap| tz.from_local_datetime(&ap.starts).earliest())
+        .map(|t| t.with_timezone(&Utc));
+    let booked = appointment_utc.is_some_and(|t| now <= t + Duration::minutes(rules.late_minutes));
+    let priority_at = match appointment_utc {
+        Some(t) if booked => t,
+        _ => now,
+    };
+    let mut tx = db.begin().await?;
+    let row: Result<Row, sqlx::Error> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query("INSERT INTO lobby_sequences (office_code, day, last) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
+            .bind(office)
+            .bind(&day)
+            .execute(&mut *conn)
+            .await?;
+        let number: i32 = sqlx::query_scalar("UPDATE lobby_sequences SET last = last + 1 WHERE office_code = $1 AND day = $2 RETURNING last")
+            .bind(office)
+            .bind(&day)
+            .fetch_one(&mut *conn)
+            .await?;
+        let label = format!("{}{number:03}", a.service.ticket_prefix());
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO lobby_tickets (office_code, day, number, label, service, booked, appointment_id, confirmation, a_number, \
+             appointment_at, zip, party, status, priority_at, arrived_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $14) RETURNING {COLUMNS}"
+        )))
+        .bind(office)
+        .bind(&day)
+        .bind(number)
+        .bind(&label)
+        .bind(a.service.code())
+        .bind(i32::from(booked))
+        .bind(a.appointment.as_ref().map(|ap| ap.id))
+        .bind(a.appointment.as_ref().map(|ap| ap.confirmation.as_str().to_owned()))
+        .bind(a.a_number.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(a.appointment.as_ref().map(|ap| slot_key(ap.starts)))
+        .bind(a.zip.as_deref())
+        .bind(a.party)
+        .bind(priority_at)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+    });
+    let row = match row {
+        Ok(r) => r,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            let label = a.appointment.as_ref().map(|ap| ap.id);
+            let existing: Option<String> = match label {
+                Some(id) => crate::with_db!(db, pool => {
+                    sqlx::query_scalar("SELECT label FROM lobby_tickets WHERE appointment_id = $1").bind(id).fetch_optional(pool).await?
+                }),
+                None => None,
+            };
+            return Err(LobbyError::AlreadyIn(existing.unwrap_or_default()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let t = ticket(row).ok_or(LobbyError::NoTicket)?;
+    let record = format!("lobby_ticket:{}", t.id);
+    audit::record(&mut tx, now, &entry(actor, Category::Change, "lobby.check_in", &record, Outcome::Ok, &t.label))
+        .await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+/// A ticket of an office by id.
+pub async fn ticket_of(db: &Db, office: &str, id: i64) -> Result<Option<Ticket>, DbError> {
+    let row: Option<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM lobby_tickets WHERE office_code = $1 AND id = $2")))
+            .bind(office)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.and_then(ticket))
+}
+
+/// Tickets of an office's day in a state, in queue order for the waiting ones.
+pub async fn of_day(db: &Db, office: &str, day: NaiveDate, status: Status) -> Result<Vec<Ticket>, DbError> {
+    let rows: Vec<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM lobby_tickets WHERE office_code = $1 AND day = $2 AND status = $3 ORDER BY booked DESC, priority_at, id"
+        )))
+        .bind(office)
+        .bind(day.to_string())
+        .bind(status.as_str())
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().filter_map(ticket).collect())
+}
+
+/// Calls the next customer to the officer's counter (R-QM-04, R-QM-05): an aged walk-in first,
+/// then customers with appointments by appointment time, then walk-ins by arrival. Two officers
+/// calling at once never get the same ticket.
+pub async fn call_next(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    office: &str,
+    counter: &str,
+    rules: Rules,
+) -> Result<Option<Ticket>, LobbyError> {
+    permit_at(db, catalog, actor, now, Capability::QueueCall, ("lobby.call", office)).await?;
+    let aged = now - Duration::minutes(rules.ageing_minutes);
+    let skip_locked = if db.engine() == crate::kernel::db::Engine::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = $1, counter = $2, officer_id = $3 \
+         WHERE id = (SELECT id FROM lobby_tickets WHERE office_code = $4 AND status = 'waiting' \
+         ORDER BY CASE WHEN booked = 0 AND priority_at <= $5 THEN 0 WHEN booked = 1 THEN 1 ELSE 2 END, priority_at, id LIMIT 1{skip_locked}) \
+         AND status = 'waiting' RETURNING {COLUMNS}"
+    );
+    let row: Option<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(now)
+            .bind(counter)
+            .bind(actor.user_id)
+            .bind(office)
+            .bind(aged)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.and_then(ticket))
+}
+
+/// A step of the officer's work on a called ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Call again; after the rules' number of calls the ticket becomes a no-show.
+    Recall,
+    /// The customer came: service begins.
+    Start,
+    /// Send back to the queue for another service, keeping its place.
+    Transfer(Service),
+    /// Service ended, with the services given.
+    Close(Vec<Service>),
+    /// The customer did not come.
+    NoShow,
+}
+
+/// Applies a step to a ticket at the officer's office (R-QM-05, R-QM-06).
+pub async fn step(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    (office, id): (&str, i64),
+    step: &Step,
+    rules: Rules,
+) -> Result<Ticket, LobbyError> {
+    permit_at(db, catalog, actor, now, Capability::QueueCall, ("lobby.step", office)).await?;
+    let current = ticket_of(db, office, id).await?.ok_or(LobbyError::NoTicket)?;
+    let (sql, from): (String, &[&str]) = match step {
+        Step::Recall if current.calls >= rules.max_calls => ("status = 'no_show', ended_at = $1".into(), &["called"]),
+        Step::Recall => ("calls = calls + 1, called_at = $1".into(), &["called"]),
+        Step::Start => ("status = 'serving', started_at = $1".into(), &["called"]),
+        Step::Transfer(s) => (
+            format!(
+                "status = 'waiting', service = '{}', counter = NULL, called_at = NULL, calls = 0, started_at = NULL, officer_id = NULL",
+                s.code()
+            ),
+            &["called", "serving"],
+        ),
+        Step::Close(given) => (
+            format!(
+                "status = 'done', ended_at = $1, services_given = '{}'",
+                given.iter().map(|s| s.code()).collect::<Vec<_>>().join(",")
+            ),
+            &["serving"],
+        ),
+        Step::NoShow => ("status = 'no_show', ended_at = $1".into(), &["called"]),
+    };
+    if !from.contains(&current.status.as_str()) {
+        return Err(LobbyError::NoTicket);
+    }
+    let mut tx = db.begin().await?;
+    let changed = crate::with_tx!(&mut tx, conn => {
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE lobby_tickets SET {sql} WHERE id = $2 AND status = $3 AND arrived_at <= $1")))
+            .bind(now)
+            .bind(id)
+            .bind(current.status.as_str())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    });
+    if changed != 1 {
+        return Err(LobbyError::NoTicket);
+    }
+    let record = format!("lobby_ticket:{id}");
+    let event = match step {
+        Step::Recall => "lobby.recall",
+        Step::Start => "lobby.start",
+        Step::Transfer(_) => "lobby.transfer",
+        Step::Close(_) => "lobby.close",
+        Step::NoShow => "lobby.no_show",
+    };
+    audit::record(&mut tx, now, &entry(actor, Category::Change, event, &record, Outcome::Ok, &current.label)).await?;
+    tx.commit().await?;
+    ticket_of(db, office, id).await?.ok_or(LobbyError::NoTicket)
+}
+
+/// A visit note (R-QM-05, R-QM-08).
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Office where it was written.
+    pub office_code: String,
+    /// Officer.
+    pub officer: String,
+    /// Text.
+    pub note: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Notes of earlier visits of an A-Number, newest first; reading them is audited.
+pub async fn notes(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    a_number: &ANumber,
+) -> Result<Vec<Note>, LobbyError> {
+    crate::staff::service::permit(db, catalog, actor, now, Capability::VisitNotesRead, ("visit_notes.read", None))
+        .await?;
+    let rows: Vec<(String, String, String, DateTime<Utc>)> = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT office_code, officer, note, created_at FROM visit_notes WHERE a_number = $1 ORDER BY created_at DESC, id DESC LIMIT 50")
+            .bind(a_number.as_str())
+            .fetch_all(pool)
+            .await?
+    });
+    let record = format!("a_number:{}", a_number.as_str());
+    audit::record_alone(db, now, &entry(actor, Category::Access, "visit_notes.read", &record, Outcome::Ok, "")).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(office_code, officer, note, created_at)| Note { office_code, officer, note, created_at })
+        .collect())
+}
+
+/// Writes a visit note on a ticket with an A-Number.
+pub async fn write_note(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    (office, ticket_id): (&str, i64),
+    a_number: &ANumber,
+    note: &str,
+) -> Result<(), LobbyError> {
+    permit_at(db, catalog, actor, now, Capability::VisitNotesWrite, ("visit_notes.write", office)).await?;
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("INSERT INTO visit_notes (a_number, ticket_id, office_code, officer, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(a_number.as_str())
+            .bind(ticket_id)
+            .bind(office)
+            .bind(&actor.username)
+            .bind(note)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    });
+    let record = format!("lobby_ticket:{ticket_id}");
+    audit::record(&mut tx, now, &entry(actor, Category::Change, "visit_notes.write", &record, Outcome::Ok, "")).await?;
+    tx.commit().await?;
+    Ok(())
+}

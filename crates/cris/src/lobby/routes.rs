@@ -1,0 +1,620 @@
+//! Lobby pages: the front desk (check-in by barcode or confirmation number, search of the day's
+//! appointments, walk-ins), the ticket on an 80 mm receipt, the officer's console, and the lobby
+//! display with its live events.
+
+use std::convert::Infallible;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::events::Event;
+use super::queue::{self, Arrival, LobbyError, Rules, Status, Step, Ticket};
+use crate::infopass::booking;
+use crate::infopass::calendar::Service;
+use crate::kernel::access::Capability;
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::ids::{ANumber, Confirmation};
+use crate::kernel::session::csrf_ok;
+use crate::reference::{Office, OfficeKind, format_time};
+use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::service::{StaffError, entry};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::Staff;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/lobby", get(desk))
+        .route("/staff/lobby/check-in", post(check_in))
+        .route("/staff/lobby/walk-in", post(walk_in))
+        .route("/staff/lobby/tickets/{id}", get(ticket_page))
+        .route("/staff/lobby/console", get(console))
+        .route("/staff/lobby/call", post(call))
+        .route("/staff/lobby/tickets/{id}/step", post(step))
+        .route("/staff/lobby/tickets/{id}/notes", post(note))
+        .route("/lobby/{office}", get(display))
+        .route("/lobby/{office}/events", get(events))
+}
+
+fn office_of<'a>(state: &'a AppState, staff: &Staff) -> Option<&'a Office> {
+    state.catalog().office(&staff.actor.place.office).filter(|o| o.kind == OfficeKind::FieldOffice)
+}
+
+/// A form value the desk or console must correct.
+fn refuse(staff: &Staff, field: &'static str, reason: &str) -> Response {
+    staff_error(staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new(field, reason)))
+}
+
+fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
+    match e {
+        LobbyError::Staff(e) => staff_error(staff, &e),
+        LobbyError::Db(e) => staff_error(staff, &StaffError::Internal(e.to_string())),
+        LobbyError::AlreadyIn(label) => staff_error(
+            staff,
+            &StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+                "confirmation_number",
+                format!("This appointment is already checked in, as ticket {label}."),
+            )),
+        ),
+        LobbyError::NoTicket => staff_error(staff, &StaffError::NotFound),
+    }
+}
+
+/// Tells the office's screens, with the number now waiting.
+async fn announce(state: &AppState, office: &str, kind: &'static str, t: &Ticket) {
+    let day = queue::local_day(state.catalog().office(office).map_or(chrono_tz::UTC, |o| o.tz), state.clock().now());
+    let waiting = queue::of_day(state.db(), office, day, Status::Waiting).await.map_or(0, |w| w.len() as i64);
+    state.lobby().publish(office, Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting });
+}
+
+// ---------------------------------------------------------------- front desk
+
+#[derive(Template)]
+#[template(path = "staff/lobby_desk.html")]
+struct DeskPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    office: String,
+    services: Vec<(&'static str, &'static str)>,
+    found: Option<Vec<(String, String, String, String)>>,
+    search: Search,
+    error: Option<String>,
+    waiting: usize,
+}
+
+#[derive(Deserialize, Default)]
+struct Search {
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    birth_date: String,
+}
+
+/// The front desk (R-QM-01, R-QM-02): the confirmation-number field takes a scanner's input,
+/// the search finds the day's appointments by name and date of birth, and anyone else is a
+/// walk-in.
+async fn desk(State(state): State<AppState>, staff: Staff, Query(search): Query<Search>) -> Response {
+    desk_view(&state, &staff, search, None).await
+}
+
+async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Option<String>) -> Response {
+    let Some(office) = office_of(state, staff) else {
+        return staff_error(staff, &StaffError::NotFound);
+    };
+    let now = state.clock().now();
+    if let Err(e) = crate::staff::service::permit_at(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        now,
+        Capability::CheckIn,
+        ("lobby.desk", &office.code),
+    )
+    .await
+    {
+        return staff_error(staff, &e);
+    }
+    let day = queue::local_day(office.tz, now);
+    let mut found = None;
+    if !search.last_name.trim().is_empty() {
+        let fold = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let apps = match booking::of_day(state.db(), &office.code, day).await {
+            Ok(a) => a,
+            Err(e) => return staff_error(staff, &StaffError::Internal(e.to_string())),
+        };
+        let rows: Vec<_> = apps
+            .into_iter()
+            .filter(|a| fold(&a.details.last_name) == fold(&search.last_name))
+            .filter(|a| search.first_name.trim().is_empty() || fold(&a.details.first_name) == fold(&search.first_name))
+            .filter(|a| {
+                search.birth_date.trim().is_empty() || a.details.birth_date.to_string() == search.birth_date.trim()
+            })
+            .map(|a| {
+                let name = format!("{} {}", a.details.first_name, a.details.last_name);
+                (
+                    a.confirmation.as_str().to_owned(),
+                    name,
+                    format_time(a.starts.time(), crate::kernel::i18n::Lang::En),
+                    a.service.name(crate::kernel::i18n::Lang::En).to_owned(),
+                )
+            })
+            .collect();
+        // Reading appointments is an access to personal data.
+        let detail = format!("{} found", rows.len());
+        let _ = audit::record_alone(
+            state.db(),
+            now,
+            &entry(&staff.actor, Category::Access, "appointments.search", "appointments", Outcome::Ok, &detail),
+        )
+        .await;
+        found = Some(rows);
+    }
+    let waiting = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.map_or(0, |w| w.len());
+    let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = DeskPage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        office: office.name_en.clone(),
+        services,
+        found,
+        search,
+        error,
+        waiting,
+    };
+    staff.finish(render(status, &page))
+}
+
+#[derive(Deserialize)]
+struct CheckInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(default)]
+    party: String,
+}
+
+fn party_of(s: &str) -> i32 {
+    s.trim().parse::<i32>().ok().filter(|n| (1..=20).contains(n)).unwrap_or(1)
+}
+
+/// Checks in the holder of an appointment at this office (R-QM-01, R-QM-03).
+async fn check_in(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<CheckInForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let confirmation = match Confirmation::new(&f.confirmation) {
+        Ok(c) => c,
+        Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+    };
+    let appointment = match booking::by_confirmation(state.db(), &confirmation).await {
+        Ok(Some(a)) if a.office_code == office.code => a,
+        Ok(_) => {
+            let msg = "No appointment at this office has this confirmation number. Search by name, or check the customer in as a walk-in.";
+            return desk_view(&state, &staff, Search::default(), Some(msg.into())).await;
+        }
+        Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
+    };
+    let arrival = Arrival {
+        service: appointment.service,
+        a_number: appointment.details.a_number.clone(),
+        zip: Some(appointment.details.zip.five().to_owned()),
+        party: party_of(&f.party),
+        appointment: Some(appointment),
+    };
+    issue(&state, &staff, office, &arrival).await
+}
+
+async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arrival) -> Response {
+    let now = state.clock().now();
+    match queue::check_in(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        now,
+        &office.code,
+        office.tz,
+        Rules::default(),
+        arrival,
+    )
+    .await
+    {
+        Ok(t) => {
+            announce(state, &office.code, "issued", &t).await;
+            staff.finish(Redirect::to(&format!("/staff/lobby/tickets/{}", t.id)).into_response())
+        }
+        Err(LobbyError::AlreadyIn(label)) => {
+            let msg = format!("This appointment is already checked in, as ticket {label}.");
+            desk_view(state, staff, Search::default(), Some(msg)).await
+        }
+        Err(e) => lobby_error(staff, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct WalkInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    a_number: String,
+    #[serde(default)]
+    zip: String,
+    #[serde(default)]
+    party: String,
+}
+
+/// A customer without an appointment (R-QM-02, R-QM-03).
+async fn walk_in(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(f): Form<WalkInForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(service) = Service::parse(&f.service) else {
+        return desk_view(&state, &staff, Search::default(), Some("Choose the service the customer needs.".into()))
+            .await;
+    };
+    let a_number = match f.a_number.trim() {
+        "" => None,
+        a => match a.parse::<ANumber>() {
+            Ok(a) => Some(a),
+            Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+        },
+    };
+    let zip = match f.zip.trim() {
+        "" => None,
+        z => match z.parse::<crate::kernel::contact::Zip>() {
+            Ok(z) => Some(z.five().to_owned()),
+            Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+        },
+    };
+    let arrival = Arrival { appointment: None, service, a_number, zip, party: party_of(&f.party) };
+    issue(&state, &staff, office, &arrival).await
+}
+
+// ---------------------------------------------------------------- the ticket
+
+#[derive(Template)]
+#[template(path = "staff/lobby_ticket.html")]
+struct TicketPage {
+    ctx: PageCtx,
+    office: String,
+    ticket: Ticket,
+    service: &'static str,
+    printed: String,
+}
+
+/// The ticket, laid out for an 80 mm receipt printer (R-QM-03).
+async fn ticket_page(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Response {
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    match queue::ticket_of(state.db(), &office.code, id).await {
+        Ok(Some(ticket)) => {
+            let printed = ticket.arrived_at.with_timezone(&office.tz).format("%Y-%m-%d %-I:%M %p").to_string();
+            let service = ticket.service.name(crate::kernel::i18n::Lang::En);
+            staff.finish(render(
+                StatusCode::OK,
+                &TicketPage { ctx: staff.ctx.clone(), office: office.name_en.clone(), ticket, service, printed },
+            ))
+        }
+        Ok(None) => staff_error(&staff, &StaffError::NotFound),
+        Err(e) => staff_error(&staff, &StaffError::Internal(e.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------- officer console
+
+#[derive(Template)]
+#[template(path = "staff/lobby_console.html")]
+struct ConsolePage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    office: String,
+    counter: String,
+    csrf: String,
+    current: Option<Ticket>,
+    notes: Vec<queue::Note>,
+    services: Vec<(&'static str, &'static str)>,
+    waiting: usize,
+    empty: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct ConsoleQuery {
+    #[serde(default)]
+    counter: String,
+    #[serde(default)]
+    empty: bool,
+}
+
+/// The officer's console (R-QM-05): call the next customer, and work the one called.
+async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<ConsoleQuery>) -> Response {
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let now = state.clock().now();
+    if let Err(e) = crate::staff::service::permit_at(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        now,
+        Capability::QueueCall,
+        ("lobby.console", &office.code),
+    )
+    .await
+    {
+        return staff_error(&staff, &e);
+    }
+    let day = queue::local_day(office.tz, now);
+    let mut current = None;
+    for status in [Status::Serving, Status::Called] {
+        if current.is_none()
+            && let Ok(list) = queue::of_day(state.db(), &office.code, day, status).await
+        {
+            current = list.into_iter().find(|t| t.counter.is_some() && t.status == status);
+        }
+    }
+    let mut notes = Vec::new();
+    if let Some(a) = current.as_ref().and_then(|t| t.a_number.as_deref()).and_then(|a| a.parse::<ANumber>().ok()) {
+        notes = queue::notes(state.db(), state.catalog(), &staff.actor, now, &a).await.unwrap_or_default();
+    }
+    let waiting = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.map_or(0, |w| w.len());
+    let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
+    let counter =
+        if q.counter.trim().is_empty() { "1".to_owned() } else { q.counter.trim().chars().take(10).collect() };
+    let page = ConsolePage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        office: office.name_en.clone(),
+        counter,
+        csrf: staff.csrf.clone(),
+        current,
+        notes,
+        services,
+        waiting,
+        empty: q.empty,
+    };
+    staff.finish(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+struct CallForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    counter: String,
+}
+
+/// Calls the next customer (R-QM-04).
+async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<CallForm>) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let counter: String = f.counter.trim().chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
+    let counter = if counter.is_empty() { "1".to_owned() } else { counter };
+    match queue::call_next(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        state.clock().now(),
+        &office.code,
+        &counter,
+        Rules::default(),
+    )
+    .await
+    {
+        Ok(Some(t)) => {
+            announce(&state, &office.code, "called", &t).await;
+            staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
+        }
+        Ok(None) => {
+            staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}&empty=true")).into_response())
+        }
+        Err(e) => lobby_error(&staff, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    given: Vec<String>,
+    #[serde(default)]
+    counter: String,
+}
+
+/// Recall, start, transfer, close or mark a no-show (R-QM-05, R-QM-06).
+async fn step(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    // As pairs: `given` repeats, once for each service given.
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let f = StepForm {
+        csrf: get("csrf"),
+        action: get("action"),
+        service: get("service"),
+        given: pairs.iter().filter(|(n, _)| n == "given").map(|(_, v)| v.clone()).collect(),
+        counter: get("counter"),
+    };
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let chosen = match f.action.as_str() {
+        "recall" => Some(Step::Recall),
+        "start" => Some(Step::Start),
+        "no_show" => Some(Step::NoShow),
+        "transfer" => Service::parse(&f.service).map(Step::Transfer),
+        "close" => Some(Step::Close(f.given.iter().filter_map(|g| Service::parse(g)).collect())),
+        _ => None,
+    };
+    let Some(chosen) = chosen else {
+        return refuse(&staff, "action", "Choose what to do with the ticket.");
+    };
+    match queue::step(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        state.clock().now(),
+        (&office.code, id),
+        &chosen,
+        Rules::default(),
+    )
+    .await
+    {
+        Ok(t) => {
+            let kind = match (&chosen, t.status) {
+                (_, Status::NoShow) => "no_show",
+                (Step::Recall, _) => "recalled",
+                (Step::Start, _) => "serving",
+                (Step::Transfer(_), _) => "transferred",
+                _ => "done",
+            };
+            announce(&state, &office.code, kind, &t).await;
+            let counter: String = f.counter.chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
+            staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
+        }
+        Err(e) => lobby_error(&staff, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    counter: String,
+}
+
+/// Writes a visit note on the ticket's A-Number (R-QM-05, R-QM-08).
+async fn note(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<NoteForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let text = f.note.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return refuse(&staff, "note", "Write a note of up to 2,000 characters.");
+    }
+    let ticket = match queue::ticket_of(state.db(), &office.code, id).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return staff_error(&staff, &StaffError::NotFound),
+        Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
+    };
+    let Some(a) = ticket.a_number.as_deref().and_then(|a| a.parse::<ANumber>().ok()) else {
+        return refuse(&staff, "a_number", "Notes are kept by A-Number; this ticket has none.");
+    };
+    match queue::write_note(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        state.clock().now(),
+        (&office.code, id),
+        &a,
+        text,
+    )
+    .await
+    {
+        Ok(()) => {
+            let counter: String = f.counter.chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
+            staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
+        }
+        Err(e) => lobby_error(&staff, e),
+    }
+}
+
+// ---------------------------------------------------------------- lobby display
+
+#[derive(Template)]
+#[template(path = "lobby_display.html")]
+struct DisplayPage {
+    ctx: PageCtx,
+    office_code: String,
+    office: String,
+    called: Vec<(String, String)>,
+    waiting: usize,
+}
+
+/// The lobby screen (R-QM-07): ticket numbers and counters only, never a name; it follows the
+/// office's events live.
+async fn display(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<String>) -> Response {
+    let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
+    else {
+        return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
+    };
+    let day = queue::local_day(office.tz, state.clock().now());
+    let mut called = Vec::new();
+    for status in [Status::Called, Status::Serving] {
+        if let Ok(list) = queue::of_day(state.db(), &office.code, day, status).await {
+            called.extend(list.into_iter().filter_map(|t| Some((t.label, t.counter?))));
+        }
+    }
+    let waiting = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.map_or(0, |w| w.len());
+    let office_name = match ctx.lang {
+        crate::kernel::i18n::Lang::En => office.name_en.clone(),
+        crate::kernel::i18n::Lang::Es => office.name_es.clone(),
+    };
+    render(StatusCode::OK, &DisplayPage { ctx, office_code: office.code.clone(), office: office_name, called, waiting })
+}
+
+/// The office's events as server-sent events.
+async fn events(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(rx) = state.lobby().subscribe(&office.code) else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) => {
+                    let data = serde_json::to_string(&e).unwrap_or_default();
+                    return Some((Ok::<_, Infallible>(SseEvent::default().event("lobby").data(data)), rx));
+                }
+                // A slow screen skips what it missed; the next event brings it up to date.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
