@@ -297,10 +297,7 @@ pub async fn book(db: &Db, key: &TokenKey, b: &Booking<'_>, now: DateTime<Utc>) 
     });
     let id = match inserted {
         Ok(id) => id,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && e.message().contains("person") => {
-            return Err(BookError::AlreadyBooked);
-        }
-        // SQLite names the columns, not the index.
+        // The only other unique value, the confirmation number, is random; a clash of it is an error.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() && !e.message().contains("confirmation") => {
             return Err(BookError::AlreadyBooked);
         }

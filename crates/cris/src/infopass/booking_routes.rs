@@ -22,7 +22,7 @@ use crate::kernel::contact::Phone;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::{Confirmation, Pin};
-use crate::reference::{Office, OfficeKind, format_date, format_time};
+use crate::reference::{Office, format_date, format_time};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::visit::Visit;
@@ -67,10 +67,6 @@ fn too_many(v: &Visit) -> Response {
     message(v, StatusCode::TOO_MANY_REQUESTS, "ip-too-many-title", v.ctx.t("ip-too-many"), None)
 }
 
-fn field_office<'a>(state: &'a AppState, code: &str) -> Option<&'a Office> {
-    state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
-}
-
 /// The held slot as the pages describe it.
 struct Held {
     token: String,
@@ -85,10 +81,7 @@ impl Held {
         let until = h.expires.with_timezone(&office.tz).time();
         Held {
             token: h.token.clone(),
-            office: match lang {
-                Lang::En => office.name_en.clone(),
-                Lang::Es => office.name_es.clone(),
-            },
+            office: office.name(lang).to_owned(),
             service: h.slot.service.name(lang).to_owned(),
             when: format!("{}, {}", format_date(h.slot.starts.date(), lang), format_time(h.slot.starts.time(), lang)),
             until: format_time(until, lang),
@@ -133,7 +126,7 @@ async fn hold(State(state): State<AppState>, v: Visit, Path(code): Path<String>,
     if !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now()) {
         return too_many(&v);
     }
-    let Some(office) = field_office(&state, &code) else {
+    let Some(office) = state.catalog().field_office(&code) else {
         return crate::web::error::error_page(v.ctx.clone(), StatusCode::NOT_FOUND);
     };
     let local_now = state.clock().now().with_timezone(&office.tz).naive_local();

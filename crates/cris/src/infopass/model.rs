@@ -168,7 +168,7 @@ impl DetailsForm {
 }
 
 /// How a name is compared: case, accents' case and spacing do not matter.
-fn fold(name: &str) -> String {
+pub fn fold(name: &str) -> String {
     name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 

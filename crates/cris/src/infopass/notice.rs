@@ -103,10 +103,7 @@ impl Notice {
             digits: a.confirmation.as_str().to_owned(),
             date: format_date(a.starts.date(), lang),
             time: format!("{clock} {zone}"),
-            office: match lang {
-                Lang::En => office.name_en.clone(),
-                Lang::Es => office.name_es.clone(),
-            },
+            office: office.name(lang).to_owned(),
             address: vec![office.street.clone(), format!("{}, {} {}", office.city, office.state, office.zip)],
             pin: pin.map(str::to_owned),
         }

@@ -16,7 +16,7 @@ use super::calendar::{self, Service};
 use crate::kernel::contact::Zip;
 use crate::kernel::i18n::Lang;
 use crate::offices::nearest::{self, Nearby, NearestError};
-use crate::reference::{Office, OfficeKind, format_date, format_time};
+use crate::reference::{Office, format_date, format_time};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::visit::Visit;
@@ -60,10 +60,7 @@ impl Listed {
     fn of(o: &Office, lang: Lang) -> Listed {
         Listed {
             code: o.code.clone(),
-            name: match lang {
-                Lang::En => o.name_en.clone(),
-                Lang::Es => o.name_es.clone(),
-            },
+            name: o.name(lang).to_owned(),
             street: o.street.clone(),
             city_line: format!("{}, {} {}", o.city, o.state, o.zip),
             miles: String::new(),
@@ -144,8 +141,7 @@ async fn office_page(
     Query(q): Query<OfficeQuery>,
 ) -> Response {
     let ctx = v.ctx.clone();
-    let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
-    else {
+    let Some(office) = state.catalog().field_office(&code) else {
         return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
     };
     let local_now = state.clock().now().with_timezone(&office.tz).naive_local();

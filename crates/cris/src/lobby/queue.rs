@@ -262,8 +262,7 @@ pub async fn check_in(
         Ok(r) => r,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             drop(tx);
-            let label = a.appointment.as_ref().map(|ap| ap.id);
-            let existing: Option<String> = match label {
+            let existing: Option<String> = match a.appointment.as_ref().map(|ap| ap.id) {
                 Some(id) => crate::with_db!(db, pool => {
                     sqlx::query_scalar("SELECT label FROM lobby_tickets WHERE appointment_id = $1").bind(id).fetch_optional(pool).await?
                 }),
@@ -306,6 +305,17 @@ pub async fn of_day(db: &Db, office: &str, day: NaiveDate, status: Status) -> Re
         .await?
     });
     Ok(rows.into_iter().filter_map(ticket).collect())
+}
+
+/// How many wait in an office's lobby on a day.
+pub async fn waiting(db: &Db, office: &str, day: NaiveDate) -> Result<i64, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM lobby_tickets WHERE office_code = $1 AND day = $2 AND status = 'waiting'")
+            .bind(office)
+            .bind(day.to_string())
+            .fetch_one(pool)
+            .await?
+    }))
 }
 
 /// Calls the next customer to the officer's counter (R-QM-04, R-QM-05): an aged walk-in first,

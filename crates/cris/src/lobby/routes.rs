@@ -17,11 +17,12 @@ use super::events::Event;
 use super::queue::{self, Arrival, LobbyError, Rules, Status, Step, Ticket};
 use crate::infopass::booking;
 use crate::infopass::calendar::Service;
+use crate::infopass::model::fold;
 use crate::kernel::access::Capability;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::ids::{ANumber, Confirmation};
 use crate::kernel::session::csrf_ok;
-use crate::reference::{Office, OfficeKind, format_time};
+use crate::reference::{Office, format_time};
 use crate::staff::routes::{forbidden_csrf, staff_error};
 use crate::staff::service::{StaffError, entry};
 use crate::web::AppState;
@@ -44,7 +45,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn office_of<'a>(state: &'a AppState, staff: &Staff) -> Option<&'a Office> {
-    state.catalog().office(&staff.actor.place.office).filter(|o| o.kind == OfficeKind::FieldOffice)
+    state.catalog().field_office(&staff.actor.place.office)
+}
+
+/// A counter's name as typed: letters and digits, at most 10; counter 1 when none is given.
+fn counter_of(typed: &str) -> String {
+    let counter: String = typed.chars().filter(char::is_ascii_alphanumeric).take(10).collect();
+    if counter.is_empty() { "1".to_owned() } else { counter }
 }
 
 /// A form value the desk or console must correct.
@@ -68,10 +75,10 @@ fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
 }
 
 /// Tells the office's screens, with the number now waiting.
-async fn announce(state: &AppState, office: &str, kind: &'static str, t: &Ticket) {
-    let day = queue::local_day(state.catalog().office(office).map_or(chrono_tz::UTC, |o| o.tz), state.clock().now());
-    let waiting = queue::of_day(state.db(), office, day, Status::Waiting).await.map_or(0, |w| w.len() as i64);
-    state.lobby().publish(office, Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting });
+async fn announce(state: &AppState, office: &Office, kind: &'static str, t: &Ticket) {
+    let day = queue::local_day(office.tz, state.clock().now());
+    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
+    state.lobby().publish(&office.code, Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting });
 }
 
 // ---------------------------------------------------------------- front desk
@@ -86,7 +93,7 @@ struct DeskPage {
     found: Option<Vec<(String, String, String, String)>>,
     search: Search,
     error: Option<String>,
-    waiting: usize,
+    waiting: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -126,7 +133,6 @@ async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Optio
     let day = queue::local_day(office.tz, now);
     let mut found = None;
     if !search.last_name.trim().is_empty() {
-        let fold = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
         let apps = match booking::of_day(state.db(), &office.code, day).await {
             Ok(a) => a,
             Err(e) => return staff_error(staff, &StaffError::Internal(e.to_string())),
@@ -158,7 +164,7 @@ async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Optio
         .await;
         found = Some(rows);
     }
-    let waiting = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.map_or(0, |w| w.len());
+    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = DeskPage {
@@ -236,7 +242,7 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
     .await
     {
         Ok(t) => {
-            announce(state, &office.code, "issued", &t).await;
+            announce(state, office, "issued", &t).await;
             staff.finish(Redirect::to(&format!("/staff/lobby/tickets/{}", t.id)).into_response())
         }
         Err(LobbyError::AlreadyIn(label)) => {
@@ -336,7 +342,7 @@ struct ConsolePage {
     current: Option<Ticket>,
     notes: Vec<queue::Note>,
     services: Vec<(&'static str, &'static str)>,
-    waiting: usize,
+    waiting: i64,
     empty: bool,
 }
 
@@ -377,10 +383,9 @@ async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<Co
     if let Some(a) = current.as_ref().and_then(|t| t.a_number.as_deref()).and_then(|a| a.parse::<ANumber>().ok()) {
         notes = queue::notes(state.db(), state.catalog(), &staff.actor, now, &a).await.unwrap_or_default();
     }
-    let waiting = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.map_or(0, |w| w.len());
+    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
-    let counter =
-        if q.counter.trim().is_empty() { "1".to_owned() } else { q.counter.trim().chars().take(10).collect() };
+    let counter = counter_of(&q.counter);
     let page = ConsolePage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
@@ -410,8 +415,7 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
         return forbidden_csrf(&staff);
     }
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
-    let counter: String = f.counter.trim().chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
-    let counter = if counter.is_empty() { "1".to_owned() } else { counter };
+    let counter = counter_of(&f.counter);
     match queue::call_next(
         state.db(),
         state.catalog(),
@@ -424,7 +428,7 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
     .await
     {
         Ok(Some(t)) => {
-            announce(&state, &office.code, "called", &t).await;
+            announce(&state, office, "called", &t).await;
             staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
         }
         Ok(None) => {
@@ -499,9 +503,10 @@ async fn step(
                 (Step::Transfer(_), _) => "transferred",
                 _ => "done",
             };
-            announce(&state, &office.code, kind, &t).await;
-            let counter: String = f.counter.chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
-            staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
+            announce(&state, office, kind, &t).await;
+            staff.finish(
+                Redirect::to(&format!("/staff/lobby/console?counter={}", counter_of(&f.counter))).into_response(),
+            )
         }
         Err(e) => lobby_error(&staff, e),
     }
@@ -552,10 +557,8 @@ async fn note(
     )
     .await
     {
-        Ok(()) => {
-            let counter: String = f.counter.chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
-            staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
-        }
+        Ok(()) => staff
+            .finish(Redirect::to(&format!("/staff/lobby/console?counter={}", counter_of(&f.counter))).into_response()),
         Err(e) => lobby_error(&staff, e),
     }
 }
@@ -569,14 +572,13 @@ struct DisplayPage {
     office_code: String,
     office: String,
     called: Vec<(String, String)>,
-    waiting: usize,
+    waiting: i64,
 }
 
 /// The lobby screen (R-QM-07): ticket numbers and counters only, never a name; it follows the
 /// office's events live.
 async fn display(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<String>) -> Response {
-    let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
-    else {
+    let Some(office) = state.catalog().field_office(&code) else {
         return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
     };
     let day = queue::local_day(office.tz, state.clock().now());
@@ -586,18 +588,14 @@ async fn display(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<S
             called.extend(list.into_iter().filter_map(|t| Some((t.label, t.counter?))));
         }
     }
-    let waiting = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.map_or(0, |w| w.len());
-    let office_name = match ctx.lang {
-        crate::kernel::i18n::Lang::En => office.name_en.clone(),
-        crate::kernel::i18n::Lang::Es => office.name_es.clone(),
-    };
+    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
+    let office_name = office.name(ctx.lang).to_owned();
     render(StatusCode::OK, &DisplayPage { ctx, office_code: office.code.clone(), office: office_name, called, waiting })
 }
 
 /// The office's events as server-sent events.
 async fn events(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    let Some(office) = state.catalog().office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
-    else {
+    let Some(office) = state.catalog().field_office(&code) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let Some(rx) = state.lobby().subscribe(&office.code) else {

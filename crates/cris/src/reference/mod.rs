@@ -251,6 +251,11 @@ impl Catalog {
         lookup(&self.offices, &self.office_index, code)
     }
 
+    /// The field office with `code`, in any case: the offices that receive the public.
+    pub fn field_office(&self, code: &str) -> Option<&Office> {
+        self.office(&code.to_uppercase()).filter(|o| o.kind == OfficeKind::FieldOffice)
+    }
+
     /// The office that issues receipt numbers starting with `receipt_prefix` (e.g. `LIN`).
     pub fn office_for_prefix(&self, receipt_prefix: &str) -> Option<&Office> {
         lookup(&self.offices, &self.prefix_index, receipt_prefix)
