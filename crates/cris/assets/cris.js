@@ -1,5 +1,5 @@
 // CRIS page behaviour, kept out of the markup (the Content-Security-Policy allows no inline script):
-// print buttons, and the lobby display following its office's live events.
+// print buttons, the lobby display following its office's live events, and the supervisor's dashboard.
 (function () {
   "use strict";
   document.addEventListener("click", function (e) {
@@ -34,4 +34,32 @@
   }
   var lobby = document.querySelector("[data-lobby-events]");
   if (lobby && window.EventSource) { followLobby(lobby); }
+
+  // The supervisor's dashboard: its live part is fetched again on each lobby event (at most
+  // one fetch at a time) and every 30 seconds, since waits grow with no event at all.
+  function followDashboard(live) {
+    var busy = false, again = false;
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      fetch(window.location.href, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        if (html) {
+          var next = new DOMParser().parseFromString(html, "text/html").getElementById("dashboard-live");
+          var now = document.getElementById("dashboard-live");
+          if (next && now) { now.innerHTML = next.innerHTML; }
+        }
+      }).catch(function () {}).then(function () {
+        busy = false;
+        if (again) { again = false; refresh(); }
+      });
+    }
+    if (window.EventSource) {
+      new EventSource(live.getAttribute("data-dashboard-events")).addEventListener("lobby", refresh);
+    }
+    window.setInterval(refresh, 30000);
+  }
+  var dash = document.querySelector("[data-dashboard-events]");
+  if (dash && window.fetch) { followDashboard(dash); }
 })();

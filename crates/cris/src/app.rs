@@ -79,6 +79,10 @@ pub fn spawn_workers(
                     if let Err(e) = crate::infopass::booking::release_expired(state.db(), state.clock().now()).await {
                         tracing::warn!(error = %e, "releasing expired appointment holds failed");
                     }
+                    // Waits grow with no event at all: measure the lobbies against their thresholds.
+                    if let Err(e) = crate::lobby::alerts::evaluate_all(state.db(), state.catalog(), state.clock().now()).await {
+                        tracing::warn!(error = %e, "lobby alert evaluation failed");
+                    }
                 }
                 _ = hourly.tick() => {
                     if let Err(e) = crate::kernel::session::purge_expired(state.db(), state.clock().now()).await {

@@ -16,6 +16,7 @@ pub mod offices;
 pub mod portfolio;
 pub mod processing_times;
 pub mod reference;
+pub mod reports;
 pub mod seed;
 pub mod staff;
 pub mod usps;

@@ -330,12 +330,7 @@ pub async fn search(db: &Db, f: &Filter) -> Result<Vec<Row>, DbError> {
 
 /// Rows as CSV (RFC 4180). Cells that a spreadsheet would run as a formula are prefixed with `'`.
 pub fn to_csv(rows: &[Row]) -> String {
-    fn cell(out: &mut String, v: &str) {
-        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_owned() };
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    }
+    use super::csv::cell;
     let mut out = String::from("id,time,category,event,user,ip,site,record,outcome,detail,hash\r\n");
     for r in rows {
         let _ = write!(out, "{},", r.id);

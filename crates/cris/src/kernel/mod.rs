@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod clock;
 pub mod contact;
+pub mod csv;
 pub mod db;
 pub mod error;
 pub mod html;

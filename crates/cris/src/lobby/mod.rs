@@ -1,7 +1,11 @@
 //! The CMIS lobby (R-QM-01 to R-QM-08): check-in at the front desk, tickets numbered in
 //! sequence per office and day, the queue with its ordering rule, the officer's console, visit
-//! notes kept apart from case data, and the live events the lobby display follows.
+//! notes kept apart from case data, the live events the lobby display follows, the supervisor's
+//! dashboard with its alerts, and each office's rules.
 
+pub mod alerts;
+pub mod dashboard;
 pub mod events;
 pub mod queue;
 pub mod routes;
+pub mod rules;

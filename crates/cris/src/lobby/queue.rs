@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::rules::Rules;
 use crate::infopass::booking::slot_key;
 use crate::infopass::calendar::Service;
 use crate::infopass::model::Appointment;
@@ -15,25 +16,6 @@ use crate::kernel::db::{Db, DbError};
 use crate::kernel::ids::ANumber;
 use crate::reference::Catalog;
 use crate::staff::service::{StaffError, entry, permit_at};
-
-/// The queue's rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rules {
-    /// Minutes before the appointment a customer may arrive and keep their place.
-    pub early_minutes: i64,
-    /// Minutes after the appointment a customer may arrive and keep their place.
-    pub late_minutes: i64,
-    /// Minutes after which a waiting walk-in goes first.
-    pub ageing_minutes: i64,
-    /// Calls without an answer before the ticket is a no-show.
-    pub max_calls: i32,
-}
-
-impl Default for Rules {
-    fn default() -> Self {
-        Rules { early_minutes: 30, late_minutes: 15, ageing_minutes: 45, max_calls: 3 }
-    }
-}
 
 /// Where a ticket is in its visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,15 +300,16 @@ pub async fn waiting(db: &Db, office: &str, day: NaiveDate) -> Result<i64, DbErr
     }))
 }
 
-/// Calls the next customer to the officer's counter (R-QM-04, R-QM-05): an aged walk-in first,
-/// then customers with appointments by appointment time, then walk-ins by arrival. Two officers
-/// calling at once never get the same ticket.
+/// Calls the next customer of the office's day to the officer's counter (R-QM-04, R-QM-05): an
+/// aged walk-in first, then customers with appointments by appointment time (once within the
+/// early window of it), then walk-ins by arrival. Two officers calling at once never get the
+/// same ticket.
 pub async fn call_next(
     db: &Db,
     catalog: &Catalog,
     actor: &Actor,
     now: DateTime<Utc>,
-    office: &str,
+    (office, day): (&str, NaiveDate),
     counter: &str,
     rules: Rules,
 ) -> Result<Option<Ticket>, LobbyError> {
@@ -335,8 +318,8 @@ pub async fn call_next(
     let skip_locked = if db.engine() == crate::kernel::db::Engine::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
     let sql = format!(
         "UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = $1, counter = $2, officer_id = $3 \
-         WHERE id = (SELECT id FROM lobby_tickets WHERE office_code = $4 AND status = 'waiting' \
-         ORDER BY CASE WHEN booked = 0 AND priority_at <= $5 THEN 0 WHEN booked = 1 THEN 1 ELSE 2 END, priority_at, id LIMIT 1{skip_locked}) \
+         WHERE id = (SELECT id FROM lobby_tickets WHERE office_code = $4 AND day = $6 AND status = 'waiting' \
+         ORDER BY CASE WHEN booked = 0 AND priority_at <= $5 THEN 0 WHEN booked = 1 AND priority_at <= $7 THEN 1 ELSE 2 END, priority_at, id LIMIT 1{skip_locked}) \
          AND status = 'waiting' RETURNING {COLUMNS}"
     );
     let row: Option<Row> = crate::with_db!(db, pool => {
@@ -346,10 +329,52 @@ pub async fn call_next(
             .bind(actor.user_id)
             .bind(office)
             .bind(aged)
+            .bind(day.to_string())
+            .bind(now + Duration::minutes(rules.early_minutes))
             .fetch_optional(pool)
             .await?
     });
     Ok(row.and_then(ticket))
+}
+
+/// Calls one waiting ticket out of queue order to a counter: a capability of its own, and the
+/// reason is kept on the ticket and in the audit trail.
+pub async fn call_out_of_order(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    (office, id): (&str, i64),
+    counter: &str,
+    reason: &str,
+) -> Result<Ticket, LobbyError> {
+    permit_at(db, catalog, actor, now, Capability::QueueCallOutOfOrder, ("lobby.call_out_of_order", office)).await?;
+    let mut tx = db.begin().await?;
+    let row: Option<Row> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = $1, counter = $2, officer_id = $3, \
+             out_of_order_reason = $4 WHERE office_code = $5 AND id = $6 AND status = 'waiting' RETURNING {COLUMNS}"
+        )))
+        .bind(now)
+        .bind(counter)
+        .bind(actor.user_id)
+        .bind(reason)
+        .bind(office)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    let t = row.and_then(ticket).ok_or(LobbyError::NoTicket)?;
+    let record = format!("lobby_ticket:{id}");
+    let detail = format!("{} to counter {counter}: {reason}", t.label);
+    audit::record(
+        &mut tx,
+        now,
+        &entry(actor, Category::Change, "lobby.call_out_of_order", &record, Outcome::Ok, &detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(t)
 }
 
 /// A step of the officer's work on a called ticket.

@@ -14,7 +14,8 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::events::Event;
-use super::queue::{self, Arrival, LobbyError, Rules, Status, Step, Ticket};
+use super::queue::{self, Arrival, LobbyError, Status, Step, Ticket};
+use super::rules::{self, Rules};
 use crate::infopass::booking;
 use crate::infopass::calendar::Service;
 use crate::infopass::model::fold;
@@ -49,17 +50,17 @@ fn office_of<'a>(state: &'a AppState, staff: &Staff) -> Option<&'a Office> {
 }
 
 /// A counter's name as typed: letters and digits, at most 10; counter 1 when none is given.
-fn counter_of(typed: &str) -> String {
+pub(super) fn counter_of(typed: &str) -> String {
     let counter: String = typed.chars().filter(char::is_ascii_alphanumeric).take(10).collect();
     if counter.is_empty() { "1".to_owned() } else { counter }
 }
 
 /// A form value the desk or console must correct.
-fn refuse(staff: &Staff, field: &'static str, reason: &str) -> Response {
+pub(super) fn refuse(staff: &Staff, field: &'static str, reason: &str) -> Response {
     staff_error(staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new(field, reason)))
 }
 
-fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
+pub(super) fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
     match e {
         LobbyError::Staff(e) => staff_error(staff, &e),
         LobbyError::Db(e) => staff_error(staff, &StaffError::Internal(e.to_string())),
@@ -74,11 +75,21 @@ fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
     }
 }
 
-/// Tells the office's screens, with the number now waiting.
-async fn announce(state: &AppState, office: &Office, kind: &'static str, t: &Ticket) {
-    let day = queue::local_day(office.tz, state.clock().now());
+/// Tells the office's screens, with the number now waiting, and measures the lobby against its
+/// alert thresholds.
+pub(super) async fn announce(state: &AppState, office: &Office, kind: &'static str, t: &Ticket) {
+    let now = state.clock().now();
+    let day = queue::local_day(office.tz, now);
     let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     state.lobby().publish(&office.code, Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting });
+    if let Err(e) = super::alerts::evaluate(state.db(), office, now).await {
+        tracing::warn!(error = %e, office = %office.code, "lobby alert evaluation failed");
+    }
+}
+
+/// The office's queue rules; the defaults if they cannot be read.
+async fn rules_of(state: &AppState, office: &Office) -> Rules {
+    rules::of_office(state.db(), &office.code).await.unwrap_or_default().queue
 }
 
 // ---------------------------------------------------------------- front desk
@@ -236,7 +247,7 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
         now,
         &office.code,
         office.tz,
-        Rules::default(),
+        rules_of(state, office).await,
         arrival,
     )
     .await
@@ -371,12 +382,14 @@ async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<Co
         return staff_error(&staff, &e);
     }
     let day = queue::local_day(office.tz, now);
+    let counter = counter_of(&q.counter);
+    // The ticket at this counter: the one being served, else the one called to it.
     let mut current = None;
     for status in [Status::Serving, Status::Called] {
         if current.is_none()
             && let Ok(list) = queue::of_day(state.db(), &office.code, day, status).await
         {
-            current = list.into_iter().find(|t| t.counter.is_some() && t.status == status);
+            current = list.into_iter().find(|t| t.counter.as_deref() == Some(counter.as_str()));
         }
     }
     let mut notes = Vec::new();
@@ -385,7 +398,6 @@ async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<Co
     }
     let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
-    let counter = counter_of(&q.counter);
     let page = ConsolePage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
@@ -416,14 +428,15 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
     }
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let counter = counter_of(&f.counter);
+    let now = state.clock().now();
     match queue::call_next(
         state.db(),
         state.catalog(),
         &staff.actor,
-        state.clock().now(),
-        &office.code,
+        now,
+        (&office.code, queue::local_day(office.tz, now)),
         &counter,
-        Rules::default(),
+        rules_of(&state, office).await,
     )
     .await
     {
@@ -491,7 +504,7 @@ async fn step(
         state.clock().now(),
         (&office.code, id),
         &chosen,
-        Rules::default(),
+        rules_of(&state, office).await,
     )
     .await
     {

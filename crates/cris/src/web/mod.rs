@@ -186,6 +186,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::infopass::routes::routes())
         .merge(crate::infopass::booking_routes::routes())
         .merge(crate::lobby::routes::routes())
+        .merge(crate::lobby::dashboard::routes())
+        .merge(crate::reports::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

@@ -179,25 +179,27 @@ async fn the_queue_puts_appointments_first_without_starving_walk_ins() {
     let desk = app.sign_in("desk.chi").await;
     let iso = app.sign_in("iso.chi").await;
     let late = booked(&app, "Late", 8).await; // 8:00, an hour ago: past the window
-    let on_time = booked(&app, "Ontime", 10).await;
+    let on_time = booked(&app, "Ontime", 9).await;
+    let early = booked(&app, "Early", 11).await; // two hours ahead: outside the early window
     app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information")]).await; // I001
     app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &late)]).await; // D002, as a walk-in
     app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &on_time)]).await; // D003, booked
+    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &early)]).await; // D004, too early
     let mut events = app.state.lobby().subscribe("CHI").unwrap();
     let mut order = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         app.post_form("/staff/lobby/call", &iso, &[("counter", "1")]).await;
         order.push(next(&mut events).await.ticket);
     }
-    assert_eq!(order, ["D003", "I001", "D002"]);
+    assert_eq!(order, ["D003", "I001", "D002", "D004"]);
 
     // A walk-in who has waited past the ageing limit goes before a booked customer.
-    app.post_form("/staff/lobby/walk-in", &desk, &[("service", "documents")]).await; // D004
+    app.post_form("/staff/lobby/walk-in", &desk, &[("service", "documents")]).await; // D005
     app.clock.advance(chrono::Duration::minutes(50));
     // Idle sessions end; both sign in again.
     let (desk, iso) = (app.sign_in("desk.chi").await, app.sign_in("iso.chi").await);
     let third = booked(&app, "Third", 11).await;
-    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &third)]).await; // D005
+    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &third)]).await; // D006
     app.post_form("/staff/lobby/call", &iso, &[("counter", "1")]).await;
     let next = loop {
         let e = next(&mut events).await;
@@ -205,5 +207,185 @@ async fn the_queue_puts_appointments_first_without_starving_walk_ins() {
             break e.ticket;
         }
     };
-    assert_eq!(next, "D004");
+    assert_eq!(next, "D005");
+}
+
+async fn ticket_id(app: &TestApp, label: &str) -> i64 {
+    cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM lobby_tickets WHERE label = $1").bind(label).fetch_one(pool).await.unwrap()
+    })
+}
+
+async fn outbox_to(app: &TestApp, recipient: &str) -> Vec<String> {
+    cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar::<_, String>("SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id").bind(recipient).fetch_all(pool).await.unwrap()
+    })
+}
+
+// R-QM-07: an office's thresholds, set by its administrator, raise an alert once per level on
+// the dashboard and by email to the supervisors, and clear it when the measure falls back.
+// R-QM-04, R-QM-05: a call out of queue order needs its own capability and a reason, audited;
+// the queue never calls a ticket left over from another day.
+#[tokio::test]
+async fn thresholds_alert_supervisors_and_calls_out_of_order_are_audited() {
+    let app = TestApp::new().await; // 9:00 in Chicago
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    app.staff("iso.chi", Role::Iso, "CHI").await;
+    app.staff("siio.chi", Role::Siio, "CHI").await;
+    app.staff("admin.chi", Role::DistrictAdmin, "CHI").await;
+    let (desk, iso) = (app.sign_in("desk.chi").await, app.sign_in("iso.chi").await);
+    let (siio, admin) = (app.sign_in("siio.chi").await, app.sign_in("admin.chi").await);
+
+    // Rules: only an administrator, and every value checked.
+    let (status, _, _) = app.get("/staff/lobby/rules", &[("cookie", &desk)]).await;
+    assert_eq!(status, 403);
+    let (status, _, page) = app.get("/staff/lobby/rules?office=CHI", &[("cookie", &admin)]).await;
+    assert!(status == 200 && page.contains(r#"name="ageing_minutes" inputmode="numeric" value="45""#), "{page}");
+    let mut rules = vec![
+        ("office", "CHI"),
+        ("early_minutes", "30"),
+        ("late_minutes", "15"),
+        ("ageing_minutes", "45"),
+        ("max_calls", "3"),
+        ("longest_wait_warning", "30"),
+        ("longest_wait_critical", "60"),
+        ("waiting_warning", "2"),
+        ("waiting_critical", "2"),
+        ("running_late_warning", "5"),
+        ("running_late_critical", "9"),
+    ];
+    let (status, _, page) = app.post_form("/staff/lobby/rules", &admin, &rules).await;
+    assert!(status == 422 && page.contains("critical level must be above the warning level"), "{page}");
+    rules[8] = ("waiting_critical", "3");
+    let (status, headers, _) = app.post_form("/staff/lobby/rules", &admin, &rules).await;
+    assert_eq!((status, location(&headers)), (303, "/staff/lobby/rules?office=CHI&saved=true".to_owned()));
+    let stored = cris::lobby::rules::of_office(&app.db, "CHI").await.unwrap();
+    assert_eq!((stored.waiting.warning, stored.waiting.critical), (2, 3));
+
+    // Two waiting: warning; three: critical. One email each to the supervisor, none to others.
+    for _ in 0..3 {
+        app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information")]).await;
+    }
+    let mail = outbox_to(&app, "siio.chi@cris.test").await;
+    assert_eq!(mail.len(), 2, "{mail:?}");
+    assert!(mail[0].contains("(warning): Customers waiting") && mail[1].contains("(critical)"), "{mail:?}");
+    assert!(outbox_to(&app, "iso.chi@cris.test").await.is_empty(), "officers are not supervisors");
+    let (status, _, dash) = app.get("/staff/lobby/dashboard", &[("cookie", &siio)]).await;
+    assert_eq!(status, 200);
+    assert!(dash.contains(r#"data-measure="waiting" data-level="critical""#), "{dash}");
+    assert!(dash.contains(r#"data-alert="waiting" data-open="true""#) && dash.contains("Call I003 now"), "{dash}");
+    let (status, _, _) = app.get("/staff/lobby/dashboard", &[("cookie", &iso)]).await;
+    assert_eq!(status, 403, "officers do not monitor the lobby");
+
+    // Out of order: not for officers; a supervisor with a reason.
+    let mut events = app.state.lobby().subscribe("CHI").unwrap();
+    let i003 = ticket_id(&app, "I003").await;
+    let call = format!("/staff/lobby/tickets/{i003}/call");
+    let (status, _, _) =
+        app.post_form(&call, &iso, &[("counter", "7"), ("reason", "Customer uses a wheelchair")]).await;
+    assert_eq!(status, 403);
+    let (status, _, _) = app.post_form(&call, &siio, &[("counter", "7"), ("reason", "")]).await;
+    assert_eq!(status, 422);
+    let (status, _, _) =
+        app.post_form(&call, &siio, &[("counter", "7"), ("reason", "Customer uses a wheelchair")]).await;
+    assert_eq!(status, 303);
+    let e = next(&mut events).await;
+    assert_eq!((e.kind, e.ticket.as_str(), e.counter.as_deref(), e.waiting), ("called", "I003", Some("7"), 2));
+    let (reason, audited): (Option<String>, String) = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT t.out_of_order_reason, a.detail FROM lobby_tickets t, audit_log a WHERE t.id = $1 AND a.event = 'lobby.call_out_of_order'")
+            .bind(i003).fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(reason.as_deref(), Some("Customer uses a wheelchair"));
+    assert_eq!(audited, "I003 to counter 7: Customer uses a wheelchair");
+    let (status, _, _) =
+        app.post_form(&call, &siio, &[("counter", "7"), ("reason", "Customer uses a wheelchair")]).await;
+    assert_eq!(status, 404, "already called");
+
+    // The queue goes on in order; below the warning level the alert clears, without email.
+    app.post_form("/staff/lobby/call", &iso, &[("counter", "1")]).await;
+    assert_eq!(next(&mut events).await.ticket, "I001");
+    let open: Vec<(String, Option<String>)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT level, CAST(cleared_at AS TEXT) FROM lobby_alerts WHERE measure = 'waiting'").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(open.len(), 1);
+    assert!(open[0].1.is_some(), "cleared: {open:?}");
+    assert_eq!(outbox_to(&app, "siio.chi@cris.test").await.len(), 2);
+
+    // Waits grow with no event: the minutely evaluation raises the longest-wait alert.
+    app.clock.advance(chrono::Duration::minutes(31));
+    let changes = cris::lobby::alerts::evaluate_all(&app.db, &app.catalog, app.clock.now()).await.unwrap();
+    assert_eq!(changes, 1);
+    let mail = outbox_to(&app, "siio.chi@cris.test").await;
+    assert!(mail.len() == 3 && mail[2].contains("Longest wait"), "{mail:?}");
+    assert_eq!(cris::lobby::alerts::evaluate_all(&app.db, &app.catalog, app.clock.now()).await.unwrap(), 0, "once");
+
+    // The next morning, yesterday's waiting ticket is not called.
+    app.clock.advance(chrono::Duration::hours(24));
+    let iso = app.sign_in("iso.chi").await;
+    let (status, headers, page) = app.post_form("/staff/lobby/call", &iso, &[("counter", "1")]).await;
+    assert!(status == 303 && location(&headers).ends_with("empty=true"), "{status} {page}");
+}
+
+// R-RP-01: the productivity report for an office within reach, its charts and its CSV tables;
+// an office out of reach is refused.
+#[tokio::test]
+async fn the_productivity_report_covers_the_reach() {
+    let app = TestApp::new().await; // 9:00 in Chicago
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    app.staff("iso.chi", Role::Iso, "CHI").await;
+    app.staff("siio.chi", Role::Siio, "CHI").await;
+    let (desk, iso) = (app.sign_in("desk.chi").await, app.sign_in("iso.chi").await);
+    let confirmation = booked(&app, "Report", 9).await;
+    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation)]).await;
+    app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information")]).await;
+    app.clock.advance(chrono::Duration::minutes(6));
+    app.post_form("/staff/lobby/call", &iso, &[("counter", "2")]).await;
+    let d001 = ticket_id(&app, "D001").await;
+    app.post_form(&format!("/staff/lobby/tickets/{d001}/step"), &iso, &[("action", "start"), ("counter", "2")]).await;
+    app.clock.advance(chrono::Duration::minutes(12));
+    let (status, _, _) = app
+        .post_form(
+            &format!("/staff/lobby/tickets/{d001}/step"),
+            &iso,
+            &[("action", "close"), ("given", "documents"), ("counter", "2")],
+        )
+        .await;
+    assert_eq!(status, 303);
+
+    let siio = app.sign_in("siio.chi").await; // idle for 18 minutes: signed out
+    let (status, _, page) = app.get("/staff/reports", &[("cookie", &siio)]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<svg class=\"cris-chart\"") && page.contains("Visits served a day"), "{page}");
+    assert!(page.contains("1 visits, mean 6.0 minutes, 90th percentile 6.0 minutes"), "waiting: {page}");
+    assert!(page.contains("1 visits, mean 12.0 minutes, 90th percentile 12.0 minutes"), "service: {page}");
+    assert!(page.contains("<th scope=\"row\">iso.chi</th><td>1</td>"), "{page}");
+    let today = app.clock.now().with_timezone(&chrono_tz::America::Chicago).date_naive();
+    let (status, headers, csv) = app
+        .get(&format!("/staff/reports/lobby.csv?table=days&office=CHI&from={today}&to={today}"), &[("cookie", &siio)])
+        .await;
+    assert_eq!((status, headers["content-type"].to_str().unwrap()), (200, "text/csv; charset=utf-8"));
+    assert_eq!(
+        csv,
+        format!(
+            "\"day\",\"arrivals\",\"served\",\"no_shows\",\"mean_wait_minutes\"\r\n\"{today}\",\"2\",\"1\",\"0\",\"6.0\"\r\n"
+        )
+    );
+    let (status, _, csv) = app
+        .get(
+            &format!("/staff/reports/lobby.csv?table=services&office=CHI&from={today}&to={today}"),
+            &[("cookie", &siio)],
+        )
+        .await;
+    assert!(status == 200 && csv.contains("\"documents\",\"1\",\"0\",\"1\",\"0\",\"1\",\"0\""), "{csv}");
+    let (status, _, page) = app.get("/staff/reports?from=2026-13-01", &[("cookie", &siio)]).await;
+    assert!(status == 422 && page.contains("YYYY-MM-DD"), "{page}");
+    let (status, _, _) = app.get("/staff/reports?office=NYC", &[("cookie", &siio)]).await;
+    assert_eq!(status, 403, "another office is out of reach");
+    let desk = app.sign_in("desk.chi").await;
+    let (status, _, _) = app.get("/staff/reports", &[("cookie", &desk)]).await;
+    assert_eq!(status, 403);
+    let audited: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = 'reports.lobby'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(audited, 3);
 }

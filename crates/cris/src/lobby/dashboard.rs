@@ -1,0 +1,307 @@
+//! The supervisor's lobby dashboard (R-QM-07) and each office's lobby rules page. The dashboard
+//! shows the measures against their thresholds, the alerts, the queue and the counters; it
+//! follows the office's lobby events and refreshes its live part on each. A supervisor may call
+//! a ticket out of queue order from it, with a reason.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::alerts::{self, Alert, Measures};
+use super::queue::{self, Status, Ticket};
+use super::routes::{announce, counter_of, lobby_error, refuse};
+use super::rules::{self, Level, Measure, OfficeRules, Threshold};
+use crate::kernel::access::Capability;
+use crate::kernel::error::InvalidInput;
+use crate::kernel::session::csrf_ok;
+use crate::reference::{Office, OfficeKind};
+use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::service::{StaffError, permit_at, reach};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::Staff;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/lobby/dashboard", get(dashboard))
+        .route("/staff/lobby/tickets/{id}/call", post(call_out_of_order))
+        .route("/staff/lobby/rules", get(rules_page).post(save_rules))
+}
+
+#[derive(Deserialize, Default)]
+struct OfficeQuery {
+    #[serde(default)]
+    office: String,
+}
+
+/// The office asked for, or the staff member's own; the capability check decides whether it
+/// is within reach.
+fn chosen<'a>(state: &'a AppState, staff: &Staff, asked: &str) -> Option<&'a Office> {
+    let code = if asked.trim().is_empty() { staff.actor.place.office.as_str() } else { asked.trim() };
+    state.catalog().field_office(code)
+}
+
+/// The field offices a staff member reaches, for the office picker.
+fn offices_in_reach(state: &AppState, staff: &Staff) -> Vec<(String, String)> {
+    let within = reach(state.catalog(), &staff.actor);
+    state
+        .catalog()
+        .offices_of_kind(OfficeKind::FieldOffice)
+        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
+        .map(|o| (o.code.clone(), o.name_en.clone()))
+        .collect()
+}
+
+/// A measure as the dashboard shows it.
+struct Gauge {
+    measure: Measure,
+    value: i64,
+    level: Level,
+    threshold: Threshold,
+}
+
+/// A waiting ticket as the dashboard shows it.
+struct Waiting {
+    ticket: Ticket,
+    waited: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff/lobby_dashboard.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    office: Office,
+    offices: Vec<(String, String)>,
+    gauges: Vec<Gauge>,
+    alerts: Vec<Alert>,
+    waiting: Vec<Waiting>,
+    counters: Vec<Ticket>,
+    out_of_order: bool,
+    updated: String,
+}
+
+/// The dashboard (R-QM-07).
+async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<OfficeQuery>) -> Response {
+    let Some(office) = chosen(&state, &staff, &q.office) else { return staff_error(&staff, &StaffError::NotFound) };
+    let now = state.clock().now();
+    let permit = permit_at(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        now,
+        Capability::LobbyMonitor,
+        ("lobby.dashboard", &office.code),
+    );
+    if let Err(e) = permit.await {
+        return staff_error(&staff, &e);
+    }
+    match view(&state, office, now).await {
+        Ok((measures, office_rules, alerts, waiting, counters)) => {
+            let gauges = Measure::ALL
+                .into_iter()
+                .map(|m| {
+                    let threshold = office_rules.threshold(m);
+                    let value = measures.value(m);
+                    Gauge { measure: m, value, level: threshold.level(value), threshold }
+                })
+                .collect();
+            let page = DashboardPage {
+                ctx: staff.ctx.clone(),
+                staff: Some(staff.clone()),
+                csrf: staff.csrf.clone(),
+                office: office.clone(),
+                offices: offices_in_reach(&state, &staff),
+                gauges,
+                alerts,
+                waiting: waiting
+                    .into_iter()
+                    .map(|t| Waiting { waited: (now - t.arrived_at).num_minutes().max(0), ticket: t })
+                    .collect(),
+                counters,
+                out_of_order: staff.actor.role.can(Capability::QueueCallOutOfOrder),
+                updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p").to_string(),
+            };
+            staff.finish(render(StatusCode::OK, &page))
+        }
+        Err(e) => staff_error(&staff, &StaffError::Internal(e.to_string())),
+    }
+}
+
+type View = (Measures, OfficeRules, Vec<Alert>, Vec<Ticket>, Vec<Ticket>);
+
+async fn view(state: &AppState, office: &Office, now: DateTime<Utc>) -> Result<View, crate::kernel::db::DbError> {
+    let (db, day) = (state.db(), queue::local_day(office.tz, now));
+    let measures = alerts::measures(db, &office.code, day, now).await?;
+    let office_rules = rules::of_office(db, &office.code).await?;
+    let recent = alerts::recent(db, &office.code, 10).await?;
+    let waiting = queue::of_day(db, &office.code, day, Status::Waiting).await?;
+    let mut counters = queue::of_day(db, &office.code, day, Status::Called).await?;
+    counters.extend(queue::of_day(db, &office.code, day, Status::Serving).await?);
+    counters.sort_by(|a, b| a.counter.cmp(&b.counter));
+    Ok((measures, office_rules, recent, waiting, counters))
+}
+
+#[derive(Deserialize)]
+struct OutOfOrderForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    counter: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Calls one ticket ahead of the queue, with the reason (R-QM-05).
+async fn call_out_of_order(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<OutOfOrderForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = chosen(&state, &staff, "") else { return staff_error(&staff, &StaffError::NotFound) };
+    let reason = f.reason.trim();
+    if reason.chars().count() < 5 || reason.chars().count() > 500 {
+        return refuse(&staff, "reason", "Say why this customer is called out of order (5 to 500 characters).");
+    }
+    let counter = counter_of(&f.counter);
+    let now = state.clock().now();
+    match queue::call_out_of_order(state.db(), state.catalog(), &staff.actor, now, (&office.code, id), &counter, reason)
+        .await
+    {
+        Ok(t) => {
+            announce(&state, office, "called", &t).await;
+            staff.finish(Redirect::to("/staff/lobby/dashboard").into_response())
+        }
+        Err(e) => lobby_error(&staff, e),
+    }
+}
+
+// ---------------------------------------------------------------- rules
+
+#[derive(Template)]
+#[template(path = "staff/lobby_rules.html")]
+struct RulesPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    office: Office,
+    offices: Vec<(String, String)>,
+    values: Vec<(&'static str, &'static str, String)>,
+    errors: Vec<InvalidInput>,
+    saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct RulesQuery {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    saved: bool,
+}
+
+/// The fields of the rules form: name, label, value.
+fn fields(r: &OfficeRules) -> Vec<(&'static str, &'static str, String)> {
+    vec![
+        (
+            "early_minutes",
+            "Minutes before the appointment a customer keeps their place",
+            r.queue.early_minutes.to_string(),
+        ),
+        (
+            "late_minutes",
+            "Minutes after the appointment a customer keeps their place",
+            r.queue.late_minutes.to_string(),
+        ),
+        ("ageing_minutes", "Minutes after which a waiting walk-in goes first", r.queue.ageing_minutes.to_string()),
+        ("max_calls", "Calls before a ticket is a no-show", r.queue.max_calls.to_string()),
+        ("longest_wait_warning", "Longest wait, warning (minutes)", r.longest_wait.warning.to_string()),
+        ("longest_wait_critical", "Longest wait, critical (minutes)", r.longest_wait.critical.to_string()),
+        ("waiting_warning", "Customers waiting, warning", r.waiting.warning.to_string()),
+        ("waiting_critical", "Customers waiting, critical", r.waiting.critical.to_string()),
+        ("running_late_warning", "Appointments running late, warning", r.running_late.warning.to_string()),
+        ("running_late_critical", "Appointments running late, critical", r.running_late.critical.to_string()),
+    ]
+}
+
+fn rules_view(
+    state: &AppState,
+    staff: &Staff,
+    office: &Office,
+    values: Vec<(&'static str, &'static str, String)>,
+    errors: Vec<InvalidInput>,
+    saved: bool,
+) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = RulesPage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        csrf: staff.csrf.clone(),
+        office: office.clone(),
+        offices: offices_in_reach(state, staff),
+        values,
+        errors,
+        saved,
+    };
+    staff.finish(render(status, &page))
+}
+
+/// An office's queue rules and alert thresholds.
+async fn rules_page(State(state): State<AppState>, staff: Staff, Query(q): Query<RulesQuery>) -> Response {
+    let Some(office) = chosen(&state, &staff, &q.office) else { return staff_error(&staff, &StaffError::NotFound) };
+    let permit = permit_at(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        state.clock().now(),
+        Capability::OfficesManage,
+        ("lobby.rules", &office.code),
+    );
+    if let Err(e) = permit.await {
+        return staff_error(&staff, &e);
+    }
+    match rules::of_office(state.db(), &office.code).await {
+        Ok(r) => rules_view(&state, &staff, office, fields(&r), Vec::new(), q.saved),
+        Err(e) => staff_error(&staff, &StaffError::Internal(e.to_string())),
+    }
+}
+
+/// Saves them (audited).
+async fn save_rules(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    if !csrf_ok(&headers, &get("csrf")) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = chosen(&state, &staff, &get("office")) else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
+    let parsed = match OfficeRules::parse(get) {
+        Ok(r) => r,
+        Err(errors) => {
+            let typed = fields(&OfficeRules::default()).into_iter().map(|(n, l, _)| (n, l, get(n))).collect();
+            return rules_view(&state, &staff, office, typed, errors, false);
+        }
+    };
+    match rules::save(state.db(), state.catalog(), &staff.actor, state.clock().now(), &office.code, &parsed).await {
+        Ok(()) => {
+            staff.finish(Redirect::to(&format!("/staff/lobby/rules?office={}&saved=true", office.code)).into_response())
+        }
+        Err(e) => staff_error(&staff, &e),
+    }
+}

@@ -1,0 +1,313 @@
+//! Each office's lobby rules (R-QM-04, R-QM-07): the queue's arrival windows, ageing and calls,
+//! and the alert thresholds of its monitored measures. An office without its own row follows
+//! the defaults; administrators change them on the rules page.
+
+use chrono::{DateTime, Utc};
+
+use crate::kernel::access::{Actor, Capability};
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::db::{Db, DbError};
+use crate::kernel::error::InvalidInput;
+use crate::reference::Catalog;
+use crate::staff::service::{StaffError, entry, permit_at};
+
+/// The queue's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Minutes before the appointment a customer may arrive and keep their place.
+    pub early_minutes: i64,
+    /// Minutes after the appointment a customer may arrive and keep their place.
+    pub late_minutes: i64,
+    /// Minutes after which a waiting walk-in goes first.
+    pub ageing_minutes: i64,
+    /// Calls without an answer before the ticket is a no-show.
+    pub max_calls: i32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules { early_minutes: 30, late_minutes: 15, ageing_minutes: 45, max_calls: 3 }
+    }
+}
+
+/// A measure the dashboard watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// Minutes the longest-waiting customer has waited.
+    LongestWait,
+    /// Customers waiting.
+    Waiting,
+    /// Customers with an appointment still waiting after its time.
+    RunningLate,
+}
+
+impl Measure {
+    /// Every measure, in the order the dashboard shows them.
+    pub const ALL: [Measure; 3] = [Measure::LongestWait, Measure::Waiting, Measure::RunningLate];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::LongestWait => "longest_wait",
+            Measure::Waiting => "waiting",
+            Measure::RunningLate => "running_late",
+        }
+    }
+
+    /// The measure of a stored name.
+    pub fn parse(s: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// As staff read it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Measure::LongestWait => "Longest wait (minutes)",
+            Measure::Waiting => "Customers waiting",
+            Measure::RunningLate => "Appointments running late",
+        }
+    }
+}
+
+/// How bad a measure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Below the warning threshold.
+    Normal,
+    /// At or above the warning threshold.
+    Warning,
+    /// At or above the critical threshold.
+    Critical,
+}
+
+impl Level {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Normal => "normal",
+            Level::Warning => "warning",
+            Level::Critical => "critical",
+        }
+    }
+
+    /// The level of a stored name.
+    pub fn parse(s: &str) -> Option<Level> {
+        [Level::Normal, Level::Warning, Level::Critical].into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// A measure's two thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold {
+    /// Warning at or above.
+    pub warning: i64,
+    /// Critical at or above.
+    pub critical: i64,
+}
+
+impl Threshold {
+    /// The level of a value.
+    pub fn level(self, value: i64) -> Level {
+        if value >= self.critical {
+            Level::Critical
+        } else if value >= self.warning {
+            Level::Warning
+        } else {
+            Level::Normal
+        }
+    }
+}
+
+/// An office's lobby rules: the queue's and the alerts'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfficeRules {
+    /// The queue's rules.
+    pub queue: Rules,
+    /// Longest wait, in minutes.
+    pub longest_wait: Threshold,
+    /// Customers waiting.
+    pub waiting: Threshold,
+    /// Appointments running late.
+    pub running_late: Threshold,
+}
+
+impl Default for OfficeRules {
+    fn default() -> Self {
+        OfficeRules {
+            queue: Rules::default(),
+            longest_wait: Threshold { warning: 30, critical: 60 },
+            waiting: Threshold { warning: 25, critical: 50 },
+            running_late: Threshold { warning: 3, critical: 8 },
+        }
+    }
+}
+
+impl OfficeRules {
+    /// A measure's thresholds.
+    pub fn threshold(&self, m: Measure) -> Threshold {
+        match m {
+            Measure::LongestWait => self.longest_wait,
+            Measure::Waiting => self.waiting,
+            Measure::RunningLate => self.running_late,
+        }
+    }
+
+    /// The rules as typed on the rules page, every mistake at once.
+    pub fn parse(get: impl Fn(&str) -> String) -> Result<OfficeRules, Vec<InvalidInput>> {
+        let mut errors = Vec::new();
+        let mut number = |field: &'static str, low: i64, high: i64| -> i64 {
+            match get(field).trim().parse::<i64>() {
+                Ok(n) if (low..=high).contains(&n) => n,
+                _ => {
+                    errors.push(InvalidInput::new(field, format!("Enter a whole number from {low} to {high}.")));
+                    low
+                }
+            }
+        };
+        let queue = Rules {
+            early_minutes: number("early_minutes", 0, 240),
+            late_minutes: number("late_minutes", 0, 240),
+            ageing_minutes: number("ageing_minutes", 1, 480),
+            max_calls: i32::try_from(number("max_calls", 1, 10)).unwrap_or(1),
+        };
+        let mut pair = |w: &'static str, c: &'static str| Threshold {
+            warning: number(w, 1, 10_000),
+            critical: number(c, 1, 10_000),
+        };
+        let rules = OfficeRules {
+            queue,
+            longest_wait: pair("longest_wait_warning", "longest_wait_critical"),
+            waiting: pair("waiting_warning", "waiting_critical"),
+            running_late: pair("running_late_warning", "running_late_critical"),
+        };
+        for m in Measure::ALL {
+            let t = rules.threshold(m);
+            if t.critical <= t.warning {
+                let field = match m {
+                    Measure::LongestWait => "longest_wait_critical",
+                    Measure::Waiting => "waiting_critical",
+                    Measure::RunningLate => "running_late_critical",
+                };
+                errors.push(InvalidInput::new(field, "The critical level must be above the warning level."));
+            }
+        }
+        if errors.is_empty() { Ok(rules) } else { Err(errors) }
+    }
+}
+
+type Row = (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32);
+
+/// An office's rules; the defaults when it has none of its own.
+pub async fn of_office(db: &Db, office: &str) -> Result<OfficeRules, DbError> {
+    let row: Option<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT early_minutes, late_minutes, ageing_minutes, max_calls, wait_warning, wait_critical, \
+             waiting_warning, waiting_critical, late_warning, late_critical FROM lobby_rules WHERE office_code = $1",
+        )
+        .bind(office)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.map_or_else(OfficeRules::default, |r| OfficeRules {
+        queue: Rules {
+            early_minutes: r.0.into(),
+            late_minutes: r.1.into(),
+            ageing_minutes: r.2.into(),
+            max_calls: r.3,
+        },
+        longest_wait: Threshold { warning: r.4.into(), critical: r.5.into() },
+        waiting: Threshold { warning: r.6.into(), critical: r.7.into() },
+        running_late: Threshold { warning: r.8.into(), critical: r.9.into() },
+    }))
+}
+
+/// Stores an office's rules (offices within the administrator's reach only); audited with the
+/// values set.
+pub async fn save(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    office: &str,
+    r: &OfficeRules,
+) -> Result<(), StaffError> {
+    permit_at(db, catalog, actor, now, Capability::OfficesManage, ("lobby.rules", office)).await?;
+    let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query(
+            "INSERT INTO lobby_rules (office_code, early_minutes, late_minutes, ageing_minutes, max_calls, wait_warning, wait_critical, \
+             waiting_warning, waiting_critical, late_warning, late_critical, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             ON CONFLICT (office_code) DO UPDATE SET early_minutes = excluded.early_minutes, late_minutes = excluded.late_minutes, \
+             ageing_minutes = excluded.ageing_minutes, max_calls = excluded.max_calls, wait_warning = excluded.wait_warning, \
+             wait_critical = excluded.wait_critical, waiting_warning = excluded.waiting_warning, waiting_critical = excluded.waiting_critical, \
+             late_warning = excluded.late_warning, late_critical = excluded.late_critical, updated_by = excluded.updated_by, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(office)
+        .bind(narrow(r.queue.early_minutes))
+        .bind(narrow(r.queue.late_minutes))
+        .bind(narrow(r.queue.ageing_minutes))
+        .bind(r.queue.max_calls)
+        .bind(narrow(r.longest_wait.warning))
+        .bind(narrow(r.longest_wait.critical))
+        .bind(narrow(r.waiting.warning))
+        .bind(narrow(r.waiting.critical))
+        .bind(narrow(r.running_late.warning))
+        .bind(narrow(r.running_late.critical))
+        .bind(&actor.username)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    let detail = format!(
+        "early {} late {} ageing {} calls {}; wait {}/{} waiting {}/{} late {}/{}",
+        r.queue.early_minutes,
+        r.queue.late_minutes,
+        r.queue.ageing_minutes,
+        r.queue.max_calls,
+        r.longest_wait.warning,
+        r.longest_wait.critical,
+        r.waiting.warning,
+        r.waiting.critical,
+        r.running_late.warning,
+        r.running_late.critical
+    );
+    let record = format!("office:{office}");
+    audit::record(&mut tx, now, &entry(actor, Category::Change, "lobby.rules", &record, Outcome::Ok, &detail)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R-QM-07: a measure's level follows its two thresholds.
+    #[test]
+    fn levels_follow_thresholds_and_typed_rules_are_checked() {
+        let t = Threshold { warning: 30, critical: 60 };
+        assert_eq!(
+            [29, 30, 59, 60].map(|v| t.level(v)),
+            [Level::Normal, Level::Warning, Level::Warning, Level::Critical]
+        );
+        let typed = |over: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                over.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned()).unwrap_or_else(|| "10".to_owned())
+            }
+        };
+        let ok = OfficeRules::parse(typed(&[
+            ("longest_wait_critical", "20"),
+            ("waiting_critical", "20"),
+            ("running_late_critical", "20"),
+            ("max_calls", "3"),
+        ]))
+        .expect("valid");
+        assert_eq!((ok.queue.max_calls, ok.longest_wait), (3, Threshold { warning: 10, critical: 20 }));
+        let errors = OfficeRules::parse(typed(&[("max_calls", "0"), ("waiting_critical", "x")])).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert!(fields.contains(&"max_calls") && fields.contains(&"waiting_critical"), "{fields:?}");
+        assert!(fields.contains(&"longest_wait_critical"), "critical must exceed warning: {fields:?}");
+    }
+}

@@ -1,0 +1,6 @@
+//! Reports (R-RP-01): workload and productivity of the offices, each reader limited to the
+//! offices within reach, with charts drawn on the server and CSV export.
+
+pub mod chart;
+pub mod lobby;
+pub mod routes;

@@ -1,0 +1,175 @@
+//! The report pages: the office productivity report and its CSV tables.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::chart;
+use super::lobby::{self, Filter, Report};
+use crate::reference::OfficeKind;
+use crate::staff::routes::staff_error;
+use crate::staff::service::{StaffError, reach};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::Staff;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/reports", get(page)).route("/staff/reports/lobby.csv", get(csv))
+}
+
+#[derive(Deserialize, Default)]
+struct ReportQuery {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    officer: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    table: String,
+}
+
+impl ReportQuery {
+    /// The query string of the same report, for the CSV links.
+    fn same(&self, r: &Report) -> String {
+        format!(
+            "office={}&officer={}&from={}&to={}",
+            r.filter.office,
+            r.filter.officer.map(|o| o.to_string()).unwrap_or_default(),
+            r.filter.from,
+            r.filter.to
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/reports.html")]
+struct ReportPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    offices: Vec<(String, String)>,
+    officers: Vec<(i64, String)>,
+    report: Option<Report>,
+    query: String,
+    visits_chart: String,
+    wait_chart: String,
+    error: Option<String>,
+    office: String,
+    officer: String,
+    from: String,
+    to: String,
+}
+
+async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<Report, String>, StaffError> {
+    let office = if q.office.trim().is_empty() { staff.actor.place.office.as_str() } else { q.office.as_str() };
+    let now = state.clock().now();
+    let today = state.catalog().office(office).map_or(now.date_naive(), |o| now.with_timezone(&o.tz).date_naive());
+    let filter = match Filter::parse(office, &q.officer, &q.from, &q.to, today) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e.reason)),
+    };
+    Ok(Ok(lobby::run(state.db(), state.catalog(), &staff.actor, now, &filter).await?))
+}
+
+async fn officers_of(state: &AppState, office: &str) -> Vec<(i64, String)> {
+    let rows: Result<Vec<(i64, String)>, sqlx::Error> = crate::with_db!(state.db(), pool => {
+        sqlx::query_as("SELECT id, username FROM staff_users WHERE office_code = $1 AND role IN ('iso', 'siio') ORDER BY username")
+            .bind(office)
+            .fetch_all(pool)
+            .await
+    });
+    rows.unwrap_or_default()
+}
+
+/// The office productivity report (R-RP-01).
+async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<ReportQuery>) -> Response {
+    let within = reach(state.catalog(), &staff.actor);
+    let offices: Vec<(String, String)> = state
+        .catalog()
+        .offices_of_kind(OfficeKind::FieldOffice)
+        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
+        .map(|o| (o.code.clone(), o.name_en.clone()))
+        .collect();
+    let (report, error) = match run(&state, &staff, &q).await {
+        Ok(Ok(r)) => (Some(r), None),
+        Ok(Err(reason)) => (None, Some(reason)),
+        Err(e) => return staff_error(&staff, &e),
+    };
+    let (mut visits_chart, mut wait_chart, mut query) = (String::new(), String::new(), String::new());
+    let mut office = q.office.clone();
+    if let Some(r) = &report {
+        let label = |d: &chrono::NaiveDate| d.format("%m-%d").to_string();
+        let served: Vec<(String, f64)> = r.days.iter().map(|d| (label(&d.day), d.served as f64)).collect();
+        let waits: Vec<(String, f64)> = r.days.iter().map(|d| (label(&d.day), d.mean_wait)).collect();
+        visits_chart = chart::bars(
+            "chart-visits",
+            "Visits served a day",
+            "One bar a day; the table below gives the figures.",
+            &served,
+        );
+        wait_chart = chart::bars(
+            "chart-wait",
+            "Mean wait a day, in minutes",
+            "One bar a day; the table below gives the figures.",
+            &waits,
+        );
+        query = q.same(r);
+        office = r.filter.office.clone();
+    }
+    let officers = officers_of(&state, if office.is_empty() { &staff.actor.place.office } else { &office }).await;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = ReportPage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        offices,
+        officers,
+        from: report.as_ref().map_or(q.from.clone(), |r| r.filter.from.to_string()),
+        to: report.as_ref().map_or(q.to.clone(), |r| r.filter.to.to_string()),
+        officer: q.officer.clone(),
+        office,
+        report,
+        query,
+        visits_chart,
+        wait_chart,
+        error,
+    };
+    staff.finish(render(status, &page))
+}
+
+/// One table of the report as CSV.
+async fn csv(State(state): State<AppState>, staff: Staff, Query(q): Query<ReportQuery>) -> Response {
+    let report = match run(&state, &staff, &q).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(reason)) => {
+            return staff_error(
+                &staff,
+                &StaffError::Invalid(crate::kernel::error::InvalidInput::new("filter", reason)),
+            );
+        }
+        Err(e) => return staff_error(&staff, &e),
+    };
+    let Some(body) = lobby::csv(&report, &q.table) else {
+        let msg = "Choose the days, services or officers table.";
+        return staff_error(&staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new("table", msg)));
+    };
+    let name = format!(
+        "attachment; filename=\"cris-{}-{}-{}-{}.csv\"",
+        q.table, report.filter.office, report.filter.from, report.filter.to
+    );
+    let disposition = HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
