@@ -184,6 +184,51 @@ fn parse_weekdays(s: &str) -> [bool; 7] {
     days
 }
 
+/// The calendar form as typed (`get` gives a field, `weekdays` the ticked days, 1 for Monday):
+/// hours and the services offered, every mistake at once.
+pub fn parse_form(
+    get: impl Fn(&str) -> String,
+    weekdays: &[String],
+) -> Result<(Hours, Vec<Offering>), Vec<crate::kernel::error::InvalidInput>> {
+    use crate::kernel::error::InvalidInput;
+    let mut errors = Vec::new();
+    let mut time = |field: &'static str| match parse_time(get(field).trim()) {
+        Some(t) => t,
+        None => {
+            errors.push(InvalidInput::new(field, "Enter the time as HH:MM, for example 08:00."));
+            NaiveTime::MIN
+        }
+    };
+    let (opens, closes) = (time("opens"), time("closes"));
+    if errors.is_empty() && closes <= opens {
+        errors.push(InvalidInput::new("closes", "The office must close after it opens."));
+    }
+    let days = parse_weekdays(&weekdays.concat());
+    if !days.contains(&true) {
+        errors.push(InvalidInput::new("weekday", "Tick at least one day of the week."));
+    }
+    let mut number = |field: String, name: &'static str, low: u16, high: u16| -> u16 {
+        match get(&field).trim().parse::<u16>() {
+            Ok(n) if (low..=high).contains(&n) => n,
+            _ => {
+                errors.push(InvalidInput::new(name, format!("Enter a whole number from {low} to {high}.")));
+                low
+            }
+        }
+    };
+    let horizon_days = number("horizon_days".into(), "horizon_days", 1, 180);
+    let offerings: Vec<Offering> = Service::ALL
+        .into_iter()
+        .filter(|s| !get(&format!("offer_{}", s.code())).is_empty())
+        .map(|service| Offering {
+            service,
+            slot_minutes: number(format!("minutes_{}", service.code()), "slot_minutes", 5, 240),
+            capacity: number(format!("capacity_{}", service.code()), "capacity", 1, 100),
+        })
+        .collect();
+    if errors.is_empty() { Ok((Hours { opens, closes, weekdays: days, horizon_days }, offerings)) } else { Err(errors) }
+}
+
 /// Gives every field office without a calendar the standard one: Monday to Friday, 8:00 to
 /// 15:30, 30 days ahead, every service. Offices with a calendar keep theirs.
 pub async fn ensure_defaults(db: &Db, catalog: &Catalog) -> Result<(), DbError> {
@@ -302,5 +347,35 @@ mod tests {
         assert_eq!(standard().weekdays_code(), "12345");
         assert_eq!(Service::parse("emergency_travel"), Some(Service::EmergencyTravel));
         assert_eq!(Service::ALL.map(Service::ticket_prefix), ['I', 'D', 'S', 'E']);
+    }
+
+    // R-IP-01: staff set the hours and the services; every mistake comes back at once.
+    #[test]
+    fn the_calendar_form_is_parsed_once() {
+        let typed = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned()).unwrap_or_default()
+        };
+        let days = ["1".to_owned(), "3".to_owned(), "5".to_owned()];
+        let (hours, offered) = parse_form(
+            typed(&[
+                ("opens", "09:00"),
+                ("closes", "12:00"),
+                ("horizon_days", "60"),
+                ("offer_documents", "on"),
+                ("minutes_documents", "20"),
+                ("capacity_documents", "3"),
+            ]),
+            &days,
+        )
+        .expect("valid");
+        assert_eq!((hours.weekdays_code(), hours.horizon_days), ("135".to_owned(), 60));
+        assert_eq!(offered, vec![Offering { service: Service::Documents, slot_minutes: 20, capacity: 3 }]);
+        let errors = parse_form(
+            typed(&[("opens", "9"), ("closes", "12:00"), ("horizon_days", "0"), ("offer_information", "on")]),
+            &[],
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["opens", "weekday", "horizon_days", "slot_minutes", "capacity"]);
     }
 }

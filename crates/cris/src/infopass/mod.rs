@@ -6,6 +6,8 @@
 pub mod booking;
 pub mod booking_routes;
 pub mod calendar;
+pub mod closures;
 pub mod model;
 pub mod notice;
 pub mod routes;
+pub mod staff_routes;

@@ -188,6 +188,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::lobby::routes::routes())
         .merge(crate::lobby::dashboard::routes())
         .merge(crate::reports::routes::routes())
+        .merge(crate::infopass::staff_routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

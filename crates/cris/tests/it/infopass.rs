@@ -450,3 +450,87 @@ async fn five_hundred_simultaneous_bookings_fill_a_slot_exactly() {
     assert_eq!((appointments, taken), (3, 3));
     db.close().await;
 }
+
+// R-IP-01, R-IP-11: an administrator sets an office's hours and services and closes it for some
+// hours; each customer inside is told (email where given, else a text, in their language) with
+// a link to book again, and the appointments are cancelled, their personal data deleted.
+#[tokio::test]
+async fn staff_set_the_calendar_and_closures_tell_the_customers() {
+    use cris::kernel::access::Role;
+    let app = TestApp::new().await; // 9:00 in Chicago
+    app.staff("admin.chi", Role::DistrictAdmin, "CHI").await;
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    let (admin, desk) = (app.sign_in("admin.chi").await, app.sign_in("desk.chi").await);
+    let (status, _, page) = app.get("/staff/offices/calendar", &[("cookie", &admin)]).await;
+    assert!(
+        status == 200 && page.contains("Office calendar, Chicago") && page.contains(r#"id="offer_documents""#),
+        "{page}"
+    );
+    let (status, _, _) = app.get("/staff/offices/calendar", &[("cookie", &desk)]).await;
+    assert_eq!(status, 403);
+
+    let mut form = vec![
+        ("office", "CHI"),
+        ("opens", "12:00"),
+        ("closes", "09:00"),
+        ("weekday", "1"),
+        ("weekday", "2"),
+        ("weekday", "3"),
+        ("horizon_days", "60"),
+        ("offer_documents", "on"),
+        ("minutes_documents", "20"),
+        ("capacity_documents", "3"),
+    ];
+    let (status, _, page) = app.post_form("/staff/offices/calendar", &admin, &form).await;
+    assert!(status == 422 && page.contains("must close after it opens"), "{page}");
+    form[1] = ("opens", "09:00");
+    form[2] = ("closes", "12:00");
+    let (status, _, _) = app.post_form("/staff/offices/calendar", &admin, &form).await;
+    assert_eq!(status, 303);
+    let cal = cris::infopass::calendar::of_office(&app.db, "CHI", app.clock.now().naive_utc()).await.unwrap().unwrap();
+    assert_eq!((cal.hours.weekdays_code(), cal.hours.horizon_days, cal.offerings.len()), ("123".to_owned(), 60, 1));
+    assert_eq!((cal.offerings[0].slot_minutes, cal.offerings[0].capacity), (20, 3));
+
+    let first = crate::lobby::booked(&app, "Email", 10).await;
+    crate::lobby::booked(&app, "Texto", 11).await;
+    let outside = crate::lobby::booked(&app, "Later", 13).await;
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE appointments SET email = 'closed@example.com' WHERE confirmation = $1").bind(&first).execute(pool).await.unwrap();
+        sqlx::query("UPDATE appointments SET lang = 'es' WHERE first_name = 'Texto'").execute(pool).await.unwrap();
+    });
+    let today = app.clock.now().with_timezone(&chrono_tz::America::Chicago).date_naive().to_string();
+    let closure =
+        [("office", "CHI"), ("day", today.as_str()), ("from", "10:00"), ("to", "12:00"), ("reason", "Fire drill")];
+    let (status, headers, _) = app.post_form("/staff/offices/closures", &desk, &closure).await;
+    assert_eq!(status, 403, "reception cannot close an office: {headers:?}");
+    let (status, _, page) = app
+        .post_form("/staff/offices/closures", &admin, &[("office", "CHI"), ("day", "2020-01-01"), ("reason", "x")])
+        .await;
+    assert!(status == 422 && page.contains("cannot be in the past"), "{page}");
+    let (status, headers, _) = app.post_form("/staff/offices/closures", &admin, &closure).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/staff/offices/calendar?office=CHI&closed=2"));
+
+    let sent: Vec<(String, String, String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT channel, recipient, subject, body FROM outbox WHERE recipient NOT LIKE $1 ORDER BY id").bind("%@cris.test").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!((sent[0].0.as_str(), sent[0].1.as_str()), ("email", "closed@example.com"));
+    assert!(
+        sent[0].2.contains("is cancelled") && sent[0].3.contains("http://127.0.0.1:8080/appointments/CHI?lang=en"),
+        "{sent:?}"
+    );
+    assert_eq!((sent[1].0.as_str(), sent[1].1.as_str()), ("sms", "+13125550100"));
+    assert!(sent[1].3.contains("Reserve una nueva cita") && sent[1].3.contains("?lang=es"), "{sent:?}");
+    let left: Vec<String> = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT confirmation FROM appointments").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(left, [outside], "only the appointment outside the closure stays");
+    let rows = every_row(&app.db).await;
+    assert!(!rows.iter().any(|r| r.contains(&first) || r.contains("Texto")), "personal data deleted");
+    let closed: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT CAST(n AS BIGINT) FROM appointment_counts WHERE outcome = 'closed'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(closed, 2);
+    let (_, _, page) = app.get("/staff/offices/calendar?closed=2", &[("cookie", &admin)]).await;
+    assert!(page.contains("2 appointments inside it were cancelled") && page.contains("Fire drill"), "{page}");
+}

@@ -15,7 +15,7 @@ fn location(headers: &axum::http::HeaderMap) -> String {
 }
 
 /// Books an appointment at Chicago through the service and returns its confirmation number.
-async fn booked(app: &TestApp, first: &str, hour: u32) -> String {
+pub async fn booked(app: &TestApp, first: &str, hour: u32) -> String {
     use cris::infopass::booking::{self, Booking, Slot};
     let starts =
         app.clock.now().with_timezone(&chrono_tz::America::Chicago).date_naive().and_hms_opt(hour, 0, 0).unwrap();

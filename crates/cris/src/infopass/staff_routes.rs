@@ -1,0 +1,229 @@
+//! Staff pages of InfoPass: an office's calendar (hours, services, slot lengths and capacities,
+//! booking horizon) and its closures (R-IP-01, R-IP-11), for offices within reach.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::calendar::{self, Service};
+use super::closures::{self, NewClosure};
+use crate::kernel::access::Capability;
+use crate::kernel::error::InvalidInput;
+use crate::kernel::session::csrf_ok;
+use crate::reference::{Office, OfficeKind};
+use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::service::{StaffError, permit_at, reach};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::Staff;
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/offices/calendar", get(page).post(save)).route("/staff/offices/closures", post(close))
+}
+
+/// A service's row of the form: code, name, offered, minutes, capacity.
+type ServiceRow = (&'static str, &'static str, bool, String, String);
+
+#[derive(Template)]
+#[template(path = "staff/office_calendar.html")]
+struct CalendarPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    office: Office,
+    offices: Vec<(String, String)>,
+    picker_action: &'static str,
+    opens: String,
+    closes: String,
+    weekdays: Vec<(u8, &'static str, bool)>,
+    horizon: String,
+    services: Vec<ServiceRow>,
+    closures: Vec<(String, String, String, String)>,
+    errors: Vec<InvalidInput>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    saved: bool,
+    #[serde(default)]
+    closed: Option<usize>,
+}
+
+const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+fn office_of<'a>(state: &'a AppState, staff: &Staff, asked: &str) -> Option<&'a Office> {
+    let code = if asked.trim().is_empty() { staff.actor.place.office.as_str() } else { asked.trim() };
+    state.catalog().field_office(code)
+}
+
+async fn view(
+    state: &AppState,
+    staff: &Staff,
+    office: &Office,
+    errors: Vec<InvalidInput>,
+    notice: Option<String>,
+) -> Response {
+    let now = state.clock().now();
+    if let Err(e) = permit_at(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        now,
+        Capability::OfficesManage,
+        ("offices.calendar", &office.code),
+    )
+    .await
+    {
+        return staff_error(staff, &e);
+    }
+    let local = now.with_timezone(&office.tz).naive_local();
+    let (cal, closures) = match (
+        calendar::of_office(state.db(), &office.code, local).await,
+        closures::upcoming(state.db(), &office.code, local).await,
+    ) {
+        (Ok(c), Ok(u)) => (c, u),
+        (Err(e), _) | (_, Err(e)) => return staff_error(staff, &StaffError::Internal(e.to_string())),
+    };
+    let within = reach(state.catalog(), &staff.actor);
+    let offices = state
+        .catalog()
+        .offices_of_kind(OfficeKind::FieldOffice)
+        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
+        .map(|o| (o.code.clone(), o.name_en.clone()))
+        .collect();
+    let (opens, closes, open_days, horizon) = cal.as_ref().map_or(
+        ("08:00".to_owned(), "15:30".to_owned(), [true, true, true, true, true, false, false], "30".to_owned()),
+        |c| {
+            (
+                c.hours.opens.format("%H:%M").to_string(),
+                c.hours.closes.format("%H:%M").to_string(),
+                c.hours.weekdays,
+                c.hours.horizon_days.to_string(),
+            )
+        },
+    );
+    let services = Service::ALL
+        .into_iter()
+        .map(|s| {
+            let offered = cal.as_ref().and_then(|c| c.offerings.iter().find(|o| o.service == s));
+            (
+                s.code(),
+                s.name(crate::kernel::i18n::Lang::En),
+                offered.is_some(),
+                offered.map_or("15".into(), |o| o.slot_minutes.to_string()),
+                offered.map_or("1".into(), |o| o.capacity.to_string()),
+            )
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = CalendarPage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        csrf: staff.csrf.clone(),
+        office: office.clone(),
+        offices,
+        picker_action: "/staff/offices/calendar",
+        opens,
+        closes,
+        weekdays: (1u8..).zip(DAYS).zip(open_days).map(|((n, d), open)| (n, d, open)).collect(),
+        horizon,
+        services,
+        closures: closures.into_iter().map(|(s, e, r, by)| (s.replace('T', " "), e.replace('T', " "), r, by)).collect(),
+        errors,
+        notice,
+    };
+    staff.finish(render(status, &page))
+}
+
+/// An office's calendar and closures.
+async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQuery>) -> Response {
+    let Some(office) = office_of(&state, &staff, &q.office) else { return staff_error(&staff, &StaffError::NotFound) };
+    let notice = match (q.saved, q.closed) {
+        (_, Some(n)) => {
+            Some(format!("Closure saved. {n} appointments inside it were cancelled and their customers told."))
+        }
+        (true, None) => Some("Calendar saved. The public pages offer the new times now.".to_owned()),
+        _ => None,
+    };
+    view(&state, &staff, office, Vec::new(), notice).await
+}
+
+/// Saves the hours and services (audited).
+async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    if !csrf_ok(&headers, &get("csrf")) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff, &get("office")) else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
+    let weekdays: Vec<String> = pairs.iter().filter(|(n, _)| n == "weekday").map(|(_, v)| v.clone()).collect();
+    let (hours, offerings) = match calendar::parse_form(get, &weekdays) {
+        Ok(parsed) => parsed,
+        Err(errors) => return view(&state, &staff, office, errors, None).await,
+    };
+    let saved = closures::save_calendar(
+        state.db(),
+        state.catalog(),
+        &staff.actor,
+        state.clock().now(),
+        &office.code,
+        (&hours, &offerings),
+    );
+    match saved.await {
+        Ok(()) => staff.finish(
+            Redirect::to(&format!("/staff/offices/calendar?office={}&saved=true", office.code)).into_response(),
+        ),
+        Err(e) => staff_error(&staff, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Closes a day or some hours; the customers inside are told (R-IP-11).
+async fn close(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<CloseForm>) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    let Some(office) = office_of(&state, &staff, &f.office) else { return staff_error(&staff, &StaffError::NotFound) };
+    let now = state.clock().now();
+    let closure = match NewClosure::parse(&f.day, &f.from, &f.to, &f.reason, now.with_timezone(&office.tz).date_naive())
+    {
+        Ok(c) => c,
+        Err(e) => return view(&state, &staff, office, vec![e], None).await,
+    };
+    match closures::close(state.db(), state.catalog(), &staff.actor, now, office, &closure, state.public_url()).await {
+        Ok(n) => staff.finish(
+            Redirect::to(&format!("/staff/offices/calendar?office={}&closed={n}", office.code)).into_response(),
+        ),
+        Err(e) => staff_error(&staff, &e),
+    }
+}
