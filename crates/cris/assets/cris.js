@@ -62,4 +62,27 @@
   }
   var dash = document.querySelector("[data-dashboard-events]");
   if (dash && window.fetch) { followDashboard(dash); }
+
+  // Kiosk mode: after the idle time without a touch, warn; 20 seconds later go back to the
+  // welcome screen, replacing this page so that nothing a customer typed stays on screen.
+  var idle = document.body.getAttribute("data-kiosk-idle");
+  if (idle && window.location.pathname !== "/kiosk") {
+    var limit = parseInt(idle, 10) * 1000, dialog = document.getElementById("kiosk-idle"), timer = 0, last = 0;
+    var arm = function () {
+      window.clearTimeout(timer);
+      if (dialog) { dialog.hidden = true; }
+      timer = window.setTimeout(warn, limit);
+    };
+    var warn = function () {
+      if (dialog) { dialog.hidden = false; document.getElementById("kiosk-continue").focus(); }
+      timer = window.setTimeout(function () { window.location.replace("/kiosk"); }, Math.min(20000, limit));
+    };
+    ["pointerdown", "keydown", "input", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, function () {
+        var now = Date.now();
+        if (now - last > 250) { last = now; arm(); }
+      }, { passive: true });
+    });
+    arm();
+  }
 })();

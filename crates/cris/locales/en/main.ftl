@@ -327,3 +327,13 @@ lobby-now-serving = Now serving
 lobby-ticket = Ticket
 lobby-counter = Counter
 lobby-called = Ticket { $ticket }, please go to counter { $counter }.
+
+# Kiosk (R-IP-10)
+kiosk-title = Welcome to the { $office }
+kiosk-intro = Use this screen to book an appointment at this office, to print your appointment notice again, or to cancel an appointment. Touch the screen to choose.
+kiosk-book = Book an appointment
+kiosk-reprint = Print my notice again
+kiosk-cancel = Cancel an appointment
+kiosk-privacy = When you finish, or after a short time without a touch, the screen goes back here and clears what you typed.
+kiosk-idle = Are you still there? To protect your information, this screen will start again in 20 seconds.
+kiosk-continue = I am still here

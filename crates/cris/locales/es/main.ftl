@@ -327,3 +327,13 @@ lobby-now-serving = Atendiendo ahora
 lobby-ticket = Turno
 lobby-counter = Ventanilla
 lobby-called = Turno { $ticket }, pase a la ventanilla { $counter }.
+
+# Kiosk (R-IP-10)
+kiosk-title = Bienvenido a la { $office }
+kiosk-intro = Use esta pantalla para reservar una cita en esta oficina, imprimir de nuevo su aviso de cita o cancelar una cita. Toque la pantalla para elegir.
+kiosk-book = Reservar una cita
+kiosk-reprint = Imprimir de nuevo mi aviso
+kiosk-cancel = Cancelar una cita
+kiosk-privacy = Al terminar, o tras un rato sin tocar la pantalla, la pantalla vuelve aquí y borra lo que escribió.
+kiosk-idle = ¿Sigue ahí? Para proteger su información, esta pantalla volverá a empezar en 20 segundos.
+kiosk-continue = Sigo aquí

@@ -123,7 +123,9 @@ async fn hold(State(state): State<AppState>, v: Visit, Path(code): Path<String>,
     if !v.csrf_ok(&f.csrf) {
         return expired_form(&v);
     }
-    if !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now()) {
+    if v.ctx.kiosk.is_none()
+        && !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now())
+    {
         return too_many(&v);
     }
     let Some(office) = state.catalog().field_office(&code) else {
@@ -418,7 +420,8 @@ async fn confirm(
     let day = now.date_naive();
     let person =
         super::model::person_key(state.token_key(), &details.first_name, &details.last_name, details.birth_date);
-    if !state.limiter().within_daily(&format!("ip-book:{}", v.ip), 20, day)
+    // A kiosk serves the whole lobby from one address: only the per-person limit applies there.
+    if (v.ctx.kiosk.is_none() && !state.limiter().within_daily(&format!("ip-book:{}", v.ip), 20, day))
         || !state.limiter().within_daily(&format!("ip-person:{person}"), 3, day)
     {
         return too_many(&v);
@@ -505,7 +508,9 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
         let page = ReprintPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form: f, error: Some(v.ctx.t(id)) };
         v.finish(render(status, &page))
     };
-    if !state.limiter().allow(&format!("ip-reprint:{}", v.ip), 20.0 / 3600.0, 20.0, Instant::now()) {
+    if v.ctx.kiosk.is_none()
+        && !state.limiter().allow(&format!("ip-reprint:{}", v.ip), 20.0 / 3600.0, 20.0, Instant::now())
+    {
         return too_many(&v);
     }
     let now = state.clock().now();

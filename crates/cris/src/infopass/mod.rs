@@ -7,6 +7,7 @@ pub mod booking;
 pub mod booking_routes;
 pub mod calendar;
 pub mod closures;
+pub mod kiosk;
 pub mod model;
 pub mod notice;
 pub mod routes;

@@ -55,6 +55,7 @@ struct Inner {
     sms_inbound_token: Option<String>,
     reports: Arc<crate::case_status::cache::ReportCache>,
     lobby: crate::lobby::events::Hub,
+    kiosk_idle: u32,
     tls: bool,
 }
 
@@ -75,6 +76,7 @@ impl AppState {
                 sms_inbound_token: None,
                 reports: Arc::default(),
                 lobby: crate::lobby::events::Hub::default(),
+                kiosk_idle: crate::infopass::kiosk::IDLE_SECONDS,
                 tls,
             }),
         }
@@ -115,6 +117,16 @@ impl AppState {
     /// The token the SMS provider sends with replies, when replies are configured.
     pub fn sms_inbound_token(&self) -> Option<&str> {
         self.inner.sms_inbound_token.as_deref()
+    }
+
+    /// The same state with kiosks resetting after this many idle seconds.
+    pub fn with_kiosk_idle(self, seconds: u32) -> AppState {
+        self.configure(|inner| inner.kiosk_idle = seconds.max(1))
+    }
+
+    /// Seconds without a touch before a kiosk warns, then resets.
+    pub fn kiosk_idle(&self) -> u32 {
+        self.inner.kiosk_idle
     }
 
     /// The public address (for links in email), never taken from a request's Host header.
@@ -189,6 +201,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::lobby::dashboard::routes())
         .merge(crate::reports::routes::routes())
         .merge(crate::infopass::staff_routes::routes())
+        .merge(crate::infopass::kiosk::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
@@ -199,6 +212,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(crate::infopass::kiosk::no_store))
         .layer(middleware::from_fn_with_state(state.clone(), lang::remember_choice))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::record))

@@ -22,12 +22,24 @@ pub struct PageCtx {
     query: String,
     /// The request id, shown on error pages so that a customer can quote it.
     pub request_id: String,
+    /// The office whose kiosk this terminal is, in kiosk mode (R-IP-10).
+    pub kiosk: Option<String>,
+    /// Seconds without a touch before a kiosk resets.
+    pub kiosk_idle: u32,
 }
 
 impl PageCtx {
     /// A context for `lang` at `path` (for rendering outside a request, and in tests).
     pub fn new(lang: Lang, i18n: Arc<I18n>, path: &str) -> PageCtx {
-        PageCtx { lang, i18n, path: path.to_owned(), query: String::new(), request_id: String::new() }
+        PageCtx {
+            lang,
+            i18n,
+            path: path.to_owned(),
+            query: String::new(),
+            request_id: String::new(),
+            kiosk: None,
+            kiosk_idle: 0,
+        }
     }
 
     /// A message in the page's language.
@@ -72,6 +84,8 @@ impl FromRequestParts<AppState> for PageCtx {
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().unwrap_or("").to_owned(),
             request_id: parts.headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+            kiosk: crate::infopass::kiosk::office_of(state.token_key(), &parts.headers),
+            kiosk_idle: state.kiosk_idle(),
         })
     }
 }

@@ -32,7 +32,7 @@ pub struct NavItem {
 /// The staff navigation, by capability.
 pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
     let mut nav = vec![NavItem { href: "/staff", label: "Home" }];
-    let items: [(Capability, &str, &str); 12] = [
+    let items: [(Capability, &str, &str); 13] = [
         (Capability::UsersRead, "/staff/admin/users", "Staff accounts"),
         (Capability::SecurityRead, "/staff/admin/autolock", "Autolock log"),
         (Capability::SecurityRead, "/staff/admin/alerts", "Security alerts"),
@@ -40,6 +40,7 @@ pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
         (Capability::ApiClientsManage, "/staff/admin/clients", "API clients"),
         (Capability::ProcessingTimesPublish, "/staff/processing-times", "Processing times"),
         (Capability::CheckIn, "/staff/lobby", "Front desk"),
+        (Capability::CheckIn, "/staff/kiosk", "Kiosk mode"),
         (Capability::QueueCall, "/staff/lobby/console", "Officer console"),
         (Capability::LobbyMonitor, "/staff/lobby/dashboard", "Lobby dashboard"),
         (Capability::OfficesManage, "/staff/offices/calendar", "Office calendar"),

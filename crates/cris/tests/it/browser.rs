@@ -12,9 +12,13 @@ use crate::webdriver::Browser;
 static ONE_BROWSER: Semaphore = Semaphore::const_new(1);
 
 async fn serve(app: &TestApp) -> (String, cris::web::server::Running) {
+    serve_router(app.router.clone()).await
+}
+
+async fn serve_router(router: axum::Router) -> (String, cris::web::server::Running) {
     let listen =
         cris::web::server::Listen { addr: "127.0.0.1:0".parse().unwrap(), tls: None, grace: Duration::from_secs(1) };
-    let (running, _task) = cris::web::server::start(app.router.clone(), &listen).await.unwrap();
+    let (running, _task) = cris::web::server::start(router, &listen).await.unwrap();
     (format!("http://{}", running.addr), running)
 }
 
@@ -451,6 +455,131 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
         b.wait_for("#message").await;
         assert_eq!(b.text("h1").await, cancelled);
     }
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
+
+// R-IP-10: the kiosk flow: the welcome screen, large targets, booking with the notice and its
+// PIN, then the inactivity reset back to the welcome screen, with nothing of the customer left.
+#[tokio::test]
+async fn kiosk_booking_and_inactivity_reset_in_the_browser() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    // A state of its own, with a short idle time (a shared state cannot be reconfigured).
+    let i18n = std::sync::Arc::new(cris::kernel::i18n::I18n::load().unwrap());
+    let state = cris::web::AppState::new(app.db.clone(), app.catalog.clone(), i18n, app.clock.clone(), false)
+        .with_kiosk_idle(3);
+    let (base, server) = serve_router(cris::web::router(state.clone(), Duration::from_secs(30))).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/kiosk")).await;
+    b.add_cookie("cris_kiosk", &cris::infopass::kiosk::cookie_value(state.token_key(), "CHI")).await;
+    b.goto(&format!("{base}/kiosk?lang=es")).await;
+    b.wait_for("#kiosk-book").await;
+    assert_eq!(b.text("h1").await, "Bienvenido a la Oficina Local de Chicago");
+    let height = b.script("return document.getElementById('kiosk-book').getBoundingClientRect().height", vec![]).await;
+    assert!(height.as_f64().unwrap() >= 64.0, "large touch targets: {height}");
+    let footer = b.script("return getComputedStyle(document.querySelector('.usa-footer')).display", vec![]).await;
+    assert_eq!(footer, "none", "no links away from the kiosk");
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("kiosk welcome: {v}")));
+
+    b.click("#kiosk-book").await;
+    b.wait_for("#show-dates").await;
+    b.click("label[for=service-documents]").await;
+    b.click("#show-dates").await;
+    b.wait_for("#dates").await;
+    b.click("#dates li:first-child a").await;
+    b.wait_for("#times").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("kiosk times: {v}")));
+    b.click("#times li:first-child button").await;
+    b.wait_for("#privacy-continue").await;
+    b.click("#privacy-continue").await;
+    b.wait_for("#review").await;
+    b.type_into("#first_name", "Quiosco").await;
+    b.type_into("#last_name", "Hopper").await;
+    b.type_into("#birth_month", "12").await;
+    b.type_into("#birth_day", "9").await;
+    b.type_into("#birth_year", "1906").await;
+    b.type_into("#zip", "60601").await;
+    b.type_into("#phone", "312 555 0199").await;
+    b.click("#review").await;
+    b.wait_for("#confirm").await;
+    b.click("#confirm").await;
+    b.wait_for("#notice").await;
+    let pin = b.text("#notice-pin").await;
+    assert_eq!(pin.len(), 5);
+    assert!(b.script("return document.body.className", vec![]).await.as_str().unwrap().contains("cris-kiosk"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("kiosk notice: {v}")));
+
+    // No touch: the warning, then the welcome screen, with no name and no PIN on it.
+    b.wait_for("#kiosk-idle:not([hidden])").await;
+    b.wait_url("/kiosk").await;
+    b.wait_for("#kiosk-book").await;
+    let text = b.script("return document.body.innerText", vec![]).await.as_str().unwrap().to_owned();
+    assert!(!text.contains("Quiosco") && !text.contains(&pin), "{text}");
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
+
+// R-QM-01 to R-QM-03, R-QM-05, R-QM-07: reception checks a customer in by the confirmation
+// number (a scanner types it and Enter), the ticket prints; when an officer calls it, the lobby
+// display already open in a browser shows the ticket and counter live, and never the name.
+#[tokio::test]
+async fn check_in_call_and_lobby_display_in_the_browser() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    let confirmation = crate::lobby::booked(&app, "Zelda", 9).await;
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    app.staff("iso.chi", Role::Iso, "CHI").await;
+    app.staff("siio.chi", Role::Siio, "CHI").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    let signed_in = |cookie: String| {
+        cookie
+            .split("; ")
+            .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).unwrap())
+            .collect::<Vec<_>>()
+    };
+    b.goto(&format!("{base}/")).await;
+    for (k, v) in signed_in(app.sign_in("desk.chi").await) {
+        b.add_cookie(&k, &v).await;
+    }
+    b.goto(&format!("{base}/staff/lobby")).await;
+    b.wait_for("#confirmation").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("desk: {v}")));
+    // The field has the focus: the scanner's keystrokes and Enter land there.
+    let focused = b.script("return document.activeElement.id", vec![]).await;
+    assert_eq!(focused, "confirmation");
+    b.type_into("#confirmation", &format!("{confirmation}\n")).await;
+    b.wait_for("#ticket-label").await;
+    assert_eq!(b.text("#ticket-label").await, "D001");
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("ticket: {v}")));
+
+    b.goto(&format!("{base}/lobby/CHI")).await;
+    b.wait_for("#display-called").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("display: {v}")));
+    // Give the display's event stream a moment to connect, then the officer calls.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let iso = app.sign_in("iso.chi").await;
+    let (status, _, _) = app.post_form("/staff/lobby/call", &iso, &[("counter", "3")]).await;
+    assert_eq!(status, 303);
+    b.wait_for(r#"#display-called tr[data-ticket="D001"]"#).await;
+    assert_eq!(b.text(r#"#display-called tr[data-ticket="D001"] td:last-child"#).await, "3");
+    let text = b.script("return document.body.innerText", vec![]).await.as_str().unwrap().to_owned();
+    assert!(!text.contains("Zelda"), "no names on the display: {text}");
+
+    // The supervisor's dashboard shows the ticket at its counter.
+    for (k, v) in signed_in(app.sign_in("siio.chi").await) {
+        b.add_cookie(&k, &v).await;
+    }
+    b.goto(&format!("{base}/staff/lobby/dashboard")).await;
+    b.wait_for("#counters").await;
+    assert!(b.text("#counters").await.contains("D001"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("dashboard: {v}")));
     b.quit().await;
     server.shutdown(Duration::from_secs(1));
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));

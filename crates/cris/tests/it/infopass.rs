@@ -534,3 +534,64 @@ async fn staff_set_the_calendar_and_closures_tell_the_customers() {
     let (_, _, page) = app.get("/staff/offices/calendar?closed=2", &[("cookie", &admin)]).await;
     assert!(page.contains("2 appointments inside it were cancelled") && page.contains("Fire drill"), "{page}");
 }
+
+// R-IP-10: front-desk staff turn a terminal into the office's kiosk (a signed cookie nobody can
+// forge from home); kiosk pages have the kiosk layout, are never stored by the browser, and are
+// exempt from the per-address limits that the whole lobby would otherwise share.
+#[tokio::test]
+async fn a_terminal_becomes_the_office_kiosk() {
+    use cris::kernel::access::Role;
+    let app = TestApp::new().await;
+    let (status, _, _) = app.get("/kiosk", &[]).await;
+    assert_eq!(status, 404, "not a kiosk");
+    let (status, _, _) = app.get("/kiosk", &[("cookie", "cris_kiosk=CHI.0000")]).await;
+    assert_eq!(status, 404, "a forged kiosk cookie");
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    let desk = app.sign_in("desk.chi").await;
+    let (status, _, page) = app.get("/staff/kiosk", &[("cookie", &desk)]).await;
+    assert!(status == 200 && page.contains("Make this terminal the office's kiosk"), "{page}");
+    let (status, headers, _) = app.post_form("/staff/kiosk", &desk, &[("action", "start")]).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/kiosk"));
+    let cookies: Vec<&str> = headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
+    let kiosk = cookies.iter().find(|c| c.starts_with("cris_kiosk=CHI.")).expect("the kiosk cookie");
+    assert!(kiosk.contains("HttpOnly") && kiosk.contains("Max-Age=31536000"), "{kiosk}");
+    assert!(cookies.iter().any(|c| c.starts_with("cris_staff=;")), "the staff member is signed out: {cookies:?}");
+    let (status, _, _) = app.get("/staff/lobby", &[("cookie", &desk)]).await;
+    assert_eq!(status, 303, "the staff session on the terminal has ended");
+
+    let kiosk = format!("{}; {}", kiosk.split(';').next().unwrap(), csrf_cookie());
+    let (status, headers, page) = app.get("/kiosk?lang=es", &[("cookie", &kiosk)]).await;
+    assert_eq!((status, headers["cache-control"].to_str().unwrap()), (200, "no-store"));
+    assert!(
+        page.contains(r#"class="cris-kiosk" data-kiosk-idle="90""#)
+            && page.contains("Bienvenido a la Oficina Local de Chicago"),
+        "{page}"
+    );
+    assert!(page.contains(r#"href="/appointments/CHI?lang=es""#) && page.contains(r#"id="kiosk-idle""#));
+    let (_, headers, _) = app.get("/appointments", &[]).await;
+    assert!(headers.get("cache-control").is_none(), "only kiosks are no-store");
+
+    // Thirty holds an hour from one address, then refused; the kiosk is not limited.
+    let date = (app.clock.now().date_naive() + chrono::Duration::days(1)).to_string();
+    let hold = |cookie: String| {
+        let date = date.clone();
+        let app = &app;
+        async move {
+            let (_, _, page) = app.get(&format!("/appointments/CHI?service=information&date={date}"), &[]).await;
+            let at = page.find(r#"name="time" value=""#).expect("a free time") + r#"name="time" value=""#.len();
+            let time = page.get(at..at + 5).unwrap().to_owned();
+            app.post_form(
+                "/appointments/CHI/hold",
+                &cookie,
+                &[("service", "information"), ("date", &date), ("time", &time)],
+            )
+            .await
+            .0
+        }
+    };
+    for _ in 0..30 {
+        assert_eq!(hold(csrf_cookie()).await, 303);
+    }
+    assert_eq!(hold(csrf_cookie()).await, 429, "the public address is limited");
+    assert_eq!(hold(kiosk.clone()).await, 303, "the kiosk is not");
+}

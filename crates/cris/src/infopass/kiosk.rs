@@ -1,0 +1,152 @@
+//! Kiosk mode (R-IP-10): the public pages on a terminal in a field office, for people without
+//! internet access. A staff member of the office turns a terminal into a kiosk; it then carries
+//! a cookie naming the office, signed with the server's key so that nobody can claim it from
+//! home. In kiosk mode the pages have large touch targets, no links away, a welcome screen to
+//! start from, an inactivity reset that returns to it (leaving no personal data on screen), and
+//! `no-store` caching so the browser's Back button cannot bring a customer's page back. Kiosks
+//! are exempt from the per-address limits (the whole lobby shares one address); the limits per
+//! person still hold.
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::kernel::access::Capability;
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::session::{self, csrf_ok};
+use crate::kernel::tokens::TokenKey;
+use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::service::{entry, permit_at};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::Staff;
+
+/// The kiosk cookie.
+pub const COOKIE: &str = "cris_kiosk";
+
+/// How long a terminal stays a kiosk: a year, across restarts of its browser.
+const KEEP_SECONDS: i64 = 365 * 24 * 3600;
+
+/// Seconds without a touch before the kiosk warns (then resets 20 seconds later), unless the
+/// operator sets another figure.
+pub const IDLE_SECONDS: u32 = 90;
+
+/// The cookie's value for a kiosk of an office: the office and its signature.
+pub fn cookie_value(key: &TokenKey, office: &str) -> String {
+    format!("{office}.{}", key.digest("kiosk", office))
+}
+
+/// The office of a request's kiosk cookie, when the cookie is genuine.
+pub fn office_of(key: &TokenKey, headers: &HeaderMap) -> Option<String> {
+    let (office, sig) = session::cookie(headers, COOKIE)?.split_once('.')?;
+    crate::kernel::random::constant_time_eq(key.digest("kiosk", office).as_bytes(), sig.as_bytes())
+        .then(|| office.to_owned())
+}
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/kiosk", get(welcome)).route("/staff/kiosk", get(setup).post(start))
+}
+
+/// Pages shown on a kiosk are never stored by the browser (assets keep their caching).
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let kiosk = session::cookie(req.headers(), COOKIE).is_some() && !req.uri().path().starts_with("/assets/");
+    let mut res = next.run(req).await;
+    if kiosk {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "kiosk.html")]
+struct WelcomePage {
+    ctx: PageCtx,
+    office: String,
+    office_code: String,
+}
+
+/// The kiosk's welcome screen, where every visit starts and every reset returns.
+async fn welcome(State(state): State<AppState>, ctx: PageCtx) -> Response {
+    let Some(office) = ctx.kiosk.as_deref().and_then(|code| state.catalog().field_office(code)) else {
+        return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
+    };
+    let page = WelcomePage { office: office.name(ctx.lang).to_owned(), office_code: office.code.clone(), ctx };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "staff/kiosk.html")]
+struct SetupPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    office: String,
+    active: bool,
+}
+
+async fn permitted(state: &AppState, staff: &Staff) -> Result<(), Response> {
+    let now = state.clock().now();
+    let office = staff.actor.place.office.as_str();
+    permit_at(state.db(), state.catalog(), &staff.actor, now, Capability::CheckIn, ("kiosk.start", office))
+        .await
+        .map_err(|e| staff_error(staff, &e))
+}
+
+/// Front-desk staff turn this terminal into their office's kiosk, or back.
+async fn setup(State(state): State<AppState>, staff: Staff, headers: HeaderMap) -> Response {
+    if let Err(page) = permitted(&state, &staff).await {
+        return page;
+    }
+    let Some(office) = state.catalog().field_office(&staff.actor.place.office) else {
+        return staff_error(&staff, &crate::staff::service::StaffError::NotFound);
+    };
+    let page = SetupPage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        csrf: staff.csrf.clone(),
+        office: office.name_en.clone(),
+        active: office_of(state.token_key(), &headers).is_some(),
+    };
+    staff.finish(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+struct StartForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// Sets (or clears) the kiosk cookie and signs the staff member out of this terminal, so that
+/// the public never finds a staff session on it; audited.
+async fn start(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<StartForm>) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return forbidden_csrf(&staff);
+    }
+    if let Err(page) = permitted(&state, &staff).await {
+        return page;
+    }
+    let office = staff.actor.place.office.clone();
+    let now = state.clock().now();
+    let stop = f.action == "stop";
+    let event = if stop { "kiosk.stop" } else { "kiosk.start" };
+    let record = format!("office:{office}");
+    let _ =
+        audit::record_alone(state.db(), now, &entry(&staff.actor, Category::Change, event, &record, Outcome::Ok, ""))
+            .await;
+    let _ = session::delete(state.db(), &staff.token).await;
+    let (value, age) =
+        if stop { (String::new(), Some(0)) } else { (cookie_value(state.token_key(), &office), Some(KEEP_SECONDS)) };
+    let mut res = Redirect::to(if stop { "/staff/sign-in" } else { "/kiosk" }).into_response();
+    let headers = res.headers_mut();
+    headers.append(header::SET_COOKIE, session::set_cookie(COOKIE, &value, state.tls(), age));
+    headers.append(header::SET_COOKIE, session::set_cookie(session::Kind::Staff.cookie(), "", state.tls(), Some(0)));
+    res
+}
