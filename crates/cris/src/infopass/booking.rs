@@ -23,17 +23,7 @@ pub const MAX_PIN_FAILURES: i32 = 5;
 /// How long it stays locked.
 pub const PIN_LOCK_MINUTES: i64 = 60;
 
-/// How slot times are stored: the office's local time, to the minute.
-const SLOT_FORMAT: &str = "%Y-%m-%dT%H:%M";
-
-/// The stored form of a slot's start.
-pub fn slot_key(starts: NaiveDateTime) -> String {
-    starts.format(SLOT_FORMAT).to_string()
-}
-
-fn parse_slot(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, SLOT_FORMAT).ok()
-}
+pub use super::calendar::{parse_slot, slot_key};
 
 /// One slot of one service at one office.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,6 +78,19 @@ impl Service {
     }
 }
 
+/// How local times are stored (slots, closures): the office's local time, to the minute.
+const SLOT_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// The stored form of a slot's start.
+pub fn slot_key(starts: NaiveDateTime) -> String {
+    starts.format(SLOT_FORMAT).to_string()
+}
+
+/// A slot's start as stored.
+pub fn parse_slot(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, SLOT_FORMAT).ok()
+}
+
 /// When an office receives the public.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hours {
@@ -92,6 +105,17 @@ pub struct Hours {
 }
 
 impl Hours {
+    /// The standard calendar every field office starts with: Monday to Friday, 8:00 to 15:30,
+    /// 30 days ahead.
+    pub fn standard() -> Hours {
+        Hours {
+            opens: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN),
+            closes: NaiveTime::from_hms_opt(15, 30, 0).unwrap_or(NaiveTime::MIN),
+            weekdays: [true, true, true, true, true, false, false],
+            horizon_days: 30,
+        }
+    }
+
     /// Whether the office receives the public on a day of the week.
     fn open_on(&self, day: NaiveDate) -> bool {
         self.weekdays.get(day.weekday().num_days_from_monday() as usize).copied().unwrap_or(false)
@@ -229,17 +253,23 @@ pub fn parse_form(
     if errors.is_empty() { Ok((Hours { opens, closes, weekdays: days, horizon_days }, offerings)) } else { Err(errors) }
 }
 
-/// Gives every field office without a calendar the standard one: Monday to Friday, 8:00 to
-/// 15:30, 30 days ahead, every service. Offices with a calendar keep theirs.
+/// Gives every field office without a calendar the standard one ([`Hours::standard`], every
+/// service). Offices with a calendar keep theirs.
 pub async fn ensure_defaults(db: &Db, catalog: &Catalog) -> Result<(), DbError> {
+    let standard = Hours::standard();
+    let (opens, closes) = (standard.opens.format("%H:%M").to_string(), standard.closes.format("%H:%M").to_string());
     let mut tx = db.begin().await?;
     crate::with_tx!(&mut tx, conn => {
         for office in catalog.offices_of_kind(OfficeKind::FieldOffice) {
             let new = sqlx::query(
-                "INSERT INTO office_calendars (office_code, opens, closes, weekdays, horizon_days) VALUES ($1, '08:00', '15:30', '12345', 30) \
+                "INSERT INTO office_calendars (office_code, opens, closes, weekdays, horizon_days) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (office_code) DO NOTHING",
             )
             .bind(&office.code)
+            .bind(&opens)
+            .bind(&closes)
+            .bind(standard.weekdays_code())
+            .bind(i32::from(standard.horizon_days))
             .execute(&mut *conn)
             .await?
             .rows_affected() == 1;
@@ -292,16 +322,13 @@ pub async fn of_office(db: &Db, office: &str, from: NaiveDateTime) -> Result<Opt
     let closures: Vec<(String, String)> = crate::with_db!(db, pool => {
         sqlx::query_as("SELECT starts_at, ends_at FROM office_closures WHERE office_code = $1 AND ends_at > $2 ORDER BY starts_at")
             .bind(office)
-            .bind(from.format("%Y-%m-%dT%H:%M").to_string())
+            .bind(slot_key(from))
             .fetch_all(pool)
             .await?
     });
     let closures = closures
         .into_iter()
-        .filter_map(|(s, e)| {
-            let parse = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").ok();
-            Some(Closure { starts: parse(&s)?, ends: parse(&e)? })
-        })
+        .filter_map(|(s, e)| Some(Closure { starts: parse_slot(&s)?, ends: parse_slot(&e)? }))
         .collect();
     Ok(Some(Calendar { hours, offerings, closures }))
 }
@@ -320,7 +347,7 @@ mod tests {
     }
 
     fn standard() -> Hours {
-        Hours { opens: t(8, 0), closes: t(15, 30), weekdays: parse_weekdays("12345"), horizon_days: 14 }
+        Hours { horizon_days: 14, ..Hours::standard() }
     }
 
     // R-IP-01: the dates and times an office offers.

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use super::booking::{count_outcome, slot_key};
+use super::booking::{count_outcome, parse_slot, slot_key};
 use super::calendar::{Hours, Offering, Service};
 use crate::kernel::access::{Actor, Capability};
 use crate::kernel::audit::{self, Category, Outcome};
@@ -74,7 +74,7 @@ pub async fn close(
     let i18n = I18n::shared().ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
     let (from, to) = (slot_key(c.starts), slot_key(c.ends));
     let mut tx = db.begin().await?;
-    type Affected = (i64, String, String, String, Option<String>, String);
+    type Affected = (String, String, String, Option<String>, String);
     let affected: Vec<Affected> = crate::with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO office_closures (office_code, starts_at, ends_at, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -87,8 +87,10 @@ pub async fn close(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+        // Cancelled in the same statement that finds them: none booked meanwhile goes untold.
         sqlx::query_as(
-            "SELECT id, service, starts_at, lang, email, phone FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3",
+            "DELETE FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3 \
+             RETURNING service, starts_at, lang, email, phone",
         )
         .bind(&office.code)
         .bind(&from)
@@ -98,9 +100,9 @@ pub async fn close(
     });
     let link = format!("{}/appointments/{}", public_url.trim_end_matches('/'), office.code);
     let mut messages = Vec::new();
-    for (_, service, starts_at, lang, email, phone) in &affected {
+    for (service, starts_at, lang, email, phone) in &affected {
         let lang = Lang::from_tag(lang).unwrap_or(Lang::En);
-        let starts = NaiveDateTime::parse_from_str(starts_at, "%Y-%m-%dT%H:%M").unwrap_or(c.starts);
+        let starts = parse_slot(starts_at).unwrap_or(c.starts);
         let date = starts.date().format("%Y-%m-%d").to_string();
         let args = [
             ("office", office.name(lang)),
@@ -127,10 +129,7 @@ pub async fn close(
         });
     }
     notify::enqueue_many(&mut tx, now, &messages).await?;
-    for (id, service, starts_at, ..) in &affected {
-        crate::with_tx!(&mut tx, conn => {
-            sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(&mut *conn).await?;
-        });
+    for (service, starts_at, ..) in &affected {
         count_outcome(&mut tx, &office.code, service, starts_at.get(..10).unwrap_or(""), "closed").await?;
     }
     let record = format!("office:{}", office.code);

@@ -20,8 +20,8 @@ use crate::kernel::access::Capability;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::session::{self, csrf_ok};
 use crate::kernel::tokens::TokenKey;
-use crate::staff::routes::{forbidden_csrf, staff_error};
-use crate::staff::service::{entry, permit_at};
+use crate::staff::routes::{forbidden_csrf, permit_page, staff_error};
+use crate::staff::service::entry;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -90,12 +90,9 @@ struct SetupPage {
     active: bool,
 }
 
+/// Kiosks are set up by front-desk staff, for their own office.
 async fn permitted(state: &AppState, staff: &Staff) -> Result<(), Response> {
-    let now = state.clock().now();
-    let office = staff.actor.place.office.as_str();
-    permit_at(state.db(), state.catalog(), &staff.actor, now, Capability::CheckIn, ("kiosk.start", office))
-        .await
-        .map_err(|e| staff_error(staff, &e))
+    permit_page(state, staff, Capability::CheckIn, ("kiosk.start", &staff.actor.place.office)).await
 }
 
 /// Front-desk staff turn this terminal into their office's kiosk, or back.

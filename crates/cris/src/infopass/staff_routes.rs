@@ -9,15 +9,16 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::calendar::{self, Service};
+use super::calendar::{self, Hours, Service};
 use super::closures::{self, NewClosure};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::session::csrf_ok;
-use crate::reference::{Office, OfficeKind};
-use crate::staff::routes::{forbidden_csrf, staff_error};
-use crate::staff::service::{StaffError, permit_at, reach};
+use crate::reference::Office;
+use crate::staff::routes::{field_office_asked, forbidden_csrf, permit_page, staff_error};
+use crate::staff::service::{StaffError, field_offices_in_reach};
 use crate::web::AppState;
+use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 
@@ -60,11 +61,6 @@ struct PageQuery {
 
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-fn office_of<'a>(state: &'a AppState, staff: &Staff, asked: &str) -> Option<&'a Office> {
-    let code = if asked.trim().is_empty() { staff.actor.place.office.as_str() } else { asked.trim() };
-    state.catalog().field_office(code)
-}
-
 async fn view(
     state: &AppState,
     staff: &Staff,
@@ -72,19 +68,10 @@ async fn view(
     errors: Vec<InvalidInput>,
     notice: Option<String>,
 ) -> Response {
-    let now = state.clock().now();
-    if let Err(e) = permit_at(
-        state.db(),
-        state.catalog(),
-        &staff.actor,
-        now,
-        Capability::OfficesManage,
-        ("offices.calendar", &office.code),
-    )
-    .await
-    {
-        return staff_error(staff, &e);
+    if let Err(page) = permit_page(state, staff, Capability::OfficesManage, ("offices.calendar", &office.code)).await {
+        return page;
     }
+    let now = state.clock().now();
     let local = now.with_timezone(&office.tz).naive_local();
     let (cal, closures) = match (
         calendar::of_office(state.db(), &office.code, local).await,
@@ -93,24 +80,7 @@ async fn view(
         (Ok(c), Ok(u)) => (c, u),
         (Err(e), _) | (_, Err(e)) => return staff_error(staff, &StaffError::Internal(e.to_string())),
     };
-    let within = reach(state.catalog(), &staff.actor);
-    let offices = state
-        .catalog()
-        .offices_of_kind(OfficeKind::FieldOffice)
-        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
-        .map(|o| (o.code.clone(), o.name_en.clone()))
-        .collect();
-    let (opens, closes, open_days, horizon) = cal.as_ref().map_or(
-        ("08:00".to_owned(), "15:30".to_owned(), [true, true, true, true, true, false, false], "30".to_owned()),
-        |c| {
-            (
-                c.hours.opens.format("%H:%M").to_string(),
-                c.hours.closes.format("%H:%M").to_string(),
-                c.hours.weekdays,
-                c.hours.horizon_days.to_string(),
-            )
-        },
-    );
+    let hours = cal.as_ref().map_or_else(Hours::standard, |c| c.hours.clone());
     let services = Service::ALL
         .into_iter()
         .map(|s| {
@@ -130,12 +100,12 @@ async fn view(
         staff: Some(staff.clone()),
         csrf: staff.csrf.clone(),
         office: office.clone(),
-        offices,
+        offices: field_offices_in_reach(state.catalog(), &staff.actor),
         picker_action: "/staff/offices/calendar",
-        opens,
-        closes,
-        weekdays: (1u8..).zip(DAYS).zip(open_days).map(|((n, d), open)| (n, d, open)).collect(),
-        horizon,
+        opens: hours.opens.format("%H:%M").to_string(),
+        closes: hours.closes.format("%H:%M").to_string(),
+        weekdays: (1u8..).zip(DAYS).zip(hours.weekdays).map(|((n, d), open)| (n, d, open)).collect(),
+        horizon: hours.horizon_days.to_string(),
         services,
         closures: closures.into_iter().map(|(s, e, r, by)| (s.replace('T', " "), e.replace('T', " "), r, by)).collect(),
         errors,
@@ -146,7 +116,9 @@ async fn view(
 
 /// An office's calendar and closures.
 async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQuery>) -> Response {
-    let Some(office) = office_of(&state, &staff, &q.office) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = field_office_asked(&state, &staff, &q.office) else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
     let notice = match (q.saved, q.closed) {
         (_, Some(n)) => {
             Some(format!("Closure saved. {n} appointments inside it were cancelled and their customers told."))
@@ -158,21 +130,15 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQ
 }
 
 /// Saves the hours and services (audited).
-async fn save(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+async fn save(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+    let get = |k: &str| f.get(k);
     if !csrf_ok(&headers, &get("csrf")) {
         return forbidden_csrf(&staff);
     }
-    let Some(office) = office_of(&state, &staff, &get("office")) else {
+    let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
         return staff_error(&staff, &StaffError::NotFound);
     };
-    let weekdays: Vec<String> = pairs.iter().filter(|(n, _)| n == "weekday").map(|(_, v)| v.clone()).collect();
-    let (hours, offerings) = match calendar::parse_form(get, &weekdays) {
+    let (hours, offerings) = match calendar::parse_form(get, &f.all("weekday")) {
         Ok(parsed) => parsed,
         Err(errors) => return view(&state, &staff, office, errors, None).await,
     };
@@ -213,7 +179,9 @@ async fn close(State(state): State<AppState>, staff: Staff, headers: HeaderMap, 
     if !csrf_ok(&headers, &f.csrf) {
         return forbidden_csrf(&staff);
     }
-    let Some(office) = office_of(&state, &staff, &f.office) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = field_office_asked(&state, &staff, &f.office) else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
     let now = state.clock().now();
     let closure = match NewClosure::parse(&f.day, &f.from, &f.to, &f.reason, now.with_timezone(&office.tz).date_naive())
     {

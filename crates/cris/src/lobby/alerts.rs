@@ -115,23 +115,40 @@ pub enum Change {
     Cleared(Measure),
 }
 
-/// Measures an office, raises, escalates and clears its alerts, and emails its supervisors of
-/// each alert raised; all in one transaction.
+/// Measures an office, then raises, escalates and clears its alerts (see [`apply`]).
 pub async fn evaluate(db: &Db, office: &Office, now: DateTime<Utc>) -> Result<Vec<Change>, DbError> {
     let rules = rules::of_office(db, &office.code).await?;
     let m = measures(db, &office.code, local_day(office.tz, now), now).await?;
+    apply(db, office, now, &m, &rules).await
+}
+
+/// Raises, escalates and clears an office's alerts for measures just taken, and emails its
+/// supervisors of each alert raised; all in one transaction, begun only when a level changed.
+pub async fn apply(
+    db: &Db,
+    office: &Office,
+    now: DateTime<Utc>,
+    m: &Measures,
+    rules: &OfficeRules,
+) -> Result<Vec<Change>, DbError> {
     let open: Vec<Alert> = recent(db, &office.code, 3).await?.into_iter().filter(|a| a.cleared_at.is_none()).collect();
+    let due: Vec<(Measure, i64, Level, Option<&Alert>)> = Measure::ALL
+        .into_iter()
+        .map(|measure| {
+            let value = m.value(measure);
+            (measure, value, rules.threshold(measure).level(value), open.iter().find(|a| a.measure == measure))
+        })
+        .filter(|(_, _, level, current)| match current {
+            None => *level != Level::Normal,
+            Some(a) => *level != a.level,
+        })
+        .collect();
     let mut changes = Vec::new();
+    if due.is_empty() {
+        return Ok(changes);
+    }
     let mut tx = db.begin().await?;
-    for measure in Measure::ALL {
-        let value = m.value(measure);
-        let level = rules.threshold(measure).level(value);
-        let current = open.iter().find(|a| a.measure == measure);
-        match (level, current) {
-            (Level::Normal, None) => continue,
-            (_, Some(a)) if level == a.level => continue,
-            _ => {}
-        }
+    for (measure, value, level, current) in due {
         let stored = i32::try_from(value).unwrap_or(i32::MAX);
         let changed = crate::with_tx!(&mut tx, conn => {
             match current {
@@ -175,7 +192,7 @@ pub async fn evaluate(db: &Db, office: &Office, now: DateTime<Utc>) -> Result<Ve
             _ => Change::Raised(measure, level, value),
         };
         if matches!(change, Change::Raised(..)) && current.is_none_or(|a| level > a.level) {
-            email_supervisors(&mut tx, now, office, &rules, change).await?;
+            email_supervisors(&mut tx, now, office, rules, change).await?;
         }
         changes.push(change);
     }

@@ -14,15 +14,16 @@ use serde::Deserialize;
 
 use super::alerts::{self, Alert, Measures};
 use super::queue::{self, Status, Ticket};
-use super::routes::{announce, counter_of, lobby_error, refuse};
+use super::routes::{announce, counter_of, lobby_error, refuse, rules_of};
 use super::rules::{self, Level, Measure, OfficeRules, Threshold};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::session::csrf_ok;
-use crate::reference::{Office, OfficeKind};
-use crate::staff::routes::{forbidden_csrf, staff_error};
-use crate::staff::service::{StaffError, permit_at, reach};
+use crate::reference::Office;
+use crate::staff::routes::{field_office_asked, forbidden_csrf, permit_page, staff_error};
+use crate::staff::service::{StaffError, field_offices_in_reach};
 use crate::web::AppState;
+use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 
@@ -38,24 +39,6 @@ pub fn routes() -> Router<AppState> {
 struct OfficeQuery {
     #[serde(default)]
     office: String,
-}
-
-/// The office asked for, or the staff member's own; the capability check decides whether it
-/// is within reach.
-fn chosen<'a>(state: &'a AppState, staff: &Staff, asked: &str) -> Option<&'a Office> {
-    let code = if asked.trim().is_empty() { staff.actor.place.office.as_str() } else { asked.trim() };
-    state.catalog().field_office(code)
-}
-
-/// The field offices a staff member reaches, for the office picker.
-fn offices_in_reach(state: &AppState, staff: &Staff) -> Vec<(String, String)> {
-    let within = reach(state.catalog(), &staff.actor);
-    state
-        .catalog()
-        .offices_of_kind(OfficeKind::FieldOffice)
-        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
-        .map(|o| (o.code.clone(), o.name_en.clone()))
-        .collect()
 }
 
 /// A measure as the dashboard shows it.
@@ -90,19 +73,13 @@ struct DashboardPage {
 
 /// The dashboard (R-QM-07).
 async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<OfficeQuery>) -> Response {
-    let Some(office) = chosen(&state, &staff, &q.office) else { return staff_error(&staff, &StaffError::NotFound) };
-    let now = state.clock().now();
-    let permit = permit_at(
-        state.db(),
-        state.catalog(),
-        &staff.actor,
-        now,
-        Capability::LobbyMonitor,
-        ("lobby.dashboard", &office.code),
-    );
-    if let Err(e) = permit.await {
-        return staff_error(&staff, &e);
+    let Some(office) = field_office_asked(&state, &staff, &q.office) else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
+    if let Err(page) = permit_page(&state, &staff, Capability::LobbyMonitor, ("lobby.dashboard", &office.code)).await {
+        return page;
     }
+    let now = state.clock().now();
     match view(&state, office, now).await {
         Ok((measures, office_rules, alerts, waiting, counters)) => {
             let gauges = Measure::ALL
@@ -118,7 +95,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
                 staff: Some(staff.clone()),
                 csrf: staff.csrf.clone(),
                 office: office.clone(),
-                offices: offices_in_reach(&state, &staff),
+                offices: field_offices_in_reach(state.catalog(), &staff.actor),
                 gauges,
                 alerts,
                 waiting: waiting
@@ -170,7 +147,9 @@ async fn call_out_of_order(
     if !csrf_ok(&headers, &f.csrf) {
         return forbidden_csrf(&staff);
     }
-    let Some(office) = chosen(&state, &staff, "") else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = field_office_asked(&state, &staff, "") else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
     let reason = f.reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
         return refuse(&staff, "reason", "Say why this customer is called out of order (5 to 500 characters).");
@@ -181,7 +160,7 @@ async fn call_out_of_order(
         .await
     {
         Ok(t) => {
-            announce(&state, office, "called", &t).await;
+            announce(&state, office, &rules_of(&state, office).await, "called", &t).await;
             staff.finish(Redirect::to("/staff/lobby/dashboard").into_response())
         }
         Err(e) => lobby_error(&staff, e),
@@ -249,7 +228,7 @@ fn rules_view(
         staff: Some(staff.clone()),
         csrf: staff.csrf.clone(),
         office: office.clone(),
-        offices: offices_in_reach(state, staff),
+        offices: field_offices_in_reach(state.catalog(), &staff.actor),
         values,
         errors,
         saved,
@@ -259,17 +238,11 @@ fn rules_view(
 
 /// An office's queue rules and alert thresholds.
 async fn rules_page(State(state): State<AppState>, staff: Staff, Query(q): Query<RulesQuery>) -> Response {
-    let Some(office) = chosen(&state, &staff, &q.office) else { return staff_error(&staff, &StaffError::NotFound) };
-    let permit = permit_at(
-        state.db(),
-        state.catalog(),
-        &staff.actor,
-        state.clock().now(),
-        Capability::OfficesManage,
-        ("lobby.rules", &office.code),
-    );
-    if let Err(e) = permit.await {
-        return staff_error(&staff, &e);
+    let Some(office) = field_office_asked(&state, &staff, &q.office) else {
+        return staff_error(&staff, &StaffError::NotFound);
+    };
+    if let Err(page) = permit_page(&state, &staff, Capability::OfficesManage, ("lobby.rules", &office.code)).await {
+        return page;
     }
     match rules::of_office(state.db(), &office.code).await {
         Ok(r) => rules_view(&state, &staff, office, fields(&r), Vec::new(), q.saved),
@@ -282,13 +255,13 @@ async fn save_rules(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| f.get(k);
     if !csrf_ok(&headers, &get("csrf")) {
         return forbidden_csrf(&staff);
     }
-    let Some(office) = chosen(&state, &staff, &get("office")) else {
+    let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
         return staff_error(&staff, &StaffError::NotFound);
     };
     let parsed = match OfficeRules::parse(get) {

@@ -13,9 +13,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use super::alerts;
 use super::events::Event;
 use super::queue::{self, Arrival, LobbyError, Status, Step, Ticket};
-use super::rules::{self, Rules};
+use super::rules::{self, OfficeRules};
 use crate::infopass::booking;
 use crate::infopass::calendar::Service;
 use crate::infopass::model::fold;
@@ -24,9 +25,10 @@ use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::ids::{ANumber, Confirmation};
 use crate::kernel::session::csrf_ok;
 use crate::reference::{Office, format_time};
-use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::routes::{field_office_asked, forbidden_csrf, permit_page, staff_error};
 use crate::staff::service::{StaffError, entry};
 use crate::web::AppState;
+use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 
@@ -46,7 +48,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn office_of<'a>(state: &'a AppState, staff: &Staff) -> Option<&'a Office> {
-    state.catalog().field_office(&staff.actor.place.office)
+    field_office_asked(state, staff, "")
 }
 
 /// A counter's name as typed: letters and digits, at most 10; counter 1 when none is given.
@@ -75,21 +77,21 @@ pub(super) fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
     }
 }
 
-/// Tells the office's screens, with the number now waiting, and measures the lobby against its
-/// alert thresholds.
-pub(super) async fn announce(state: &AppState, office: &Office, kind: &'static str, t: &Ticket) {
+/// Tells the office's screens, with the number now waiting, and holds the measures taken for
+/// that against the office's alert thresholds.
+pub(super) async fn announce(state: &AppState, office: &Office, rules: &OfficeRules, kind: &'static str, t: &Ticket) {
     let now = state.clock().now();
-    let day = queue::local_day(office.tz, now);
-    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
-    state.lobby().publish(&office.code, Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting });
-    if let Err(e) = super::alerts::evaluate(state.db(), office, now).await {
+    let m = alerts::measures(state.db(), &office.code, queue::local_day(office.tz, now), now).await.unwrap_or_default();
+    let event = Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting: m.waiting };
+    state.lobby().publish(&office.code, event);
+    if let Err(e) = alerts::apply(state.db(), office, now, &m, rules).await {
         tracing::warn!(error = %e, office = %office.code, "lobby alert evaluation failed");
     }
 }
 
-/// The office's queue rules; the defaults if they cannot be read.
-async fn rules_of(state: &AppState, office: &Office) -> Rules {
-    rules::of_office(state.db(), &office.code).await.unwrap_or_default().queue
+/// The office's lobby rules; the defaults if they cannot be read.
+pub(super) async fn rules_of(state: &AppState, office: &Office) -> OfficeRules {
+    rules::of_office(state.db(), &office.code).await.unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- front desk
@@ -128,19 +130,10 @@ async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Optio
     let Some(office) = office_of(state, staff) else {
         return staff_error(staff, &StaffError::NotFound);
     };
-    let now = state.clock().now();
-    if let Err(e) = crate::staff::service::permit_at(
-        state.db(),
-        state.catalog(),
-        &staff.actor,
-        now,
-        Capability::CheckIn,
-        ("lobby.desk", &office.code),
-    )
-    .await
-    {
-        return staff_error(staff, &e);
+    if let Err(page) = permit_page(state, staff, Capability::CheckIn, ("lobby.desk", &office.code)).await {
+        return page;
     }
+    let now = state.clock().now();
     let day = queue::local_day(office.tz, now);
     let mut found = None;
     if !search.last_name.trim().is_empty() {
@@ -240,6 +233,7 @@ async fn check_in(
 
 async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arrival) -> Response {
     let now = state.clock().now();
+    let office_rules = rules_of(state, office).await;
     match queue::check_in(
         state.db(),
         state.catalog(),
@@ -247,13 +241,13 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
         now,
         &office.code,
         office.tz,
-        rules_of(state, office).await,
+        office_rules.queue,
         arrival,
     )
     .await
     {
         Ok(t) => {
-            announce(state, office, "issued", &t).await;
+            announce(state, office, &office_rules, "issued", &t).await;
             staff.finish(Redirect::to(&format!("/staff/lobby/tickets/{}", t.id)).into_response())
         }
         Err(LobbyError::AlreadyIn(label)) => {
@@ -368,19 +362,10 @@ struct ConsoleQuery {
 /// The officer's console (R-QM-05): call the next customer, and work the one called.
 async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<ConsoleQuery>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
-    let now = state.clock().now();
-    if let Err(e) = crate::staff::service::permit_at(
-        state.db(),
-        state.catalog(),
-        &staff.actor,
-        now,
-        Capability::QueueCall,
-        ("lobby.console", &office.code),
-    )
-    .await
-    {
-        return staff_error(&staff, &e);
+    if let Err(page) = permit_page(&state, &staff, Capability::QueueCall, ("lobby.console", &office.code)).await {
+        return page;
     }
+    let now = state.clock().now();
     let day = queue::local_day(office.tz, now);
     let counter = counter_of(&q.counter);
     // The ticket at this counter: the one being served, else the one called to it.
@@ -429,6 +414,7 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let counter = counter_of(&f.counter);
     let now = state.clock().now();
+    let office_rules = rules_of(&state, office).await;
     match queue::call_next(
         state.db(),
         state.catalog(),
@@ -436,12 +422,12 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
         now,
         (&office.code, queue::local_day(office.tz, now)),
         &counter,
-        rules_of(&state, office).await,
+        office_rules.queue,
     )
     .await
     {
         Ok(Some(t)) => {
-            announce(&state, office, "called", &t).await;
+            announce(&state, office, &office_rules, "called", &t).await;
             staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
         }
         Ok(None) => {
@@ -451,52 +437,31 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
     }
 }
 
-#[derive(Deserialize)]
-struct StepForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    service: String,
-    #[serde(default)]
-    given: Vec<String>,
-    #[serde(default)]
-    counter: String,
-}
-
 /// Recall, start, transfer, close or mark a no-show (R-QM-05, R-QM-06).
 async fn step(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    // `given` repeats, once for each service given.
+    Form(f): Form<Fields>,
 ) -> Response {
-    // As pairs: `given` repeats, once for each service given.
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let f = StepForm {
-        csrf: get("csrf"),
-        action: get("action"),
-        service: get("service"),
-        given: pairs.iter().filter(|(n, _)| n == "given").map(|(_, v)| v.clone()).collect(),
-        counter: get("counter"),
-    };
-    if !csrf_ok(&headers, &f.csrf) {
+    if !csrf_ok(&headers, &f.get("csrf")) {
         return forbidden_csrf(&staff);
     }
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
-    let chosen = match f.action.as_str() {
+    let chosen = match f.get("action").as_str() {
         "recall" => Some(Step::Recall),
         "start" => Some(Step::Start),
         "no_show" => Some(Step::NoShow),
-        "transfer" => Service::parse(&f.service).map(Step::Transfer),
-        "close" => Some(Step::Close(f.given.iter().filter_map(|g| Service::parse(g)).collect())),
+        "transfer" => Service::parse(&f.get("service")).map(Step::Transfer),
+        "close" => Some(Step::Close(f.all("given").iter().filter_map(|g| Service::parse(g)).collect())),
         _ => None,
     };
     let Some(chosen) = chosen else {
         return refuse(&staff, "action", "Choose what to do with the ticket.");
     };
+    let office_rules = rules_of(&state, office).await;
     match queue::step(
         state.db(),
         state.catalog(),
@@ -504,7 +469,7 @@ async fn step(
         state.clock().now(),
         (&office.code, id),
         &chosen,
-        rules_of(&state, office).await,
+        office_rules.queue,
     )
     .await
     {
@@ -516,10 +481,9 @@ async fn step(
                 (Step::Transfer(_), _) => "transferred",
                 _ => "done",
             };
-            announce(&state, office, kind, &t).await;
-            staff.finish(
-                Redirect::to(&format!("/staff/lobby/console?counter={}", counter_of(&f.counter))).into_response(),
-            )
+            announce(&state, office, &office_rules, kind, &t).await;
+            let to = format!("/staff/lobby/console?counter={}", counter_of(&f.get("counter")));
+            staff.finish(Redirect::to(&to).into_response())
         }
         Err(e) => lobby_error(&staff, e),
     }

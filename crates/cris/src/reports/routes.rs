@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::chart;
 use super::lobby::{self, Filter, Report};
-use crate::reference::OfficeKind;
+use crate::kernel::access::{Capability, Role};
 use crate::staff::routes::staff_error;
-use crate::staff::service::{StaffError, reach};
+use crate::staff::service::{StaffError, field_offices_in_reach};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -78,25 +78,25 @@ async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<
     Ok(Ok(lobby::run(state.db(), state.catalog(), &staff.actor, now, &filter).await?))
 }
 
+/// The staff of an office who call customers to a counter, for the officer picker.
 async fn officers_of(state: &AppState, office: &str) -> Vec<(i64, String)> {
-    let rows: Result<Vec<(i64, String)>, sqlx::Error> = crate::with_db!(state.db(), pool => {
-        sqlx::query_as("SELECT id, username FROM staff_users WHERE office_code = $1 AND role IN ('iso', 'siio') ORDER BY username")
+    let rows: Result<Vec<(i64, String, String)>, sqlx::Error> = crate::with_db!(state.db(), pool => {
+        sqlx::query_as("SELECT id, username, role FROM staff_users WHERE office_code = $1 ORDER BY username")
             .bind(office)
             .fetch_all(pool)
             .await
     });
+    let calls = |r: Role| r.can(Capability::QueueCall) || r.can(Capability::QueueCallOutOfOrder);
     rows.unwrap_or_default()
+        .into_iter()
+        .filter(|(_, _, role)| role.parse::<Role>().is_ok_and(calls))
+        .map(|(id, name, _)| (id, name))
+        .collect()
 }
 
 /// The office productivity report (R-RP-01).
 async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<ReportQuery>) -> Response {
-    let within = reach(state.catalog(), &staff.actor);
-    let offices: Vec<(String, String)> = state
-        .catalog()
-        .offices_of_kind(OfficeKind::FieldOffice)
-        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
-        .map(|o| (o.code.clone(), o.name_en.clone()))
-        .collect();
+    let offices = field_offices_in_reach(state.catalog(), &staff.actor);
     let (report, error) = match run(&state, &staff, &q).await {
         Ok(Ok(r)) => (Some(r), None),
         Ok(Err(reason)) => (None, Some(reason)),

@@ -82,6 +82,26 @@ pub fn staff_error(staff: &Staff, err: &StaffError) -> Response {
     staff.finish(error_response(staff.ctx.clone(), Some(staff.clone()), err))
 }
 
+/// Checks a capability on an office for a staff page; a refusal is the page's answer.
+pub async fn permit_page(
+    state: &AppState,
+    staff: &Staff,
+    capability: Capability,
+    (what, office): (&str, &str),
+) -> Result<(), Response> {
+    let now = state.clock().now();
+    service::permit_at(state.db(), state.catalog(), &staff.actor, now, capability, (what, office))
+        .await
+        .map_err(|e| staff_error(staff, &e))
+}
+
+/// The field office a staff page asks for (`?office=`), or the staff member's own when none is
+/// asked; whether it is within reach is for the capability check to say.
+pub fn field_office_asked<'a>(state: &'a AppState, staff: &Staff, asked: &str) -> Option<&'a crate::reference::Office> {
+    let code = if asked.trim().is_empty() { staff.actor.place.office.as_str() } else { asked.trim() };
+    state.catalog().field_office(code)
+}
+
 /// The answer to a form whose CSRF token does not match (403).
 pub fn forbidden_csrf(staff: &Staff) -> Response {
     let msg = "This form has expired or did not come from this site. Go back, reload the page and try again.";

@@ -58,6 +58,16 @@ pub fn reach(catalog: &Catalog, actor: &Actor) -> Option<Vec<String>> {
     Some(catalog.offices().iter().map(Place::of).filter(|p| actor.reaches(p)).map(|p| p.office).collect())
 }
 
+/// The field offices an actor reaches, as (code, English name), for office pickers.
+pub fn field_offices_in_reach(catalog: &Catalog, actor: &Actor) -> Vec<(String, String)> {
+    let within = reach(catalog, actor);
+    catalog
+        .offices_of_kind(crate::reference::OfficeKind::FieldOffice)
+        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
+        .map(|o| (o.code.clone(), o.name_en.clone()))
+        .collect()
+}
+
 /// An audit entry of an actor's act.
 pub fn entry<'a>(
     actor: &'a Actor,

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod error;
+pub mod fields;
 pub mod health;
 pub mod lang;
 pub mod metrics;

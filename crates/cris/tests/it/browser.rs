@@ -22,6 +22,43 @@ async fn serve_router(router: axum::Router) -> (String, cris::web::server::Runni
     (format!("http://{}", running.addr), running)
 }
 
+/// Closes the browser and the server, then fails on any accessibility violation collected.
+async fn finish(b: Browser, server: cris::web::server::Running, failures: &[String]) {
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
+
+/// Puts a staff member's session, signed in through the service, into the browser (which must
+/// be on the site already).
+async fn staff_session(b: &Browser, app: &TestApp, username: &str) {
+    for (k, v) in app.sign_in(username).await.split("; ").filter_map(|kv| kv.split_once('=')) {
+        b.add_cookie(k, v).await;
+    }
+}
+
+/// On an office's appointment page: the documents service, then its first open day, whose
+/// free times show.
+async fn open_first_day(b: &Browser) {
+    b.wait_for("#show-dates").await;
+    b.click("label[for=service-documents]").await;
+    b.click("#show-dates").await;
+    b.wait_for("#dates").await;
+    b.click("#dates li:first-child a").await;
+    b.wait_for("#times").await;
+}
+
+/// Types a customer's details (Hopper, born 9 December 1906, ZIP 60601) into the booking form.
+async fn fill_details(b: &Browser, first: &str, phone: &str) {
+    b.type_into("#first_name", first).await;
+    b.type_into("#last_name", "Hopper").await;
+    b.type_into("#birth_month", "12").await;
+    b.type_into("#birth_day", "9").await;
+    b.type_into("#birth_year", "1906").await;
+    b.type_into("#zip", "60601").await;
+    b.type_into("#phone", phone).await;
+}
+
 // R-CS-03: the customer interface in English and Spanish, switched from any page.
 #[tokio::test]
 async fn home_page_language_switch() {
@@ -84,9 +121,7 @@ async fn pages_pass_the_accessibility_audit() {
             }
         }
     }
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
 
 // R-AU-03, R-AU-04: a staff member signs in through the warning banner, a password and an
@@ -143,9 +178,7 @@ async fn staff_sign_in_through_banner_password_and_code_then_out() {
     assert!(b.text("main").await.contains("You have signed out."));
     b.goto(&format!("{base}/staff")).await;
     b.wait_url("/staff/sign-in").await; // the session is gone
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
 
 // R-CS-04: headquarters reviews the suggested times in a browser, adjusts and publishes them, and
@@ -294,9 +327,7 @@ async fn case_status_lookup_in_both_languages() {
     b.wait_url("/case-status").await;
     assert!(b.text("#lookup-error").await.contains("3 letras"));
     failures.extend(b.accessibility_violations().await);
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
 
 // R-CS-07, R-CS-09: create a portfolio, add a case, a status change arrives, the alert is read
@@ -363,9 +394,7 @@ async fn portfolio_journey_with_email_alert_in_both_languages() {
         b.wait_url("/account").await;
         assert!(b.text("#cases").await.contains(approved), "{lang}");
     }
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
 
 // R-IP-01 to R-IP-03, R-IP-06 to R-IP-09: a customer finds an office, books a time, gets the
@@ -387,12 +416,7 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
         b.click("#find-offices").await;
         b.wait_for("#office-CHI").await;
         b.click("#office-CHI .usa-card__footer a").await;
-        b.wait_for("#show-dates").await;
-        b.click("label[for=service-documents]").await;
-        b.click("#show-dates").await;
-        b.wait_for("#dates").await;
-        b.click("#dates li:first-child a").await;
-        b.wait_for("#times").await;
+        open_first_day(&b).await;
         failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("office ({lang}): {v}")));
         b.click("#times li:first-child button").await;
         b.wait_for("#privacy-act").await;
@@ -400,13 +424,7 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
         failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("privacy ({lang}): {v}")));
         b.click("#privacy-continue").await;
         b.wait_for("#review").await;
-        b.type_into("#first_name", first).await;
-        b.type_into("#last_name", "Hopper").await;
-        b.type_into("#birth_month", "12").await;
-        b.type_into("#birth_day", "9").await;
-        b.type_into("#birth_year", "1906").await;
-        b.type_into("#zip", "60601").await;
-        b.type_into("#phone", "312 555 0123x").await;
+        fill_details(&b, first, "312 555 0123x").await;
         b.click("#review").await;
         b.wait_for("#phone-error").await;
         // The mistyped telephone comes back marked.
@@ -455,9 +473,7 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
         b.wait_for("#message").await;
         assert_eq!(b.text("h1").await, cancelled);
     }
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
 
 // R-IP-10: the kiosk flow: the welcome screen, large targets, booking with the notice and its
@@ -485,24 +501,13 @@ async fn kiosk_booking_and_inactivity_reset_in_the_browser() {
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("kiosk welcome: {v}")));
 
     b.click("#kiosk-book").await;
-    b.wait_for("#show-dates").await;
-    b.click("label[for=service-documents]").await;
-    b.click("#show-dates").await;
-    b.wait_for("#dates").await;
-    b.click("#dates li:first-child a").await;
-    b.wait_for("#times").await;
+    open_first_day(&b).await;
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("kiosk times: {v}")));
     b.click("#times li:first-child button").await;
     b.wait_for("#privacy-continue").await;
     b.click("#privacy-continue").await;
     b.wait_for("#review").await;
-    b.type_into("#first_name", "Quiosco").await;
-    b.type_into("#last_name", "Hopper").await;
-    b.type_into("#birth_month", "12").await;
-    b.type_into("#birth_day", "9").await;
-    b.type_into("#birth_year", "1906").await;
-    b.type_into("#zip", "60601").await;
-    b.type_into("#phone", "312 555 0199").await;
+    fill_details(&b, "Quiosco", "312 555 0199").await;
     b.click("#review").await;
     b.wait_for("#confirm").await;
     b.click("#confirm").await;
@@ -518,9 +523,7 @@ async fn kiosk_booking_and_inactivity_reset_in_the_browser() {
     b.wait_for("#kiosk-book").await;
     let text = b.script("return document.body.innerText", vec![]).await.as_str().unwrap().to_owned();
     assert!(!text.contains("Quiosco") && !text.contains(&pin), "{text}");
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
 
 // R-QM-01 to R-QM-03, R-QM-05, R-QM-07: reception checks a customer in by the confirmation
@@ -538,16 +541,8 @@ async fn check_in_call_and_lobby_display_in_the_browser() {
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
-    let signed_in = |cookie: String| {
-        cookie
-            .split("; ")
-            .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).unwrap())
-            .collect::<Vec<_>>()
-    };
     b.goto(&format!("{base}/")).await;
-    for (k, v) in signed_in(app.sign_in("desk.chi").await) {
-        b.add_cookie(&k, &v).await;
-    }
+    staff_session(&b, &app, "desk.chi").await;
     b.goto(&format!("{base}/staff/lobby")).await;
     b.wait_for("#confirmation").await;
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("desk: {v}")));
@@ -573,14 +568,10 @@ async fn check_in_call_and_lobby_display_in_the_browser() {
     assert!(!text.contains("Zelda"), "no names on the display: {text}");
 
     // The supervisor's dashboard shows the ticket at its counter.
-    for (k, v) in signed_in(app.sign_in("siio.chi").await) {
-        b.add_cookie(&k, &v).await;
-    }
+    staff_session(&b, &app, "siio.chi").await;
     b.goto(&format!("{base}/staff/lobby/dashboard")).await;
     b.wait_for("#counters").await;
     assert!(b.text("#counters").await.contains("D001"));
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("dashboard: {v}")));
-    b.quit().await;
-    server.shutdown(Duration::from_secs(1));
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    finish(b, server, &failures).await;
 }
