@@ -521,11 +521,40 @@ pub async fn cancel(
         tx.commit().await?;
         return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
     }
-    crate::with_tx!(&mut tx, conn => {
+    let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+/// Cancels an appointment a registered representative booked (R-IP-05): theirs to cancel from
+/// their account, without the PIN their client holds.
+pub async fn cancel_for_representative(
+    db: &Db,
+    representative: i64,
+    confirmation: &Confirmation,
+) -> Result<Cancelled, CancelError> {
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, String, String, String)> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_as(
+            "SELECT id, office_code, service, starts_at FROM appointments WHERE confirmation = $1 AND representative_id = $2",
+        )
+        .bind(confirmation.as_str())
+        .bind(representative)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    let Some((id, office, service, starts_at)) = row else { return Err(CancelError::NoMatch) };
+    let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+/// Deletes a cancelled appointment with all its personal data, gives its seat back and counts it.
+async fn withdraw(tx: &mut Tx, id: i64, office: String, service: &str, starts_at: &str) -> Result<Cancelled, DbError> {
+    crate::with_tx!(tx, conn => {
         sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(&mut *conn).await?;
     });
-    give_back_seat(&mut tx, &office, &service, &starts_at).await?;
-    count_outcome(&mut tx, &office, &service, starts_at.get(..10).unwrap_or(""), "cancelled").await?;
-    tx.commit().await?;
-    Ok(Cancelled { office_code: office, starts: parse_slot(&starts_at).unwrap_or_default() })
+    give_back_seat(tx, &office, service, starts_at).await?;
+    count_outcome(tx, &office, service, starts_at.get(..10).unwrap_or(""), "cancelled").await?;
+    Ok(Cancelled { office_code: office, starts: parse_slot(starts_at).unwrap_or_default() })
 }

@@ -18,6 +18,7 @@ use super::booking::{self, BookError, Booking, CancelError, Hold, Slot};
 use super::calendar::{self, Service};
 use super::model::{Appointment, DetailsForm, birth_date};
 use super::notice::{self, Labels, Notice};
+use super::representatives;
 use crate::kernel::contact::Phone;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::Lang;
@@ -104,6 +105,12 @@ async fn held<'a>(state: &'a AppState, v: &Visit, token: &str) -> Result<(Hold, 
     }
 }
 
+/// The signed-in customer's account when it is a registered representative's (R-IP-05).
+async fn representative(state: &AppState, v: &Visit) -> Option<i64> {
+    let (customer, _) = v.customer.as_ref()?;
+    representatives::is_approved(state.db(), customer.id).await.ok()?.then_some(customer.id)
+}
+
 // ---------------------------------------------------------------- hold
 
 #[derive(Deserialize)]
@@ -123,9 +130,8 @@ async fn hold(State(state): State<AppState>, v: Visit, Path(code): Path<String>,
     if !v.csrf_ok(&f.csrf) {
         return expired_form(&v);
     }
-    if v.ctx.kiosk.is_none()
-        && !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now())
-    {
+    let exempt = v.ctx.kiosk.is_some() || representative(&state, &v).await.is_some();
+    if !exempt && !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now()) {
         return too_many(&v);
     }
     let Some(office) = state.catalog().field_office(&code) else {
@@ -420,8 +426,22 @@ async fn confirm(
     let day = now.date_naive();
     let person =
         super::model::person_key(state.token_key(), &details.first_name, &details.last_name, details.birth_date);
-    // A kiosk serves the whole lobby from one address: only the per-person limit applies there.
-    if (v.ctx.kiosk.is_none() && !state.limiter().within_daily(&format!("ip-book:{}", v.ip), 20, day))
+    // A kiosk serves the whole lobby from one address, and a representative books for many
+    // clients: only the per-person limit applies to them, and a representative's own cap.
+    let rep = representative(&state, &v).await;
+    if let Some(id) = rep {
+        match representatives::active(state.db(), id, now).await {
+            Ok(n) if n >= representatives::MAX_ACTIVE => {
+                let body = v.ctx.t1("rep-full", "max", &representatives::MAX_ACTIVE.to_string());
+                let link = Some(("/account/representative".to_owned(), v.ctx.t("rep-title")));
+                return message(&v, StatusCode::CONFLICT, "rep-full-title", body, link);
+            }
+            Ok(_) => {}
+            Err(e) => return unavailable(&v, &e),
+        }
+    }
+    let exempt = v.ctx.kiosk.is_some() || rep.is_some();
+    if (!exempt && !state.limiter().within_daily(&format!("ip-book:{}", v.ip), 20, day))
         || !state.limiter().within_daily(&format!("ip-person:{person}"), 3, day)
     {
         return too_many(&v);
@@ -439,7 +459,7 @@ async fn confirm(
         details: &details,
         lang: v.ctx.lang,
         tz: office.tz,
-        representative: None,
+        representative: rep,
         email: &compose,
     };
     match booking::book(state.db(), state.token_key(), &b, now).await {

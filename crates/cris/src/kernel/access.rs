@@ -145,6 +145,7 @@ impl Role {
                 AppointmentsManage,
                 LobbyMonitor,
                 ApiClientsManage,
+                RepresentativesManage,
             ],
             Role::Headquarters => {
                 &[ProcessingTimesPublish, ReportsRead, ScriptsRead, ScriptsAuthor, ScriptsApprove, ServiceRequestsRead]
@@ -229,6 +230,8 @@ pub enum Capability {
     AuditRead,
     /// Register machine clients of the APIs.
     ApiClientsManage,
+    /// Approve, refuse and revoke third-party representatives (R-IP-05).
+    RepresentativesManage,
     /// Ask a foreign partner about a person.
     SharingQuery,
     /// Read partner data (sequestered, R-IS-09).
@@ -241,7 +244,7 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 28] = [
+    pub const ALL: [Capability; 29] = [
         Capability::CasesRead,
         Capability::ScriptsRead,
         Capability::ScriptsAuthor,
@@ -266,6 +269,7 @@ impl Capability {
         Capability::SecurityRead,
         Capability::AuditRead,
         Capability::ApiClientsManage,
+        Capability::RepresentativesManage,
         Capability::SharingQuery,
         Capability::SharingRead,
         Capability::SharingRespond,
@@ -299,6 +303,7 @@ impl Capability {
             Capability::SecurityRead => "security.read",
             Capability::AuditRead => "audit.read",
             Capability::ApiClientsManage => "api_clients.manage",
+            Capability::RepresentativesManage => "representatives.manage",
             Capability::SharingQuery => "sharing.query",
             Capability::SharingRead => "sharing.read",
             Capability::SharingRespond => "sharing.respond",

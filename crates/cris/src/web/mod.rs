@@ -203,6 +203,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::reports::routes::routes())
         .merge(crate::infopass::staff_routes::routes())
         .merge(crate::infopass::kiosk::routes())
+        .merge(crate::infopass::representative_routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

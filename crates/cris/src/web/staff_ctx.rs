@@ -32,12 +32,13 @@ pub struct NavItem {
 /// The staff navigation, by capability.
 pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
     let mut nav = vec![NavItem { href: "/staff", label: "Home" }];
-    let items: [(Capability, &str, &str); 13] = [
+    let items: [(Capability, &str, &str); 14] = [
         (Capability::UsersRead, "/staff/admin/users", "Staff accounts"),
         (Capability::SecurityRead, "/staff/admin/autolock", "Autolock log"),
         (Capability::SecurityRead, "/staff/admin/alerts", "Security alerts"),
         (Capability::AuditRead, "/staff/admin/audit", "Audit log"),
         (Capability::ApiClientsManage, "/staff/admin/clients", "API clients"),
+        (Capability::RepresentativesManage, "/staff/representatives", "Representatives"),
         (Capability::ProcessingTimesPublish, "/staff/processing-times", "Processing times"),
         (Capability::CheckIn, "/staff/lobby", "Front desk"),
         (Capability::CheckIn, "/staff/kiosk", "Kiosk mode"),

@@ -27,6 +27,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/admin/audit.csv", "✘✘✘✘✘✘✔✔✔✘✘✘✘"),
     ("GET /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
     ("POST /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("GET /staff/representatives", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
 ];
 
 // R-AU-01, R-AU-02, R-AU-07

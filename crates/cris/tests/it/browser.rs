@@ -393,6 +393,19 @@ async fn portfolio_journey_with_email_alert_in_both_languages() {
         b.click("#sign-in").await;
         b.wait_url("/account").await;
         assert!(b.text("#cases").await.contains(approved), "{lang}");
+
+        // R-IP-05: asking to be registered as a representative, a mistake first.
+        b.click("#rep-link").await;
+        b.wait_url("/account/representative").await;
+        b.click("#rep-ask").await;
+        assert!(b.text("#organization-error").await.len() > 10, "{lang}");
+        failures.extend(b.accessibility_violations().await);
+        b.type_into("#organization", "Legal Aid Society").await;
+        b.click("label[for=kind-attorney]").await;
+        b.click("#rep-ask").await;
+        b.wait_url("/account/representative?asked=true").await;
+        assert!(b.text("#rep-status").await.contains("Legal Aid Society"), "{lang}");
+        failures.extend(b.accessibility_violations().await);
     }
     finish(b, server, &failures).await;
 }

@@ -131,19 +131,26 @@ async fn every_row(db: &cris::kernel::db::Db) -> Vec<String> {
 
 /// Holds the first free time of a day at Chicago and returns the booking token.
 async fn hold_a_time(app: &TestApp, service: &str, date: &str, lang: &str) -> String {
+    let (status, token) = hold_as(app, &csrf_cookie(), service, date, lang).await;
+    assert_eq!(status, 303);
+    token
+}
+
+/// Holds the first free time of a day at Chicago with the visitor's cookies: the answer's status,
+/// and the booking token when it held one.
+async fn hold_as(app: &TestApp, cookie: &str, service: &str, date: &str, lang: &str) -> (u16, String) {
     let (_, _, page) = app.get(&format!("/appointments/CHI?service={service}&date={date}&lang={lang}"), &[]).await;
     let at = page.find(r#"name="time" value=""#).expect("a free time") + r#"name="time" value=""#.len();
     let time = page.get(at..at + 5).unwrap();
-    let (status, headers, body) = app
+    let (status, headers, _) = app
         .post_form(
             &format!("/appointments/CHI/hold?lang={lang}"),
-            &csrf_cookie(),
+            cookie,
             &[("service", service), ("date", date), ("time", time)],
         )
         .await;
-    assert_eq!(status, 303, "{body}");
-    let location = headers["location"].to_str().unwrap();
-    location.strip_prefix("/appointments/booking/").unwrap().to_owned()
+    let location = headers.get("location").map_or("", |l| l.to_str().unwrap());
+    (status, location.strip_prefix("/appointments/booking/").unwrap_or("").to_owned())
 }
 
 fn details<'a>(first: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -594,4 +601,123 @@ async fn a_terminal_becomes_the_office_kiosk() {
     }
     assert_eq!(hold(csrf_cookie()).await, 429, "the public address is limited");
     assert_eq!(hold(kiosk.clone()).await, 303, "the kiosk is not");
+}
+
+// R-IP-05: a customer asks to be registered as a representative and only a national
+// administrator decides (audited, emailed in the customer's language). Once approved, they hold
+// several appointments for clients from one address, past the public per-address limit, see them
+// in their account and cancel them without the clients' PINs; nobody else can. Revoked, the
+// public limits apply to them again.
+#[tokio::test]
+async fn registered_representatives_book_for_several_clients() {
+    use cris::kernel::access::Role;
+    let app = TestApp::new().await;
+    let rep = crate::portfolio::sign_up(&app, "legal.aid.chicago", "es", None).await;
+    let (status, headers, _) = app.get("/account/representative", &[]).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/account/sign-in"));
+    let (status, _, page) = app.get("/account/representative?lang=en", &[("cookie", &rep)]).await;
+    assert!(status == 200 && page.contains(r#"id="rep-ask""#) && !page.contains("rep-status"), "{page}");
+    let (status, _, page) =
+        app.post_form("/account/representative?lang=en", &rep, &[("organization", "X"), ("kind", "attorney")]).await;
+    assert!(status == 422 && page.contains("Give the firm or organization, in 2 to 200 characters."), "{page}");
+    let (status, _, page) = app
+        .post_form(
+            "/account/representative?lang=en",
+            &rep,
+            &[("organization", "Legal Aid of Chicago"), ("kind", "notary")],
+        )
+        .await;
+    assert!(status == 422 && page.contains(r#"value="Legal Aid of Chicago""#) && page.contains("kind-error"), "{page}");
+    let ask = [("organization", "Legal Aid of Chicago"), ("kind", "cbo")];
+    let (status, headers, _) = app.post_form("/account/representative", &rep, &ask).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/account/representative?asked=true"));
+    let (_, _, page) = app.get("/account/representative?lang=en&asked=true", &[("cookie", &rep)]).await;
+    assert!(page.contains(r#"data-status="pending""#) && page.contains("Your request has been received."), "{page}");
+
+    // Until approved, the public limit of 30 holds an hour from one address applies to them too.
+    let date = (app.clock.now().date_naive() + chrono::Duration::days(1)).to_string();
+    for _ in 0..30 {
+        assert_eq!(hold_as(&app, &csrf_cookie(), "information", &date, "en").await.0, 303);
+    }
+    assert_eq!(hold_as(&app, &rep, "information", &date, "en").await.0, 429, "not approved yet");
+
+    // Only a national administrator decides.
+    app.staff("admin.chi", Role::DistrictAdmin, "CHI").await;
+    let district = app.sign_in("admin.chi").await;
+    let (status, _, _) = app.get("/staff/representatives", &[("cookie", &district)]).await;
+    assert_eq!(status, 403);
+    app.staff("admin.hq", Role::GlobalAdmin, "NYC").await;
+    let national = app.sign_in("admin.hq").await;
+    let (status, _, page) = app.get("/staff/representatives", &[("cookie", &national)]).await;
+    assert!(status == 200 && page.contains("Legal Aid of Chicago") && page.contains(r#"value="approve""#), "{page}");
+    let customer = between(&page, r#"name="customer" value=""#, "\"").to_owned();
+    let decide = |decision: &'static str, who: String| {
+        let customer = customer.clone();
+        let app = &app;
+        async move {
+            app.post_form("/staff/representatives/decide", &who, &[("customer", &customer), ("decision", decision)])
+                .await
+                .0
+        }
+    };
+    assert_eq!(decide("approve", district.clone()).await, 403);
+    assert_eq!(decide("revoke", national.clone()).await, 404, "not approved yet");
+    assert_eq!(decide("approve", national.clone()).await, 303);
+    assert_eq!(decide("approve", national.clone()).await, 404, "already decided");
+    let told: Vec<(String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT recipient, subject FROM outbox WHERE subject LIKE 'USCIS: usted%'").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(
+        told,
+        vec![("customer@example.com".to_owned(), "USCIS: usted está registrado como representante".to_owned())]
+    );
+    let audited: Vec<(String, String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT username, record, detail FROM audit_log WHERE event = 'representatives.approved'").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(
+        audited,
+        vec![("admin.hq".to_owned(), format!("customer:{customer}"), "Legal Aid of Chicago".to_owned())]
+    );
+
+    // Approved: three clients booked from the same, exhausted address.
+    let mut booked = Vec::new();
+    for client in ["Ana", "Bruno", "Carla"] {
+        let (status, token) = hold_as(&app, &rep, "information", &date, "en").await;
+        assert_eq!(status, 303, "a representative is not limited per address");
+        let (status, _, notice) =
+            app.post_form(&format!("/appointments/booking/{token}/confirm"), &rep, &details(client, "")).await;
+        assert_eq!(status, 200, "{notice}");
+        booked.push(between(&notice, r#"id="notice-confirmation" class="text-bold">"#, "<").replace(' ', ""));
+    }
+    let theirs: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE representative_id = CAST($1 AS BIGINT)").bind(&customer).fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(theirs, 3);
+    let (_, _, page) = app.get("/account/representative?lang=en", &[("cookie", &rep)]).await;
+    assert!(page.contains("Appointments ahead: 3") && page.contains("Bruno Núñez Quintero"), "{page}");
+    assert!(booked.iter().all(|c| page.contains(c.as_str())));
+    let (_, _, page) = app.get("/account", &[("cookie", &rep)]).await;
+    assert!(page.contains(r#"href="/account/representative""#));
+
+    // Someone else's account cannot cancel them; the representative can, without the PIN.
+    let other = crate::portfolio::sign_up(&app, "someone.else", "en", None).await;
+    let (status, _, _) = app.post_form("/account/representative/cancel", &other, &[("confirmation", &booked[1])]).await;
+    assert_eq!(status, 422);
+    let (status, headers, _) =
+        app.post_form("/account/representative/cancel", &rep, &[("confirmation", &booked[1])]).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/account/representative?cancelled=true"));
+    let (_, _, page) = app.get("/account/representative?lang=en", &[("cookie", &rep)]).await;
+    assert!(page.contains("Appointments ahead: 2") && !page.contains("Bruno"), "{page}");
+    let rows = every_row(&app.db).await;
+    assert!(rows.iter().all(|r| !r.contains("Bruno") && !r.contains(&booked[1])), "the client's data is deleted");
+
+    // Revoked: the appointments stay, the exemption goes.
+    assert_eq!(decide("revoke", national.clone()).await, 303);
+    assert_eq!(hold_as(&app, &rep, "information", &date, "en").await.0, 429);
+    let (_, _, page) = app.get("/account/representative?lang=en", &[("cookie", &rep)]).await;
+    assert!(page.contains(r#"data-status="revoked""#) && page.contains(r#"id="rep-ask""#), "{page}");
+    let left: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE representative_id = CAST($1 AS BIGINT)").bind(&customer).fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(left, 2);
 }

@@ -12,7 +12,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 const CSRF_COOKIE: &str = "cris_csrf=test-csrf-token-0123456789abcdef0123";
 
 /// Signs up through the page; returns the session cookie header.
-async fn sign_up(app: &TestApp, user: &str, lang: &str, texts: Option<&str>) -> String {
+pub async fn sign_up(app: &TestApp, user: &str, lang: &str, texts: Option<&str>) -> String {
     let mut form = vec![
         ("csrf", crate::support::CSRF),
         ("user_id", user),
