@@ -7,6 +7,7 @@
 pub mod api_clients;
 pub mod app;
 pub mod case_status;
+pub mod change_of_address;
 pub mod config;
 pub mod infopass;
 pub mod kernel;

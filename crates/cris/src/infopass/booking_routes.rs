@@ -20,11 +20,11 @@ use super::model::{Appointment, DetailsForm, birth_date};
 use super::notice::{self, Labels, Notice};
 use super::representatives;
 use crate::kernel::contact::Phone;
-use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::{Confirmation, Pin};
 use crate::reference::{Office, format_date, format_time};
 use crate::web::AppState;
+use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
 use crate::web::visit::Visit;
 
@@ -205,12 +205,12 @@ struct DetailsPage {
     csrf: String,
     held: Held,
     form: DetailsForm,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
 }
 
 impl DetailsPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.errors.get(field)
     }
 
     fn value(&self, field: &str) -> &str {
@@ -230,10 +230,6 @@ impl DetailsPage {
     }
 }
 
-fn field_errors(ctx: &PageCtx, errors: &[InvalidInput]) -> Vec<(&'static str, String)> {
-    errors.iter().map(|e| (e.field, ctx.t(&format!("ip-err-{}", e.field)))).collect()
-}
-
 async fn details_page(State(state): State<AppState>, v: Visit, Path(token): Path<String>) -> Response {
     let (hold, office) = match held(&state, &v, &token).await {
         Ok(h) => h,
@@ -244,7 +240,7 @@ async fn details_page(State(state): State<AppState>, v: Visit, Path(token): Path
         csrf: v.csrf.clone(),
         held: Held::of(&hold, office, v.ctx.lang),
         form: DetailsForm::default(),
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
     };
     v.finish(render(StatusCode::OK, &page))
 }
@@ -318,7 +314,7 @@ async fn details(
         }
         Err(errors) => {
             let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let errors = field_errors(&v.ctx, &errors);
+            let errors = FieldErrors::of(&v.ctx, "ip-err-", &errors);
             v.finish(render(
                 status,
                 &DetailsPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), held, form: p.form, errors },

@@ -1,17 +1,17 @@
 //! What a customer gives to book (R-IP-02), parsed once from the form, and what an appointment
 //! holds once booked.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::calendar::Service;
 use crate::kernel::contact::{Email, Phone, Zip};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::{ANumber, Confirmation, ReceiptNumber};
+pub use crate::kernel::person::birth_date;
+use crate::kernel::person::name;
 use crate::kernel::tokens::TokenKey;
 
-/// The longest name part accepted.
-const NAME_MAX: usize = 60;
 /// The longest free-text answer (country, purpose of visit).
 const TEXT_MAX: usize = 300;
 
@@ -81,17 +81,6 @@ pub struct Details {
     pub purpose: Option<String>,
 }
 
-/// A name part: letters of any script, with the spaces, hyphens, apostrophes and periods names
-/// carry.
-fn name(field: &'static str, text: &str) -> Result<String, InvalidInput> {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let fine = !text.is_empty()
-        && text.chars().count() <= NAME_MAX
-        && text.chars().any(char::is_alphabetic)
-        && text.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.'));
-    if fine { Ok(text) } else { Err(InvalidInput::new(field, "Enter the name as written on your documents.")) }
-}
-
 /// A free-text answer: optional, single line, bounded.
 fn free_text(field: &'static str, text: &str) -> Result<Option<String>, InvalidInput> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -106,19 +95,6 @@ fn free_text(field: &'static str, text: &str) -> Result<Option<String>, InvalidI
 
 fn optional<T: std::str::FromStr<Err = InvalidInput>>(text: &str) -> Result<Option<T>, InvalidInput> {
     if text.trim().is_empty() { Ok(None) } else { text.parse().map(Some) }
-}
-
-/// A date of birth from the three fields of the form, in the past and not before 1900.
-pub fn birth_date(month: &str, day: &str, year: &str, today: NaiveDate) -> Result<NaiveDate, InvalidInput> {
-    let n = |s: &str| s.trim().parse::<u32>().ok();
-    let date = match (n(month), n(day), year.trim().parse::<i32>().ok()) {
-        (Some(m), Some(d), Some(y)) => NaiveDate::from_ymd_opt(y, m, d),
-        _ => None,
-    };
-    match date {
-        Some(d) if d.year() >= 1900 && d <= today => Ok(d),
-        _ => Err(InvalidInput::new("birth_date", "Enter a real date of birth.")),
-    }
 }
 
 impl DetailsForm {

@@ -1,6 +1,7 @@
 //! The shared kernel: types parsed once at the edge, errors, time, database and i18n.
 
 pub mod access;
+pub mod address;
 pub mod audit;
 pub mod clock;
 pub mod contact;
@@ -11,6 +12,7 @@ pub mod html;
 pub mod i18n;
 pub mod ids;
 pub mod password;
+pub mod person;
 pub mod random;
 pub mod ratelimit;
 pub mod session;

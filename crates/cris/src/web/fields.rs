@@ -17,3 +17,39 @@ impl Fields {
         self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
     }
 }
+
+/// The messages of a form's fields that did not check out, in the page's language: each field's
+/// message is `{prefix}{field}` in the catalogues.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    /// The messages of `errors`.
+    pub fn of(ctx: &crate::web::page::PageCtx, prefix: &str, errors: &[crate::kernel::error::InvalidInput]) -> Self {
+        FieldErrors(errors.iter().map(|e| (e.field, ctx.t(&format!("{prefix}{}", e.field)))).collect())
+    }
+
+    /// One message, already worded, for one field.
+    pub fn one(field: &'static str, message: String) -> Self {
+        FieldErrors(vec![(field, message)])
+    }
+
+    /// The message of a field, if it did not check out.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// Whether every field checked out.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a FieldErrors {
+    type Item = &'a (&'static str, String);
+    type IntoIter = std::slice::Iter<'a, (&'static str, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}

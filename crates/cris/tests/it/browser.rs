@@ -111,6 +111,7 @@ async fn pages_pass_the_accessibility_audit() {
         "/appointments",
         "/appointments?zip=10001",
         "/appointments/CHI?service=information&date=2026-11-03",
+        "/change-of-address",
         "/no-such-page",
     ] {
         for lang in ["en", "es"] {

@@ -13,6 +13,7 @@ mod access;
 mod browser;
 mod case_events;
 mod case_status;
+mod change_of_address;
 mod cli;
 mod infopass;
 mod lobby;
