@@ -2,19 +2,22 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::Query;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, extract::Query};
 use serde::Deserialize;
 
 use super::{ApiClient, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, NewClient};
-use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::routes::staff_error;
 use crate::staff::service::StaffError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
-use crate::web::staff_ctx::{Staff, csrf_ok};
+use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
+
+crate::web::staff_ctx::carries_csrf!(ClientForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -74,15 +77,7 @@ struct ClientForm {
     scopes: String,
 }
 
-async fn create(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<ClientForm>,
-) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<ClientForm>) -> Response {
     let number = |s: &str, default: i64| {
         if s.trim().is_empty() { Some(default) } else { s.trim().replace(',', "").parse::<i64>().ok() }
     };

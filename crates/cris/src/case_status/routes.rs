@@ -80,9 +80,6 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
             let error = Some(ctx.t("cs-error-unknown"));
             render(StatusCode::NOT_FOUND, &StatusPage { ctx, typed: receipt.to_string(), error, report: None })
         }
-        Err(e) => {
-            tracing::error!(error = %e, "case status lookup failed");
-            crate::web::error::error_page(ctx, StatusCode::SERVICE_UNAVAILABLE)
-        }
+        Err(e) => crate::web::error::unavailable_page(ctx, "case status lookup", &e),
     }
 }

@@ -129,9 +129,6 @@ async fn submit(State(state): State<AppState>, v: Visit, Form(f): Form<Ar11Form>
             let errors = FieldErrors::one("receipts", v.ctx.t1("coa-not-pending", "receipt", r.as_str()));
             form_page(&v, StatusCode::UNPROCESSABLE_ENTITY, f, errors)
         }
-        Err(e) => {
-            tracing::error!(error = %e, "change of address failed");
-            crate::web::error::error_page(v.ctx.clone(), StatusCode::SERVICE_UNAVAILABLE)
-        }
+        Err(e) => crate::web::error::unavailable_page(v.ctx.clone(), "change of address", &e),
     }
 }

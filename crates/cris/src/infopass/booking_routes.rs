@@ -60,8 +60,7 @@ fn expired_form(v: &Visit) -> Response {
 }
 
 fn unavailable(v: &Visit, e: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "booking request failed");
-    crate::web::error::error_page(v.ctx.clone(), StatusCode::SERVICE_UNAVAILABLE)
+    crate::web::error::unavailable_page(v.ctx.clone(), "booking request", e)
 }
 
 fn too_many(v: &Visit) -> Response {

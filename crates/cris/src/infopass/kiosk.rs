@@ -8,23 +8,26 @@
 //! person still hold.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::kernel::access::Capability;
 use crate::kernel::audit::{self, Category, Outcome};
-use crate::kernel::session::{self, csrf_ok};
+use crate::kernel::session::{self};
 use crate::kernel::tokens::TokenKey;
-use crate::staff::routes::{forbidden_csrf, permit_page, staff_error};
+use crate::staff::routes::{permit_page, staff_error};
 use crate::staff::service::entry;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
+
+crate::web::staff_ctx::carries_csrf!(StartForm);
 
 /// The kiosk cookie.
 pub const COOKIE: &str = "cris_kiosk";
@@ -123,10 +126,7 @@ struct StartForm {
 
 /// Sets (or clears) the kiosk cookie and signs the staff member out of this terminal, so that
 /// the public never finds a staff session on it; audited.
-async fn start(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<StartForm>) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn start(State(state): State<AppState>, StaffForm(staff, f): StaffForm<StartForm>) -> Response {
     if let Err(page) = permitted(&state, &staff).await {
         return page;
     }

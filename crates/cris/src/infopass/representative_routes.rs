@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -14,14 +14,16 @@ use super::booking::{self, CancelError};
 use super::representatives::{self, Application, Decision, Kind, Listed, MAX_ACTIVE, Registration, Status};
 use crate::kernel::access::Capability;
 use crate::kernel::ids::Confirmation;
-use crate::kernel::session::csrf_ok;
 use crate::reference::{format_date, format_time};
-use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::routes::staff_error;
 use crate::staff::service::{StaffError, permit};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
 use crate::web::visit::Visit;
+
+crate::web::staff_ctx::carries_csrf!(DecideForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -139,8 +141,7 @@ async fn view(
 }
 
 fn unavailable(v: &Visit, e: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "representative request failed");
-    crate::web::error::error_page(v.ctx.clone(), StatusCode::SERVICE_UNAVAILABLE)
+    crate::web::error::unavailable_page(v.ctx.clone(), "representative request", e)
 }
 
 fn expired(v: &Visit) -> Response {
@@ -265,15 +266,7 @@ struct DecideForm {
 }
 
 /// Approves, refuses or revokes (audited; the customer is emailed).
-async fn decide(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<DecideForm>,
-) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn decide(State(state): State<AppState>, StaffForm(staff, f): StaffForm<DecideForm>) -> Response {
     let (Ok(customer), Some(decision)) = (f.customer.trim().parse::<i64>(), Decision::parse(&f.decision)) else {
         return staff_error(&staff, &StaffError::NotFound);
     };

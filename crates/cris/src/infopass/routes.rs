@@ -148,10 +148,7 @@ async fn office_page(
     let calendar = match calendar::of_office(state.db(), &office.code, local_now).await {
         Ok(Some(c)) => c,
         Ok(None) => return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND),
-        Err(e) => {
-            tracing::error!(error = %e, "office calendar failed");
-            return crate::web::error::error_page(ctx, StatusCode::SERVICE_UNAVAILABLE);
-        }
+        Err(e) => return crate::web::error::unavailable_page(ctx, "office calendar", &e),
     };
     let lang = ctx.lang;
     let service = Service::parse(q.service.trim()).filter(|s| calendar.offerings.iter().any(|o| o.service == *s));
@@ -169,10 +166,7 @@ async fn office_page(
     if let (Some(o), Some((day, slots))) = (offering, open.iter().find(|(d, _)| Some(*d) == chosen)) {
         let taken = match booking::taken(state.db(), &office.code, o.service, day.and_time(NaiveTime::MIN)).await {
             Ok(t) => t,
-            Err(e) => {
-                tracing::error!(error = %e, "slot usage failed");
-                return crate::web::error::error_page(ctx, StatusCode::SERVICE_UNAVAILABLE);
-            }
+            Err(e) => return crate::web::error::unavailable_page(ctx, "slot usage", &e),
         };
         times = slots
             .iter()

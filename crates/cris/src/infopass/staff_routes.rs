@@ -2,25 +2,27 @@
 //! booking horizon) and its closures (R-IP-01, R-IP-11), for offices within reach.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::calendar::{self, Hours, Service};
 use super::closures::{self, NewClosure};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
-use crate::kernel::session::csrf_ok;
 use crate::reference::Office;
-use crate::staff::routes::{field_office_asked, forbidden_csrf, permit_page, staff_error};
+use crate::staff::routes::{field_office_asked, permit_page, staff_error};
 use crate::staff::service::{StaffError, field_offices_in_reach};
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
+
+crate::web::staff_ctx::carries_csrf!(CloseForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -130,11 +132,8 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQ
 }
 
 /// Saves the hours and services (audited).
-async fn save(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fields>) -> Response {
     let get = |k: &str| f.get(k);
-    if !csrf_ok(&headers, &get("csrf")) {
-        return forbidden_csrf(&staff);
-    }
     let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
         return staff_error(&staff, &StaffError::NotFound);
     };
@@ -175,10 +174,7 @@ struct CloseForm {
 }
 
 /// Closes a day or some hours; the customers inside are told (R-IP-11).
-async fn close(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<CloseForm>) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn close(State(state): State<AppState>, StaffForm(staff, f): StaffForm<CloseForm>) -> Response {
     let Some(office) = field_office_asked(&state, &staff, &f.office) else {
         return staff_error(&staff, &StaffError::NotFound);
     };

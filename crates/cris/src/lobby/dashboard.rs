@@ -4,11 +4,11 @@
 //! a ticket out of queue order from it, with a reason.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -18,14 +18,16 @@ use super::routes::{announce, counter_of, lobby_error, refuse, rules_of};
 use super::rules::{self, Level, Measure, OfficeRules, Threshold};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
-use crate::kernel::session::csrf_ok;
 use crate::reference::Office;
-use crate::staff::routes::{field_office_asked, forbidden_csrf, permit_page, staff_error};
+use crate::staff::routes::{field_office_asked, permit_page, staff_error};
 use crate::staff::service::{StaffError, field_offices_in_reach};
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
+
+crate::web::staff_ctx::carries_csrf!(OutOfOrderForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -139,14 +141,9 @@ struct OutOfOrderForm {
 /// Calls one ticket ahead of the queue, with the reason (R-QM-05).
 async fn call_out_of_order(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<OutOfOrderForm>,
+    StaffForm(staff, f): StaffForm<OutOfOrderForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
     let Some(office) = field_office_asked(&state, &staff, "") else {
         return staff_error(&staff, &StaffError::NotFound);
     };
@@ -251,16 +248,8 @@ async fn rules_page(State(state): State<AppState>, staff: Staff, Query(q): Query
 }
 
 /// Saves them (audited).
-async fn save_rules(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<Fields>,
-) -> Response {
+async fn save_rules(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fields>) -> Response {
     let get = |k: &str| f.get(k);
-    if !csrf_ok(&headers, &get("csrf")) {
-        return forbidden_csrf(&staff);
-    }
     let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
         return staff_error(&staff, &StaffError::NotFound);
     };

@@ -5,12 +5,12 @@
 use std::convert::Infallible;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::alerts;
@@ -23,14 +23,16 @@ use crate::infopass::model::fold;
 use crate::kernel::access::Capability;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::ids::{ANumber, Confirmation};
-use crate::kernel::session::csrf_ok;
 use crate::reference::{Office, format_time};
-use crate::staff::routes::{field_office_asked, forbidden_csrf, permit_page, staff_error};
+use crate::staff::routes::{field_office_asked, permit_page, staff_error};
 use crate::staff::service::{StaffError, entry};
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
+
+crate::web::staff_ctx::carries_csrf!(CallForm, CheckInForm, NoteForm, WalkInForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -199,15 +201,7 @@ fn party_of(s: &str) -> i32 {
 }
 
 /// Checks in the holder of an appointment at this office (R-QM-01, R-QM-03).
-async fn check_in(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<CheckInForm>,
-) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<CheckInForm>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let confirmation = match Confirmation::new(&f.confirmation) {
         Ok(c) => c,
@@ -273,15 +267,7 @@ struct WalkInForm {
 }
 
 /// A customer without an appointment (R-QM-02, R-QM-03).
-async fn walk_in(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<WalkInForm>,
-) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn walk_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<WalkInForm>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let Some(service) = Service::parse(&f.service) else {
         return desk_view(&state, &staff, Search::default(), Some("Choose the service the customer needs.".into()))
@@ -407,10 +393,7 @@ struct CallForm {
 }
 
 /// Calls the next customer (R-QM-04).
-async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, Form(f): Form<CallForm>) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn call(State(state): State<AppState>, StaffForm(staff, f): StaffForm<CallForm>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let counter = counter_of(&f.counter);
     let now = state.clock().now();
@@ -440,15 +423,10 @@ async fn call(State(state): State<AppState>, staff: Staff, headers: HeaderMap, F
 /// Recall, start, transfer, close or mark a no-show (R-QM-05, R-QM-06).
 async fn step(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     // `given` repeats, once for each service given.
-    Form(f): Form<Fields>,
+    StaffForm(staff, f): StaffForm<Fields>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.get("csrf")) {
-        return forbidden_csrf(&staff);
-    }
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let chosen = match f.get("action").as_str() {
         "recall" => Some(Step::Recall),
@@ -502,14 +480,9 @@ struct NoteForm {
 /// Writes a visit note on the ticket's A-Number (R-QM-05, R-QM-08).
 async fn note(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<NoteForm>,
+    StaffForm(staff, f): StaffForm<NoteForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let text = f.note.trim();
     if text.is_empty() || text.chars().count() > 2000 {

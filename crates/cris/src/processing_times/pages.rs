@@ -2,10 +2,9 @@
 //! (posted figures beside suggested ones) and a review page per form and office that posts.
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -13,11 +12,14 @@ use serde::Deserialize;
 
 use super::publish::{self, Draft, Line};
 use crate::kernel::i18n::Lang;
-use crate::staff::routes::{forbidden_csrf, staff_error};
+use crate::staff::routes::staff_error;
 use crate::staff::service::StaffError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
-use crate::web::staff_ctx::{Staff, csrf_ok};
+use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::StaffForm;
+
+crate::web::staff_ctx::carries_csrf!(PublishForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -191,14 +193,9 @@ struct PublishForm {
 
 async fn publish_post(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path((form, office)): Path<(String, String)>,
-    Form(f): Form<PublishForm>,
+    StaffForm(staff, f): StaffForm<PublishForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
     let draft = match Draft::parse(&form, &f.form_key, &office, &f.range_low, &f.range_high, &f.unit) {
         Ok(d) => d,
         Err(e) => return review_view(&state, &staff, &form, &office, Some((f, e.reason)), None).await,

@@ -20,7 +20,10 @@ use crate::kernel::session::{self, Kind};
 use crate::kernel::totp;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::StaffForm;
 use crate::web::staff_ctx::{NavItem, Staff, client_ip, csrf_ok};
+
+crate::web::staff_ctx::carries_csrf!(CsrfForm, NewUserForm, ReasonForm);
 
 /// The cookie that carries a sign-in in progress.
 const FLOW_COOKIE: &str = "cris_flow";
@@ -388,28 +391,15 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn sign_out(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
-) -> Response {
-    end_sessions(state, staff, headers, f, false).await
+async fn sign_out(State(state): State<AppState>, StaffForm(staff, _): StaffForm<CsrfForm>) -> Response {
+    end_sessions(state, staff, false).await
 }
 
-async fn sign_out_everywhere(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
-) -> Response {
-    end_sessions(state, staff, headers, f, true).await
+async fn sign_out_everywhere(State(state): State<AppState>, StaffForm(staff, _): StaffForm<CsrfForm>) -> Response {
+    end_sessions(state, staff, true).await
 }
 
-async fn end_sessions(state: AppState, staff: Staff, headers: HeaderMap, f: CsrfForm, everywhere: bool) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn end_sessions(state: AppState, staff: Staff, everywhere: bool) -> Response {
     if let Err(e) = service::sign_out(state.db(), &staff.actor, state.clock().now(), &staff.token, everywhere).await {
         return staff_error(&staff, &e);
     }
@@ -511,15 +501,7 @@ async fn users_page(State(state): State<AppState>, staff: Staff, Query(q): Query
     users_view(&state, &staff, None, NewUserForm::default(), q.created).await
 }
 
-async fn create_user(
-    State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(f): Form<NewUserForm>,
-) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
+async fn create_user(State(state): State<AppState>, StaffForm(staff, f): StaffForm<NewUserForm>) -> Response {
     let parsed = (|| -> Result<NewStaff, crate::kernel::error::InvalidInput> {
         Ok(NewStaff {
             username: Username::parse(&f.username)?,
@@ -574,17 +556,8 @@ struct ReasonForm {
     reason: String,
 }
 
-/// A change to one account from its page: the CSRF check, the change, then back to the page.
-async fn account_action(
-    staff: &Staff,
-    headers: &HeaderMap,
-    csrf: &str,
-    id: i64,
-    change: impl Future<Output = Result<(), StaffError>>,
-) -> Response {
-    if !csrf_ok(headers, csrf) {
-        return forbidden_csrf(staff);
-    }
+/// A change to one account from its page, then back to the page.
+async fn account_action(staff: &Staff, id: i64, change: impl Future<Output = Result<(), StaffError>>) -> Response {
     match change.await {
         Ok(()) => see_other(&format!("/staff/admin/users/{id}")),
         Err(e) => staff_error(staff, &e),
@@ -593,35 +566,29 @@ async fn account_action(
 
 async fn deactivate_user(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<ReasonForm>,
+    StaffForm(staff, f): StaffForm<ReasonForm>,
 ) -> Response {
     let change = service::deactivate(state.db(), state.catalog(), &staff.actor, state.clock().now(), id, &f.reason);
-    account_action(&staff, &headers, &f.csrf, id, change).await
+    account_action(&staff, id, change).await
 }
 
 async fn reinstate_user(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    StaffForm(staff, _): StaffForm<CsrfForm>,
 ) -> Response {
     let change = service::reinstate(state.db(), state.catalog(), &staff.actor, state.clock().now(), id);
-    account_action(&staff, &headers, &f.csrf, id, change).await
+    account_action(&staff, id, change).await
 }
 
 async fn reset_code(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    StaffForm(staff, _): StaffForm<CsrfForm>,
 ) -> Response {
     let change = service::reset_code(state.db(), state.catalog(), &staff.actor, state.clock().now(), id);
-    account_action(&staff, &headers, &f.csrf, id, change).await
+    account_action(&staff, id, change).await
 }
 
 // ---------------------------------------------------------------- security
@@ -660,14 +627,9 @@ async fn alerts_page(State(state): State<AppState>, staff: Staff) -> Response {
 
 async fn acknowledge_alert(
     State(state): State<AppState>,
-    staff: Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    StaffForm(staff, _): StaffForm<CsrfForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return forbidden_csrf(&staff);
-    }
     match service::acknowledge(state.db(), state.catalog(), &staff.actor, state.clock().now(), id).await {
         Ok(()) => see_other("/staff/admin/alerts"),
         Err(e) => staff_error(&staff, &e),

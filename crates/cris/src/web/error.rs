@@ -110,6 +110,13 @@ pub fn error_page(ctx: PageCtx, status: StatusCode) -> Response {
     render(status, &ErrorPage { ctx, title_id, body_id })
 }
 
+/// The "unavailable" page (503) for a storage or other internal failure, which is logged with
+/// what was being done.
+pub fn unavailable_page(ctx: PageCtx, doing: &str, e: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "{doing} failed");
+    error_page(ctx, StatusCode::SERVICE_UNAVAILABLE)
+}
+
 /// Whether the client wants JSON rather than a page.
 pub fn wants_json(uri: &Uri, headers: &HeaderMap) -> bool {
     let path = uri.path();

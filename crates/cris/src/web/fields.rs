@@ -6,6 +6,12 @@
 #[serde(transparent)]
 pub struct Fields(Vec<(String, String)>);
 
+impl crate::web::staff_ctx::CarriesCsrf for Fields {
+    fn csrf(&self) -> &str {
+        self.0.iter().find(|(n, _)| n == "csrf").map_or("", |(_, v)| v.as_str())
+    }
+}
+
 impl Fields {
     /// The first value given for `name`, or empty.
     pub fn get(&self, name: &str) -> String {

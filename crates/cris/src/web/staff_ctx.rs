@@ -4,7 +4,8 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::Form;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -122,6 +123,49 @@ impl FromRequestParts<AppState> for Staff {
         ctx.lang = crate::kernel::i18n::Lang::En;
         let nav = nav_for(&actor);
         Ok(Staff { actor, ctx, csrf, nav, token, set_csrf })
+    }
+}
+
+/// A form that carries the CSRF token of the page it came from.
+pub trait CarriesCsrf {
+    /// The token the form carried.
+    fn csrf(&self) -> &str;
+}
+
+/// Implements [`CarriesCsrf`] for form types with a `csrf: String` field.
+macro_rules! carries_csrf {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::web::staff_ctx::CarriesCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
+}
+pub(crate) use carries_csrf;
+
+/// A staff form post: the signed-in staff member and the form, whose CSRF token has been checked.
+/// A session that is missing sends the browser to sign in; a token that does not match is
+/// answered with the "form expired" page (403), before the handler runs.
+pub struct StaffForm<T>(pub Staff, pub T);
+
+impl<T> FromRequest<AppState> for StaffForm<T>
+where
+    T: serde::de::DeserializeOwned + CarriesCsrf + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let headers = parts.headers.clone();
+        let Form(form) = Form::<T>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if !session::csrf_ok(&headers, form.csrf()) {
+            return Err(crate::staff::routes::forbidden_csrf(&staff));
+        }
+        Ok(StaffForm(staff, form))
     }
 }
 
