@@ -19,6 +19,7 @@ pub mod processing_times;
 pub mod reference;
 pub mod reports;
 pub mod seed;
+pub mod service_requests;
 pub mod staff;
 pub mod usps;
 pub mod web;

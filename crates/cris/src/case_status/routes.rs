@@ -29,6 +29,8 @@ struct StatusPage {
     typed: String,
     error: Option<String>,
     report: Option<Report>,
+    /// Service requests about the case (R-SR-12): what they are about and where they stand.
+    requests: Vec<crate::service_requests::store::Summary>,
 }
 
 impl StatusPage {
@@ -43,6 +45,18 @@ impl StatusPage {
     fn lang(&self) -> Lang {
         self.ctx.lang
     }
+
+    fn filed_on(&self, q: &crate::service_requests::store::Summary) -> String {
+        self.date(&q.filed_at.date_naive())
+    }
+
+    fn request_status(&self, q: &crate::service_requests::store::Summary) -> String {
+        match (q.status.as_str(), q.resolved_at) {
+            ("resolved", Some(at)) => self.ctx.t1("sr-status-resolved", "date", &self.date(&at.date_naive())),
+            ("on_hold", _) => self.ctx.t("sr-status-on_hold"),
+            _ => self.ctx.t1("sr-status-open", "date", &self.date(&q.due_on)),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -53,7 +67,10 @@ struct Lookup {
 
 async fn page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<Lookup>) -> Response {
     if q.receipt.trim().is_empty() {
-        return render(StatusCode::OK, &StatusPage { ctx, typed: String::new(), error: None, report: None });
+        return render(
+            StatusCode::OK,
+            &StatusPage { ctx, typed: String::new(), error: None, report: None, requests: Vec::new() },
+        );
     }
     answer(&state, ctx, q.receipt).await
 }
@@ -68,17 +85,26 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
         // R-CS-02: a malformed number gets a clear reason.
         Err(_) => {
             let error = Some(ctx.t("cs-error-format"));
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &StatusPage { ctx, typed, error, report: None });
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &StatusPage { ctx, typed, error, report: None, requests: Vec::new() },
+            );
         }
     };
     match service::lookup(state.db(), state.catalog(), &receipt).await {
-        Ok(Some(report)) => render(
-            StatusCode::OK,
-            &StatusPage { ctx, typed: report.receipt.clone(), error: None, report: Some(report) },
-        ),
+        Ok(Some(report)) => match crate::service_requests::store::for_case(state.db(), receipt.as_str()).await {
+            Ok(requests) => render(
+                StatusCode::OK,
+                &StatusPage { ctx, typed: report.receipt.clone(), error: None, report: Some(report), requests },
+            ),
+            Err(e) => crate::web::error::unavailable_page(ctx, "case status lookup", &e),
+        },
         Ok(None) => {
             let error = Some(ctx.t("cs-error-unknown"));
-            render(StatusCode::NOT_FOUND, &StatusPage { ctx, typed: receipt.to_string(), error, report: None })
+            render(
+                StatusCode::NOT_FOUND,
+                &StatusPage { ctx, typed: receipt.to_string(), error, report: None, requests: Vec::new() },
+            )
         }
         Err(e) => crate::web::error::unavailable_page(ctx, "case status lookup", &e),
     }

@@ -98,7 +98,8 @@ impl Role {
         match self {
             Role::DistrictAdmin => Level::District,
             Role::RegionAdmin => Level::Region,
-            Role::GlobalAdmin => Level::Nation,
+            // Headquarters oversees every office: national reports, late service requests.
+            Role::GlobalAdmin | Role::Headquarters => Level::Nation,
             _ => Level::Office,
         }
     }

@@ -160,6 +160,8 @@ pub enum Prefix {
     Previous,
     /// The address the person moved to.
     New,
+    /// Where letters reach the person (service requests).
+    Mailing,
 }
 
 impl Prefix {
@@ -175,6 +177,11 @@ impl Prefix {
             (Prefix::New, "city") => "new_city",
             (Prefix::New, "state") => "new_state",
             (Prefix::New, _) => "new_zip",
+            (Prefix::Mailing, "line1") => "mail_line1",
+            (Prefix::Mailing, "line2") => "mail_line2",
+            (Prefix::Mailing, "city") => "mail_city",
+            (Prefix::Mailing, "state") => "mail_state",
+            (Prefix::Mailing, _) => "mail_zip",
         }
     }
 }

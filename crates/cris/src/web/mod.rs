@@ -198,6 +198,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::portfolio::routes::routes())
         .merge(crate::infopass::routes::routes())
         .merge(crate::change_of_address::routes::routes())
+        .merge(crate::service_requests::routes::routes())
+        .merge(crate::service_requests::staff_routes::routes())
         .merge(crate::infopass::booking_routes::routes())
         .merge(crate::lobby::routes::routes())
         .merge(crate::lobby::dashboard::routes())

@@ -25,6 +25,7 @@ pub const SERVICES: &[Service] = &[
     Service { href: "/case-status", title_id: "service-status-title", body_id: "service-status-body" },
     Service { href: "/account/sign-in", title_id: "service-portfolio-title", body_id: "service-portfolio-body" },
     Service { href: "/appointments", title_id: "service-appointments-title", body_id: "service-appointments-body" },
+    Service { href: "/service-request", title_id: "service-request-title", body_id: "service-request-body" },
     Service { href: "/change-of-address", title_id: "service-address-title", body_id: "service-address-body" },
     Service { href: "/api/docs", title_id: "service-api-title", body_id: "service-api-body" },
 ];

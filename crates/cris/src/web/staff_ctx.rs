@@ -33,13 +33,15 @@ pub struct NavItem {
 /// The staff navigation, by capability.
 pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
     let mut nav = vec![NavItem { href: "/staff", label: "Home" }];
-    let items: [(Capability, &str, &str); 14] = [
+    let items: [(Capability, &str, &str); 16] = [
         (Capability::UsersRead, "/staff/admin/users", "Staff accounts"),
         (Capability::SecurityRead, "/staff/admin/autolock", "Autolock log"),
         (Capability::SecurityRead, "/staff/admin/alerts", "Security alerts"),
         (Capability::AuditRead, "/staff/admin/audit", "Audit log"),
         (Capability::ApiClientsManage, "/staff/admin/clients", "API clients"),
         (Capability::RepresentativesManage, "/staff/representatives", "Representatives"),
+        (Capability::ServiceRequestsRead, "/staff/service-requests", "Service requests"),
+        (Capability::ServiceRequestsCreate, "/staff/service-requests/new", "Record a request"),
         (Capability::ProcessingTimesPublish, "/staff/processing-times", "Processing times"),
         (Capability::CheckIn, "/staff/lobby", "Front desk"),
         (Capability::CheckIn, "/staff/kiosk", "Kiosk mode"),

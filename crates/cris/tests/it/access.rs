@@ -28,6 +28,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
     ("POST /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
     ("GET /staff/representatives", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("GET /staff/service-requests", "✔✔✔✔✘✘✘✘✘✔✘✘✘"),
+    ("GET /staff/service-requests/new", "✔✔✘✘✘✘✘✘✘✘✘✘✘"),
 ];
 
 // R-AU-01, R-AU-02, R-AU-07

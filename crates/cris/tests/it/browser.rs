@@ -112,6 +112,7 @@ async fn pages_pass_the_accessibility_audit() {
         "/appointments?zip=10001",
         "/appointments/CHI?service=information&date=2026-11-03",
         "/change-of-address",
+        "/service-request",
         "/no-such-page",
     ] {
         for lang in ["en", "es"] {
@@ -587,5 +588,190 @@ async fn check_in_call_and_lobby_display_in_the_browser() {
     b.wait_for("#counters").await;
     assert!(b.text("#counters").await.contains("D001"));
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("dashboard: {v}")));
+    finish(b, server, &failures).await;
+}
+
+/// Fills e-Request's first step for a case received on `filed` (month, day, year) at 60601.
+async fn request_step_one(b: &Browser, receipt: &str, filed: (&str, &str, &str), issue: &str) {
+    b.wait_for("#sr-continue").await;
+    b.type_into("#receipt", receipt).await;
+    b.script("document.getElementById('form').value = 'I-485'", vec![]).await;
+    b.type_into("#filed_month", filed.0).await;
+    b.type_into("#filed_day", filed.1).await;
+    b.type_into("#filed_year", filed.2).await;
+    b.type_into("#zip", "60601").await;
+    b.click(&format!("label[for=issue-{issue}]")).await;
+    b.click("#sr-continue").await;
+}
+
+// R-SR-02 to R-SR-06: in a browser, an inquiry about a case within its processing time is
+// refused with the date it may be filed; a late case's inquiry is filed end to end with its
+// confirmation number and due date; the same inquiry again is refused.
+#[tokio::test]
+async fn e_request_refused_filed_and_repeated_in_the_browser() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    crate::service_requests::posted(&app).await;
+    crate::service_requests::case(&app, "LIN2690000031", "CASE_RECEIVED", "2026-01-05").await;
+    crate::service_requests::case(&app, "LIN2590000032", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+
+    b.goto(&format!("{base}/service-request?lang=es")).await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("step one (es): {v}")));
+    request_step_one(&b, "LIN2690000031", ("1", "5", "2026"), "late").await;
+    b.wait_for("#sr-refusal").await;
+    assert!(b.text("#sr-refusal").await.contains("Puede consultar a partir del"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("refusal (es): {v}")));
+
+    for attempt in ["first", "again"] {
+        b.goto(&format!("{base}/service-request?lang=en")).await;
+        request_step_one(&b, "LIN2590000032", ("6", "2", "2025"), "late").await;
+        b.wait_for("#sr-submit").await;
+        if attempt == "first" {
+            // A missing name comes back marked, with the summary linking to the field.
+            b.click("#sr-submit").await;
+            b.wait_for("#first_name-error").await;
+            failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("step two errors: {v}")));
+        }
+        b.type_into("#first_name", "Ana").await;
+        b.type_into("#last_name", "García").await;
+        b.type_into("#birth_month", "1").await;
+        b.type_into("#birth_day", "31").await;
+        b.type_into("#birth_year", "1990").await;
+        b.click("label[for=reply-email]").await;
+        b.type_into("#email", "ana@example.com").await;
+        b.click("#sr-submit").await;
+        if attempt == "first" {
+            b.wait_for("#sr-confirmation").await;
+            assert!(b.text("#sr-confirmation").await.contains("SRQ"));
+            assert!(b.text("#sr-due").await.contains("December 2, 2026"));
+            failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("confirmation: {v}")));
+        } else {
+            b.wait_for("#sr-refusal").await;
+            assert!(b.text("#sr-refusal").await.contains("already have an open request"));
+        }
+    }
+    finish(b, server, &failures).await;
+}
+
+// R-SR-09, R-SR-11, R-SR-12: the supervisor assigns the request in the browser, the officer
+// answers it by letter (a PDF), and the customer sees it answered on the case status page.
+#[tokio::test]
+async fn supervisor_assigns_officer_answers_by_letter_customer_sees_it() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    crate::service_requests::case(&app, "LIN2590000041", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    app.staff("siio.nsc", Role::Siio, "NSC").await;
+    let officer = app.staff("iio.nsc", Role::Iio, "NSC").await;
+    let cookie = format!("cris_csrf={}", crate::support::CSRF);
+    let form = vec![
+        ("receipt", "LIN2590000041"),
+        ("form", "I-485"),
+        ("filed_month", "6"),
+        ("filed_day", "2"),
+        ("filed_year", "2025"),
+        ("zip", "60601"),
+        ("issue", "late"),
+        ("first_name", "Ana"),
+        ("last_name", "García"),
+        ("birth_month", "1"),
+        ("birth_day", "31"),
+        ("birth_year", "1990"),
+        ("reply", "mail"),
+        ("mail_line1", "100 W Randolph St"),
+        ("mail_city", "Chicago"),
+        ("mail_state", "IL"),
+        ("mail_zip", "60601"),
+    ];
+    let (status, _, page) = app.post_form("/service-request/details?lang=es", &cookie, &form).await;
+    assert_eq!(status, 200, "{page}");
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "siio.nsc").await;
+    b.goto(&format!("{base}/staff/service-requests")).await;
+    b.wait_for("#unassigned").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("queue: {v}")));
+    b.click("#unassigned tbody tr:first-child label").await;
+    b.script("document.getElementById('officer').value = arguments[0]", vec![officer.to_string().into()]).await;
+    let ticked = b.script("return document.querySelector('#unassigned input[type=checkbox]').checked", vec![]).await;
+    assert_eq!(ticked, true);
+    b.click("#assign").await;
+    b.wait_for("#notice").await;
+    assert_eq!(b.text("#notice").await, "1 request(s) assigned.");
+    assert!(b.text("#workloads").await.contains("1"));
+
+    staff_session(&b, &app, "iio.nsc").await;
+    b.goto(&format!("{base}/staff/service-requests")).await;
+    b.wait_for("#mine").await;
+    b.click("#mine tbody tr:first-child a").await;
+    b.wait_for("#respond").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("request: {v}")));
+    assert!(b.text("#sr-facts").await.contains("100 W RANDOLPH ST"), "the mailing address collected for a letter");
+    b.click("label[for=method-letter]").await;
+    b.type_into("#body", "Su caso está en revisión final; recibirá una decisión pronto.").await;
+    b.click("#send-response").await;
+    b.wait_for("#sr-trail a[id^=letter-]").await;
+    assert_eq!(b.text("#sr-status").await, "resolved");
+    let href = b.attribute("#sr-trail a[id^=letter-]", "href").await;
+    let pdf = b
+        .script_async(
+            "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.arrayBuffer()).then(a => done(String.fromCharCode(...new Uint8Array(a).slice(0, 5))))",
+            vec![href.into()],
+        )
+        .await;
+    assert_eq!(pdf, "%PDF-");
+
+    b.goto(&format!("{base}/case-status?receipt=LIN2590000041&lang=es")).await;
+    b.wait_for("#service-requests").await;
+    assert!(b.text("#service-requests").await.contains("Respondida el"));
+    finish(b, server, &failures).await;
+}
+
+// R-CA-01, R-CA-02: the AR-11 filed in the browser; the case's staff page then shows the new
+// address first, the previous one below it, with the confirmation number.
+#[tokio::test]
+async fn change_of_address_filed_and_the_case_shows_the_new_address() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    crate::service_requests::case(&app, "LIN2590000051", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    app.staff("iio.case", Role::Iio, "NSC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/change-of-address?lang=es")).await;
+    b.wait_for("#coa-submit").await;
+    // The same answers as the form-level test; the selects and the box are set below.
+    let not_typed = ["previous_state", "new_state", "certify", "email", "previous_line2", "new_line2"];
+    for (field, value) in
+        crate::change_of_address::form("LIN2590000051", "").into_iter().filter(|(f, _)| !not_typed.contains(f))
+    {
+        b.type_into(&format!("#{field}"), value).await;
+    }
+    b.script(
+        "document.getElementById('previous_state').value = 'IL'; document.getElementById('new_state').value = 'NY'",
+        vec![],
+    )
+    .await;
+    b.click("label[for=certify]").await;
+    b.click("#coa-submit").await;
+    b.wait_for("#coa-confirmation").await;
+    let confirmation = b.text("#coa-confirmation").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("AR-11 done: {v}")));
+
+    staff_session(&b, &app, "iio.case").await;
+    b.goto(&format!("{base}/staff/cases/LIN2590000051")).await;
+    b.wait_for("#case-addresses").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("case page: {v}")));
+    let first = b.text("#case-addresses tbody tr:first-child").await;
+    assert!(first.contains("350 FIFTH AVE") && first.contains("NEW YORK NY 10118"), "{first}");
+    assert!(confirmation.contains(first.split_whitespace().last().unwrap_or("-")), "{confirmation} / {first}");
+    assert!(b.text("#case-addresses tbody tr:last-child").await.contains("100 W RANDOLPH ST"));
     finish(b, server, &failures).await;
 }

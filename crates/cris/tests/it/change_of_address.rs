@@ -18,7 +18,7 @@ async fn case(app: &TestApp, receipt: &str, status: &str, zip: &str) {
     });
 }
 
-fn form<'a>(receipts: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn form<'a>(receipts: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("first_name", "Lucía"),
         ("last_name", "Fernández"),

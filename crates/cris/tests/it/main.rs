@@ -20,6 +20,7 @@ mod lobby;
 mod portfolio;
 mod processing_times;
 mod seed;
+mod service_requests;
 mod shell;
 mod smtp_sink;
 mod staff;

@@ -1,0 +1,618 @@
+//! The Service Request Management Tool's pages (R-SR-07 to R-SR-12): intake by call-centre staff,
+//! the supervisor's queue with officers' workloads, the officer's list, a request with its case
+//! and trail, and the case page staff research with.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::model::{ACCOMMODATIONS, Channel, Method, MoveReason, NOTICES, RequestForm, WRONG_ITEMS};
+use super::store::{self, FileError, NewRequest, Request, Summary};
+use super::work::{self, Officer};
+use crate::kernel::access::{Capability, Level};
+use crate::kernel::address::STATES;
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::i18n::Lang;
+use crate::kernel::ids::ReceiptNumber;
+use crate::staff::routes::{permit_page, staff_error};
+use crate::staff::service::{StaffError, entry, permit};
+use crate::web::AppState;
+use crate::web::fields::{FieldErrors, Fields};
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::{Staff, StaffForm, carries_csrf};
+
+carries_csrf!(RequestForm, HoldForm, RespondForm, RedirectForm);
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/service-requests", get(home))
+        .route("/staff/service-requests/new", get(intake_page).post(intake))
+        .route("/staff/service-requests/assign", post(assign))
+        .route("/staff/service-requests/{confirmation}", get(detail))
+        .route("/staff/service-requests/{confirmation}/redirect", post(redirect))
+        .route("/staff/service-requests/{confirmation}/hold", post(hold))
+        .route("/staff/service-requests/{confirmation}/release", post(release))
+        .route("/staff/service-requests/{confirmation}/respond", post(respond))
+        .route("/staff/service-requests/{confirmation}/letters/{event}", get(letter))
+        .route("/staff/cases/{receipt}", get(case_page))
+}
+
+/// Days before the due date a request counts as nearly due.
+const NEARLY_DUE_DAYS: i64 = 5;
+
+#[derive(Template)]
+#[template(path = "staff/service_requests.html")]
+struct HomePage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    today: NaiveDate,
+    /// The office's unassigned requests, for supervisors.
+    unassigned: Option<Vec<Summary>>,
+    officers: Vec<Officer>,
+    /// The officer's own requests.
+    mine: Option<Vec<Summary>>,
+    /// Overdue and nearly due, for supervisors (their office) and headquarters (every office).
+    due: Option<Vec<Summary>>,
+    can_create: bool,
+    notice: Option<String>,
+}
+
+impl HomePage {
+    fn late(&self, s: &Summary) -> bool {
+        s.overdue(self.today)
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct HomeQuery {
+    #[serde(default)]
+    assigned: Option<usize>,
+}
+
+fn failed(staff: &Staff, e: impl Into<StaffError>) -> Response {
+    staff_error(staff, &e.into())
+}
+
+/// Each role sees its part: supervisors the queue, officers their list, headquarters what is late.
+async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQuery>) -> Response {
+    let role = staff.actor.role;
+    let (db, office) = (state.db(), staff.actor.place.office.clone());
+    if !role.can(Capability::ServiceRequestsCreate)
+        && let Err(r) =
+            permit_page(&state, &staff, Capability::ServiceRequestsRead, ("service_requests.list", &office)).await
+    {
+        return r;
+    }
+    let today = state.clock().now().date_naive();
+    let supervises = role.can(Capability::ServiceRequestsAssign);
+    let (unassigned, officers) = if supervises {
+        match (store::unassigned(db, &office).await, work::officers(db, &office).await) {
+            (Ok(u), Ok(o)) => (Some(u), o),
+            (Err(e), _) => return failed(&staff, e),
+            (_, Err(e)) => return failed(&staff, e),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    let mine = if role.can(Capability::ServiceRequestsWork) {
+        match store::assigned_to(db, &staff.actor.username).await {
+            Ok(m) => Some(m),
+            Err(e) => return failed(&staff, e),
+        }
+    } else {
+        None
+    };
+    let national = role.level() == Level::Nation && role.can(Capability::ServiceRequestsRead);
+    let due = if supervises || national {
+        let scope = if national { None } else { Some(office.as_str()) };
+        match store::due_by(db, scope, today + Duration::days(NEARLY_DUE_DAYS)).await {
+            Ok(d) => Some(d),
+            Err(e) => return failed(&staff, e),
+        }
+    } else {
+        None
+    };
+    let page = HomePage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        csrf: staff.csrf.clone(),
+        today,
+        unassigned,
+        officers,
+        mine,
+        due,
+        can_create: role.can(Capability::ServiceRequestsCreate),
+        notice: q.assigned.map(|n| format!("{n} request(s) assigned.")),
+    };
+    staff.finish(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "staff/service_request_new.html")]
+struct IntakePage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    form: RequestForm,
+    errors: FieldErrors,
+    refusal: Option<String>,
+    caller: String,
+    /// The caller's earlier requests.
+    rows: Vec<Summary>,
+    states: &'static [&'static str],
+    channels: &'static [&'static str],
+    langs: &'static [&'static str],
+    issues: &'static [&'static str],
+    replies: &'static [&'static str],
+    notices: &'static [&'static str],
+    wrong_items: &'static [&'static str],
+    accommodations: &'static [&'static str],
+    done: Option<String>,
+    today: NaiveDate,
+}
+
+impl IntakePage {
+    fn late(&self, s: &Summary) -> bool {
+        s.overdue(self.today)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn value(&self, field: &str) -> &str {
+        self.form.value(field)
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct IntakeQuery {
+    /// A receipt number, email address or phone number the caller gives.
+    #[serde(default)]
+    caller: String,
+    /// The confirmation number just filed.
+    #[serde(default)]
+    filed: Option<String>,
+}
+
+/// The caller's earlier requests, looked up by what they give (audited: it shows their requests).
+async fn earlier(state: &AppState, staff: &Staff, caller: &str) -> Result<Vec<Summary>, StaffError> {
+    let key = caller.trim();
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Phone numbers are stored in E.164; a caller says them however they like.
+    let key = key.parse::<crate::kernel::contact::Phone>().map_or_else(|_| key.to_owned(), |p| p.as_str().to_owned());
+    let key = key.parse::<ReceiptNumber>().map_or(key, |r| r.as_str().to_owned());
+    let found = store::for_caller(state.db(), &key).await?;
+    let detail = format!("{} found", found.len());
+    let e = entry(&staff.actor, Category::Access, "service_requests.lookup", "-", Outcome::Ok, &detail);
+    audit::record_alone(state.db(), state.clock().now(), &e).await?;
+    Ok(found)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn intake_view(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    form: RequestForm,
+    errors: FieldErrors,
+    refusal: Option<String>,
+    (caller, earlier): (String, Vec<Summary>),
+    done: Option<String>,
+) -> Response {
+    let page = IntakePage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        csrf: staff.csrf.clone(),
+        form,
+        errors,
+        refusal,
+        caller,
+        rows: earlier,
+        states: &STATES,
+        channels: &["phone", "letter", "office"],
+        langs: &["en", "es"],
+        issues: &["late", "notice", "typo", "card", "beneficiary", "accommodation"],
+        replies: &["email", "phone", "mail"],
+        notices: &NOTICES,
+        wrong_items: &WRONG_ITEMS,
+        accommodations: &ACCOMMODATIONS,
+        done,
+        today: state.clock().now().date_naive(),
+    };
+    staff.finish(render(status, &page))
+}
+
+/// Checks the staff member records requests (`service_requests.create`); a refusal is the answer.
+async fn may_record(state: &AppState, staff: &Staff) -> Result<(), Response> {
+    let (db, catalog, now) = (state.db(), state.catalog(), state.clock().now());
+    let what = ("service_requests.create", None);
+    permit(db, catalog, &staff.actor, now, Capability::ServiceRequestsCreate, what).await.map_err(|e| failed(staff, e))
+}
+
+/// The intake form, with the caller's earlier requests when looked up (R-SR-07).
+async fn intake_page(State(state): State<AppState>, staff: Staff, Query(q): Query<IntakeQuery>) -> Response {
+    if let Err(r) = may_record(&state, &staff).await {
+        return r;
+    }
+    let found = match earlier(&state, &staff, &q.caller).await {
+        Ok(f) => f,
+        Err(e) => return failed(&staff, e),
+    };
+    let done = q.filed.map(|c| format!("Request {c} recorded and routed. Give the caller this confirmation number."));
+    intake_view(
+        &state,
+        &staff,
+        StatusCode::OK,
+        RequestForm::default(),
+        FieldErrors::default(),
+        None,
+        (q.caller, found),
+        done,
+    )
+}
+
+/// Records a request taken by phone, letter or at an office: the same checks and data as
+/// e-Request, attributed to the staff member (R-SR-07).
+async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<RequestForm>) -> Response {
+    let now = state.clock().now();
+    if let Err(r) = may_record(&state, &staff).await {
+        return r;
+    }
+    let view = |status, errors: &[crate::kernel::error::InvalidInput], refusal: Option<String>| {
+        let errors = FieldErrors::of(&staff.ctx, "sr-err-", errors);
+        intake_view(&state, &staff, status, f.clone(), errors, refusal, (String::new(), Vec::new()), None)
+    };
+    let Some(channel) = Channel::parse(&f.channel).filter(|c| *c != Channel::Online) else {
+        let e = crate::kernel::error::InvalidInput::new("channel", "Choose how the request came in.");
+        return view(StatusCode::UNPROCESSABLE_ENTITY, &[e], None);
+    };
+    let check = match f.start(now.date_naive()) {
+        Ok(c) => c,
+        Err(errors) => return view(StatusCode::UNPROCESSABLE_ENTITY, &errors, None),
+    };
+    let case = match store::check_case(state.db(), state.catalog(), state.reports(), &check).await {
+        Ok(Ok(case)) => case,
+        Ok(Err(r)) => {
+            return view(StatusCode::UNPROCESSABLE_ENTITY, &[], Some(super::routes::refusal_text(&staff.ctx, &r)));
+        }
+        Err(e) => return failed(&staff, e),
+    };
+    let (details, reply) = match f.details(check.issue, now.date_naive()) {
+        Ok(d) => d,
+        Err(errors) => return view(StatusCode::UNPROCESSABLE_ENTITY, &errors, None),
+    };
+    // The customer's confirmation goes in the language they asked for.
+    let lang = Lang::from_tag(&f.lang).unwrap_or(Lang::En);
+    let customer_ctx = PageCtx::new(lang, state.i18n().clone(), "/service-request");
+    let request = NewRequest {
+        case: &case,
+        issue: check.issue,
+        channel,
+        details: &details,
+        reply: &reply,
+        lang: lang.tag(),
+        taken_by: Some(&staff.actor),
+    };
+    let compose = super::routes::confirmation_message(customer_ctx);
+    match store::file(state.db(), &request, now, &compose).await {
+        Ok(filed) => staff
+            .finish(Redirect::to(&format!("/staff/service-requests/new?filed={}", filed.confirmation)).into_response()),
+        Err(FileError::Refused(r)) => {
+            view(StatusCode::CONFLICT, &[], Some(super::routes::refusal_text(&staff.ctx, &r)))
+        }
+        Err(FileError::Db(e)) => failed(&staff, e),
+        Err(e) => failed(&staff, StaffError::Internal(e.to_string())),
+    }
+}
+
+/// Assigns one or many requests to an officer; reassigning needs a reason (R-SR-09, R-SR-10).
+async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fields>) -> Response {
+    let confirmations = f.all("confirmation");
+    let Ok(officer) = f.get("officer").trim().parse::<i64>() else {
+        return failed(
+            &staff,
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new("officer", "Choose an officer.")),
+        );
+    };
+    if confirmations.is_empty() {
+        return failed(
+            &staff,
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new("confirmation", "Tick at least one request.")),
+        );
+    }
+    let reason = MoveReason::parse(&f.get("reason"));
+    let now = state.clock().now();
+    match work::assign(state.db(), state.catalog(), &staff.actor, now, &confirmations, officer, reason).await {
+        Ok(_) if confirmations.len() == 1 && f.get("back") == "request" => {
+            staff.finish(Redirect::to(&format!("/staff/service-requests/{}", confirmations[0])).into_response())
+        }
+        Ok(n) => staff.finish(Redirect::to(&format!("/staff/service-requests?assigned={n}")).into_response()),
+        Err(e) => failed(&staff, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/service_request.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    csrf: String,
+    r: Request,
+    today: NaiveDate,
+    case: Option<CaseView>,
+    officers: Vec<Officer>,
+    offices: Vec<(String, String)>,
+    reasons: [MoveReason; 4],
+    can_assign: bool,
+    can_work: bool,
+}
+
+impl DetailPage {
+    fn overdue(&self) -> bool {
+        self.r.summary.overdue(self.today)
+    }
+}
+
+/// A case as staff research it: status, history, addresses, requests.
+pub struct CaseView {
+    /// Receipt number.
+    pub receipt: String,
+    /// Form.
+    pub form: String,
+    /// Office.
+    pub office: String,
+    /// Received.
+    pub received_on: NaiveDate,
+    /// Current status title.
+    pub status: String,
+    /// History, newest first: (date, status title).
+    pub history: Vec<(NaiveDate, String)>,
+    /// Addresses, newest first: (lines, since, AR-11 confirmation).
+    pub addresses: Vec<(Vec<String>, DateTime<Utc>, Option<String>)>,
+    /// Service requests, newest first.
+    pub requests: Vec<Summary>,
+}
+
+async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, StaffError> {
+    let Some((case, history, _)) = crate::case_status::store::case(state.db(), receipt).await? else { return Ok(None) };
+    let catalog = state.catalog();
+    let title = |code: &str| catalog.status(code).map_or_else(|| code.to_owned(), |s| s.title(Lang::En).to_owned());
+    let addresses = crate::change_of_address::store::history(state.db(), case.id).await?;
+    let requests = store::for_case(state.db(), receipt).await?;
+    Ok(Some(CaseView {
+        receipt: case.receipt_number.clone(),
+        form: case.form_code.clone(),
+        office: catalog.office(&case.office_code).map_or(case.office_code.clone(), |o| o.name_en.clone()),
+        received_on: case.received_on,
+        status: title(&case.status_code),
+        history: history
+            .iter()
+            .rev()
+            .map(|h| (h.occurred_on, h.title_en.clone().unwrap_or_else(|| title(&h.status_code))))
+            .collect(),
+        addresses,
+        requests,
+    }))
+}
+
+/// A request with its case at hand and its whole trail; what the actor may do next.
+async fn detail(State(state): State<AppState>, staff: Staff, Path(confirmation): Path<String>) -> Response {
+    let now = state.clock().now();
+    let r = match work::read(state.db(), state.catalog(), &staff.actor, now, &confirmation).await {
+        Ok(r) => r,
+        Err(e) => return failed(&staff, e),
+    };
+    let case = match case_view(&state, &r.summary.receipt_number).await {
+        Ok(c) => c,
+        Err(e) => return failed(&staff, e),
+    };
+    let role = staff.actor.role;
+    let can_assign = role.can(Capability::ServiceRequestsAssign);
+    let officers = if can_assign {
+        match work::officers(state.db(), &r.summary.office_code).await {
+            Ok(o) => o,
+            Err(e) => return failed(&staff, e),
+        }
+    } else {
+        Vec::new()
+    };
+    let can_work =
+        role.can(Capability::ServiceRequestsWork) && (can_assign || r.assigned_to == Some(staff.actor.user_id));
+    let offices = state
+        .catalog()
+        .offices()
+        .iter()
+        .filter(|o| o.code != r.summary.office_code)
+        .map(|o| (o.code.clone(), o.name_en.clone()))
+        .collect();
+    let page = DetailPage {
+        ctx: staff.ctx.clone(),
+        staff: Some(staff.clone()),
+        csrf: staff.csrf.clone(),
+        r,
+        today: now.date_naive(),
+        case,
+        officers,
+        offices,
+        reasons: MoveReason::ALL,
+        can_assign,
+        can_work,
+    };
+    staff.finish(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+struct RedirectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    reason: String,
+}
+
+fn back_to(staff: &Staff, confirmation: &str) -> Response {
+    staff.finish(Redirect::to(&format!("/staff/service-requests/{confirmation}")).into_response())
+}
+
+/// Sends a request to another office (R-SR-10).
+async fn redirect(
+    State(state): State<AppState>,
+    Path(confirmation): Path<String>,
+    StaffForm(staff, f): StaffForm<RedirectForm>,
+) -> Response {
+    let Some(reason) = MoveReason::parse(&f.reason) else {
+        return failed(
+            &staff,
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new("reason", "Choose the reason.")),
+        );
+    };
+    let now = state.clock().now();
+    match work::redirect(state.db(), state.catalog(), &staff.actor, now, &confirmation, f.office.trim(), reason).await {
+        Ok(()) => staff.finish(Redirect::to("/staff/service-requests").into_response()),
+        Err(e) => failed(&staff, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct HoldForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Puts a request on hold, with the reason (R-SR-12).
+async fn hold(
+    State(state): State<AppState>,
+    Path(confirmation): Path<String>,
+    StaffForm(staff, f): StaffForm<HoldForm>,
+) -> Response {
+    match work::hold(state.db(), state.catalog(), &staff.actor, state.clock().now(), &confirmation, &f.reason).await {
+        Ok(()) => back_to(&staff, &confirmation),
+        Err(e) => failed(&staff, e),
+    }
+}
+
+/// Takes a request off hold (R-SR-12).
+async fn release(
+    State(state): State<AppState>,
+    Path(confirmation): Path<String>,
+    StaffForm(staff, _): StaffForm<HoldForm>,
+) -> Response {
+    match work::release(state.db(), state.catalog(), &staff.actor, state.clock().now(), &confirmation).await {
+        Ok(()) => back_to(&staff, &confirmation),
+        Err(e) => failed(&staff, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct RespondForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    resolves: String,
+}
+
+/// Answers the customer by letter, email or a recorded call (R-SR-11).
+async fn respond(
+    State(state): State<AppState>,
+    Path(confirmation): Path<String>,
+    StaffForm(staff, f): StaffForm<RespondForm>,
+) -> Response {
+    let Some(method) = Method::parse(&f.method) else {
+        return failed(
+            &staff,
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new("method", "Choose how you answered.")),
+        );
+    };
+    let now = state.clock().now();
+    let resolves = f.resolves == "yes";
+    match work::respond(state.db(), state.catalog(), &staff.actor, now, &confirmation, method, &f.body, resolves).await
+    {
+        Ok(_) => back_to(&staff, &confirmation),
+        Err(e) => failed(&staff, e),
+    }
+}
+
+/// A response letter as PDF, in the customer's language (R-SR-11).
+async fn letter(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((confirmation, event)): Path<(String, i64)>,
+) -> Response {
+    let now = state.clock().now();
+    match work::letter_pdf(state.db(), state.catalog(), &staff.actor, now, &confirmation, event).await {
+        Ok(pdf) => {
+            let disposition = format!("inline; filename=\"{confirmation}-{event}.pdf\"");
+            staff.finish(
+                (
+                    [(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+                    pdf,
+                )
+                    .into_response(),
+            )
+        }
+        Err(e) => failed(&staff, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/case.html")]
+struct CasePage {
+    ctx: PageCtx,
+    staff: Option<Staff>,
+    case: CaseView,
+    /// Its service requests.
+    rows: Vec<Summary>,
+    today: NaiveDate,
+}
+
+impl CasePage {
+    fn late(&self, s: &Summary) -> bool {
+        s.overdue(self.today)
+    }
+}
+
+/// A case as staff research it (`cases.read`, the case's office in reach; audited).
+async fn case_page(State(state): State<AppState>, staff: Staff, Path(receipt): Path<String>) -> Response {
+    let Ok(receipt) = receipt.parse::<ReceiptNumber>() else { return failed(&staff, StaffError::NotFound) };
+    let office: Option<String> = match crate::case_status::store::case(state.db(), receipt.as_str()).await {
+        Ok(c) => c.map(|(c, _, _)| c.office_code),
+        Err(e) => return failed(&staff, e),
+    };
+    let Some(office) = office else { return failed(&staff, StaffError::NotFound) };
+    if let Err(r) = permit_page(&state, &staff, Capability::CasesRead, ("cases.read", &office)).await {
+        return r;
+    }
+    let now = state.clock().now();
+    let record = format!("case:{}", receipt.as_str());
+    let e = entry(&staff.actor, Category::Access, "cases.read", &record, Outcome::Ok, "");
+    if let Err(e) = audit::record_alone(state.db(), now, &e).await {
+        return failed(&staff, e);
+    }
+    match case_view(&state, receipt.as_str()).await {
+        Ok(Some(mut case)) => {
+            let rows = std::mem::take(&mut case.requests);
+            let page =
+                CasePage { ctx: staff.ctx.clone(), staff: Some(staff.clone()), case, rows, today: now.date_naive() };
+            staff.finish(render(StatusCode::OK, &page))
+        }
+        Ok(None) => failed(&staff, StaffError::NotFound),
+        Err(e) => failed(&staff, e),
+    }
+}

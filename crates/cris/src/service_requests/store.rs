@@ -1,0 +1,446 @@
+//! Filing a service request (R-SR-02 to R-SR-08) and reading requests back. A request is checked
+//! against the case, refused when the case is within its posted processing time or when an open
+//! request for the same case and issue is younger than 30 days, and otherwise stored, routed to
+//! the case's office and confirmed, in one transaction.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::model::{CaseCheck, Channel, Details, Issue, RESPONSE_DAYS, Reply};
+use crate::case_status::cache::ReportCache;
+use crate::kernel::access::Actor;
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::random::{self, RandomError};
+use crate::notify::{self, Message};
+use crate::reference::Catalog;
+
+/// Why a request may not be filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// What was given does not match a case on file (which part is not said, R-SR-02).
+    NoMatch,
+    /// The case is within its posted processing time: inquiries open on this date (R-SR-03).
+    WithinTime(NaiveDate),
+    /// The case is decided: there is no processing time to ask about.
+    Decided,
+    /// An open request for this case and issue is younger than 30 days: another may be filed on
+    /// this date if it is still unanswered (R-SR-06).
+    Duplicate(NaiveDate),
+}
+
+/// Why filing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// Refused, with the reason to tell the customer.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// Storage failed; nothing was written.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// No randomness for the confirmation number.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    /// The details did not encode (they always do: strings and a date).
+    #[error(transparent)]
+    Encode(#[from] serde_json::Error),
+}
+
+impl From<sqlx::Error> for FileError {
+    fn from(e: sqlx::Error) -> Self {
+        FileError::Db(e.into())
+    }
+}
+
+/// The case a request is about, as found.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRef {
+    /// Row id.
+    pub id: i64,
+    /// The office holding it.
+    pub office_code: String,
+    /// Current status.
+    pub status_code: String,
+}
+
+/// Checks step one against the case on file and the posted processing times (R-SR-02, R-SR-03).
+/// Duplicates are checked when filing.
+pub async fn check_case(
+    db: &Db,
+    catalog: &Catalog,
+    posted: &ReportCache,
+    c: &CaseCheck,
+) -> Result<Result<CaseRef, Refusal>, DbError> {
+    type Row = (i64, String, String, String, NaiveDate, Option<String>, bool);
+    let row: Option<Row> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, form_code, office_code, status_code, received_on, mailing_zip, restricted FROM cases \
+             WHERE receipt_number = $1",
+        )
+        .bind(c.receipt.as_str())
+        .fetch_optional(pool)
+        .await?
+    });
+    let Some((id, form, office_code, status_code, received, zip, restricted)) = row else {
+        return Ok(Err(Refusal::NoMatch));
+    };
+    let zip_matches = zip.as_deref().and_then(|z| z.get(..5)) == Some(c.zip.five());
+    if restricted || !form.eq_ignore_ascii_case(&c.form) || received != c.filed || !zip_matches {
+        return Ok(Err(Refusal::NoMatch));
+    }
+    if c.issue == Issue::Late {
+        if catalog.status(&status_code).is_some_and(|s| s.terminal) {
+            return Ok(Err(Refusal::Decided));
+        }
+        // With no time posted for the form at the office there is nothing to be within.
+        if let Some(p) = posted.posted(db, &form, &office_code).await?
+            && !p.is_outside(received)
+        {
+            let from = received + (p.publication_date - p.service_request_date) + Duration::days(1);
+            return Ok(Err(Refusal::WithinTime(from)));
+        }
+    }
+    Ok(Ok(CaseRef { id, office_code, status_code }))
+}
+
+/// A request ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewRequest<'a> {
+    /// The case, as checked.
+    pub case: &'a CaseRef,
+    /// The issue.
+    pub issue: Issue,
+    /// How it came in.
+    pub channel: Channel,
+    /// What step two collected.
+    pub details: &'a Details,
+    /// How to answer.
+    pub reply: &'a Reply,
+    /// The customer's language (`en` or `es`): letters and emails use it.
+    pub lang: &'a str,
+    /// The staff member who took it (calls, letters, office visits), audited.
+    pub taken_by: Option<&'a Actor>,
+}
+
+/// A filed request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filed {
+    /// Its confirmation number.
+    pub confirmation: String,
+    /// The office it was routed to.
+    pub office_code: String,
+    /// When the answer is due.
+    pub due_on: NaiveDate,
+}
+
+/// Writes the confirmation message: (subject, body), given the confirmation number and due date.
+pub type Compose<'a> = dyn Fn(&str, NaiveDate) -> (String, String) + Send + Sync + 'a;
+
+/// Stores a request, routes it to the office holding the case (R-SR-08) and queues the
+/// confirmation (R-SR-05); refuses a duplicate (R-SR-06). One transaction.
+pub async fn file(db: &Db, r: &NewRequest<'_>, now: DateTime<Utc>, compose: &Compose<'_>) -> Result<Filed, FileError> {
+    let confirmation = format!("SRQ{:010}", random::below(10_000_000_000)?);
+    let due_on = now.date_naive() + Duration::days(RESPONSE_DAYS);
+    let details = serde_json::to_string(r.details)?;
+    let (email, phone) = match r.reply {
+        Reply::Email(e) => (Some(e.as_str()), None),
+        Reply::Phone(p) => (None, Some(p.as_str())),
+        Reply::Mail => (None, None),
+    };
+    let mut tx = db.begin().await?;
+    if let Some(open_since) = open_request(&mut tx, r.case.id, r.issue, now).await? {
+        return Err(FileError::Refused(Refusal::Duplicate(open_since.date_naive() + Duration::days(RESPONSE_DAYS))));
+    }
+    let id: i64 = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO service_requests (confirmation, case_id, issue, channel, office_code, status, lang, email, phone, \
+             details, filed_by, filed_at, due_on) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(&confirmation)
+        .bind(r.case.id)
+        .bind(r.issue.code())
+        .bind(r.channel.code())
+        .bind(&r.case.office_code)
+        .bind(r.lang)
+        .bind(email)
+        .bind(phone)
+        .bind(&details)
+        .bind(r.taken_by.map(|a| a.user_id))
+        .bind(now)
+        .bind(due_on)
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    let actor = r.taken_by.map(|a| a.username.as_str());
+    add_event(&mut tx, id, now, &Event { kind: "filed", actor, body: Some(r.channel.code()), ..Event::default() })
+        .await?;
+    let routed = Event { kind: "routed", actor, office: Some(&r.case.office_code), ..Event::default() };
+    add_event(&mut tx, id, now, &routed).await?;
+    let (subject, body) = compose(&confirmation, due_on);
+    let channel = match r.reply {
+        Reply::Email(_) => Some(notify::Channel::Email),
+        Reply::Phone(_) => Some(notify::Channel::Sms),
+        Reply::Mail => None,
+    };
+    if let (Some(channel), Some(recipient)) = (channel, email.or(phone)) {
+        let message = Message {
+            channel,
+            recipient: recipient.to_owned(),
+            subject,
+            body,
+            customer_id: None,
+            appointment_id: None,
+            attachment: None,
+        };
+        notify::enqueue(&mut tx, now, &message).await?;
+    }
+    if let Some(actor) = r.taken_by {
+        let record = format!("service_request:{id}");
+        let detail = format!("{} {} via {}", confirmation, r.issue.code(), r.channel.code());
+        let e = crate::staff::service::entry(
+            actor,
+            Category::Change,
+            "service_requests.create",
+            &record,
+            Outcome::Ok,
+            &detail,
+        );
+        audit::record(&mut tx, now, &e).await?;
+    }
+    tx.commit().await?;
+    Ok(Filed { confirmation, office_code: r.case.office_code.clone(), due_on })
+}
+
+/// When the open request for this case and issue filed in the last 30 days was filed, if any.
+async fn open_request(
+    tx: &mut Tx,
+    case_id: i64,
+    issue: Issue,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbError> {
+    Ok(crate::with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT filed_at FROM service_requests WHERE case_id = $1 AND issue = $2 AND status <> 'resolved' \
+             AND filed_at > $3 ORDER BY filed_at DESC LIMIT 1",
+        )
+        .bind(case_id)
+        .bind(issue.code())
+        .bind(now - Duration::days(RESPONSE_DAYS))
+        .fetch_optional(&mut *conn)
+        .await?
+    }))
+}
+
+/// A step of a request's trail.
+#[derive(Debug, Clone, Default)]
+pub struct Event<'a> {
+    /// `filed`, `routed`, `assigned`, `reassigned`, `redirected`, `held`, `released`, `letter`,
+    /// `email`, `phone`, `resolved`.
+    pub kind: &'a str,
+    /// The staff member (none for the customer).
+    pub actor: Option<&'a str>,
+    /// The office it went to.
+    pub office: Option<&'a str>,
+    /// The officer it went to.
+    pub officer: Option<&'a str>,
+    /// Why.
+    pub reason: Option<&'a str>,
+    /// What was said (an exchange with the customer) or how it came in.
+    pub body: Option<&'a str>,
+}
+
+/// Appends a step to a request's trail.
+pub async fn add_event(tx: &mut Tx, request_id: i64, now: DateTime<Utc>, e: &Event<'_>) -> Result<i64, DbError> {
+    Ok(crate::with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO service_request_events (request_id, kind, at, actor, office_code, officer, reason, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(e.kind)
+        .bind(now)
+        .bind(e.actor)
+        .bind(e.office)
+        .bind(e.officer)
+        .bind(e.reason)
+        .bind(e.body)
+        .fetch_one(&mut *conn)
+        .await?
+    }))
+}
+
+/// A request as lists show it.
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
+pub struct Summary {
+    /// Row id.
+    pub id: i64,
+    /// Confirmation number.
+    pub confirmation: String,
+    /// The case's receipt number.
+    pub receipt_number: String,
+    /// Issue code.
+    pub issue: String,
+    /// Channel code.
+    pub channel: String,
+    /// Office it sits with.
+    pub office_code: String,
+    /// Officer's user name, when assigned.
+    pub officer: Option<String>,
+    /// `open`, `assigned`, `on_hold`, `resolved`.
+    pub status: String,
+    /// When filed.
+    pub filed_at: DateTime<Utc>,
+    /// When the answer is due.
+    pub due_on: NaiveDate,
+    /// Why it is on hold.
+    pub hold_reason: Option<String>,
+    /// When it was answered.
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+impl Summary {
+    /// Whether the office must see it flagged (a disability accommodation).
+    pub fn flagged(&self) -> bool {
+        Issue::parse(&self.issue).is_some_and(Issue::flagged)
+    }
+
+    /// Whether the answer is late.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.status != "resolved" && self.status != "on_hold" && self.due_on < today
+    }
+}
+
+const SUMMARY: &str = "SELECT r.id, r.confirmation, c.receipt_number, r.issue, r.channel, r.office_code, \
+     u.username AS officer, r.status, r.filed_at, r.due_on, r.hold_reason, r.resolved_at FROM service_requests r \
+     JOIN cases c ON c.id = r.case_id LEFT JOIN staff_users u ON u.id = r.assigned_to";
+
+/// A value bound to a list's condition.
+#[derive(Debug, Clone, Copy)]
+enum Arg<'a> {
+    Text(&'a str),
+    Date(NaiveDate),
+}
+
+/// Summaries matching a condition on `r` (service_requests), `c` (cases) and `u` (staff_users).
+async fn summaries(db: &Db, condition: &str, args: &[Arg<'_>], order: &str) -> Result<Vec<Summary>, DbError> {
+    let sql = format!("{SUMMARY} WHERE {condition} ORDER BY {order} LIMIT 500");
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(sql.as_str()));
+        for a in args {
+            q = match *a {
+                Arg::Text(t) => q.bind(t),
+                Arg::Date(d) => q.bind(d),
+            };
+        }
+        q.fetch_all(pool).await?
+    }))
+}
+
+/// An office's requests nobody is working yet, oldest first (R-SR-09).
+pub async fn unassigned(db: &Db, office: &str) -> Result<Vec<Summary>, DbError> {
+    summaries(db, "r.office_code = $1 AND r.status = 'open'", &[Arg::Text(office)], "r.due_on, r.id").await
+}
+
+/// An officer's open requests, soonest due first.
+pub async fn assigned_to(db: &Db, username: &str) -> Result<Vec<Summary>, DbError> {
+    summaries(db, "u.username = $1 AND r.status IN ('assigned', 'on_hold')", &[Arg::Text(username)], "r.due_on, r.id")
+        .await
+}
+
+/// Unresolved requests due by `by` (overdue and nearly due), in `office` or everywhere (R-SR-12).
+pub async fn due_by(db: &Db, office: Option<&str>, by: NaiveDate) -> Result<Vec<Summary>, DbError> {
+    let due = "r.status <> 'resolved' AND r.due_on <= $1";
+    match office {
+        Some(o) => {
+            summaries(db, &format!("{due} AND r.office_code = $2"), &[Arg::Date(by), Arg::Text(o)], "r.due_on, r.id")
+                .await
+        }
+        None => summaries(db, due, &[Arg::Date(by)], "r.due_on, r.id").await,
+    }
+}
+
+/// Requests about a case, newest first.
+pub async fn for_case(db: &Db, receipt: &str) -> Result<Vec<Summary>, DbError> {
+    summaries(db, "c.receipt_number = $1", &[Arg::Text(receipt)], "r.filed_at DESC, r.id DESC").await
+}
+
+/// A caller's earlier requests: by the receipt number, email address or phone number they give
+/// (R-SR-07).
+pub async fn for_caller(db: &Db, key: &str) -> Result<Vec<Summary>, DbError> {
+    summaries(
+        db,
+        "(c.receipt_number = $1 OR r.email = $1 OR r.phone = $1)",
+        &[Arg::Text(key)],
+        "r.filed_at DESC, r.id DESC",
+    )
+    .await
+}
+
+/// A request whole: what was filed, where it is, and its trail.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// As lists show it.
+    pub summary: Summary,
+    /// The case's row id.
+    pub case_id: i64,
+    /// The assigned officer's id.
+    pub assigned_to: Option<i64>,
+    /// The customer's language.
+    pub lang: String,
+    /// Email to answer, if given.
+    pub email: Option<String>,
+    /// Phone to answer, if given.
+    pub phone: Option<String>,
+    /// What step two collected.
+    pub details: Details,
+    /// The trail, oldest first.
+    pub events: Vec<EventRow>,
+}
+
+/// A stored step of the trail.
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
+pub struct EventRow {
+    /// Row id.
+    pub id: i64,
+    /// Kind.
+    pub kind: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Staff member.
+    pub actor: Option<String>,
+    /// Office.
+    pub office_code: Option<String>,
+    /// Officer.
+    pub officer: Option<String>,
+    /// Reason.
+    pub reason: Option<String>,
+    /// Exchange text.
+    pub body: Option<String>,
+}
+
+/// A request by its confirmation number.
+pub async fn get(db: &Db, confirmation: &str) -> Result<Option<Request>, DbError> {
+    let Some(summary) =
+        summaries(db, "r.confirmation = $1", &[Arg::Text(confirmation)], "r.id").await?.into_iter().next()
+    else {
+        return Ok(None);
+    };
+    type Row = (i64, Option<i64>, String, Option<String>, Option<String>, String);
+    let (case_id, assigned_to, lang, email, phone, details): Row = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT case_id, assigned_to, lang, email, phone, details FROM service_requests WHERE id = $1")
+            .bind(summary.id)
+            .fetch_one(pool)
+            .await?
+    });
+    let events: Vec<EventRow> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, kind, at, actor, office_code, officer, reason, body FROM service_request_events \
+             WHERE request_id = $1 ORDER BY id",
+        )
+        .bind(summary.id)
+        .fetch_all(pool)
+        .await?
+    });
+    // Details were written by this code; should they not read back, the request still shows.
+    let details = serde_json::from_str(&details).unwrap_or_default();
+    Ok(Some(Request { summary, case_id, assigned_to, lang, email, phone, details, events }))
+}

@@ -1,0 +1,398 @@
+//! Working requests (R-SR-09 to R-SR-12): supervisors assign, reassign and redirect; officers put
+//! requests on hold and answer them by letter, email or a recorded call. Every step is checked
+//! against the actor's capability and the request's office, written to the request's trail and
+//! to the audit log in the same transaction.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::model::{Method, MoveReason};
+use super::store::{self, Event, Request};
+use crate::kernel::access::{Actor, Capability, Role};
+use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::db::{Db, Tx};
+use crate::kernel::i18n::{I18n, Lang};
+use crate::notify::{self, Channel, Message};
+use crate::reference::Catalog;
+use crate::staff::service::{StaffError, entry, permit_at};
+
+/// An officer who can take requests, and how many they hold now.
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
+pub struct Officer {
+    /// Staff user id.
+    pub id: i64,
+    /// User name.
+    pub username: String,
+    /// Name.
+    pub display_name: String,
+    /// Requests assigned and not resolved.
+    pub workload: i64,
+}
+
+/// The roles that work requests.
+fn working_roles() -> Vec<&'static str> {
+    Role::ALL.into_iter().filter(|r| r.can(Capability::ServiceRequestsWork)).map(Role::as_str).collect()
+}
+
+/// An office's active officers with their current workloads, lightest first (R-SR-09).
+pub async fn officers(db: &Db, office: &str) -> Result<Vec<Officer>, StaffError> {
+    let roles = working_roles();
+    let marks = (0..roles.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT u.id, u.username, u.display_name, CAST(COUNT(r.id) AS BIGINT) AS workload FROM staff_users u \
+         LEFT JOIN service_requests r ON r.assigned_to = u.id AND r.status IN ('assigned', 'on_hold') \
+         WHERE u.office_code = $1 AND u.active = TRUE AND u.role IN ({marks}) \
+         GROUP BY u.id, u.username, u.display_name ORDER BY workload, u.username"
+    );
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::query_as::<_, Officer>(sqlx::AssertSqlSafe(sql.as_str())).bind(office);
+        for r in &roles {
+            q = q.bind(*r);
+        }
+        q.fetch_all(pool).await?
+    }))
+}
+
+/// Loads a request and checks the actor may act on it with `capability` (its office in reach);
+/// a refusal is recorded as `what`.
+async fn load(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    capability: Capability,
+    what: &str,
+    confirmation: &str,
+) -> Result<Request, StaffError> {
+    let r = store::get(db, confirmation).await?.ok_or(StaffError::NotFound)?;
+    permit_at(db, catalog, actor, now, capability, (what, &r.summary.office_code)).await?;
+    Ok(r)
+}
+
+/// Reads a request (audited: it holds personal data).
+pub async fn read(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmation: &str,
+) -> Result<Request, StaffError> {
+    let r =
+        load(db, catalog, actor, now, Capability::ServiceRequestsRead, "service_requests.read", confirmation).await?;
+    let record = format!("service_request:{}", r.summary.id);
+    let e = entry(actor, Category::Access, "service_requests.read", &record, Outcome::Ok, &r.summary.confirmation);
+    audit::record_alone(db, now, &e).await?;
+    Ok(r)
+}
+
+/// Records one step: the trail and the audit log, then commits.
+async fn finish(
+    mut tx: Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    r: &Request,
+    event: &Event<'_>,
+) -> Result<i64, StaffError> {
+    let id = store::add_event(&mut tx, r.summary.id, now, event).await?;
+    let record = format!("service_request:{}", r.summary.id);
+    let detail = [Some(r.summary.confirmation.as_str()), event.office, event.officer, event.reason]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let what = format!("service_requests.{}", event.kind);
+    audit::record(&mut tx, now, &entry(actor, Category::Change, &what, &record, Outcome::Ok, &detail)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Runs an UPDATE on one request that must touch it; a request that moved on meanwhile (another
+/// supervisor, another tab) is "not found" rather than overwritten.
+async fn update(tx: &mut Tx, sql: &'static str, id: i64, bind: impl FnOnce(Binds) -> Binds) -> Result<(), StaffError> {
+    let b = bind(Binds::default());
+    let done = crate::with_tx!(tx, conn => {
+        let mut q = sqlx::query(sql).bind(id);
+        for v in &b.0 {
+            q = match v {
+                Bind::Int(i) => q.bind(*i),
+                Bind::Text(t) => q.bind(t.clone()),
+                Bind::Time(t) => q.bind(*t),
+                Bind::Date(d) => q.bind(*d),
+            };
+        }
+        q.execute(&mut *conn).await?.rows_affected()
+    });
+    if done == 1 { Ok(()) } else { Err(StaffError::NotFound) }
+}
+
+/// Values bound after the request id ($1), in order.
+#[derive(Default)]
+struct Binds(Vec<Bind>);
+
+enum Bind {
+    Int(i64),
+    Text(String),
+    Time(DateTime<Utc>),
+    Date(chrono::NaiveDate),
+}
+
+impl Binds {
+    fn int(mut self, v: i64) -> Self {
+        self.0.push(Bind::Int(v));
+        self
+    }
+    fn text(mut self, v: &str) -> Self {
+        self.0.push(Bind::Text(v.to_owned()));
+        self
+    }
+    fn time(mut self, v: DateTime<Utc>) -> Self {
+        self.0.push(Bind::Time(v));
+        self
+    }
+    fn date(mut self, v: chrono::NaiveDate) -> Self {
+        self.0.push(Bind::Date(v));
+        self
+    }
+}
+
+/// Assigns requests of an office to one of its officers (R-SR-09). A request already assigned
+/// needs a reason: that is a reassignment (R-SR-10).
+pub async fn assign(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmations: &[String],
+    officer_id: i64,
+    reason: Option<MoveReason>,
+) -> Result<usize, StaffError> {
+    let mut done = 0;
+    for confirmation in confirmations {
+        let r =
+            load(db, catalog, actor, now, Capability::ServiceRequestsAssign, "service_requests.assign", confirmation)
+                .await?;
+        let officer = officers(db, &r.summary.office_code)
+            .await?
+            .into_iter()
+            .find(|o| o.id == officer_id)
+            .ok_or_else(|| invalid("officer", "Choose an officer of the request's office."))?;
+        if r.summary.status == "resolved" || r.assigned_to == Some(officer_id) {
+            return Err(invalid("officer", "This request is resolved or already with that officer."));
+        }
+        let reassign = r.assigned_to.is_some();
+        if reassign && reason.is_none() {
+            return Err(invalid("reason", "Give the reason for reassigning."));
+        }
+        let mut tx = db.begin().await?;
+        // A held request stays on hold with its new officer.
+        let sql = "UPDATE service_requests SET assigned_to = $2, \
+                   status = CASE WHEN status = 'on_hold' THEN status ELSE 'assigned' END \
+                   WHERE id = $1 AND status = $3";
+        update(&mut tx, sql, r.summary.id, |b| b.int(officer.id).text(&r.summary.status)).await?;
+        let event = Event {
+            kind: if reassign { "reassigned" } else { "assigned" },
+            actor: Some(&actor.username),
+            officer: Some(&officer.username),
+            reason: reason.filter(|_| reassign).map(MoveReason::code),
+            ..Event::default()
+        };
+        finish(tx, actor, now, &r, &event).await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Sends a request to another office, unassigned there (R-SR-10).
+pub async fn redirect(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmation: &str,
+    office: &str,
+    reason: MoveReason,
+) -> Result<(), StaffError> {
+    let r = load(db, catalog, actor, now, Capability::ServiceRequestsAssign, "service_requests.redirect", confirmation)
+        .await?;
+    let target = catalog.office(office).ok_or_else(|| invalid("office", "Choose an office."))?;
+    if target.code == r.summary.office_code || r.summary.status == "resolved" {
+        return Err(invalid("office", "Choose another office; resolved requests stay where they are."));
+    }
+    let mut tx = db.begin().await?;
+    let sql = "UPDATE service_requests SET office_code = $2, assigned_to = NULL, \
+               status = CASE WHEN status = 'on_hold' THEN status ELSE 'open' END WHERE id = $1 AND office_code = $3";
+    update(&mut tx, sql, r.summary.id, |b| b.text(&target.code).text(&r.summary.office_code)).await?;
+    let event = Event {
+        kind: "redirected",
+        actor: Some(&actor.username),
+        office: Some(&target.code),
+        reason: Some(reason.code()),
+        ..Event::default()
+    };
+    finish(tx, actor, now, &r, &event).await?;
+    Ok(())
+}
+
+/// Whether the actor may work this request: its officer, or a supervisor of its office.
+fn works(actor: &Actor, r: &Request) -> Result<(), StaffError> {
+    if r.assigned_to == Some(actor.user_id) || actor.role.can(Capability::ServiceRequestsAssign) {
+        Ok(())
+    } else {
+        Err(invalid("request", "Only the assigned officer or a supervisor works this request."))
+    }
+}
+
+/// Puts a request on hold with a reason; the due date stops (R-SR-12).
+pub async fn hold(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmation: &str,
+    reason: &str,
+) -> Result<(), StaffError> {
+    let r =
+        load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.hold", confirmation).await?;
+    works(actor, &r)?;
+    let reason = super::model::hold_reason(reason)?;
+    let mut tx = db.begin().await?;
+    let sql = "UPDATE service_requests SET status = 'on_hold', held_since = $2, hold_reason = $3 \
+               WHERE id = $1 AND status = 'assigned'";
+    update(&mut tx, sql, r.summary.id, |b| b.time(now).text(&reason)).await?;
+    let event = Event { kind: "held", actor: Some(&actor.username), reason: Some(&reason), ..Event::default() };
+    finish(tx, actor, now, &r, &event).await?;
+    Ok(())
+}
+
+/// Takes a request off hold; its due date moves by the days it was held (R-SR-12).
+pub async fn release(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmation: &str,
+) -> Result<(), StaffError> {
+    let r = load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.release", confirmation)
+        .await?;
+    works(actor, &r)?;
+    let held_since = r.events.iter().rev().find(|e| e.kind == "held").map_or(now, |e| e.at);
+    // Part of a day held counts as a day: the customer never loses time to a hold.
+    let held_days = ((now - held_since).num_minutes() + 24 * 60 - 1).div_euclid(24 * 60).max(0);
+    let due_on = r.summary.due_on + Duration::days(held_days);
+    let mut tx = db.begin().await?;
+    let sql = "UPDATE service_requests SET status = 'assigned', held_since = NULL, hold_reason = NULL, due_on = $2 \
+               WHERE id = $1 AND status = 'on_hold'";
+    update(&mut tx, sql, r.summary.id, |b| b.date(due_on)).await?;
+    let body = format!("due {due_on}");
+    let event = Event { kind: "released", actor: Some(&actor.username), body: Some(&body), ..Event::default() };
+    finish(tx, actor, now, &r, &event).await?;
+    Ok(())
+}
+
+/// The letter's and email's frame in the customer's language: (subject, greeting, closing).
+fn frame(lang: Lang, r: &Request) -> Option<(String, String, String)> {
+    let i18n = I18n::shared()?;
+    let args = [("confirmation", r.summary.confirmation.as_str()), ("receipt", r.summary.receipt_number.as_str())];
+    let name = r.details.full_name().unwrap_or_default();
+    Some((
+        i18n.t_args(lang, "sr-letter-subject", &args),
+        i18n.t_args(lang, "sr-letter-greeting", &[("name", name.as_str())]),
+        i18n.t_args(lang, "sr-letter-closing", &args),
+    ))
+}
+
+/// Answers the customer (R-SR-11): a response letter (kept, printable as PDF in their language,
+/// and emailed when they gave an address), an email, or a telephone call's summary. `resolves`
+/// closes the request.
+#[allow(clippy::too_many_arguments)]
+pub async fn respond(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmation: &str,
+    method: Method,
+    body: &str,
+    resolves: bool,
+) -> Result<i64, StaffError> {
+    let r = load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.respond", confirmation)
+        .await?;
+    works(actor, &r)?;
+    let body = super::model::response_text(body)?;
+    if r.summary.status == "resolved" {
+        return Err(invalid("body", "This request is resolved already."));
+    }
+    let email = match (method, &r.email) {
+        (Method::Email, None) => return Err(invalid("method", "The customer gave no email address.")),
+        (Method::Phone, _) if r.phone.is_none() => return Err(invalid("method", "The customer gave no phone number.")),
+        (Method::Phone, _) => None,
+        (_, e) => e.clone(),
+    };
+    let lang = Lang::from_tag(&r.lang).unwrap_or(Lang::En);
+    let mut tx = db.begin().await?;
+    if let Some(to) = email {
+        let (subject, greeting, closing) =
+            frame(lang, &r).ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+        let message = Message {
+            channel: Channel::Email,
+            recipient: to,
+            subject,
+            body: format!("{greeting}\n\n{body}\n\n{closing}"),
+            customer_id: None,
+            appointment_id: None,
+            attachment: None,
+        };
+        notify::enqueue(&mut tx, now, &message).await?;
+    }
+    if resolves {
+        let sql = "UPDATE service_requests SET status = 'resolved', resolved_at = $2, resolved_by = $3 \
+                   WHERE id = $1 AND status <> 'resolved'";
+        update(&mut tx, sql, r.summary.id, |b| b.time(now).text(method.code())).await?;
+    }
+    let event = Event { kind: method.code(), actor: Some(&actor.username), body: Some(&body), ..Event::default() };
+    let id = store::add_event(&mut tx, r.summary.id, now, &event).await?;
+    let closing =
+        Event { kind: "resolved", actor: Some(&actor.username), body: Some(method.code()), ..Event::default() };
+    if resolves {
+        finish(tx, actor, now, &r, &closing).await?;
+    } else {
+        let record = format!("service_request:{}", r.summary.id);
+        let what = format!("service_requests.{}", method.code());
+        audit::record(&mut tx, now, &entry(actor, Category::Change, &what, &record, Outcome::Ok, confirmation)).await?;
+        tx.commit().await?;
+    }
+    Ok(id)
+}
+
+/// A response letter as a PDF, in the customer's language (R-SR-11).
+pub async fn letter_pdf(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    confirmation: &str,
+    event_id: i64,
+) -> Result<Vec<u8>, StaffError> {
+    let r = read(db, catalog, actor, now, confirmation).await?;
+    let letter = r.events.iter().find(|e| e.id == event_id && e.kind == "letter").ok_or(StaffError::NotFound)?;
+    let lang = Lang::from_tag(&r.lang).unwrap_or(Lang::En);
+    let (subject, greeting, closing) =
+        frame(lang, &r).ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+    let office = catalog.office(&r.summary.office_code);
+    let mut head = vec!["U.S. Citizenship and Immigration Services".to_owned()];
+    if let Some(o) = office {
+        head.push(o.name(lang).to_owned());
+        head.push(format!("{}, {}, {} {}", o.street, o.city, o.state, o.zip));
+    }
+    head.push(crate::reference::format_date(letter.at.date_naive(), lang));
+    head.push(String::new());
+    if let Some(name) = r.details.full_name() {
+        head.push(name);
+    }
+    head.extend(r.details.address.clone().unwrap_or_default());
+    let body = letter.body.clone().unwrap_or_default();
+    Ok(super::letter::render(&head, &subject, &[greeting, body, closing]))
+}
+
+fn invalid(field: &'static str, reason: &str) -> StaffError {
+    StaffError::Invalid(crate::kernel::error::InvalidInput::new(field, reason))
+}
