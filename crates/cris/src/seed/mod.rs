@@ -193,6 +193,7 @@ pub async fn demo_extras(
         };
         crate::staff::service::create(db, catalog, None, now, new).await?;
     }
+    demo_service_requests(db, now).await?;
     let client = crate::api_clients::NewClient {
         name: "Demo client".into(),
         client_id: Some("demo-client".into()),
@@ -205,4 +206,46 @@ pub async fn demo_extras(
         Ok(_) | Err(crate::staff::service::StaffError::Invalid(_)) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A few service requests at the New York field office, one per issue type, so that the demo
+/// supervisor (`siio.nyc`) has a queue to assign. Only into a database that has none.
+async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    use crate::service_requests::model::{Channel, Details, Issue, Reply};
+    use crate::service_requests::store::{self, CaseRef, NewRequest};
+    let (any, cases): (i64, Vec<CaseRef>) = crate::with_db!(db, pool => {
+        let any = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_requests").fetch_one(pool).await?;
+        let cases = sqlx::query_as(
+            "SELECT id, office_code, status_code FROM cases WHERE office_code = 'NYC' AND restricted = FALSE \
+             ORDER BY id LIMIT 6",
+        )
+        .fetch_all(pool)
+        .await?;
+        (any, cases)
+    });
+    if any > 0 {
+        return Ok(());
+    }
+    let details = Details {
+        first_name: Some("Demo".into()),
+        last_name: Some("Customer".into()),
+        birth_date: NaiveDate::from_ymd_opt(1985, 4, 12),
+        description: Some("Demonstration request.".into()),
+        ..Details::default()
+    };
+    let reply = Reply::Email("demo.customer@example.com".parse()?);
+    for (case, issue) in cases.iter().zip(Issue::ALL) {
+        let request = NewRequest {
+            case,
+            issue,
+            channel: Channel::Online,
+            details: &details,
+            reply: &reply,
+            lang: "en",
+            taken_by: None,
+        };
+        let compose = |c: &str, due: NaiveDate| (format!("Service request {c}"), format!("We will answer by {due}."));
+        store::file(db, &request, now, &compose).await?;
+    }
+    Ok(())
 }

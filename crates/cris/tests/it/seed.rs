@@ -61,3 +61,16 @@ async fn demo_data_is_deterministic_complete_and_loaded_once() {
     });
     assert_eq!(dangling, 0);
 }
+
+// R-SR-09: the demo gives the New York supervisor a queue of service requests to assign, once.
+#[tokio::test]
+async fn demo_extras_file_service_requests_at_new_york_once() {
+    let app = TestApp::with_demo(2_000).await;
+    let as_of = app.clock.now().date_naive();
+    cris::seed::demo_extras(&app.db, &app.catalog, as_of, app.clock.now()).await.unwrap();
+    let offices: Vec<String> = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT office_code FROM service_requests WHERE status = 'open'").fetch_all(pool).await.unwrap()
+    });
+    assert!(!offices.is_empty() && offices.len() <= 6, "{offices:?}");
+    assert!(offices.iter().all(|o| o == "NYC"));
+}
