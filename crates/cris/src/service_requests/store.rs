@@ -147,6 +147,11 @@ pub async fn file(db: &Db, r: &NewRequest<'_>, now: DateTime<Utc>, compose: &Com
         Reply::Mail => (None, None),
     };
     let mut tx = db.begin().await?;
+    // Touching the case's row locks it until commit, so two filings about one case take turns
+    // and the second sees the first (the duplicate rule holds under concurrency, on both engines).
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1").bind(r.case.id).execute(&mut *conn).await?;
+    });
     if let Some(open_since) = open_request(&mut tx, r.case.id, r.issue, now).await? {
         return Err(FileError::Refused(Refusal::Duplicate(open_since.date_naive() + Duration::days(RESPONSE_DAYS))));
     }

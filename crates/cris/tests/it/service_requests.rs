@@ -353,3 +353,46 @@ async fn staff_record_route_assign_redirect_and_answer() {
     assert!(page.contains(r#"id="due""#) && page.contains(&second) && page.contains("overdue"), "{page}");
     assert!(!page.contains(&format!(">{confirmation}<")), "answered requests are not overdue");
 }
+
+// R-SR-06: filings about one case at the same moment take turns: only one of them is filed.
+#[tokio::test]
+async fn concurrent_duplicates_file_once() {
+    use cris::service_requests::model::{CaseCheck, Channel, Details, Issue, Reply};
+    use cris::service_requests::store::{self, FileError, NewRequest, Refusal};
+    let app = TestApp::new().await;
+    case(&app, "LIN2590000061", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    let check = CaseCheck {
+        receipt: "LIN2590000061".parse().unwrap(),
+        form: "I-485".into(),
+        filed: chrono::NaiveDate::from_ymd_opt(2025, 6, 2).unwrap(),
+        zip: "60601".parse().unwrap(),
+        issue: Issue::Card,
+    };
+    let case = store::check_case(&app.db, &app.catalog, app.state.reports(), &check).await.unwrap().unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (db, case, now) = (app.db.clone(), case.clone(), app.clock.now());
+        tasks.push(tokio::spawn(async move {
+            let (details, reply) = (Details::default(), Reply::Mail);
+            let r = NewRequest {
+                case: &case,
+                issue: Issue::Card,
+                channel: Channel::Online,
+                details: &details,
+                reply: &reply,
+                lang: "en",
+                taken_by: None,
+            };
+            store::file(&db, &r, now, &|c: &str, _| (c.to_owned(), c.to_owned())).await
+        }));
+    }
+    let mut filed = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => filed += 1,
+            Err(FileError::Refused(Refusal::Duplicate(_))) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(filed, 1);
+}
