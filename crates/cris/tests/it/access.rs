@@ -28,6 +28,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
     ("POST /staff/admin/clients", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
     ("GET /staff/representatives", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
+    ("GET /staff/scripts", "✔✔✔✔✘✘✘✘✘✔✘✘✘"),
+    ("GET /staff/scripts/new", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
+    ("GET /staff/scripts/review", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
 ];
 
 // R-AU-01, R-AU-02, R-AU-07
