@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::kernel::error::InvalidInput;
+use crate::kernel::error::{InvalidInput, keep, optional};
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::Catalog;
@@ -182,21 +182,9 @@ impl DraftForm {
         if topic.is_none() {
             errors.push(InvalidInput::new("topic", "Choose the topic the script answers."));
         }
-        let form_code = match optional_form(catalog, &self.form_code, "form_code") {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let form_code = keep(&mut errors, optional_form(catalog, &self.form_code, "form_code")).flatten();
         let mut text = |field: &'static str, value: &str, min: usize, max: usize, what: &str| -> String {
-            match text(field, value, min, max, what) {
-                Ok(t) => t,
-                Err(e) => {
-                    errors.push(e);
-                    String::new()
-                }
-            }
+            keep(&mut errors, text(field, value, min, max, what)).unwrap_or_default()
         };
         let title_en = text("title_en", &self.title_en, 3, TITLE_MAX, "The English title");
         let body_en = text("body_en", &self.body_en, 20, BODY_MAX, "The English text");
@@ -212,18 +200,18 @@ impl DraftForm {
     }
 }
 
-impl DraftForm {
-    /// The form filled with a version's text, to start the next version from.
-    pub fn of(v: &Version) -> DraftForm {
+impl Draft {
+    /// The draft as the form shows it, to start the next version from.
+    pub fn typed(&self) -> DraftForm {
         DraftForm {
             csrf: String::new(),
-            topic: v.topic.code().to_owned(),
-            form_code: v.form_code.clone().unwrap_or_default(),
-            title_en: v.title_en.clone(),
-            body_en: v.body_en.clone(),
-            title_es: v.title_es.clone(),
-            body_es: v.body_es.clone(),
-            note: String::new(),
+            topic: self.topic.code().to_owned(),
+            form_code: self.form_code.clone().unwrap_or_default(),
+            title_en: self.title_en.clone(),
+            body_en: self.body_en.clone(),
+            title_es: self.title_es.clone(),
+            body_es: self.body_es.clone(),
+            note: self.note.clone(),
         }
     }
 }
@@ -308,19 +296,16 @@ impl Version {
         self.drafted_by == username || self.revised.as_ref().is_some_and(|(by, _)| by == username)
     }
 
-    /// The title in a language.
-    pub fn title(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.title_en,
-            Lang::Es => &self.title_es,
-        }
-    }
-
-    /// The text in a language.
-    pub fn body(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.body_en,
-            Lang::Es => &self.body_es,
+    /// Its text and classification, as a draft of the next version.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            topic: self.topic,
+            form_code: self.form_code.clone(),
+            title_en: self.title_en.clone(),
+            body_en: self.body_en.clone(),
+            title_es: self.title_es.clone(),
+            body_es: self.body_es.clone(),
+            note: self.note.clone(),
         }
     }
 }
@@ -371,16 +356,7 @@ impl UseForm {
                 format!("A call reference is up to {CALL_REF_MAX} letters, digits and - _ . / # :"),
             ));
         }
-        let receipt = match self.receipt_number.trim() {
-            "" => None,
-            typed => match typed.parse::<ReceiptNumber>() {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            },
-        };
+        let receipt = keep(&mut errors, optional::<ReceiptNumber>(&self.receipt_number)).flatten();
         match version {
             Some(version) if errors.is_empty() => {
                 Ok(CallUse { version, call_ref: (!call_ref.is_empty()).then(|| call_ref.to_owned()), receipt })
@@ -434,10 +410,7 @@ impl SearchForm {
                 t
             }
         };
-        let form_code = optional_form(catalog, &self.form, "form").unwrap_or_else(|e| {
-            errors.push(e);
-            None
-        });
+        let form_code = keep(&mut errors, optional_form(catalog, &self.form, "form")).flatten();
         let lang = match self.lang.trim() {
             "" => None,
             typed => {

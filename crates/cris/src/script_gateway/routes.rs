@@ -36,9 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/scripts/{id}/edit", get(edit_page).post(revise))
 }
 
-/// A script id from the path; anything else is no script.
-fn id(raw: &str) -> Result<i64, StaffError> {
-    raw.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or(StaffError::NotFound)
+/// A script or version id from the path; anything else is no such record.
+fn id(raw: &str) -> Option<i64> {
+    raw.trim().parse::<i64>().ok().filter(|n| *n > 0)
 }
 
 /// The topics, as (code, name), for the pickers.
@@ -52,11 +52,6 @@ fn forms(state: &AppState) -> Vec<(String, String)> {
         state.catalog().forms().iter().map(|f| (f.code.clone(), format!("{}, {}", f.code, f.title_en))).collect();
     forms.sort();
     forms
-}
-
-/// A text's paragraphs, for the templates.
-fn paragraphs(text: &str) -> Vec<&str> {
-    model::paragraphs(text)
 }
 
 // ---------------------------------------------------------------- search and browse
@@ -135,7 +130,7 @@ struct ScriptPage {
 
 impl ScriptPage {
     fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        paragraphs(text)
+        model::paragraphs(text)
     }
 
     /// The draft waiting or returned, if any.
@@ -182,10 +177,7 @@ async fn script_page(
     Path(raw): Path<String>,
     Query(q): Query<ScriptQuery>,
 ) -> Response {
-    let script_id = match id(&raw) {
-        Ok(i) => i,
-        Err(e) => return staff_error(&staff, &e),
-    };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
     let notice = match q.done.as_str() {
         "used" => Some("Recorded: this script answered the call."),
         "drafted" => Some("Draft saved. It waits for another headquarters member to approve it."),
@@ -200,10 +192,7 @@ async fn used(
     Path(raw): Path<String>,
     StaffForm(staff, f): StaffForm<UseForm>,
 ) -> Response {
-    let script_id = match id(&raw) {
-        Ok(i) => i,
-        Err(e) => return staff_error(&staff, &e),
-    };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
     let refused =
         |errors: &[InvalidInput]| (StatusCode::UNPROCESSABLE_ENTITY, f.clone(), FieldErrors::reasons(errors), None);
     let call = match f.parse() {
@@ -281,29 +270,36 @@ async fn new_page(State(state): State<AppState>, staff: Staff) -> Response {
     draft_view(&state, &staff, None, (StatusCode::OK, DraftForm::default(), FieldErrors::default(), None))
 }
 
-/// Saves a new script as a draft for approval.
-async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<DraftForm>) -> Response {
+/// Saves a draft: a new script's, or a script's next version; a refused one comes back with
+/// what was typed and the messages.
+async fn save(state: &AppState, staff: &Staff, script_id: Option<i64>, f: DraftForm) -> Response {
     let refused = |f: DraftForm, errors: &[InvalidInput]| {
-        (StatusCode::UNPROCESSABLE_ENTITY, f, FieldErrors::reasons(errors), None)
+        draft_view(state, staff, script_id, (StatusCode::UNPROCESSABLE_ENTITY, f, FieldErrors::reasons(errors), None))
     };
     let draft = match f.parse(state.catalog()) {
         Ok(d) => d,
-        Err(errors) => return draft_view(&state, &staff, None, refused(f, &errors)),
+        Err(errors) => return refused(f, &errors),
     };
-    let now = state.clock().now();
-    match service::draft_new(state.db(), state.catalog(), &staff.actor, now, &draft).await {
+    let (db, catalog, now) = (state.db(), state.catalog(), state.clock().now());
+    let saved = match script_id {
+        Some(id) => service::draft_revision(db, catalog, &staff.actor, now, id, &draft).await.map(|_| id),
+        None => service::draft_new(db, catalog, &staff.actor, now, &draft).await,
+    };
+    match saved {
         Ok(id) => staff.finish(Redirect::to(&format!("/staff/scripts/{id}?done=drafted")).into_response()),
-        Err(StaffError::Invalid(e)) => draft_view(&state, &staff, None, refused(f, &[e])),
-        Err(e) => staff_error(&staff, &e),
+        Err(StaffError::Invalid(e)) => refused(f, &[e]),
+        Err(e) => staff_error(staff, &e),
     }
+}
+
+/// Saves a new script as a draft for approval.
+async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<DraftForm>) -> Response {
+    save(&state, &staff, None, f).await
 }
 
 /// The form for a script's next version: its open draft, or its current text (`scripts.author`).
 async fn edit_page(State(state): State<AppState>, staff: Staff, Path(raw): Path<String>) -> Response {
-    let script_id = match id(&raw) {
-        Ok(i) => i,
-        Err(e) => return staff_error(&staff, &e),
-    };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
     let now = state.clock().now();
     match service::for_editing(state.db(), state.catalog(), &staff.actor, now, script_id).await {
         Ok((form, open)) => {
@@ -319,23 +315,8 @@ async fn revise(
     Path(raw): Path<String>,
     StaffForm(staff, f): StaffForm<DraftForm>,
 ) -> Response {
-    let script_id = match id(&raw) {
-        Ok(i) => i,
-        Err(e) => return staff_error(&staff, &e),
-    };
-    let refused = |f: DraftForm, errors: &[InvalidInput]| {
-        (StatusCode::UNPROCESSABLE_ENTITY, f, FieldErrors::reasons(errors), None)
-    };
-    let draft = match f.parse(state.catalog()) {
-        Ok(d) => d,
-        Err(errors) => return draft_view(&state, &staff, Some(script_id), refused(f, &errors)),
-    };
-    let now = state.clock().now();
-    match service::draft_revision(state.db(), state.catalog(), &staff.actor, now, script_id, &draft).await {
-        Ok(_) => staff.finish(Redirect::to(&format!("/staff/scripts/{script_id}?done=drafted")).into_response()),
-        Err(StaffError::Invalid(e)) => draft_view(&state, &staff, Some(script_id), refused(f, &[e])),
-        Err(e) => staff_error(&staff, &e),
-    }
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
+    save(&state, &staff, Some(script_id), f).await
 }
 
 // ---------------------------------------------------------------- the approvers' queue
@@ -355,7 +336,7 @@ struct ReviewPage {
 
 impl ReviewPage {
     fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        paragraphs(text)
+        model::paragraphs(text)
     }
 
     /// The message about a draft's field, if its decision was refused.
@@ -428,10 +409,7 @@ async fn decide(
     Path(raw): Path<String>,
     StaffForm(staff, f): StaffForm<DecideForm>,
 ) -> Response {
-    let version_id = match id(&raw) {
-        Ok(i) => i,
-        Err(e) => return staff_error(&staff, &e),
-    };
+    let Some(version_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
     let refused = |e: InvalidInput| {
         let errors = FieldErrors::reasons(std::slice::from_ref(&e));
         review_view(

@@ -101,8 +101,11 @@ pub async fn for_editing(
     let history = store::history(db, script_id).await?;
     let open = history.iter().find(|v| v.status != Status::Approved).cloned();
     let Some(base) = open.as_ref().or(history.first()) else { return Err(StaffError::NotFound) };
-    let mut form = DraftForm::of(base);
-    form.note = open.as_ref().map(|v| v.note.clone()).unwrap_or_default();
+    let mut form = base.draft().typed();
+    // A new version starts without the last one's note; an open draft keeps its own.
+    if open.is_none() {
+        form.note.clear();
+    }
     Ok((form, open))
 }
 

@@ -57,6 +57,28 @@ impl VersionRow {
     }
 }
 
+/// Binds a draft's seven columns in their order: topic, form, titles and texts, note.
+trait BindDraft<'q> {
+    fn bind_draft(self, d: &'q Draft) -> Self;
+}
+
+impl<'q, DB, O> BindDraft<'q> for sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    fn bind_draft(self, d: &'q Draft) -> Self {
+        self.bind(d.topic.code())
+            .bind(d.form_code.as_deref())
+            .bind(d.title_en.as_str())
+            .bind(d.body_en.as_str())
+            .bind(d.title_es.as_str())
+            .bind(d.body_es.as_str())
+            .bind(d.note.as_str())
+    }
+}
+
 fn versions(rows: Vec<VersionRow>) -> Vec<Version> {
     rows.into_iter().filter_map(VersionRow::into_version).collect()
 }
@@ -89,13 +111,7 @@ pub async fn insert_version(
              $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10) RETURNING id, version",
         )
         .bind(script_id)
-        .bind(d.topic.code())
-        .bind(d.form_code.as_deref())
-        .bind(&d.title_en)
-        .bind(&d.body_en)
-        .bind(&d.title_es)
-        .bind(&d.body_es)
-        .bind(&d.note)
+        .bind_draft(d)
         .bind(by)
         .bind(now)
         .fetch_one(&mut *conn)
@@ -124,13 +140,7 @@ pub async fn revise_open(
              decided_by = NULL, decided_at = NULL \
              WHERE script_id = $10 AND status <> 'approved' RETURNING id, version",
         )
-        .bind(d.topic.code())
-        .bind(d.form_code.as_deref())
-        .bind(&d.title_en)
-        .bind(&d.body_en)
-        .bind(&d.title_es)
-        .bind(&d.body_es)
-        .bind(&d.note)
+        .bind_draft(d)
         .bind(by)
         .bind(now)
         .bind(script_id)

@@ -231,15 +231,7 @@ mod tests {
             assert!(drafts.iter().any(|d| d.topic == t), "{t:?}");
         }
         for d in &drafts {
-            let typed = crate::script_gateway::model::DraftForm {
-                topic: d.topic.code().into(),
-                form_code: d.form_code.clone().unwrap_or_default(),
-                title_en: d.title_en.clone(),
-                body_en: d.body_en.clone(),
-                title_es: d.title_es.clone(),
-                body_es: d.body_es.clone(),
-                ..Default::default()
-            };
+            let typed = d.typed();
             assert_eq!(typed.parse(&catalog).as_ref(), Ok(d), "{}", d.title_en);
         }
     }

@@ -229,7 +229,8 @@ async fn calls_are_recorded_and_audited() {
     let (status, headers, _) = app.post_form(&use_path, &tier1, &[("version", "1")]).await;
     assert_eq!((status, location(&headers)), (303, format!("/staff/scripts/{script}?done=used")));
 
-    let uses: Vec<(i64, String, String, Option<String>, Option<String>)> = cris::with_db!(&app.db, pool => {
+    type Use = (i64, String, String, Option<String>, Option<String>);
+    let uses: Vec<Use> = cris::with_db!(&app.db, pool => {
         sqlx::query_as("SELECT version, used_by, office, call_ref, receipt_number FROM script_uses WHERE script_id = $1 ORDER BY id")
             .bind(script)
             .fetch_all(pool)
