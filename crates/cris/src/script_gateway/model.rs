@@ -264,20 +264,8 @@ pub struct Version {
     pub version: i64,
     /// Where it stands.
     pub status: Status,
-    /// What it is about.
-    pub topic: Topic,
-    /// The form it explains.
-    pub form_code: Option<String>,
-    /// English title.
-    pub title_en: String,
-    /// English text.
-    pub body_en: String,
-    /// Spanish title.
-    pub title_es: String,
-    /// Spanish text.
-    pub body_es: String,
-    /// The author's note to the approver.
-    pub note: String,
+    /// Its text and classification.
+    pub content: Draft,
     /// Who wrote it first.
     pub drafted_by: String,
     /// When.
@@ -294,19 +282,6 @@ impl Version {
     /// Whether `username` wrote any of it: such a person may not approve or return it (four eyes).
     pub fn written_by(&self, username: &str) -> bool {
         self.drafted_by == username || self.revised.as_ref().is_some_and(|(by, _)| by == username)
-    }
-
-    /// Its text and classification, as a draft of the next version.
-    pub fn draft(&self) -> Draft {
-        Draft {
-            topic: self.topic,
-            form_code: self.form_code.clone(),
-            title_en: self.title_en.clone(),
-            body_en: self.body_en.clone(),
-            title_es: self.title_es.clone(),
-            body_es: self.body_es.clone(),
-            note: self.note.clone(),
-        }
     }
 }
 

@@ -101,7 +101,7 @@ pub async fn for_editing(
     let history = store::history(db, script_id).await?;
     let open = history.iter().find(|v| v.status != Status::Approved).cloned();
     let Some(base) = open.as_ref().or(history.first()) else { return Err(StaffError::NotFound) };
-    let mut form = base.draft().typed();
+    let mut form = base.content.typed();
     // A new version starts without the last one's note; an open draft keeps its own.
     if open.is_none() {
         form.note.clear();
@@ -231,7 +231,7 @@ pub async fn decide(
     let detail = match decision {
         Decision::Approve => {
             store::approve(&mut tx, version_id, &actor.username, now).await?.ok_or_else(gone)?;
-            format!("version {} approved: {}", v.version, v.title_en)
+            format!("version {} approved: {}", v.version, v.content.title_en)
         }
         Decision::Return(reason) => {
             if !store::return_version(&mut tx, version_id, &actor.username, now, reason).await? {
