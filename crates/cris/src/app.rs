@@ -149,6 +149,13 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         .with_token_key(token_key)
         .with_public_url(&serve.public_url)
         .with_sms_inbound_token(serve.sms_inbound_token.clone());
+    // The scripts' search index is built now rather than by the first search.
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.scripts().refresh(warm.db()).await {
+            tracing::warn!(error = %e, "building the scripts' search index failed");
+        }
+    });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers =
         spawn_workers(state.clone(), senders, settings.unused_account_after, settings.data_dir.clone(), stop_rx);

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::kernel::address::{Prefix, UsAddress};
 use crate::kernel::contact::Email;
-use crate::kernel::error::InvalidInput;
+use crate::kernel::error::{InvalidInput, keep};
 use crate::kernel::ids::{ANumber, ReceiptNumber};
 use crate::kernel::person::{birth_date, name};
 
@@ -62,9 +62,6 @@ pub struct ChangeOfAddress {
 impl Ar11Form {
     /// Checks every field; all the problems at once.
     pub fn parse(&self, today: NaiveDate) -> Result<ChangeOfAddress, Vec<InvalidInput>> {
-        fn keep<T>(errors: &mut Vec<InvalidInput>, r: Result<T, InvalidInput>) -> Option<T> {
-            r.map_err(|e| errors.push(e)).ok()
-        }
         fn keep_all<T>(errors: &mut Vec<InvalidInput>, r: Result<T, Vec<InvalidInput>>) -> Option<T> {
             r.map_err(|e| errors.extend(e)).ok()
         }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::calendar::Service;
 use crate::kernel::contact::{Email, Phone, Zip};
-use crate::kernel::error::InvalidInput;
+use crate::kernel::error::{InvalidInput, keep, optional};
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::{ANumber, Confirmation, ReceiptNumber};
 pub use crate::kernel::person::birth_date;
@@ -93,16 +93,9 @@ fn free_text(field: &'static str, text: &str) -> Result<Option<String>, InvalidI
     Ok(Some(text))
 }
 
-fn optional<T: std::str::FromStr<Err = InvalidInput>>(text: &str) -> Result<Option<T>, InvalidInput> {
-    if text.trim().is_empty() { Ok(None) } else { text.parse().map(Some) }
-}
-
 impl DetailsForm {
     /// Checks every field; all the problems at once, so the customer fixes them in one go.
     pub fn parse(&self, today: NaiveDate) -> Result<Details, Vec<InvalidInput>> {
-        fn keep<T>(errors: &mut Vec<InvalidInput>, r: Result<T, InvalidInput>) -> Option<T> {
-            r.map_err(|e| errors.push(e)).ok()
-        }
         let mut errors = Vec::new();
         let first_name = keep(&mut errors, name("first_name", &self.first_name));
         let last_name = keep(&mut errors, name("last_name", &self.last_name));

@@ -20,6 +20,17 @@ impl InvalidInput {
     }
 }
 
+/// The value of a parse that succeeded; the error of one that did not goes to `errors`, so that a
+/// form can name every field that is wrong at once.
+pub fn keep<T>(errors: &mut Vec<InvalidInput>, r: Result<T, InvalidInput>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+/// An optional field: nothing when left empty, else its parse.
+pub fn optional<T: std::str::FromStr<Err = InvalidInput>>(text: &str) -> Result<Option<T>, InvalidInput> {
+    if text.trim().is_empty() { Ok(None) } else { text.parse().map(Some) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 pub mod generate;
 pub mod rng;
+pub mod scripts;
 
 use std::time::{Duration, Instant};
 
@@ -156,8 +157,10 @@ pub const DEMO_STAFF_PASSWORD: &str = "demo staff password 2026";
 
 /// What completes the demo data set once its cases are in: processing times posted from the
 /// demo cases' own decision times, demo staff accounts (one per common role, at the New York
-/// field office and the National Benefits Center) and the demo API client (`demo-client` /
-/// `demo-secret`) with limits high enough for load tests. Existing accounts are left as they are.
+/// field office and the National Benefits Center, two at headquarters so that one approves the
+/// other's scripts), approved call-centre scripts (when there are none yet) and the demo API
+/// client (`demo-client` / `demo-secret`) with limits high enough for load tests. Existing
+/// accounts are left as they are.
 pub async fn demo_extras(
     db: &Db,
     catalog: &Catalog,
@@ -176,6 +179,7 @@ pub async fn demo_extras(
         ("reception.nyc", "Demo Reception Desk", Role::Reception, "NYC"),
         ("tier1", "Demo Call Centre Tier 1", Role::Tier1, "NBC"),
         ("hq.staff", "Demo Headquarters", Role::Headquarters, "NBC"),
+        ("hq.reviewer", "Demo Headquarters Reviewer", Role::Headquarters, "NBC"),
     ];
     for (username, name, role, office) in accounts {
         let username = Username::parse(username)?;
@@ -194,6 +198,7 @@ pub async fn demo_extras(
         crate::staff::service::create(db, catalog, None, now, new).await?;
     }
     demo_service_requests(db, now).await?;
+    scripts::load(db, catalog, now).await?;
     let client = crate::api_clients::NewClient {
         name: "Demo client".into(),
         client_id: Some("demo-client".into()),

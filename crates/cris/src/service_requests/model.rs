@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kernel::address::{Prefix, UsAddress};
 use crate::kernel::contact::{Email, Phone, Zip};
-use crate::kernel::error::InvalidInput;
+use crate::kernel::error::{InvalidInput, keep};
 use crate::kernel::ids::{ANumber, ReceiptNumber};
 use crate::kernel::person::{birth_date, name};
 
@@ -305,10 +305,6 @@ impl RequestForm {
             _ => "",
         }
     }
-}
-
-fn keep<T>(errors: &mut Vec<InvalidInput>, r: Result<T, InvalidInput>) -> Option<T> {
-    r.map_err(|e| errors.push(e)).ok()
 }
 
 /// Free text: trimmed, not empty, bounded, no markup.

@@ -35,6 +35,12 @@ impl FieldErrors {
         FieldErrors(errors.iter().map(|e| (e.field, ctx.t(&format!("{prefix}{}", e.field)))).collect())
     }
 
+    /// The parsers' own messages, already worded in English, for the staff pages (which are in
+    /// English only, so need no catalogue keys).
+    pub fn reasons(errors: &[crate::kernel::error::InvalidInput]) -> Self {
+        FieldErrors(errors.iter().map(|e| (e.field, e.reason.clone())).collect())
+    }
+
     /// One message, already worded, for one field.
     pub fn one(field: &'static str, message: String) -> Self {
         FieldErrors(vec![(field, message)])

@@ -56,6 +56,7 @@ struct Inner {
     sms_inbound_token: Option<String>,
     reports: Arc<crate::case_status::cache::ReportCache>,
     lobby: crate::lobby::events::Hub,
+    scripts: crate::script_gateway::search::ScriptIndex,
     kiosk_idle: u32,
     tls: bool,
 }
@@ -77,6 +78,7 @@ impl AppState {
                 sms_inbound_token: None,
                 reports: Arc::default(),
                 lobby: crate::lobby::events::Hub::default(),
+                scripts: crate::script_gateway::search::ScriptIndex::default(),
                 kiosk_idle: crate::infopass::kiosk::IDLE_SECONDS,
                 tls,
             }),
@@ -150,6 +152,11 @@ impl AppState {
         &self.inner.lobby
     }
 
+    /// This node's search index of the call-centre scripts.
+    pub fn scripts(&self) -> &crate::script_gateway::search::ScriptIndex {
+        &self.inner.scripts
+    }
+
     /// Rate limiters.
     pub fn limiter(&self) -> &crate::kernel::ratelimit::Limiter {
         &self.inner.limiter
@@ -207,6 +214,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::infopass::staff_routes::routes())
         .merge(crate::infopass::kiosk::routes())
         .merge(crate::infopass::representative_routes::routes())
+        .merge(crate::script_gateway::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())

@@ -33,7 +33,9 @@ pub struct NavItem {
 /// The staff navigation, by capability.
 pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
     let mut nav = vec![NavItem { href: "/staff", label: "Home" }];
-    let items: [(Capability, &str, &str); 16] = [
+    let items: [(Capability, &str, &str); 18] = [
+        (Capability::ScriptsRead, "/staff/scripts", "Scripts"),
+        (Capability::ScriptsApprove, "/staff/scripts/review", "Script review"),
         (Capability::UsersRead, "/staff/admin/users", "Staff accounts"),
         (Capability::SecurityRead, "/staff/admin/autolock", "Autolock log"),
         (Capability::SecurityRead, "/staff/admin/alerts", "Security alerts"),

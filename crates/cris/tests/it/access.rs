@@ -30,6 +30,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/representatives", "✘✘✘✘✘✘✘✘✔✘✘✘✘"),
     ("GET /staff/service-requests", "✔✔✔✔✘✘✘✘✘✔✘✘✘"),
     ("GET /staff/service-requests/new", "✔✔✘✘✘✘✘✘✘✘✘✘✘"),
+    ("GET /staff/scripts", "✔✔✔✔✘✘✘✘✘✔✘✘✘"),
+    ("GET /staff/scripts/new", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
+    ("GET /staff/scripts/review", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
 ];
 
 // R-AU-01, R-AU-02, R-AU-07

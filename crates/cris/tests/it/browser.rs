@@ -775,3 +775,62 @@ async fn change_of_address_filed_and_the_case_shows_the_new_address() {
     assert!(b.text("#case-addresses tbody tr:last-child").await.contains("100 W RANDOLPH ST"));
     finish(b, server, &failures).await;
 }
+
+// R-GW-01: headquarters writes a script in the browser, another headquarters member approves it,
+// and call-centre staff find it by a misspelt search, read it in both languages and record the
+// call; every page passes the accessibility audit, the refused search's included.
+#[tokio::test]
+async fn scripts_written_approved_found_and_used_in_the_browser() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    app.staff("hq.author", Role::Headquarters, "NBC").await;
+    app.staff("hq.approver", Role::Headquarters, "NBC").await;
+    app.staff("tier1.nbc", Role::Tier1, "NBC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/staff/sign-in")).await;
+
+    staff_session(&b, &app, "hq.author").await;
+    b.goto(&format!("{base}/staff/scripts/new")).await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("draft form: {v}")));
+    b.click("#topic option[value=biometrics]").await;
+    b.click("#form_code option[value=I-485]").await;
+    b.type_into("#title_en", "Biometrics appointment").await;
+    b.type_into("#body_en", "We take your fingerprints, photograph and signature.\n\nBring your notice.").await;
+    b.type_into("#title_es", "Cita de datos biométricos").await;
+    b.type_into("#body_es", "Tomamos sus huellas dactilares, su fotografía y su firma.").await;
+    b.click("#save-draft").await;
+    b.wait_url("?done=drafted").await;
+    assert!(b.text("#notice").await.contains("Draft saved"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("draft page: {v}")));
+
+    staff_session(&b, &app, "hq.approver").await;
+    b.goto(&format!("{base}/staff/scripts/review")).await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("review: {v}")));
+    b.click("button[id^=approve-]").await;
+    b.wait_url("&script=1").await;
+    assert!(b.text("#notice").await.contains("Approved"));
+
+    staff_session(&b, &app, "tier1.nbc").await;
+    b.goto(&format!("{base}/staff/scripts?topic=nope")).await;
+    assert!(b.text("#errors").await.contains("Choose a topic from the list."));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("refused search: {v}")));
+    b.goto(&format!("{base}/staff/scripts")).await;
+    b.type_into("#q", "fingreprints").await;
+    b.click("#search").await;
+    b.wait_for("#hits").await;
+    assert!(b.text("#hits").await.contains("Biometrics appointment"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("results: {v}")));
+    b.click("#hits a").await;
+    b.wait_url("/staff/scripts/1").await;
+    assert!(b.text("#text-es").await.contains("huellas dactilares"));
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("script: {v}")));
+    b.type_into("#call_ref", "NCSC-2026-004211").await;
+    b.type_into("#receipt_number", "EAC9999103403").await;
+    b.click("#used").await;
+    b.wait_url("?done=used").await;
+    assert!(b.text("#notice").await.contains("Recorded"));
+    finish(b, server, &failures).await;
+}

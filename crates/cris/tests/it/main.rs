@@ -19,6 +19,7 @@ mod infopass;
 mod lobby;
 mod portfolio;
 mod processing_times;
+mod script_gateway;
 mod seed;
 mod service_requests;
 mod shell;
