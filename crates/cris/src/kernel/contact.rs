@@ -131,7 +131,16 @@ impl FromStr for Phone {
         if number.extension().is_some() || !phonenumber::is_valid(&number) {
             return Err(InvalidInput::new(PHONE_FIELD, PHONE_INVALID));
         }
-        Ok(Phone(number.format().mode(Mode::E164).to_string()))
+        let e164 = number.format().mode(Mode::E164).to_string();
+        // The library may drop digits it takes for a dialling prefix ("+49 11 164000" becomes
+        // +49164000) and leave a number it then finds invalid: only a form that reads back as a
+        // valid number is kept, so that a stored number always parses again.
+        match phonenumber::parse(Some(country::Id::US), &e164) {
+            Ok(again) if phonenumber::is_valid(&again) && again.format().mode(Mode::E164).to_string() == e164 => {
+                Ok(Phone(e164))
+            }
+            _ => Err(InvalidInput::new(PHONE_FIELD, PHONE_INVALID)),
+        }
     }
 }
 

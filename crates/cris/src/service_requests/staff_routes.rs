@@ -432,7 +432,7 @@ async fn detail(State(state): State<AppState>, staff: Staff, Path(confirmation):
         .catalog()
         .offices()
         .iter()
-        .filter(|o| o.code != r.summary.office_code)
+        .filter(|o| o.code != r.summary.office_code && work::works_requests(o))
         .map(|o| (o.code.clone(), o.name_en.clone()))
         .collect();
     let page = DetailPage {

@@ -213,7 +213,12 @@ pub async fn redirect(
 ) -> Result<(), StaffError> {
     let r = load(db, catalog, actor, now, Capability::ServiceRequestsAssign, "service_requests.redirect", confirmation)
         .await?;
-    let target = catalog.office(office).ok_or_else(|| invalid("office", "Choose an office."))?;
+    // Requests are worked where cases are: service and benefits centres, field and asylum
+    // offices; an ASC only takes fingerprints.
+    let target = catalog
+        .office(office)
+        .filter(|o| works_requests(o))
+        .ok_or_else(|| invalid("office", "Choose a service centre, field office or asylum office."))?;
     if target.code == r.summary.office_code || r.summary.status == "resolved" {
         return Err(invalid("office", "Choose another office; resolved requests stay where they are."));
     }
@@ -230,6 +235,11 @@ pub async fn redirect(
     };
     finish(tx, actor, now, &r, &event).await?;
     Ok(())
+}
+
+/// Whether an office works service requests (every kind but an ASC).
+pub fn works_requests(office: &crate::reference::Office) -> bool {
+    office.kind != crate::reference::OfficeKind::Asc
 }
 
 /// Whether the actor may work this request: its officer, or a supervisor of its office.
@@ -325,6 +335,10 @@ pub async fn respond(
         (Method::Email, None) => return Err(invalid("method", "The customer gave no email address.")),
         (Method::Phone, _) if r.phone.is_none() => return Err(invalid("method", "The customer gave no phone number.")),
         (Method::Phone, _) => None,
+        // A letter is mailed, or emailed when there is no address.
+        (Method::Letter, None) if r.details.address.is_none() => {
+            return Err(invalid("method", "The customer gave no mailing or email address for a letter."));
+        }
         (_, e) => e.clone(),
     };
     let lang = Lang::from_tag(&r.lang).unwrap_or(Lang::En);

@@ -396,3 +396,57 @@ async fn concurrent_duplicates_file_once() {
     }
     assert_eq!(filed, 1);
 }
+
+// R-SR-10, R-SR-11: a request is redirected only to an office that works requests (not an ASC),
+// and a letter needs an address or an email to go to; a call is recorded instead.
+#[tokio::test]
+async fn redirects_skip_ascs_and_letters_need_somewhere_to_go() {
+    use cris::kernel::access::{Actor, Place};
+    use cris::reference::OfficeKind;
+    use cris::service_requests::model::{CaseCheck, Channel, Details, Issue, Method, MoveReason, Reply};
+    use cris::service_requests::{store, work};
+    use cris::staff::service::StaffError;
+    let app = TestApp::new().await;
+    case(&app, "LIN2590000071", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    let actor = |user_id: i64, username: &str, role: Role| Actor {
+        user_id,
+        username: username.into(),
+        role,
+        place: Place::of(app.catalog.office("NSC").unwrap()),
+        ip: "127.0.0.1".into(),
+    };
+    let siio = actor(app.staff("siio.x", Role::Siio, "NSC").await, "siio.x", Role::Siio);
+    let iio = actor(app.staff("iio.x", Role::Iio, "NSC").await, "iio.x", Role::Iio);
+    let check = CaseCheck {
+        receipt: "LIN2590000071".parse().unwrap(),
+        form: "I-485".into(),
+        filed: chrono::NaiveDate::from_ymd_opt(2025, 6, 2).unwrap(),
+        zip: "60601".parse().unwrap(),
+        issue: Issue::Late,
+    };
+    let case = store::check_case(&app.db, &app.catalog, app.state.reports(), &check).await.unwrap().unwrap();
+    let (details, reply) = (Details::default(), Reply::Phone("202-555-0143".parse().unwrap()));
+    let request = store::NewRequest {
+        case: &case,
+        issue: Issue::Late,
+        channel: Channel::Online,
+        details: &details,
+        reply: &reply,
+        lang: "en",
+        taken_by: None,
+    };
+    let now = app.clock.now();
+    let filed = store::file(&app.db, &request, now, &|c: &str, _| (c.to_owned(), c.to_owned())).await.unwrap();
+    let c = filed.confirmation;
+    work::assign(&app.db, &app.catalog, &siio, now, std::slice::from_ref(&c), iio.user_id, None).await.unwrap();
+    let asc = app.catalog.offices_of_kind(OfficeKind::Asc).next().unwrap().code.clone();
+    let refused = work::redirect(&app.db, &app.catalog, &siio, now, &c, &asc, MoveReason::Bandwidth).await;
+    assert!(matches!(refused, Err(StaffError::Invalid(ref e)) if e.field == "office"), "{refused:?}");
+    let letter =
+        work::respond(&app.db, &app.catalog, &iio, now, &c, Method::Letter, "Your case is in review.", true).await;
+    assert!(matches!(letter, Err(StaffError::Invalid(ref e)) if e.field == "method"), "{letter:?}");
+    work::respond(&app.db, &app.catalog, &iio, now, &c, Method::Phone, "Told the caller it is in review.", true)
+        .await
+        .unwrap();
+    assert_eq!(stored(&app, &c).await.2, "resolved");
+}
