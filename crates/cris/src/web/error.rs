@@ -152,3 +152,35 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
     Problem::status(StatusCode::INTERNAL_SERVER_ERROR).detail("An unexpected error occurred.").into_response()
 }
+
+/// The longest rejection text kept as a problem's detail.
+const REJECTION_MAX: usize = 2_000;
+
+/// Extractors refuse bad input before a handler runs (a path segment that is not a number, a
+/// form or JSON body that does not decode) with axum's plain-text answer. This layer turns such
+/// an answer into the error page, or a problem document for programs, like every other refusal.
+pub async fn plain_rejections(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    let (mut parts, body) = req.into_parts();
+    let json = wants_json(&parts.uri, &parts.headers);
+    let ctx = PageCtx::from_request_parts(&mut parts, &state).await.unwrap_or_else(|never| match never {});
+    let res = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    let status = res.status();
+    if !(plain && status.is_client_error()) {
+        return res;
+    }
+    if !json {
+        return error_page(ctx, status);
+    }
+    let text = axum::body::to_bytes(res.into_body(), REJECTION_MAX).await.unwrap_or_default();
+    Problem::status(status).detail(String::from_utf8_lossy(&text).into_owned()).into_response()
+}

@@ -225,6 +225,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), error::plain_rejections))
         .layer(middleware::from_fn(crate::infopass::kiosk::no_store))
         .layer(middleware::from_fn_with_state(state.clone(), lang::remember_choice))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))

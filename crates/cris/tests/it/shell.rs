@@ -75,6 +75,26 @@ async fn unknown_paths_get_a_page_for_people_and_a_problem_for_programs() {
     assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
 }
 
+// Bad input that an extractor refuses before any handler (a path segment that is not a number)
+// gets the error page in the visitor's language, or a problem document for programs.
+#[tokio::test]
+async fn refused_input_gets_a_page_or_a_problem_not_plain_text() {
+    let app = TestApp::new().await;
+    app.staff("boss.shell", cris::kernel::access::Role::GlobalAdmin, "NYC").await;
+    let cookie = app.sign_in("boss.shell").await;
+    let (status, h, body) =
+        app.get("/staff/admin/users/not-a-number", &[("cookie", &cookie), ("accept", "text/html")]).await;
+    assert_eq!(status, 400);
+    assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"), "{h:?}");
+    assert!(body.contains("usa-banner"), "{body}");
+    let (status, h, body) =
+        app.get("/staff/admin/users/not-a-number", &[("cookie", &cookie), ("accept", "application/json")]).await;
+    assert_eq!(status, 400);
+    assert_eq!(h.get("content-type").unwrap(), "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("not-a-number"), "{problem}");
+}
+
 #[tokio::test]
 async fn assets_are_versioned_cached_and_compressed() {
     let app = TestApp::new().await;
