@@ -100,7 +100,7 @@ struct DonePage {
 }
 
 /// The forms a customer may pick, as (code, "code, title").
-pub fn form_choices(state: &AppState, lang: Lang) -> Vec<(String, String)> {
+fn form_choices(state: &AppState, lang: Lang) -> Vec<(String, String)> {
     state.catalog().forms().iter().map(|f| (f.code.clone(), format!("{}, {}", f.code, f.title(lang)))).collect()
 }
 

@@ -365,6 +365,8 @@ impl DetailPage {
 
 /// A case as staff research it: status, history, addresses, requests.
 pub struct CaseView {
+    /// The office holding it (whose reach decides who may see it).
+    pub office_code: String,
     /// Receipt number.
     pub receipt: String,
     /// Form.
@@ -379,8 +381,6 @@ pub struct CaseView {
     pub history: Vec<(NaiveDate, String)>,
     /// Addresses, newest first: (lines, since, AR-11 confirmation).
     pub addresses: Vec<(Vec<String>, DateTime<Utc>, Option<String>)>,
-    /// Service requests, newest first.
-    pub requests: Vec<Summary>,
 }
 
 async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, StaffError> {
@@ -388,8 +388,8 @@ async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, 
     let catalog = state.catalog();
     let title = |code: &str| catalog.status(code).map_or_else(|| code.to_owned(), |s| s.title(Lang::En).to_owned());
     let addresses = crate::change_of_address::store::history(state.db(), case.id).await?;
-    let requests = store::for_case(state.db(), receipt).await?;
     Ok(Some(CaseView {
+        office_code: case.office_code.clone(),
         receipt: case.receipt_number.clone(),
         form: case.form_code.clone(),
         office: catalog.office(&case.office_code).map_or(case.office_code.clone(), |o| o.name_en.clone()),
@@ -401,7 +401,6 @@ async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, 
             .map(|h| (h.occurred_on, h.title_en.clone().unwrap_or_else(|| title(&h.status_code))))
             .collect(),
         addresses,
-        requests,
     }))
 }
 
@@ -591,12 +590,12 @@ impl CasePage {
 /// A case as staff research it (`cases.read`, the case's office in reach; audited).
 async fn case_page(State(state): State<AppState>, staff: Staff, Path(receipt): Path<String>) -> Response {
     let Ok(receipt) = receipt.parse::<ReceiptNumber>() else { return failed(&staff, StaffError::NotFound) };
-    let office: Option<String> = match crate::case_status::store::case(state.db(), receipt.as_str()).await {
-        Ok(c) => c.map(|(c, _, _)| c.office_code),
+    let case = match case_view(&state, receipt.as_str()).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return failed(&staff, StaffError::NotFound),
         Err(e) => return failed(&staff, e),
     };
-    let Some(office) = office else { return failed(&staff, StaffError::NotFound) };
-    if let Err(r) = permit_page(&state, &staff, Capability::CasesRead, ("cases.read", &office)).await {
+    if let Err(r) = permit_page(&state, &staff, Capability::CasesRead, ("cases.read", &case.office_code)).await {
         return r;
     }
     let now = state.clock().now();
@@ -605,14 +604,12 @@ async fn case_page(State(state): State<AppState>, staff: Staff, Path(receipt): P
     if let Err(e) = audit::record_alone(state.db(), now, &e).await {
         return failed(&staff, e);
     }
-    match case_view(&state, receipt.as_str()).await {
-        Ok(Some(mut case)) => {
-            let rows = std::mem::take(&mut case.requests);
+    match store::for_case(state.db(), receipt.as_str()).await {
+        Ok(rows) => {
             let page =
                 CasePage { ctx: staff.ctx.clone(), staff: Some(staff.clone()), case, rows, today: now.date_naive() };
             staff.finish(render(StatusCode::OK, &page))
         }
-        Ok(None) => failed(&staff, StaffError::NotFound),
         Err(e) => failed(&staff, e),
     }
 }

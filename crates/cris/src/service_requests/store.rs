@@ -318,10 +318,13 @@ const SUMMARY: &str = "SELECT r.id, r.confirmation, c.receipt_number, r.issue, r
      u.username AS officer, r.status, r.filed_at, r.due_on, r.hold_reason, r.resolved_at FROM service_requests r \
      JOIN cases c ON c.id = r.case_id LEFT JOIN staff_users u ON u.id = r.assigned_to";
 
-/// A value bound to a list's condition.
+/// A value bound to a statement of this module's dynamic SQL (a list's condition, a request's
+/// update).
 #[derive(Debug, Clone, Copy)]
-enum Arg<'a> {
+pub(super) enum Arg<'a> {
+    Int(i64),
     Text(&'a str),
+    Time(DateTime<Utc>),
     Date(NaiveDate),
 }
 
@@ -332,7 +335,9 @@ async fn summaries(db: &Db, condition: &str, args: &[Arg<'_>], order: &str) -> R
         let mut q = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(sql.as_str()));
         for a in args {
             q = match *a {
+                Arg::Int(i) => q.bind(i),
                 Arg::Text(t) => q.bind(t),
+                Arg::Time(t) => q.bind(t),
                 Arg::Date(d) => q.bind(d),
             };
         }

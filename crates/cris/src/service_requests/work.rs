@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Method, MoveReason};
-use super::store::{self, Event, Request};
+use super::store::{self, Arg, Event, Request};
 use crate::kernel::access::{Actor, Capability, Role};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, Tx};
@@ -105,53 +105,22 @@ async fn finish(
     Ok(id)
 }
 
-/// Runs an UPDATE on one request that must touch it; a request that moved on meanwhile (another
-/// supervisor, another tab) is "not found" rather than overwritten.
-async fn update(tx: &mut Tx, sql: &'static str, id: i64, bind: impl FnOnce(Binds) -> Binds) -> Result<(), StaffError> {
-    let b = bind(Binds::default());
+/// Runs an UPDATE on one request (`$1`, then `args`) that must touch it; a request that moved on
+/// meanwhile (another supervisor, another tab) is "not found" rather than overwritten.
+async fn update(tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Result<(), StaffError> {
     let done = crate::with_tx!(tx, conn => {
         let mut q = sqlx::query(sql).bind(id);
-        for v in &b.0 {
-            q = match v {
-                Bind::Int(i) => q.bind(*i),
-                Bind::Text(t) => q.bind(t.clone()),
-                Bind::Time(t) => q.bind(*t),
-                Bind::Date(d) => q.bind(*d),
+        for a in args {
+            q = match *a {
+                Arg::Int(i) => q.bind(i),
+                Arg::Text(t) => q.bind(t),
+                Arg::Time(t) => q.bind(t),
+                Arg::Date(d) => q.bind(d),
             };
         }
         q.execute(&mut *conn).await?.rows_affected()
     });
     if done == 1 { Ok(()) } else { Err(StaffError::NotFound) }
-}
-
-/// Values bound after the request id ($1), in order.
-#[derive(Default)]
-struct Binds(Vec<Bind>);
-
-enum Bind {
-    Int(i64),
-    Text(String),
-    Time(DateTime<Utc>),
-    Date(chrono::NaiveDate),
-}
-
-impl Binds {
-    fn int(mut self, v: i64) -> Self {
-        self.0.push(Bind::Int(v));
-        self
-    }
-    fn text(mut self, v: &str) -> Self {
-        self.0.push(Bind::Text(v.to_owned()));
-        self
-    }
-    fn time(mut self, v: DateTime<Utc>) -> Self {
-        self.0.push(Bind::Time(v));
-        self
-    }
-    fn date(mut self, v: chrono::NaiveDate) -> Self {
-        self.0.push(Bind::Date(v));
-        self
-    }
 }
 
 /// Assigns requests of an office to one of its officers (R-SR-09). A request already assigned
@@ -187,7 +156,7 @@ pub async fn assign(
         let sql = "UPDATE service_requests SET assigned_to = $2, \
                    status = CASE WHEN status = 'on_hold' THEN status ELSE 'assigned' END \
                    WHERE id = $1 AND status = $3";
-        update(&mut tx, sql, r.summary.id, |b| b.int(officer.id).text(&r.summary.status)).await?;
+        update(&mut tx, sql, r.summary.id, &[Arg::Int(officer.id), Arg::Text(&r.summary.status)]).await?;
         let event = Event {
             kind: if reassign { "reassigned" } else { "assigned" },
             actor: Some(&actor.username),
@@ -225,7 +194,7 @@ pub async fn redirect(
     let mut tx = db.begin().await?;
     let sql = "UPDATE service_requests SET office_code = $2, assigned_to = NULL, \
                status = CASE WHEN status = 'on_hold' THEN status ELSE 'open' END WHERE id = $1 AND office_code = $3";
-    update(&mut tx, sql, r.summary.id, |b| b.text(&target.code).text(&r.summary.office_code)).await?;
+    update(&mut tx, sql, r.summary.id, &[Arg::Text(&target.code), Arg::Text(&r.summary.office_code)]).await?;
     let event = Event {
         kind: "redirected",
         actor: Some(&actor.username),
@@ -267,7 +236,7 @@ pub async fn hold(
     let mut tx = db.begin().await?;
     let sql = "UPDATE service_requests SET status = 'on_hold', held_since = $2, hold_reason = $3 \
                WHERE id = $1 AND status = 'assigned'";
-    update(&mut tx, sql, r.summary.id, |b| b.time(now).text(&reason)).await?;
+    update(&mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(&reason)]).await?;
     let event = Event { kind: "held", actor: Some(&actor.username), reason: Some(&reason), ..Event::default() };
     finish(tx, actor, now, &r, &event).await?;
     Ok(())
@@ -291,7 +260,7 @@ pub async fn release(
     let mut tx = db.begin().await?;
     let sql = "UPDATE service_requests SET status = 'assigned', held_since = NULL, hold_reason = NULL, due_on = $2 \
                WHERE id = $1 AND status = 'on_hold'";
-    update(&mut tx, sql, r.summary.id, |b| b.date(due_on)).await?;
+    update(&mut tx, sql, r.summary.id, &[Arg::Date(due_on)]).await?;
     let body = format!("due {due_on}");
     let event = Event { kind: "released", actor: Some(&actor.username), body: Some(&body), ..Event::default() };
     finish(tx, actor, now, &r, &event).await?;
@@ -360,7 +329,7 @@ pub async fn respond(
     if resolves {
         let sql = "UPDATE service_requests SET status = 'resolved', resolved_at = $2, resolved_by = $3 \
                    WHERE id = $1 AND status <> 'resolved'";
-        update(&mut tx, sql, r.summary.id, |b| b.time(now).text(method.code())).await?;
+        update(&mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(method.code())]).await?;
     }
     let event = Event { kind: method.code(), actor: Some(&actor.username), body: Some(&body), ..Event::default() };
     let id = store::add_event(&mut tx, r.summary.id, now, &event).await?;
