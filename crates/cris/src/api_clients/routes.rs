@@ -84,7 +84,7 @@ async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Cl
     let (Some(rate), Some(quota)) =
         (number(&f.rate_per_second, DEFAULT_RATE_PER_SECOND), number(&f.daily_quota, DEFAULT_DAILY_QUOTA))
     else {
-        return view(&state, &staff, Some("Rate and quota must be whole numbers.".into()), None).await;
+        return view(&state, &staff, Some(staff.ctx.t("staff-clients-not-numbers")), None).await;
     };
     let scopes = if f.scopes.trim().is_empty() { "case_status".to_owned() } else { f.scopes };
     let new =

@@ -243,12 +243,11 @@ async fn staff_page(State(state): State<AppState>, staff: Staff, Query(q): Query
         Err(e) => return staff_error(&staff, &StaffError::from(e)),
     };
     let notice = q.decided.as_deref().and_then(Decision::parse).map(|d| {
-        let done = match d {
-            Decision::Approve => "Approved",
-            Decision::Refuse => "Refused",
-            Decision::Revoke => "Revoked",
-        };
-        format!("{done}. The customer has been emailed.")
+        staff.ctx.t(match d {
+            Decision::Approve => "staff-reps-decided-approve",
+            Decision::Refuse => "staff-reps-decided-refuse",
+            Decision::Revoke => "staff-reps-decided-revoke",
+        })
     });
     let page =
         StaffPage { ctx: staff.ctx.clone(), staff: Some(staff.clone()), csrf: staff.csrf.clone(), listed, notice };

@@ -61,7 +61,16 @@ struct PageQuery {
     closed: Option<usize>,
 }
 
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/// The days of the week, Monday first, as catalogue messages.
+const DAYS: [&str; 7] = [
+    "staff-weekday-monday",
+    "staff-weekday-tuesday",
+    "staff-weekday-wednesday",
+    "staff-weekday-thursday",
+    "staff-weekday-friday",
+    "staff-weekday-saturday",
+    "staff-weekday-sunday",
+];
 
 async fn view(
     state: &AppState,
@@ -122,10 +131,8 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQ
         return staff_error(&staff, &StaffError::NotFound);
     };
     let notice = match (q.saved, q.closed) {
-        (_, Some(n)) => {
-            Some(format!("Closure saved. {n} appointments inside it were cancelled and their customers told."))
-        }
-        (true, None) => Some("Calendar saved. The public pages offer the new times now.".to_owned()),
+        (_, Some(n)) => Some(staff.ctx.ta("staff-calendar-closed", ("count", n))),
+        (true, None) => Some(staff.ctx.t("staff-calendar-saved")),
         _ => None,
     };
     view(&state, &staff, office, Vec::new(), notice).await

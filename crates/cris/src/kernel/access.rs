@@ -74,25 +74,6 @@ impl Role {
         }
     }
 
-    /// The role's name as staff read it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Role::Tier1 => "Tier 1 call-centre staff",
-            Role::Tier2 => "Tier 2 call-centre staff",
-            Role::Iio => "Immigration Information Officer",
-            Role::Siio => "Supervisory Immigration Information Officer",
-            Role::Iso => "Immigration Service Officer",
-            Role::Reception => "Reception desk",
-            Role::DistrictAdmin => "District administrator",
-            Role::RegionAdmin => "Region administrator",
-            Role::GlobalAdmin => "Global administrator",
-            Role::Headquarters => "Headquarters",
-            Role::AsylumOfficer => "Asylum/refugee officer",
-            Role::FraudAnalyst => "Fraud analyst",
-            Role::InternationalAnalyst => "International analyst",
-        }
-    }
-
     /// How far the role reaches from its office (R-AU-02).
     pub fn level(self) -> Level {
         match self {
@@ -434,6 +415,17 @@ pub fn matrix_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Staff pages name a role by its message, `staff-role-<code>`; every role has one.
+    #[test]
+    fn every_role_has_its_title_in_the_staff_catalogue() {
+        let i18n = crate::kernel::i18n::I18n::load().unwrap();
+        for role in Role::ALL {
+            let id = format!("staff-role-{}", role.as_str());
+            let title = i18n.t(crate::kernel::i18n::Lang::En, &id);
+            assert!(title != id && !title.is_empty(), "{id} is missing");
+        }
+    }
 
     fn actor(role: Role, office: &str, district: &str, region: &str) -> Actor {
         Actor {

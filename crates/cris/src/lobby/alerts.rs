@@ -10,6 +10,7 @@ use super::queue::local_day;
 use super::rules::{self, Level, Measure, OfficeRules};
 use crate::kernel::access::{Capability, Role};
 use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::i18n::{ArgValue, I18n, Lang};
 use crate::notify::{self, Channel, Message};
 use crate::reference::{Catalog, Office};
 
@@ -214,16 +215,23 @@ async fn email_supervisors(
             .fetch_all(&mut *conn)
             .await?
     });
+    // Staff email is in English, like the staff pages, in the words of the catalogue.
+    let Some(i18n) = I18n::shared() else {
+        tracing::error!("message catalogues not loaded: lobby alert not emailed");
+        return Ok(());
+    };
     let t = rules.threshold(measure);
-    let subject = format!("CRIS lobby alert ({}): {} at {}", level.as_str(), measure.title(), office.name_en);
-    let body = format!(
-        "{} at {} is {value}: {} level (warning at {}, critical at {}).\n\nThe lobby dashboard: /staff/lobby/dashboard\n",
-        measure.title(),
-        office.name_en,
-        level.as_str(),
-        t.warning,
-        t.critical
-    );
+    let what = i18n.t(Lang::En, &format!("staff-measure-{}", measure.as_str()));
+    let args: [(&str, &dyn ArgValue); 6] = [
+        ("level", &level.as_str()),
+        ("measure", &what),
+        ("office", &office.name_en),
+        ("value", &value),
+        ("warning", &t.warning),
+        ("critical", &t.critical),
+    ];
+    let subject = i18n.t_with(Lang::En, "staff-lobby-alert-subject", &args);
+    let body = i18n.t_with(Lang::En, "staff-lobby-alert-body", &args) + "\n";
     let messages: Vec<Message> = staff
         .into_iter()
         .filter(|(_, role)| role.parse::<Role>().is_ok_and(|r| r.can(Capability::LobbyMonitor)))

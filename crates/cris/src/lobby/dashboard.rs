@@ -149,7 +149,7 @@ async fn call_out_of_order(
     };
     let reason = f.reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
-        return refuse(&staff, "reason", "Say why this customer is called out of order (5 to 500 characters).");
+        return refuse(&staff, "reason", &staff.ctx.t("staff-dashboard-reason-length"));
     }
     let counter = counter_of(&f.counter);
     let now = state.clock().now();
@@ -187,27 +187,19 @@ struct RulesQuery {
     saved: bool,
 }
 
-/// The fields of the rules form: name, label, value.
+/// The fields of the rules form: name, label (a catalogue message), value.
 fn fields(r: &OfficeRules) -> Vec<(&'static str, &'static str, String)> {
     vec![
-        (
-            "early_minutes",
-            "Minutes before the appointment a customer keeps their place",
-            r.queue.early_minutes.to_string(),
-        ),
-        (
-            "late_minutes",
-            "Minutes after the appointment a customer keeps their place",
-            r.queue.late_minutes.to_string(),
-        ),
-        ("ageing_minutes", "Minutes after which a waiting walk-in goes first", r.queue.ageing_minutes.to_string()),
-        ("max_calls", "Calls before a ticket is a no-show", r.queue.max_calls.to_string()),
-        ("longest_wait_warning", "Longest wait, warning (minutes)", r.longest_wait.warning.to_string()),
-        ("longest_wait_critical", "Longest wait, critical (minutes)", r.longest_wait.critical.to_string()),
-        ("waiting_warning", "Customers waiting, warning", r.waiting.warning.to_string()),
-        ("waiting_critical", "Customers waiting, critical", r.waiting.critical.to_string()),
-        ("running_late_warning", "Appointments running late, warning", r.running_late.warning.to_string()),
-        ("running_late_critical", "Appointments running late, critical", r.running_late.critical.to_string()),
+        ("early_minutes", "staff-rules-early_minutes", r.queue.early_minutes.to_string()),
+        ("late_minutes", "staff-rules-late_minutes", r.queue.late_minutes.to_string()),
+        ("ageing_minutes", "staff-rules-ageing_minutes", r.queue.ageing_minutes.to_string()),
+        ("max_calls", "staff-rules-max_calls", r.queue.max_calls.to_string()),
+        ("longest_wait_warning", "staff-rules-longest_wait_warning", r.longest_wait.warning.to_string()),
+        ("longest_wait_critical", "staff-rules-longest_wait_critical", r.longest_wait.critical.to_string()),
+        ("waiting_warning", "staff-rules-waiting_warning", r.waiting.warning.to_string()),
+        ("waiting_critical", "staff-rules-waiting_critical", r.waiting.critical.to_string()),
+        ("running_late_warning", "staff-rules-running_late_warning", r.running_late.warning.to_string()),
+        ("running_late_critical", "staff-rules-running_late_critical", r.running_late.critical.to_string()),
     ]
 }
 

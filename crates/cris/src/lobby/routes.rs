@@ -72,7 +72,7 @@ pub(super) fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
             staff,
             &StaffError::Invalid(crate::kernel::error::InvalidInput::new(
                 "confirmation_number",
-                format!("This appointment is already checked in, as ticket {label}."),
+                staff.ctx.t1("staff-lobby-already-in", "ticket", &label),
             )),
         ),
         LobbyError::NoTicket => staff_error(staff, &StaffError::NotFound),
@@ -210,8 +210,8 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
     let appointment = match booking::by_confirmation(state.db(), &confirmation).await {
         Ok(Some(a)) if a.office_code == office.code => a,
         Ok(_) => {
-            let msg = "No appointment at this office has this confirmation number. Search by name, or check the customer in as a walk-in.";
-            return desk_view(&state, &staff, Search::default(), Some(msg.into())).await;
+            let msg = staff.ctx.t("staff-desk-unknown-confirmation");
+            return desk_view(&state, &staff, Search::default(), Some(msg)).await;
         }
         Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
     };
@@ -245,7 +245,7 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
             staff.finish(Redirect::to(&format!("/staff/lobby/tickets/{}", t.id)).into_response())
         }
         Err(LobbyError::AlreadyIn(label)) => {
-            let msg = format!("This appointment is already checked in, as ticket {label}.");
+            let msg = staff.ctx.t1("staff-lobby-already-in", "ticket", &label);
             desk_view(state, staff, Search::default(), Some(msg)).await
         }
         Err(e) => lobby_error(staff, e),
@@ -270,8 +270,7 @@ struct WalkInForm {
 async fn walk_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<WalkInForm>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let Some(service) = Service::parse(&f.service) else {
-        return desk_view(&state, &staff, Search::default(), Some("Choose the service the customer needs.".into()))
-            .await;
+        return desk_view(&state, &staff, Search::default(), Some(staff.ctx.t("staff-desk-choose-service"))).await;
     };
     let a_number = match f.a_number.trim() {
         "" => None,
@@ -437,7 +436,7 @@ async fn step(
         _ => None,
     };
     let Some(chosen) = chosen else {
-        return refuse(&staff, "action", "Choose what to do with the ticket.");
+        return refuse(&staff, "action", &staff.ctx.t("staff-console-choose-action"));
     };
     let office_rules = rules_of(&state, office).await;
     match queue::step(
@@ -486,7 +485,7 @@ async fn note(
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
     let text = f.note.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return refuse(&staff, "note", "Write a note of up to 2,000 characters.");
+        return refuse(&staff, "note", &staff.ctx.t("staff-console-note-length"));
     }
     let ticket = match queue::ticket_of(state.db(), &office.code, id).await {
         Ok(Some(t)) => t,
@@ -494,7 +493,7 @@ async fn note(
         Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
     };
     let Some(a) = ticket.a_number.as_deref().and_then(|a| a.parse::<ANumber>().ok()) else {
-        return refuse(&staff, "a_number", "Notes are kept by A-Number; this ticket has none.");
+        return refuse(&staff, "a_number", &staff.ctx.t("staff-console-note-needs-a-number"));
     };
     match queue::write_note(
         state.db(),

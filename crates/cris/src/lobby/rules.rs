@@ -58,15 +58,6 @@ impl Measure {
     pub fn parse(s: &str) -> Option<Measure> {
         Measure::ALL.into_iter().find(|m| m.as_str() == s)
     }
-
-    /// As staff read it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Measure::LongestWait => "Longest wait (minutes)",
-            Measure::Waiting => "Customers waiting",
-            Measure::RunningLate => "Appointments running late",
-        }
-    }
 }
 
 /// How bad a measure is.
@@ -283,6 +274,16 @@ pub async fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The dashboard and the alert emails name a measure by its message, `staff-measure-<code>`.
+    #[test]
+    fn every_measure_has_its_title_in_the_staff_catalogue() {
+        let i18n = crate::kernel::i18n::I18n::load().unwrap();
+        for m in Measure::ALL {
+            let id = format!("staff-measure-{}", m.as_str());
+            assert_ne!(i18n.t(crate::kernel::i18n::Lang::En, &id), id, "{id} is missing");
+        }
+    }
 
     // R-QM-07: a measure's level follows its two thresholds.
     #[test]

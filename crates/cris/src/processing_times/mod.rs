@@ -124,11 +124,6 @@ impl Suggestion {
     pub fn p80_text(&self) -> String {
         trim(self.p80_months)
     }
-
-    /// "3.5 to 7 Months".
-    pub fn range_text(&self) -> String {
-        format!("{} to {} Months", self.median_text(), self.p80_text())
-    }
 }
 
 /// Computes suggestions for every form and office from decisions made in the year before

@@ -85,7 +85,7 @@ struct ReviewPage {
 
 /// The forms of a review page: one per posted subtype, the all-applications subtype filled with
 /// the suggestion (the figures to review), the others with what is posted.
-fn rows(line: &Line) -> Vec<DraftRow> {
+fn rows(ctx: &PageCtx, line: &Line) -> Vec<DraftRow> {
     let all = super::all_key(&line.form_code);
     let suggested = |key: &str| line.suggestion.as_ref().filter(|_| key == all);
     let mut rows: Vec<DraftRow> = line
@@ -99,7 +99,10 @@ fn rows(line: &Line) -> Vec<DraftRow> {
             DraftRow {
                 key: p.form_key.clone(),
                 subtype: p.subtype_en.clone(),
-                current: Some(format!("{}, published {}", p.range_text(Lang::En), p.publication_date)),
+                current: Some(ctx.ta(
+                    "staff-pt-current",
+                    (("range", p.range_text(Lang::En)), ("date", p.publication_date.to_string())),
+                )),
                 low,
                 high,
                 unit,
@@ -143,7 +146,7 @@ async fn review_view(
         Ok(l) => l,
         Err(e) => return staff_error(staff, &e),
     };
-    let mut rows = rows(&line);
+    let mut rows = rows(&staff.ctx, &line);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     // A refused form comes back with what was typed.
     let error = error.map(|(f, reason)| {

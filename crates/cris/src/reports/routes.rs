@@ -108,18 +108,9 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<Repor
         let label = |d: &chrono::NaiveDate| d.format("%m-%d").to_string();
         let served: Vec<(String, f64)> = r.days.iter().map(|d| (label(&d.day), d.served as f64)).collect();
         let waits: Vec<(String, f64)> = r.days.iter().map(|d| (label(&d.day), d.mean_wait)).collect();
-        visits_chart = chart::bars(
-            "chart-visits",
-            "Visits served a day",
-            "One bar a day; the table below gives the figures.",
-            &served,
-        );
-        wait_chart = chart::bars(
-            "chart-wait",
-            "Mean wait a day, in minutes",
-            "One bar a day; the table below gives the figures.",
-            &waits,
-        );
+        let (ctx, description) = (&staff.ctx, staff.ctx.t("staff-report-chart-description"));
+        visits_chart = chart::bars("chart-visits", &ctx.t("staff-report-chart-visits"), &description, &served);
+        wait_chart = chart::bars("chart-wait", &ctx.t("staff-report-chart-wait"), &description, &waits);
         query = q.same(r);
         office = r.filter.office.clone();
     }
@@ -156,7 +147,7 @@ async fn csv(State(state): State<AppState>, staff: Staff, Query(q): Query<Report
         Err(e) => return staff_error(&staff, &e),
     };
     let Some(body) = lobby::csv(&report, &q.table) else {
-        let msg = "Choose the days, services or officers table.";
+        let msg = staff.ctx.t("staff-report-choose-table");
         return staff_error(&staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new("table", msg)));
     };
     let name = format!(

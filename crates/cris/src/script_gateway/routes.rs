@@ -125,7 +125,7 @@ struct ScriptPage {
     can_author: bool,
     form: UseForm,
     errors: FieldErrors,
-    notice: Option<&'static str>,
+    notice: Option<String>,
 }
 
 impl ScriptPage {
@@ -149,7 +149,7 @@ async fn script_view(
     state: &AppState,
     staff: &Staff,
     script_id: i64,
-    (status, form, errors, notice): (StatusCode, UseForm, FieldErrors, Option<&'static str>),
+    (status, form, errors, notice): (StatusCode, UseForm, FieldErrors, Option<String>),
 ) -> Response {
     let now = state.clock().now();
     let view = match service::view(state.db(), state.catalog(), &staff.actor, now, script_id).await {
@@ -179,8 +179,8 @@ async fn script_page(
 ) -> Response {
     let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
     let notice = match q.done.as_str() {
-        "used" => Some("Recorded: this script answered the call."),
-        "drafted" => Some("Draft saved. It waits for another headquarters member to approve it."),
+        "used" => Some(staff.ctx.t("staff-script-done-used")),
+        "drafted" => Some(staff.ctx.t("staff-script-done-drafted")),
         _ => None,
     };
     script_view(&state, &staff, script_id, (StatusCode::OK, UseForm::default(), FieldErrors::default(), notice)).await
@@ -226,11 +226,11 @@ struct DraftPage {
 
 impl DraftPage {
     /// Each language's fields: (tag, name, title field, text field, title typed, text typed).
-    fn languages(&self) -> [(&str, &str, &str, &str, &str, &str); 2] {
-        let f = &self.form;
+    fn languages(&self) -> [(&str, String, &str, &str, &str, &str); 2] {
+        let (f, ctx) = (&self.form, &self.ctx);
         [
-            ("en", "English", "title_en", "body_en", f.title_en.as_str(), f.body_en.as_str()),
-            ("es", "Spanish", "title_es", "body_es", f.title_es.as_str(), f.body_es.as_str()),
+            ("en", ctx.t("staff-script-english"), "title_en", "body_en", f.title_en.as_str(), f.body_en.as_str()),
+            ("es", ctx.t("staff-script-spanish"), "title_es", "body_es", f.title_es.as_str(), f.body_es.as_str()),
         ]
     }
 }
@@ -242,8 +242,8 @@ fn draft_view(
     (status, form, errors, open): (StatusCode, DraftForm, FieldErrors, Option<Version>),
 ) -> Response {
     let (action, heading) = match script_id {
-        Some(id) => (format!("/staff/scripts/{id}/edit"), format!("Next version of script {id}")),
-        None => ("/staff/scripts/new".to_owned(), "New script".to_owned()),
+        Some(id) => (format!("/staff/scripts/{id}/edit"), staff.ctx.ta("staff-script-form-next", ("id", id))),
+        None => ("/staff/scripts/new".to_owned(), staff.ctx.t("staff-script-form-new")),
     };
     let page = DraftPage {
         ctx: staff.ctx.clone(),
@@ -386,8 +386,8 @@ async fn review_view(
 async fn review_page(State(state): State<AppState>, staff: Staff, Query(q): Query<ReviewQuery>) -> Response {
     let script = q.script.trim().parse::<i64>().ok();
     let notice = match (q.done.as_str(), script) {
-        ("approved", Some(id)) => Some(format!("Approved. Call-centre staff now read the new version of script {id}.")),
-        ("returned", Some(id)) => Some(format!("Returned to the authors of script {id}, with your reason.")),
+        ("approved", Some(id)) => Some(staff.ctx.ta("staff-script-review-approved", ("id", id))),
+        ("returned", Some(id)) => Some(staff.ctx.ta("staff-script-review-returned", ("id", id))),
         _ => None,
     };
     review_view(&state, &staff, StatusCode::OK, None, notice).await
@@ -427,7 +427,8 @@ async fn decide(
             Err(e) => return refused(e).await,
         },
         _ => {
-            return refused(InvalidInput::new(service::DECISION_FIELD, "Choose to approve or return the draft.")).await;
+            let why = staff.ctx.t("staff-script-review-choose");
+            return refused(InvalidInput::new(service::DECISION_FIELD, why)).await;
         }
     };
     let now = state.clock().now();

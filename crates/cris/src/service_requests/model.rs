@@ -203,7 +203,8 @@ impl Details {
         }
     }
 
-    /// The collected fields as (label key, value) pairs, in the form's order, for staff pages.
+    /// The collected fields as (label key, value) pairs, in the form's order, for staff pages
+    /// (each key a message of the staff catalogue).
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         let mut push = |k: &'static str, v: Option<String>| {
@@ -211,17 +212,17 @@ impl Details {
                 out.push((k, v));
             }
         };
-        push("Name", self.full_name());
-        push("Date of birth", self.birth_date.map(|d| d.to_string()));
-        push("Country of birth", self.birth_country.clone());
-        push("Country of citizenship", self.citizenship.clone());
-        push("A-Number", self.a_number.clone());
-        push("Mailing address", self.address.as_ref().map(|a| a.join(", ")));
-        push("Notice not received", self.notice.clone());
-        push("Wrong item", self.wrong_item.clone());
-        push("Should read", self.correction.clone());
-        push("Accommodation", self.accommodation.clone());
-        push("Description", self.description.clone());
+        push("staff-sr-detail-name", self.full_name());
+        push("staff-sr-detail-birth-date", self.birth_date.map(|d| d.to_string()));
+        push("staff-sr-detail-birth-country", self.birth_country.clone());
+        push("staff-sr-detail-citizenship", self.citizenship.clone());
+        push("staff-sr-detail-a-number", self.a_number.clone());
+        push("staff-sr-detail-address", self.address.as_ref().map(|a| a.join(", ")));
+        push("staff-sr-detail-notice", self.notice.clone());
+        push("staff-sr-detail-wrong-item", self.wrong_item.clone());
+        push("staff-sr-detail-correction", self.correction.clone());
+        push("staff-sr-detail-accommodation", self.accommodation.clone());
+        push("staff-sr-detail-description", self.description.clone());
         out
     }
 }
@@ -455,16 +456,6 @@ impl MoveReason {
         }
     }
 
-    /// As staff read it.
-    pub fn label(self) -> &'static str {
-        match self {
-            MoveReason::StaffChange => "Staff change",
-            MoveReason::OfficeAlignment => "Office location alignment",
-            MoveReason::Disability => "Customer with disabilities",
-            MoveReason::Bandwidth => "Office bandwidth",
-        }
-    }
-
     /// From a posted code.
     pub fn parse(code: &str) -> Option<MoveReason> {
         MoveReason::ALL.into_iter().find(|r| r.code() == code.trim())
@@ -511,6 +502,22 @@ pub fn hold_reason(value: &str) -> Result<String, InvalidInput> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The request page names a reason for moving a request by its message,
+    /// `staff-sr-move-reason-<code>`; the details' labels are messages too.
+    #[test]
+    fn every_move_reason_and_detail_label_is_in_the_staff_catalogue() {
+        let i18n = crate::kernel::i18n::I18n::load().unwrap();
+        let en = crate::kernel::i18n::Lang::En;
+        for r in MoveReason::ALL {
+            let id = format!("staff-sr-move-reason-{}", r.code());
+            assert_ne!(i18n.t(en, &id), id, "{id} is missing");
+        }
+        let details = Details { first_name: Some("Ana".into()), last_name: Some("Ruiz".into()), ..Details::default() };
+        for (key, _) in details.pairs() {
+            assert_ne!(i18n.t(en, key), key, "{key} is missing");
+        }
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()

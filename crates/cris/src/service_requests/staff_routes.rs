@@ -129,7 +129,7 @@ async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQ
         mine,
         due,
         can_create: role.can(Capability::ServiceRequestsCreate),
-        notice: q.assigned.map(|n| format!("{n} request(s) assigned.")),
+        notice: q.assigned.map(|n| staff.ctx.ta("staff-srs-assigned", ("count", n))),
     };
     staff.finish(render(StatusCode::OK, &page))
 }
@@ -248,7 +248,7 @@ async fn intake_page(State(state): State<AppState>, staff: Staff, Query(q): Quer
         Ok(f) => f,
         Err(e) => return failed(&staff, e),
     };
-    let done = q.filed.map(|c| format!("Request {c} recorded and routed. Give the caller this confirmation number."));
+    let done = q.filed.map(|c| staff.ctx.t1("staff-sr-new-done", "confirmation", &c));
     intake_view(
         &state,
         &staff,
@@ -321,13 +321,19 @@ async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fi
     let Ok(officer) = f.get("officer").trim().parse::<i64>() else {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new("officer", "Choose an officer.")),
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+                "officer",
+                staff.ctx.t("staff-sr-choose-officer"),
+            )),
         );
     };
     if confirmations.is_empty() {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new("confirmation", "Tick at least one request.")),
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+                "confirmation",
+                staff.ctx.t("staff-sr-tick-one"),
+            )),
         );
     }
     let reason = MoveReason::parse(&f.get("reason"));
@@ -473,7 +479,10 @@ async fn redirect(
     let Some(reason) = MoveReason::parse(&f.reason) else {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new("reason", "Choose the reason.")),
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+                "reason",
+                staff.ctx.t("staff-sr-choose-reason"),
+            )),
         );
     };
     let now = state.clock().now();
@@ -536,7 +545,10 @@ async fn respond(
     let Some(method) = Method::parse(&f.method) else {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new("method", "Choose how you answered.")),
+            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+                "method",
+                staff.ctx.t("staff-sr-choose-method"),
+            )),
         );
     };
     let now = state.clock().now();

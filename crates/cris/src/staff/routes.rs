@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::model::{Alert, AutolockEntry, NewStaff, StaffUser, Username};
 use super::service::{self, AfterPassword, SignInError, StaffError};
-use crate::kernel::access::{Capability, Role};
+use crate::kernel::access::{Capability, Denial, Role};
 use crate::kernel::audit::{self, Category, Entry, Filter, Outcome, Row};
 use crate::kernel::session::{self, Kind};
 use crate::kernel::totp;
@@ -64,20 +64,20 @@ struct MessagePage {
 pub fn error_response(ctx: PageCtx, staff: Option<Staff>, err: &StaffError) -> Response {
     let (status, title, message) = match err {
         StaffError::Denied(d) => {
-            (StatusCode::FORBIDDEN, "Not allowed", format!("You cannot do this: {d}. The attempt was recorded."))
+            let why = ctx.t(match d {
+                Denial::Capability => "staff-error-denied-capability",
+                Denial::Reach => "staff-error-denied-reach",
+            });
+            (StatusCode::FORBIDDEN, "staff-error-denied-title", ctx.t1("staff-error-denied", "why", &why))
         }
-        StaffError::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is no such record.".to_owned()),
-        StaffError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, "Check what you entered", e.reason.clone()),
+        StaffError::NotFound => (StatusCode::NOT_FOUND, "staff-error-not-found-title", ctx.t("staff-error-not-found")),
+        StaffError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, "staff-error-invalid-title", e.reason.clone()),
         StaffError::Internal(e) => {
             tracing::error!(error = %e, "staff request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Nothing was changed. Please try again.".to_owned(),
-            )
+            (StatusCode::INTERNAL_SERVER_ERROR, "staff-error-internal-title", ctx.t("staff-error-internal"))
         }
     };
-    render(status, &MessagePage { ctx, staff, title: title.to_owned(), message })
+    render(status, &MessagePage { title: ctx.t(title), ctx, staff, message })
 }
 
 /// The error page of a signed-in staff member's request.
@@ -107,14 +107,13 @@ pub fn field_office_asked<'a>(state: &'a AppState, staff: &Staff, asked: &str) -
 
 /// The answer to a form whose CSRF token does not match (403).
 pub fn forbidden_csrf(staff: &Staff) -> Response {
-    let msg = "This form has expired or did not come from this site. Go back, reload the page and try again.";
     staff.finish(render(
         StatusCode::FORBIDDEN,
         &MessagePage {
             ctx: staff.ctx.clone(),
             staff: Some(staff.clone()),
-            title: "Form expired".into(),
-            message: msg.into(),
+            title: staff.ctx.t("staff-error-csrf-title"),
+            message: staff.ctx.t("staff-error-csrf"),
         },
     ))
 }
@@ -216,7 +215,7 @@ struct SignedOutQuery {
 async fn banner_page(p: Public, Query(q): Query<SignedOutQuery>) -> Response {
     let mut page = SignInPage::new(&p, Step::Banner);
     if q.signed_out.is_some() {
-        page.notice = Some("You have signed out.".into());
+        page.notice = Some(p.ctx.t("staff-sign-in-signed-out"));
     }
     p.finish(render(StatusCode::OK, &page))
 }
@@ -232,12 +231,12 @@ struct BannerForm {
 async fn banner_ack(State(state): State<AppState>, p: Public, Form(f): Form<BannerForm>) -> Response {
     if !csrf_ok(&p.headers, &f.csrf) {
         let mut page = SignInPage::new(&p, Step::Banner);
-        page.error = Some("This form has expired. Please try again.".into());
+        page.error = Some(p.ctx.t("staff-sign-in-expired"));
         return p.finish(render(StatusCode::FORBIDDEN, &page));
     }
     if f.acknowledge != "yes" {
         let mut page = SignInPage::new(&p, Step::Banner);
-        page.error = Some("You must accept the conditions of use to sign in.".into());
+        page.error = Some(p.ctx.t("staff-sign-in-must-accept"));
         return p.finish(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     match service::acknowledge_banner(state.db(), state.clock().now()).await {
@@ -254,25 +253,17 @@ fn sign_in_failure(p: &Public, step: Step, e: &SignInError) -> Response {
         return see_other("/staff/sign-in");
     }
     let (status, message) = match e {
-        SignInError::BadCredentials => (StatusCode::UNAUTHORIZED, "The user name or password is not right.".to_owned()),
-        SignInError::BadCode => (
-            StatusCode::UNAUTHORIZED,
-            "The code is not right. Enter the current 6-digit code from your authenticator app.".to_owned(),
-        ),
-        SignInError::Locked => (
-            StatusCode::FORBIDDEN,
-            "Your account is locked after too many failed attempts. An administrator must reinstate it.".to_owned(),
-        ),
-        SignInError::Inactive => {
-            (StatusCode::FORBIDDEN, "Your account is deactivated. Ask an administrator.".to_owned())
-        }
+        SignInError::BadCredentials => (StatusCode::UNAUTHORIZED, "staff-sign-in-bad-credentials"),
+        SignInError::BadCode => (StatusCode::UNAUTHORIZED, "staff-sign-in-bad-code"),
+        SignInError::Locked => (StatusCode::FORBIDDEN, "staff-sign-in-locked"),
+        SignInError::Inactive => (StatusCode::FORBIDDEN, "staff-sign-in-inactive"),
         SignInError::Restart | SignInError::Internal(_) => {
             tracing::error!(error = %e, "sign-in failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Please try again.".to_owned())
+            (StatusCode::INTERNAL_SERVER_ERROR, "staff-sign-in-failed")
         }
     };
     let mut page = SignInPage::new(p, step);
-    page.error = Some(message);
+    page.error = Some(p.ctx.t(message));
     p.finish(render(status, &page))
 }
 
@@ -294,7 +285,7 @@ fn admit(state: &AppState, p: &Public, csrf: &str, step: Step) -> Result<String,
     let bucket = if step == Step::Password { "staff-sign-in" } else { "staff-code" };
     if !state.limiter().allow(&format!("{bucket}:{}", p.ip), 0.5, 30.0, Instant::now()) {
         let mut page = SignInPage::new(p, step);
-        page.error = Some("Too many attempts from your network. Wait a minute and try again.".into());
+        page.error = Some(p.ctx.t("staff-sign-in-too-many"));
         return Err(Box::new(p.finish(render(StatusCode::TOO_MANY_REQUESTS, &page))));
     }
     Ok(flow)
@@ -432,7 +423,7 @@ struct UsersPage {
     users: Vec<StaffUser>,
     can_manage: bool,
     offices: Vec<(String, String)>,
-    roles: Vec<(&'static str, &'static str)>,
+    roles: Vec<(&'static str, String)>,
     error: Option<String>,
     form: NewUserForm,
     created: Option<String>,
@@ -481,7 +472,7 @@ async fn users_view(
         .filter(|o| within.as_ref().is_none_or(|w| w.contains(&o.code)))
         .map(|o| (o.code.clone(), format!("{} ({})", o.name_en, o.code)))
         .collect();
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), r.title())).collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), staff.ctx.tc("staff-role", r.as_str()))).collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = UsersPage {
         ctx: staff.ctx.clone(),
@@ -530,14 +521,16 @@ struct UserPage {
     ctx: PageCtx,
     staff: Option<Staff>,
     user: StaffUser,
-    role_title: &'static str,
+    role_title: String,
     can_manage: bool,
 }
 
 async fn user_page(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Response {
     match service::view(state.db(), state.catalog(), &staff.actor, state.clock().now(), id).await {
         Ok(user) => {
-            let role_title = user.role().map_or("(unknown role)", Role::title);
+            let ctx = &staff.ctx;
+            let role_title =
+                user.role().map_or_else(|| ctx.t("staff-role-unknown"), |r| ctx.tc("staff-role", r.as_str()));
             let can_manage = staff.actor.role.can(Capability::UsersManage);
             staff.finish(render(
                 StatusCode::OK,
@@ -656,20 +649,20 @@ struct AuditQuery {
     before: Option<i64>,
 }
 
-fn day_start(s: &str) -> Result<Option<DateTime<Utc>>, String> {
+fn day_start(ctx: &PageCtx, s: &str) -> Result<Option<DateTime<Utc>>, String> {
     if s.trim().is_empty() {
         return Ok(None);
     }
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map(|d| Some(d.and_time(chrono::NaiveTime::MIN).and_utc()))
-        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)."))
+        .map_err(|_| ctx.t1("staff-audit-bad-date", "typed", &format!("{s:?}")))
 }
 
-fn audit_filter(q: &AuditQuery, limit: i64) -> Result<Filter, String> {
+fn audit_filter(ctx: &PageCtx, q: &AuditQuery, limit: i64) -> Result<Filter, String> {
     let nonempty = |s: &str| if s.trim().is_empty() { None } else { Some(s.trim().to_owned()) };
     let category = match q.category.trim() {
         "" => None,
-        c => Some(Category::parse(c).ok_or_else(|| format!("{c:?} is not an event category."))?),
+        c => Some(Category::parse(c).ok_or_else(|| ctx.t1("staff-audit-bad-category", "typed", &format!("{c:?}")))?),
     };
     Ok(Filter {
         category,
@@ -677,8 +670,8 @@ fn audit_filter(q: &AuditQuery, limit: i64) -> Result<Filter, String> {
         username: nonempty(&q.user).map(|u| u.to_lowercase()),
         office: nonempty(&q.office).map(|o| o.to_uppercase()),
         within: None,
-        from: day_start(&q.from)?,
-        to: day_start(&q.to)?.map(|d| d + chrono::Duration::days(1)),
+        from: day_start(ctx, &q.from)?,
+        to: day_start(ctx, &q.to)?.map(|d| d + chrono::Duration::days(1)),
         before_id: q.before,
         limit,
     })
@@ -693,7 +686,7 @@ async fn audit_rows(
 ) -> Result<Result<Vec<Row>, String>, StaffError> {
     let now = state.clock().now();
     service::permit(state.db(), state.catalog(), &staff.actor, now, Capability::AuditRead, (event, None)).await?;
-    let mut filter = match audit_filter(q, limit) {
+    let mut filter = match audit_filter(&staff.ctx, q, limit) {
         Ok(f) => f,
         Err(msg) => return Ok(Err(msg)),
     };

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
-use crate::kernel::i18n::{I18n, Lang};
+use crate::kernel::i18n::{Args, I18n, Lang};
 
 /// Per-request page context.
 #[derive(Clone, Debug)]
@@ -50,6 +50,24 @@ impl PageCtx {
     /// A message with one argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         self.i18n.t_args(self.lang, id, &[(name, value)])
+    }
+
+    /// A message with arguments of any kind: text, or numbers (by which Fluent chooses plural
+    /// forms): one pair, `ctx.ta("staff-srs-assigned", ("count", n))`, or a tuple of pairs.
+    pub fn ta(&self, id: &str, args: impl Args) -> String {
+        self.i18n.t_with(self.lang, id, &args)
+    }
+
+    /// A message that carries markup (its id ends in `-html`), as HTML with its text arguments
+    /// escaped; the template marks it `|safe`.
+    pub fn th(&self, id: &str, args: impl Args) -> String {
+        self.i18n.t_html(self.lang, id, &args)
+    }
+
+    /// The words for a stored code, e.g. `ctx.tc("staff-role", "tier1")` is the message
+    /// `staff-role-tier1`: codes are kept as they are stored, so the catalogue reads like them.
+    pub fn tc(&self, vocabulary: &str, code: &str) -> String {
+        self.t(&format!("{vocabulary}-{code}"))
     }
 
     /// The URL of an embedded asset.

@@ -1,6 +1,7 @@
 //! What every staff page shares: the signed-in staff member (from the session cookie), the CSRF
 //! token of its forms, and a navigation built from the member's capabilities. Staff pages are
-//! in English: they serve agency employees, not the public.
+//! in English (their words are the `staff-` messages of the catalogue): they serve agency
+//! employees, not the public.
 
 use std::net::SocketAddr;
 
@@ -26,36 +27,36 @@ pub fn client_ip(parts: &Parts) -> String {
 pub struct NavItem {
     /// Target.
     pub href: &'static str,
-    /// Label.
-    pub label: &'static str,
+    /// The catalogue message of its label.
+    pub key: &'static str,
 }
 
 /// The staff navigation, by capability.
 pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
-    let mut nav = vec![NavItem { href: "/staff", label: "Home" }];
+    let mut nav = vec![NavItem { href: "/staff", key: "staff-nav-home" }];
     let items: [(Capability, &str, &str); 18] = [
-        (Capability::ScriptsRead, "/staff/scripts", "Scripts"),
-        (Capability::ScriptsApprove, "/staff/scripts/review", "Script review"),
-        (Capability::UsersRead, "/staff/admin/users", "Staff accounts"),
-        (Capability::SecurityRead, "/staff/admin/autolock", "Autolock log"),
-        (Capability::SecurityRead, "/staff/admin/alerts", "Security alerts"),
-        (Capability::AuditRead, "/staff/admin/audit", "Audit log"),
-        (Capability::ApiClientsManage, "/staff/admin/clients", "API clients"),
-        (Capability::RepresentativesManage, "/staff/representatives", "Representatives"),
-        (Capability::ServiceRequestsRead, "/staff/service-requests", "Service requests"),
-        (Capability::ServiceRequestsCreate, "/staff/service-requests/new", "Record a request"),
-        (Capability::ProcessingTimesPublish, "/staff/processing-times", "Processing times"),
-        (Capability::CheckIn, "/staff/lobby", "Front desk"),
-        (Capability::CheckIn, "/staff/kiosk", "Kiosk mode"),
-        (Capability::QueueCall, "/staff/lobby/console", "Officer console"),
-        (Capability::LobbyMonitor, "/staff/lobby/dashboard", "Lobby dashboard"),
-        (Capability::OfficesManage, "/staff/offices/calendar", "Office calendar"),
-        (Capability::OfficesManage, "/staff/lobby/rules", "Lobby rules"),
-        (Capability::ReportsRead, "/staff/reports", "Reports"),
+        (Capability::ScriptsRead, "/staff/scripts", "staff-nav-scripts"),
+        (Capability::ScriptsApprove, "/staff/scripts/review", "staff-nav-script-review"),
+        (Capability::UsersRead, "/staff/admin/users", "staff-nav-users"),
+        (Capability::SecurityRead, "/staff/admin/autolock", "staff-nav-autolock"),
+        (Capability::SecurityRead, "/staff/admin/alerts", "staff-nav-alerts"),
+        (Capability::AuditRead, "/staff/admin/audit", "staff-nav-audit"),
+        (Capability::ApiClientsManage, "/staff/admin/clients", "staff-nav-clients"),
+        (Capability::RepresentativesManage, "/staff/representatives", "staff-nav-representatives"),
+        (Capability::ServiceRequestsRead, "/staff/service-requests", "staff-nav-service-requests"),
+        (Capability::ServiceRequestsCreate, "/staff/service-requests/new", "staff-nav-record-request"),
+        (Capability::ProcessingTimesPublish, "/staff/processing-times", "staff-nav-processing-times"),
+        (Capability::CheckIn, "/staff/lobby", "staff-nav-front-desk"),
+        (Capability::CheckIn, "/staff/kiosk", "staff-nav-kiosk"),
+        (Capability::QueueCall, "/staff/lobby/console", "staff-nav-console"),
+        (Capability::LobbyMonitor, "/staff/lobby/dashboard", "staff-nav-dashboard"),
+        (Capability::OfficesManage, "/staff/offices/calendar", "staff-nav-calendar"),
+        (Capability::OfficesManage, "/staff/lobby/rules", "staff-nav-lobby-rules"),
+        (Capability::ReportsRead, "/staff/reports", "staff-nav-reports"),
     ];
-    for (cap, href, label) in items {
+    for (cap, href, key) in items {
         if actor.role.can(cap) {
-            nav.push(NavItem { href, label });
+            nav.push(NavItem { href, key });
         }
     }
     nav
@@ -84,8 +85,8 @@ impl Staff {
     }
 
     /// The role's title, for the header.
-    pub fn role_title(&self) -> &'static str {
-        self.actor.role.title()
+    pub fn role_title(&self) -> String {
+        self.ctx.tc("staff-role", self.actor.role.as_str())
     }
 }
 

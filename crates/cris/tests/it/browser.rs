@@ -703,7 +703,7 @@ async fn supervisor_assigns_officer_answers_by_letter_customer_sees_it() {
     assert_eq!(ticked, true);
     b.click("#assign").await;
     b.wait_for("#notice").await;
-    assert_eq!(b.text("#notice").await, "1 request(s) assigned.");
+    assert_eq!(b.text("#notice").await, "1 request assigned.");
     assert!(b.text("#workloads").await.contains("1"));
 
     staff_session(&b, &app, "iio.nsc").await;

@@ -1,0 +1,722 @@
+### The staff pages' words, in English only for now (docs/ARCHITECTURE.md, "Languages").
+### Ids: staff-<page>-<what>; the words for a stored code: staff-<vocabulary>-<code>, the code as
+### it is stored. Ids ending in -html hold markup: keep the tags (and their ids) when changing
+### the words; their variables arrive escaped.
+
+## Layout
+staff-layout-site = CRIS staff
+staff-layout-skip = Skip to main content
+staff-layout-banner-label = Official website of the United States government
+staff-layout-banner-official = An official website of the United States government
+staff-layout-menu = Menu
+staff-layout-nav-label = Staff navigation
+staff-layout-close = Close
+staff-layout-signed-in-as = { $user } · { $role } · { $office }
+staff-layout-sign-out = Sign out
+staff-layout-footer = For official use only. Use of this system is monitored and recorded.
+
+## Navigation (one entry a page; the staff home lists them too)
+staff-nav-home = Home
+staff-nav-scripts = Scripts
+staff-nav-script-review = Script review
+staff-nav-users = Staff accounts
+staff-nav-autolock = Autolock log
+staff-nav-alerts = Security alerts
+staff-nav-audit = Audit log
+staff-nav-clients = API clients
+staff-nav-representatives = Representatives
+staff-nav-service-requests = Service requests
+staff-nav-record-request = Record a request
+staff-nav-processing-times = Processing times
+staff-nav-front-desk = Front desk
+staff-nav-kiosk = Kiosk mode
+staff-nav-console = Officer console
+staff-nav-dashboard = Lobby dashboard
+staff-nav-calendar = Office calendar
+staff-nav-lobby-rules = Lobby rules
+staff-nav-reports = Reports
+
+## Roles, by stored code
+staff-role-tier1 = Tier 1 call-centre staff
+staff-role-tier2 = Tier 2 call-centre staff
+staff-role-iio = Immigration Information Officer
+staff-role-siio = Supervisory Immigration Information Officer
+staff-role-iso = Immigration Service Officer
+staff-role-reception = Reception desk
+staff-role-district_admin = District administrator
+staff-role-region_admin = Region administrator
+staff-role-global_admin = Global administrator
+staff-role-headquarters = Headquarters
+staff-role-asylum_officer = Asylum/refugee officer
+staff-role-fraud_analyst = Fraud analyst
+staff-role-international_analyst = International analyst
+staff-role-unknown = (unknown role)
+
+## Shared words
+staff-common-show = Show
+staff-common-choose = - Choose -
+staff-common-optional = (optional)
+staff-common-correct-these = Correct these values
+staff-common-none = None.
+staff-common-never = Never
+staff-common-office = Office
+
+## Staff home
+staff-home-title = Staff home
+staff-home-signed-in-as = Signed in as { $user }, { $role }, { $office }.
+staff-home-no-links = Your work pages appear here as they become available to your role.
+staff-home-sign-out-everywhere = Sign out on every device
+
+## Refusals and errors (the message page)
+staff-error-back = Back to the staff home page
+staff-error-denied-title = Not allowed
+staff-error-denied = You cannot do this: { $why }. The attempt was recorded.
+staff-error-denied-capability = your role does not allow this
+staff-error-denied-reach = this record belongs to another office
+staff-error-not-found-title = Not found
+staff-error-not-found = There is no such record.
+staff-error-invalid-title = Check what you entered
+staff-error-internal-title = Something went wrong
+staff-error-internal = Nothing was changed. Please try again.
+staff-error-csrf-title = Form expired
+staff-error-csrf = This form has expired or did not come from this site. Go back, reload the page and try again.
+
+## Sign-in (banner, password, authenticator code, enrolment)
+staff-sign-in-title = Staff sign-in
+staff-sign-in-warning = Warning
+staff-sign-in-banner-heading = You are accessing a U.S. Government information system
+staff-sign-in-banner = This system is provided for U.S. Government-authorized use only. Unauthorized or improper use of this
+    system is prohibited and may result in disciplinary action and civil and criminal penalties. By using this system you
+    understand and consent to the following: you have no reasonable expectation of privacy regarding any communication or
+    data transiting or stored on this system; at any time, and for any lawful Government purpose, the Government may
+    monitor, intercept, record and search any communication or data transiting or stored on this system; and any
+    communication or data transiting or stored on this system may be disclosed or used for any lawful Government purpose.
+staff-sign-in-accept = I understand and accept
+staff-sign-in-username = User name
+staff-sign-in-password = Password
+staff-sign-in-continue = Continue
+staff-sign-in-code-title = Authenticator code
+staff-sign-in-code = 6-digit code
+staff-sign-in-code-hint = From the authenticator app on your phone.
+staff-sign-in-submit = Sign in
+staff-sign-in-enrol-title = Set up your authenticator
+staff-sign-in-enrol-intro = Staff sign in with a password and a code from an authenticator app. Add an account to your app with this key, then
+    enter the code the app shows.
+staff-sign-in-enrol-account = Account
+staff-sign-in-enrol-account-name = CRIS: { $user }
+staff-sign-in-enrol-key = Key
+staff-sign-in-enrol-link = Setup link
+staff-sign-in-enrol-finish = Finish setup and sign in
+staff-sign-in-signed-out = You have signed out.
+staff-sign-in-expired = This form has expired. Please try again.
+staff-sign-in-must-accept = You must accept the conditions of use to sign in.
+staff-sign-in-bad-credentials = The user name or password is not right.
+staff-sign-in-bad-code = The code is not right. Enter the current 6-digit code from your authenticator app.
+staff-sign-in-locked = Your account is locked after too many failed attempts. An administrator must reinstate it.
+staff-sign-in-inactive = Your account is deactivated. Ask an administrator.
+staff-sign-in-failed = Something went wrong. Please try again.
+staff-sign-in-too-many = Too many attempts from your network. Wait a minute and try again.
+
+## Staff accounts (the list, one account)
+staff-account-username = User name
+staff-account-name = Name
+staff-account-role = Role
+staff-account-status = Status
+staff-account-last-sign-in = Last sign-in
+staff-account-active = Active
+staff-account-locked = Locked
+staff-account-deactivated = Deactivated
+staff-users-title = Staff accounts
+staff-users-created = Account { $user } was created. They set up their authenticator at their first sign-in.
+staff-users-caption = Accounts you can see
+staff-users-new = New account
+staff-users-full-name = Full name
+staff-users-work-email = Work email
+staff-users-password = Initial password
+staff-users-password-hint = At least 12 characters; common passwords are refused. Give it to the person by a separate channel.
+staff-users-create = Create account
+staff-user-heading = { $name } ({ $user })
+staff-user-email = Email
+staff-user-deactivated-because = Deactivated ({ $why })
+staff-user-authenticator = Authenticator
+staff-user-totp-set-up = Set up
+staff-user-totp-not-set-up = Not set up
+staff-user-failed-attempts = Failed attempts
+staff-user-reinstate = Reinstate
+staff-user-reset-totp = Reset authenticator
+staff-user-deactivate-reason = Reason for deactivation
+staff-user-deactivate = Deactivate
+
+## Autolock log
+staff-autolock-title = Autolock log
+staff-autolock-caption = Accounts locked after repeated failed sign-ins
+staff-autolock-site = Site
+staff-autolock-locked = Locked
+staff-autolock-reinstated = Reinstated
+staff-autolock-reinstated-by = { $at } by { $by }
+staff-autolock-still-locked = Still locked
+staff-autolock-none = No account has been locked.
+
+## Security alerts
+staff-alerts-title = Security alerts
+staff-alerts-caption = Unauthorised attempts, open alerts first
+staff-alerts-when = When
+staff-alerts-kind = Kind
+staff-alerts-user = User
+staff-alerts-from = From
+staff-alerts-what = What happened
+staff-alerts-seen-by = Seen by { $user }
+staff-alerts-mark-seen = Mark seen
+staff-alerts-none = No alerts.
+
+## Audit and security logs
+staff-audit-title = Audit log
+staff-audit-heading = Audit and security logs
+staff-audit-filter = Filter
+staff-audit-log = Log
+staff-audit-everything = Everything
+staff-audit-category-security = Security log (sign-ins, failures, lockouts, denials)
+staff-audit-category-change = Transactions
+staff-audit-category-access = Reads of personal data
+staff-audit-event-type = Event type
+staff-audit-event-example = e.g. staff.sign_in
+staff-audit-site-code = Site (office code)
+staff-audit-from = From (YYYY-MM-DD)
+staff-audit-to = To (YYYY-MM-DD)
+staff-audit-export = Export these rows as CSV
+staff-audit-caption = Newest first
+staff-audit-time-utc = Time (UTC)
+staff-audit-time = Time
+staff-audit-event = Event
+staff-audit-user = User
+staff-audit-ip = IP
+staff-audit-site = Site
+staff-audit-record = Record
+staff-audit-outcome = Outcome
+staff-audit-detail = Detail
+staff-audit-none = No entries match.
+staff-audit-older = Older entries
+staff-audit-bad-date = { $typed } is not a date (YYYY-MM-DD).
+staff-audit-bad-category = { $typed } is not an event category.
+
+## API clients
+staff-clients-title = API clients
+staff-clients-registered = Client registered
+staff-clients-issued-html = Client id <code id="issued-client-id">{ $id }</code>, secret <code id="issued-secret">{ $secret }</code>.
+    Copy the secret now: it is not stored and cannot be shown again.
+staff-clients-caption = Registered clients
+staff-clients-application = Application
+staff-clients-client-id = Client id
+staff-clients-rate = Requests a second
+staff-clients-quota = Requests a day
+staff-clients-scopes = Scopes
+staff-clients-active = Active
+staff-clients-inactive = Inactive
+staff-clients-new = Register a client
+staff-clients-name = Application name
+staff-clients-may-do = What it may do
+staff-clients-scope-case_status = Read case status (third-party applications)
+staff-clients-scope-case_events = Push case status changes (adjudication systems)
+staff-clients-register = Register
+staff-clients-not-numbers = Rate and quota must be whole numbers.
+
+## Kiosk mode
+staff-kiosk-title = Kiosk mode
+staff-kiosk-heading = Kiosk mode, { $office }
+staff-kiosk-intro = A kiosk offers the public booking, reprinting and cancelling of appointments at this office, with large touch targets and a reset after 90 seconds without a touch.
+    Turning this terminal into a kiosk signs you out of it; to turn it back, sign in on it and come back here.
+staff-kiosk-stop = Stop kiosk mode on this terminal
+staff-kiosk-start = Make this terminal the office's kiosk
+
+## A case as staff research it
+staff-case-title = Case { $receipt }
+staff-case-summary-html = { $form } at { $office }, received { $received }. Status: <strong id="case-status">{ $status }</strong>
+staff-case-history = Status history
+staff-case-newest-first = Newest first
+staff-case-date = Date
+staff-case-addresses = Addresses
+staff-case-no-address = No change of address on file.
+staff-case-addresses-caption = Newest first; the first row is where notices go
+staff-case-address = Address
+staff-case-since = Since
+staff-case-ar11 = AR-11
+staff-case-requests = Service requests
+staff-case-requests-caption = Requests about this case, newest first
+
+## A list of service requests (a table on several pages)
+staff-sr-table-select = Select
+staff-sr-table-confirmation = Confirmation
+staff-sr-table-case = Case
+staff-sr-table-issue = Issue
+staff-sr-table-officer = Officer
+staff-sr-table-due = Due
+staff-sr-table-accommodation = Accommodation
+staff-sr-table-paused = paused
+staff-sr-overdue = overdue
+
+## Service requests: the queues
+staff-srs-title = Service requests
+staff-srs-record = Record a request
+staff-srs-unassigned = Unassigned in your office
+staff-srs-unassigned-caption = Requests waiting for an officer, soonest due first
+staff-srs-assign-to = Assign the selected requests to
+staff-srs-assign = Assign
+staff-srs-workloads = Officers' workloads
+staff-srs-workloads-caption = Open requests per officer
+staff-srs-open = Open
+staff-srs-officer = { $name } ({ $user })
+staff-srs-mine = Assigned to you
+staff-srs-mine-caption = Your requests, soonest due first
+staff-srs-due = Overdue and due within 5 days
+staff-srs-due-caption = Unanswered requests by due date
+staff-srs-assigned = { $count ->
+    [one] { $count } request assigned.
+   *[other] { $count } requests assigned.
+}
+
+## Service requests: one request
+staff-sr-title = Service request { $confirmation }
+staff-sr-officer-option = { $name } ({ $user }), { $open } open
+staff-sr-accommodation = Accommodation request: a customer with a disability. Serve it first.
+staff-sr-came-in = Came in
+staff-sr-came-in-value = { $channel }, { $at }
+staff-sr-not-assigned = not assigned
+staff-sr-paused = paused while on hold (was { $due })
+staff-sr-language = Language
+staff-sr-answer-by = Answer by
+staff-sr-answer-by-email = email { $email }
+staff-sr-answer-by-phone = phone { $phone }
+staff-sr-answer-by-letter = letter
+staff-sr-detail-name = Name
+staff-sr-detail-birth-date = Date of birth
+staff-sr-detail-birth-country = Country of birth
+staff-sr-detail-citizenship = Country of citizenship
+staff-sr-detail-a-number = A-Number
+staff-sr-detail-address = Mailing address
+staff-sr-detail-notice = Notice not received
+staff-sr-detail-wrong-item = Wrong item
+staff-sr-detail-correction = Should read
+staff-sr-detail-accommodation = Accommodation
+staff-sr-detail-description = Description
+staff-sr-case = The case
+staff-sr-case-summary-html = <a class="usa-link" href="/staff/cases/{ $receipt }">{ $receipt }</a>: { $form } at { $office }, received { $received }. <strong>{ $status }</strong>
+staff-sr-address-on-file = Address on file: { $address }
+staff-sr-trail = Trail
+staff-sr-trail-caption = Every step and exchange, oldest first
+staff-sr-trail-when = When
+staff-sr-trail-step = Step
+staff-sr-trail-by = By
+staff-sr-trail-to = To
+staff-sr-reason = Reason
+staff-sr-trail-said = Said
+staff-sr-trail-customer = customer
+staff-sr-trail-letter = Letter (PDF)
+staff-sr-assign = Assign
+staff-sr-reassign = Reassign
+staff-sr-reassign-reason = Reason for reassigning
+staff-sr-redirect-heading = Redirect to another office
+staff-sr-redirect = Redirect
+staff-sr-answer = Answer the customer
+staff-sr-answer-how = How
+staff-sr-method-letter = Response letter (PDF, in the customer's language)
+staff-sr-method-email = Email
+staff-sr-method-phone = Telephone call (record what was said)
+staff-sr-answer-body = What the customer is told
+staff-sr-resolves = This resolves the request
+staff-sr-record-answer = Record the answer
+staff-sr-release = Take off hold
+staff-sr-hold-because = Put on hold because
+staff-sr-hold = Put on hold
+staff-sr-choose-officer = Choose an officer.
+staff-sr-tick-one = Tick at least one request.
+staff-sr-choose-reason = Choose the reason.
+staff-sr-choose-method = Choose how you answered.
+
+## Reasons for moving a request, by stored code
+staff-sr-move-reason-staff_change = Staff change
+staff-sr-move-reason-office_alignment = Office location alignment
+staff-sr-move-reason-customer_disability = Customer with disabilities
+staff-sr-move-reason-office_bandwidth = Office bandwidth
+
+## Service requests: recording one taken by phone, letter or at an office
+staff-sr-new-title = Record a service request
+staff-sr-new-caller = Caller's receipt number, email or phone
+staff-sr-new-caller-placeholder = Receipt number, email or phone
+staff-sr-new-find = Find earlier requests
+staff-sr-new-earlier = Earlier requests
+staff-sr-new-earlier-caption = The caller's requests, newest first
+staff-sr-new-came-in = How it came in
+staff-sr-new-case = The case
+staff-sr-new-details = Details (only those the issue needs are kept)
+staff-sr-new-reply = How to answer
+staff-sr-new-record = Record the request
+staff-sr-new-done = Request { $confirmation } recorded and routed. Give the caller this confirmation number.
+
+## Lobby: words the desk, the console, the dashboard and the ticket share
+staff-lobby-waiting = { $count } waiting.
+staff-lobby-nobody-waiting = Nobody is waiting.
+staff-lobby-counter = Counter
+staff-lobby-service = Service
+staff-lobby-queue = Queue
+staff-lobby-appointment = Appointment
+staff-lobby-walk-in = Walk-in
+staff-lobby-a-number = A-Number
+staff-lobby-party = Party
+staff-lobby-already-in = This appointment is already checked in, as ticket { $ticket }.
+
+## Front desk
+staff-desk-title = Front desk
+staff-desk-heading = Front desk, { $office }
+staff-desk-notice = Appointment notice
+staff-desk-confirmation = Scan the barcode or type the confirmation number
+staff-desk-party = People in the party
+staff-desk-check-in = Check in
+staff-desk-no-notice = No notice: today's appointments
+staff-desk-last-name = Last name
+staff-desk-first-name = First name
+staff-desk-birth-date = Date of birth (YYYY-MM-DD)
+staff-desk-search = Search
+staff-desk-no-match = No appointment today matches. Check the customer in as a walk-in.
+staff-desk-matches = Today's appointments that match
+staff-desk-time = Time
+staff-desk-type = Type
+staff-desk-action = Action
+staff-desk-a-number = A-Number (optional)
+staff-desk-zip = ZIP code (optional)
+staff-desk-issue = Issue a ticket
+staff-desk-unknown-confirmation = No appointment at this office has this confirmation number. Search by name, or check the customer in as a walk-in.
+staff-desk-choose-service = Choose the service the customer needs.
+
+## The ticket (an 80 mm receipt)
+staff-ticket-title = Ticket { $ticket } | CRIS
+staff-ticket-printed = Printed
+staff-ticket-confirmation = Confirmation
+staff-ticket-zip = ZIP
+staff-ticket-wait = Please wait to be called. Watch the screen for your number.
+staff-ticket-print = Print
+staff-ticket-back = Back to the desk
+
+## Officer console
+staff-console-title = Officer console
+staff-console-heading = Officer console, { $office }
+staff-console-call-next = Call next
+staff-console-ticket-html = Ticket <span id="current-ticket">{ $ticket }</span>
+staff-console-appointment-at = Appointment at { $at }
+staff-console-calls = Calls
+staff-console-no-a-number = none given
+staff-console-start = The customer is here
+staff-console-recall = Call again
+staff-console-no-show = No-show
+staff-console-given = Services given
+staff-console-close = Close the visit
+staff-console-transfer-to = Transfer to another service
+staff-console-transfer = Transfer
+staff-console-notes = Visit notes
+staff-console-notes-intro = Notes record questions and answers at the counter. They are never used for benefit decisions.
+staff-console-no-notes = No notes from earlier visits.
+staff-console-note = { $date }, { $office }, { $officer }: { $note }
+staff-console-new-note = New note
+staff-console-save-note = Save the note
+staff-console-choose-action = Choose what to do with the ticket.
+staff-console-note-length = Write a note of up to 2,000 characters.
+staff-console-note-needs-a-number = Notes are kept by A-Number; this ticket has none.
+
+## Lobby dashboard
+staff-dashboard-title = Lobby dashboard
+staff-dashboard-heading = Lobby dashboard, { $office }
+staff-dashboard-updated = Updated { $time }; the page follows the lobby as it changes.
+staff-dashboard-measures = Measures
+staff-dashboard-measure = Measure
+staff-dashboard-now = Now
+staff-dashboard-level = Level
+staff-dashboard-warning-at = Warning at
+staff-dashboard-critical-at = Critical at
+staff-dashboard-alerts = Alerts
+staff-dashboard-no-alerts = No alerts yet.
+staff-dashboard-alert-open-html = <strong>{ $level }</strong>: { $measure } reached { $value } at { $at } (open)
+staff-dashboard-alert-cleared-html = <strong>{ $level }</strong>: { $measure } reached { $value } at { $at }; cleared at { $cleared }
+staff-dashboard-counters = At the counters
+staff-dashboard-no-counters = No customer is at a counter.
+staff-dashboard-ticket = Ticket
+staff-dashboard-called = Called
+staff-dashboard-waiting = Waiting, in queue order
+staff-dashboard-waited = Waited (minutes)
+staff-dashboard-out-of-order = Call out of order
+staff-dashboard-reason = Reason
+staff-dashboard-call-now = Call { $ticket } now
+staff-dashboard-reason-length = Say why this customer is called out of order (5 to 500 characters).
+
+## Lobby measures, by stored code (the dashboard, the rules, the alert emails)
+staff-measure-longest_wait = Longest wait (minutes)
+staff-measure-waiting = Customers waiting
+staff-measure-running_late = Appointments running late
+
+## The alert email to an office's supervisors
+staff-lobby-alert-subject = CRIS lobby alert ({ $level }): { $measure } at { $office }
+staff-lobby-alert-body =
+    { $measure } at { $office } is { $value }: { $level } level (warning at { $warning }, critical at { $critical }).
+
+    The lobby dashboard: /staff/lobby/dashboard
+
+## Lobby rules
+staff-rules-title = Lobby rules
+staff-rules-heading = Lobby rules, { $office }
+staff-rules-saved = Saved. The queue and the dashboard follow the new rules now.
+staff-rules-intro = Customers with an appointment go before walk-ins when they arrive within the window around their time; a walk-in who has waited past the ageing limit goes first.
+    An alert is raised once when a measure reaches its warning or critical level, emailed to the office's supervisors, and cleared when the measure falls back.
+staff-rules-early_minutes = Minutes before the appointment a customer keeps their place
+staff-rules-late_minutes = Minutes after the appointment a customer keeps their place
+staff-rules-ageing_minutes = Minutes after which a waiting walk-in goes first
+staff-rules-max_calls = Calls before a ticket is a no-show
+staff-rules-longest_wait_warning = Longest wait, warning (minutes)
+staff-rules-longest_wait_critical = Longest wait, critical (minutes)
+staff-rules-waiting_warning = Customers waiting, warning
+staff-rules-waiting_critical = Customers waiting, critical
+staff-rules-running_late_warning = Appointments running late, warning
+staff-rules-running_late_critical = Appointments running late, critical
+staff-rules-save = Save the rules
+
+## Office calendar
+staff-calendar-title = Office calendar
+staff-calendar-heading = Office calendar, { $office }
+staff-calendar-hours = Hours and services
+staff-calendar-hours-intro = Times are the office's local time ({ $zone }). Federal holidays are closed without an entry here. Appointments already booked keep their times.
+staff-calendar-opens = Opens (HH:MM)
+staff-calendar-closes = Closes (HH:MM)
+staff-calendar-open-on = Open on
+staff-calendar-horizon = Days ahead customers may book
+staff-calendar-services-caption = Services: slot length in minutes and customers a slot
+staff-calendar-offered = Offered
+staff-calendar-minutes = Minutes a slot
+staff-calendar-capacity = Customers a slot
+staff-calendar-minutes-of = Minutes a slot, { $service }
+staff-calendar-capacity-of = Customers a slot, { $service }
+staff-calendar-save = Save the calendar
+staff-calendar-closures = Closures
+staff-calendar-no-closures = No closures ahead.
+staff-calendar-from = From
+staff-calendar-until = Until
+staff-calendar-reason = Reason
+staff-calendar-set-by = Set by
+staff-calendar-close-heading = Close the office
+staff-calendar-close-intro = Every appointment inside the closure is cancelled; each customer is told by email, or by text message when no email was given, with a link to book again.
+staff-calendar-day = Day (YYYY-MM-DD)
+staff-calendar-close-from = From (HH:MM; empty for the whole day)
+staff-calendar-close-until = Until (HH:MM; empty for the rest of the day)
+staff-calendar-close = Close and tell the customers
+staff-calendar-saved = Calendar saved. The public pages offer the new times now.
+staff-calendar-closed = Closure saved. { $count ->
+    [one] { $count } appointment inside it was cancelled and its customer told.
+   *[other] { $count } appointments inside it were cancelled and their customers told.
+}
+
+## Days of the week
+staff-weekday-monday = Monday
+staff-weekday-tuesday = Tuesday
+staff-weekday-wednesday = Wednesday
+staff-weekday-thursday = Thursday
+staff-weekday-friday = Friday
+staff-weekday-saturday = Saturday
+staff-weekday-sunday = Sunday
+
+## Processing times: the overview
+staff-pt-title = Processing times
+staff-pt-intro = What is posted for each form and office, beside what CRIS suggests from the cases decided in the last year:
+    the median time from receipt to decision (the lower figure) and the time within which 80{"\u00A0"}% were decided (the upper figure).
+staff-pt-computed = Suggestions computed { $at }; they are computed again every day.
+staff-pt-not-computed = No suggestions yet: they are computed every day from decided cases.
+staff-pt-form = Form
+staff-pt-all-forms = All forms
+staff-pt-caption-all = Every form and office
+staff-pt-caption-form = { $form } at every office
+staff-pt-posted = Posted
+staff-pt-suggested = Suggested
+staff-pt-decisions = Decisions counted
+staff-pt-action = Action
+staff-pt-nothing-posted = Nothing posted
+staff-pt-suggested-range = { $median } to { $p80 } Months
+staff-pt-differs = Differs
+staff-pt-too-few = Too few decisions
+staff-pt-review = Review { $form } at { $office }
+staff-pt-nothing = Nothing is posted or suggested.
+staff-pt-nothing-for = Nothing is posted or suggested for { $form }.
+
+## Processing times: one form at one office
+staff-pt-line = { $form } at { $office }
+staff-pt-breadcrumbs = Breadcrumbs
+staff-pt-line-intro = { $title }, { $office }.
+staff-pt-published = Posted { $key }, dated today. The public pages and the processing-times API show the new figures within a minute.
+staff-pt-suggestion-html = Median <strong>{ $median } months</strong>, 80th percentile <strong>{ $p80 } months</strong>,
+    from { $cases } cases decided in the year to { $as_of } (computed { $computed }).
+staff-pt-no-suggestion = Too few cases of this form were decided at this office in the last year to suggest figures.
+staff-pt-publish = Publish
+staff-pt-publish-intro = The lower figure is what most cases take, the upper one the time within which 80{"\u00A0"}% are decided. Publishing dates the figures today;
+    cases received before today less the upper figure may then ask about their case (the service-request date).
+staff-pt-posted-now = Posted now: { $posted }.
+staff-pt-nothing-posted-yet = Nothing posted yet.
+staff-pt-low = Lower figure
+staff-pt-high = Upper figure
+staff-pt-unit = Unit
+staff-pt-months = Months
+staff-pt-weeks = Weeks
+staff-pt-publish-key = Publish { $key }
+staff-pt-nothing-to-start = Nothing is posted for this form at this office and there is no suggestion to start from.
+staff-pt-current = { $range }, published { $date }
+
+## Office productivity report
+staff-report-title = Office productivity report
+staff-report-officer = Officer
+staff-report-all-officers = All officers
+staff-report-first-day = First day
+staff-report-last-day = Last day
+staff-report-date-hint = YYYY-MM-DD
+staff-report-run = Run the report
+staff-report-heading = { $office }, { $from } to { $to }
+staff-report-waiting = Waiting (arrival to call)
+staff-report-service = Service (start to end)
+staff-report-times = { $count ->
+    [one] { $count } visit
+   *[other] { $count } visits
+}, mean { $mean } minutes, 90th percentile { $p90 } minutes
+staff-report-trend = Trend
+staff-report-chart-visits = Visits served a day
+staff-report-chart-wait = Mean wait a day, in minutes
+staff-report-chart-description = One bar a day; the table below gives the figures.
+staff-report-by-type = Appointments and visits by type
+staff-report-booked = Booked
+staff-report-cancelled = Cancelled
+staff-report-with-appointment = Visits with appointment
+staff-report-walk-ins = Walk-ins
+staff-report-served = Served
+staff-report-no-shows = No-shows
+staff-report-download = Download this table (CSV)
+staff-report-officers = Officers
+staff-report-no-visits = No visits were served in this range.
+staff-report-visits = Visits
+staff-report-hours = Hours at the counter
+staff-report-per-hour = Visits an hour
+staff-report-serving = Minutes serving
+staff-report-idle = Minutes idle
+staff-report-days = Day by day
+staff-report-day = Day
+staff-report-arrivals = Arrivals
+staff-report-mean-wait = Mean wait (minutes)
+staff-report-choose-table = Choose the days, services or officers table.
+
+## Registered representatives
+staff-reps-title = Representatives
+staff-reps-heading = Registered representatives
+staff-reps-intro = Attorneys, accredited representatives and community-based organizations ask from their customer account to be registered. Once approved they hold several appointments at once, booking for their clients. Every decision is audited and emailed to the customer.
+staff-reps-none = No requests.
+staff-reps-caption = Requests waiting first, then registrations
+staff-reps-organization = Organization
+staff-reps-kind = Kind
+staff-reps-account = Account
+staff-reps-asked = Asked
+staff-reps-decision = Decision
+staff-reps-approve = Approve
+staff-reps-refuse = Refuse
+staff-reps-revoke = Revoke
+staff-reps-decided-approve = Approved. The customer has been emailed.
+staff-reps-decided-refuse = Refused. The customer has been emailed.
+staff-reps-decided-revoke = Revoked. The customer has been emailed.
+
+## Call-centre scripts: search and browse
+staff-scripts-title = Scripts
+staff-scripts-heading = Call-centre scripts
+staff-scripts-intro = Approved answers to read to callers, in English and Spanish. Search by words (spelling mistakes and missing accents are fine) or browse by topic or form.
+staff-scripts-new = Write a new script
+staff-scripts-search-label = Scripts
+staff-scripts-words = Words
+staff-scripts-any-topic = Any topic
+staff-scripts-any-form = Any form
+staff-scripts-language = Language
+staff-scripts-any-language = English or Spanish
+staff-scripts-search = Search
+staff-scripts-results = Results
+staff-scripts-no-match = No approved script matches. Try other words, fewer words or another filter.
+staff-scripts-best = { $count ->
+    [one] The best match.
+   *[other] The best { $count } matches, best first.
+}
+staff-scripts-none-listed = No approved script for this topic or form yet.
+staff-scripts-listed-caption = Approved scripts, by title
+staff-scripts-spanish-title = Spanish title
+staff-scripts-topics = Topics
+staff-scripts-none-approved = No script has been approved yet.
+staff-scripts-topic-count = { $count ->
+    [one] ({ $count } script)
+   *[other] ({ $count } scripts)
+}
+
+## Call-centre scripts: one script
+staff-script-heading = Script { $id }
+staff-script-all = All scripts
+staff-script-topic = Topic
+staff-script-form = Form
+staff-script-title = Title
+staff-script-english = English
+staff-script-spanish = Spanish
+staff-script-meta-form = Form { $form }
+staff-script-meta-version = version { $version }
+staff-script-meta-version-approved = version { $version }, approved { $on }
+staff-script-used = Used on this call
+staff-script-call-ref = Call reference
+staff-script-call-ref-hint = As the telephone system shows it, for example NCSC-2026-004211.
+staff-script-receipt = Receipt number
+staff-script-receipt-hint = The caller's case, for example EAC9999103403.
+staff-script-not-approved = Not approved yet: call-centre staff do not see it.
+staff-script-headquarters = For headquarters
+staff-script-uses = { $count ->
+    [one] Used on { $count } call.
+   *[other] Used on { $count } calls.
+}
+staff-script-open-returned = Version { $version } is returned to the authors.
+staff-script-open-waiting = Version { $version } is waiting for approval.
+staff-script-change-draft = Change the draft
+staff-script-next-version = Write the next version
+staff-script-versions = Versions, newest first
+staff-script-version = Version
+staff-script-written = Written
+staff-script-decided = Decided
+staff-script-note-or-reason = Note or reason
+staff-script-shown = (shown)
+staff-script-by-at = { $by }, { $at }
+staff-script-changed-by = changed by { $by }, { $at }
+staff-script-returned-because = Returned: { $reason }
+staff-script-done-used = Recorded: this script answered the call.
+staff-script-done-drafted = Draft saved. It waits for another headquarters member to approve it.
+
+## Call-centre scripts: writing a draft
+staff-script-form-new = New script
+staff-script-form-next = Next version of script { $id }
+staff-script-form-intro = Write the answer in both languages as call-centre staff will read it to callers. Another headquarters member approves it before anyone sees it; leave a blank line between paragraphs.
+staff-script-form-returned = Version { $version } was returned
+staff-script-form-choose-topic = Choose a topic
+staff-script-form-no-form = No particular form
+staff-script-form-title-in = Title in { $language }
+staff-script-form-text-in = Text in { $language }
+staff-script-form-note = Note to the approver
+staff-script-form-note-hint = What changed and why, or the regulation it follows.
+staff-script-form-send = Send for approval
+
+## Call-centre scripts: the approvers' queue
+staff-script-review-title = Script review
+staff-script-review-intro = Drafts waiting for approval, oldest first. Approving makes a version what call-centre staff read; returning sends it back to its authors with your reason. You cannot decide a draft you wrote.
+staff-script-review-not-recorded = The decision was not recorded
+staff-script-review-empty = No draft is waiting.
+staff-script-review-draft = Script { $id }, version { $version }: { $title }
+staff-script-review-written-by = written by { $by }, { $at }
+staff-script-review-replaces = Replaces version { $version }, “{ $title }”.
+staff-script-review-in-use = See the version in use
+staff-script-review-for-script = for script { $id }
+staff-script-review-new = A new script.
+staff-script-review-note = Note from the author:
+staff-script-review-own = You wrote this draft: another approver must decide it.
+staff-script-review-approve = Approve
+staff-script-review-which = script { $id }, version { $version }
+staff-script-review-reason = Reason for returning
+staff-script-review-return = Return to the authors
+staff-script-review-choose = Choose to approve or return the draft.
+staff-script-review-approved = Approved. Call-centre staff now read the new version of script { $id }.
+staff-script-review-returned = Returned to the authors of script { $id }, with your reason.
