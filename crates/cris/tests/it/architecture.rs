@@ -756,7 +756,7 @@ fn cycles(edges: &Edges, findings: &mut Vec<Finding>) {
         }
         findings.push(Finding {
             kind: Kind::ImportCycle,
-            module: component[0].clone(),
+            module: component.join(", "),
             path: String::new(),
             line: 0,
             text,
@@ -897,6 +897,21 @@ fn report(findings: &[Finding]) -> String {
     let mut out = String::from("Architecture report (crates/cris; see docs/ARCHITECTURE.md)\n");
     for kind in Kind::ALL {
         let _ = writeln!(out, "  {:<28} {}", kind.title(), findings.iter().filter(|f| f.kind == kind).count());
+    }
+    // The same counts by module (a cycle counts for each of its members), as a to-do list.
+    let modules: BTreeSet<&str> = findings.iter().flat_map(|f| f.module.split(", ")).collect();
+    let _ = write!(out, "\n  {:<20}", "by module");
+    for short in ["owners", "cross", "own", "routes", "cycles", "format", "staff"] {
+        let _ = write!(out, " {short:>6}");
+    }
+    out.push('\n');
+    for module in modules {
+        let _ = write!(out, "  {module:<20}");
+        for kind in Kind::ALL {
+            let n = findings.iter().filter(|f| f.kind == kind && f.module.split(", ").any(|m| m == module)).count();
+            let _ = write!(out, " {n:>6}");
+        }
+        out.push('\n');
     }
     for kind in Kind::ALL {
         let _ = writeln!(out, "\n== {}", kind.title());
