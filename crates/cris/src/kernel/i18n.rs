@@ -307,6 +307,10 @@ mod tests {
         assert!(es.is_empty() || es == en, "a Spanish staff catalogue must hold every English staff message");
         let blank: Vec<_> = en.iter().filter(|id| i18n.t(Lang::En, id).trim().is_empty()).collect();
         assert!(blank.is_empty(), "empty staff messages: {blank:?}");
+        // Markup only where the id says so: any other message is plain text, safe in a page as it is.
+        let markup: Vec<_> =
+            en.iter().filter(|id| !id.ends_with("-html") && i18n.t(Lang::En, id).contains(['<', '>', '&'])).collect();
+        assert!(markup.is_empty(), "markup in messages whose id does not end in -html: {markup:?}");
     }
 
     /// Literals named like staff messages that are not messages: the sign-in rate limiter's buckets.

@@ -10,7 +10,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::publish::{self, Draft, Line};
+use super::publish::{self, Draft, Line, Unit};
 use crate::kernel::i18n::Lang;
 use crate::staff::routes::staff_error;
 use crate::staff::service::StaffError;
@@ -93,7 +93,7 @@ fn rows(ctx: &PageCtx, line: &Line) -> Vec<DraftRow> {
         .iter()
         .map(|p| {
             let (low, high, unit) = match suggested(&p.form_key) {
-                Some(s) => (super::trim(s.median_months), super::trim(s.p80_months), "Months".to_owned()),
+                Some(s) => (super::trim(s.median_months), super::trim(s.p80_months), Unit::Months.as_str().to_owned()),
                 None => (super::trim(p.range_low), super::trim(p.range_high), p.unit.clone()),
             };
             DraftRow {
@@ -120,7 +120,7 @@ fn rows(ctx: &PageCtx, line: &Line) -> Vec<DraftRow> {
                 current: None,
                 low: super::trim(s.median_months),
                 high: super::trim(s.p80_months),
-                unit: "Months".to_owned(),
+                unit: Unit::Months.as_str().to_owned(),
             },
         );
     }

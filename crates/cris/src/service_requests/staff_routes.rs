@@ -273,7 +273,7 @@ async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Re
         intake_view(&state, &staff, status, f.clone(), errors, refusal, (String::new(), Vec::new()), None)
     };
     let Some(channel) = Channel::parse(&f.channel).filter(|c| *c != Channel::Online) else {
-        let e = crate::kernel::error::InvalidInput::new("channel", "Choose how the request came in.");
+        let e = crate::kernel::error::InvalidInput::new("channel", staff.ctx.t("sr-err-channel"));
         return view(StatusCode::UNPROCESSABLE_ENTITY, &[e], None);
     };
     let check = match f.start(now.date_naive()) {

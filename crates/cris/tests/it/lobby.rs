@@ -356,8 +356,8 @@ async fn the_productivity_report_covers_the_reach() {
     let (status, _, page) = app.get("/staff/reports", &[("cookie", &siio)]).await;
     assert_eq!(status, 200);
     assert!(page.contains("<svg class=\"cris-chart\"") && page.contains("Visits served a day"), "{page}");
-    assert!(page.contains("1 visits, mean 6.0 minutes, 90th percentile 6.0 minutes"), "waiting: {page}");
-    assert!(page.contains("1 visits, mean 12.0 minutes, 90th percentile 12.0 minutes"), "service: {page}");
+    assert!(page.contains("1 visit, mean 6.0 minutes, 90th percentile 6.0 minutes"), "waiting: {page}");
+    assert!(page.contains("1 visit, mean 12.0 minutes, 90th percentile 12.0 minutes"), "service: {page}");
     assert!(page.contains("<th scope=\"row\">iso.chi</th><td>1</td>"), "{page}");
     let today = app.clock.now().with_timezone(&chrono_tz::America::Chicago).date_naive();
     let (status, headers, csv) = app
