@@ -27,7 +27,8 @@ pub fn read(input: &[u8]) -> Result<Transaction, Error> {
     let first = RecordRef { index: 1, record_type: 1 };
     let (record, len_end) = slice_tagged(input, first, false)?;
     let mut fields = parse_fields(record, len_end, first)?;
-    let cnt_at = fields.iter().position(|(n, _)| *n == CNT).ok_or_else(|| Error::field(first, CNT, ErrorKind::Missing))?;
+    let cnt_at =
+        fields.iter().position(|(n, _)| *n == CNT).ok_or_else(|| Error::field(first, CNT, ErrorKind::Missing))?;
     let (_, cnt_value) = fields.remove(cnt_at);
     let listed = parse_cnt(&cnt_value, first)?;
     let header = TaggedRecord::from_checked(1, fields);
@@ -170,10 +171,8 @@ fn slice_tagged(input: &[u8], rec: RecordRef, listed: bool) -> Result<(&[u8], us
         }
         return Err(Error::field(rec, LEN, ErrorKind::LenNotNumber { found: String::from_utf8_lossy(value).into() }));
     }
-    let says = after_tag
-        .iter()
-        .take(digits)
-        .fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+    let says =
+        after_tag.iter().take(digits).fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')));
     let len_end = tag.len + digits;
     // LEN field, its GS, at least one byte of a next tag, and the FS.
     let minimum = len_end as u64 + 3;
@@ -244,10 +243,7 @@ fn parse_cnt(value: &Value, rec: RecordRef) -> Result<Vec<(u8, u8)>, Error> {
             n.iter().fold(0usize, |c, d| c * 10 + usize::from(d - b'0'))
         }
         _ => {
-            return Err(invalid(format!(
-                "begins with {}, not 1<US>the number of other records",
-                shown(first)
-            )));
+            return Err(invalid(format!("begins with {}, not 1<US>the number of other records", shown(first))));
         }
     };
     if count >= MAX_RECORDS {
@@ -373,8 +369,14 @@ mod tests {
 
     #[test]
     fn an_input_cut_inside_the_first_len_is_named() {
-        assert_eq!(err(b"1.00"), "record 1 (Type-1): field 1.001 LEN is cut short: the input ends before the field is complete");
-        assert_eq!(err(b"1.001:12"), "record 1 (Type-1): field 1.001 LEN is cut short: the input ends before the field is complete");
+        assert_eq!(
+            err(b"1.00"),
+            "record 1 (Type-1): field 1.001 LEN is cut short: the input ends before the field is complete"
+        );
+        assert_eq!(
+            err(b"1.001:12"),
+            "record 1 (Type-1): field 1.001 LEN is cut short: the input ends before the field is complete"
+        );
     }
 
     #[test]
@@ -397,12 +399,18 @@ mod tests {
 
     #[test]
     fn a_len_too_small_or_too_large_is_named() {
-        assert_eq!(err(b"1.001:5\x1d1.002:0500\x1c"), "record 1 (Type-1): field 1.001 LEN says 5 bytes but the record needs at least 10");
+        assert_eq!(
+            err(b"1.001:5\x1d1.002:0500\x1c"),
+            "record 1 (Type-1): field 1.001 LEN says 5 bytes but the record needs at least 10"
+        );
         let h = header("1/0");
         let mut long = h.clone();
         let at = long.iter().position(|b| *b == GS).unwrap();
         long.splice(6..at, b"99999999999999999999999".iter().copied());
-        assert_eq!(err(&long), format!("record 1 (Type-1): field 1.001 LEN says {} bytes but {} remain", u64::MAX, long.len()));
+        assert_eq!(
+            err(&long),
+            format!("record 1 (Type-1): field 1.001 LEN says {} bytes but {} remain", u64::MAX, long.len())
+        );
     }
 
     #[test]
@@ -434,7 +442,10 @@ mod tests {
         let input = [header("1/1;2/01"), r].concat();
         assert_eq!(
             err(&input),
-            format!("record 2 (Type-2): field 2.001 LEN says {} bytes but the record's last byte is 0x45, not the FS separator (0x1c)", len - 1)
+            format!(
+                "record 2 (Type-2): field 2.001 LEN says {} bytes but the record's last byte is 0x45, not the FS separator (0x1c)",
+                len - 1
+            )
         );
     }
 
@@ -442,10 +453,16 @@ mod tests {
     fn fields_out_of_order_or_repeated_are_named() {
         let r = tagged(2, &[(2, b"01"), (20, b"USA"), (18, b"DOE")]);
         let input = [header("1/1;2/01"), r].concat();
-        assert_eq!(err(&input), "record 2 (Type-2): field 2.018 comes after field 020: fields go in increasing order, each once");
+        assert_eq!(
+            err(&input),
+            "record 2 (Type-2): field 2.018 comes after field 020: fields go in increasing order, each once"
+        );
         let r = tagged(2, &[(2, b"01"), (18, b"A"), (18, b"B")]);
         let input = [header("1/1;2/01"), r].concat();
-        assert_eq!(err(&input), "record 2 (Type-2): field 2.018 comes after field 018: fields go in increasing order, each once");
+        assert_eq!(
+            err(&input),
+            "record 2 (Type-2): field 2.018 comes after field 018: fields go in increasing order, each once"
+        );
     }
 
     #[test]
@@ -487,17 +504,26 @@ mod tests {
         let r = tagged(2, &[(18, b"DOE")]);
         assert_eq!(err(&[header("1/1;2/01"), r].concat()), "record 2 (Type-2): field 2.002 IDC is missing");
         let r = tagged(2, &[(2, b"A1")]);
-        assert_eq!(err(&[header("1/1;2/01"), r].concat()), "record 2 (Type-2): field 2.002 IDC is not a number from 0 to 99: \"A1\"");
+        assert_eq!(
+            err(&[header("1/1;2/01"), r].concat()),
+            "record 2 (Type-2): field 2.002 IDC is not a number from 0 to 99: \"A1\""
+        );
     }
 
     #[test]
     fn a_malformed_cnt_is_named() {
         let cases = [
-            ("2/1;2/01", "record 1 (Type-1): field 1.003 CNT begins with \"2\\u{1f}1\", not 1<US>the number of other records"),
+            (
+                "2/1;2/01",
+                "record 1 (Type-1): field 1.003 CNT begins with \"2\\u{1f}1\", not 1<US>the number of other records",
+            ),
             ("1/2;2/01", "record 1 (Type-1): field 1.003 CNT says 2 records but lists 1"),
             ("1/1;2/01;14/02", "record 1 (Type-1): field 1.003 CNT says 1 records but lists 2"),
             ("1/1;2", "record 1 (Type-1): field 1.003 CNT subfield 2 is \"2\", not record type<US>IDC"),
-            ("1/1;2/01/3", "record 1 (Type-1): field 1.003 CNT subfield 2 is \"2\\u{1f}01\\u{1f}3\", not record type<US>IDC"),
+            (
+                "1/1;2/01/3",
+                "record 1 (Type-1): field 1.003 CNT subfield 2 is \"2\\u{1f}01\\u{1f}3\", not record type<US>IDC",
+            ),
             ("1/1;1/00", "record 1 (Type-1): field 1.003 CNT lists a second Type-1 record in subfield 2"),
             ("1/5000", "record 1 (Type-1): field 1.003 CNT lists 5000 records, more than the 999 accepted"),
             ("1/1000", "record 1 (Type-1): field 1.003 CNT lists 1000 records, more than the 999 accepted"),
@@ -514,7 +540,10 @@ mod tests {
         let input = [header("1/2;2/01;14/03"), type2(b"01"), type14(b"02")].concat();
         assert_eq!(err(&input), "record 3 (Type-14): field 14.002 IDC is 2 but 1.003 CNT lists IDC 3 for this record");
         let input = [header("1/1;0/01"), type2(b"01")].concat();
-        assert_eq!(err(&input), "record 2 (Type-0) is listed in 1.003 CNT with record type 0, which this reader does not accept");
+        assert_eq!(
+            err(&input),
+            "record 2 (Type-0) is listed in 1.003 CNT with record type 0, which this reader does not accept"
+        );
     }
 
     #[test]
@@ -540,14 +569,26 @@ mod tests {
 
         let mut short = type4.clone();
         short[..4].copy_from_slice(&4u32.to_be_bytes());
-        assert_eq!(err(&[header("1/1;4/1"), short].concat()), "record 2 (Type-4): field 4.001 LEN says 4 bytes but the record needs at least 5");
+        assert_eq!(
+            err(&[header("1/1;4/1"), short].concat()),
+            "record 2 (Type-4): field 4.001 LEN says 4 bytes but the record needs at least 5"
+        );
         let mut long = type4.clone();
         long[..4].copy_from_slice(&19u32.to_be_bytes());
-        assert_eq!(err(&[header("1/1;4/1"), long].concat()), "record 2 (Type-4): field 4.001 LEN says 19 bytes but 18 remain");
-        assert_eq!(err(&[header("1/1;4/1"), vec![0, 0]].concat()), "record 2 (Type-4): field 4.001 LEN is cut short: the input ends before the field is complete");
+        assert_eq!(
+            err(&[header("1/1;4/1"), long].concat()),
+            "record 2 (Type-4): field 4.001 LEN says 19 bytes but 18 remain"
+        );
+        assert_eq!(
+            err(&[header("1/1;4/1"), vec![0, 0]].concat()),
+            "record 2 (Type-4): field 4.001 LEN is cut short: the input ends before the field is complete"
+        );
         let mut bad_idc = type4.clone();
         bad_idc[4] = 200;
-        assert_eq!(err(&[header("1/1;4/1"), bad_idc].concat()), "record 2 (Type-4): field 4.002 IDC is 200, not a number from 0 to 99");
+        assert_eq!(
+            err(&[header("1/1;4/1"), bad_idc].concat()),
+            "record 2 (Type-4): field 4.002 IDC is 200, not a number from 0 to 99"
+        );
     }
 
     #[test]

@@ -55,8 +55,8 @@ impl TransactionInfo {
         }
         let resolution = |n| -> Result<String, Error> {
             let t = r.text(n)?;
-            let ok = t.len() == 5
-                && t.bytes().enumerate().all(|(i, b)| if i == 2 { b == b'.' } else { b.is_ascii_digit() });
+            let ok =
+                t.len() == 5 && t.bytes().enumerate().all(|(i, b)| if i == 2 { b == b'.' } else { b.is_ascii_digit() });
             if ok { Ok(t.to_owned()) } else { Err(r.invalid(n, format!("is not dd.dd: {t:?}"))) }
         };
         let domain = match record.value(DOM) {

@@ -107,8 +107,8 @@ impl FingerprintImage {
             return Err(r.invalid(crate::tags::IDC, "belongs to a record that is not Type-14"));
         }
         let label = r.text(CGA)?;
-        let compression =
-            Compression::parse(label).ok_or_else(|| r.invalid(CGA, format!("is not a compression label: {label:?}")))?;
+        let compression = Compression::parse(label)
+            .ok_or_else(|| r.invalid(CGA, format!("is not a compression label: {label:?}")))?;
         let mut positions = Vec::new();
         let Some(fgp) = record.value(FGP) else {
             return Err(crate::error::Error::field(r.rec, FGP, crate::error::ErrorKind::Missing));

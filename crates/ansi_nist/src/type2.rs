@@ -43,7 +43,7 @@ pub mod fields {
     pub const QSQ: u16 = 208;
 }
 
-use fields::{ANU, AKA, DOB, ENC, FIN, FPN, NAM, POB, PRI, QSQ, RFP, RQD, RQR, SEX};
+use fields::{AKA, ANU, DOB, ENC, FIN, FPN, NAM, POB, PRI, QSQ, RFP, RQD, RQR, SEX};
 
 /// One field a template allows.
 #[derive(Debug, Clone, PartialEq, Eq)]

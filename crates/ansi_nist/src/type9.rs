@@ -196,7 +196,11 @@ fn read_minutiae(r: &Reader<'_>, fmd: &Value, count: usize, width: u16, height: 
             .collect();
         let minutia = match items.as_slice() {
             [Some(n), Some(x), Some(y), Some(a), Some(t), Some(q)]
-                if *n as usize == i + 1 && *x < u32::from(width) && *y < u32::from(height) && *a <= 179 && *q <= 100 =>
+                if *n as usize == i + 1
+                    && *x < u32::from(width)
+                    && *y < u32::from(height)
+                    && *a <= 179
+                    && *q <= 100 =>
             {
                 MinutiaKind::from_code(*t).map(|kind| Minutia {
                     x: narrow(*x),

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::error::{Error, ErrorKind, RecordRef};
-use crate::record::{TaggedRecord, Value};
+use crate::record::{RS, TaggedRecord, US, Value};
 
 /// A calendar date as the standard writes it (YYYYMMDD), checked (month lengths, leap years).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -86,9 +86,14 @@ impl<'a> Reader<'a> {
     pub fn text_opt(&self, n: u16) -> Result<Option<&'a str>, Error> {
         match self.record.value(n) {
             None => Ok(None),
-            Some(v @ Value::Text(b)) => v.as_str().map(Some).ok_or_else(|| {
-                self.invalid(n, format!("is not UTF-8 text: {:?}", String::from_utf8_lossy(b)))
-            }),
+            // A single value: subfields and items belong to the fields that are read as such.
+            Some(Value::Text(b)) if b.contains(&RS) || b.contains(&US) => {
+                Err(self.invalid(n, "holds several subfields or items where one value is expected"))
+            }
+            Some(v @ Value::Text(b)) => v
+                .as_str()
+                .map(Some)
+                .ok_or_else(|| self.invalid(n, format!("is not UTF-8 text: {:?}", String::from_utf8_lossy(b)))),
             Some(Value::Binary(_)) => Err(self.invalid(n, "is binary where text is expected")),
         }
     }
@@ -115,9 +120,9 @@ impl<'a> Reader<'a> {
     /// Field `n` as a whole number in `min..=max`, if present.
     pub fn number_opt(&self, n: u16, min: u32, max: u32) -> Result<Option<u32>, Error> {
         let Some(text) = self.text_opt(n)? else { return Ok(None) };
-        parse_number(text, min, max).map(Some).ok_or_else(|| {
-            self.invalid(n, format!("is not a whole number from {min} to {max}: {text:?}"))
-        })
+        parse_number(text, min, max)
+            .map(Some)
+            .ok_or_else(|| self.invalid(n, format!("is not a whole number from {min} to {max}: {text:?}")))
     }
 
     /// Field `n` as a whole number in `min..=max`.
