@@ -3,11 +3,7 @@
 //! and the typed views (Type-1, 2, 9, 14) survive the trip. Images are generated full of
 //! separator bytes, since that is what the LEN slicing is for.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "generators build only valid values; a failure is a bug to see"
-)]
+#![expect(clippy::expect_used, reason = "generators build only valid values; a failure is a bug to see")]
 
 use ansi_nist::{
     BinaryRecord, Compression, Date, Descriptive, FingerMinutiae, FingerprintImage, Gender, Minutia, MinutiaKind, Name,
