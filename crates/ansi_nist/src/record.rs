@@ -525,6 +525,22 @@ mod tests {
     }
 
     #[test]
+    fn a_transaction_lists_records_in_order_up_to_the_limit() {
+        let mut t = Transaction::new(TaggedRecord::header()).unwrap();
+        assert_eq!(t.push(Record::Tagged(TaggedRecord::header())).unwrap_err(), BuildError::RecordType(1));
+        for i in 0..MAX_RECORDS - 1 {
+            let record_type = if i % 2 == 0 { 2 } else { 14 };
+            t.push_tagged(TaggedRecord::new(record_type, (i % 100) as u8).unwrap()).unwrap();
+        }
+        let extra = TaggedRecord::new(2, 0).unwrap();
+        assert_eq!(t.push_tagged(extra).unwrap_err(), BuildError::TooManyRecords(MAX_RECORDS));
+        let positions: Vec<usize> = t.tagged_of_type(14).map(|(i, _)| i).take(3).collect();
+        assert_eq!(positions, [3, 5, 7], "positions count the Type-1 record as 1");
+        let read_back = crate::read(&crate::write(&t)).unwrap();
+        assert_eq!(read_back.records().len(), MAX_RECORDS - 1);
+    }
+
+    #[test]
     fn idc_is_one_or_two_digits() {
         assert_eq!(parse_idc(b"0"), Some(0));
         assert_eq!(parse_idc(b"07"), Some(7));

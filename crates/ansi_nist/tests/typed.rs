@@ -34,6 +34,8 @@ fn with_field(index: usize, number: u16, text: &str) -> Transaction {
     read(&write(&out)).unwrap()
 }
 
+// R-IS-07: a request's requestor, date, reason, priority, name, date and country of birth,
+// gender, aliases and encounter identifier travel in the uniform template's Type-2 fields.
 #[test]
 fn the_seed_transaction_reads_into_every_typed_view() {
     let t = full();
@@ -54,6 +56,11 @@ fn the_seed_transaction_reads_into_every_typed_view() {
     assert_eq!(d.gender, Some(Gender::Female));
     assert_eq!(d.priority, Some(Priority::High));
     assert_eq!(d.a_number.as_deref(), Some("A123456789"));
+    assert_eq!(d.country_of_birth.as_deref(), Some("CA"));
+    assert_eq!(d.reason.as_deref(), Some("ASYLUM"));
+    assert_eq!(d.request_date, Date::new(2026, 1, 15));
+    assert_eq!(d.encounter_id.as_deref(), Some("ENC-1"));
+    assert_eq!(d.requestor.as_ref().map(|r| r.contact.as_str()), Some("officer@example.gov"));
     assert_eq!(d.query_sequence, Some(1));
     assert_eq!(Template::uniform().check(t.records()[0].as_tagged().unwrap(), 2), Ok(()));
 
@@ -132,6 +139,8 @@ fn a_missing_mandatory_typed_field_is_named() {
     assert_eq!(t3.fingerprint_images().unwrap_err().to_string(), "record 2 (Type-14): field 14.999 DATA is missing");
 }
 
+// R-IS-07: each partner has its own template (a `Template` lists its fields) and a uniform one
+// exists; a record is checked against it and cut down to what it allows.
 #[test]
 fn a_template_refuses_fields_it_does_not_list_and_requires_its_required_ones() {
     let uniform = Template::uniform();
