@@ -54,9 +54,9 @@ impl Rng {
         low + (high - low) * self.unit()
     }
 
-    /// Uniform whole number in `low..=high`.
+    /// Uniform whole number in `low..=high` (`low` when `high` is below it).
     pub fn between(&mut self, low: u32, high: u32) -> u32 {
-        let span = u64::from(high - low) + 1;
+        let span = u64::from(high.saturating_sub(low)) + 1;
         low + u32::try_from(self.next_u64() % span).unwrap_or(0)
     }
 
