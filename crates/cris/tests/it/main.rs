@@ -10,6 +10,7 @@
 )]
 
 mod access;
+mod architecture;
 mod browser;
 mod case_events;
 mod case_status;
