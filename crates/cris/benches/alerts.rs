@@ -6,6 +6,7 @@
 //! Run: `cargo bench --bench alerts`.
 
 #![expect(clippy::expect_used, reason = "a benchmark stops at the first failure")]
+#![expect(clippy::disallowed_methods, reason = "a benchmark measures, and stamps its rows with, the wall clock")]
 
 #[path = "../tests/it/smtp_sink.rs"]
 mod smtp_sink;

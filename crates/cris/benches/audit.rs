@@ -3,6 +3,7 @@
 //! PostgreSQL. Prints mean and p99 per write and the difference. Run: `cargo bench --bench audit`.
 
 #![expect(clippy::expect_used, reason = "a benchmark stops at the first failure")]
+#![expect(clippy::disallowed_methods, reason = "a benchmark measures, and stamps its rows with, the wall clock")]
 
 use std::time::{Duration, Instant};
 

@@ -32,7 +32,7 @@ async fn admin(settings: &config::Settings, cmd: AdminCommand) -> anyhow::Result
     use cris::kernel::access::Role;
     use cris::staff::model::{NewStaff, Username};
     let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
-    let now = chrono::Utc::now();
+    let now = cris::kernel::clock::Clock::System.now();
     let result = async {
         match cmd {
             AdminCommand::CreateUser(a) => {
@@ -144,11 +144,11 @@ fn main() -> ExitCode {
                 let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
                 let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
                 let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let started = std::time::Instant::now();
+                let started = cris::kernel::clock::Stopwatch::start();
                 let report = cris::usps::service::ingest(
                     &db,
                     &catalog,
-                    chrono::Utc::now(),
+                    cris::kernel::clock::Clock::System.now(),
                     &name,
                     &String::from_utf8_lossy(&bytes),
                 )
@@ -162,7 +162,7 @@ fn main() -> ExitCode {
                 let text = std::fs::read_to_string(&file)
                     .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
                 let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
-                let now = chrono::Utc::now();
+                let now = cris::kernel::clock::Clock::System.now();
                 let prepared = cris::case_status::events::prepare(
                     cris::case_status::events::parse_lines(&text),
                     &catalog,
@@ -208,7 +208,7 @@ fn main() -> ExitCode {
                     .as_of
                     .unwrap_or_else(|| cris::kernel::clock::Clock::System.today_in(chrono_tz::America::New_York));
                 let report = cris::seed::load_demo(&db, &catalog, args.cases, as_of).await?;
-                cris::seed::demo_extras(&db, &catalog, as_of, chrono::Utc::now()).await?;
+                cris::seed::demo_extras(&db, &catalog, as_of, cris::kernel::clock::Clock::System.now()).await?;
                 let secs = report.elapsed.as_secs_f64();
                 println!(
                     "loaded {} cases, {} history entries, {} mailed items in {secs:.1} s ({:.0} cases/s)",

@@ -4,6 +4,8 @@
 //! `cargo bench -p fingerprint --bench matcher` (`PAIRS`, default 2,000 of each kind; `GALLERY`,
 //! default 100,000 fingers).
 
+#![expect(clippy::disallowed_methods, reason = "a benchmark measures the wall clock")]
+
 use std::time::Instant;
 
 use fingerprint::{Finger, THRESHOLD, XytMinutia, score, search, to_xyt};

@@ -117,7 +117,7 @@ impl ReportCache {
     /// The processing time posted for a form at an office (its first subtype), from a copy of
     /// the table read at most a minute ago.
     pub async fn posted(&self, db: &Db, form: &str, office: &str) -> Result<Option<Posted>, DbError> {
-        let now = Instant::now();
+        let now = crate::kernel::clock::monotonic();
         let board =
             self.posted.lock().ok().and_then(|b| b.clone()).filter(|(at, _)| now.duration_since(*at) < POSTED_TTL);
         let board = match board {
@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn entries_expire_and_can_be_forgotten() {
         let cache = ReportCache::default();
-        let t0 = Instant::now();
+        let t0 = crate::kernel::clock::monotonic();
         let r = "EAC9999103403";
         cache.put(r, None, t0);
         assert!(matches!(cache.get(r, t0), Lookup::Fresh(None)), "an unknown receipt is cached too");
@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn expiries_are_spread() {
         let cache = ReportCache::default();
-        let t0 = Instant::now();
+        let t0 = crate::kernel::clock::monotonic();
         for i in 0..100 {
             cache.put(&format!("EAC99991{i:05}"), None, t0);
         }

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use super::cache::{Cached, Lookup, ReportCache};
 use super::model::{Both, Mailed, Report, Step, Wording};
@@ -143,14 +142,19 @@ pub async fn lookup_cached(
     cache: &Arc<ReportCache>,
     receipt: &ReceiptNumber,
 ) -> Result<Option<Arc<Cached>>, DbError> {
-    let now = std::time::Instant::now();
+    // The cache lives in real time (seconds), not in the time of the rules.
+    let now = crate::kernel::clock::monotonic();
     match cache.get(receipt.as_str(), now) {
         Lookup::Fresh(hit) => Ok(hit),
         Lookup::Stale(hit) => {
             let (db, catalog, cache, receipt) = (db.clone(), catalog.clone(), cache.clone(), receipt.clone());
             tokio::spawn(async move {
                 match lookup_with(&db, &catalog, &receipt, Some(&cache)).await {
-                    Ok(report) => cache.put(receipt.as_str(), report.map(|r| Arc::new(Cached::new(r))), Instant::now()),
+                    Ok(report) => cache.put(
+                        receipt.as_str(),
+                        report.map(|r| Arc::new(Cached::new(r))),
+                        crate::kernel::clock::monotonic(),
+                    ),
                     Err(e) => tracing::warn!(error = %e, "refreshing a cached report failed"),
                 }
             });

@@ -2,8 +2,6 @@
 //! A. the developer Case Status API (OAuth2 client credentials), B. the public site's JSON with an
 //! anonymous JWT, C. the legacy HTML form. All answer from the same report as the page.
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -206,7 +204,7 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
     let rate = grant.rate_per_second.max(1) as f64;
     let limiter = state.limiter();
     let key = format!("api:{}", grant.client_id);
-    if !limiter.allow(&key, rate, rate, Instant::now())
+    if !limiter.allow(&key, rate, rate, state.clock().instant())
         || !limiter.within_daily(&key, u64::try_from(grant.daily_quota).unwrap_or(0), now.date_naive())
     {
         return api_error(StatusCode::TOO_MANY_REQUESTS, "Spike Arrest Violation");
@@ -248,7 +246,7 @@ fn public_allowed(
     what: &str,
 ) -> bool {
     let who = peer.map_or_else(|| "unknown".to_owned(), |p| p.0.ip().to_string());
-    state.limiter().allow(&format!("{what}:{who}"), 50.0, 100.0, Instant::now())
+    state.limiter().allow(&format!("{what}:{who}"), 50.0, 100.0, state.clock().instant())
 }
 
 #[derive(Serialize)]

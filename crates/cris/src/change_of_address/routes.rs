@@ -1,8 +1,6 @@
 //! The AR-11 pages (R-CA-01, R-CA-02), in English and Spanish, with no account: the form, and
 //! the confirmation with its number and the cases moved.
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -96,7 +94,7 @@ async fn submit(State(state): State<AppState>, v: Visit, Form(f): Form<Ar11Form>
             return form_page(&v, StatusCode::UNPROCESSABLE_ENTITY, f, errors);
         }
     };
-    if !state.limiter().allow(&format!("coa:{}", v.ip), 20.0 / 3600.0, 20.0, Instant::now()) {
+    if !state.limiter().allow(&format!("coa:{}", v.ip), 20.0 / 3600.0, 20.0, state.clock().instant()) {
         let errors = FieldErrors::one("receipts", v.ctx.t("ip-too-many"));
         return form_page(&v, StatusCode::TOO_MANY_REQUESTS, f, errors);
     }

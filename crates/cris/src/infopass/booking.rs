@@ -338,8 +338,14 @@ type Row = (
     String,
 );
 
-const COLUMNS: &str = "id, confirmation, office_code, service, starts_at, first_name, last_name, birth_date, zip, phone, \
-                       email, a_number, receipt_number, country, purpose, lang";
+/// The columns of a row, as a macro so that statements are whole `&'static str`s (`concat!`),
+/// with no SQL assembled at run time.
+macro_rules! columns {
+    () => {
+        "id, confirmation, office_code, service, starts_at, first_name, last_name, birth_date, zip, phone, \
+                       email, a_number, receipt_number, country, purpose, lang"
+    };
+}
 
 fn appointment(row: Row) -> Option<Appointment> {
     let (
@@ -385,7 +391,7 @@ fn appointment(row: Row) -> Option<Appointment> {
 /// The appointment of a confirmation number.
 pub async fn by_confirmation(db: &Db, confirmation: &Confirmation) -> Result<Option<Appointment>, DbError> {
     let row: Option<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM appointments WHERE confirmation = $1")))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM appointments WHERE confirmation = $1"))
             .bind(confirmation.as_str())
             .fetch_optional(pool)
             .await?
@@ -398,9 +404,7 @@ pub async fn of_day(db: &Db, office: &str, day: NaiveDate) -> Result<Vec<Appoint
     let from = slot_key(day.and_time(chrono::NaiveTime::MIN));
     let to = slot_key((day + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
     let rows: Vec<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at, id"
-        )))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at, id"))
         .bind(office)
         .bind(from)
         .bind(to)
@@ -422,9 +426,7 @@ pub async fn reprint(
 ) -> Result<Option<Appointment>, DbError> {
     let person = person_key(key, first_name, last_name, birth_date);
     let row: Option<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM appointments WHERE person_key = $1 AND phone = $2 AND starts_utc > $3"
-        )))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM appointments WHERE person_key = $1 AND phone = $2 AND starts_utc > $3"))
         .bind(&person)
         .bind(phone.as_str())
         .bind(now)

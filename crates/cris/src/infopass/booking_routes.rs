@@ -2,8 +2,6 @@
 //! time, read the Privacy Act statement, give details, review and amend, confirm and get the
 //! notice with its PIN; reprint the notice; cancel with confirmation number and PIN.
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -130,7 +128,7 @@ async fn hold(State(state): State<AppState>, v: Visit, Path(code): Path<String>,
         return expired_form(&v);
     }
     let exempt = v.ctx.kiosk.is_some() || representative(&state, &v).await.is_some();
-    if !exempt && !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now()) {
+    if !exempt && !state.limiter().allow(&format!("ip-hold:{}", v.ip), 30.0 / 3600.0, 30.0, state.clock().instant()) {
         return too_many(&v);
     }
     let Some(office) = state.catalog().field_office(&code) else {
@@ -524,7 +522,7 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
         v.finish(render(status, &page))
     };
     if v.ctx.kiosk.is_none()
-        && !state.limiter().allow(&format!("ip-reprint:{}", v.ip), 20.0 / 3600.0, 20.0, Instant::now())
+        && !state.limiter().allow(&format!("ip-reprint:{}", v.ip), 20.0 / 3600.0, 20.0, state.clock().instant())
     {
         return too_many(&v);
     }
@@ -584,7 +582,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
         };
         v.finish(render(status, &page))
     };
-    if !state.limiter().allow(&format!("ip-cancel:{}", v.ip), 10.0 / 3600.0, 10.0, Instant::now()) {
+    if !state.limiter().allow(&format!("ip-cancel:{}", v.ip), 10.0 / 3600.0, 10.0, state.clock().instant()) {
         return refuse(&v, StatusCode::TOO_MANY_REQUESTS, v.ctx.t("ip-too-many"));
     }
     let (confirmation, pin) = match (Confirmation::new(&f.confirmation), Pin::new(&f.pin)) {

@@ -70,7 +70,7 @@ mod tests {
     #[test]
     fn buckets_refill_and_quotas_reset_daily() {
         let l = Limiter::default();
-        let t0 = Instant::now();
+        let t0 = crate::kernel::clock::monotonic();
         assert!((0..3).all(|_| l.allow("ip", 1.0, 3.0, t0)));
         assert!(!l.allow("ip", 1.0, 3.0, t0));
         assert!(l.allow("other", 1.0, 3.0, t0), "keys are separate");

@@ -111,8 +111,14 @@ struct Row {
     counter: Option<String>,
 }
 
-const COLUMNS: &str = "id, office_code, label, service, booked, confirmation, a_number, appointment_at, zip, party, status, \
-                       arrived_at, called_at, started_at, ended_at, calls, counter";
+/// The columns of a row, as a macro so that statements are whole `&'static str`s (`concat!`),
+/// with no SQL assembled at run time.
+macro_rules! columns {
+    () => {
+        "id, office_code, label, service, booked, confirmation, a_number, appointment_at, zip, party, status, \
+                       arrived_at, called_at, started_at, ended_at, calls, counter"
+    };
+}
 
 fn ticket(r: Row) -> Option<Ticket> {
     Some(Ticket {
@@ -181,7 +187,7 @@ pub fn local_day(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
 
 /// Issues a ticket (R-QM-03): the next number of the office's day, the service letter, and the
 /// place in the queue the rules give.
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "a use case takes the actor, the time and its inputs")]
 pub async fn check_in(
     db: &Db,
     catalog: &Catalog,
@@ -218,11 +224,9 @@ pub async fn check_in(
             .fetch_one(&mut *conn)
             .await?;
         let label = format!("{}{number:03}", a.service.ticket_prefix());
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO lobby_tickets (office_code, day, number, label, service, booked, appointment_id, confirmation, a_number, \
+        sqlx::query_as(concat!("INSERT INTO lobby_tickets (office_code, day, number, label, service, booked, appointment_id, confirmation, a_number, \
              appointment_at, zip, party, status, priority_at, arrived_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $14) RETURNING {COLUMNS}"
-        )))
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $14) RETURNING ", columns!()))
         .bind(office)
         .bind(&day)
         .bind(number)
@@ -265,7 +269,7 @@ pub async fn check_in(
 /// A ticket of an office by id.
 pub async fn ticket_of(db: &Db, office: &str, id: i64) -> Result<Option<Ticket>, DbError> {
     let row: Option<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM lobby_tickets WHERE office_code = $1 AND id = $2")))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM lobby_tickets WHERE office_code = $1 AND id = $2"))
             .bind(office)
             .bind(id)
             .fetch_optional(pool)
@@ -277,9 +281,7 @@ pub async fn ticket_of(db: &Db, office: &str, id: i64) -> Result<Option<Ticket>,
 /// Tickets of an office's day in a state, in queue order for the waiting ones.
 pub async fn of_day(db: &Db, office: &str, day: NaiveDate, status: Status) -> Result<Vec<Ticket>, DbError> {
     let rows: Vec<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM lobby_tickets WHERE office_code = $1 AND day = $2 AND status = $3 ORDER BY booked DESC, priority_at, id"
-        )))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM lobby_tickets WHERE office_code = $1 AND day = $2 AND status = $3 ORDER BY booked DESC, priority_at, id"))
         .bind(office)
         .bind(day.to_string())
         .bind(status.as_str())
@@ -316,32 +318,27 @@ pub async fn call_next(
     permit_at(db, catalog, actor, now, Capability::QueueCall, ("lobby.call", office)).await?;
     let aged = now - Duration::minutes(rules.ageing_minutes);
     let skip_locked = if db.engine() == crate::kernel::db::Engine::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
-    // The first of: a walk-in who has waited past the ageing limit, a booked customer inside their
-    // window, anyone by priority time. Three index seeks, not a sort of the day's queue.
-    let first = |class: &str| {
-        format!(
-            "(SELECT id FROM lobby_tickets WHERE office_code = $4 AND day = $6 AND status = 'waiting'{class} \
-             ORDER BY priority_at, id LIMIT 1{skip_locked})"
-        )
-    };
-    let sql = format!(
-        "UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = $1, counter = $2, officer_id = $3 \
-         WHERE id = COALESCE({}, {}, {}) AND status = 'waiting' RETURNING {COLUMNS}",
-        first(" AND booked = 0 AND priority_at <= $5"),
-        first(" AND booked = 1 AND priority_at <= $7"),
-        first(""),
-    );
+    let (day, early) = (day.to_string(), now + Duration::minutes(rules.early_minutes));
     let row: Option<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(now)
-            .bind(counter)
-            .bind(actor.user_id)
-            .bind(office)
-            .bind(aged)
-            .bind(day.to_string())
-            .bind(now + Duration::minutes(rules.early_minutes))
-            .fetch_optional(pool)
-            .await?
+        let mut q = sqlx::QueryBuilder::new("UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = ");
+        q.push_bind(now).push(", counter = ").push_bind(counter.to_owned()).push(", officer_id = ").push_bind(actor.user_id);
+        // The first of: a walk-in who has waited past the ageing limit, a booked customer inside
+        // their window, anyone by priority time. Three index seeks, not a sort of the day's queue.
+        q.push(" WHERE id = COALESCE(");
+        let classes = [Some((" AND booked = 0 AND priority_at <= ", aged)), Some((" AND booked = 1 AND priority_at <= ", early)), None];
+        for (k, class) in classes.into_iter().enumerate() {
+            if k > 0 {
+                q.push(", ");
+            }
+            q.push("(SELECT id FROM lobby_tickets WHERE office_code = ").push_bind(office.to_owned());
+            q.push(" AND day = ").push_bind(day.clone()).push(" AND status = 'waiting'");
+            if let Some((condition, by)) = class {
+                q.push(condition).push_bind(by);
+            }
+            q.push(" ORDER BY priority_at, id LIMIT 1").push(skip_locked).push(")");
+        }
+        q.push(") AND status = 'waiting' RETURNING ").push(columns!());
+        q.build_query_as().fetch_optional(pool).await?
     });
     Ok(row.and_then(ticket))
 }
@@ -360,10 +357,8 @@ pub async fn call_out_of_order(
     permit_at(db, catalog, actor, now, Capability::QueueCallOutOfOrder, ("lobby.call_out_of_order", office)).await?;
     let mut tx = db.begin().await?;
     let row: Option<Row> = crate::with_tx!(&mut tx, conn => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = $1, counter = $2, officer_id = $3, \
-             out_of_order_reason = $4 WHERE office_code = $5 AND id = $6 AND status = 'waiting' RETURNING {COLUMNS}"
-        )))
+        sqlx::query_as(concat!("UPDATE lobby_tickets SET status = 'called', calls = calls + 1, called_at = $1, counter = $2, officer_id = $3, \
+             out_of_order_reason = $4 WHERE office_code = $5 AND id = $6 AND status = 'waiting' RETURNING ", columns!()))
         .bind(now)
         .bind(counter)
         .bind(actor.user_id)
@@ -413,38 +408,36 @@ pub async fn step(
 ) -> Result<Ticket, LobbyError> {
     permit_at(db, catalog, actor, now, Capability::QueueCall, ("lobby.step", office)).await?;
     let current = ticket_of(db, office, id).await?.ok_or(LobbyError::NoTicket)?;
-    let (sql, from): (String, &[&str]) = match step {
-        Step::Recall if current.calls >= rules.max_calls => ("status = 'no_show', ended_at = $1".into(), &["called"]),
-        Step::Recall => ("calls = calls + 1, called_at = $1".into(), &["called"]),
-        Step::Start => ("status = 'serving', started_at = $1".into(), &["called"]),
-        Step::Transfer(s) => (
-            format!(
-                "status = 'waiting', service = '{}', counter = NULL, called_at = NULL, calls = 0, started_at = NULL, officer_id = NULL",
-                s.code()
-            ),
-            &["called", "serving"],
-        ),
-        Step::Close(given) => (
-            format!(
-                "status = 'done', ended_at = $1, services_given = '{}'",
-                given.iter().map(|s| s.code()).collect::<Vec<_>>().join(",")
-            ),
-            &["serving"],
-        ),
-        Step::NoShow => ("status = 'no_show', ended_at = $1".into(), &["called"]),
+    let from: &[&str] = match step {
+        Step::Recall | Step::Start | Step::NoShow => &["called"],
+        Step::Transfer(_) => &["called", "serving"],
+        Step::Close(_) => &["serving"],
     };
     if !from.contains(&current.status.as_str()) {
         return Err(LobbyError::NoTicket);
     }
     let mut tx = db.begin().await?;
     let changed = crate::with_tx!(&mut tx, conn => {
-        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE lobby_tickets SET {sql} WHERE id = $2 AND status = $3 AND arrived_at <= $1")))
-            .bind(now)
-            .bind(id)
-            .bind(current.status.as_str())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
+        let mut q = sqlx::QueryBuilder::new("UPDATE lobby_tickets SET ");
+        match step {
+            Step::Recall if current.calls >= rules.max_calls => q.push("status = 'no_show', ended_at = ").push_bind(now),
+            Step::Recall => q.push("calls = calls + 1, called_at = ").push_bind(now),
+            Step::Start => q.push("status = 'serving', started_at = ").push_bind(now),
+            Step::Transfer(s) => q
+                .push("status = 'waiting', service = ")
+                .push_bind(s.code())
+                .push(", counter = NULL, called_at = NULL, calls = 0, started_at = NULL, officer_id = NULL"),
+            Step::Close(given) => q
+                .push("status = 'done', ended_at = ")
+                .push_bind(now)
+                .push(", services_given = ")
+                .push_bind(given.iter().map(|s| s.code()).collect::<Vec<_>>().join(",")),
+            Step::NoShow => q.push("status = 'no_show', ended_at = ").push_bind(now),
+        };
+        q.push(" WHERE id = ").push_bind(id);
+        q.push(" AND status = ").push_bind(current.status.as_str());
+        q.push(" AND arrived_at <= ").push_bind(now);
+        q.build().execute(&mut *conn).await?.rows_affected()
     });
     if changed != 1 {
         return Err(LobbyError::NoTicket);

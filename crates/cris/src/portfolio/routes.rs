@@ -1,8 +1,6 @@
 //! Portfolio pages, in English and Spanish: sign up, sign in, the dashboard of cases, alert
 //! preferences, closing the account, and recovering access.
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -274,7 +272,7 @@ async fn sign_in(State(state): State<AppState>, v: Visit, Form(f): Form<SignInFo
             &SignInPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), error: Some(v.ctx.t(id)), notice: None },
         ))
     };
-    if !state.limiter().allow(&format!("customer-sign-in:{}", v.ip), 1.0, 30.0, Instant::now()) {
+    if !state.limiter().allow(&format!("customer-sign-in:{}", v.ip), 1.0, 30.0, state.clock().instant()) {
         return page(StatusCode::TOO_MANY_REQUESTS, "pf-too-many");
     }
     match service::sign_in(state.db(), state.clock().now(), &f.user_id, &f.password, &v.ip, state.session_limits())
@@ -549,7 +547,7 @@ async fn recover(State(state): State<AppState>, v: Visit, Form(f): Form<RecoverF
     if !v.csrf_ok(&f.csrf) {
         return expired(&v);
     }
-    if !state.limiter().allow(&format!("customer-recover:{}", v.ip), 0.2, 10.0, Instant::now()) {
+    if !state.limiter().allow(&format!("customer-recover:{}", v.ip), 0.2, 10.0, state.clock().instant()) {
         return v.finish(render(
             StatusCode::TOO_MANY_REQUESTS,
             &Message { ctx: v.ctx.clone(), title_id: "pf-recover-title", body: v.ctx.t("pf-too-many") },

@@ -235,12 +235,18 @@ pub async fn post(tx: &mut Tx, p: &Posted, by: &str, now: DateTime<Utc>) -> Resu
     })
 }
 
-const COLUMNS: &str = "form_code, form_key, subtype_en, subtype_es, office_code, range_low, range_high, unit, publication_date, service_request_date";
+/// The columns of a row, as a macro so that statements are whole `&'static str`s (`concat!`),
+/// with no SQL assembled at run time.
+macro_rules! columns {
+    () => {
+        "form_code, form_key, subtype_en, subtype_es, office_code, range_low, range_high, unit, publication_date, service_request_date"
+    };
+}
 
 /// Every posting of a form (all offices and subtypes).
 pub async fn for_form(db: &Db, form: &str) -> Result<Vec<Posted>, DbError> {
     Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM processing_times WHERE form_code = $1 ORDER BY office_code, form_key")))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM processing_times WHERE form_code = $1 ORDER BY office_code, form_key"))
             .bind(form)
             .fetch_all(pool)
             .await?
@@ -250,7 +256,7 @@ pub async fn for_form(db: &Db, form: &str) -> Result<Vec<Posted>, DbError> {
 /// The postings of a form at an office.
 pub async fn at_office(db: &Db, form: &str, office: &str) -> Result<Vec<Posted>, DbError> {
     Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM processing_times WHERE form_code = $1 AND office_code = $2 ORDER BY form_key")))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM processing_times WHERE form_code = $1 AND office_code = $2 ORDER BY form_key"))
             .bind(form)
             .bind(office)
             .fetch_all(pool)
@@ -261,7 +267,7 @@ pub async fn at_office(db: &Db, form: &str, office: &str) -> Result<Vec<Posted>,
 /// Every posting, by form, office and subtype.
 pub async fn all(db: &Db) -> Result<Vec<Posted>, DbError> {
     Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM processing_times ORDER BY form_code, office_code, form_key")))
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM processing_times ORDER BY form_code, office_code, form_key"))
             .fetch_all(pool)
             .await?
     }))

@@ -6,7 +6,7 @@ pub mod generate;
 pub mod rng;
 pub mod scripts;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::{Connection, QueryBuilder};
@@ -61,7 +61,7 @@ pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate)
     if let Some(previous) = meta::get(db, DEMO_MARKER).await? {
         return Err(SeedError::AlreadyLoaded(previous));
     }
-    let started = Instant::now();
+    let started = crate::kernel::clock::Stopwatch::start();
     let first_id = crate::with_db!(db, pool => {
         sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(pool).await?
     });

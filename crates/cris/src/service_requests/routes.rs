@@ -2,8 +2,6 @@
 //! step one checks the case and the issue, step two asks only what the issue needs, and the
 //! confirmation gives the number and the date the answer is due.
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -162,7 +160,7 @@ async fn checked(state: &AppState, v: &Visit, f: &RequestForm) -> Result<(CaseCh
         let errors = FieldErrors::of(&v.ctx, "sr-err-", &errors);
         start_view(state, v, StatusCode::UNPROCESSABLE_ENTITY, f.clone(), errors, None)
     })?;
-    if !state.limiter().allow(&format!("sr:{}", v.ip), 30.0 / 3600.0, 30.0, Instant::now()) {
+    if !state.limiter().allow(&format!("sr:{}", v.ip), 30.0 / 3600.0, 30.0, state.clock().instant()) {
         let refusal = Some(v.ctx.t("ip-too-many"));
         return Err(start_view(state, v, StatusCode::TOO_MANY_REQUESTS, f.clone(), FieldErrors::default(), refusal));
     }

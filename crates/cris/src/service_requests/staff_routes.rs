@@ -198,7 +198,7 @@ async fn earlier(state: &AppState, staff: &Staff, caller: &str) -> Result<Vec<Su
     Ok(found)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "the page keeps everything the form showed")]
 fn intake_view(
     state: &AppState,
     staff: &Staff,

@@ -329,10 +329,17 @@ pub(super) enum Arg<'a> {
 }
 
 /// Summaries matching a condition on `r` (service_requests), `c` (cases) and `u` (staff_users).
-async fn summaries(db: &Db, condition: &str, args: &[Arg<'_>], order: &str) -> Result<Vec<Summary>, DbError> {
-    let sql = format!("{SUMMARY} WHERE {condition} ORDER BY {order} LIMIT 500");
+/// The condition and the order are fixed text (`'static`), with `$n` for the values in `args`.
+async fn summaries(
+    db: &Db,
+    condition: &'static str,
+    args: &[Arg<'_>],
+    order: &'static str,
+) -> Result<Vec<Summary>, DbError> {
     Ok(crate::with_db!(db, pool => {
-        let mut q = sqlx::query_as::<_, Summary>(sqlx::AssertSqlSafe(sql.as_str()));
+        let mut sql = sqlx::QueryBuilder::new(SUMMARY);
+        sql.push(" WHERE ").push(condition).push(" ORDER BY ").push(order).push(" LIMIT 500");
+        let mut q = sql.build_query_as::<Summary>();
         for a in args {
             q = match *a {
                 Arg::Int(i) => q.bind(i),
@@ -358,13 +365,12 @@ pub async fn assigned_to(db: &Db, username: &str) -> Result<Vec<Summary>, DbErro
 
 /// Unresolved requests due by `by` (overdue and nearly due), in `office` or everywhere (R-SR-12).
 pub async fn due_by(db: &Db, office: Option<&str>, by: NaiveDate) -> Result<Vec<Summary>, DbError> {
-    let due = "r.status <> 'resolved' AND r.due_on <= $1";
     match office {
         Some(o) => {
-            summaries(db, &format!("{due} AND r.office_code = $2"), &[Arg::Date(by), Arg::Text(o)], "r.due_on, r.id")
-                .await
+            let due = "r.status <> 'resolved' AND r.due_on <= $1 AND r.office_code = $2";
+            summaries(db, due, &[Arg::Date(by), Arg::Text(o)], "r.due_on, r.id").await
         }
-        None => summaries(db, due, &[Arg::Date(by)], "r.due_on, r.id").await,
+        None => summaries(db, "r.status <> 'resolved' AND r.due_on <= $1", &[Arg::Date(by)], "r.due_on, r.id").await,
     }
 }
 

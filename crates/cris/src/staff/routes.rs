@@ -1,8 +1,6 @@
 //! Staff pages: sign-in behind the warning banner (R-AU-04), password and authenticator code,
 //! sign-out, and the administration pages (accounts, autolock log, alerts, audit log).
 
-use std::time::Instant;
-
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -283,7 +281,7 @@ fn admit(state: &AppState, p: &Public, csrf: &str, step: Step) -> Result<String,
         return Err(Box::new(see_other("/staff/sign-in")));
     }
     let bucket = if step == Step::Password { "staff-sign-in" } else { "staff-code" };
-    if !state.limiter().allow(&format!("{bucket}:{}", p.ip), 0.5, 30.0, Instant::now()) {
+    if !state.limiter().allow(&format!("{bucket}:{}", p.ip), 0.5, 30.0, state.clock().instant()) {
         let mut page = SignInPage::new(p, step);
         page.error = Some(p.ctx.t("staff-sign-in-too-many"));
         return Err(Box::new(p.finish(render(StatusCode::TOO_MANY_REQUESTS, &page))));

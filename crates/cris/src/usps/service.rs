@@ -284,7 +284,7 @@ pub async fn ingest(
     text: &str,
 ) -> Result<Report, DbError> {
     let mut report = Report { file_name: file_name.to_owned(), ..Report::default() };
-    let started = std::time::Instant::now();
+    let started = crate::kernel::clock::Stopwatch::start();
     let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Vec<Matched>>(2);
     let writer = {
         let (db, file_name) = (db.clone(), file_name.to_owned());

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
@@ -86,7 +85,7 @@ impl Metrics {
 /// Times and counts every request, labelled by its route pattern (not its raw path, which
 /// would carry receipt numbers into the metrics).
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let started = Instant::now();
+    let started = crate::kernel::clock::Stopwatch::start();
     let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
     let method = req.method().as_str().to_owned();
     let res = next.run(req).await;
