@@ -18,6 +18,7 @@ use crate::web::{self, AppState};
 /// Connects, applies migrations and writes the reference data (offices) the tables refer to.
 pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(Db, Arc<Catalog>)> {
     let catalog = Arc::new(Catalog::load().context("reference data")?);
+    crate::staff::service::install_alerts();
     let db = Db::connect(database_url, max_connections).await?;
     db.migrate().await?;
     crate::offices::sync_from_catalog(&db, &catalog).await.context("writing offices")?;

@@ -7,12 +7,13 @@ pub mod routes;
 use chrono::{DateTime, Utc};
 
 use crate::kernel::access::{Actor, Capability, authorize};
+use crate::kernel::access::{deny, permit};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::{Db, DbError};
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::kernel::random::{self, constant_time_eq, sha256_hex};
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, deny, permit};
 
 /// The public service's limits, for clients registered without their own.
 pub const DEFAULT_RATE_PER_SECOND: i64 = 10;
@@ -70,7 +71,7 @@ pub async fn register(
     actor: Option<&Actor>,
     now: DateTime<Utc>,
     new: NewClient,
-) -> Result<(String, String), StaffError> {
+) -> Result<(String, String), ServiceError> {
     if let Some(a) = actor
         && let Err(d) = authorize(a, Capability::ApiClientsManage, None)
     {
@@ -90,7 +91,7 @@ pub async fn register(
         return Err(InvalidInput::new("scopes", "Give one or more of: case_status, case_events.").into());
     }
     let scopes = scopes.join(" ");
-    let random_part = |n| random::token(n).map_err(|e| StaffError::Internal(e.to_string()));
+    let random_part = |n| random::token(n).map_err(|e| ServiceError::Internal(e.to_string()));
     let client_id = match new.client_id {
         Some(c) if !c.trim().is_empty() => c.trim().to_owned(),
         _ => random_part(16)?,
@@ -136,7 +137,12 @@ pub async fn register(
 }
 
 /// Every client (for administrators).
-pub async fn list(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<ApiClient>, StaffError> {
+pub async fn list(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<ApiClient>, ServiceError> {
     permit(db, catalog, actor, now, Capability::ApiClientsManage, ("api_client.list", None)).await?;
     Ok(crate::with_db!(db, pool => {
         sqlx::query_as("SELECT * FROM api_clients ORDER BY name").fetch_all(pool).await?

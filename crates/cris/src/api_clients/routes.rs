@@ -10,8 +10,8 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::{ApiClient, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, NewClient};
+use crate::kernel::error::ServiceError;
 use crate::staff::routes::staff_error;
-use crate::staff::service::StaffError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -91,7 +91,7 @@ async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Cl
         NewClient { name: f.name, client_id: None, secret: None, rate_per_second: rate, daily_quota: quota, scopes };
     match super::register(state.db(), state.catalog(), Some(&staff.actor), state.clock().now(), new).await {
         Ok(issued) => view(&state, &staff, None, Some(issued)).await,
-        Err(StaffError::Invalid(e)) => view(&state, &staff, Some(e.reason), None).await,
+        Err(ServiceError::Invalid(e)) => view(&state, &staff, Some(e.reason), None).await,
         Err(e) => staff_error(&staff, &e),
     }
 }

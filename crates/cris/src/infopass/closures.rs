@@ -8,13 +8,14 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use super::booking::{count_outcome, parse_slot, slot_key};
 use super::calendar::{Hours, Offering, Service};
 use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, DbError};
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::{I18n, Lang};
 use crate::notify::{self, Channel, Message};
 use crate::reference::{Catalog, Office, format_time};
-use crate::staff::service::{StaffError, entry, permit_at};
 
 /// A closure as typed: a day, and the hours (the whole day when none are given).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,9 +70,9 @@ pub async fn close(
     office: &Office,
     c: &NewClosure,
     public_url: &str,
-) -> Result<usize, StaffError> {
+) -> Result<usize, ServiceError> {
     permit_at(db, catalog, actor, now, Capability::AppointmentsManage, ("appointments.close", &office.code)).await?;
-    let i18n = I18n::shared().ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+    let i18n = I18n::shared().ok_or_else(|| ServiceError::Internal("message catalogues not loaded".into()))?;
     let (from, to) = (slot_key(c.starts), slot_key(c.ends));
     let mut tx = db.begin().await?;
     type Affected = (String, String, String, Option<String>, String);
@@ -166,7 +167,7 @@ pub async fn save_calendar(
     now: DateTime<Utc>,
     office: &str,
     (hours, offerings): (&Hours, &[Offering]),
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     permit_at(db, catalog, actor, now, Capability::OfficesManage, ("offices.calendar", office)).await?;
     let mut tx = db.begin().await?;
     crate::with_tx!(&mut tx, conn => {

@@ -17,11 +17,11 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::kernel::access::Capability;
+use crate::kernel::access::entry;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::session::{self};
 use crate::kernel::tokens::TokenKey;
 use crate::staff::routes::{permit_page, staff_error};
-use crate::staff::service::entry;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -94,7 +94,7 @@ struct SetupPage {
 }
 
 /// Kiosks are set up by front-desk staff, for their own office.
-async fn permitted(state: &AppState, staff: &Staff) -> Result<(), Response> {
+async fn permitted(state: &AppState, staff: &Staff) -> Result<crate::kernel::access::Allowed, Response> {
     permit_page(state, staff, Capability::CheckIn, ("kiosk.start", &staff.actor.place.office)).await
 }
 
@@ -104,7 +104,7 @@ async fn setup(State(state): State<AppState>, staff: Staff, headers: HeaderMap) 
         return page;
     }
     let Some(office) = state.catalog().field_office(&staff.actor.place.office) else {
-        return staff_error(&staff, &crate::staff::service::StaffError::NotFound);
+        return staff_error(&staff, &crate::kernel::error::ServiceError::NotFound);
     };
     let page = SetupPage {
         ctx: staff.ctx.clone(),

@@ -13,10 +13,11 @@ use serde::Deserialize;
 use super::booking::{self, CancelError};
 use super::representatives::{self, Application, Decision, Kind, Listed, MAX_ACTIVE, Registration, Status};
 use crate::kernel::access::Capability;
+use crate::kernel::access::permit;
+use crate::kernel::error::ServiceError;
 use crate::kernel::ids::Confirmation;
 use crate::reference::{format_date, format_time};
 use crate::staff::routes::staff_error;
-use crate::staff::service::{StaffError, permit};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -240,7 +241,7 @@ async fn staff_page(State(state): State<AppState>, staff: Staff, Query(q): Query
     }
     let listed = match representatives::listed(state.db()).await {
         Ok(l) => l,
-        Err(e) => return staff_error(&staff, &StaffError::from(e)),
+        Err(e) => return staff_error(&staff, &ServiceError::from(e)),
     };
     let notice = q.decided.as_deref().and_then(Decision::parse).map(|d| {
         staff.ctx.t(match d {
@@ -267,7 +268,7 @@ struct DecideForm {
 /// Approves, refuses or revokes (audited; the customer is emailed).
 async fn decide(State(state): State<AppState>, StaffForm(staff, f): StaffForm<DecideForm>) -> Response {
     let (Ok(customer), Some(decision)) = (f.customer.trim().parse::<i64>(), Decision::parse(&f.decision)) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     let now = state.clock().now();
     match representatives::decide(state.db(), state.catalog(), &staff.actor, now, customer, decision).await {

@@ -9,13 +9,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use super::booking::parse_slot;
 use super::calendar::Service;
 use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{entry, permit};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, DbError};
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::{I18n, Lang};
 use crate::notify::{self, Channel, Message};
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, entry, permit};
 
 /// Appointments ahead a representative may hold at once: several, not the whole calendar.
 pub const MAX_ACTIVE: i64 = 50;
@@ -253,10 +254,10 @@ pub async fn decide(
     now: DateTime<Utc>,
     customer_id: i64,
     decision: Decision,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     let event = format!("representatives.{}", decision.to().code());
     permit(db, catalog, actor, now, Capability::RepresentativesManage, (&event, None)).await?;
-    let i18n = I18n::shared().ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+    let i18n = I18n::shared().ok_or_else(|| ServiceError::Internal("message catalogues not loaded".into()))?;
     let mut tx = db.begin().await?;
     let decided: Option<(String, String, String)> = crate::with_tx!(&mut tx, conn => {
         sqlx::query_as(
@@ -271,7 +272,7 @@ pub async fn decide(
         .fetch_optional(&mut *conn)
         .await?
     });
-    let Some((organization, email, lang)) = decided else { return Err(StaffError::NotFound) };
+    let Some((organization, email, lang)) = decided else { return Err(ServiceError::NotFound) };
     let lang = Lang::from_tag(&lang).unwrap_or(Lang::En);
     let key = format!("rep-{}", decision.to().code());
     let args = [("organization", organization.as_str())];

@@ -13,9 +13,10 @@ use super::calendar::{self, Hours, Service};
 use super::closures::{self, NewClosure};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::reference::Office;
 use crate::staff::routes::{field_office_asked, permit_page, staff_error};
-use crate::staff::service::{StaffError, field_offices_in_reach};
+use crate::staff::service::field_offices_in_reach;
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
@@ -89,7 +90,7 @@ async fn view(
         closures::upcoming(state.db(), &office.code, local).await,
     ) {
         (Ok(c), Ok(u)) => (c, u),
-        (Err(e), _) | (_, Err(e)) => return staff_error(staff, &StaffError::Internal(e.to_string())),
+        (Err(e), _) | (_, Err(e)) => return staff_error(staff, &ServiceError::Internal(e.to_string())),
     };
     let hours = cal.as_ref().map_or_else(Hours::standard, |c| c.hours.clone());
     let services = Service::ALL
@@ -128,7 +129,7 @@ async fn view(
 /// An office's calendar and closures.
 async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQuery>) -> Response {
     let Some(office) = field_office_asked(&state, &staff, &q.office) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     let notice = match (q.saved, q.closed) {
         (_, Some(n)) => Some(staff.ctx.ta("staff-calendar-closed", ("count", n))),
@@ -142,7 +143,7 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQ
 async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fields>) -> Response {
     let get = |k: &str| f.get(k);
     let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     let (hours, offerings) = match calendar::parse_form(get, &f.all("weekday")) {
         Ok(parsed) => parsed,
@@ -183,7 +184,7 @@ struct CloseForm {
 /// Closes a day or some hours; the customers inside are told (R-IP-11).
 async fn close(State(state): State<AppState>, StaffForm(staff, f): StaffForm<CloseForm>) -> Response {
     let Some(office) = field_office_asked(&state, &staff, &f.office) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     let now = state.clock().now();
     let closure = match NewClosure::parse(&f.day, &f.from, &f.to, &f.reason, now.with_timezone(&office.tz).date_naive())

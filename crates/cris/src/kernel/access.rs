@@ -2,9 +2,22 @@
 //! in a hierarchy (office, district, region, nation); a staff member reaches their own office,
 //! except district, region and global administrators, who reach their level. One function,
 //! [`authorize`], decides every staff request; anything it does not allow is denied.
+//!
+//! Services check through [`permit`] or [`permit_at`], which write a refusal to the security log
+//! and raise its alert (R-AU-07), and hand back an [`Allowed`] proof on success. Only this module
+//! can make one, so a function that asks for it cannot be reached without the check.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+
+use crate::kernel::audit::{self, Category, Entry, Outcome};
+use crate::kernel::db::{Db, DbError, Tx};
+use crate::kernel::error::ServiceError;
 
 /// A staff role (R-AU-01). Customers are not staff; they have accounts of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -319,9 +332,29 @@ pub struct Place {
 }
 
 impl Place {
-    /// The place of an office of the reference catalogue.
-    pub fn of(office: &crate::reference::Office) -> Place {
-        Place { office: office.code.clone(), district: office.district.clone(), region: office.region.clone() }
+    /// The place of an office (of the reference catalogue).
+    pub fn of(office: &impl Located) -> Place {
+        office.place()
+    }
+}
+
+/// Something that sits at a place of the hierarchy: an office of the reference catalogue. The
+/// catalogue implements it, so that the kernel names no module above it.
+pub trait Located {
+    /// Its place.
+    fn place(&self) -> Place;
+}
+
+/// Where each office sits: what [`permit_at`] needs to judge reach. The reference catalogue
+/// answers it.
+pub trait Places: Send + Sync {
+    /// The place of the office with this code, if there is one.
+    fn place(&self, office: &str) -> Option<Place>;
+}
+
+impl<T: Places + ?Sized> Places for std::sync::Arc<T> {
+    fn place(&self, office: &str) -> Option<Place> {
+        (**self).place(office)
     }
 }
 
@@ -363,12 +396,23 @@ pub enum Denial {
     Reach,
 }
 
-/// Proof that a decision allowed an action; services take it so that an unchecked call does not
-/// compile.
+/// Proof that a check allowed an action. Its field is private and only [`authorize`] makes one,
+/// so a function that takes it cannot be called without a passed check:
+///
+/// ```compile_fail
+/// use cris::kernel::access::{Allowed, Capability};
+/// let forged = Allowed { capability: Capability::UsersManage };
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Allowed {
+    capability: Capability,
+}
+
+impl Allowed {
     /// The capability that was checked.
-    pub capability: Capability,
+    pub fn capability(&self) -> Capability {
+        self.capability
+    }
 }
 
 /// Decides a staff request: the capability must be held and, when the request touches a record
@@ -381,6 +425,129 @@ pub fn authorize(actor: &Actor, capability: Capability, target: Option<&Place>) 
         Some(place) if !actor.reaches(place) => Err(Denial::Reach),
         _ => Ok(Allowed { capability }),
     }
+}
+
+// ---------------------------------------------------------------- the check, in services
+
+/// A refusal, as the alert that follows it needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal<'a> {
+    /// `permission_denied` or `other_office`.
+    pub kind: &'static str,
+    /// Who was refused.
+    pub actor: &'a Actor,
+    /// The office the request named, else the actor's own.
+    pub office: &'a str,
+    /// What was refused, and why, in a sentence.
+    pub detail: &'a str,
+}
+
+/// What a refusal sets off beyond its security-log row, in the same transaction: the security
+/// alert, stored and mailed to the administrators who cover the office (R-AU-07). Alerts and
+/// accounts belong to `staff`, which installs the hook at start (`app::open`), so that the kernel
+/// imports no capability.
+pub type AlertHook = for<'a> fn(
+    &'a mut Tx,
+    &'a dyn Places,
+    DateTime<Utc>,
+    Refusal<'a>,
+) -> Pin<Box<dyn Future<Output = Result<(), DbError>> + Send + 'a>>;
+
+static ALERT_HOOK: OnceLock<AlertHook> = OnceLock::new();
+
+/// Installs what a refusal sets off (once per process; later calls do nothing).
+pub fn on_refusal(hook: AlertHook) {
+    let _ = ALERT_HOOK.set(hook);
+}
+
+/// An audit entry of an actor's act.
+pub fn entry<'a>(
+    actor: &'a Actor,
+    category: Category,
+    event: &'a str,
+    record: &'a str,
+    outcome: Outcome,
+    detail: &'a str,
+) -> Entry<'a> {
+    Entry {
+        category,
+        event,
+        username: &actor.username,
+        ip: &actor.ip,
+        office: &actor.place.office,
+        record,
+        outcome,
+        detail,
+    }
+}
+
+/// Checks a capability that no office's reach limits; a refusal is recorded and alerted as
+/// `what`, at `office` when the request named one (see [`deny`]).
+pub async fn permit(
+    db: &Db,
+    places: &dyn Places,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    capability: Capability,
+    (what, office): (&str, Option<&str>),
+) -> Result<Allowed, ServiceError> {
+    match authorize(actor, capability, None) {
+        Ok(allowed) => Ok(allowed),
+        Err(d) => Err(deny(db, places, actor, now, what, office, d).await.into()),
+    }
+}
+
+/// Checks a capability on an office's records: the capability must be held and the office
+/// within reach; a refusal is recorded and alerted as `what` (see [`deny`]).
+pub async fn permit_at(
+    db: &Db,
+    places: &dyn Places,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    capability: Capability,
+    (what, office): (&str, &str),
+) -> Result<Allowed, ServiceError> {
+    let Some(place) = places.place(office) else { return Err(ServiceError::NotFound) };
+    match authorize(actor, capability, Some(&place)) {
+        Ok(allowed) => Ok(allowed),
+        Err(d) => Err(deny(db, places, actor, now, what, Some(office), d).await.into()),
+    }
+}
+
+/// Records a refusal in the security log and raises an alert (R-AU-07), in one transaction;
+/// returns the denial.
+pub async fn deny(
+    db: &Db,
+    places: &dyn Places,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    what: &str,
+    office: Option<&str>,
+    denial: Denial,
+) -> Denial {
+    let kind = match denial {
+        Denial::Capability => "permission_denied",
+        Denial::Reach => "other_office",
+    };
+    let detail = format!("{} ({}) was refused {what}: {denial}", actor.username, actor.role.as_str());
+    let result: Result<(), DbError> = async {
+        let mut tx = db.begin().await?;
+        audit::record(&mut tx, now, &entry(actor, Category::Security, "access.denied", what, Outcome::Denied, &detail))
+            .await?;
+        match ALERT_HOOK.get() {
+            Some(raise) => {
+                let refusal = Refusal { kind, actor, office: office.unwrap_or(&actor.place.office), detail: &detail };
+                raise(&mut tx, places, now, refusal).await?;
+            }
+            None => tracing::error!("no alert hook installed: a refusal is logged without its alert"),
+        }
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not record a denial");
+    }
+    denial
 }
 
 /// The role-capability matrix as a Markdown table (the docs hold a copy; a test keeps it true).

@@ -1,7 +1,10 @@
-//! Errors shared by the kernel's parsers.
+//! Errors shared by every capability: the parse error of the edge, and the error of a service.
 //!
 //! Values from outside (forms, JSON, files) are parsed once at the edge; when one does not parse,
 //! the person who typed it needs to know which field is wrong and why, in plain words.
+
+use crate::kernel::access::Denial;
+use crate::kernel::db::DbError;
 
 /// A value from outside that does not parse: names the field and says why, in words fit for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +20,36 @@ impl InvalidInput {
     /// An error for `field`, explained by `reason`.
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
         Self { field, reason: reason.into() }
+    }
+}
+
+/// Why a service did not do what it was asked: the error every capability's service shares, so
+/// that routes answer it the same way (a page or a problem document with its status).
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// A value is not valid.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// Access control refused it (already written to the security log and alerted).
+    #[error(transparent)]
+    Denied(#[from] Denial),
+    /// No such record (or not one the actor may know of).
+    #[error("no such account")]
+    NotFound,
+    /// Storage or another internal failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for ServiceError {
+    fn from(e: DbError) -> Self {
+        ServiceError::Internal(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        ServiceError::Internal(e.to_string())
     }
 }
 

@@ -18,9 +18,10 @@ use super::routes::{announce, counter_of, lobby_error, refuse, rules_of};
 use super::rules::{self, Level, Measure, OfficeRules, Threshold};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::reference::Office;
 use crate::staff::routes::{field_office_asked, permit_page, staff_error};
-use crate::staff::service::{StaffError, field_offices_in_reach};
+use crate::staff::service::field_offices_in_reach;
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
@@ -76,7 +77,7 @@ struct DashboardPage {
 /// The dashboard (R-QM-07).
 async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<OfficeQuery>) -> Response {
     let Some(office) = field_office_asked(&state, &staff, &q.office) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     if let Err(page) = permit_page(&state, &staff, Capability::LobbyMonitor, ("lobby.dashboard", &office.code)).await {
         return page;
@@ -110,7 +111,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
             };
             staff.finish(render(StatusCode::OK, &page))
         }
-        Err(e) => staff_error(&staff, &StaffError::Internal(e.to_string())),
+        Err(e) => staff_error(&staff, &ServiceError::Internal(e.to_string())),
     }
 }
 
@@ -145,7 +146,7 @@ async fn call_out_of_order(
     StaffForm(staff, f): StaffForm<OutOfOrderForm>,
 ) -> Response {
     let Some(office) = field_office_asked(&state, &staff, "") else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     let reason = f.reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
@@ -228,14 +229,14 @@ fn rules_view(
 /// An office's queue rules and alert thresholds.
 async fn rules_page(State(state): State<AppState>, staff: Staff, Query(q): Query<RulesQuery>) -> Response {
     let Some(office) = field_office_asked(&state, &staff, &q.office) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     if let Err(page) = permit_page(&state, &staff, Capability::OfficesManage, ("lobby.rules", &office.code)).await {
         return page;
     }
     match rules::of_office(state.db(), &office.code).await {
         Ok(r) => rules_view(&state, &staff, office, fields(&r), Vec::new(), q.saved),
-        Err(e) => staff_error(&staff, &StaffError::Internal(e.to_string())),
+        Err(e) => staff_error(&staff, &ServiceError::Internal(e.to_string())),
     }
 }
 
@@ -243,7 +244,7 @@ async fn rules_page(State(state): State<AppState>, staff: Staff, Query(q): Query
 async fn save_rules(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fields>) -> Response {
     let get = |k: &str| f.get(k);
     let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
-        return staff_error(&staff, &StaffError::NotFound);
+        return staff_error(&staff, &ServiceError::NotFound);
     };
     let parsed = match OfficeRules::parse(get) {
         Ok(r) => r,

@@ -11,11 +11,12 @@ use crate::infopass::booking::slot_key;
 use crate::infopass::calendar::Service;
 use crate::infopass::model::Appointment;
 use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, DbError};
+use crate::kernel::error::ServiceError;
 use crate::kernel::ids::ANumber;
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, entry, permit_at};
 
 /// Where a ticket is in its visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +163,7 @@ pub struct Arrival {
 pub enum LobbyError {
     /// Not allowed, or not within reach.
     #[error(transparent)]
-    Staff(#[from] StaffError),
+    Staff(#[from] ServiceError),
     /// The appointment is already checked in.
     #[error("already checked in as {0}")]
     AlreadyIn(String),
@@ -476,7 +477,7 @@ pub async fn notes(
     now: DateTime<Utc>,
     a_number: &ANumber,
 ) -> Result<Vec<Note>, LobbyError> {
-    crate::staff::service::permit(db, catalog, actor, now, Capability::VisitNotesRead, ("visit_notes.read", None))
+    crate::kernel::access::permit(db, catalog, actor, now, Capability::VisitNotesRead, ("visit_notes.read", None))
         .await?;
     let rows: Vec<(String, String, String, DateTime<Utc>)> = crate::with_db!(db, pool => {
         sqlx::query_as("SELECT office_code, officer, note, created_at FROM visit_notes WHERE a_number = $1 ORDER BY created_at DESC, id DESC LIMIT 50")

@@ -21,11 +21,12 @@ use crate::infopass::booking;
 use crate::infopass::calendar::Service;
 use crate::infopass::model::fold;
 use crate::kernel::access::Capability;
+use crate::kernel::access::entry;
 use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::error::ServiceError;
 use crate::kernel::ids::{ANumber, Confirmation};
 use crate::reference::{Office, format_time};
 use crate::staff::routes::{field_office_asked, permit_page, staff_error};
-use crate::staff::service::{StaffError, entry};
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
@@ -61,21 +62,21 @@ pub(super) fn counter_of(typed: &str) -> String {
 
 /// A form value the desk or console must correct.
 pub(super) fn refuse(staff: &Staff, field: &'static str, reason: &str) -> Response {
-    staff_error(staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new(field, reason)))
+    staff_error(staff, &ServiceError::Invalid(crate::kernel::error::InvalidInput::new(field, reason)))
 }
 
 pub(super) fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
     match e {
         LobbyError::Staff(e) => staff_error(staff, &e),
-        LobbyError::Db(e) => staff_error(staff, &StaffError::Internal(e.to_string())),
+        LobbyError::Db(e) => staff_error(staff, &ServiceError::Internal(e.to_string())),
         LobbyError::AlreadyIn(label) => staff_error(
             staff,
-            &StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+            &ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
                 "confirmation_number",
                 staff.ctx.t1("staff-lobby-already-in", "ticket", &label),
             )),
         ),
-        LobbyError::NoTicket => staff_error(staff, &StaffError::NotFound),
+        LobbyError::NoTicket => staff_error(staff, &ServiceError::NotFound),
     }
 }
 
@@ -130,7 +131,7 @@ async fn desk(State(state): State<AppState>, staff: Staff, Query(search): Query<
 
 async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Option<String>) -> Response {
     let Some(office) = office_of(state, staff) else {
-        return staff_error(staff, &StaffError::NotFound);
+        return staff_error(staff, &ServiceError::NotFound);
     };
     if let Err(page) = permit_page(state, staff, Capability::CheckIn, ("lobby.desk", &office.code)).await {
         return page;
@@ -141,7 +142,7 @@ async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Optio
     if !search.last_name.trim().is_empty() {
         let apps = match booking::of_day(state.db(), &office.code, day).await {
             Ok(a) => a,
-            Err(e) => return staff_error(staff, &StaffError::Internal(e.to_string())),
+            Err(e) => return staff_error(staff, &ServiceError::Internal(e.to_string())),
         };
         let rows: Vec<_> = apps
             .into_iter()
@@ -202,7 +203,7 @@ fn party_of(s: &str) -> i32 {
 
 /// Checks in the holder of an appointment at this office (R-QM-01, R-QM-03).
 async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<CheckInForm>) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let confirmation = match Confirmation::new(&f.confirmation) {
         Ok(c) => c,
         Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
@@ -213,7 +214,7 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
             let msg = staff.ctx.t("staff-desk-unknown-confirmation");
             return desk_view(&state, &staff, Search::default(), Some(msg)).await;
         }
-        Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
+        Err(e) => return staff_error(&staff, &ServiceError::Internal(e.to_string())),
     };
     let arrival = Arrival {
         service: appointment.service,
@@ -268,7 +269,7 @@ struct WalkInForm {
 
 /// A customer without an appointment (R-QM-02, R-QM-03).
 async fn walk_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<WalkInForm>) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let Some(service) = Service::parse(&f.service) else {
         return desk_view(&state, &staff, Search::default(), Some(staff.ctx.t("staff-desk-choose-service"))).await;
     };
@@ -304,7 +305,7 @@ struct TicketPage {
 
 /// The ticket, laid out for an 80 mm receipt printer (R-QM-03).
 async fn ticket_page(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     match queue::ticket_of(state.db(), &office.code, id).await {
         Ok(Some(ticket)) => {
             let printed = ticket.arrived_at.with_timezone(&office.tz).format("%Y-%m-%d %-I:%M %p").to_string();
@@ -314,8 +315,8 @@ async fn ticket_page(State(state): State<AppState>, staff: Staff, Path(id): Path
                 &TicketPage { ctx: staff.ctx.clone(), office: office.name_en.clone(), ticket, service, printed },
             ))
         }
-        Ok(None) => staff_error(&staff, &StaffError::NotFound),
-        Err(e) => staff_error(&staff, &StaffError::Internal(e.to_string())),
+        Ok(None) => staff_error(&staff, &ServiceError::NotFound),
+        Err(e) => staff_error(&staff, &ServiceError::Internal(e.to_string())),
     }
 }
 
@@ -346,7 +347,7 @@ struct ConsoleQuery {
 
 /// The officer's console (R-QM-05): call the next customer, and work the one called.
 async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<ConsoleQuery>) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     if let Err(page) = permit_page(&state, &staff, Capability::QueueCall, ("lobby.console", &office.code)).await {
         return page;
     }
@@ -393,7 +394,7 @@ struct CallForm {
 
 /// Calls the next customer (R-QM-04).
 async fn call(State(state): State<AppState>, StaffForm(staff, f): StaffForm<CallForm>) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let counter = counter_of(&f.counter);
     let now = state.clock().now();
     let office_rules = rules_of(&state, office).await;
@@ -426,7 +427,7 @@ async fn step(
     // `given` repeats, once for each service given.
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let chosen = match f.get("action").as_str() {
         "recall" => Some(Step::Recall),
         "start" => Some(Step::Start),
@@ -482,15 +483,15 @@ async fn note(
     Path(id): Path<i64>,
     StaffForm(staff, f): StaffForm<NoteForm>,
 ) -> Response {
-    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let text = f.note.trim();
     if text.is_empty() || text.chars().count() > 2000 {
         return refuse(&staff, "note", &staff.ctx.t("staff-console-note-length"));
     }
     let ticket = match queue::ticket_of(state.db(), &office.code, id).await {
         Ok(Some(t)) => t,
-        Ok(None) => return staff_error(&staff, &StaffError::NotFound),
-        Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
+        Ok(None) => return staff_error(&staff, &ServiceError::NotFound),
+        Err(e) => return staff_error(&staff, &ServiceError::Internal(e.to_string())),
     };
     let Some(a) = ticket.a_number.as_deref().and_then(|a| a.parse::<ANumber>().ok()) else {
         return refuse(&staff, "a_number", &staff.ctx.t("staff-console-note-needs-a-number"));

@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 
 use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, DbError};
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, entry, permit_at};
 
 /// The queue's rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,7 +222,7 @@ pub async fn save(
     now: DateTime<Utc>,
     office: &str,
     r: &OfficeRules,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     permit_at(db, catalog, actor, now, Capability::OfficesManage, ("lobby.rules", office)).await?;
     let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     let mut tx = db.begin().await?;

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::publish::{self, Draft, Line, Unit};
+use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
 use crate::staff::routes::staff_error;
-use crate::staff::service::StaffError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -210,7 +210,7 @@ async fn publish_post(
             let to = format!("/staff/processing-times/{}/{}?published={}", p.form_code, p.office_code, p.form_key);
             staff.finish(Redirect::to(&to).into_response())
         }
-        Err(StaffError::Invalid(e)) => review_view(&state, &staff, &form, &office, Some((f, e.reason)), None).await,
+        Err(ServiceError::Invalid(e)) => review_view(&state, &staff, &form, &office, Some((f, e.reason)), None).await,
         Err(e) => staff_error(&staff, &e),
     }
 }

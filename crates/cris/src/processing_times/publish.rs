@@ -5,12 +5,13 @@
 use chrono::{DateTime, Utc};
 
 use super::{Posted, Suggestion, all_key};
+use crate::kernel::access::permit;
 use crate::kernel::access::{Actor, Capability};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::Db;
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, permit};
 
 /// The unit a time is posted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +141,7 @@ pub async fn overview(
     actor: &Actor,
     now: DateTime<Utc>,
     form: Option<&str>,
-) -> Result<Vec<Line>, StaffError> {
+) -> Result<Vec<Line>, ServiceError> {
     permit(db, catalog, actor, now, PUBLISH, ("processing_times.overview", None)).await?;
     let wanted = |code: &str| form.is_none_or(|f| f.eq_ignore_ascii_case(code));
     let mut lines: std::collections::BTreeMap<(String, String), Line> = Default::default();
@@ -174,7 +175,7 @@ pub async fn review(
     now: DateTime<Utc>,
     form: &str,
     office: &str,
-) -> Result<Line, StaffError> {
+) -> Result<Line, ServiceError> {
     let (form, office) = known(catalog, form, office)?;
     permit(db, catalog, actor, now, PUBLISH, ("processing_times.review", Some(&office))).await?;
     let posted = super::at_office(db, &form, &office).await?;
@@ -183,9 +184,9 @@ pub async fn review(
 }
 
 /// The form and office codes, when both are in the reference data.
-fn known(catalog: &Catalog, form: &str, office: &str) -> Result<(String, String), StaffError> {
-    let form = catalog.form(&form.trim().to_uppercase()).ok_or(StaffError::NotFound)?.code.clone();
-    let office = catalog.office(&office.trim().to_uppercase()).ok_or(StaffError::NotFound)?.code.clone();
+fn known(catalog: &Catalog, form: &str, office: &str) -> Result<(String, String), ServiceError> {
+    let form = catalog.form(&form.trim().to_uppercase()).ok_or(ServiceError::NotFound)?.code.clone();
+    let office = catalog.office(&office.trim().to_uppercase()).ok_or(ServiceError::NotFound)?.code.clone();
     Ok((form, office))
 }
 
@@ -197,7 +198,7 @@ pub async fn publish(
     actor: &Actor,
     now: DateTime<Utc>,
     draft: &Draft,
-) -> Result<Posted, StaffError> {
+) -> Result<Posted, ServiceError> {
     let (form, office) = known(catalog, &draft.form_code, &draft.office_code)?;
     permit(db, catalog, actor, now, PUBLISH, ("processing_times.publish", Some(&office))).await?;
     let before = super::at_office(db, &form, &office).await?.into_iter().find(|p| p.form_key == draft.form_key);

@@ -599,6 +599,12 @@ fn description(entry: &str, field: &str, text: &str, opening: &str) -> Result<Te
     Ok(template)
 }
 
+impl crate::kernel::access::Places for Catalog {
+    fn place(&self, office: &str) -> Option<crate::kernel::access::Place> {
+        self.office(office).map(crate::kernel::access::Place::of)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;

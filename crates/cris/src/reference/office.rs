@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::kernel::access::{Located, Place};
 use crate::kernel::i18n::Lang;
 
 /// The kind of an office, which decides what it does for a customer.
@@ -110,5 +111,11 @@ pub(crate) fn spanish_article(name_es: &str) -> Option<&'static str> {
         "Oficina" => Some("la"),
         "Centro" => Some("el"),
         _ => None,
+    }
+}
+
+impl Located for Office {
+    fn place(&self) -> Place {
+        Place { office: self.code.clone(), district: self.district.clone(), region: self.region.clone() }
     }
 }

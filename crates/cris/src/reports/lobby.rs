@@ -10,11 +10,12 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::infopass::calendar::Service;
 use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::Db;
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, entry, permit_at};
 
 /// The longest range a report covers.
 pub const MAX_DAYS: i64 = 366;
@@ -175,7 +176,7 @@ pub async fn run(
     actor: &Actor,
     now: DateTime<Utc>,
     filter: &Filter,
-) -> Result<Report, StaffError> {
+) -> Result<Report, ServiceError> {
     permit_at(db, catalog, actor, now, Capability::ReportsRead, ("reports.lobby", &filter.office)).await?;
     let (from, to) = (filter.from.to_string(), filter.to.to_string());
     let after = (filter.to + Duration::days(1)).to_string();

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use super::chart;
 use super::lobby::{self, Filter, Report};
 use crate::kernel::access::{Capability, Role};
+use crate::kernel::error::ServiceError;
 use crate::staff::routes::staff_error;
-use crate::staff::service::{StaffError, field_offices_in_reach};
+use crate::staff::service::field_offices_in_reach;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -67,7 +68,7 @@ struct ReportPage {
     to: String,
 }
 
-async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<Report, String>, StaffError> {
+async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<Report, String>, ServiceError> {
     let office = if q.office.trim().is_empty() { staff.actor.place.office.as_str() } else { q.office.as_str() };
     let now = state.clock().now();
     let today = state.catalog().office(office).map_or(now.date_naive(), |o| now.with_timezone(&o.tz).date_naive());
@@ -141,14 +142,14 @@ async fn csv(State(state): State<AppState>, staff: Staff, Query(q): Query<Report
         Ok(Err(reason)) => {
             return staff_error(
                 &staff,
-                &StaffError::Invalid(crate::kernel::error::InvalidInput::new("filter", reason)),
+                &ServiceError::Invalid(crate::kernel::error::InvalidInput::new("filter", reason)),
             );
         }
         Err(e) => return staff_error(&staff, &e),
     };
     let Some(body) = lobby::csv(&report, &q.table) else {
         let msg = staff.ctx.t("staff-report-choose-table");
-        return staff_error(&staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new("table", msg)));
+        return staff_error(&staff, &ServiceError::Invalid(crate::kernel::error::InvalidInput::new("table", msg)));
     };
     let name = format!(
         "attachment; filename=\"cris-{}-{}-{}-{}.csv\"",

@@ -14,9 +14,10 @@ use super::model::{self, DraftForm, Search, SearchForm, Status, Topic, UseForm, 
 use super::search::Hit;
 use super::service::{self, Decision, Found, Queued, ScriptView};
 use crate::kernel::access::Capability;
+use crate::kernel::access::permit;
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::staff::routes::staff_error;
-use crate::staff::service::{StaffError, permit};
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
@@ -177,7 +178,7 @@ async fn script_page(
     Path(raw): Path<String>,
     Query(q): Query<ScriptQuery>,
 ) -> Response {
-    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &ServiceError::NotFound) };
     let notice = match q.done.as_str() {
         "used" => Some(staff.ctx.t("staff-script-done-used")),
         "drafted" => Some(staff.ctx.t("staff-script-done-drafted")),
@@ -192,7 +193,7 @@ async fn used(
     Path(raw): Path<String>,
     StaffForm(staff, f): StaffForm<UseForm>,
 ) -> Response {
-    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &ServiceError::NotFound) };
     let refused =
         |errors: &[InvalidInput]| (StatusCode::UNPROCESSABLE_ENTITY, f.clone(), FieldErrors::reasons(errors), None);
     let call = match f.parse() {
@@ -202,7 +203,7 @@ async fn used(
     let now = state.clock().now();
     match service::record_use(state.db(), state.catalog(), &staff.actor, now, script_id, &call).await {
         Ok(_) => staff.finish(Redirect::to(&format!("/staff/scripts/{script_id}?done=used")).into_response()),
-        Err(StaffError::Invalid(e)) => script_view(&state, &staff, script_id, refused(&[e])).await,
+        Err(ServiceError::Invalid(e)) => script_view(&state, &staff, script_id, refused(&[e])).await,
         Err(e) => staff_error(&staff, &e),
     }
 }
@@ -287,7 +288,7 @@ async fn save(state: &AppState, staff: &Staff, script_id: Option<i64>, f: DraftF
     };
     match saved {
         Ok(id) => staff.finish(Redirect::to(&format!("/staff/scripts/{id}?done=drafted")).into_response()),
-        Err(StaffError::Invalid(e)) => refused(f, &[e]),
+        Err(ServiceError::Invalid(e)) => refused(f, &[e]),
         Err(e) => staff_error(staff, &e),
     }
 }
@@ -299,7 +300,7 @@ async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Dr
 
 /// The form for a script's next version: its open draft, or its current text (`scripts.author`).
 async fn edit_page(State(state): State<AppState>, staff: Staff, Path(raw): Path<String>) -> Response {
-    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &ServiceError::NotFound) };
     let now = state.clock().now();
     match service::for_editing(state.db(), state.catalog(), &staff.actor, now, script_id).await {
         Ok((form, open)) => {
@@ -315,7 +316,7 @@ async fn revise(
     Path(raw): Path<String>,
     StaffForm(staff, f): StaffForm<DraftForm>,
 ) -> Response {
-    let Some(script_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(script_id) = id(&raw) else { return staff_error(&staff, &ServiceError::NotFound) };
     save(&state, &staff, Some(script_id), f).await
 }
 
@@ -409,7 +410,7 @@ async fn decide(
     Path(raw): Path<String>,
     StaffForm(staff, f): StaffForm<DecideForm>,
 ) -> Response {
-    let Some(version_id) = id(&raw) else { return staff_error(&staff, &StaffError::NotFound) };
+    let Some(version_id) = id(&raw) else { return staff_error(&staff, &ServiceError::NotFound) };
     let refused = |e: InvalidInput| {
         let errors = FieldErrors::reasons(std::slice::from_ref(&e));
         review_view(
@@ -447,7 +448,7 @@ async fn decide(
                 Redirect::to(&format!("/staff/scripts/review?done={done}&script={}", v.script_id)).into_response(),
             )
         }
-        Err(StaffError::Invalid(e)) => refused(e).await,
+        Err(ServiceError::Invalid(e)) => refused(e).await,
         Err(e) => staff_error(&staff, &e),
     }
 }

@@ -9,11 +9,12 @@ use super::model::{CallUse, Draft, DraftForm, Search, Status, Topic, Version};
 use super::search::{Hit, ScriptIndex};
 use super::store;
 use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{entry, permit};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::Db;
 use crate::kernel::error::InvalidInput;
+use crate::kernel::error::ServiceError;
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, entry, permit};
 
 /// Scripts a search shows at most.
 pub const RESULTS: usize = 20;
@@ -37,10 +38,10 @@ pub async fn find(
     actor: &Actor,
     now: DateTime<Utc>,
     s: &Search,
-) -> Result<Found, StaffError> {
+) -> Result<Found, ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsRead, ("scripts.search", None)).await?;
     if !s.words.trim().is_empty() {
-        let hits = index.search(db, s, RESULTS).await.map_err(|e| StaffError::Internal(e.to_string()))?;
+        let hits = index.search(db, s, RESULTS).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
         return Ok(Found::Hits(hits));
     }
     if s.topic.is_none() && s.form_code.is_none() {
@@ -74,7 +75,7 @@ pub async fn view(
     actor: &Actor,
     now: DateTime<Utc>,
     script_id: i64,
-) -> Result<ScriptView, StaffError> {
+) -> Result<ScriptView, ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsRead, ("scripts.view", None)).await?;
     let current = store::current(db, script_id).await?;
     let (history, uses) = if manages(actor) {
@@ -83,7 +84,7 @@ pub async fn view(
         (Vec::new(), None)
     };
     if current.is_none() && history.is_empty() {
-        return Err(StaffError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     Ok(ScriptView { script_id, current, history, uses })
 }
@@ -96,11 +97,11 @@ pub async fn for_editing(
     actor: &Actor,
     now: DateTime<Utc>,
     script_id: i64,
-) -> Result<(DraftForm, Option<Version>), StaffError> {
+) -> Result<(DraftForm, Option<Version>), ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsAuthor, ("scripts.draft", None)).await?;
     let history = store::history(db, script_id).await?;
     let open = history.iter().find(|v| v.status != Status::Approved).cloned();
-    let Some(base) = open.as_ref().or(history.first()) else { return Err(StaffError::NotFound) };
+    let Some(base) = open.as_ref().or(history.first()) else { return Err(ServiceError::NotFound) };
     let mut form = base.content.typed();
     // A new version starts without the last one's note; an open draft keeps its own.
     if open.is_none() {
@@ -116,13 +117,13 @@ pub async fn draft_new(
     actor: &Actor,
     now: DateTime<Utc>,
     d: &Draft,
-) -> Result<i64, StaffError> {
+) -> Result<i64, ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsAuthor, ("scripts.draft", None)).await?;
     let mut tx = db.begin().await?;
     let script_id = store::insert_script(&mut tx, &actor.username, now).await?;
     let (_, version) = store::insert_version(&mut tx, script_id, d, &actor.username, now)
         .await?
-        .ok_or_else(|| StaffError::Internal("a new script already had a draft".into()))?;
+        .ok_or_else(|| ServiceError::Internal("a new script already had a draft".into()))?;
     let (record, detail) = (format!("script:{script_id}"), format!("version {version}: {}", d.title_en));
     audit::record(&mut tx, now, &entry(actor, Category::Change, "scripts.draft", &record, Outcome::Ok, &detail))
         .await?;
@@ -139,11 +140,11 @@ pub async fn draft_revision(
     now: DateTime<Utc>,
     script_id: i64,
     d: &Draft,
-) -> Result<i64, StaffError> {
+) -> Result<i64, ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsAuthor, ("scripts.draft", None)).await?;
     let mut tx = db.begin().await?;
     if !store::script_exists(&mut tx, script_id).await? {
-        return Err(StaffError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     let (event, version) = match store::revise_open(&mut tx, script_id, d, &actor.username, now).await? {
         Some((_, version)) => ("scripts.revise", version),
@@ -173,7 +174,7 @@ pub struct Queued {
 }
 
 /// The drafts waiting for an approver, oldest first (`scripts.approve`).
-pub async fn queue(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Queued>, StaffError> {
+pub async fn queue(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Queued>, ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsApprove, ("scripts.review", None)).await?;
     let mut queued = Vec::new();
     // The queue is short (drafts wait hours, not months): one read a draft is fine.
@@ -206,14 +207,14 @@ pub async fn decide(
     now: DateTime<Utc>,
     version_id: i64,
     decision: &Decision,
-) -> Result<Version, StaffError> {
+) -> Result<Version, ServiceError> {
     let event = match decision {
         Decision::Approve => "scripts.approve",
         Decision::Return(_) => "scripts.return",
     };
     permit(db, catalog, actor, now, Capability::ScriptsApprove, (event, None)).await?;
     let mut tx = db.begin().await?;
-    let Some(v) = store::version_in(&mut tx, version_id).await? else { return Err(StaffError::NotFound) };
+    let Some(v) = store::version_in(&mut tx, version_id).await? else { return Err(ServiceError::NotFound) };
     let record = format!("script:{}", v.script_id);
     let gone =
         || InvalidInput::new(DECISION_FIELD, "This draft is no longer waiting: it was decided or changed meanwhile.");
@@ -254,11 +255,11 @@ pub async fn record_use(
     now: DateTime<Utc>,
     script_id: i64,
     u: &CallUse,
-) -> Result<i64, StaffError> {
+) -> Result<i64, ServiceError> {
     permit(db, catalog, actor, now, Capability::ScriptsRead, ("scripts.use", None)).await?;
     let mut tx = db.begin().await?;
     if !store::is_approved(&mut tx, script_id, u.version).await? {
-        return Err(StaffError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     let id = store::insert_use(&mut tx, script_id, u, (&actor.username, &actor.place.office), now).await?;
     let detail = format!(
@@ -280,17 +281,17 @@ pub async fn import_approved(
     drafts: &[Draft],
     (author, approver): (&str, &str),
     now: DateTime<Utc>,
-) -> Result<Vec<i64>, StaffError> {
+) -> Result<Vec<i64>, ServiceError> {
     let mut tx = db.begin().await?;
     let mut ids = Vec::with_capacity(drafts.len());
     for d in drafts {
         let script_id = store::insert_script(&mut tx, author, now).await?;
         let (version_id, _) = store::insert_version(&mut tx, script_id, d, author, now)
             .await?
-            .ok_or_else(|| StaffError::Internal("a new script already had a draft".into()))?;
+            .ok_or_else(|| ServiceError::Internal("a new script already had a draft".into()))?;
         store::approve(&mut tx, version_id, approver, now)
             .await?
-            .ok_or_else(|| StaffError::Internal("a new draft was not pending".into()))?;
+            .ok_or_else(|| ServiceError::Internal("a new draft was not pending".into()))?;
         ids.push(script_id);
     }
     tx.commit().await?;

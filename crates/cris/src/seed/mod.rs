@@ -208,7 +208,7 @@ pub async fn demo_extras(
         scopes: "case_status case_events".into(),
     };
     match crate::api_clients::register(db, catalog, None, now, client).await {
-        Ok(_) | Err(crate::staff::service::StaffError::Invalid(_)) => Ok(()),
+        Ok(_) | Err(crate::kernel::error::ServiceError::Invalid(_)) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }

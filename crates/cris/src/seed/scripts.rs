@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::kernel::db::Db;
+use crate::kernel::error::ServiceError;
 use crate::reference::Catalog;
 use crate::script_gateway::model::{Draft, Topic};
-use crate::staff::service::StaffError;
 
 /// The demo's author and approver (both demo headquarters accounts: four eyes).
 const AUTHOR: &str = "hq.staff";
@@ -208,7 +208,7 @@ pub fn demo_drafts(catalog: &Catalog) -> Vec<Draft> {
 }
 
 /// Writes the demo scripts, approved, into a database that has no script yet; returns how many.
-pub async fn load(db: &Db, catalog: &Catalog, now: DateTime<Utc>) -> Result<usize, StaffError> {
+pub async fn load(db: &Db, catalog: &Catalog, now: DateTime<Utc>) -> Result<usize, ServiceError> {
     if crate::script_gateway::store::count(db).await? > 0 {
         return Ok(0);
     }

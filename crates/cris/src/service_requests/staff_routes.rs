@@ -14,13 +14,14 @@ use serde::Deserialize;
 use super::model::{ACCOMMODATIONS, Channel, Method, MoveReason, NOTICES, RequestForm, WRONG_ITEMS};
 use super::store::{self, FileError, NewRequest, Request, Summary};
 use super::work::{self, Officer};
-use crate::kernel::access::{Capability, Level};
+use crate::kernel::access::{Allowed, Capability, Level};
+use crate::kernel::access::{entry, permit};
 use crate::kernel::address::STATES;
 use crate::kernel::audit::{self, Category, Outcome};
+use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::staff::routes::{permit_page, staff_error};
-use crate::staff::service::{StaffError, entry, permit};
 use crate::web::AppState;
 use crate::web::fields::{FieldErrors, Fields};
 use crate::web::page::{PageCtx, render};
@@ -76,7 +77,7 @@ struct HomeQuery {
     assigned: Option<usize>,
 }
 
-fn failed(staff: &Staff, e: impl Into<StaffError>) -> Response {
+fn failed(staff: &Staff, e: impl Into<ServiceError>) -> Response {
     staff_error(staff, &e.into())
 }
 
@@ -183,7 +184,7 @@ struct IntakeQuery {
 }
 
 /// The caller's earlier requests, looked up by what they give (audited: it shows their requests).
-async fn earlier(state: &AppState, staff: &Staff, caller: &str) -> Result<Vec<Summary>, StaffError> {
+async fn earlier(state: &AppState, staff: &Staff, caller: &str) -> Result<Vec<Summary>, ServiceError> {
     let key = caller.trim();
     if key.is_empty() {
         return Ok(Vec::new());
@@ -233,7 +234,7 @@ fn intake_view(
 }
 
 /// Checks the staff member records requests (`service_requests.create`); a refusal is the answer.
-async fn may_record(state: &AppState, staff: &Staff) -> Result<(), Response> {
+async fn may_record(state: &AppState, staff: &Staff) -> Result<Allowed, Response> {
     let (db, catalog, now) = (state.db(), state.catalog(), state.clock().now());
     let what = ("service_requests.create", None);
     permit(db, catalog, &staff.actor, now, Capability::ServiceRequestsCreate, what).await.map_err(|e| failed(staff, e))
@@ -311,7 +312,7 @@ async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Re
             view(StatusCode::CONFLICT, &[], Some(super::routes::refusal_text(&staff.ctx, &r)))
         }
         Err(FileError::Db(e)) => failed(&staff, e),
-        Err(e) => failed(&staff, StaffError::Internal(e.to_string())),
+        Err(e) => failed(&staff, ServiceError::Internal(e.to_string())),
     }
 }
 
@@ -321,7 +322,7 @@ async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fi
     let Ok(officer) = f.get("officer").trim().parse::<i64>() else {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
                 "officer",
                 staff.ctx.t("staff-sr-choose-officer"),
             )),
@@ -330,7 +331,7 @@ async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fi
     if confirmations.is_empty() {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
                 "confirmation",
                 staff.ctx.t("staff-sr-tick-one"),
             )),
@@ -389,7 +390,7 @@ pub struct CaseView {
     pub addresses: Vec<(Vec<String>, DateTime<Utc>, Option<String>)>,
 }
 
-async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, StaffError> {
+async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, ServiceError> {
     let Some((case, history, _)) = crate::case_status::store::case(state.db(), receipt).await? else { return Ok(None) };
     let catalog = state.catalog();
     let title = |code: &str| catalog.status(code).map_or_else(|| code.to_owned(), |s| s.title(Lang::En).to_owned());
@@ -479,7 +480,7 @@ async fn redirect(
     let Some(reason) = MoveReason::parse(&f.reason) else {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
                 "reason",
                 staff.ctx.t("staff-sr-choose-reason"),
             )),
@@ -545,7 +546,7 @@ async fn respond(
     let Some(method) = Method::parse(&f.method) else {
         return failed(
             &staff,
-            StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
                 "method",
                 staff.ctx.t("staff-sr-choose-method"),
             )),
@@ -601,10 +602,10 @@ impl CasePage {
 
 /// A case as staff research it (`cases.read`, the case's office in reach; audited).
 async fn case_page(State(state): State<AppState>, staff: Staff, Path(receipt): Path<String>) -> Response {
-    let Ok(receipt) = receipt.parse::<ReceiptNumber>() else { return failed(&staff, StaffError::NotFound) };
+    let Ok(receipt) = receipt.parse::<ReceiptNumber>() else { return failed(&staff, ServiceError::NotFound) };
     let case = match case_view(&state, receipt.as_str()).await {
         Ok(Some(case)) => case,
-        Ok(None) => return failed(&staff, StaffError::NotFound),
+        Ok(None) => return failed(&staff, ServiceError::NotFound),
         Err(e) => return failed(&staff, e),
     };
     if let Err(r) = permit_page(&state, &staff, Capability::CasesRead, ("cases.read", &case.office_code)).await {

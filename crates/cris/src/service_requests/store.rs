@@ -201,7 +201,7 @@ pub async fn file(db: &Db, r: &NewRequest<'_>, now: DateTime<Utc>, compose: &Com
     if let Some(actor) = r.taken_by {
         let record = format!("service_request:{id}");
         let detail = format!("{} {} via {}", confirmation, r.issue.code(), r.channel.code());
-        let e = crate::staff::service::entry(
+        let e = crate::kernel::access::entry(
             actor,
             Category::Change,
             "service_requests.create",

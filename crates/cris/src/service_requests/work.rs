@@ -7,13 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Method, MoveReason};
 use super::store::{self, Arg, Event, Request};
-use crate::kernel::access::{Actor, Capability, Role};
+use crate::kernel::access::{Actor, Allowed, Capability, Role, entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, Tx};
+use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::{I18n, Lang};
 use crate::notify::{self, Channel, Message};
 use crate::reference::Catalog;
-use crate::staff::service::{StaffError, entry, permit_at};
 
 /// An officer who can take requests, and how many they hold now.
 #[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
@@ -34,7 +34,7 @@ fn working_roles() -> Vec<&'static str> {
 }
 
 /// An office's active officers with their current workloads, lightest first (R-SR-09).
-pub async fn officers(db: &Db, office: &str) -> Result<Vec<Officer>, StaffError> {
+pub async fn officers(db: &Db, office: &str) -> Result<Vec<Officer>, ServiceError> {
     let roles = working_roles();
     Ok(crate::with_db!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(
@@ -59,10 +59,10 @@ async fn load(
     capability: Capability,
     what: &str,
     confirmation: &str,
-) -> Result<Request, StaffError> {
-    let r = store::get(db, confirmation).await?.ok_or(StaffError::NotFound)?;
-    permit_at(db, catalog, actor, now, capability, (what, &r.summary.office_code)).await?;
-    Ok(r)
+) -> Result<(Request, Allowed), ServiceError> {
+    let r = store::get(db, confirmation).await?.ok_or(ServiceError::NotFound)?;
+    let allowed = permit_at(db, catalog, actor, now, capability, (what, &r.summary.office_code)).await?;
+    Ok((r, allowed))
 }
 
 /// Reads a request (audited: it holds personal data).
@@ -72,8 +72,8 @@ pub async fn read(
     actor: &Actor,
     now: DateTime<Utc>,
     confirmation: &str,
-) -> Result<Request, StaffError> {
-    let r =
+) -> Result<Request, ServiceError> {
+    let (r, _) =
         load(db, catalog, actor, now, Capability::ServiceRequestsRead, "service_requests.read", confirmation).await?;
     let record = format!("service_request:{}", r.summary.id);
     let e = entry(actor, Category::Access, "service_requests.read", &record, Outcome::Ok, &r.summary.confirmation);
@@ -88,7 +88,7 @@ async fn finish(
     now: DateTime<Utc>,
     r: &Request,
     event: &Event<'_>,
-) -> Result<i64, StaffError> {
+) -> Result<i64, ServiceError> {
     let id = store::add_event(&mut tx, r.summary.id, now, event).await?;
     let record = format!("service_request:{}", r.summary.id);
     let detail = [Some(r.summary.confirmation.as_str()), event.office, event.officer, event.reason]
@@ -103,8 +103,9 @@ async fn finish(
 }
 
 /// Runs an UPDATE on one request (`$1`, then `args`) that must touch it; a request that moved on
-/// meanwhile (another supervisor, another tab) is "not found" rather than overwritten.
-async fn update(tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Result<(), StaffError> {
+/// meanwhile (another supervisor, another tab) is "not found" rather than overwritten. It takes
+/// the proof of the check that [`load`] made, so no change reaches a request unchecked.
+async fn update(_: &Allowed, tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Result<(), ServiceError> {
     let done = crate::with_tx!(tx, conn => {
         let mut q = sqlx::query(sql).bind(id);
         for a in args {
@@ -117,7 +118,7 @@ async fn update(tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Re
         }
         q.execute(&mut *conn).await?.rows_affected()
     });
-    if done == 1 { Ok(()) } else { Err(StaffError::NotFound) }
+    if done == 1 { Ok(()) } else { Err(ServiceError::NotFound) }
 }
 
 /// Assigns requests of an office to one of its officers (R-SR-09). A request already assigned
@@ -130,10 +131,10 @@ pub async fn assign(
     confirmations: &[String],
     officer_id: i64,
     reason: Option<MoveReason>,
-) -> Result<usize, StaffError> {
+) -> Result<usize, ServiceError> {
     let mut done = 0;
     for confirmation in confirmations {
-        let r =
+        let (r, allowed) =
             load(db, catalog, actor, now, Capability::ServiceRequestsAssign, "service_requests.assign", confirmation)
                 .await?;
         let officer = officers(db, &r.summary.office_code)
@@ -153,7 +154,7 @@ pub async fn assign(
         let sql = "UPDATE service_requests SET assigned_to = $2, \
                    status = CASE WHEN status = 'on_hold' THEN status ELSE 'assigned' END \
                    WHERE id = $1 AND status = $3";
-        update(&mut tx, sql, r.summary.id, &[Arg::Int(officer.id), Arg::Text(&r.summary.status)]).await?;
+        update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Int(officer.id), Arg::Text(&r.summary.status)]).await?;
         let event = Event {
             kind: if reassign { "reassigned" } else { "assigned" },
             actor: Some(&actor.username),
@@ -176,9 +177,10 @@ pub async fn redirect(
     confirmation: &str,
     office: &str,
     reason: MoveReason,
-) -> Result<(), StaffError> {
-    let r = load(db, catalog, actor, now, Capability::ServiceRequestsAssign, "service_requests.redirect", confirmation)
-        .await?;
+) -> Result<(), ServiceError> {
+    let (r, allowed) =
+        load(db, catalog, actor, now, Capability::ServiceRequestsAssign, "service_requests.redirect", confirmation)
+            .await?;
     // Requests are worked where cases are: service and benefits centres, field and asylum
     // offices; an ASC only takes fingerprints.
     let target = catalog
@@ -191,7 +193,7 @@ pub async fn redirect(
     let mut tx = db.begin().await?;
     let sql = "UPDATE service_requests SET office_code = $2, assigned_to = NULL, \
                status = CASE WHEN status = 'on_hold' THEN status ELSE 'open' END WHERE id = $1 AND office_code = $3";
-    update(&mut tx, sql, r.summary.id, &[Arg::Text(&target.code), Arg::Text(&r.summary.office_code)]).await?;
+    update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Text(&target.code), Arg::Text(&r.summary.office_code)]).await?;
     let event = Event {
         kind: "redirected",
         actor: Some(&actor.username),
@@ -209,7 +211,7 @@ pub fn works_requests(office: &crate::reference::Office) -> bool {
 }
 
 /// Whether the actor may work this request: its officer, or a supervisor of its office.
-fn works(actor: &Actor, r: &Request) -> Result<(), StaffError> {
+fn works(actor: &Actor, r: &Request) -> Result<(), ServiceError> {
     if r.assigned_to == Some(actor.user_id) || actor.role.can(Capability::ServiceRequestsAssign) {
         Ok(())
     } else {
@@ -225,15 +227,15 @@ pub async fn hold(
     now: DateTime<Utc>,
     confirmation: &str,
     reason: &str,
-) -> Result<(), StaffError> {
-    let r =
+) -> Result<(), ServiceError> {
+    let (r, allowed) =
         load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.hold", confirmation).await?;
     works(actor, &r)?;
     let reason = super::model::hold_reason(reason)?;
     let mut tx = db.begin().await?;
     let sql = "UPDATE service_requests SET status = 'on_hold', held_since = $2, hold_reason = $3 \
                WHERE id = $1 AND status = 'assigned'";
-    update(&mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(&reason)]).await?;
+    update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(&reason)]).await?;
     let event = Event { kind: "held", actor: Some(&actor.username), reason: Some(&reason), ..Event::default() };
     finish(tx, actor, now, &r, &event).await?;
     Ok(())
@@ -246,9 +248,10 @@ pub async fn release(
     actor: &Actor,
     now: DateTime<Utc>,
     confirmation: &str,
-) -> Result<(), StaffError> {
-    let r = load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.release", confirmation)
-        .await?;
+) -> Result<(), ServiceError> {
+    let (r, allowed) =
+        load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.release", confirmation)
+            .await?;
     works(actor, &r)?;
     let held_since = r.events.iter().rev().find(|e| e.kind == "held").map_or(now, |e| e.at);
     // Part of a day held counts as a day: the customer never loses time to a hold.
@@ -257,7 +260,7 @@ pub async fn release(
     let mut tx = db.begin().await?;
     let sql = "UPDATE service_requests SET status = 'assigned', held_since = NULL, hold_reason = NULL, due_on = $2 \
                WHERE id = $1 AND status = 'on_hold'";
-    update(&mut tx, sql, r.summary.id, &[Arg::Date(due_on)]).await?;
+    update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Date(due_on)]).await?;
     let body = format!("due {due_on}");
     let event = Event { kind: "released", actor: Some(&actor.username), body: Some(&body), ..Event::default() };
     finish(tx, actor, now, &r, &event).await?;
@@ -289,9 +292,10 @@ pub async fn respond(
     method: Method,
     body: &str,
     resolves: bool,
-) -> Result<i64, StaffError> {
-    let r = load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.respond", confirmation)
-        .await?;
+) -> Result<i64, ServiceError> {
+    let (r, allowed) =
+        load(db, catalog, actor, now, Capability::ServiceRequestsWork, "service_requests.respond", confirmation)
+            .await?;
     works(actor, &r)?;
     let body = super::model::response_text(body)?;
     if r.summary.status == "resolved" {
@@ -311,7 +315,7 @@ pub async fn respond(
     let mut tx = db.begin().await?;
     if let Some(to) = email {
         let (subject, greeting, closing) =
-            frame(lang, &r).ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+            frame(lang, &r).ok_or_else(|| ServiceError::Internal("message catalogues not loaded".into()))?;
         let message = Message {
             channel: Channel::Email,
             recipient: to,
@@ -326,7 +330,7 @@ pub async fn respond(
     if resolves {
         let sql = "UPDATE service_requests SET status = 'resolved', resolved_at = $2, resolved_by = $3 \
                    WHERE id = $1 AND status <> 'resolved'";
-        update(&mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(method.code())]).await?;
+        update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(method.code())]).await?;
     }
     let event = Event { kind: method.code(), actor: Some(&actor.username), body: Some(&body), ..Event::default() };
     let id = store::add_event(&mut tx, r.summary.id, now, &event).await?;
@@ -351,12 +355,12 @@ pub async fn letter_pdf(
     now: DateTime<Utc>,
     confirmation: &str,
     event_id: i64,
-) -> Result<Vec<u8>, StaffError> {
+) -> Result<Vec<u8>, ServiceError> {
     let r = read(db, catalog, actor, now, confirmation).await?;
-    let letter = r.events.iter().find(|e| e.id == event_id && e.kind == "letter").ok_or(StaffError::NotFound)?;
+    let letter = r.events.iter().find(|e| e.id == event_id && e.kind == "letter").ok_or(ServiceError::NotFound)?;
     let lang = Lang::from_tag(&r.lang).unwrap_or(Lang::En);
     let (subject, greeting, closing) =
-        frame(lang, &r).ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+        frame(lang, &r).ok_or_else(|| ServiceError::Internal("message catalogues not loaded".into()))?;
     let office = catalog.office(&r.summary.office_code);
     let mut head = vec!["U.S. Citizenship and Immigration Services".to_owned()];
     if let Some(o) = office {
@@ -373,6 +377,6 @@ pub async fn letter_pdf(
     Ok(super::letter::render(&head, &subject, &[greeting, body, closing]))
 }
 
-fn invalid(field: &'static str, reason: &str) -> StaffError {
-    StaffError::Invalid(crate::kernel::error::InvalidInput::new(field, reason))
+fn invalid(field: &'static str, reason: &str) -> ServiceError {
+    ServiceError::Invalid(crate::kernel::error::InvalidInput::new(field, reason))
 }

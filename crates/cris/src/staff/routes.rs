@@ -11,9 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::model::{Alert, AutolockEntry, NewStaff, StaffUser, Username};
-use super::service::{self, AfterPassword, SignInError, StaffError};
-use crate::kernel::access::{Capability, Denial, Role};
+use super::service::{self, AfterPassword, SignInError};
+use crate::kernel::access::{Allowed, Capability, Denial, Role};
 use crate::kernel::audit::{self, Category, Entry, Filter, Outcome, Row};
+use crate::kernel::error::ServiceError;
 use crate::kernel::session::{self, Kind};
 use crate::kernel::totp;
 use crate::web::AppState;
@@ -59,18 +60,20 @@ struct MessagePage {
 }
 
 /// Answers a staff error with the right status and a page that says what happened.
-pub fn error_response(ctx: PageCtx, staff: Option<Staff>, err: &StaffError) -> Response {
+pub fn error_response(ctx: PageCtx, staff: Option<Staff>, err: &ServiceError) -> Response {
     let (status, title, message) = match err {
-        StaffError::Denied(d) => {
+        ServiceError::Denied(d) => {
             let why = ctx.t(match d {
                 Denial::Capability => "staff-error-denied-capability",
                 Denial::Reach => "staff-error-denied-reach",
             });
             (StatusCode::FORBIDDEN, "staff-error-denied-title", ctx.t1("staff-error-denied", "why", &why))
         }
-        StaffError::NotFound => (StatusCode::NOT_FOUND, "staff-error-not-found-title", ctx.t("staff-error-not-found")),
-        StaffError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, "staff-error-invalid-title", e.reason.clone()),
-        StaffError::Internal(e) => {
+        ServiceError::NotFound => {
+            (StatusCode::NOT_FOUND, "staff-error-not-found-title", ctx.t("staff-error-not-found"))
+        }
+        ServiceError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, "staff-error-invalid-title", e.reason.clone()),
+        ServiceError::Internal(e) => {
             tracing::error!(error = %e, "staff request failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "staff-error-internal-title", ctx.t("staff-error-internal"))
         }
@@ -79,7 +82,7 @@ pub fn error_response(ctx: PageCtx, staff: Option<Staff>, err: &StaffError) -> R
 }
 
 /// The error page of a signed-in staff member's request.
-pub fn staff_error(staff: &Staff, err: &StaffError) -> Response {
+pub fn staff_error(staff: &Staff, err: &ServiceError) -> Response {
     staff.finish(error_response(staff.ctx.clone(), Some(staff.clone()), err))
 }
 
@@ -89,9 +92,9 @@ pub async fn permit_page(
     staff: &Staff,
     capability: Capability,
     (what, office): (&str, &str),
-) -> Result<(), Response> {
+) -> Result<Allowed, Response> {
     let now = state.clock().now();
-    service::permit_at(state.db(), state.catalog(), &staff.actor, now, capability, (what, office))
+    crate::kernel::access::permit_at(state.db(), state.catalog(), &staff.actor, now, capability, (what, office))
         .await
         .map_err(|e| staff_error(staff, &e))
 }
@@ -508,7 +511,7 @@ async fn create_user(State(state): State<AppState>, StaffForm(staff, f): StaffFo
     let username = new.username.as_str().to_owned();
     match service::create(state.db(), state.catalog(), Some(&staff.actor), state.clock().now(), new).await {
         Ok(_) => see_other(&format!("/staff/admin/users?created={username}")),
-        Err(StaffError::Invalid(e)) => users_view(&state, &staff, Some(e.reason), f, None).await,
+        Err(ServiceError::Invalid(e)) => users_view(&state, &staff, Some(e.reason), f, None).await,
         Err(e) => staff_error(&staff, &e),
     }
 }
@@ -548,7 +551,7 @@ struct ReasonForm {
 }
 
 /// A change to one account from its page, then back to the page.
-async fn account_action(staff: &Staff, id: i64, change: impl Future<Output = Result<(), StaffError>>) -> Response {
+async fn account_action(staff: &Staff, id: i64, change: impl Future<Output = Result<(), ServiceError>>) -> Response {
     match change.await {
         Ok(()) => see_other(&format!("/staff/admin/users/{id}")),
         Err(e) => staff_error(staff, &e),
@@ -681,9 +684,10 @@ async fn audit_rows(
     q: &AuditQuery,
     limit: i64,
     event: &str,
-) -> Result<Result<Vec<Row>, String>, StaffError> {
+) -> Result<Result<Vec<Row>, String>, ServiceError> {
     let now = state.clock().now();
-    service::permit(state.db(), state.catalog(), &staff.actor, now, Capability::AuditRead, (event, None)).await?;
+    crate::kernel::access::permit(state.db(), state.catalog(), &staff.actor, now, Capability::AuditRead, (event, None))
+        .await?;
     let mut filter = match audit_filter(&staff.ctx, q, limit) {
         Ok(f) => f,
         Err(msg) => return Ok(Err(msg)),
@@ -777,7 +781,7 @@ async fn audit_csv(State(state): State<AppState>, staff: Staff, Query(q): Query<
         )
             .into_response(),
         Ok(Err(msg)) => {
-            staff_error(&staff, &StaffError::Invalid(crate::kernel::error::InvalidInput::new("filter", msg)))
+            staff_error(&staff, &ServiceError::Invalid(crate::kernel::error::InvalidInput::new("filter", msg)))
         }
         Err(e) => staff_error(&staff, &e),
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Alert, AutolockEntry, LOCK_AFTER, MIN_PASSWORD, NewStaff, StaffUser};
 use super::store;
-use crate::kernel::access::{Actor, Capability, Denial, Level, Place, Role, authorize};
+use crate::kernel::access::{Actor, Capability, Level, Place, Places, Role, authorize};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
@@ -16,34 +16,10 @@ use crate::kernel::{password, totp};
 use crate::notify::{self, Channel, Message};
 use crate::reference::Catalog;
 
-/// Why a staff operation did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum StaffError {
-    /// A value is not valid.
-    #[error(transparent)]
-    Invalid(#[from] InvalidInput),
-    /// Access control refused it.
-    #[error(transparent)]
-    Denied(#[from] Denial),
-    /// No such account (or not one the actor may know of).
-    #[error("no such account")]
-    NotFound,
-    /// Storage or another internal failure.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-impl From<DbError> for StaffError {
-    fn from(e: DbError) -> Self {
-        StaffError::Internal(e.to_string())
-    }
-}
-
-impl From<sqlx::Error> for StaffError {
-    fn from(e: sqlx::Error) -> Self {
-        StaffError::Internal(e.to_string())
-    }
-}
+use crate::kernel::access::{deny, entry, permit};
+/// The service error, under the name staff code had before it moved to the kernel.
+pub use crate::kernel::error::ServiceError as StaffError;
+use crate::kernel::error::ServiceError;
 
 /// The place of an office in the hierarchy.
 pub fn place_of(catalog: &Catalog, office: &str) -> Option<Place> {
@@ -68,103 +44,23 @@ pub fn field_offices_in_reach(catalog: &Catalog, actor: &Actor) -> Vec<(String, 
         .collect()
 }
 
-/// An audit entry of an actor's act.
-pub fn entry<'a>(
-    actor: &'a Actor,
-    category: Category,
-    event: &'a str,
-    record: &'a str,
-    outcome: Outcome,
-    detail: &'a str,
-) -> Entry<'a> {
-    Entry {
-        category,
-        event,
-        username: &actor.username,
-        ip: &actor.ip,
-        office: &actor.place.office,
-        record,
-        outcome,
-        detail,
-    }
-}
-
-/// Checks a capability that no office's reach limits; a refusal is recorded and alerted as
-/// `what`, at `office` when the request named one (see [`deny`]).
-pub async fn permit(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    capability: Capability,
-    (what, office): (&str, Option<&str>),
-) -> Result<(), StaffError> {
-    match authorize(actor, capability, None) {
-        Ok(_) => Ok(()),
-        Err(d) => Err(deny(db, catalog, actor, now, what, office, d).await.into()),
-    }
-}
-
-/// Checks a capability on an office's records: the capability must be held and the office
-/// within reach; a refusal is recorded and alerted as `what` (see [`deny`]).
-pub async fn permit_at(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    capability: Capability,
-    (what, office): (&str, &str),
-) -> Result<(), StaffError> {
-    let Some(place) = place_of(catalog, office) else { return Err(StaffError::NotFound) };
-    match authorize(actor, capability, Some(&place)) {
-        Ok(_) => Ok(()),
-        Err(d) => Err(deny(db, catalog, actor, now, what, Some(office), d).await.into()),
-    }
-}
-
-/// Records a refusal in the security log and raises an alert (R-AU-07); returns the denial.
-pub async fn deny(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    what: &str,
-    office: Option<&str>,
-    denial: Denial,
-) -> Denial {
-    let kind = match denial {
-        Denial::Capability => "permission_denied",
-        Denial::Reach => "other_office",
-    };
-    let detail = format!("{} ({}) was refused {what}: {denial}", actor.username, actor.role.as_str());
-    let result: Result<(), DbError> = async {
-        let mut tx = db.begin().await?;
-        audit::record(&mut tx, now, &entry(actor, Category::Security, "access.denied", what, Outcome::Denied, &detail))
-            .await?;
-        let alert = Alert::new(
-            now,
-            kind,
-            &actor.username,
-            &actor.ip,
-            Some(office.unwrap_or(&actor.place.office)),
-            detail.clone(),
-        );
-        raise_alert(&mut tx, catalog, now, &alert).await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, "could not record a denial");
-    }
-    denial
+/// Installs the alert that follows a refusal (R-AU-07): staff owns alerts and the accounts of
+/// the administrators who are told, so the kernel's check calls back here.
+pub fn install_alerts() {
+    crate::kernel::access::on_refusal(|tx, places, now, r| {
+        Box::pin(async move {
+            let alert = Alert::new(now, r.kind, &r.actor.username, &r.actor.ip, Some(r.office), r.detail.to_owned());
+            raise_alert(tx, places, now, &alert).await
+        })
+    });
 }
 
 /// Stores an alert and emails it to the administrators whose reach covers its office.
-async fn raise_alert(tx: &mut Tx, catalog: &Catalog, now: DateTime<Utc>, alert: &Alert) -> Result<(), DbError> {
+async fn raise_alert(tx: &mut Tx, places: &dyn Places, now: DateTime<Utc>, alert: &Alert) -> Result<(), DbError> {
     store::insert_alert(tx, alert).await?;
-    let place = alert.office_code.as_deref().and_then(|o| place_of(catalog, o));
+    let place = alert.office_code.as_deref().and_then(|o| places.place(o));
     for admin in store::administrators(tx).await? {
-        let (Some(role), Some(home)) = (admin.role(), place_of(catalog, &admin.office_code)) else { continue };
+        let (Some(role), Some(home)) = (admin.role(), places.place(&admin.office_code)) else { continue };
         let covers = match (&place, role.level()) {
             (_, Level::Nation) => true,
             (Some(p), Level::Region) => p.region == home.region,
@@ -203,7 +99,7 @@ pub async fn create(
     actor: Option<&Actor>,
     now: DateTime<Utc>,
     new: NewStaff,
-) -> Result<i64, StaffError> {
+) -> Result<i64, ServiceError> {
     let place =
         place_of(catalog, &new.office).ok_or_else(|| InvalidInput::new("office", "Choose an office from the list."))?;
     if let Some(actor) = actor
@@ -215,7 +111,7 @@ pub async fn create(
         return Err(InvalidInput::new("display_name", "Enter the person's name (up to 100 characters).").into());
     }
     password::check_new(&new.password, MIN_PASSWORD, &[new.username.as_str()])?;
-    let hash = password::hash(&new.password).map_err(|e| StaffError::Internal(e.to_string()))?;
+    let hash = password::hash(&new.password).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut tx = db.begin().await?;
     let id = store::insert(
         &mut tx,
@@ -245,7 +141,12 @@ pub fn system_actor(place: &Place) -> Actor {
 }
 
 /// Accounts within the actor's reach (an audited read of staff personal data).
-pub async fn list(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<StaffUser>, StaffError> {
+pub async fn list(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<StaffUser>, ServiceError> {
     permit(db, catalog, actor, now, Capability::UsersRead, ("staff_user.list", None)).await?;
     let users = store::list(db, reach(catalog, actor).as_deref()).await?;
     let detail = format!("{} accounts", users.len());
@@ -262,10 +163,10 @@ async fn load_for(
     id: i64,
     cap: Capability,
     what: &str,
-) -> Result<StaffUser, StaffError> {
+) -> Result<StaffUser, ServiceError> {
     permit(db, catalog, actor, now, cap, (what, None)).await?;
-    let user = store::by_id(db, id).await?.ok_or(StaffError::NotFound)?;
-    let place = place_of(catalog, &user.office_code).ok_or(StaffError::NotFound)?;
+    let user = store::by_id(db, id).await?.ok_or(ServiceError::NotFound)?;
+    let place = place_of(catalog, &user.office_code).ok_or(ServiceError::NotFound)?;
     if let Err(d) = authorize(actor, cap, Some(&place)) {
         return Err(deny(db, catalog, actor, now, &format!("{what} staff_user:{id}"), Some(&place.office), d)
             .await
@@ -281,7 +182,7 @@ pub async fn view(
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
-) -> Result<StaffUser, StaffError> {
+) -> Result<StaffUser, ServiceError> {
     let user = load_for(db, catalog, actor, now, id, Capability::UsersRead, "staff_user.view").await?;
     let record = format!("staff_user:{id}");
     audit::record_alone(db, now, &entry(actor, Category::Access, "staff_user.view", &record, Outcome::Ok, "")).await?;
@@ -297,7 +198,7 @@ async fn audited_change(
     record: &str,
     detail: &str,
     change: impl AsyncFnOnce(&mut Tx) -> Result<(), DbError>,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     let mut tx = db.begin().await?;
     change(&mut tx).await?;
     audit::record(&mut tx, now, &entry(actor, Category::Change, event, record, Outcome::Ok, detail)).await?;
@@ -313,7 +214,7 @@ pub async fn deactivate(
     now: DateTime<Utc>,
     id: i64,
     why: &str,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.deactivate").await?;
     let why = why.trim();
     if why.is_empty() {
@@ -333,7 +234,7 @@ pub async fn reinstate(
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.reinstate").await?;
     let record = format!("staff_user:{id}");
     audited_change(db, actor, now, "staff_user.reinstate", &record, "", async |tx| {
@@ -349,7 +250,7 @@ pub async fn reset_code(
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.reset_code").await?;
     let record = format!("staff_user:{id}");
     audited_change(db, actor, now, "staff_user.reset_code", &record, "", async |tx| {
@@ -364,7 +265,7 @@ pub async fn autolock_log(
     catalog: &Catalog,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Vec<AutolockEntry>, StaffError> {
+) -> Result<Vec<AutolockEntry>, ServiceError> {
     permit(db, catalog, actor, now, Capability::SecurityRead, ("autolock_log.read", None)).await?;
     let rows = store::autolock_log(db, reach(catalog, actor).as_deref(), 500).await?;
     audit::record_alone(db, now, &entry(actor, Category::Access, "autolock_log.read", "-", Outcome::Ok, "")).await?;
@@ -372,7 +273,7 @@ pub async fn autolock_log(
 }
 
 /// Security alerts within reach, open ones first.
-pub async fn alerts(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Alert>, StaffError> {
+pub async fn alerts(db: &Db, catalog: &Catalog, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Alert>, ServiceError> {
     permit(db, catalog, actor, now, Capability::SecurityRead, ("security_alert.read", None)).await?;
     Ok(store::alerts(db, reach(catalog, actor).as_deref(), 500).await?)
 }
@@ -384,9 +285,9 @@ pub async fn acknowledge(
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     permit(db, catalog, actor, now, Capability::SecurityRead, ("security_alert.acknowledge", None)).await?;
-    let alert = store::alert(db, id).await?.ok_or(StaffError::NotFound)?;
+    let alert = store::alert(db, id).await?.ok_or(ServiceError::NotFound)?;
     if let Some(place) = alert.office_code.as_deref().and_then(|o| place_of(catalog, o))
         && let Err(d) = authorize(actor, Capability::SecurityRead, Some(&place))
     {
@@ -405,7 +306,7 @@ pub async fn deactivate_unused(
     catalog: &Catalog,
     now: DateTime<Utc>,
     max_idle: Duration,
-) -> Result<Vec<StaffUser>, StaffError> {
+) -> Result<Vec<StaffUser>, ServiceError> {
     let unused: Vec<StaffUser> =
         store::list(db, None).await?.into_iter().filter(|u| u.is_unused(now, max_idle)).collect();
     for u in &unused {
@@ -673,11 +574,11 @@ pub async fn sign_out(
     now: DateTime<Utc>,
     token: &str,
     everywhere: bool,
-) -> Result<(), StaffError> {
+) -> Result<(), ServiceError> {
     if everywhere {
-        session::delete_all(db, Kind::Staff, actor.user_id).await.map_err(|e| StaffError::Internal(e.to_string()))?;
+        session::delete_all(db, Kind::Staff, actor.user_id).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
     } else {
-        session::delete(db, token).await.map_err(|e| StaffError::Internal(e.to_string()))?;
+        session::delete(db, token).await.map_err(|e| ServiceError::Internal(e.to_string()))?;
     }
     let record = format!("staff_user:{}", actor.user_id);
     let event = if everywhere { "staff.sign_out_everywhere" } else { "staff.sign_out" };
