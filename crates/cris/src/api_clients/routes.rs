@@ -11,11 +11,11 @@ use serde::Deserialize;
 
 use super::{ApiClient, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, NewClient};
 use crate::kernel::error::ServiceError;
-use crate::staff::routes::staff_error;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 use crate::web::staff_ctx::StaffForm;
+use crate::web::staff_page::staff_error;
 
 crate::web::staff_ctx::carries_csrf!(ClientForm);
 

@@ -21,11 +21,11 @@ use crate::kernel::access::entry;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::session::{self};
 use crate::kernel::tokens::TokenKey;
-use crate::staff::routes::{permit_page, staff_error};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 use crate::web::staff_ctx::StaffForm;
+use crate::web::staff_page::{permit_page, staff_error};
 
 crate::web::staff_ctx::carries_csrf!(StartForm);
 

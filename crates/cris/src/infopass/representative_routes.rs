@@ -17,11 +17,11 @@ use crate::kernel::access::permit;
 use crate::kernel::error::ServiceError;
 use crate::kernel::ids::Confirmation;
 use crate::reference::{format_date, format_time};
-use crate::staff::routes::staff_error;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 use crate::web::staff_ctx::StaffForm;
+use crate::web::staff_page::staff_error;
 use crate::web::visit::Visit;
 
 crate::web::staff_ctx::carries_csrf!(DecideForm);

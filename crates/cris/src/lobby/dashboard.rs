@@ -20,13 +20,13 @@ use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
 use crate::reference::Office;
-use crate::staff::routes::{field_office_asked, permit_page, staff_error};
-use crate::staff::service::field_offices_in_reach;
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 use crate::web::staff_ctx::StaffForm;
+use crate::web::staff_page::field_offices_in_reach;
+use crate::web::staff_page::{field_office_asked, permit_page, staff_error};
 
 crate::web::staff_ctx::carries_csrf!(OutOfOrderForm);
 

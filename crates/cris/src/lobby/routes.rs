@@ -26,12 +26,12 @@ use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::error::ServiceError;
 use crate::kernel::ids::{ANumber, Confirmation};
 use crate::reference::{Office, format_time};
-use crate::staff::routes::{field_office_asked, permit_page, staff_error};
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 use crate::web::staff_ctx::StaffForm;
+use crate::web::staff_page::{field_office_asked, permit_page, staff_error};
 
 crate::web::staff_ctx::carries_csrf!(CallForm, CheckInForm, NoteForm, WalkInForm);
 

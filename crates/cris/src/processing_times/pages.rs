@@ -13,11 +13,11 @@ use serde::Deserialize;
 use super::publish::{self, Draft, Line, Unit};
 use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
-use crate::staff::routes::staff_error;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
 use crate::web::staff_ctx::StaffForm;
+use crate::web::staff_page::staff_error;
 
 crate::web::staff_ctx::carries_csrf!(PublishForm);
 

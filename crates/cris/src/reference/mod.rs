@@ -599,6 +599,26 @@ fn description(entry: &str, field: &str, text: &str, opening: &str) -> Result<Te
     Ok(template)
 }
 
+impl Catalog {
+    /// The offices an actor reaches; `None` for every office.
+    pub fn reach(&self, actor: &crate::kernel::access::Actor) -> Option<Vec<String>> {
+        use crate::kernel::access::{Level, Place};
+        if actor.role.level() == Level::Nation {
+            return None;
+        }
+        Some(self.offices().iter().map(Place::of).filter(|p| actor.reaches(p)).map(|p| p.office).collect())
+    }
+
+    /// The field offices an actor reaches, as (code, English name), for office pickers.
+    pub fn field_offices_in_reach(&self, actor: &crate::kernel::access::Actor) -> Vec<(String, String)> {
+        let within = self.reach(actor);
+        self.offices_of_kind(OfficeKind::FieldOffice)
+            .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
+            .map(|o| (o.code.clone(), o.name_en.clone()))
+            .collect()
+    }
+}
+
 impl crate::kernel::access::Places for Catalog {
     fn place(&self, office: &str) -> Option<crate::kernel::access::Place> {
         self.office(office).map(crate::kernel::access::Place::of)

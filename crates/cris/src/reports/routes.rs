@@ -12,11 +12,11 @@ use super::chart;
 use super::lobby::{self, Filter, Report};
 use crate::kernel::access::{Capability, Role};
 use crate::kernel::error::ServiceError;
-use crate::staff::routes::staff_error;
-use crate::staff::service::field_offices_in_reach;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
+use crate::web::staff_page::field_offices_in_reach;
+use crate::web::staff_page::staff_error;
 
 /// Routes.
 pub fn routes() -> Router<AppState> {

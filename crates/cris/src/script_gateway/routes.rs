@@ -17,11 +17,11 @@ use crate::kernel::access::Capability;
 use crate::kernel::access::permit;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
-use crate::staff::routes::staff_error;
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::{Staff, StaffForm};
+use crate::web::staff_page::staff_error;
 
 crate::web::staff_ctx::carries_csrf!(DraftForm, UseForm, DecideForm);
 

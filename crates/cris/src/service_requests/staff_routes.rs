@@ -21,11 +21,11 @@ use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
-use crate::staff::routes::{permit_page, staff_error};
 use crate::web::AppState;
 use crate::web::fields::{FieldErrors, Fields};
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::{Staff, StaffForm, carries_csrf};
+use crate::web::staff_page::{permit_page, staff_error};
 
 carries_csrf!(RequestForm, HoldForm, RespondForm, RedirectForm);
 

@@ -28,20 +28,12 @@ pub fn place_of(catalog: &Catalog, office: &str) -> Option<Place> {
 
 /// The offices an actor reaches; `None` for every office.
 pub fn reach(catalog: &Catalog, actor: &Actor) -> Option<Vec<String>> {
-    if actor.role.level() == Level::Nation {
-        return None;
-    }
-    Some(catalog.offices().iter().map(Place::of).filter(|p| actor.reaches(p)).map(|p| p.office).collect())
+    catalog.reach(actor)
 }
 
 /// The field offices an actor reaches, as (code, English name), for office pickers.
 pub fn field_offices_in_reach(catalog: &Catalog, actor: &Actor) -> Vec<(String, String)> {
-    let within = reach(catalog, actor);
-    catalog
-        .offices_of_kind(crate::reference::OfficeKind::FieldOffice)
-        .filter(|o| within.as_ref().is_none_or(|r| r.contains(&o.code)))
-        .map(|o| (o.code.clone(), o.name_en.clone()))
-        .collect()
+    catalog.field_offices_in_reach(actor)
 }
 
 /// Installs the alert that follows a refusal (R-AU-07): staff owns alerts and the accounts of

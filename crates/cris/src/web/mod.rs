@@ -14,6 +14,7 @@ pub mod pages;
 pub mod security;
 pub mod server;
 pub mod staff_ctx;
+pub mod staff_page;
 pub mod visit;
 
 use std::sync::Arc;

@@ -168,7 +168,7 @@ where
             .await
             .map_err(IntoResponse::into_response)?;
         if !session::csrf_ok(&headers, form.csrf()) {
-            return Err(crate::staff::routes::forbidden_csrf(&staff));
+            return Err(super::staff_page::forbidden_csrf(&staff));
         }
         Ok(StaffForm(staff, form))
     }
