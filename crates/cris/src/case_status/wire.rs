@@ -168,9 +168,11 @@ struct ApiAnswer {
 }
 
 fn api_case(r: &Report) -> ApiCase {
-    // Electronic receipts (IOE) carry neither date.
+    // Electronic receipts (IOE) carry neither date. `modifiedDate` is the day of the latest
+    // status event, however the case came to CRIS (demo data, an import, USPS scans), never the
+    // time a row was last written.
     let dates = (!r.electronic).then(|| {
-        (r.received_on.format("%m-%d-%Y 00:00:00").to_string(), r.updated_at.format("%m-%d-%Y %H:%M:%S").to_string())
+        (r.received_on.format("%m-%d-%Y 00:00:00").to_string(), r.status_on.format("%m-%d-%Y 00:00:00").to_string())
     });
     let history: Vec<ApiHistory> = r
         .history
@@ -215,7 +217,7 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
         Ok(r) => r,
         Err(e) => return api_error(StatusCode::UNPROCESSABLE_ENTITY, &e.reason),
     };
-    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(cached)) => {
             let body = cached.api_body(|report| {
                 let answer = ApiAnswer {
@@ -326,7 +328,7 @@ pub async fn csol_status(
         .into_response()
     };
     let Ok(parsed) = receipt.parse::<ReceiptNumber>() else { return invalid(receipt.trim().to_owned()) };
-    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &parsed).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &parsed).await {
         Ok(Some(r)) => {
             let details = |lang| {
                 let w = r.current.get(lang);
@@ -390,10 +392,11 @@ async fn legacy_answer(state: &AppState, f: LegacyForm) -> Response {
         };
         return page(String::new(), String::new(), String::new(), Some(reason.into()));
     };
-    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(r)) => {
             let w = r.current.get(lang);
-            page(r.receipt.clone(), w.title.clone(), w.description_html.clone(), None)
+            // The page's `<p>` holds the description: its own paragraphs become line breaks.
+            page(r.receipt.clone(), w.title.clone(), crate::kernel::html::inline_paragraphs(&w.description_html), None)
         }
         Ok(None) => page(String::new(), String::new(), String::new(), Some(unknown.into())),
         Err(e) => {
