@@ -231,10 +231,15 @@ async fn headquarters_publishes_processing_times_in_the_browser() {
 async fn legacy_page_structure_matches_what_clients_select() {
     let _one = ONE_BROWSER.acquire().await.unwrap();
     let app = TestApp::with_demo(50).await;
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103403".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103403".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     b.goto(&format!("{base}/casestatus/mycasestatus.do?appReceiptNum=EAC9999103403")).await;
@@ -300,10 +305,15 @@ async fn legacy_page_structure_matches_what_clients_select() {
 async fn case_status_lookup_in_both_languages() {
     let _one = ONE_BROWSER.acquire().await.unwrap();
     let app = TestApp::with_demo(200).await;
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"LIN9999106500".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"LIN9999106500".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();

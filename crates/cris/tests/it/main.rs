@@ -18,6 +18,7 @@ mod change_of_address;
 mod cli;
 mod infopass;
 mod lobby;
+mod openapi;
 mod portfolio;
 mod processing_times;
 mod script_gateway;

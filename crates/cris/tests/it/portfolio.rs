@@ -347,10 +347,15 @@ async fn events_of_one_case_in_one_batch_apply_in_order_and_alert_once_each() {
     let out = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
     assert_eq!((out.applied, out.duplicates, out.rejected.len()), (3, 1, 0), "{out:?}");
     assert_eq!(out.chunks_retried, 0, "the batch path applied it, not the one-by-one fallback");
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103410".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103410".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(report.status_code, "CASE_APPROVED", "the late, older event did not replace the status");
     let titles: Vec<&str> = report.history.iter().map(|s| s.wording.en.title.as_str()).collect();
     assert_eq!(titles.first(), Some(&"Case Was Approved"), "{titles:?}");
