@@ -386,6 +386,11 @@ staff-desk-zip = ZIP code (optional)
 staff-desk-issue = Issue a ticket
 staff-desk-unknown-confirmation = No appointment at this office has this confirmation number. Search by name, or check the customer in as a walk-in.
 staff-desk-choose-service = Choose the service the customer needs.
+staff-desk-arriving = Check the customer before issuing the ticket
+staff-desk-arriving-compare = Compare the name and date of birth with the customer's photo identity document.
+staff-desk-born = Date of birth
+staff-desk-other-day = This appointment is for { $day }, not today. The customer can wait as a walk-in.
+staff-desk-issue-walk-in = Issue a walk-in ticket
 
 ## The ticket (an 80 mm receipt)
 staff-ticket-title = Ticket { $ticket } | CRIS

@@ -90,8 +90,8 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
     let receipt = match typed.parse::<ReceiptNumber>() {
         Ok(r) => r,
         // R-CS-02: a malformed number gets a clear reason.
-        Err(_) => {
-            let error = Some(ctx.t("cs-error-format"));
+        Err(e) => {
+            let error = Some(ctx.t(&e.message_id().unwrap_or_else(|| "cs-error-format".into())));
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &StatusPage { ctx, typed, error, report: None, requests: Vec::new() },

@@ -430,13 +430,18 @@ async fn legacy_answer(state: &AppState, f: LegacyForm) -> Response {
         crate::web::page::render(StatusCode::OK, &LegacyPage { receipt, title, description_html, error, spanish })
     };
     let unknown = "Case Status Online does not recognize the receipt number entered. Please check that your receipt number is correct.";
-    let Ok(receipt) = f.app_receipt_num.parse::<ReceiptNumber>() else {
-        let reason = if f.app_receipt_num.trim().is_empty() {
-            "Please enter a receipt number."
-        } else {
-            "The receipt number entered is invalid. A receipt number is 3 letters followed by 10 digits."
-        };
-        return page(String::new(), String::new(), String::new(), Some(reason.into()));
+    let receipt = match f.app_receipt_num.parse::<ReceiptNumber>() {
+        Ok(r) => r,
+        Err(e) => {
+            let reason = if f.app_receipt_num.trim().is_empty() {
+                "Please enter a receipt number."
+            } else if e.code == Some(crate::kernel::ids::UNKNOWN_CENTRE) {
+                "The receipt number entered is invalid. Its first 3 letters are not a centre code USCIS uses."
+            } else {
+                "The receipt number entered is invalid. A receipt number is 3 letters followed by 10 digits."
+            };
+            return page(String::new(), String::new(), String::new(), Some(reason.into()));
+        }
     };
     match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(r)) => {

@@ -418,3 +418,36 @@ async fn built_in_texts_link_absolutely_from_the_public_address() {
     );
     assert!(!page.contains(" /change-of-address "), "{page}");
 }
+
+// R-CS-02: a well-formed receipt number whose centre code USCIS does not use is told so (not the
+// format, which it has), on the page in English and Spanish, on the portfolio's add, on the
+// change-of-address form, on the legacy page and in the developer API's message.
+#[tokio::test]
+async fn an_unknown_centre_code_is_named_as_such() {
+    let app = TestApp::with_demo(50).await;
+    let centre = "not a centre code USCIS uses";
+    let (status, _, page) = app.get("/case-status?receipt=XYZ9999103403", &[]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains(centre) && !page.contains("3 letters followed by 10 digits"), "{page}");
+    let (_, _, es) = app.get("/case-status?receipt=XYZ9999103403&lang=es", &[]).await;
+    assert!(es.contains("no son un código de centro que USCIS use"), "{es}");
+    // The format message still answers a number of the wrong shape.
+    let (_, _, page) = app.get("/case-status?receipt=EAC99991034", &[]).await;
+    assert!(page.contains("3 letters followed by 10 digits") && !page.contains(centre));
+
+    let cookie = format!("cris_csrf={}", crate::support::CSRF);
+    let ar11 = crate::change_of_address::form("XYZ9999103403", "");
+    let (status, _, page) = app.post_form("/change-of-address?lang=es", &cookie, &ar11).await;
+    assert!(status == 422 && page.contains("no son un código de centro que USCIS use"), "{page}");
+
+    let (_, _, legacy) = app
+        .request("POST", "/casestatus/mycasestatus.do", &[("content-type", FORM)], "appReceiptNum=XYZ9999103403")
+        .await;
+    assert!(legacy.contains("Its first 3 letters are not a centre code USCIS uses"), "{legacy}");
+
+    let auth = format!("Bearer {}", demo_token(&app).await);
+    let (status, _, body) = app.get("/case-status/XYZ9999103403", &[("authorization", &auth)]).await;
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(status, 422);
+    assert!(body["message"].as_str().unwrap().contains(centre), "{body}");
+}

@@ -348,6 +348,21 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
         "{:?}",
         rows.iter().filter(|r| r.starts_with("appointment_counts")).collect::<Vec<_>>()
     );
+    // R-AU-05: the booking, the reprints and the cancellation attempts are in the audit trail,
+    // by the appointment's row id only (the needles above found none of the customer's data).
+    let trail: Vec<(String, String, String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT event, outcome, username, record FROM audit_log WHERE event LIKE 'appointments.%' ORDER BY id")
+            .fetch_all(pool).await.unwrap()
+    });
+    let events: Vec<(&str, &str)> = trail.iter().map(|(e, o, _, _)| (e.as_str(), o.as_str())).collect();
+    let mut expected =
+        vec![("appointments.book", "ok"), ("appointments.reprint", "ok"), ("appointments.reprint", "failed")];
+    expected.extend([("appointments.cancel", "denied"); 5]);
+    expected.push(("appointments.cancel", "ok"));
+    assert_eq!(events, expected);
+    assert!(trail.iter().all(|(_, _, who, _)| who == "public"));
+    let record = &trail[0].3;
+    assert!(record.starts_with("appointment:") && trail.iter().filter(|t| &t.3 == record).count() == 8, "{trail:?}");
 
     // Once cancelled, the person may book again.
     let third = hold_a_time(&app, "information", "2026-11-05", "es").await;
@@ -440,6 +455,7 @@ async fn five_hundred_simultaneous_bookings_fill_a_slot_exactly() {
                 tz: chrono_tz::America::Chicago,
                 representative: None,
                 email: &compose,
+                ip: "127.0.0.1",
             };
             booking::book(&db, &key, &b, now).await.is_ok()
         })
