@@ -485,7 +485,7 @@ staff-rules-save = Save the rules
 staff-calendar-title = Office calendar
 staff-calendar-heading = Office calendar, { $office }
 staff-calendar-hours = Hours and services
-staff-calendar-hours-intro = Times are the office's local time ({ $zone }). Federal holidays are closed without an entry here. Appointments already booked keep their times.
+staff-calendar-hours-intro = Times are the office's local time ({ $zone }). Federal holidays are closed without an entry here. Booked appointments that a change leaves outside the hours, days or services are counted first; once you confirm, they are cancelled and their customers told, as for a closure.
 staff-calendar-opens = Opens (HH:MM)
 staff-calendar-closes = Closes (HH:MM)
 staff-calendar-open-on = Open on
@@ -497,6 +497,17 @@ staff-calendar-capacity = Customers a slot
 staff-calendar-minutes-of = Minutes a slot, { $service }
 staff-calendar-capacity-of = Customers a slot, { $service }
 staff-calendar-save = Save the calendar
+staff-calendar-confirm-heading = Booked appointments fall outside this calendar
+staff-calendar-confirm = { $count ->
+    [one] 1 booked appointment falls outside the new hours, days or services. Saving cancels it as a closure does: the customer is told, with a link to book again.
+   *[other] { $count } booked appointments fall outside the new hours, days or services. Saving cancels them as a closure does: each customer is told, with a link to book again.
+}
+staff-calendar-save-confirm = Save and cancel these appointments
+staff-calendar-keep = Keep the calendar as it is
+staff-calendar-saved-cancelled = Calendar saved. { $count ->
+    [one] 1 appointment outside it was cancelled and its customer told.
+   *[other] { $count } appointments outside it were cancelled and their customers told.
+}
 staff-calendar-closures = Closures
 staff-calendar-no-closures = No closures ahead.
 staff-calendar-from = From

@@ -575,12 +575,13 @@ async fn check_in_call_and_lobby_display_in_the_browser() {
     let focused = b.script("return document.activeElement.id", vec![]).await;
     assert_eq!(focused, "confirmation");
     b.type_into("#confirmation", &format!("{confirmation}\n")).await;
-    // R-QM-01: the desk first sees who is arriving, to compare with the identity document; the
-    // button that issues the ticket has the focus, so Enter issues it.
+    // R-QM-01: the desk sees who holds the appointment, then issues the ticket (the button has
+    // the focus, so Enter issues it).
     b.wait_for("#arriving").await;
     assert_eq!(b.text("#arriving-name").await, "Zelda Lobby");
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("arriving: {v}")));
-    assert_eq!(b.script("return document.activeElement.id", vec![]).await, "issue-ticket");
+    let focused = b.script("return document.activeElement.id", vec![]).await;
+    assert_eq!(focused, "issue-ticket");
     b.click("#issue-ticket").await;
     b.wait_for("#ticket-label").await;
     assert_eq!(b.text("#ticket-label").await, "D001");
