@@ -28,6 +28,7 @@ mod smtp_sink;
 mod staff;
 mod storage;
 mod support;
+mod surveys;
 mod tls;
 mod usps;
 mod webdriver;
