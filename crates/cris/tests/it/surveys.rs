@@ -569,3 +569,46 @@ async fn the_demo_has_one_active_survey() {
     cris::seed::demo_extras(&app.db, &app.catalog, app.clock.now().date_naive(), app.clock.now()).await.unwrap();
     assert_eq!(cris::surveys::store::surveys(&app.db, None).await.unwrap().len(), 1);
 }
+
+// R-SV-03: invitations go with the appointment: deleting the appointment deletes its invitation
+// and token, and the retention engine's batch purge removes those of appointments before a day,
+// a batch at a time, leaving later ones and every answer.
+#[tokio::test]
+async fn invitations_are_purged_with_their_appointments() {
+    let app = TestApp::new().await;
+    create_survey(&app, "2027-09-30").await;
+    let now = app.clock.now();
+    let key = app.state.token_key().clone();
+    let url = app.state.public_url().to_owned();
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        ids.push(
+            appointment(&app, n, "NYC", day(2026, 10, 20 + n as u32, 14), Some(&format!("p{n}@example.com")), "en")
+                .await,
+        );
+    }
+    assert_eq!(service::run_invitations(&app.db, &key, &url, now).await.unwrap().invited, 5);
+    let t = token_of(&survey_mail(&app).await[0].3);
+    service::answer(&app.db, &t, &answers(&t, 5, 0, ""), now).await.unwrap();
+    let count = |table: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let sql = match table {
+                "i" => "SELECT COUNT(*) FROM survey_invitations",
+                "t" => "SELECT COUNT(*) FROM survey_tokens",
+                _ => "SELECT COUNT(*) FROM survey_responses",
+            };
+            let n: i64 = cris::with_db!(&db, pool => { sqlx::query_scalar(sql).fetch_one(pool).await.unwrap() });
+            n
+        }
+    };
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("DELETE FROM appointments WHERE id = $1").bind(ids[4]).execute(pool).await.unwrap();
+    });
+    assert_eq!((count("i").await, count("t").await), (4, 3));
+    let before = chrono::NaiveDate::from_ymd_opt(2026, 10, 23).unwrap();
+    assert_eq!(service::purge_invitations_before(&app.db, before, 2).await.unwrap(), 2);
+    assert_eq!(service::purge_invitations_before(&app.db, before, 2).await.unwrap(), 1);
+    assert_eq!(service::purge_invitations_before(&app.db, before, 2).await.unwrap(), 0);
+    assert_eq!((count("i").await, count("t").await, count("r").await), (1, 1, 1));
+}
