@@ -623,3 +623,76 @@ async fn withdraw(tx: &mut Tx, id: i64, office: String, service: &str, starts_at
     count_outcome(tx, &office, service, starts_at.get(..10).unwrap_or(""), "cancelled").await?;
     Ok(Cancelled { office_code: office, starts: parse_slot(starts_at).unwrap_or_default() })
 }
+
+/// What a survey invitation needs of an appointment (R-SV-01), and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyContact {
+    /// The appointment.
+    pub appointment_id: i64,
+    /// Its office.
+    pub office_code: String,
+    /// Its service code.
+    pub service: String,
+    /// Its day (local).
+    pub day: NaiveDate,
+    /// The customer's email address.
+    pub email: String,
+    /// The customer's language.
+    pub lang: Lang,
+}
+
+type ContactRow = (i64, String, String, String, String, String);
+
+fn contact(r: ContactRow) -> Option<SurveyContact> {
+    Some(SurveyContact {
+        appointment_id: r.0,
+        office_code: r.1,
+        service: r.2,
+        day: NaiveDate::parse_from_str(r.3.get(..10)?, "%Y-%m-%d").ok()?,
+        email: r.4,
+        lang: Lang::from_tag(&r.5).unwrap_or(Lang::En),
+    })
+}
+
+/// Appointments with an email address that started at or after `from` and either started before
+/// `passed_before` (their day is over) or are among `closed` (visits the lobby closed), for the
+/// survey invitations (R-SV-01).
+pub async fn survey_contacts(
+    db: &Db,
+    from: DateTime<Utc>,
+    passed_before: DateTime<Utc>,
+    closed: &[i64],
+) -> Result<Vec<SurveyContact>, DbError> {
+    let rows: Vec<ContactRow> = crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT id, office_code, service, starts_at, email, lang FROM appointments WHERE email IS NOT NULL AND starts_utc >= ",
+        );
+        q.push_bind(from).push(" AND (starts_utc < ").push_bind(passed_before);
+        // A few hundred closed visits a day at most: one bound list is enough.
+        for (i, id) in closed.iter().take(5_000).enumerate() {
+            q.push(if i == 0 { " OR id IN (" } else { ", " }).push_bind(*id);
+        }
+        if !closed.is_empty() {
+            q.push(")");
+        }
+        q.push(") ORDER BY id");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().filter_map(contact).collect())
+}
+
+/// The email address and language of appointments that still have them (survey reminders).
+pub async fn survey_contacts_of(db: &Db, ids: &[i64]) -> Result<Vec<SurveyContact>, DbError> {
+    let mut out = Vec::new();
+    for part in ids.chunks(500) {
+        let rows: Vec<ContactRow> = crate::with_db!(db, pool => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, office_code, service, starts_at, email, lang FROM appointments WHERE email IS NOT NULL",
+            );
+            crate::kernel::db::push_in(&mut q, "id", part);
+            q.build_query_as().fetch_all(pool).await?
+        });
+        out.extend(rows.into_iter().filter_map(contact));
+    }
+    Ok(out)
+}

@@ -688,3 +688,16 @@ pub async fn write_note(
     tx.commit().await?;
     Ok(())
 }
+
+/// The appointments whose visits were closed (served to the end) on or after `since`: the
+/// survey invitations go after a visit closes (R-SV-01).
+pub async fn closed_appointments(db: &Db, since: NaiveDate) -> Result<Vec<i64>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT appointment_id FROM lobby_tickets WHERE day >= $1 AND status = 'done' AND appointment_id IS NOT NULL",
+        )
+        .bind(since.to_string())
+        .fetch_all(pool)
+        .await?
+    }))
+}

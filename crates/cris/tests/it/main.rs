@@ -29,6 +29,7 @@ mod smtp_sink;
 mod staff;
 mod storage;
 mod support;
+mod surveys;
 mod tls;
 mod usps;
 mod webdriver;
