@@ -454,6 +454,7 @@ async fn confirm(
         tz: office.tz,
         representative: rep,
         email: &compose,
+        ip: &v.ip,
     };
     match booking::book(state.db(), state.token_key(), &b, now).await {
         Ok(booked) => {
@@ -531,7 +532,7 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
     let (Ok(born), Ok(phone)) = (born, f.phone.parse::<Phone>()) else {
         return refuse(&v, f, StatusCode::UNPROCESSABLE_ENTITY, "ip-reprint-invalid");
     };
-    match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now).await {
+    match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now, &v.ip).await {
         Ok(Some(a)) => match state.catalog().office(&a.office_code) {
             Some(office) => notice_page(&v, Notice::of(&a, office, v.ctx.lang, None), true, false),
             None => unavailable(&v, &"office of an appointment is not in the catalog"),
@@ -590,7 +591,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
         (Err(_), _) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-confirmation")),
         (_, Err(_)) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-pin")),
     };
-    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now()).await {
+    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip).await {
         Ok(c) => {
             let when =
                 format!("{}, {}", format_date(c.starts.date(), v.ctx.lang), format_time(c.starts.time(), v.ctx.lang));

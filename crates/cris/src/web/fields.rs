@@ -25,14 +25,20 @@ impl Fields {
 }
 
 /// The messages of a form's fields that did not check out, in the page's language: each field's
-/// message is `{prefix}{field}` in the catalogues.
+/// message is `{prefix}{field}` in the catalogues, or `err-<code>` for a coded refusal (such as a
+/// receipt number whose centre code USCIS does not use), which every form words alike.
 #[derive(Debug, Clone, Default)]
 pub struct FieldErrors(Vec<(&'static str, String)>);
 
 impl FieldErrors {
     /// The messages of `errors`.
     pub fn of(ctx: &crate::web::page::PageCtx, prefix: &str, errors: &[crate::kernel::error::InvalidInput]) -> Self {
-        FieldErrors(errors.iter().map(|e| (e.field, ctx.t(&format!("{prefix}{}", e.field)))).collect())
+        FieldErrors(
+            errors
+                .iter()
+                .map(|e| (e.field, ctx.t(&e.message_id().unwrap_or_else(|| format!("{prefix}{}", e.field)))))
+                .collect(),
+        )
     }
 
     /// The parsers' own messages, already worded in English, for the staff pages (which are in
