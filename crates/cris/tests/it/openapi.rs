@@ -50,20 +50,20 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), Str
             return Err(format!("{at}: {value} is not of type {t}"));
         }
     }
-    if let (Some(e), false) = (schema.get("enum").and_then(Value::as_array), value.is_null()) {
-        if !e.contains(value) {
-            return Err(format!("{at}: {value} is not one of {e:?}"));
-        }
+    if let (Some(e), false) = (schema.get("enum").and_then(Value::as_array), value.is_null())
+        && !e.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {e:?}"));
     }
-    if let (Some(p), Some(s)) = (schema.get("pattern").and_then(Value::as_str), value.as_str()) {
-        if !regex::Regex::new(p).unwrap().is_match(s) {
-            return Err(format!("{at}: {s:?} does not match {p}"));
-        }
+    if let (Some(p), Some(s)) = (schema.get("pattern").and_then(Value::as_str), value.as_str())
+        && !regex::Regex::new(p).unwrap().is_match(s)
+    {
+        return Err(format!("{at}: {s:?} does not match {p}"));
     }
-    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), value.as_f64()) {
-        if n < m {
-            return Err(format!("{at}: {n} is below {m}"));
-        }
+    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), value.as_f64())
+        && n < m
+    {
+        return Err(format!("{at}: {n} is below {m}"));
     }
     if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
         for (i, v) in arr.iter().enumerate() {
@@ -247,10 +247,10 @@ async fn every_operation_answers_as_the_document_says() {
                 if media.contains("json") {
                     let value: Value = serde_json::from_str(&text)
                         .unwrap_or_else(|e| panic!("{place}: {status} body is not JSON ({e}): {text}"));
-                    if let Some(schema) = spec.get("schema") {
-                        if let Err(diff) = check(&doc, schema, &value, "body") {
-                            panic!("{place}: {status} differs from the document: {diff}\n{text}");
-                        }
+                    if let Some(schema) = spec.get("schema")
+                        && let Err(diff) = check(&doc, schema, &value, "body")
+                    {
+                        panic!("{place}: {status} differs from the document: {diff}\n{text}");
                     }
                 }
             }
