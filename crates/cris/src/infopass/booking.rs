@@ -18,10 +18,6 @@ use crate::notify::{self, Channel, Message};
 
 /// How long a slot is kept for a customer filling in the form.
 pub const HOLD_MINUTES: i64 = 15;
-/// Wrong PINs before a confirmation number is locked (R-IP-09).
-pub const MAX_PIN_FAILURES: i32 = 5;
-/// How long it stays locked.
-pub const PIN_LOCK_MINUTES: i64 = 60;
 
 pub use super::calendar::{parse_slot, slot_key};
 
@@ -480,8 +476,9 @@ pub async fn count_outcome(tx: &mut Tx, office: &str, service: &str, day: &str, 
     Ok(())
 }
 
-/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN counts against the number,
-/// which locks after [`MAX_PIN_FAILURES`]. Cancelling deletes the appointment's row, and with it
+/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN earns growing delays by number
+/// and by address (`kernel::throttle`), never a lock a stranger could put on the customer: an
+/// address that has not guessed wrong is still heard. Cancelling deletes the appointment's row, and with it
 /// its queued messages; only an anonymous count stays.
 pub async fn cancel(
     db: &Db,
@@ -489,7 +486,9 @@ pub async fn cancel(
     confirmation: &Confirmation,
     pin: &Pin,
     now: DateTime<Utc>,
+    source: &str,
 ) -> Result<Cancelled, CancelError> {
+    use crate::kernel::throttle::{self, Secret, Verdict};
     let mut tx = db.begin().await?;
     type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
     let row: Option<Stored> = crate::with_tx!(&mut tx, conn => {
@@ -500,27 +499,20 @@ pub async fn cancel(
         .fetch_optional(&mut *conn)
         .await?
     });
-    let Some((id, stored, failures, locked_until, office, service, starts_at)) = row else {
+    let Some((id, stored, _failures, _locked_until, office, service, starts_at)) = row else {
         return Err(CancelError::NoMatch);
     };
-    if let Some(until) = locked_until.filter(|u| *u > now) {
+    let account = id.to_string();
+    if let Verdict::Wait(until) = throttle::check(&mut tx, Secret::AppointmentPin, &account, source, now).await? {
         return Err(CancelError::Locked(until));
     }
     let given = pin_hash(key, confirmation, pin.as_str());
     if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
-        let failures = failures + 1;
-        let lock = (failures >= MAX_PIN_FAILURES).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
-        crate::with_tx!(&mut tx, conn => {
-            sqlx::query("UPDATE appointments SET failed_pins = $1, locked_until = $2 WHERE id = $3")
-                .bind(if lock.is_some() { 0 } else { failures })
-                .bind(lock)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-        });
+        throttle::failed(&mut tx, Secret::AppointmentPin, &account, source, now).await?;
         tx.commit().await?;
-        return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
+        return Err(CancelError::NoMatch);
     }
+    throttle::forget_account(&mut tx, Secret::AppointmentPin, &account).await?;
     let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
     tx.commit().await?;
     Ok(cancelled)

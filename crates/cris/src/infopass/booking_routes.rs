@@ -592,7 +592,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
         (Err(_), _) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-confirmation")),
         (_, Err(_)) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-pin")),
     };
-    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now()).await {
+    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip).await {
         Ok(c) => {
             let when =
                 format!("{}, {}", format_date(c.starts.date(), v.ctx.lang), format_time(c.starts.time(), v.ctx.lang));

@@ -108,20 +108,18 @@ async fn read(tx: &mut Tx, key: &str) -> Result<Option<Row>, DbError> {
     })
 }
 
-/// Before checking a secret for `account` from `source`.
+/// Before checking a secret for `account` from `source`, in the caller's transaction.
 pub async fn check(
-    db: &Db,
+    tx: &mut Tx,
     secret: Secret,
     account: &str,
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Verdict, DbError> {
     let k = keys(secret, account, source);
-    let mut tx = db.begin().await?;
-    let by_source = read(&mut tx, &k.source).await?;
-    let by_pair = read(&mut tx, &k.account_source).await?;
-    let by_account = read(&mut tx, &k.account).await?;
-    tx.commit().await?;
+    let by_source = read(tx, &k.source).await?;
+    let by_pair = read(tx, &k.account_source).await?;
+    let by_account = read(tx, &k.account).await?;
     let until = |row: Option<Row>| row.and_then(|r| r.1).filter(|u| *u > now);
     if let Some(u) = until(by_source) {
         return Ok(Verdict::Wait(u));

@@ -239,6 +239,35 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// [`TestApp::post_form`] as if over a connection from `peer`.
+    pub async fn post_form_from(
+        &self,
+        peer: &str,
+        uri: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut pairs: Vec<(&str, &str)> = form.to_vec();
+        if !pairs.iter().any(|(k, _)| *k == "csrf") {
+            pairs.push(("csrf", CSRF));
+        }
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let mut req = Request::post(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        let res = self.send(req).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 /// The CSRF token tests send (as cookie and field).
 pub const CSRF: &str = "test-csrf-token-0123456789abcdef0123";
 
