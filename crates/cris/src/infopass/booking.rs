@@ -19,10 +19,6 @@ use crate::notify::{self, Channel, Message};
 
 /// How long a slot is kept for a customer filling in the form.
 pub const HOLD_MINUTES: i64 = 15;
-/// Wrong PINs before a confirmation number is locked (R-IP-09).
-pub const MAX_PIN_FAILURES: i32 = 5;
-/// How long it stays locked.
-pub const PIN_LOCK_MINUTES: i64 = 60;
 
 pub use super::calendar::{parse_slot, slot_key};
 
@@ -529,8 +525,9 @@ pub async fn count_outcome(tx: &mut Tx, office: &str, service: &str, day: &str, 
     Ok(())
 }
 
-/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN counts against the number,
-/// which locks after [`MAX_PIN_FAILURES`]. Cancelling deletes the appointment's row, and with it
+/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN earns growing delays by number
+/// and by address (`kernel::throttle`), never a lock a stranger could put on the customer: an
+/// address that has not guessed wrong is still heard. Cancelling deletes the appointment's row, and with it
 /// its queued messages; only an anonymous count stays.
 pub async fn cancel(
     db: &Db,
@@ -540,6 +537,7 @@ pub async fn cancel(
     now: DateTime<Utc>,
     ip: &str,
 ) -> Result<Cancelled, CancelError> {
+    use crate::kernel::throttle::{self, Secret, Verdict};
     let mut tx = db.begin().await?;
     type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
     let row: Option<Stored> = crate::with_tx!(&mut tx, conn => {
@@ -550,25 +548,12 @@ pub async fn cancel(
         .fetch_optional(&mut *conn)
         .await?
     });
-    let Some((id, stored, failures, locked_until, office, service, starts_at)) = row else {
+    let Some((id, stored, _failures, _locked_until, office, service, starts_at)) = row else {
         return Err(CancelError::NoMatch);
     };
-    if let Some(until) = locked_until.filter(|u| *u > now) {
-        return Err(CancelError::Locked(until));
-    }
-    let given = pin_hash(key, confirmation, pin.as_str());
+    let account = id.to_string();
     let (who, record) = (public_actor(None), format!("appointment:{id}"));
-    if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
-        let failures = failures + 1;
-        let lock = (failures >= MAX_PIN_FAILURES).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
-        crate::with_tx!(&mut tx, conn => {
-            sqlx::query("UPDATE appointments SET failed_pins = $1, locked_until = $2 WHERE id = $3")
-                .bind(if lock.is_some() { 0 } else { failures })
-                .bind(lock)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-        });
+    if let Verdict::Wait(until) = throttle::check(&mut tx, Secret::AppointmentPin, &account, ip, now).await? {
         let e = public_entry(
             Category::Security,
             "appointments.cancel",
@@ -576,12 +561,29 @@ pub async fn cancel(
             &office,
             &record,
             Outcome::Denied,
-            if lock.is_some() { "wrong PIN; locked" } else { "wrong PIN" },
+            "throttled",
         );
         audit::record(&mut tx, now, &e).await?;
         tx.commit().await?;
-        return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
+        return Err(CancelError::Locked(until));
     }
+    let given = pin_hash(key, confirmation, pin.as_str());
+    if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
+        throttle::failed(&mut tx, Secret::AppointmentPin, &account, ip, now).await?;
+        let e = public_entry(
+            Category::Security,
+            "appointments.cancel",
+            (&who, ip),
+            &office,
+            &record,
+            Outcome::Denied,
+            "wrong PIN",
+        );
+        audit::record(&mut tx, now, &e).await?;
+        tx.commit().await?;
+        return Err(CancelError::NoMatch);
+    }
+    throttle::forget_account(&mut tx, Secret::AppointmentPin, &account).await?;
     let e = public_entry(Category::Change, "appointments.cancel", (&who, ip), &office, &record, Outcome::Ok, &service);
     audit::record(&mut tx, now, &e).await?;
     let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
