@@ -480,6 +480,22 @@ pub async fn count_outcome(tx: &mut Tx, office: &str, service: &str, day: &str, 
     Ok(())
 }
 
+/// The appointment a confirmation number and PIN name, checked as cancelling checks them (a wrong
+/// PIN counts against the number), for the page that asks once more before it cancels.
+pub async fn check(
+    db: &Db,
+    key: &TokenKey,
+    confirmation: &Confirmation,
+    pin: &Pin,
+    now: DateTime<Utc>,
+) -> Result<Cancelled, CancelError> {
+    let mut tx = db.begin().await?;
+    let found = verify(&mut tx, key, confirmation, pin, now).await;
+    tx.commit().await?;
+    let (_, office, _, starts_at) = found?;
+    Ok(Cancelled { office_code: office, starts: parse_slot(&starts_at).unwrap_or_default() })
+}
+
 /// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN counts against the number,
 /// which locks after [`MAX_PIN_FAILURES`]. Cancelling deletes the appointment's row, and with it
 /// its queued messages; only an anonymous count stays.
@@ -491,8 +507,29 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<Cancelled, CancelError> {
     let mut tx = db.begin().await?;
+    let (id, office, service, starts_at) = match verify(&mut tx, key, confirmation, pin, now).await {
+        Ok(found) => found,
+        Err(e) => {
+            tx.commit().await?; // keeps the count of wrong PINs
+            return Err(e);
+        }
+    };
+    let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+/// The appointment's id, office, service and start when the PIN is its own; a wrong PIN is
+/// counted (in `tx`), and the number locked after [`MAX_PIN_FAILURES`].
+async fn verify(
+    tx: &mut Tx,
+    key: &TokenKey,
+    confirmation: &Confirmation,
+    pin: &Pin,
+    now: DateTime<Utc>,
+) -> Result<(i64, String, String, String), CancelError> {
     type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
-    let row: Option<Stored> = crate::with_tx!(&mut tx, conn => {
+    let row: Option<Stored> = crate::with_tx!(tx, conn => {
         sqlx::query_as(
             "SELECT id, pin_hash, failed_pins, locked_until, office_code, service, starts_at FROM appointments WHERE confirmation = $1",
         )
@@ -510,7 +547,7 @@ pub async fn cancel(
     if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
         let failures = failures + 1;
         let lock = (failures >= MAX_PIN_FAILURES).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
-        crate::with_tx!(&mut tx, conn => {
+        crate::with_tx!(tx, conn => {
             sqlx::query("UPDATE appointments SET failed_pins = $1, locked_until = $2 WHERE id = $3")
                 .bind(if lock.is_some() { 0 } else { failures })
                 .bind(lock)
@@ -518,12 +555,9 @@ pub async fn cancel(
                 .execute(&mut *conn)
                 .await?;
         });
-        tx.commit().await?;
         return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
     }
-    let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
-    tx.commit().await?;
-    Ok(cancelled)
+    Ok((id, office, service, starts_at))
 }
 
 /// Cancels an appointment a registered representative booked (R-IP-05): theirs to cancel from

@@ -15,7 +15,7 @@ use super::model::{ACCOMMODATIONS, Channel, Method, MoveReason, NOTICES, Request
 use super::store::{self, FileError, NewRequest, Request, Summary};
 use super::work::{self, Officer};
 use crate::kernel::access::{Capability, Level};
-use crate::kernel::address::STATES;
+use crate::kernel::address::state_choices;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
@@ -146,7 +146,7 @@ struct IntakePage {
     caller: String,
     /// The caller's earlier requests.
     rows: Vec<Summary>,
-    states: &'static [&'static str],
+    states: Vec<(&'static str, &'static str)>,
     channels: &'static [&'static str],
     langs: &'static [&'static str],
     issues: &'static [&'static str],
@@ -218,7 +218,7 @@ fn intake_view(
         refusal,
         caller,
         rows: earlier,
-        states: &STATES,
+        states: state_choices(staff.ctx.lang),
         channels: &["phone", "letter", "office"],
         langs: &["en", "es"],
         issues: &["late", "notice", "typo", "card", "beneficiary", "accommodation"],
