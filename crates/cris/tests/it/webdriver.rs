@@ -109,10 +109,19 @@ impl Browser {
             .to_owned()
     }
 
-    /// The text of the first element matching a CSS selector.
+    /// The text of the first element matching a CSS selector, once the page holding it has
+    /// loaded: after a click that posts a form, the element can be found in a page still loading
+    /// and go stale before its text is read, which reads as no text at all.
     pub async fn text(&self, css: &str) -> String {
-        let id = self.element(css).await;
-        self.call("GET", &format!("/element/{id}/text"), None).await.as_str().unwrap_or("").to_owned()
+        self.wait_for(css).await;
+        for _ in 0..20 {
+            let id = self.element(css).await;
+            if let Some(text) = self.call("GET", &format!("/element/{id}/text"), None).await.as_str() {
+                return text.to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the text of {css} could not be read at {}", self.url().await);
     }
 
     /// Clicks the first element matching a CSS selector.
