@@ -360,15 +360,18 @@ fn labels(ctx: &PageCtx) -> Labels {
         location: ctx.t("ip-notice-location"),
         pin: ctx.t("ip-notice-pin"),
         advice: ctx.t("ip-notice-advice"),
+        barcode: String::new(),
+        lang: ctx.lang.tag().to_owned(),
     }
 }
 
 /// The notice page. The PDF is embedded as a data address, made now: the PIN is never kept, so
 /// no later request could make it (R-IP-07). The page must not be cached.
 fn notice_page(v: &Visit, n: Notice, shown: Shown, emailed: bool) -> Response {
-    let pdf = notice::pdf(&n, &labels(&v.ctx));
+    let alt = v.ctx.t1("ip-barcode-label", "number", &n.confirmation);
+    let pdf = notice::pdf(&n, &Labels { barcode: alt.clone(), ..labels(&v.ctx) });
     let pdf_href = format!("data:application/pdf;base64,{}", base64::engine::general_purpose::STANDARD.encode(pdf));
-    let barcode = notice::barcode_svg(&n.digits, &v.ctx.t1("ip-barcode-label", "number", &n.confirmation));
+    let barcode = notice::barcode_svg(&n.digits, &alt);
     let (reprint, reloaded) = (shown != Shown::Booked, shown == Shown::Reloaded);
     let page = NoticePage { ctx: v.ctx.clone(), notice: n, barcode, pdf_href, reprint, reloaded, emailed };
     let mut res = v.finish(render(StatusCode::OK, &page));

@@ -242,7 +242,7 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
     use base64::Engine as _;
     let pdf = base64::engine::general_purpose::STANDARD.decode(pdf_b64).unwrap();
     let pdf = String::from_utf8_lossy(&pdf);
-    assert!(pdf.starts_with("%PDF-1.4") && pdf.contains(&format!("({pin}) Tj")) && pdf.trim_end().ends_with("%%EOF"));
+    assert!(pdf.starts_with("%PDF-") && pdf.contains(&format!("({pin}) Tj")) && pdf.trim_end().ends_with("%%EOF"));
 
     // R-IP-07: the hold is spent, so the same form again (a reload of the notice) books nothing
     // and shows the notice again, without the PIN, saying why.

@@ -260,8 +260,8 @@ impl Browser {
             // logged as a failed load of the page itself: that is the page working.
             .filter(|l| {
                 let m = l["message"].as_str().unwrap_or("");
-                !(m.contains("Failed to load resource: the server responded with a status of 4")
-                    && !m.contains("/assets/"))
+                !m.contains("Failed to load resource: the server responded with a status of 4")
+                    || m.contains("/assets/")
             })
             .map(|l| l["message"].as_str().unwrap_or("").to_owned())
             .collect()
