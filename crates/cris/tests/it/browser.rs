@@ -904,7 +904,12 @@ async fn check_widths(b: &Browser, name: &str, lang: &str, failures: &mut Vec<St
 #[tokio::test]
 async fn public_pages_fit_phones_and_desks_in_both_languages() {
     let _one = ONE_BROWSER.acquire().await.unwrap();
-    let app = TestApp::with_demo(100).await;
+    // Enough decided cases for processing times to be posted.
+    let app = TestApp::with_demo(3_000).await;
+    let now = app.clock.now();
+    cris::processing_times::post_suggestions(&app.db, now.date_naive(), "test", now).await.unwrap();
+    let posted = cris::processing_times::all(&app.db).await.unwrap();
+    assert!(!posted.is_empty(), "processing times posted");
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
@@ -926,10 +931,19 @@ async fn public_pages_fit_phones_and_desks_in_both_languages() {
             ("sign-up", "/account/sign-up"),
             ("sign-in", "/account/sign-in"),
             ("not-found", "/no-such-page"),
+            ("processing-times", "/processing-times"),
         ] {
             let sep = if path.contains('?') { '&' } else { '?' };
             b.goto(&format!("{base}{path}{sep}lang={lang}")).await;
             check_widths(&b, name, lang, &mut failures).await;
+        }
+        // A form's offices, then its posted times at one of them.
+        if let Some(p) = posted.first() {
+            b.goto(&format!("{base}/processing-times?lang={lang}&form={}", p.form_code)).await;
+            check_widths(&b, "processing-times-offices", lang, &mut failures).await;
+            b.goto(&format!("{base}/processing-times?lang={lang}&form={}&office={}", p.form_code, p.office_code)).await;
+            b.wait_for("#times").await;
+            check_widths(&b, "processing-times-result", lang, &mut failures).await;
         }
 
         // A case result, and the case-status form's error.
