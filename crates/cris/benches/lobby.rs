@@ -154,6 +154,7 @@ async fn main() {
                     tz: chrono_tz::America::Chicago,
                     representative: None,
                     email: &compose,
+                    ip: "127.0.0.1",
                 };
                 if booking::book(&db, &key, &b, Utc::now()).await.is_ok() {
                     booked += 1;

@@ -48,7 +48,8 @@ pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) 
 }
 
 /// Runs the background jobs until `stop` changes: email delivery, the USPS inbox (every 30 s),
-/// session clean-up and the daily deactivation of unused staff accounts.
+/// session clean-up and survey invitations (hourly) and the daily deactivation of unused staff
+/// accounts.
 pub fn spawn_workers(
     state: AppState,
     senders: crate::notify::Senders,
@@ -87,6 +88,12 @@ pub fn spawn_workers(
                 _ = hourly.tick() => {
                     if let Err(e) = crate::kernel::session::purge_expired(state.db(), state.clock().now()).await {
                         tracing::warn!(error = %e, "session clean-up failed");
+                    }
+                    // Survey invitations and reminders (R-SV-01, R-SV-02): counts only in the log.
+                    match crate::surveys::service::run_invitations(state.db(), state.token_key(), state.public_url(), state.clock().now()).await {
+                        Ok(r) if r.invited + r.reminded > 0 => tracing::info!(invited = r.invited, reminded = r.reminded, "survey invitations queued"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "survey invitations failed"),
                     }
                 }
                 _ = daily.tick() => {

@@ -22,5 +22,6 @@ pub mod script_gateway;
 pub mod seed;
 pub mod service_requests;
 pub mod staff;
+pub mod surveys;
 pub mod usps;
 pub mod web;

@@ -73,6 +73,7 @@ cs-receipt-label = Receipt number
 cs-receipt-hint = 13 characters: 3 letters and 10 digits, for example EAC9999103403. You can leave out dashes.
 cs-check = Check status
 cs-error-format = A receipt number is 3 letters followed by 10 digits, such as EAC9999103403. Check the number on your notice and try again.
+err-receipt-centre = The first 3 letters of this receipt number are not a centre code USCIS uses. Check the number on your notice: it starts with a code such as EAC, WAC, LIN, SRC, NBC or IOE.
 cs-error-unknown = Case Status Online does not recognize the receipt number entered. Check that it matches your notice and try again.
 cs-about = About this case
 cs-receipt = Receipt number
@@ -126,6 +127,9 @@ pf-questions = Security questions
 pf-questions-rule = Choose three different questions and answer each. You will need the answers if you forget your password.
 pf-question-n = Question { $n }
 pf-answer-n = Answer { $n }
+pf-email-choice = Email alerts
+pf-email-choice-yes = Email me when a case changes
+pf-email-choice-no = Do not email me when a case changes
 pf-texts = Text messages
 pf-texts-hint = We send a text only to say that a case changed, with its receipt number. Message and data rates may apply. Reply STOP to stop, HELP for help.
 pf-texts-yes = Send me a text message when a case changes
@@ -560,3 +564,44 @@ pt-range-note = Times are estimates from the cases we completed recently. Yours 
 pt-ask-link = Ask about a case outside normal processing time
 service-times-title = Processing times
 service-times-body = See how long most cases of a form take at the office handling yours.
+
+## Satisfaction surveys (R-SV-01 to R-SV-04)
+survey-intro = Tell us how your visit went. Every question is optional. Your answers are anonymous: they are kept with the office and the week only, never with your name, your email address or your appointment.
+survey-pra-heading = Paperwork Reduction Act
+survey-pra = An agency may not conduct or sponsor, and a person is not required to respond to, a collection of information unless it displays a currently valid OMB control number. The OMB control number for this survey is { $omb }, and its approval expires on { $expires }. We estimate it takes { $minutes } minutes to answer. Taking part is voluntary.
+survey-scale-1 = Strongly disagree
+survey-scale-2 = Disagree
+survey-scale-3 = Neither agree nor disagree
+survey-scale-4 = Agree
+survey-scale-5 = Strongly agree
+survey-your-answer = Your answer
+survey-submit = Send my answers
+survey-thanks-title = Thank you
+survey-thanks-body = Your answers were received. The link in your email cannot be used again.
+survey-used-title = This link cannot be used
+survey-used-body = This survey link is not valid or was already used to answer. Each invitation can be answered once.
+survey-expired-title = This survey has ended
+survey-expired-body = This survey is no longer open. Thank you for your interest.
+survey-invalid-title = Check your answers
+survey-invalid-body = One of the answers is not one of the choices offered. Check your answers and send them again.
+survey-opt-out-title = Stop survey invitations
+survey-opt-out-body = If you confirm, USCIS will not invite you to any survey or focus group again at this email address.
+survey-opt-out-confirm = Stop all survey invitations
+survey-opted-out-title = You will not be asked again
+survey-opted-out-body = We will not send survey or focus group invitations to this email address again.
+survey-opt-out-bad-title = This link cannot be used
+survey-opt-out-bad-body = This opt-out link is not complete. Use the link in the email exactly as it is, or ask at a USCIS office.
+survey-email-subject = How was your USCIS visit? ({ $title })
+survey-email-body = USCIS would like to know how your recent visit went, to improve our offices and the appointment service.
+    
+    How to take part: open this link and answer a few questions. It takes about { $minutes } minutes. Taking part is voluntary, and your answers are anonymous: they are never linked to your name, your email address or your appointment.
+    { $link }
+    
+    To stop all survey invitations from USCIS, open this link:
+    { $optout }
+survey-reminder-subject = Reminder: how was your USCIS visit? ({ $title })
+survey-reminder-body = A few days ago we asked how your recent visit went. If you have a moment, open this link and answer a few questions (about { $minutes } minutes). This is the last message we send about this survey. Your answers are anonymous.
+    { $link }
+    
+    To stop all survey invitations from USCIS, open this link:
+    { $optout }

@@ -386,6 +386,11 @@ staff-desk-zip = ZIP code (optional)
 staff-desk-issue = Issue a ticket
 staff-desk-unknown-confirmation = No appointment at this office has this confirmation number. Search by name, or check the customer in as a walk-in.
 staff-desk-choose-service = Choose the service the customer needs.
+staff-desk-arriving = Check the customer before issuing the ticket
+staff-desk-arriving-compare = Compare the name and date of birth with the customer's photo identity document.
+staff-desk-born = Date of birth
+staff-desk-other-day = This appointment is for { $day }, not today. The customer can wait as a walk-in.
+staff-desk-issue-walk-in = Issue a walk-in ticket
 
 ## The ticket (an 80 mm receipt)
 staff-ticket-title = Ticket { $ticket } | CRIS
@@ -480,7 +485,7 @@ staff-rules-save = Save the rules
 staff-calendar-title = Office calendar
 staff-calendar-heading = Office calendar, { $office }
 staff-calendar-hours = Hours and services
-staff-calendar-hours-intro = Times are the office's local time ({ $zone }). Federal holidays are closed without an entry here. Appointments already booked keep their times.
+staff-calendar-hours-intro = Times are the office's local time ({ $zone }). Federal holidays are closed without an entry here. Booked appointments that a change leaves outside the hours, days or services are counted first; once you confirm, they are cancelled and their customers told, as for a closure.
 staff-calendar-opens = Opens (HH:MM)
 staff-calendar-closes = Closes (HH:MM)
 staff-calendar-open-on = Open on
@@ -492,6 +497,17 @@ staff-calendar-capacity = Customers a slot
 staff-calendar-minutes-of = Minutes a slot, { $service }
 staff-calendar-capacity-of = Customers a slot, { $service }
 staff-calendar-save = Save the calendar
+staff-calendar-confirm-heading = Booked appointments fall outside this calendar
+staff-calendar-confirm = { $count ->
+    [one] 1 booked appointment falls outside the new hours, days or services. Saving cancels it as a closure does: the customer is told, with a link to book again.
+   *[other] { $count } booked appointments fall outside the new hours, days or services. Saving cancels them as a closure does: each customer is told, with a link to book again.
+}
+staff-calendar-save-confirm = Save and cancel these appointments
+staff-calendar-keep = Keep the calendar as it is
+staff-calendar-saved-cancelled = Calendar saved. { $count ->
+    [one] 1 appointment outside it was cancelled and its customer told.
+   *[other] { $count } appointments outside it were cancelled and their customers told.
+}
 staff-calendar-closures = Closures
 staff-calendar-no-closures = No closures ahead.
 staff-calendar-from = From
@@ -720,3 +736,71 @@ staff-script-review-return = Return to the authors
 staff-script-review-choose = Choose to approve or return the draft.
 staff-script-review-approved = Approved. Call-centre staff now read the new version of script { $id }.
 staff-script-review-returned = Returned to the authors of script { $id }, with your reason.
+
+## Surveys (R-SV-01, R-SV-04, R-SV-06)
+staff-nav-surveys = Surveys
+staff-nav-survey-opt-out = Survey opt-out
+staff-surveys-title = Satisfaction surveys
+staff-surveys-intro = Customers are invited after their visit, in their language, and answer anonymously. Reports show each survey's answers by office and period.
+staff-surveys-new = Write a survey
+staff-surveys-created = The survey was saved. Invitations start with the next visits it covers.
+staff-surveys-none = No survey has been written yet.
+staff-surveys-caption = Surveys, newest first
+staff-surveys-survey = Survey
+staff-surveys-omb = OMB control number
+staff-surveys-expires = Approval expires
+staff-surveys-state = State
+staff-surveys-active = Inviting
+staff-surveys-expired = Expired
+staff-surveys-report = Report
+staff-surveys-report-of = Report of { $title }
+staff-survey-form-title = Write a survey
+staff-survey-form-intro = Every text in English and Spanish. The OMB control number, its expiry and the burden are shown on every survey page with the Paperwork Reduction Act statement; after the expiry the survey neither invites nor accepts answers.
+staff-survey-form-fix = Fix these to save the survey
+staff-survey-form-title-en = Title in English
+staff-survey-form-title-es = Title in Spanish
+staff-survey-form-omb = OMB control number
+staff-survey-form-expires = Approval expires on
+staff-survey-form-burden = Burden in minutes
+staff-survey-form-offices = Offices covered
+staff-survey-form-offices-hint = Field office codes separated by spaces; leave empty for every office.
+staff-survey-form-services = Visit types covered
+staff-survey-form-services-hint = Service codes separated by spaces ({ $codes }); leave empty for every one.
+staff-survey-form-question = Question { $n }
+staff-survey-form-kind = Kind
+staff-survey-form-unused = Not used
+staff-survey-kind-scale = Agreement, 1 to 5
+staff-survey-kind-choice = One choice of several
+staff-survey-kind-text = Free text
+staff-survey-form-text-en = Wording in English
+staff-survey-form-text-es = Wording in Spanish
+staff-survey-form-choices-en = Choices in English, one a line
+staff-survey-form-choices-es = Choices in Spanish, one a line, same order
+staff-survey-form-save = Save the survey
+staff-survey-opt-out-title = Record a survey opt-out
+staff-survey-opt-out-intro = A customer who asks not to be invited to surveys or focus groups again: enter their email address. Only a keyed hash of it is kept.
+staff-survey-opt-out-email = Customer's email address
+staff-survey-opt-out-record = Record the opt-out
+staff-survey-opt-out-done = The opt-out was recorded. This address will not be invited again.
+staff-survey-report-title = Survey report: { $title }
+staff-survey-report-all-offices = Every office
+staff-survey-report-from = From
+staff-survey-report-to = To
+staff-survey-report-period = Answers of ISO weeks { $from } to { $to }.
+staff-survey-report-csv = Download as CSV
+staff-survey-report-fewer = Fewer than 5 answers: nothing is shown, so that no one can be recognised.
+staff-survey-report-responses = { $count ->
+    [one] 1 response
+   *[other] { $count } responses
+}
+staff-survey-report-no-text = No written answers.
+staff-survey-report-table = Answers to question { $n }
+staff-survey-report-answer = Answer
+staff-survey-report-count = Answers
+staff-survey-chart-title = Question { $n }: { $question }
+staff-survey-chart-desc = Bars: the number of answers (vertical axis) for each value (horizontal axis). The table below holds the same figures.
+staff-survey-scale-1 = 1 strongly disagree
+staff-survey-scale-2 = 2 disagree
+staff-survey-scale-3 = 3 neither
+staff-survey-scale-4 = 4 agree
+staff-survey-scale-5 = 5 strongly agree

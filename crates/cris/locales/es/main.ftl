@@ -73,6 +73,7 @@ cs-receipt-label = Número de recibo
 cs-receipt-hint = 13 caracteres: 3 letras y 10 dígitos, por ejemplo EAC9999103403. Puede omitir los guiones.
 cs-check = Ver estado
 cs-error-format = El número de recibo tiene 3 letras seguidas de 10 dígitos, como EAC9999103403. Revise el número en su aviso e inténtelo de nuevo.
+err-receipt-centre = Las primeras 3 letras de este número de recibo no son un código de centro que USCIS use. Revise el número en su aviso: empieza con un código como EAC, WAC, LIN, SRC, NBC o IOE.
 cs-error-unknown = El sistema de Estado de Caso en Línea no reconoce el número de recibo que escribió. Verifique que coincida con su aviso e inténtelo de nuevo.
 cs-about = Sobre este caso
 cs-receipt = Número de recibo
@@ -126,6 +127,9 @@ pf-questions = Preguntas de seguridad
 pf-questions-rule = Elija tres preguntas distintas y conteste cada una. Necesitará las respuestas si olvida su contraseña.
 pf-question-n = Pregunta { $n }
 pf-answer-n = Respuesta { $n }
+pf-email-choice = Avisos por correo electrónico
+pf-email-choice-yes = Envíenme un correo electrónico cuando cambie un caso
+pf-email-choice-no = No me envíen correos electrónicos cuando cambie un caso
 pf-texts = Mensajes de texto
 pf-texts-hint = Solo le enviamos un texto para decirle que un caso cambió, con su número de recibo. Pueden aplicarse cargos por mensajes y datos. Responda STOP para dejar de recibirlos o HELP para obtener ayuda.
 pf-texts-yes = Envíenme un mensaje de texto cuando cambie un caso
@@ -560,3 +564,44 @@ pt-range-note = Los tiempos son estimaciones basadas en los casos que completamo
 pt-ask-link = Pregunte por un caso fuera del tiempo normal de procesamiento
 service-times-title = Tiempos de procesamiento
 service-times-body = Vea cuánto tardan la mayoría de los casos de un formulario en la oficina que tramita el suyo.
+
+## Encuestas de satisfacción (R-SV-01 a R-SV-04)
+survey-intro = Cuéntenos cómo fue su visita. Todas las preguntas son opcionales. Sus respuestas son anónimas: se guardan solo con la oficina y la semana, nunca con su nombre, su correo electrónico ni su cita.
+survey-pra-heading = Ley de Reducción de Trámites (Paperwork Reduction Act)
+survey-pra = Una agencia no puede realizar ni patrocinar una recopilación de información, y nadie está obligado a responderla, a menos que muestre un número de control de la OMB vigente. El número de control de la OMB de esta encuesta es { $omb } y su aprobación vence el { $expires }. Calculamos que responderla toma { $minutes } minutos. Participar es voluntario.
+survey-scale-1 = Totalmente en desacuerdo
+survey-scale-2 = En desacuerdo
+survey-scale-3 = Ni de acuerdo ni en desacuerdo
+survey-scale-4 = De acuerdo
+survey-scale-5 = Totalmente de acuerdo
+survey-your-answer = Su respuesta
+survey-submit = Enviar mis respuestas
+survey-thanks-title = Gracias
+survey-thanks-body = Recibimos sus respuestas. El enlace de su correo electrónico no se puede volver a usar.
+survey-used-title = Este enlace no se puede usar
+survey-used-body = Este enlace de la encuesta no es válido o ya se usó para responder. Cada invitación se puede responder una vez.
+survey-expired-title = Esta encuesta terminó
+survey-expired-body = Esta encuesta ya no está abierta. Gracias por su interés.
+survey-invalid-title = Revise sus respuestas
+survey-invalid-body = Una de las respuestas no es una de las opciones ofrecidas. Revise sus respuestas y envíelas de nuevo.
+survey-opt-out-title = Dejar de recibir invitaciones a encuestas
+survey-opt-out-body = Si lo confirma, USCIS no volverá a invitarle a ninguna encuesta ni grupo de enfoque en esta dirección de correo electrónico.
+survey-opt-out-confirm = Dejar de recibir todas las invitaciones
+survey-opted-out-title = No le volveremos a preguntar
+survey-opted-out-body = No enviaremos más invitaciones a encuestas ni a grupos de enfoque a esta dirección de correo electrónico.
+survey-opt-out-bad-title = Este enlace no se puede usar
+survey-opt-out-bad-body = Este enlace para dejar de recibir invitaciones está incompleto. Use el enlace del correo tal como está, o pida ayuda en una oficina de USCIS.
+survey-email-subject = ¿Cómo fue su visita a USCIS? ({ $title })
+survey-email-body = USCIS quiere saber cómo fue su visita reciente, para mejorar nuestras oficinas y el servicio de citas.
+    
+    Cómo participar: abra este enlace y responda unas preguntas. Toma unos { $minutes } minutos. Participar es voluntario y sus respuestas son anónimas: nunca se vinculan con su nombre, su correo electrónico ni su cita.
+    { $link }
+    
+    Para dejar de recibir invitaciones a encuestas de USCIS, abra este enlace:
+    { $optout }
+survey-reminder-subject = Recordatorio: ¿cómo fue su visita a USCIS? ({ $title })
+survey-reminder-body = Hace unos días le preguntamos cómo fue su visita reciente. Si tiene un momento, abra este enlace y responda unas preguntas (unos { $minutes } minutos). Este es el último mensaje que enviamos sobre esta encuesta. Sus respuestas son anónimas.
+    { $link }
+    
+    Para dejar de recibir invitaciones a encuestas de USCIS, abra este enlace:
+    { $optout }

@@ -131,18 +131,19 @@ pub type Read = (usize, Result<RawEvent, String>);
 pub type Checked = (usize, Result<Event, (Option<String>, String)>);
 
 /// A refused event.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Rejected {
     /// Position: the 0-based index in a batch, or the 1-based line of a file.
     pub position: usize,
     /// The event's id, when it had one.
+    #[schema(required = true)]
     pub event_id: Option<String>,
     /// Why.
     pub reason: String,
 }
 
 /// What a batch did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Outcome {
     /// Applied now.
     pub applied: usize,
@@ -152,10 +153,12 @@ pub struct Outcome {
     pub rejected: Vec<Rejected>,
     /// Receipt numbers of the cases changed now (for caches to forget).
     #[serde(skip)]
+    #[schema(ignore)]
     pub changed: Vec<String>,
     /// Chunks that the batch path could not apply, applied again one event at a time (should
     /// be rare; each is logged).
     #[serde(skip)]
+    #[schema(ignore)]
     pub chunks_retried: usize,
 }
 

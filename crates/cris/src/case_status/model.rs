@@ -1,7 +1,7 @@
 //! What a status lookup shows, in both languages. Built once per lookup by the service; pages and
 //! wire formats only arrange it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::kernel::i18n::Lang;
 
@@ -79,8 +79,9 @@ pub struct Report {
     pub office_name_es: String,
     /// Received.
     pub received_on: NaiveDate,
-    /// Last change.
-    pub updated_at: DateTime<Utc>,
+    /// The day of the current status: the date of the latest status event (what the developer
+    /// API calls `modifiedDate`, whatever else about the case changed since).
+    pub status_on: NaiveDate,
     /// Current status code.
     pub status_code: String,
     /// Current status wording.

@@ -44,6 +44,13 @@ impl StatusPage {
         self.ctx.t1("cs-processing-note", "date", &self.date(&p.service_request_date))
     }
 
+    /// The current status's description as this page shows it: its own paragraphs (text from an
+    /// older source may bring several; a `<p>` never holds another), links with `rel="noopener"`.
+    fn description(&self, r: &super::model::Report) -> String {
+        let html = crate::kernel::html::for_our_pages(&r.current.get(self.lang()).description_html);
+        if html.contains("<p>") { html } else { format!("<p>{html}</p>") }
+    }
+
     fn lang(&self) -> Lang {
         self.ctx.lang
     }
@@ -91,15 +98,16 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
     let receipt = match typed.parse::<ReceiptNumber>() {
         Ok(r) => r,
         // R-CS-02: a malformed number gets a clear reason.
-        Err(_) => {
-            let errors = FieldErrors::one("receipt", ctx.t("cs-error-format"));
+        Err(e) => {
+            let message = ctx.t(&e.message_id().unwrap_or_else(|| "cs-error-format".into()));
+            let errors = FieldErrors::one("receipt", message);
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &StatusPage { ctx, typed, errors, report: None, requests: Vec::new() },
             );
         }
     };
-    match service::lookup(state.db(), state.catalog(), &receipt).await {
+    match service::lookup(state.db(), state.catalog(), state.public_url(), &receipt).await {
         Ok(Some(report)) => match crate::service_requests::store::for_case(state.db(), receipt.as_str()).await {
             Ok(requests) => render(
                 StatusCode::OK,

@@ -17,9 +17,19 @@ use crate::reference::{Catalog, DescriptionContext, Form, Office};
 
 /// Stands where the tracking link goes while the rest is escaped.
 const TRACKING_SLOT: &str = "\u{E000}";
+/// Stands where the change-of-address link goes while the rest is escaped.
+const CHANGE_ADDRESS_SLOT: &str = "\u{E001}";
 
+/// A link of a status description: opens in a new tab, as the descriptions of the live service
+/// do (our own pages add `rel="noopener"` when they show it, see `html::for_our_pages`).
+fn link(url: &str, text: &str) -> String {
+    format!(r#"<a href="{}" target="_blank">{}</a>"#, escape(url), escape(text))
+}
+
+#[expect(clippy::too_many_arguments, reason = "the facts a description is worded from")]
 fn wording(
     catalog: &Catalog,
+    public_url: &str,
     code: &str,
     date: NaiveDate,
     form: &Form,
@@ -32,29 +42,43 @@ fn wording(
         return Both { en: w.clone(), es: w };
     };
     let one = |lang: Lang| {
-        let ctx = DescriptionContext { date, form, receipt, office, tracking_html: mailed.map(|_| TRACKING_SLOT) };
+        let ctx = DescriptionContext {
+            date,
+            form,
+            receipt,
+            office,
+            tracking_html: mailed.map(|_| TRACKING_SLOT),
+            change_address_html: CHANGE_ADDRESS_SLOT,
+        };
         let text = status.render_description(lang, &ctx);
-        let link = mailed.map_or_else(String::new, |m| {
-            format!(
-                r#"<a href="{}" target="_blank" rel="noopener">{}</a>"#,
-                escape(&m.usps_url()),
-                escape(&m.tracking_number)
-            )
-        });
-        Wording { title: status.title(lang).to_owned(), description_html: escape(&text).replace(TRACKING_SLOT, &link) }
+        let tracking = mailed.map_or_else(String::new, |m| link(&m.usps_url(), &m.tracking_number));
+        // Absolute, from the configured public address: the text is read in apps, email and on
+        // other sites, where a bare path means nothing.
+        let change_address = format!("{}{}", public_url.trim_end_matches('/'), crate::reference::CHANGE_ADDRESS_PATH);
+        let description_html = escape(&text)
+            .replace(TRACKING_SLOT, &tracking)
+            .replace(CHANGE_ADDRESS_SLOT, &link(&change_address, &change_address));
+        Wording { title: status.title(lang).to_owned(), description_html }
     };
     Both { en: one(Lang::En), es: one(Lang::Es) }
 }
 
-/// The status report of a receipt number; `None` when unknown or not to be disclosed.
-pub async fn lookup(db: &Db, catalog: &Catalog, receipt: &ReceiptNumber) -> Result<Option<Report>, DbError> {
-    lookup_with(db, catalog, receipt, None).await
+/// The status report of a receipt number; `None` when unknown or not to be disclosed. Links in
+/// the built-in descriptions start with `public_url`, the installation's public address.
+pub async fn lookup(
+    db: &Db,
+    catalog: &Catalog,
+    public_url: &str,
+    receipt: &ReceiptNumber,
+) -> Result<Option<Report>, DbError> {
+    lookup_with(db, catalog, public_url, receipt, None).await
 }
 
 /// The lookup, with the processing times from the cache's copy when there is one.
 async fn lookup_with(
     db: &Db,
     catalog: &Catalog,
+    public_url: &str,
     receipt: &ReceiptNumber,
     cache: Option<&ReportCache>,
 ) -> Result<Option<Report>, DbError> {
@@ -84,6 +108,7 @@ async fn lookup_with(
                 }
                 _ => wording(
                     catalog,
+                    public_url,
                     &h.status_code,
                     h.occurred_on,
                     form,
@@ -100,6 +125,7 @@ async fn lookup_with(
         || {
             wording(
                 catalog,
+                public_url,
                 &case.status_code,
                 case.status_on,
                 form,
@@ -124,7 +150,7 @@ async fn lookup_with(
         office_name_en: office.map_or_else(|| case.office_code.clone(), |o| o.name_en.clone()),
         office_name_es: office.map_or_else(|| case.office_code.clone(), |o| o.name_es.clone()),
         received_on: case.received_on,
-        updated_at: case.updated_at,
+        status_on: case.status_on,
         status_code: case.status_code,
         current,
         history: steps,
@@ -141,6 +167,7 @@ pub async fn lookup_cached(
     db: &Db,
     catalog: &Arc<Catalog>,
     cache: &Arc<ReportCache>,
+    public_url: &str,
     receipt: &ReceiptNumber,
 ) -> Result<Option<Arc<Cached>>, DbError> {
     let now = std::time::Instant::now();
@@ -148,8 +175,9 @@ pub async fn lookup_cached(
         Lookup::Fresh(hit) => Ok(hit),
         Lookup::Stale(hit) => {
             let (db, catalog, cache, receipt) = (db.clone(), catalog.clone(), cache.clone(), receipt.clone());
+            let public_url = public_url.to_owned();
             tokio::spawn(async move {
-                match lookup_with(&db, &catalog, &receipt, Some(&cache)).await {
+                match lookup_with(&db, &catalog, &public_url, &receipt, Some(&cache)).await {
                     Ok(report) => cache.put(receipt.as_str(), report.map(|r| Arc::new(Cached::new(r))), Instant::now()),
                     Err(e) => tracing::warn!(error = %e, "refreshing a cached report failed"),
                 }
@@ -157,7 +185,8 @@ pub async fn lookup_cached(
             Ok(hit)
         }
         Lookup::Missing => {
-            let report = lookup_with(db, catalog, receipt, Some(cache)).await?.map(|r| Arc::new(Cached::new(r)));
+            let report =
+                lookup_with(db, catalog, public_url, receipt, Some(cache)).await?.map(|r| Arc::new(Cached::new(r)));
             cache.put(receipt.as_str(), report.clone(), now);
             Ok(report)
         }

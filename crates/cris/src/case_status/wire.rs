@@ -40,11 +40,19 @@ pub fn routes() -> Router<AppState> {
 // ---------------------------------------------------------------- A. developer API
 
 /// The flat error envelope of the developer API.
-#[derive(Serialize)]
-struct ApiError {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// The HTTP status, again.
     code: u16,
+    /// What went wrong, e.g. `Invalid Access Token`, `Spike Arrest Violation`.
     message: String,
 }
+
+/// What the server accepts as a receipt number in a path: 3 letters and 10 digits, in any
+/// letter case, with dashes or spaces anywhere (they are dropped). A well-formed number whose
+/// centre code is not one USCIS uses is refused with 422. (The path annotation repeats it: the
+/// macro takes a literal; a test holds the two equal.)
+pub const RECEIPT_PATTERN: &str = r"^\s*[- ]*(?:[A-Za-z][- ]*){3}(?:[0-9][- ]*){10}\s*$";
 
 fn api_error(status: StatusCode, message: &str) -> Response {
     let body = ApiError { code: status.as_u16(), message: message.to_owned() };
@@ -54,18 +62,21 @@ fn api_error(status: StatusCode, message: &str) -> Response {
 /// The token request's form body.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct TokenForm {
-    /// Must be `client_credentials`.
-    #[serde(default)]
+    /// Must be `client_credentials` (without it, or with another grant, the answer is 400).
+    #[schema(pattern = "^client_credentials$")]
     grant_type: String,
     /// The client id (or in a Basic header).
     client_id: Option<String>,
     /// The client secret (or in a Basic header).
     client_secret: Option<String>,
+    /// Accepted and ignored.
+    #[allow(dead_code, reason = "clients send it; the grant does not depend on it")]
+    scope: Option<String>,
 }
 
 /// The token answer: every value a string, as clients expect.
-#[derive(Serialize)]
-struct TokenAnswer {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenAnswer {
     access_token: String,
     token_type: &'static str,
     expires_in: String,
@@ -87,7 +98,12 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// `POST /oauth/accesstoken` (client credentials in the form or a Basic header).
-#[utoipa::path(post, path = "/oauth/accesstoken", tag = "case status", responses((status = 200, description = "An access token"), (status = 401, description = "Unknown client or wrong secret")))]
+#[utoipa::path(post, path = "/oauth/accesstoken", tag = "case status",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded", description = "`grant_type=client_credentials`, with `client_id` and `client_secret` here or in an `Authorization: Basic` header"),
+    responses((status = 200, description = "An access token", body = TokenAnswer),
+        (status = 400, description = "`grant_type` missing or not `client_credentials`", body = ApiError),
+        (status = 401, description = "Unknown client or wrong secret", body = ApiError),
+        (status = 503, description = "The service cannot check clients right now", body = ApiError)))]
 pub async fn access_token(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -137,40 +153,52 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The developer API's case answer, keys in the documented order.
-#[derive(Serialize)]
-struct ApiCase {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiCase {
     #[serde(rename = "receiptNumber")]
     receipt_number: String,
     #[serde(rename = "formType")]
     form_type: String,
+    /// `MM-DD-YYYY HH:mm:ss`; absent for electronic receipts (IOE).
     #[serde(rename = "submittedDate", skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false, pattern = r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$")]
     submitted_date: Option<String>,
+    /// The day of the latest status event, `MM-DD-YYYY HH:mm:ss`; absent for electronic receipts.
     #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false, pattern = r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$")]
     modified_date: Option<String>,
     current_case_status_text_en: String,
     current_case_status_desc_en: String,
     current_case_status_text_es: String,
     current_case_status_desc_es: String,
+    /// Earlier and current steps, newest first; `null` when the case has no history.
+    #[schema(required = true)]
     hist_case_status: Option<Vec<ApiHistory>>,
 }
 
-#[derive(Serialize)]
-struct ApiHistory {
+/// One step of a case's history.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiHistory {
+    /// `YYYY-MM-DD`.
+    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
     date: String,
     completed_text_en: String,
     completed_text_es: String,
 }
 
-#[derive(Serialize)]
-struct ApiAnswer {
+/// The developer API's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiAnswer {
     case_status: ApiCase,
     message: String,
 }
 
 fn api_case(r: &Report) -> ApiCase {
-    // Electronic receipts (IOE) carry neither date.
+    // Electronic receipts (IOE) carry neither date. `modifiedDate` is the day of the latest
+    // status event, however the case came to CRIS (demo data, an import, USPS scans), never the
+    // time a row was last written.
     let dates = (!r.electronic).then(|| {
-        (r.received_on.format("%m-%d-%Y 00:00:00").to_string(), r.updated_at.format("%m-%d-%Y %H:%M:%S").to_string())
+        (r.received_on.format("%m-%d-%Y 00:00:00").to_string(), r.status_on.format("%m-%d-%Y 00:00:00").to_string())
     });
     let history: Vec<ApiHistory> = r
         .history
@@ -195,9 +223,15 @@ fn api_case(r: &Report) -> ApiCase {
 }
 
 /// `GET /case-status/{receiptNumber}` with a bearer token.
-#[utoipa::path(get, path = "/case-status/{receipt}", tag = "case status", params(("receipt" = String, Path, description = "Receipt number, e.g. EAC9999103403")),
-    responses((status = 200, description = "The case's status and history"), (status = 401, description = "Invalid Access Token"),
-        (status = 404, description = "Receipt number not recognised"), (status = 422, description = "Malformed receipt number"), (status = 429, description = "Spike Arrest Violation")))]
+#[utoipa::path(get, path = "/case-status/{receipt}", tag = "case status",
+    params(("receipt" = String, Path, description = "Receipt number, e.g. EAC9999103403: 3 letters (the centre code) and 10 digits, any letter case, dashes or spaces allowed", pattern = r"^\s*[- ]*(?:[A-Za-z][- ]*){3}(?:[0-9][- ]*){10}\s*$", example = "EAC9999103403")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The case's status and history", body = ApiAnswer),
+        (status = 401, description = "Invalid Access Token", body = ApiError),
+        (status = 404, description = "Receipt number not recognised (also for cases that must not be disclosed)", body = ApiError),
+        (status = 422, description = "Malformed receipt number, or a centre code USCIS does not use", body = ApiError),
+        (status = 429, description = "Spike Arrest Violation: over the client's rate a second or its daily quota", body = ApiError),
+        (status = 503, description = "The service cannot answer right now", body = ApiError)))]
 pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(receipt): Path<String>) -> Response {
     let now = state.clock().now();
     let Some(grant) = bearer(&headers).and_then(|t| tokens::verify_api(state.token_key(), t, now.timestamp())) else {
@@ -215,7 +249,7 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
         Ok(r) => r,
         Err(e) => return api_error(StatusCode::UNPROCESSABLE_ENTITY, &e.reason),
     };
-    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(cached)) => {
             let body = cached.api_body(|report| {
                 let answer = ApiAnswer {
@@ -251,14 +285,16 @@ fn public_allowed(
     state.limiter().allow(&format!("{what}:{who}"), 50.0, 100.0, Instant::now())
 }
 
-#[derive(Serialize)]
-struct JwtAnswer {
+/// The anonymous token of the public site.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct JwtAnswer {
     #[serde(rename = "JwtResponse")]
     jwt_response: JwtInner,
 }
 
-#[derive(Serialize)]
-struct JwtInner {
+/// The token and its kind.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct JwtInner {
     #[serde(rename = "accessToken")]
     access_token: String,
     #[serde(rename = "tokenType")]
@@ -266,32 +302,39 @@ struct JwtInner {
 }
 
 /// `GET /csol-api/ui-auth`: an anonymous short-lived token.
-#[utoipa::path(get, path = "/csol-api/ui-auth", tag = "case status", responses((status = 200, description = "An anonymous JWT")))]
+#[utoipa::path(get, path = "/csol-api/ui-auth", tag = "case status", responses((status = 200, description = "An anonymous JWT", body = JwtAnswer)))]
 pub async fn ui_auth(State(state): State<AppState>) -> Response {
     let jwt = tokens::issue_jwt(state.token_key(), state.clock().now().timestamp(), JWT_SECONDS);
     axum::Json(JwtAnswer { jwt_response: JwtInner { access_token: jwt, token_type: "Bearer" } }).into_response()
 }
 
-#[derive(Serialize)]
-struct CsolAnswer {
+/// The public site's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CsolAnswer {
     #[serde(rename = "CaseStatusResponse")]
     response: CsolResponse,
 }
 
-#[derive(Serialize)]
-struct CsolResponse {
+/// The status, or `isValid: false` alone.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CsolResponse {
     #[serde(rename = "receiptNumber")]
     receipt_number: String,
     #[serde(rename = "isValid")]
     is_valid: bool,
+    /// Absent when `isValid` is false.
     #[serde(rename = "detailsEng", skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false)]
     details_eng: Option<CsolDetails>,
+    /// Absent when `isValid` is false.
     #[serde(rename = "detailsEs", skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false)]
     details_es: Option<CsolDetails>,
 }
 
-#[derive(Serialize)]
-struct CsolDetails {
+/// The status in one language.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CsolDetails {
     #[serde(rename = "formNum")]
     form_num: String,
     #[serde(rename = "formTitle")]
@@ -304,8 +347,13 @@ struct CsolDetails {
 }
 
 /// `GET /csol-api/case-statuses/{receipt}` with the anonymous JWT.
-#[utoipa::path(get, path = "/csol-api/case-statuses/{receipt}", tag = "case status", params(("receipt" = String, Path, description = "Receipt number")),
-    responses((status = 200, description = "The status, or isValid false for an unknown receipt"), (status = 401, description = "Missing or expired token")))]
+#[utoipa::path(get, path = "/csol-api/case-statuses/{receipt}", tag = "case status",
+    params(("receipt" = String, Path, description = "Receipt number; anything else answers `isValid: false`", example = "EAC9999103403")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The status, or isValid false for an unknown or malformed receipt", body = CsolAnswer),
+        (status = 401, description = "Missing or expired token", body = ApiError),
+        (status = 429, description = "Spike Arrest Violation: too many requests from this address", body = ApiError),
+        (status = 503, description = "The service cannot answer right now", body = ApiError)))]
 pub async fn csol_status(
     State(state): State<AppState>,
     peer: Result<axum::extract::ConnectInfo<std::net::SocketAddr>, axum::extract::rejection::ExtensionRejection>,
@@ -326,7 +374,7 @@ pub async fn csol_status(
         .into_response()
     };
     let Ok(parsed) = receipt.parse::<ReceiptNumber>() else { return invalid(receipt.trim().to_owned()) };
-    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &parsed).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &parsed).await {
         Ok(Some(r)) => {
             let details = |lang| {
                 let w = r.current.get(lang);
@@ -382,18 +430,24 @@ async fn legacy_answer(state: &AppState, f: LegacyForm) -> Response {
         crate::web::page::render(StatusCode::OK, &LegacyPage { receipt, title, description_html, error, spanish })
     };
     let unknown = "Case Status Online does not recognize the receipt number entered. Please check that your receipt number is correct.";
-    let Ok(receipt) = f.app_receipt_num.parse::<ReceiptNumber>() else {
-        let reason = if f.app_receipt_num.trim().is_empty() {
-            "Please enter a receipt number."
-        } else {
-            "The receipt number entered is invalid. A receipt number is 3 letters followed by 10 digits."
-        };
-        return page(String::new(), String::new(), String::new(), Some(reason.into()));
+    let receipt = match f.app_receipt_num.parse::<ReceiptNumber>() {
+        Ok(r) => r,
+        Err(e) => {
+            let reason = if f.app_receipt_num.trim().is_empty() {
+                "Please enter a receipt number."
+            } else if e.code == Some(crate::kernel::ids::UNKNOWN_CENTRE) {
+                "The receipt number entered is invalid. Its first 3 letters are not a centre code USCIS uses."
+            } else {
+                "The receipt number entered is invalid. A receipt number is 3 letters followed by 10 digits."
+            };
+            return page(String::new(), String::new(), String::new(), Some(reason.into()));
+        }
     };
-    match service::lookup_cached(state.db(), state.catalog(), state.reports(), &receipt).await {
+    match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(r)) => {
             let w = r.current.get(lang);
-            page(r.receipt.clone(), w.title.clone(), w.description_html.clone(), None)
+            // The page's `<p>` holds the description: its own paragraphs become line breaks.
+            page(r.receipt.clone(), w.title.clone(), crate::kernel::html::inline_paragraphs(&w.description_html), None)
         }
         Ok(None) => page(String::new(), String::new(), String::new(), Some(unknown.into())),
         Err(e) => {
@@ -439,9 +493,13 @@ async fn legacy_landing() -> Response {
 // ---------------------------------------------------------------- case updates in
 
 /// `POST /api/v1/case-events`: a batch of status changes from an adjudication system.
-#[utoipa::path(post, path = "/api/v1/case-events", tag = "case status", request_body(content = Vec<super::events::RawEvent>, description = "Events: a JSON array, or an object with an `events` array"),
-    responses((status = 200, description = "What was applied, what was applied before, and each refused event with its index and reason"),
-        (status = 401, description = "No token, or a client without the case_events scope"), (status = 422, description = "The body is not a batch of events")))]
+#[utoipa::path(post, path = "/api/v1/case-events", tag = "case status", request_body(content = Vec<super::events::RawEvent>, description = "Events: a JSON array, or an object with an `events` array (at most 10,000)"),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The batch was taken: the events that could apply did, each once; `rejected` lists every refused event with its index and reason (a partial refusal is still 200)", body = super::events::Outcome),
+        (status = 401, description = "No valid bearer token", body = crate::web::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client without the case_events scope", body = crate::web::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body is not a batch of events (not JSON, not an array, or too many)", body = crate::web::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Nothing was stored; send the batch again", body = crate::web::error::Problem, content_type = "application/problem+json")))]
 pub async fn case_events(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let now = state.clock().now();
     let Some(grant) = bearer(&headers).and_then(|t| tokens::verify_api(state.token_key(), t, now.timestamp())) else {

@@ -126,9 +126,13 @@ impl Ar11Form {
 fn receipts(text: &str) -> Result<Vec<ReceiptNumber>, InvalidInput> {
     let mut out: Vec<ReceiptNumber> = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| !w.is_empty()) {
-        let r = word
-            .parse::<ReceiptNumber>()
-            .map_err(|_| InvalidInput::new("receipts", format!("{word} is not a receipt number.")))?;
+        let r = word.parse::<ReceiptNumber>().map_err(|e| {
+            let refusal = InvalidInput::new("receipts", format!("{word} is not a receipt number."));
+            match e.code {
+                Some(code) => refusal.with_code(code),
+                None => refusal,
+            }
+        })?;
         if !out.contains(&r) {
             out.push(r);
         }

@@ -68,7 +68,9 @@ pub async fn submit(
                 .await?
         });
         let Some((id, status, zip, restricted)) = row else { return Err(SubmitError::NoMatch(receipt.clone())) };
-        let moved_from = zip.as_deref().and_then(|z| z.get(..5)).is_none_or(|z| z == c.previous.zip.five());
+        // A case with no mailing ZIP code on file cannot be checked, so it is refused like a
+        // mismatch: matching it by default would let anyone move it (issue 16).
+        let moved_from = zip.as_deref().and_then(|z| z.get(..5)).is_some_and(|z| z == c.previous.zip.five());
         if restricted || !moved_from {
             return Err(SubmitError::NoMatch(receipt.clone()));
         }

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use super::calendar::Service;
 use super::model::{Appointment, Details, person_key, pin_hash};
+use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::{Confirmation, Pin};
@@ -230,6 +231,29 @@ pub struct Booking<'a> {
     pub representative: Option<i64>,
     /// Writes the email copy, sent when the customer gave an email address.
     pub email: &'a Compose<'a>,
+    /// The address the booking came from, for the audit trail.
+    pub ip: &'a str,
+}
+
+/// Who acted, as the audit trail names a member of the public: `public`, or the portfolio
+/// account of a registered representative. Identifiers only, never a name (R-AU-05).
+fn public_actor(customer: Option<i64>) -> String {
+    customer.map_or_else(|| "public".to_owned(), |id| format!("customer:{id}"))
+}
+
+/// An audit entry of a public booking, reprint or cancellation: the appointment's row id
+/// identifies it, the service says what it was; the customer's details stay out, and so does
+/// the confirmation number, which a cancellation must leave nowhere (R-AU-05).
+fn public_entry<'a>(
+    category: Category,
+    event: &'a str,
+    (who, ip): (&'a str, &'a str),
+    office: &'a str,
+    record: &'a str,
+    outcome: Outcome,
+    detail: &'a str,
+) -> Entry<'a> {
+    Entry { category, event, username: who, ip, office, record, outcome, detail }
 }
 
 /// Books the held slot (R-IP-02, R-IP-04, R-IP-06). The hold's seat becomes the appointment's;
@@ -315,6 +339,17 @@ pub async fn book(db: &Db, key: &TokenKey, b: &Booking<'_>, now: DateTime<Utc>) 
         };
         notify::enqueue(&mut tx, now, &message).await?;
     }
+    let (who, record) = (public_actor(b.representative), format!("appointment:{id}"));
+    let e = public_entry(
+        Category::Change,
+        "appointments.book",
+        (&who, b.ip),
+        &slot.office_code,
+        &record,
+        Outcome::Ok,
+        slot.service.code(),
+    );
+    audit::record(&mut tx, now, &e).await?;
     tx.commit().await?;
     Ok(Booked { appointment, pin })
 }
@@ -410,7 +445,9 @@ pub async fn of_day(db: &Db, office: &str, day: NaiveDate) -> Result<Vec<Appoint
     Ok(rows.into_iter().filter_map(appointment).collect())
 }
 
-/// The person's upcoming appointment, found by name, date of birth and telephone (R-IP-08).
+/// The person's upcoming appointment, found by name, date of birth and telephone (R-IP-08); the
+/// reprint, or the search that found nothing, is audited with identifiers only (R-AU-05).
+#[expect(clippy::too_many_arguments, reason = "the three facts asked, and who asks when")]
 pub async fn reprint(
     db: &Db,
     key: &TokenKey,
@@ -419,6 +456,7 @@ pub async fn reprint(
     birth_date: NaiveDate,
     phone: &crate::kernel::contact::Phone,
     now: DateTime<Utc>,
+    ip: &str,
 ) -> Result<Option<Appointment>, DbError> {
     let person = person_key(key, first_name, last_name, birth_date);
     let row: Option<Row> = crate::with_db!(db, pool => {
@@ -431,7 +469,16 @@ pub async fn reprint(
         .fetch_optional(pool)
         .await?
     });
-    Ok(row.and_then(appointment))
+    let found = row.and_then(appointment);
+    let who = public_actor(None);
+    let record = found.as_ref().map_or_else(|| "-".to_owned(), |a| format!("appointment:{}", a.id));
+    let (office, outcome, detail) = match &found {
+        Some(a) => (a.office_code.as_str(), Outcome::Ok, a.service.code()),
+        None => ("-", Outcome::Failed, ""),
+    };
+    let e = public_entry(Category::Access, "appointments.reprint", (&who, ip), office, &record, outcome, detail);
+    audit::record_alone(db, now, &e).await?;
+    Ok(found)
 }
 
 /// Why a cancellation did not happen.
@@ -488,9 +535,10 @@ pub async fn check(
     confirmation: &Confirmation,
     pin: &Pin,
     now: DateTime<Utc>,
+    ip: &str,
 ) -> Result<Cancelled, CancelError> {
     let mut tx = db.begin().await?;
-    let found = verify(&mut tx, key, confirmation, pin, now).await;
+    let found = verify(&mut tx, key, confirmation, pin, (now, ip)).await;
     tx.commit().await?;
     let (_, office, _, starts_at) = found?;
     Ok(Cancelled { office_code: office, starts: parse_slot(&starts_at).unwrap_or_default() })
@@ -505,28 +553,32 @@ pub async fn cancel(
     confirmation: &Confirmation,
     pin: &Pin,
     now: DateTime<Utc>,
+    ip: &str,
 ) -> Result<Cancelled, CancelError> {
     let mut tx = db.begin().await?;
-    let (id, office, service, starts_at) = match verify(&mut tx, key, confirmation, pin, now).await {
+    let (id, office, service, starts_at) = match verify(&mut tx, key, confirmation, pin, (now, ip)).await {
         Ok(found) => found,
         Err(e) => {
-            tx.commit().await?; // keeps the count of wrong PINs
+            tx.commit().await?; // keeps the count of wrong PINs and their audit entries
             return Err(e);
         }
     };
+    let (who, record) = (public_actor(None), format!("appointment:{id}"));
+    let e = public_entry(Category::Change, "appointments.cancel", (&who, ip), &office, &record, Outcome::Ok, &service);
+    audit::record(&mut tx, now, &e).await?;
     let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
     tx.commit().await?;
     Ok(cancelled)
 }
 
 /// The appointment's id, office, service and start when the PIN is its own; a wrong PIN is
-/// counted (in `tx`), and the number locked after [`MAX_PIN_FAILURES`].
+/// counted (in `tx`, with its audit entry), and the number locked after [`MAX_PIN_FAILURES`].
 async fn verify(
     tx: &mut Tx,
     key: &TokenKey,
     confirmation: &Confirmation,
     pin: &Pin,
-    now: DateTime<Utc>,
+    (now, ip): (DateTime<Utc>, &str),
 ) -> Result<(i64, String, String, String), CancelError> {
     type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
     let row: Option<Stored> = crate::with_tx!(tx, conn => {
@@ -544,6 +596,7 @@ async fn verify(
         return Err(CancelError::Locked(until));
     }
     let given = pin_hash(key, confirmation, pin.as_str());
+    let (who, record) = (public_actor(None), format!("appointment:{id}"));
     if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
         let failures = failures + 1;
         let lock = (failures >= MAX_PIN_FAILURES).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
@@ -555,6 +608,16 @@ async fn verify(
                 .execute(&mut *conn)
                 .await?;
         });
+        let e = public_entry(
+            Category::Security,
+            "appointments.cancel",
+            (&who, ip),
+            &office,
+            &record,
+            Outcome::Denied,
+            if lock.is_some() { "wrong PIN; locked" } else { "wrong PIN" },
+        );
+        audit::record(tx, now, &e).await?;
         return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
     }
     Ok((id, office, service, starts_at))
@@ -566,6 +629,7 @@ pub async fn cancel_for_representative(
     db: &Db,
     representative: i64,
     confirmation: &Confirmation,
+    (now, ip): (DateTime<Utc>, &str),
 ) -> Result<Cancelled, CancelError> {
     let mut tx = db.begin().await?;
     let row: Option<(i64, String, String, String)> = crate::with_tx!(&mut tx, conn => {
@@ -578,6 +642,9 @@ pub async fn cancel_for_representative(
         .await?
     });
     let Some((id, office, service, starts_at)) = row else { return Err(CancelError::NoMatch) };
+    let (who, record) = (public_actor(Some(representative)), format!("appointment:{id}"));
+    let e = public_entry(Category::Change, "appointments.cancel", (&who, ip), &office, &record, Outcome::Ok, &service);
+    audit::record(&mut tx, now, &e).await?;
     let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
     tx.commit().await?;
     Ok(cancelled)
@@ -591,4 +658,77 @@ async fn withdraw(tx: &mut Tx, id: i64, office: String, service: &str, starts_at
     give_back_seat(tx, &office, service, starts_at).await?;
     count_outcome(tx, &office, service, starts_at.get(..10).unwrap_or(""), "cancelled").await?;
     Ok(Cancelled { office_code: office, starts: parse_slot(starts_at).unwrap_or_default() })
+}
+
+/// What a survey invitation needs of an appointment (R-SV-01), and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyContact {
+    /// The appointment.
+    pub appointment_id: i64,
+    /// Its office.
+    pub office_code: String,
+    /// Its service code.
+    pub service: String,
+    /// Its day (local).
+    pub day: NaiveDate,
+    /// The customer's email address.
+    pub email: String,
+    /// The customer's language.
+    pub lang: Lang,
+}
+
+type ContactRow = (i64, String, String, String, String, String);
+
+fn contact(r: ContactRow) -> Option<SurveyContact> {
+    Some(SurveyContact {
+        appointment_id: r.0,
+        office_code: r.1,
+        service: r.2,
+        day: NaiveDate::parse_from_str(r.3.get(..10)?, "%Y-%m-%d").ok()?,
+        email: r.4,
+        lang: Lang::from_tag(&r.5).unwrap_or(Lang::En),
+    })
+}
+
+/// Appointments with an email address that started at or after `from` and either started before
+/// `passed_before` (their day is over) or are among `closed` (visits the lobby closed), for the
+/// survey invitations (R-SV-01).
+pub async fn survey_contacts(
+    db: &Db,
+    from: DateTime<Utc>,
+    passed_before: DateTime<Utc>,
+    closed: &[i64],
+) -> Result<Vec<SurveyContact>, DbError> {
+    let rows: Vec<ContactRow> = crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT id, office_code, service, starts_at, email, lang FROM appointments WHERE email IS NOT NULL AND starts_utc >= ",
+        );
+        q.push_bind(from).push(" AND (starts_utc < ").push_bind(passed_before);
+        // A few hundred closed visits a day at most: one bound list is enough.
+        for (i, id) in closed.iter().take(5_000).enumerate() {
+            q.push(if i == 0 { " OR id IN (" } else { ", " }).push_bind(*id);
+        }
+        if !closed.is_empty() {
+            q.push(")");
+        }
+        q.push(") ORDER BY id");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().filter_map(contact).collect())
+}
+
+/// The email address and language of appointments that still have them (survey reminders).
+pub async fn survey_contacts_of(db: &Db, ids: &[i64]) -> Result<Vec<SurveyContact>, DbError> {
+    let mut out = Vec::new();
+    for part in ids.chunks(500) {
+        let rows: Vec<ContactRow> = crate::with_db!(db, pool => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, office_code, service, starts_at, email, lang FROM appointments WHERE email IS NOT NULL",
+            );
+            crate::kernel::db::push_in(&mut q, "id", part);
+            q.build_query_as().fetch_all(pool).await?
+        });
+        out.extend(rows.into_iter().filter_map(contact));
+    }
+    Ok(out)
 }

@@ -469,6 +469,7 @@ async fn confirm(
         tz: office.tz,
         representative: rep,
         email: &compose,
+        ip: &v.ip,
     };
     match booking::book(state.db(), state.token_key(), &b, now).await {
         Ok(booked) => {
@@ -505,8 +506,17 @@ async fn reloaded(state: &AppState, v: &Visit, p: &DetailsPost) -> Option<Respon
     }
     let now = state.clock().now();
     let d = p.form.parse(now.date_naive()).ok()?;
-    let found =
-        booking::reprint(state.db(), state.token_key(), &d.first_name, &d.last_name, d.birth_date, &d.phone, now);
+    // Audited as the reprint it is (R-AU-05).
+    let found = booking::reprint(
+        state.db(),
+        state.token_key(),
+        &d.first_name,
+        &d.last_name,
+        d.birth_date,
+        &d.phone,
+        now,
+        &v.ip,
+    );
     let a = found.await.ok()??;
     let office = state.catalog().office(&a.office_code)?;
     Some(notice_page(v, Notice::of(&a, office, v.ctx.lang, None), Shown::Reloaded, false))
@@ -604,7 +614,7 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
         let errors = FieldErrors::of(&v.ctx, "ip-err-", &problems);
         return refuse(&v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
     };
-    match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now).await {
+    match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now, &v.ip).await {
         Ok(Some(a)) => match state.catalog().office(&a.office_code) {
             Some(office) => notice_page(&v, Notice::of(&a, office, v.ctx.lang, None), Shown::Reprint, false),
             None => unavailable(&v, &"office of an appointment is not in the catalog"),
@@ -710,7 +720,9 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
         }
     };
     if f.step != "confirm" {
-        return match booking::check(state.db(), state.token_key(), &confirmation, &pin, state.clock().now()).await {
+        return match booking::check(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip)
+            .await
+        {
             Ok(c) => {
                 let lang = v.ctx.lang;
                 let when = (("date", format_date(c.starts.date(), lang)), ("time", format_time(c.starts.time(), lang)));
@@ -735,7 +747,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
             Err(CancelError::Db(e)) => unavailable(&v, &e),
         };
     }
-    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now()).await {
+    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip).await {
         Ok(c) => {
             let when =
                 format!("{}, {}", format_date(c.starts.date(), v.ctx.lang), format_time(c.starts.time(), v.ctx.lang));

@@ -1,15 +1,17 @@
 //! Office closures and calendar changes made by staff (R-IP-01, R-IP-11). Closing a day or some
 //! hours cancels the appointments inside, tells each customer by email (or by text message when
 //! no email was given) with a link to book again, and deletes their personal data, keeping only
-//! anonymous counts, all in one transaction.
+//! anonymous counts, all in one transaction. A calendar change that leaves booked appointments
+//! outside the new hours, days or services does the same to them, once the administrator has
+//! confirmed how many.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use super::booking::{count_outcome, parse_slot, slot_key};
 use super::calendar::{Hours, Offering, Service};
 use crate::kernel::access::{Actor, Capability};
 use crate::kernel::audit::{self, Category, Outcome};
-use crate::kernel::db::{Db, DbError};
+use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::{I18n, Lang};
 use crate::notify::{self, Channel, Message};
@@ -74,7 +76,6 @@ pub async fn close(
     let i18n = I18n::shared().ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
     let (from, to) = (slot_key(c.starts), slot_key(c.ends));
     let mut tx = db.begin().await?;
-    type Affected = (String, String, String, Option<String>, String);
     let affected: Vec<Affected> = crate::with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO office_closures (office_code, starts_at, ends_at, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -98,11 +99,33 @@ pub async fn close(
         .fetch_all(&mut *conn)
         .await?
     });
+    tell_cancelled(&mut tx, i18n, now, office, &affected, public_url).await?;
+    let record = format!("office:{}", office.code);
+    let detail = format!("{from} to {to}: {}; {} appointments cancelled", c.reason, affected.len());
+    audit::record(&mut tx, now, &entry(actor, Category::Change, "appointments.close", &record, Outcome::Ok, &detail))
+        .await?;
+    tx.commit().await?;
+    Ok(affected.len())
+}
+
+/// A cancelled appointment's service, start (local, as stored), language, email and telephone.
+type Affected = (String, String, String, Option<String>, String);
+
+/// Tells each customer of appointments cancelled for a closure or a calendar change, in their
+/// language, with a link to book again, and counts each as `closed`.
+async fn tell_cancelled(
+    tx: &mut Tx,
+    i18n: &I18n,
+    now: DateTime<Utc>,
+    office: &Office,
+    affected: &[Affected],
+    public_url: &str,
+) -> Result<(), DbError> {
     let link = format!("{}/appointments/{}", public_url.trim_end_matches('/'), office.code);
     let mut messages = Vec::new();
-    for (service, starts_at, lang, email, phone) in &affected {
+    for (service, starts_at, lang, email, phone) in affected {
         let lang = Lang::from_tag(lang).unwrap_or(Lang::En);
-        let starts = parse_slot(starts_at).unwrap_or(c.starts);
+        let Some(starts) = parse_slot(starts_at) else { continue };
         let date = starts.date().format("%Y-%m-%d").to_string();
         let args = [
             ("office", office.name(lang)),
@@ -128,16 +151,11 @@ pub async fn close(
             attachment: None,
         });
     }
-    notify::enqueue_many(&mut tx, now, &messages).await?;
-    for (service, starts_at, ..) in &affected {
-        count_outcome(&mut tx, &office.code, service, starts_at.get(..10).unwrap_or(""), "closed").await?;
+    notify::enqueue_many(tx, now, &messages).await?;
+    for (service, starts_at, ..) in affected {
+        count_outcome(tx, &office.code, service, starts_at.get(..10).unwrap_or(""), "closed").await?;
     }
-    let record = format!("office:{}", office.code);
-    let detail = format!("{from} to {to}: {}; {} appointments cancelled", c.reason, affected.len());
-    audit::record(&mut tx, now, &entry(actor, Category::Change, "appointments.close", &record, Outcome::Ok, &detail))
-        .await?;
-    tx.commit().await?;
-    Ok(affected.len())
+    Ok(())
 }
 
 /// An office's closures that end after `from` (local time), with their reasons and who set them.
@@ -157,18 +175,63 @@ pub async fn upcoming(
     }))
 }
 
-/// Stores an office's hours and services (R-IP-01); audited with what was set. Appointments
-/// already booked keep their times.
+/// What saving a calendar did, or needs first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarSaved {
+    /// Saved; this many booked appointments fell outside it and were cancelled as by a closure.
+    Saved(usize),
+    /// Nothing saved: this many booked appointments would fall outside the new calendar. Saving
+    /// again with this count confirmed cancels them (R-IP-11).
+    Confirm(usize),
+}
+
+/// Whether a booked appointment still fits a calendar: its service offered, its day open, and
+/// its slot (at the new length) inside the hours.
+pub fn fits(hours: &Hours, offerings: &[Offering], service: Service, starts: NaiveDateTime) -> bool {
+    let Some(o) = offerings.iter().find(|o| o.service == service) else { return false };
+    let open_day = hours.weekdays.get(starts.weekday().num_days_from_monday() as usize).copied().unwrap_or(false);
+    let ends = starts + Duration::minutes(i64::from(o.slot_minutes));
+    open_day && starts.time() >= hours.opens && ends <= starts.date().and_time(hours.closes)
+}
+
+/// Stores an office's hours and services (R-IP-01); audited with what was set. Booked
+/// appointments from now on that the new calendar leaves out are counted first: unless
+/// `confirmed` is that count, nothing is saved and the count is returned for the administrator
+/// to confirm; once confirmed, they are cancelled, told and counted as a closure's are (R-IP-11).
+#[expect(clippy::too_many_arguments, reason = "who, when, where, what, and the confirmation and link")]
 pub async fn save_calendar(
     db: &Db,
     catalog: &Catalog,
     actor: &Actor,
     now: DateTime<Utc>,
-    office: &str,
+    office: &Office,
     (hours, offerings): (&Hours, &[Offering]),
-) -> Result<(), StaffError> {
-    permit_at(db, catalog, actor, now, Capability::OfficesManage, ("offices.calendar", office)).await?;
+    confirmed: Option<usize>,
+    public_url: &str,
+) -> Result<CalendarSaved, StaffError> {
+    permit_at(db, catalog, actor, now, Capability::OfficesManage, ("offices.calendar", &office.code)).await?;
+    let i18n = I18n::shared().ok_or_else(|| StaffError::Internal("message catalogues not loaded".into()))?;
+    let local_now = slot_key(now.with_timezone(&office.tz).naive_local());
     let mut tx = db.begin().await?;
+    let booked: Vec<(i64, String, String)> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_as("SELECT id, service, starts_at FROM appointments WHERE office_code = $1 AND starts_at >= $2 ORDER BY id")
+            .bind(&office.code)
+            .bind(&local_now)
+            .fetch_all(&mut *conn)
+            .await?
+    });
+    let outside: Vec<i64> = booked
+        .iter()
+        .filter(|(_, service, starts_at)| match (Service::parse(service), parse_slot(starts_at)) {
+            (Some(s), Some(at)) => !fits(hours, offerings, s, at),
+            _ => false,
+        })
+        .map(|(id, ..)| *id)
+        .collect();
+    if !outside.is_empty() && confirmed != Some(outside.len()) {
+        return Ok(CalendarSaved::Confirm(outside.len()));
+    }
+    let (office_full, office) = (office, office.code.as_str());
     crate::with_tx!(&mut tx, conn => {
         sqlx::query(
             "INSERT INTO office_calendars (office_code, opens, closes, weekdays, horizon_days) VALUES ($1, $2, $3, $4, $5) \
@@ -193,26 +256,53 @@ pub async fn save_calendar(
                 .await?;
         }
     });
+    let mut affected: Vec<Affected> = Vec::with_capacity(outside.len());
+    for id in &outside {
+        let row: Option<Affected> = crate::with_tx!(&mut tx, conn => {
+            sqlx::query_as("DELETE FROM appointments WHERE id = $1 RETURNING service, starts_at, lang, email, phone")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        affected.extend(row);
+    }
+    tell_cancelled(&mut tx, i18n, now, office_full, &affected, public_url).await?;
     let services: Vec<String> =
         offerings.iter().map(|o| format!("{} {}min x{}", o.service.code(), o.slot_minutes, o.capacity)).collect();
     let detail = format!(
-        "{}-{} days {} horizon {}; {}",
+        "{}-{} days {} horizon {}; {}; {} appointments outside it cancelled",
         hours.opens.format("%H:%M"),
         hours.closes.format("%H:%M"),
         hours.weekdays_code(),
         hours.horizon_days,
-        services.join(", ")
+        services.join(", "),
+        affected.len()
     );
     let record = format!("office:{office}");
     audit::record(&mut tx, now, &entry(actor, Category::Change, "offices.calendar", &record, Outcome::Ok, &detail))
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(CalendarSaved::Saved(affected.len()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // R-IP-11: an appointment fits a calendar only with its service offered, its day open and its
+    // slot inside the hours.
+    #[test]
+    fn appointments_fit_a_calendar_or_not() {
+        let hours = Hours::standard(); // Monday to Friday, 8:00 to 15:30
+        let documents = Offering { service: Service::Documents, slot_minutes: 30, capacity: 2 };
+        let monday = |h: u32, m: u32| NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(h, m, 0).unwrap();
+        assert!(fits(&hours, &[documents], Service::Documents, monday(15, 0)));
+        assert!(!fits(&hours, &[documents], Service::Documents, monday(15, 15)), "ends after closing");
+        assert!(!fits(&hours, &[documents], Service::Documents, monday(7, 30)), "before opening");
+        assert!(!fits(&hours, &[documents], Service::Information, monday(9, 0)), "service removed");
+        let saturday = monday(9, 0) + Duration::days(5);
+        assert!(!fits(&hours, &[documents], Service::Documents, saturday), "day closed");
+    }
 
     // R-IP-11: a closure is a day or some hours of it, never in the past, always with a reason.
     #[test]

@@ -204,7 +204,8 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
     if !approved {
         return refused("rep-err-confirmation").await;
     }
-    match booking::cancel_for_representative(state.db(), customer.id, &confirmation).await {
+    match booking::cancel_for_representative(state.db(), customer.id, &confirmation, (state.clock().now(), &v.ip)).await
+    {
         Ok(_) => v.finish(Redirect::to("/account/representative?cancelled=true").into_response()),
         Err(CancelError::NoMatch | CancelError::Locked(_)) => refused("rep-err-confirmation").await,
         Err(e) => unavailable(&v, &e),

@@ -49,6 +49,9 @@ struct CalendarPage {
     closures: Vec<(String, String, String, String)>,
     errors: Vec<InvalidInput>,
     notice: Option<String>,
+    /// Booked appointments the posted calendar would leave out, for the administrator to
+    /// confirm (the form then shows what was posted).
+    confirm: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -59,6 +62,8 @@ struct PageQuery {
     saved: bool,
     #[serde(default)]
     closed: Option<usize>,
+    #[serde(default)]
+    cancelled: Option<usize>,
 }
 
 /// The days of the week, Monday first, as catalogue messages.
@@ -79,6 +84,18 @@ async fn view(
     errors: Vec<InvalidInput>,
     notice: Option<String>,
 ) -> Response {
+    view_draft(state, staff, office, (errors, notice), None).await
+}
+
+/// The page, showing a posted calendar (`draft`) and the count of booked appointments it would
+/// leave out instead of the stored one, when that count needs the administrator's confirmation.
+async fn view_draft(
+    state: &AppState,
+    staff: &Staff,
+    office: &Office,
+    (errors, notice): (Vec<InvalidInput>, Option<String>),
+    draft: Option<(&Hours, &[calendar::Offering], usize)>,
+) -> Response {
     if let Err(page) = permit_page(state, staff, Capability::OfficesManage, ("offices.calendar", &office.code)).await {
         return page;
     }
@@ -91,11 +108,15 @@ async fn view(
         (Ok(c), Ok(u)) => (c, u),
         (Err(e), _) | (_, Err(e)) => return staff_error(staff, &StaffError::Internal(e.to_string())),
     };
-    let hours = cal.as_ref().map_or_else(Hours::standard, |c| c.hours.clone());
+    let (hours, offerings) = match (draft, cal.as_ref()) {
+        (Some((h, o, _)), _) => (h.clone(), o.to_vec()),
+        (None, Some(c)) => (c.hours.clone(), c.offerings.clone()),
+        (None, None) => (Hours::standard(), Vec::new()),
+    };
     let services = Service::ALL
         .into_iter()
         .map(|s| {
-            let offered = cal.as_ref().and_then(|c| c.offerings.iter().find(|o| o.service == s));
+            let offered = offerings.iter().find(|o| o.service == s);
             (
                 s.code(),
                 s.name(crate::kernel::i18n::Lang::En),
@@ -121,6 +142,7 @@ async fn view(
         closures: closures.into_iter().map(|(s, e, r, by)| (s.replace('T', " "), e.replace('T', " "), r, by)).collect(),
         errors,
         notice,
+        confirm: draft.map(|(_, _, n)| n),
     };
     staff.finish(render(status, &page))
 }
@@ -130,9 +152,10 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<PageQ
     let Some(office) = field_office_asked(&state, &staff, &q.office) else {
         return staff_error(&staff, &StaffError::NotFound);
     };
-    let notice = match (q.saved, q.closed) {
-        (_, Some(n)) => Some(staff.ctx.ta("staff-calendar-closed", ("count", n))),
-        (true, None) => Some(staff.ctx.t("staff-calendar-saved")),
+    let notice = match (q.saved, q.closed, q.cancelled) {
+        (_, Some(n), _) => Some(staff.ctx.ta("staff-calendar-closed", ("count", n))),
+        (true, None, Some(n)) if n > 0 => Some(staff.ctx.ta("staff-calendar-saved-cancelled", ("count", n))),
+        (true, None, _) => Some(staff.ctx.t("staff-calendar-saved")),
         _ => None,
     };
     view(&state, &staff, office, Vec::new(), notice).await
@@ -148,18 +171,26 @@ async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fiel
         Ok(parsed) => parsed,
         Err(errors) => return view(&state, &staff, office, errors, None).await,
     };
+    // The count the administrator was shown and confirmed, if any (R-IP-11).
+    let confirmed = get("confirm_cancel").trim().parse::<usize>().ok();
     let saved = closures::save_calendar(
         state.db(),
         state.catalog(),
         &staff.actor,
         state.clock().now(),
-        &office.code,
+        office,
         (&hours, &offerings),
+        confirmed,
+        state.public_url(),
     );
     match saved.await {
-        Ok(()) => staff.finish(
-            Redirect::to(&format!("/staff/offices/calendar?office={}&saved=true", office.code)).into_response(),
+        Ok(closures::CalendarSaved::Saved(n)) => staff.finish(
+            Redirect::to(&format!("/staff/offices/calendar?office={}&saved=true&cancelled={n}", office.code))
+                .into_response(),
         ),
+        Ok(closures::CalendarSaved::Confirm(n)) => {
+            view_draft(&state, &staff, office, (Vec::new(), None), Some((&hours, &offerings, n))).await
+        }
         Err(e) => staff_error(&staff, &e),
     }
 }

@@ -129,9 +129,15 @@ impl Role {
                 ApiClientsManage,
                 RepresentativesManage,
             ],
-            Role::Headquarters => {
-                &[ProcessingTimesPublish, ReportsRead, ScriptsRead, ScriptsAuthor, ScriptsApprove, ServiceRequestsRead]
-            }
+            Role::Headquarters => &[
+                ProcessingTimesPublish,
+                ReportsRead,
+                ScriptsRead,
+                ScriptsAuthor,
+                ScriptsApprove,
+                ServiceRequestsRead,
+                SurveysManage,
+            ],
             Role::AsylumOfficer => &[CasesRead, SharingQuery],
             Role::FraudAnalyst => &[CasesRead, SharingRead],
             Role::InternationalAnalyst => &[SharingRead, SharingRespond, SharingDisclosures],
@@ -214,6 +220,8 @@ pub enum Capability {
     ApiClientsManage,
     /// Approve, refuse and revoke third-party representatives (R-IP-05).
     RepresentativesManage,
+    /// Write satisfaction surveys (R-SV-01).
+    SurveysManage,
     /// Ask a foreign partner about a person.
     SharingQuery,
     /// Read partner data (sequestered, R-IS-09).
@@ -226,7 +234,7 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 29] = [
+    pub const ALL: [Capability; 30] = [
         Capability::CasesRead,
         Capability::ScriptsRead,
         Capability::ScriptsAuthor,
@@ -252,6 +260,7 @@ impl Capability {
         Capability::AuditRead,
         Capability::ApiClientsManage,
         Capability::RepresentativesManage,
+        Capability::SurveysManage,
         Capability::SharingQuery,
         Capability::SharingRead,
         Capability::SharingRespond,
@@ -286,6 +295,7 @@ impl Capability {
             Capability::AuditRead => "audit.read",
             Capability::ApiClientsManage => "api_clients.manage",
             Capability::RepresentativesManage => "representatives.manage",
+            Capability::SurveysManage => "surveys.manage",
             Capability::SharingQuery => "sharing.query",
             Capability::SharingRead => "sharing.read",
             Capability::SharingRespond => "sharing.respond",

@@ -11,12 +11,35 @@ pub struct InvalidInput {
     pub field: &'static str,
     /// Why the value was refused, as an English sentence for the person who typed it.
     pub reason: String,
+    /// A stable code for a refusal that pages word on their own, in every language, because the
+    /// field's general message would mislead (`receipt-centre`: well formed, but the centre code
+    /// is not one USCIS uses). Pages show the catalogue message `err-<code>`.
+    pub code: Option<&'static str>,
 }
 
 impl InvalidInput {
     /// An error for `field`, explained by `reason`.
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self { field, reason: reason.into() }
+        Self { field, reason: reason.into(), code: None }
+    }
+
+    /// The same refusal, marked with a stable code that pages word themselves.
+    #[must_use]
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// The same refusal for another field (a form that names the field differently), code kept.
+    #[must_use]
+    pub fn for_field(mut self, field: &'static str) -> Self {
+        self.field = field;
+        self
+    }
+
+    /// The catalogue message of a coded refusal (`err-<code>`), if it has a code.
+    pub fn message_id(&self) -> Option<String> {
+        self.code.map(|c| format!("err-{c}"))
     }
 }
 

@@ -204,12 +204,17 @@ fn unknown_prefix(prefix: &str) -> InvalidInput {
     InvalidInput::new(
         RECEIPT_FIELD,
         format!(
-            "The receipt number starts with {prefix}, which is not a service centre code we \
-             recognise. A receipt number starts with one of {}.",
+            "The receipt number starts with {prefix}, which is not a centre code USCIS uses. A \
+             receipt number starts with one of {}.",
             PREFIXES.join(", ")
         ),
     )
+    .with_code(UNKNOWN_CENTRE)
 }
+
+/// The code of a well-formed receipt number whose centre code USCIS does not use, so that pages
+/// say that rather than repeat the format (issue 16).
+pub const UNKNOWN_CENTRE: &str = "receipt-centre";
 
 impl ReceiptNumber {
     /// Builds a receipt number from its parts, for generated data: `fiscal_year` 0 to 99,
@@ -684,7 +689,8 @@ mod tests {
         let err = ReceiptNumber::new("XYZ9999103403").unwrap_err();
         assert_eq!(err.field, "receipt_number");
         assert!(err.reason.contains("XYZ"), "{}", err.reason);
-        assert!(err.reason.contains("not a service centre code"));
+        assert!(err.reason.contains("not a centre code USCIS uses"), "{}", err.reason);
+        assert_eq!(err.code, Some(UNKNOWN_CENTRE));
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Tickets and the queue. Ordering (R-QM-04): customers with an appointment, arrived within
 //! their window, go before walk-ins, in appointment order; a walk-in who has waited longer than
 //! the ageing limit goes before them, so walk-ins are never starved; a customer too late for
-//! the window waits as a walk-in. Every step is time-stamped on the ticket (R-QM-06).
+//! the window waits as a walk-in. Every step is time-stamped (R-QM-06): the ticket holds the
+//! visit's current place in the queue, and each service within the visit (the first, and one
+//! more after each transfer) is a segment of its timeline that keeps its own wait, first call,
+//! officer, start and end, which the productivity report reads.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -12,7 +15,7 @@ use crate::infopass::calendar::Service;
 use crate::infopass::model::Appointment;
 use crate::kernel::access::{Actor, Capability};
 use crate::kernel::audit::{self, Category, Outcome};
-use crate::kernel::db::{Db, DbError};
+use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::ids::ANumber;
 use crate::reference::Catalog;
 use crate::staff::service::{StaffError, entry, permit_at};
@@ -88,6 +91,8 @@ pub struct Ticket {
     pub calls: i32,
     /// Counter it was called to.
     pub counter: Option<String>,
+    /// The officer who called it (a staff user id), who alone works it unless a supervisor steps in.
+    pub officer_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -109,10 +114,11 @@ struct Row {
     ended_at: Option<DateTime<Utc>>,
     calls: i32,
     counter: Option<String>,
+    officer_id: Option<i64>,
 }
 
 const COLUMNS: &str = "id, office_code, label, service, booked, confirmation, a_number, appointment_at, zip, party, status, \
-                       arrived_at, called_at, started_at, ended_at, calls, counter";
+                       arrived_at, called_at, started_at, ended_at, calls, counter, officer_id";
 
 fn ticket(r: Row) -> Option<Ticket> {
     Some(Ticket {
@@ -133,6 +139,7 @@ fn ticket(r: Row) -> Option<Ticket> {
         ended_at: r.ended_at,
         calls: r.calls,
         counter: r.counter,
+        officer_id: r.officer_id,
     })
 }
 
@@ -160,6 +167,10 @@ pub enum LobbyError {
     /// The appointment is already checked in.
     #[error("already checked in as {0}")]
     AlreadyIn(String),
+    /// The appointment is for another day (its day, the office's local date): the customer may
+    /// take a walk-in ticket instead.
+    #[error("the appointment is for {0}")]
+    OtherDay(NaiveDate),
     /// No such ticket, or not in a state for this step.
     #[error("no such ticket in that state")]
     NoTicket,
@@ -193,7 +204,14 @@ pub async fn check_in(
     a: &Arrival,
 ) -> Result<Ticket, LobbyError> {
     permit_at(db, catalog, actor, now, Capability::CheckIn, ("lobby.check_in", office)).await?;
-    let day = local_day(tz, now).to_string();
+    let today = local_day(tz, now);
+    // An appointment counts only on its own day; on another, its holder is a walk-in (issue 16).
+    if let Some(ap) = &a.appointment
+        && ap.starts.date() != today
+    {
+        return Err(LobbyError::OtherDay(ap.starts.date()));
+    }
+    let day = today.to_string();
     // Within the window: queued by appointment time. Too late: queued as a walk-in.
     let appointment_utc = a
         .appointment
@@ -255,6 +273,7 @@ pub async fn check_in(
         Err(e) => return Err(e.into()),
     };
     let t = ticket(row).ok_or(LobbyError::NoTicket)?;
+    open_segment(&mut tx, t.id, t.service, now).await?;
     let record = format!("lobby_ticket:{}", t.id);
     audit::record(&mut tx, now, &entry(actor, Category::Change, "lobby.check_in", &record, Outcome::Ok, &t.label))
         .await?;
@@ -331,7 +350,8 @@ pub async fn call_next(
         first(" AND booked = 1 AND priority_at <= $7"),
         first(""),
     );
-    let row: Option<Row> = crate::with_db!(db, pool => {
+    let mut tx = db.begin().await?;
+    let row: Option<Row> = crate::with_tx!(&mut tx, conn => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(now)
             .bind(counter)
@@ -340,10 +360,15 @@ pub async fn call_next(
             .bind(aged)
             .bind(day.to_string())
             .bind(now + Duration::minutes(rules.early_minutes))
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
     });
-    Ok(row.and_then(ticket))
+    let called = row.and_then(ticket);
+    if let Some(t) = &called {
+        segment_called(&mut tx, t.id, now, (actor.user_id, counter)).await?;
+    }
+    tx.commit().await?;
+    Ok(called)
 }
 
 /// Calls one waiting ticket out of queue order to a counter: a capability of its own, and the
@@ -374,6 +399,7 @@ pub async fn call_out_of_order(
         .await?
     });
     let t = row.and_then(ticket).ok_or(LobbyError::NoTicket)?;
+    segment_called(&mut tx, t.id, now, (actor.user_id, counter)).await?;
     let record = format!("lobby_ticket:{id}");
     let detail = format!("{} to counter {counter}: {reason}", t.label);
     audit::record(
@@ -411,8 +437,15 @@ pub async fn step(
     step: &Step,
     rules: Rules,
 ) -> Result<Ticket, LobbyError> {
-    permit_at(db, catalog, actor, now, Capability::QueueCall, ("lobby.step", office)).await?;
+    // Only the officer who called a ticket works it; anyone else needs the supervisor's queue
+    // capability (the one that also calls out of order). Other officers are refused and logged.
+    let supervisor = actor.role.can(Capability::QueueCallOutOfOrder);
+    let needed = if supervisor { Capability::QueueCallOutOfOrder } else { Capability::QueueCall };
+    permit_at(db, catalog, actor, now, needed, ("lobby.step", office)).await?;
     let current = ticket_of(db, office, id).await?.ok_or(LobbyError::NoTicket)?;
+    if !supervisor && current.officer_id != Some(actor.user_id) {
+        permit_at(db, catalog, actor, now, Capability::QueueCallOutOfOrder, ("lobby.step_other", office)).await?;
+    }
     let (sql, from): (String, &[&str]) = match step {
         Step::Recall if current.calls >= rules.max_calls => ("status = 'no_show', ended_at = $1".into(), &["called"]),
         Step::Recall => ("calls = calls + 1, called_at = $1".into(), &["called"]),
@@ -449,6 +482,18 @@ pub async fn step(
     if changed != 1 {
         return Err(LobbyError::NoTicket);
     }
+    let segment = match step {
+        Step::Recall if current.calls >= rules.max_calls => "ended_at = $1, outcome = 'no_show'",
+        Step::NoShow => "ended_at = $1, outcome = 'no_show'",
+        Step::Recall => "calls = calls + 1, called_at = COALESCE(called_at, $1)",
+        Step::Start => "started_at = COALESCE(started_at, $1)",
+        Step::Transfer(_) => "ended_at = $1, outcome = 'transferred'",
+        Step::Close(_) => "ended_at = $1, outcome = 'done'",
+    };
+    update_segment(&mut tx, id, segment, now).await?;
+    if let Step::Transfer(s) = step {
+        open_segment(&mut tx, id, *s, now).await?;
+    }
     let record = format!("lobby_ticket:{id}");
     let event = match step {
         Step::Recall => "lobby.recall",
@@ -460,6 +505,119 @@ pub async fn step(
     audit::record(&mut tx, now, &entry(actor, Category::Change, event, &record, Outcome::Ok, &current.label)).await?;
     tx.commit().await?;
     ticket_of(db, office, id).await?.ok_or(LobbyError::NoTicket)
+}
+
+/// Opens the next segment of a visit: a service it now waits for, from `now`.
+async fn open_segment(tx: &mut Tx, ticket: i64, service: Service, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO lobby_segments (ticket_id, seq, service, queued_at, calls) \
+             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, 0 FROM lobby_segments WHERE ticket_id = $1",
+        )
+        .bind(ticket)
+        .bind(service.code())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A call of the open segment: its first call is kept (the end of its wait), later ones counted.
+async fn segment_called(
+    tx: &mut Tx,
+    ticket: i64,
+    now: DateTime<Utc>,
+    (officer, counter): (i64, &str),
+) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE lobby_segments SET called_at = COALESCE(called_at, $1), calls = calls + 1, officer_id = $2, counter = $3 \
+             WHERE ticket_id = $4 AND ended_at IS NULL",
+        )
+        .bind(now)
+        .bind(officer)
+        .bind(counter)
+        .bind(ticket)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Applies a step's change (`set`, one of the fixed assignments of [`step`], `$1` the time) to
+/// the visit's open segment.
+async fn update_segment(tx: &mut Tx, ticket: i64, set: &'static str, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE lobby_segments SET {set} WHERE ticket_id = $2 AND ended_at IS NULL")))
+            .bind(now)
+            .bind(ticket)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// One segment of a visit's timeline: a service waited for, called, given and ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Position in the visit, from 1.
+    pub seq: i32,
+    /// Service.
+    pub service: String,
+    /// Began waiting for it (arrival, or the transfer).
+    pub queued_at: DateTime<Utc>,
+    /// First called for it.
+    pub called_at: Option<DateTime<Utc>>,
+    /// Calls.
+    pub calls: i32,
+    /// Officer who called it last.
+    pub officer_id: Option<i64>,
+    /// Service began.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended: `transferred`, `done` or `no_show`; none while open.
+    pub outcome: Option<String>,
+}
+
+type SegmentRow = (
+    i32,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    i32,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
+/// The timeline of a visit, in order.
+pub async fn timeline(db: &Db, ticket: i64) -> Result<Vec<Segment>, DbError> {
+    let rows: Vec<SegmentRow> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT seq, service, queued_at, called_at, calls, officer_id, started_at, ended_at, outcome \
+             FROM lobby_segments WHERE ticket_id = $1 ORDER BY seq",
+        )
+        .bind(ticket)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(seq, service, queued_at, called_at, calls, officer_id, started_at, ended_at, outcome)| Segment {
+            seq,
+            service,
+            queued_at,
+            called_at,
+            calls,
+            officer_id,
+            started_at,
+            ended_at,
+            outcome,
+        })
+        .collect())
 }
 
 /// A visit note (R-QM-05, R-QM-08).
@@ -475,19 +633,22 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-/// Notes of earlier visits of an A-Number, newest first; reading them is audited.
+/// Notes of earlier visits of an A-Number, newest first, leaving out those of the visit being
+/// served (`current`, its ticket), which are not an earlier visit's; reading them is audited.
 pub async fn notes(
     db: &Db,
     catalog: &Catalog,
     actor: &Actor,
     now: DateTime<Utc>,
     a_number: &ANumber,
+    current: i64,
 ) -> Result<Vec<Note>, LobbyError> {
     crate::staff::service::permit(db, catalog, actor, now, Capability::VisitNotesRead, ("visit_notes.read", None))
         .await?;
     let rows: Vec<(String, String, String, DateTime<Utc>)> = crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT office_code, officer, note, created_at FROM visit_notes WHERE a_number = $1 ORDER BY created_at DESC, id DESC LIMIT 50")
+        sqlx::query_as("SELECT office_code, officer, note, created_at FROM visit_notes WHERE a_number = $1 AND (ticket_id IS NULL OR ticket_id <> $2) ORDER BY created_at DESC, id DESC LIMIT 50")
             .bind(a_number.as_str())
+            .bind(current)
             .fetch_all(pool)
             .await?
     });
@@ -526,4 +687,17 @@ pub async fn write_note(
     audit::record(&mut tx, now, &entry(actor, Category::Change, "visit_notes.write", &record, Outcome::Ok, "")).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The appointments whose visits were closed (served to the end) on or after `since`: the
+/// survey invitations go after a visit closes (R-SV-01).
+pub async fn closed_appointments(db: &Db, since: NaiveDate) -> Result<Vec<i64>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT appointment_id FROM lobby_tickets WHERE day >= $1 AND status = 'done' AND appointment_id IS NOT NULL",
+        )
+        .bind(since.to_string())
+        .fetch_all(pool)
+        .await?
+    }))
 }

@@ -76,6 +76,13 @@ pub(super) fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
             )),
         ),
         LobbyError::NoTicket => staff_error(staff, &StaffError::NotFound),
+        LobbyError::OtherDay(day) => staff_error(
+            staff,
+            &StaffError::Invalid(crate::kernel::error::InvalidInput::new(
+                "confirmation_number",
+                staff.ctx.t1("staff-desk-other-day", "day", &day.format("%A, %B %-d, %Y").to_string()),
+            )),
+        ),
     }
 }
 
@@ -109,6 +116,24 @@ struct DeskPage {
     search: Search,
     error: Option<String>,
     waiting: i64,
+    arriving: Option<Arriving>,
+}
+
+/// The customer a scan or a typed number found, shown before the ticket is issued so the desk
+/// can compare them with their photo identity document (R-QM-01).
+struct Arriving {
+    confirmation: String,
+    name: String,
+    birth_date: String,
+    service: &'static str,
+    service_code: &'static str,
+    time: String,
+    /// The appointment's day, written out, when it is not today: no ticket as an appointment,
+    /// a walk-in ticket offered instead.
+    other_day: Option<String>,
+    a_number: String,
+    zip: String,
+    party: i32,
 }
 
 #[derive(Deserialize, Default)]
@@ -129,6 +154,16 @@ async fn desk(State(state): State<AppState>, staff: Staff, Query(search): Query<
 }
 
 async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Option<String>) -> Response {
+    desk_page(state, staff, search, error, None).await
+}
+
+async fn desk_page(
+    state: &AppState,
+    staff: &Staff,
+    search: Search,
+    error: Option<String>,
+    arriving: Option<Arriving>,
+) -> Response {
     let Some(office) = office_of(state, staff) else {
         return staff_error(staff, &StaffError::NotFound);
     };
@@ -182,6 +217,7 @@ async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Optio
         search,
         error,
         waiting,
+        arriving,
     };
     staff.finish(render(status, &page))
 }
@@ -194,6 +230,9 @@ struct CheckInForm {
     confirmation: String,
     #[serde(default)]
     party: String,
+    /// `yes` once the desk has seen the customer's details and issues the ticket.
+    #[serde(default)]
+    confirm: String,
 }
 
 fn party_of(s: &str) -> i32 {
@@ -215,6 +254,9 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
         }
         Err(e) => return staff_error(&staff, &StaffError::Internal(e.to_string())),
     };
+    if f.confirm != "yes" {
+        return arriving_view(&state, &staff, office, &appointment, party_of(&f.party)).await;
+    }
     let arrival = Arrival {
         service: appointment.service,
         a_number: appointment.details.a_number.clone(),
@@ -223,6 +265,42 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
         appointment: Some(appointment),
     };
     issue(&state, &staff, office, &arrival).await
+}
+
+/// Shows who holds the appointment (name, date of birth, type, time) before the ticket is issued
+/// (R-QM-01); an appointment for another day shows its day and offers a walk-in ticket instead.
+async fn arriving_view(
+    state: &AppState,
+    staff: &Staff,
+    office: &Office,
+    appointment: &crate::infopass::model::Appointment,
+    party: i32,
+) -> Response {
+    let now = state.clock().now();
+    let today = queue::local_day(office.tz, now);
+    let day = appointment.starts.date();
+    let d = &appointment.details;
+    let arriving = Arriving {
+        confirmation: appointment.confirmation.as_str().to_owned(),
+        name: format!("{} {}", d.first_name, d.last_name),
+        birth_date: d.birth_date.to_string(),
+        service: appointment.service.name(crate::kernel::i18n::Lang::En),
+        service_code: appointment.service.code(),
+        time: format_time(appointment.starts.time(), crate::kernel::i18n::Lang::En),
+        other_day: (day != today).then(|| day.format("%A, %B %-d, %Y").to_string()),
+        a_number: d.a_number.as_ref().map(|a| a.as_str().to_owned()).unwrap_or_default(),
+        zip: d.zip.five().to_owned(),
+        party,
+    };
+    // Showing an appointment's holder is an access to personal data.
+    let record = format!("appointment:{}", appointment.id);
+    let _ = audit::record_alone(
+        state.db(),
+        now,
+        &entry(&staff.actor, Category::Access, "appointments.read", &record, Outcome::Ok, "check-in"),
+    )
+    .await;
+    desk_page(state, staff, Search::default(), None, Some(arriving)).await
 }
 
 async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arrival) -> Response {
@@ -246,6 +324,10 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
         }
         Err(LobbyError::AlreadyIn(label)) => {
             let msg = staff.ctx.t1("staff-lobby-already-in", "ticket", &label);
+            desk_view(state, staff, Search::default(), Some(msg)).await
+        }
+        Err(LobbyError::OtherDay(day)) => {
+            let msg = staff.ctx.t1("staff-desk-other-day", "day", &day.format("%A, %B %-d, %Y").to_string());
             desk_view(state, staff, Search::default(), Some(msg)).await
         }
         Err(e) => lobby_error(staff, e),
@@ -363,8 +445,10 @@ async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<Co
         }
     }
     let mut notes = Vec::new();
-    if let Some(a) = current.as_ref().and_then(|t| t.a_number.as_deref()).and_then(|a| a.parse::<ANumber>().ok()) {
-        notes = queue::notes(state.db(), state.catalog(), &staff.actor, now, &a).await.unwrap_or_default();
+    if let Some(t) = &current
+        && let Some(a) = t.a_number.as_deref().and_then(|a| a.parse::<ANumber>().ok())
+    {
+        notes = queue::notes(state.db(), state.catalog(), &staff.actor, now, &a, t.id).await.unwrap_or_default();
     }
     let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();

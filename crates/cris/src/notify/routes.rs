@@ -28,14 +28,19 @@ pub struct Inbound {
 }
 
 /// The text to send back, if any.
-#[derive(Debug, Serialize)]
-struct Answer {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Answer {
+    /// The text to send back to the phone (`null`: none).
     reply: Option<String>,
 }
 
 /// `POST /api/v1/sms/inbound` (bearer token shared with the provider).
 #[utoipa::path(post, path = "/api/v1/sms/inbound", tag = "notifications", request_body = Inbound,
-    responses((status = 200, description = "Handled; `reply` is the text to send back"), (status = 401, description = "Wrong or missing token"), (status = 404, description = "Inbound texts are not configured")))]
+    responses((status = 200, description = "Handled; `reply` is the text to send back", body = Answer),
+        (status = 401, description = "Wrong or missing token", body = crate::web::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Inbound texts are not configured", body = crate::web::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a reply: `from` and `body` are needed, `from` a telephone number", body = crate::web::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The reply could not be recorded", body = crate::web::error::Problem, content_type = "application/problem+json")))]
 pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let Some(expected) = state.sms_inbound_token() else {
         return Problem::status(StatusCode::NOT_FOUND)

@@ -104,6 +104,8 @@ pub struct NewCustomer {
     pub password: String,
     /// Email.
     pub email: crate::kernel::contact::Email,
+    /// Whether status changes are also emailed (R-CS-09: the customer chooses at sign-up).
+    pub email_alerts: bool,
     /// Mobile, only with the opt-in to texts.
     pub mobile: Option<crate::kernel::contact::Phone>,
     /// Language.

@@ -105,6 +105,9 @@ struct SignUpForm {
     texts: String,
     #[serde(default)]
     mobile: String,
+    /// `no` declines email alerts (R-CS-09); anything else, or nothing, takes them.
+    #[serde(default)]
+    email_alerts: String,
 }
 
 /// A question choice on the sign-up form.
@@ -220,6 +223,7 @@ async fn sign_up(State(state): State<AppState>, v: Visit, Form(f): Form<SignUpFo
         user_id,
         password: f.password.clone(),
         email,
+        email_alerts: f.email_alerts != "no",
         mobile,
         lang,
         questions: vec![(f.q1.clone(), f.a1.clone()), (f.q2.clone(), f.a2.clone()), (f.q3.clone(), f.a3.clone())],
@@ -444,8 +448,8 @@ async fn add_case(State(state): State<AppState>, v: Visit, Form(f): Form<Receipt
     };
     let receipt = match f.receipt.parse::<ReceiptNumber>() {
         Ok(r) => r,
-        Err(_) => {
-            return refuse(&state, &v, "cs-error-format").await;
+        Err(e) => {
+            return refuse(&state, &v, &e.message_id().unwrap_or_else(|| "cs-error-format".into())).await;
         }
     };
     match service::add_case(state.db(), state.clock().now(), customer.id, &receipt).await {

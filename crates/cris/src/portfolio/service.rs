@@ -86,13 +86,14 @@ pub async fn sign_up(db: &Db, now: DateTime<Utc>, new: NewCustomer) -> Result<i6
     let id: Option<i64> = crate::with_tx!(&mut tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO customers (user_id, password_hash, email, mobile, lang, notify_email, notify_sms, created_at) \
-             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7) ON CONFLICT (user_id) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO NOTHING RETURNING id",
         )
         .bind(new.user_id.as_str())
         .bind(&hash)
         .bind(new.email.as_str())
         .bind(new.mobile.as_ref().map(|m| m.e164().to_owned()))
         .bind(new.lang.tag())
+        .bind(new.email_alerts)
         .bind(new.mobile.is_some())
         .bind(now)
         .fetch_optional(&mut *conn)
@@ -286,6 +287,12 @@ pub async fn add_case(
     receipt: &ReceiptNumber,
 ) -> Result<(), PortfolioError> {
     let mut tx = db.begin().await?;
+    // Count, then insert, under the customer's row lock on PostgreSQL, so that concurrent adds
+    // queue and the portfolio never passes 100 (R-CS-08); SQLite's BEGIN IMMEDIATE already
+    // makes writers take turns.
+    if let Tx::Postgres(t) = &mut tx {
+        sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut **t).await?;
+    }
     let (held, case): (i64, Option<(i64, bool)>) = crate::with_tx!(&mut tx, conn => {
         let held = sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_one(&mut *conn).await?;
         let case = sqlx::query_as("SELECT id, restricted FROM cases WHERE receipt_number = $1").bind(receipt.as_str()).fetch_optional(&mut *conn).await?;

@@ -59,7 +59,7 @@ fn not_found(what: &str) -> Response {
 }
 
 /// `GET /processing-times/api/forms`.
-#[utoipa::path(get, path = "/processing-times/api/forms", tag = "processing times", responses((status = 200, description = "Forms with posted processing times")))]
+#[utoipa::path(get, path = "/processing-times/api/forms", tag = "processing times", responses((status = 200, description = "Forms with posted processing times"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn forms(State(state): State<AppState>) -> Response {
     let codes = match super::forms(state.db()).await {
         Ok(c) => c,
@@ -100,7 +100,7 @@ fn normalise_form(form: &str) -> String {
 }
 
 /// `GET /processing-times/api/formtypes/{form}`.
-#[utoipa::path(get, path = "/processing-times/api/formtypes/{form}", tag = "processing times", params(("form" = String, Path, description = "Form, e.g. I-765")), responses((status = 200, description = "The form's subtypes"), (status = 404, description = "Nothing posted for the form")))]
+#[utoipa::path(get, path = "/processing-times/api/formtypes/{form}", tag = "processing times", params(("form" = String, Path, description = "Form, e.g. I-765")), responses((status = 200, description = "The form's subtypes"), (status = 404, description = "Nothing posted for the form", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn form_types(State(state): State<AppState>, Path(form): Path<String>) -> Response {
     let form = normalise_form(&form);
     let posted = match super::for_form(state.db(), &form).await {
@@ -143,7 +143,7 @@ struct OfficeEntry {
 }
 
 /// `GET /processing-times/api/formoffices/{form}/{form_key}`.
-#[utoipa::path(get, path = "/processing-times/api/formoffices/{form}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Offices posting times for the subtype"), (status = 404, description = "Nothing posted")))]
+#[utoipa::path(get, path = "/processing-times/api/formoffices/{form}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Offices posting times for the subtype"), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn form_offices(State(state): State<AppState>, Path((form, key)): Path<(String, String)>) -> Response {
     let form = normalise_form(&form);
     let posted = match super::for_form(state.db(), &form).await {
@@ -271,13 +271,13 @@ async fn answer(state: &AppState, form: &str, office: &str, key: Option<&str>) -
 }
 
 /// `GET /processing-times/api/processingtime/{form}/{office}`.
-#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code")), responses((status = 200, description = "Posted times, every subtype"), (status = 404, description = "Nothing posted")))]
+#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code")), responses((status = 200, description = "Posted times, every subtype"), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn time(State(state): State<AppState>, Path((form, office)): Path<(String, String)>) -> Response {
     answer(&state, &form, &office, None).await
 }
 
 /// `GET /processing-times/api/processingtime/{form}/{office}/{form_key}`.
-#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Posted time of one subtype"), (status = 404, description = "Nothing posted")))]
+#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Posted time of one subtype"), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn time_for_key(
     State(state): State<AppState>,
     Path((form, office, key)): Path<(String, String, String)>,

@@ -707,6 +707,7 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             receipt: "IOE0912345678",
             office: Some(office),
             tracking_html: Some("<a href=\"https://tools.usps.com/\">9400100000000000000000</a>"),
+            change_address_html: "https://cris.test/change-of-address",
         };
         for s in c.statuses() {
             let en = s.render_description(Lang::En, &ctx);
@@ -741,9 +742,10 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             receipt: "EAC2490012345",
             office: None,
             tracking_html: None,
+            change_address_html: "https://cris.test/change-of-address",
         };
         let en = s.render_description(Lang::En, &ctx);
-        assert!(en.contains("EAC2490012345") && en.contains(CHANGE_ADDRESS_PATH), "{en}");
+        assert!(en.contains("EAC2490012345") && en.contains("go to https://cris.test/change-of-address to"), "{en}");
         let es = s.render_description(Lang::Es, &ctx);
         assert!(es.starts_with("El 31 de enero de 2024, le enviamos por correo su nueva tarjeta"), "{es}");
     }
@@ -758,6 +760,7 @@ desc_es = "El {date}, algo sucedió con el Número de Recibo {receipt}."
             receipt: "IOE0912345678",
             office: None,
             tracking_html: None,
+            change_address_html: "https://cris.test/change-of-address",
         };
         assert!(s.render_description(Lang::En, &ctx).contains("at a USCIS office."));
         assert!(s.render_description(Lang::Es, &ctx).contains("en una oficina de USCIS."));

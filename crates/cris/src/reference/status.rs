@@ -11,7 +11,9 @@ use super::office::Office;
 use super::template::{Piece, Slot, Template};
 use crate::kernel::i18n::Lang;
 
-/// Where customers report a new mailing address; `{change_address_link}` becomes this path.
+/// Where customers report a new mailing address, below the public address; the caller makes
+/// `{change_address_link}` an absolute link from it (the text travels to apps, email and other
+/// sites, where a bare path means nothing).
 pub const CHANGE_ADDRESS_PATH: &str = "/change-of-address";
 
 /// The step of a case a status belongs to, in the order a case usually goes through them.
@@ -94,6 +96,9 @@ pub struct DescriptionContext<'a> {
     pub office: Option<&'a Office>,
     /// The USPS tracking number, already rendered as a link by the caller, if any.
     pub tracking_html: Option<&'a str>,
+    /// Where to report a new mailing address, rendered by the caller (an absolute link to
+    /// [`CHANGE_ADDRESS_PATH`] under the public address).
+    pub change_address_html: &'a str,
 }
 
 impl Status {
@@ -125,9 +130,8 @@ impl Status {
 
     /// The description in `lang` with every placeholder filled.
     ///
-    /// The result is plain text for the page to escape, except for `ctx.tracking_html`,
-    /// which is inserted as given. `{change_address_link}` becomes [`CHANGE_ADDRESS_PATH`];
-    /// a missing tracking link becomes nothing; a missing office reads "a USCIS office" /
+    /// The result is plain text for the page to escape, except for `ctx.tracking_html` and
+    /// `ctx.change_address_html`, which are inserted as given; a missing tracking link becomes nothing; a missing office reads "a USCIS office" /
     /// "una oficina de USCIS".
     pub fn render_description(&self, lang: Lang, ctx: &DescriptionContext<'_>) -> String {
         let template = match lang {
@@ -150,7 +154,7 @@ impl Status {
                     }),
                 },
                 Piece::Slot(Slot::Tracking) => out.push_str(ctx.tracking_html.unwrap_or_default()),
-                Piece::Slot(Slot::ChangeAddressLink) => out.push_str(CHANGE_ADDRESS_PATH),
+                Piece::Slot(Slot::ChangeAddressLink) => out.push_str(ctx.change_address_html),
             }
         }
         out

@@ -1,10 +1,11 @@
 //! The office productivity report (R-RP-01): appointments by type and status, no-shows,
 //! waiting and service times (mean and 90th percentile), visits per officer per hour and idle
 //! time, and the daily trend; for one office within the reader's reach, optionally one officer,
-//! over a date range. Figures come from the lobby's time-stamped tickets and the appointment
-//! books; cancelled appointments count through their anonymous tallies.
+//! over a date range. Figures come from the lobby's visit timelines (every service of a visit,
+//! a transfer's first service included, with its own wait and time at the counter) and the
+//! appointment books; cancelled appointments count through their anonymous tallies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -92,13 +93,13 @@ pub struct ServiceRow {
     pub booked: i64,
     /// Appointments cancelled.
     pub cancelled: i64,
-    /// Visits with an appointment.
+    /// Visits with an appointment that came for this service.
     pub with_appointment: i64,
-    /// Walk-in visits.
+    /// Walk-in visits that came for this service.
     pub walk_ins: i64,
-    /// Served to the end.
+    /// Times this service was given (begun and ended, before a transfer too).
     pub served: i64,
-    /// Did not answer the calls.
+    /// Did not answer the calls for it.
     pub no_shows: i64,
 }
 
@@ -107,7 +108,7 @@ pub struct ServiceRow {
 pub struct OfficerRow {
     /// User name.
     pub officer: String,
-    /// Visits served.
+    /// Services given (a visit transferred between officers counts for each).
     pub visits: i64,
     /// Hours at the counter: first call to last end, day by day.
     pub hours: f64,
@@ -141,9 +142,9 @@ pub struct Report {
     pub filter: Filter,
     /// By service.
     pub services: Vec<ServiceRow>,
-    /// Waiting: arrival to first call.
+    /// Waiting: for each service of a visit, from arrival (or the transfer) to its first call.
     pub waiting: Stats,
-    /// Service: start to end.
+    /// Service: for each service given, start to end.
     pub service_time: Stats,
     /// By officer.
     pub officers: Vec<OfficerRow>,
@@ -151,16 +152,19 @@ pub struct Report {
     pub days: Vec<DayRow>,
 }
 
+/// One segment of a visit's timeline, with its visit's day, status and appointment.
 #[derive(sqlx::FromRow)]
 struct Visit {
+    ticket_id: i64,
     day: String,
     service: String,
     status: String,
     confirmation: Option<String>,
-    arrived_at: DateTime<Utc>,
+    queued_at: DateTime<Utc>,
     called_at: Option<DateTime<Utc>>,
     started_at: Option<DateTime<Utc>>,
     ended_at: Option<DateTime<Utc>>,
+    outcome: Option<String>,
     officer: Option<String>,
 }
 
@@ -181,9 +185,10 @@ pub async fn run(
     let after = (filter.to + Duration::days(1)).to_string();
     let visits: Vec<Visit> = crate::with_db!(db, pool => {
         sqlx::query_as(
-            "SELECT t.day, t.service, t.status, t.confirmation, t.arrived_at, t.called_at, t.started_at, t.ended_at, u.username AS officer \
-             FROM lobby_tickets t LEFT JOIN staff_users u ON u.id = t.officer_id \
-             WHERE t.office_code = $1 AND t.day >= $2 AND t.day <= $3 AND ($4 = 0 OR t.officer_id = $4) ORDER BY t.day, t.id",
+            "SELECT t.id AS ticket_id, t.day, s.service, t.status, t.confirmation, s.queued_at, s.called_at, s.started_at, \
+             s.ended_at, s.outcome, u.username AS officer \
+             FROM lobby_tickets t JOIN lobby_segments s ON s.ticket_id = t.id LEFT JOIN staff_users u ON u.id = s.officer_id \
+             WHERE t.office_code = $1 AND t.day >= $2 AND t.day <= $3 AND ($4 = 0 OR s.officer_id = $4) ORDER BY t.day, t.id, s.seq",
         )
         .bind(&filter.office)
         .bind(&from)
@@ -214,7 +219,8 @@ pub async fn run(
         .await?
     });
     let report = compile(filter.clone(), &visits, &booked, &cancelled);
-    let detail = format!("{} to {}, {} visits", filter.from, filter.to, visits.len());
+    let tickets = visits.iter().map(|v| v.ticket_id).collect::<BTreeSet<_>>().len();
+    let detail = format!("{} to {}, {tickets} visits", filter.from, filter.to);
     let record = format!("office:{}", filter.office);
     audit::record_alone(db, now, &entry(actor, Category::Access, "reports.lobby", &record, Outcome::Ok, &detail))
         .await?;
@@ -223,33 +229,41 @@ pub async fn run(
 
 fn compile(filter: Filter, visits: &[Visit], booked: &[(String, i64)], cancelled: &[(String, i64)]) -> Report {
     let count = |rows: &[(String, i64)], s: Service| rows.iter().filter(|(c, _)| c == s.code()).map(|(_, n)| n).sum();
+    // A visit's first segment (of those read) stands for the visit: what it came for, its day.
+    let mut seen = BTreeSet::new();
+    let firsts: Vec<&Visit> = visits.iter().filter(|v| seen.insert(v.ticket_id)).collect();
+    let given = |v: &Visit| v.started_at.is_some() && v.ended_at.is_some() && v.outcome.is_some();
     let services = Service::ALL
         .into_iter()
         .map(|s| {
-            let of = visits.iter().filter(|v| v.service == s.code());
-            let tally = |p: &dyn Fn(&Visit) -> bool| of.clone().filter(|v| p(v)).count() as i64;
+            let came =
+                |p: &dyn Fn(&Visit) -> bool| firsts.iter().filter(|v| v.service == s.code() && p(v)).count() as i64;
+            let of =
+                |p: &dyn Fn(&Visit) -> bool| visits.iter().filter(|v| v.service == s.code() && p(v)).count() as i64;
             ServiceRow {
                 service: s,
                 booked: count(booked, s),
                 cancelled: count(cancelled, s),
-                with_appointment: tally(&|v| v.confirmation.is_some()),
-                walk_ins: tally(&|v| v.confirmation.is_none()),
-                served: tally(&|v| v.status == "done"),
-                no_shows: tally(&|v| v.status == "no_show"),
+                with_appointment: came(&|v| v.confirmation.is_some()),
+                walk_ins: came(&|v| v.confirmation.is_none()),
+                served: of(&given),
+                no_shows: of(&|v| v.outcome.as_deref() == Some("no_show")),
             }
         })
         .collect();
     let waits = |vs: &mut dyn Iterator<Item = &Visit>| -> Vec<f64> {
-        vs.filter_map(|v| Some(minutes(v.arrived_at, v.called_at?))).collect()
+        vs.filter_map(|v| Some(minutes(v.queued_at, v.called_at?))).collect()
     };
     let waiting = Stats::of(waits(&mut visits.iter()));
-    let service_time = Stats::of(visits.iter().filter_map(|v| Some(minutes(v.started_at?, v.ended_at?))).collect());
+    let service_time = Stats::of(
+        visits.iter().filter(|v| given(v)).filter_map(|v| Some(minutes(v.started_at?, v.ended_at?))).collect(),
+    );
 
     // Per officer and day: the span from first call to last end is time at the counter.
-    // (first call, last end, minutes serving, visits) by (officer, day).
+    // (first call, last end, minutes serving, services given) by (officer, day).
     type Span = (DateTime<Utc>, DateTime<Utc>, f64, i64);
     let mut spans: BTreeMap<(String, String), Span> = BTreeMap::new();
-    for v in visits.iter().filter(|v| v.status == "done") {
+    for v in visits.iter().filter(|v| given(v)) {
         let (Some(officer), Some(called), Some(started), Some(ended)) =
             (v.officer.clone(), v.called_at, v.started_at, v.ended_at)
         else {
@@ -287,13 +301,13 @@ fn compile(filter: Filter, visits: &[Visit], booked: &[(String, i64)], cancelled
     let mut day = filter.from;
     while day <= filter.to {
         let key = day.to_string();
-        let of: Vec<&Visit> = visits.iter().filter(|v| v.day == key).collect();
+        let came: Vec<&&Visit> = firsts.iter().filter(|v| v.day == key).collect();
         days.push(DayRow {
             day,
-            arrivals: of.len() as i64,
-            served: of.iter().filter(|v| v.status == "done").count() as i64,
-            no_shows: of.iter().filter(|v| v.status == "no_show").count() as i64,
-            mean_wait: Stats::of(waits(&mut of.iter().copied())).mean,
+            arrivals: came.len() as i64,
+            served: came.iter().filter(|v| v.status == "done").count() as i64,
+            no_shows: came.iter().filter(|v| v.status == "no_show").count() as i64,
+            mean_wait: Stats::of(waits(&mut visits.iter().filter(|v| v.day == key))).mean,
         });
         day += Duration::days(1);
     }
@@ -376,17 +390,42 @@ mod tests {
 
     fn visit(service: &str, status: &str, booked: bool, times: [Option<(u32, u32)>; 4], officer: &str) -> Visit {
         let t = |x: Option<(u32, u32)>| x.map(|(h, m)| at(h, m));
+        let arrived = times[0].unwrap();
         Visit {
+            // One segment a visit; the arrival minute tells the visits apart.
+            ticket_id: i64::from(arrived.0 * 60 + arrived.1),
             day: "2026-11-23".into(),
             service: service.into(),
             status: status.into(),
             confirmation: booked.then(|| "123456789012".into()),
-            arrived_at: t(times[0]).unwrap(),
+            queued_at: t(times[0]).unwrap(),
             called_at: t(times[1]),
             started_at: t(times[2]),
             ended_at: t(times[3]),
+            outcome: ["done", "no_show"].contains(&status).then(|| status.into()),
             officer: (!officer.is_empty()).then(|| officer.into()),
         }
+    }
+
+    // R-QM-06, R-RP-01: a transferred visit counts both its services: both waits, both times at a
+    // counter, each officer's work, and one arrival.
+    #[test]
+    fn a_transfer_keeps_the_first_service() {
+        let mut first =
+            visit("information", "done", false, [Some((9, 0)), Some((9, 6)), Some((9, 6)), Some((9, 16))], "iso1");
+        first.outcome = Some("transferred".into());
+        let mut second =
+            visit("documents", "done", false, [Some((9, 16)), Some((9, 20)), Some((9, 20)), Some((9, 30))], "iso2");
+        second.ticket_id = first.ticket_id;
+        let filter = Filter::parse("chi", "", "2026-11-23", "2026-11-23", NaiveDate::MIN).expect("valid");
+        let r = compile(filter, &[first, second], &[], &[]);
+        assert_eq!((r.waiting.count, r.waiting.mean), (2, 5.0));
+        assert_eq!((r.service_time.count, r.service_time.mean), (2, 10.0));
+        let (info, docs) = (&r.services[0], &r.services[1]);
+        assert_eq!((info.walk_ins, info.served, docs.walk_ins, docs.served), (1, 1, 0, 1));
+        let officers: Vec<(&str, i64)> = r.officers.iter().map(|o| (o.officer.as_str(), o.visits)).collect();
+        assert_eq!(officers, [("iso1", 1), ("iso2", 1)]);
+        assert_eq!((r.days[0].arrivals, r.days[0].served), (1, 1));
     }
 
     // R-RP-01: waiting and service times, visits per officer per hour, idle time, by type and status.

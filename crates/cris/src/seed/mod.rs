@@ -199,6 +199,7 @@ pub async fn demo_extras(
     }
     demo_service_requests(db, now).await?;
     scripts::load(db, catalog, now).await?;
+    demo_survey(db, catalog, now).await?;
     let client = crate::api_clients::NewClient {
         name: "Demo client".into(),
         client_id: Some("demo-client".into()),
@@ -254,5 +255,40 @@ async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> a
         let compose = |c: &str, due: NaiveDate| (format!("Service request {c}"), format!("We will answer by {due}."));
         store::file(db, &request, now, &compose).await?;
     }
+    Ok(())
+}
+
+/// One active survey (R-SV-01), so the demo invites after visits and shows a report.
+async fn demo_survey(db: &Db, catalog: &Catalog, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    use crate::surveys::model::{QuestionForm, SurveyForm};
+    let q = |kind: &str, en: &str, es: &str, choices_en: &str, choices_es: &str| QuestionForm {
+        kind: kind.into(),
+        text_en: en.into(),
+        text_es: es.into(),
+        choices_en: choices_en.into(),
+        choices_es: choices_es.into(),
+    };
+    let form = SurveyForm {
+        title_en: "Your visit to a USCIS office".into(),
+        title_es: "Su visita a una oficina de USCIS".into(),
+        omb_number: "1615-0122".into(),
+        expires_on: (now.date_naive() + chrono::Duration::days(365)).to_string(),
+        burden_minutes: "5".into(),
+        offices: String::new(),
+        services: String::new(),
+        questions: vec![
+            q("scale", "Booking my appointment was easy.", "Fue fácil reservar mi cita.", "", ""),
+            q("scale", "The officer answered my questions.", "El oficial respondió mis preguntas.", "", ""),
+            q(
+                "choice",
+                "How long did you wait after your appointment time?",
+                "¿Cuánto esperó después de la hora de su cita?",
+                "Less than 15 minutes\n15 to 30 minutes\n30 to 60 minutes\nMore than an hour",
+                "Menos de 15 minutos\nDe 15 a 30 minutos\nDe 30 a 60 minutos\nMás de una hora",
+            ),
+            q("text", "What could we do better?", "¿Qué podríamos mejorar?", "", ""),
+        ],
+    };
+    crate::surveys::service::import(db, catalog, &form, "hq.staff", now).await?;
     Ok(())
 }

@@ -329,10 +329,7 @@ impl RequestForm {
     /// Step one (R-SR-02): receipt number, form, date filed, mailing ZIP code and the issue.
     pub fn start(&self, today: NaiveDate) -> Result<CaseCheck, Vec<InvalidInput>> {
         let mut errors = Vec::new();
-        let receipt = keep(
-            &mut errors,
-            self.receipt.parse::<ReceiptNumber>().map_err(|e| InvalidInput::new("receipt", e.reason)),
-        );
+        let receipt = keep(&mut errors, self.receipt.parse::<ReceiptNumber>().map_err(|e| e.for_field("receipt")));
         let form = self.form.trim().to_ascii_uppercase();
         let form_ok = (3..=12).contains(&form.len()) && form.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !form_ok {

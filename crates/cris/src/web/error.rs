@@ -10,7 +10,7 @@ use super::page::{PageCtx, render};
 use crate::kernel::error::InvalidInput;
 
 /// One field that failed validation.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldProblem {
     /// The field's name as the client sent it.
     pub field: String,
@@ -19,7 +19,7 @@ pub struct FieldProblem {
 }
 
 /// An RFC 9457 problem document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URI reference naming the problem type (`about:blank` for plain HTTP statuses).
     #[serde(rename = "type")]
@@ -33,6 +33,7 @@ pub struct Problem {
     pub detail: Option<String>,
     /// Stable machine code (extension member).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub code: Option<&'static str>,
     /// Fields that failed validation (extension member).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -25,7 +25,8 @@ impl Fields {
 }
 
 /// The messages of a form's fields that did not check out, in the page's language: each field's
-/// message is `{prefix}{field}` in the catalogues.
+/// message is `{prefix}{field}` in the catalogues, or `err-<code>` for a coded refusal (such as a
+/// receipt number whose centre code USCIS does not use), which every form words alike.
 #[derive(Debug, Clone, Default)]
 pub struct FieldErrors(Vec<(&'static str, String)>);
 
@@ -37,10 +38,11 @@ impl FieldErrors {
             errors
                 .iter()
                 .map(|e| {
-                    let id = match e.field {
+                    // A coded refusal is worded on its own (`err-<code>`); else the field's message.
+                    let id = e.message_id().unwrap_or_else(|| match e.field {
                         crate::kernel::ids::A_NUMBER_FIELD => "err-a-number".to_owned(),
                         field => format!("{prefix}{field}"),
-                    };
+                    });
                     (e.field, ctx.t(&id))
                 })
                 .collect(),

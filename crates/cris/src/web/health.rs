@@ -32,7 +32,7 @@ pub async fn healthz() -> axum::Json<Health> {
 /// Readiness: answers 200 only while the database answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready to serve", body = Health),
-    (status = 503, description = "The database cannot be reached", content_type = "application/problem+json")))]
+    (status = 503, description = "The database cannot be reached", body = Problem, content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.db().ping().await {
         Ok(()) => axum::Json(Health { status: "ok" }).into_response(),

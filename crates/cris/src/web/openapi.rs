@@ -37,9 +37,21 @@ use super::page::{PageCtx, render};
         (name = "case status", description = "Case status for existing clients: the developer API (OAuth2 client credentials) and the public site's JSON"),
         (name = "processing times", description = "Posted processing times by form, subtype and office"),
         (name = "notifications", description = "Replies to text messages from the SMS provider")
-    )
+    ),
+    modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
+
+/// The bearer token the developer API, the public site's JSON and the case-events endpoint take.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
 
 /// Routes.
 pub fn routes() -> Router<AppState> {

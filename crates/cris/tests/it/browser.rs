@@ -231,10 +231,15 @@ async fn headquarters_publishes_processing_times_in_the_browser() {
 async fn legacy_page_structure_matches_what_clients_select() {
     let _one = ONE_BROWSER.acquire().await.unwrap();
     let app = TestApp::with_demo(50).await;
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103403".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103403".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     b.goto(&format!("{base}/casestatus/mycasestatus.do?appReceiptNum=EAC9999103403")).await;
@@ -300,10 +305,15 @@ async fn legacy_page_structure_matches_what_clients_select() {
 async fn case_status_lookup_in_both_languages() {
     let _one = ONE_BROWSER.acquire().await.unwrap();
     let app = TestApp::with_demo(200).await;
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"LIN9999106500".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"LIN9999106500".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
@@ -597,6 +607,14 @@ async fn check_in_call_and_lobby_display_in_the_browser() {
     let focused = b.script("return document.activeElement.id", vec![]).await;
     assert_eq!(focused, "confirmation");
     b.type_into("#confirmation", &format!("{confirmation}\n")).await;
+    // R-QM-01: the desk sees who holds the appointment, then issues the ticket (the button has
+    // the focus, so Enter issues it).
+    b.wait_for("#arriving").await;
+    assert_eq!(b.text("#arriving-name").await, "Zelda Lobby");
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("arriving: {v}")));
+    let focused = b.script("return document.activeElement.id", vec![]).await;
+    assert_eq!(focused, "issue-ticket");
+    b.click("#issue-ticket").await;
     b.wait_for("#ticket-label").await;
     assert_eq!(b.text("#ticket-label").await, "D001");
     failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("ticket: {v}")));
@@ -1010,4 +1028,60 @@ async fn public_pages_fit_phones_and_desks_in_both_languages() {
     b.quit().await;
     server.shutdown(Duration::from_secs(1));
     assert!(failures.is_empty(), "public pages:\n{}", failures.join("\n"));
+}
+
+// R-SV-01, R-SV-03: the invitation email, read from a real SMTP listener, opens the survey in
+// Spanish with the Paperwork Reduction Act statement; the answers are sent; the same link then
+// refuses a second answer. Every page passes the accessibility audit.
+#[tokio::test]
+async fn survey_from_the_email_link_in_spanish() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(10).await;
+    let sink = crate::support::SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let now = app.clock.now();
+    crate::surveys::appointment(&app, 1, "NYC", now - chrono::Duration::days(3), Some("beto@example.com"), "es").await;
+    let round = cris::surveys::service::run_invitations(&app.db, app.state.token_key(), app.state.public_url(), now)
+        .await
+        .unwrap();
+    assert_eq!(round.invited, 1);
+    cris::notify::deliver_due(&app.db, &mailer, now, 10).await.unwrap();
+    let mail = sink.received();
+    let invitation =
+        mail.iter().find(|(to, _)| to.iter().any(|t| t.contains("beto@example.com"))).expect("invitation delivered");
+    let decoded = invitation.1.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let link = decoded.split_whitespace().find(|w| w.contains("/survey?")).expect("survey link");
+    let path = format!("/survey?{}", link.split_once("/survey?").unwrap().1);
+    assert!(path.contains("lang=es"), "{path}");
+
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}{path}")).await;
+    b.wait_for("#survey-form").await;
+    assert!(b.text("#survey-title").await.contains("Su visita"));
+    let pra = b.text("#pra-statement").await;
+    assert!(
+        pra.contains("1615-0122") && pra.contains("número de control de la OMB") && pra.contains("5 minutos"),
+        "{pra}"
+    );
+    failures.extend(b.accessibility_violations().await);
+    b.click("label[for=q1-4]").await;
+    b.click("label[for=q2-5]").await;
+    b.click("label[for=q3-c0]").await;
+    b.type_into("#q4-text", "Todo muy bien").await;
+    b.click("#survey-submit").await;
+    b.wait_for("#message").await;
+    assert!(b.text("#message").await.contains("Recibimos sus respuestas"));
+    failures.extend(b.accessibility_violations().await);
+
+    b.goto(&format!("{base}{path}")).await;
+    b.wait_for("#message").await;
+    assert!(b.text("#message").await.contains("ya se usó"));
+    failures.extend(b.accessibility_violations().await);
+    let stored: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM survey_answers WHERE text = 'Todo muy bien'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(stored, 1);
+    finish(b, server, &failures).await;
 }

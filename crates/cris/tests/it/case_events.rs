@@ -71,31 +71,47 @@ async fn a_batch_applies_good_events_once_and_refuses_bad_ones_by_index() {
     assert!(rejected[4].1.contains("future"));
 
     // The approval is the current status, with its history entry.
-    let approved = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103410".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let approved = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103410".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(approved.current.en.title, "Case Was Approved");
     assert_eq!(approved.history[0].date.to_string(), "2026-11-02");
     // An older source's own text is kept, sanitised: the link stays, the script does not run.
-    let custom = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103411".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let custom = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103411".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(custom.current.en.title, "Notice Was Mailed");
     assert_eq!(custom.current.es.title, "Se Envió un Aviso");
     let desc = &custom.current.en.description_html;
     assert!(
-        desc.contains("&lt;script&gt;") && desc.contains(r#"<a href="https://www.uscis.gov/x">this page</a>"#),
+        desc.contains("&lt;script&gt;")
+            && desc.contains(r#"<a href="https://www.uscis.gov/x" target="_blank">this page</a>"#),
         "{desc}"
     );
     let (_, _, page) = app.get("/case-status?receipt=EAC9999103411", &[]).await;
     assert!(!page.contains("<script>steal()"));
     // A new case from its first event.
-    let created = cris::case_status::service::lookup(&app.db, &app.catalog, &"WAC2690000001".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let created = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"WAC2690000001".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!((created.form.as_str(), created.office_code.as_str()), ("I-130", "CSC"));
 
     // The same batch again applies nothing twice. (e6, refused before because its case did not
@@ -103,10 +119,15 @@ async fn a_batch_applies_good_events_once_and_refuses_bad_ones_by_index() {
     let history_before = approved.history.len();
     let (_, again) = post(&app, &auth, &batch).await;
     assert_eq!((again["applied"].as_u64(), again["duplicates"].as_u64()), (Some(1), Some(4)), "{again}");
-    let after = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103410".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let after = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103410".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(after.history.len(), history_before);
 }
 
@@ -148,10 +169,80 @@ async fn a_json_lines_file_reports_refused_lines_and_applies_the_rest() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("applied 2, already applied 0, refused 1"), "{stdout}");
     assert!(stdout.contains("line 3: not a JSON event"), "{stdout}");
-    let denied = cris::case_status::service::lookup(&app.db, &app.catalog, &"SRC9999102777".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let denied = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"SRC9999102777".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(denied.status_code, "CASE_DENIED");
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+// An imported case's `modifiedDate` is the day of its latest status event, as for a case of the
+// demo data, never the moment the import ran (the fixed clock says 2026-11-02 15:00).
+#[tokio::test]
+async fn an_imported_case_is_modified_on_its_latest_status_event() {
+    let app = TestApp::with_demo(20).await;
+    let writer = token(&app, "case_events").await;
+    let batch = json!([
+        {"event_id": "m1", "receipt_number": "WAC2690000002", "action_code": "CASE_RECEIVED", "date": "2026-09-14", "form": "I-130"},
+        {"event_id": "m2", "receipt_number": "WAC2690000002", "action_code": "CASE_APPROVED", "date": "2026-10-20"},
+        // Late and older: joins the history, moves nothing.
+        {"event_id": "m3", "receipt_number": "WAC2690000002", "action_code": "FINGERPRINT_FEE_RECEIVED", "date": "2026-09-30"}
+    ]);
+    let (status, out) = post(&app, &writer, &batch).await;
+    assert_eq!((status, out["applied"].as_u64()), (200, Some(3)), "{out}");
+    let reader = token(&app, "case_status").await;
+    let (status, _, body) = app.get("/case-status/WAC2690000002", &[("authorization", &reader)]).await;
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["case_status"]["submittedDate"], "09-14-2026 00:00:00", "{body}");
+    assert_eq!(v["case_status"]["modifiedDate"], "10-20-2026 00:00:00", "{body}");
+    // And through the one-at-a-time path (a JSON Lines file) too.
+    let dir = std::env::temp_dir().join(format!("cris-events-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("events.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"event_id": "m4", "receipt_number": "WAC2690000003", "action_code": "CASE_RECEIVED", "date": "2026-08-03", "form": "I-765"}"#,
+    )
+    .unwrap();
+    let raw = cris::case_status::events::parse_lines(&std::fs::read_to_string(&file).unwrap());
+    let prepared = cris::case_status::events::prepare(raw, &app.catalog, app.clock.now().date_naive());
+    cris::case_status::events::apply(&app.db, app.clock.now(), prepared).await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let (_, _, body) = app.get("/case-status/WAC2690000003", &[("authorization", &reader)]).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["case_status"]["modifiedDate"], "08-03-2026 00:00:00", "{body}");
+}
+
+// Issue 16, point 16: a description from an older system with a link that opens a new tab keeps
+// the link whole on every surface (before, the opening tag was escaped and `</a>` kept raw), our
+// own page adds rel="noopener", and no surface shows an unbalanced tag.
+#[tokio::test]
+async fn links_in_older_texts_stay_whole_anchors() {
+    let app = TestApp::with_demo(20).await;
+    let writer = token(&app, "case_events").await;
+    let batch = json!([{"event_id": "l1", "receipt_number": "EAC9999103414", "date": "2026-11-02",
+        "title_en": "Card Was Delivered To Me By The Post Office",
+        "description_en": "On November 2, 2026, the Post Office delivered your card. Track it <a href=\"https://tools.usps.com/go/TrackConfirmAction_input?origTrackNum=9400100000000000000001\" target=\"_blank\">here</a>. Stray </a> and <p>open"}]);
+    let (status, out) = post(&app, &writer, &batch).await;
+    assert_eq!((status, out["applied"].as_u64()), (200, Some(1)), "{out}");
+    let anchor = r#"<a href="https://tools.usps.com/go/TrackConfirmAction_input?origTrackNum=9400100000000000000001" target="_blank">here</a>"#;
+    let reader = token(&app, "case_status").await;
+    let (_, _, body) = app.get("/case-status/EAC9999103414", &[("authorization", &reader)]).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let desc = v["case_status"]["current_case_status_desc_en"].as_str().unwrap();
+    assert!(desc.contains(anchor), "{desc}");
+    assert!(!desc.contains("&lt;a") && desc.matches("</a>").count() == 1, "{desc}");
+    assert!(desc.ends_with("<p>open</p>"), "{desc}");
+    let (_, _, page) = app.get("/case-status?receipt=EAC9999103414", &[]).await;
+    assert!(page.contains(r#"target="_blank" rel="noopener">here</a>"#), "{page}");
+    assert!(!page.contains("&lt;a href"), "{page}");
+    let (_, _, legacy) = app.get("/casestatus/mycasestatus.do?appReceiptNum=EAC9999103414", &[]).await;
+    assert!(legacy.contains(anchor) && !legacy.contains("<p>open"), "{legacy}");
 }

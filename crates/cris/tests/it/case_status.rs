@@ -37,10 +37,15 @@ async fn the_page_shows_status_history_and_processing_time_in_both_languages() {
     let (status, _, page) = app.get("/case-status?receipt=eac-99-991-03403", &[]).await;
     assert_eq!(status, 200);
     assert!(page.contains(r#"id="receipt-number">EAC9999103403<"#));
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103403".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103403".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert!(page.contains(&report.current.en.title));
     assert!(page.contains(r#"id="history""#));
     let (_, _, es) = app.get("/case-status?receipt=EAC9999103403&lang=es", &[]).await;
@@ -244,10 +249,15 @@ async fn public_site_json_with_anonymous_jwt() {
 #[tokio::test]
 async fn legacy_form_answers_get_and_post() {
     let app = TestApp::with_demo(100).await;
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"SRC9999102777".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"SRC9999102777".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let title = &report.current.en.title;
     for (method, uri, body) in [
         ("POST", "/casestatus/mycasestatus.do", "appReceiptNum=SRC9999102777"),
@@ -262,13 +272,15 @@ async fn legacy_form_answers_get_and_post() {
         let (status, _, page) = app.request(method, uri, &[("content-type", FORM)], body).await;
         assert_eq!(status, 200, "{uri} {body}");
         assert!(page.contains(r#"var appReceiptNum = "SRC9999102777";"#), "{page}");
-        assert!(page.contains(&format!("<h1>{title}</h1><p>On ")), "description starts with the date: {page}");
+        // The live page breaks the line between the heading and the description; clients that
+        // read the block's text split on it.
+        assert!(page.contains(&format!("<h1>{title}</h1>\n<p>On ")), "description starts with the date: {page}");
         assert!(page.contains(r#"<div id="formErrorMessages"></div>"#));
     }
     let (_, _, page) = app
         .request("POST", "/casestatus/mycasestatus.do", &[("content-type", FORM)], "appReceiptNum=EAC0000000001")
         .await;
-    assert!(page.contains(r#"var appReceiptNum = "";"#) && page.contains("<h1></h1><p></p>"));
+    assert!(page.contains(r#"var appReceiptNum = "";"#) && page.contains("<h1></h1>\n<p></p>"));
     assert!(page.contains(
         "<h4>Validation Error(s)<br/>You must correct the following error(s) before proceeding:</h4><ul><li>"
     ));
@@ -351,4 +363,91 @@ async fn every_sandbox_receipt_answers_in_every_format() {
 fn base64_encode(s: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+// Issue 16, point 18: the built-in texts link to the change of address absolutely, from the
+// configured public address (a bare path means nothing in an app, an email or another site).
+#[tokio::test]
+async fn built_in_texts_link_absolutely_from_the_public_address() {
+    let app = TestApp::with_demo(400).await;
+    let i18n = std::sync::Arc::new(cris::kernel::i18n::I18n::load().unwrap());
+    let state = cris::web::AppState::new(app.db.clone(), app.catalog.clone(), i18n, app.clock.clone(), false)
+        .with_public_url("https://my.cris.test/");
+    let router = cris::web::router(state, std::time::Duration::from_secs(30));
+    let receipt: String = cris::with_db!(&app.db, pool => sqlx::query_scalar(
+        "SELECT receipt_number FROM cases WHERE status_code = 'CASE_RECEIVED' AND receipt_number NOT LIKE 'IOE%' LIMIT 1"
+    ).fetch_one(pool).await.unwrap());
+    let get = |uri: String, auth: Option<String>| {
+        let router = router.clone();
+        async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let mut b = axum::http::Request::builder().uri(uri);
+            if let Some(a) = auth {
+                b = b.header("authorization", a);
+            }
+            let res = router.oneshot(b.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+            String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+        }
+    };
+    let link = r#"<a href="https://my.cris.test/change-of-address" target="_blank">https://my.cris.test/change-of-address</a>"#;
+    let token: Value = serde_json::from_str(&{
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let req = axum::http::Request::post("/oauth/accesstoken")
+            .header("content-type", FORM)
+            .body(axum::body::Body::from(
+                "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret",
+            ))
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    })
+    .unwrap();
+    let auth = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let body = get(format!("/case-status/{receipt}"), Some(auth)).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    for key in ["current_case_status_desc_en", "current_case_status_desc_es"] {
+        let desc = v["case_status"][key].as_str().unwrap();
+        assert!(desc.contains(link), "{key}: {desc}");
+    }
+    let page = get(format!("/case-status?receipt={receipt}"), None).await;
+    assert!(
+        page.contains(r#"<a href="https://my.cris.test/change-of-address" target="_blank" rel="noopener">"#),
+        "{page}"
+    );
+    assert!(!page.contains(" /change-of-address "), "{page}");
+}
+
+// R-CS-02: a well-formed receipt number whose centre code USCIS does not use is told so (not the
+// format, which it has), on the page in English and Spanish, on the portfolio's add, on the
+// change-of-address form, on the legacy page and in the developer API's message.
+#[tokio::test]
+async fn an_unknown_centre_code_is_named_as_such() {
+    let app = TestApp::with_demo(50).await;
+    let centre = "not a centre code USCIS uses";
+    let (status, _, page) = app.get("/case-status?receipt=XYZ9999103403", &[]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains(centre) && !page.contains("3 letters followed by 10 digits"), "{page}");
+    let (_, _, es) = app.get("/case-status?receipt=XYZ9999103403&lang=es", &[]).await;
+    assert!(es.contains("no son un código de centro que USCIS use"), "{es}");
+    // The format message still answers a number of the wrong shape.
+    let (_, _, page) = app.get("/case-status?receipt=EAC99991034", &[]).await;
+    assert!(page.contains("3 letters followed by 10 digits") && !page.contains(centre));
+
+    let cookie = format!("cris_csrf={}", crate::support::CSRF);
+    let ar11 = crate::change_of_address::form("XYZ9999103403", "");
+    let (status, _, page) = app.post_form("/change-of-address?lang=es", &cookie, &ar11).await;
+    assert!(status == 422 && page.contains("no son un código de centro que USCIS use"), "{page}");
+
+    let (_, _, legacy) = app
+        .request("POST", "/casestatus/mycasestatus.do", &[("content-type", FORM)], "appReceiptNum=XYZ9999103403")
+        .await;
+    assert!(legacy.contains("Its first 3 letters are not a centre code USCIS uses"), "{legacy}");
+
+    let auth = format!("Bearer {}", demo_token(&app).await);
+    let (status, _, body) = app.get("/case-status/XYZ9999103403", &[("authorization", &auth)]).await;
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(status, 422);
+    assert!(body["message"].as_str().unwrap().contains(centre), "{body}");
 }

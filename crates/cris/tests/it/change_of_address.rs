@@ -159,3 +159,22 @@ async fn a_change_of_address_moves_the_pending_cases() {
     });
     assert_eq!(seqs, [1, 2, 3]);
 }
+
+// R-CA-02: a case whose mailing ZIP code is not on file cannot be checked against the previous
+// address, so it is refused with the usual message and nothing is written.
+#[tokio::test]
+async fn a_case_without_a_zip_on_file_is_refused() {
+    let app = TestApp::new().await;
+    let cookie = format!("cris_csrf={CSRF}");
+    case(&app, "LIN2690000005", "CASE_RECEIVED", "60601").await;
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE cases SET mailing_zip = NULL WHERE receipt_number = 'LIN2690000005'").execute(pool).await.unwrap();
+    });
+    let (status, _, page) = app.post_form("/change-of-address", &cookie, &form("LIN2690000005", "")).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("We could not match LIN2690000005 with a pending case at your previous address"), "{page}");
+    let written: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM address_changes) + (SELECT COUNT(*) FROM case_addresses)").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(written, 0, "a refused change writes nothing");
+}

@@ -376,6 +376,25 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
         "{:?}",
         rows.iter().filter(|r| r.starts_with("appointment_counts")).collect::<Vec<_>>()
     );
+    // R-AU-05: the booking, the reprints and the cancellation attempts are in the audit trail,
+    // by the appointment's row id only (the needles above found none of the customer's data).
+    let trail: Vec<(String, String, String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT event, outcome, username, record FROM audit_log WHERE event LIKE 'appointments.%' ORDER BY id")
+            .fetch_all(pool).await.unwrap()
+    });
+    let events: Vec<(&str, &str)> = trail.iter().map(|(e, o, _, _)| (e.as_str(), o.as_str())).collect();
+    // A reload of the notice is found as a reprint finds it, so it is audited as one (R-IP-07): the
+    // reload (found) and the spent hold posted with someone else's details (nothing found), then
+    // the reprint form's own two searches.
+    let mut expected = vec![("appointments.book", "ok")];
+    expected.extend([("appointments.reprint", "ok"), ("appointments.reprint", "failed")]);
+    expected.extend([("appointments.reprint", "ok"), ("appointments.reprint", "failed")]);
+    expected.extend([("appointments.cancel", "denied"); 5]);
+    expected.push(("appointments.cancel", "ok"));
+    assert_eq!(events, expected);
+    assert!(trail.iter().all(|(_, _, who, _)| who == "public"));
+    let record = &trail[0].3;
+    assert!(record.starts_with("appointment:") && trail.iter().filter(|t| &t.3 == record).count() == 9, "{trail:?}");
 
     // Once cancelled, the person may book again.
     let third = hold_a_time(&app, "information", "2026-11-05", "es").await;
@@ -468,6 +487,7 @@ async fn five_hundred_simultaneous_bookings_fill_a_slot_exactly() {
                 tz: chrono_tz::America::Chicago,
                 representative: None,
                 email: &compose,
+                ip: "127.0.0.1",
             };
             booking::book(&db, &key, &b, now).await.is_ok()
         })
@@ -786,4 +806,84 @@ async fn one_a_number_rule_and_message_when_booking_and_changing_address() {
     let (status, _, page) =
         app.post_form(&format!("/appointments/booking/{token}/details"), &csrf_cookie(), &booking).await;
     assert!(status == 200 && !page.contains("An A-Number is"), "{page}");
+}
+
+// R-IP-11: a calendar change that leaves booked appointments outside the new hours or services
+// first shows the administrator how many, saving nothing; once confirmed, they are cancelled as
+// by a closure: each customer told with a link to book again, the data deleted, a count kept.
+#[tokio::test]
+async fn calendar_changes_that_leave_appointments_out_are_confirmed_and_told() {
+    use cris::kernel::access::Role;
+    let app = TestApp::new().await; // Monday 9:00 in Chicago
+    app.staff("admin.chi", Role::DistrictAdmin, "CHI").await;
+    let admin = app.sign_in("admin.chi").await;
+    let keep = crate::lobby::booked(&app, "Keep", 10).await;
+    let gone = crate::lobby::booked(&app, "Gone", 14).await;
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE appointments SET email = 'gone@example.com' WHERE confirmation = $1").bind(&gone).execute(pool).await.unwrap();
+    });
+    let mut form = vec![
+        ("office", "CHI"),
+        ("opens", "08:00"),
+        ("closes", "12:00"),
+        ("weekday", "1"),
+        ("weekday", "2"),
+        ("weekday", "3"),
+        ("weekday", "4"),
+        ("weekday", "5"),
+        ("horizon_days", "30"),
+        ("offer_documents", "on"),
+        ("minutes_documents", "15"),
+        ("capacity_documents", "2"),
+    ];
+    let (status, _, page) = app.post_form("/staff/offices/calendar", &admin, &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("1 booked appointment falls outside the new hours")
+            && page.contains(r#"name="confirm_cancel" value="1""#)
+            && page.contains(r#"id="closes" name="closes" value="12:00""#),
+        "{page}"
+    );
+    let left = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            cris::with_db!(&db, pool => sqlx::query_scalar::<_, String>("SELECT confirmation FROM appointments ORDER BY id").fetch_all(pool).await.unwrap())
+        }
+    };
+    assert_eq!(left(&app).await, [keep.clone(), gone.clone()], "nothing cancelled before the confirmation");
+    let cal = cris::infopass::calendar::of_office(&app.db, "CHI", app.clock.now().naive_utc()).await.unwrap().unwrap();
+    assert_eq!(cal.hours.closes.format("%H:%M").to_string(), "15:30", "nothing saved before the confirmation");
+
+    // A count that no longer matches asks again; the count shown saves and cancels.
+    form.push(("confirm_cancel", "1"));
+    let (status, headers, _) = app.post_form("/staff/offices/calendar", &admin, &form).await;
+    assert_eq!(
+        (status, headers["location"].to_str().unwrap()),
+        (303, "/staff/offices/calendar?office=CHI&saved=true&cancelled=1")
+    );
+    assert_eq!(left(&app).await, std::slice::from_ref(&keep));
+    let sent: Vec<(String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT recipient, body FROM outbox WHERE recipient = 'gone@example.com' AND subject LIKE '%cancelled%'").fetch_all(pool).await.unwrap()
+    });
+    assert!(sent.len() == 1 && sent[0].1.contains("/appointments/CHI?lang=en"), "{sent:?}");
+    let closed: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT CAST(SUM(n) AS BIGINT) FROM appointment_counts WHERE outcome = 'closed'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(closed, 1);
+    let (_, _, page) =
+        app.get("/staff/offices/calendar?office=CHI&saved=true&cancelled=1", &[("cookie", &admin)]).await;
+    assert!(page.contains("1 appointment outside it was cancelled and its customer told"), "{page}");
+
+    // Removing the service leaves the other appointment out: asked again, with its count.
+    let without: Vec<_> =
+        form.iter().copied().filter(|(k, _)| !k.ends_with("_documents") && *k != "confirm_cancel").collect();
+    let mut with_information = without.clone();
+    with_information.extend([
+        ("offer_information", "on"),
+        ("minutes_information", "15"),
+        ("capacity_information", "4"),
+    ]);
+    let (status, _, page) = app.post_form("/staff/offices/calendar", &admin, &with_information).await;
+    assert!(status == 200 && page.contains(r#"name="confirm_cancel" value="1""#), "{page}");
+    assert_eq!(left(&app).await, [keep]);
 }

@@ -42,6 +42,7 @@ pub async fn booked(app: &TestApp, first: &str, hour: u32) -> String {
         tz: chrono_tz::America::Chicago,
         representative: None,
         email: &compose,
+        ip: "127.0.0.1",
     };
     booking::book(&app.db, &key, &b, app.clock.now()).await.unwrap().appointment.confirmation.as_str().to_owned()
 }
@@ -75,7 +76,21 @@ async fn check_in_ticket_call_and_display() {
     assert!(page.contains("Check the customer in as a walk-in"));
 
     let mut events = app.state.lobby().subscribe("CHI").unwrap();
-    let (status, headers, _) = app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation)]).await;
+    // R-QM-01: the scan shows who holds the appointment before any ticket is issued.
+    let (status, _, page) = app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"id="arriving-name">Rosa Lobby<"#)
+            && page.contains(r#"id="arriving-born">1970-03-04<"#)
+            && page.contains(r#"id="arriving-type">Bring or pick up documents<"#)
+            && page.contains(r#"id="arriving-time">9:00 AM<"#)
+            && page.contains(r#"id="issue-ticket""#),
+        "{page}"
+    );
+    let tickets: i64 = cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM lobby_tickets").fetch_one(pool).await.unwrap());
+    assert_eq!(tickets, 1, "only the walk-in: no ticket before the desk confirms");
+    let (status, headers, _) =
+        app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation), ("confirm", "yes")]).await;
     assert_eq!(status, 303);
     let (_, _, ticket) = app.get(&location(&headers), &[("cookie", &desk)]).await;
     assert!(
@@ -85,7 +100,8 @@ async fn check_in_ticket_call_and_display() {
         "{ticket}"
     );
     assert_eq!(next(&mut events).await.ticket, "D002");
-    let (status, _, page) = app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation)]).await;
+    let (status, _, page) =
+        app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation), ("confirm", "yes")]).await;
     assert_eq!(status, 422);
     assert!(page.contains("already checked in, as ticket D002"));
     let (status, _, page) = app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", "1234")]).await;
@@ -182,9 +198,10 @@ async fn the_queue_puts_appointments_first_without_starving_walk_ins() {
     let on_time = booked(&app, "Ontime", 9).await;
     let early = booked(&app, "Early", 11).await; // two hours ahead: outside the early window
     app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information")]).await; // I001
-    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &late)]).await; // D002, as a walk-in
-    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &on_time)]).await; // D003, booked
-    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &early)]).await; // D004, too early
+    for c in [&late, &on_time, &early] {
+        // D002, as a walk-in (past the window); D003, booked; D004, too early.
+        app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", c), ("confirm", "yes")]).await;
+    }
     let mut events = app.state.lobby().subscribe("CHI").unwrap();
     let mut order = Vec::new();
     for _ in 0..4 {
@@ -336,7 +353,7 @@ async fn the_productivity_report_covers_the_reach() {
     app.staff("siio.chi", Role::Siio, "CHI").await;
     let (desk, iso) = (app.sign_in("desk.chi").await, app.sign_in("iso.chi").await);
     let confirmation = booked(&app, "Report", 9).await;
-    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation)]).await;
+    app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation), ("confirm", "yes")]).await;
     app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information")]).await;
     app.clock.advance(chrono::Duration::minutes(6));
     app.post_form("/staff/lobby/call", &iso, &[("counter", "2")]).await;
@@ -388,4 +405,221 @@ async fn the_productivity_report_covers_the_reach() {
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = 'reports.lobby'").fetch_one(pool).await.unwrap()
     });
     assert_eq!(audited, 3);
+}
+
+/// A staff actor at Chicago, through its account.
+async fn actor(app: &TestApp, username: &str, role: Role) -> cris::kernel::access::Actor {
+    let user_id = app.staff(username, role, "CHI").await;
+    cris::kernel::access::Actor {
+        user_id,
+        username: username.into(),
+        role,
+        place: cris::kernel::access::Place::of(app.catalog.office("CHI").unwrap()),
+        ip: "127.0.0.1".into(),
+    }
+}
+
+// R-QM-08: visit notes are kept apart from adjudication: every adjudication role (and every
+// role but the officer who serves the lobby) is refused reading and writing them, and each
+// refusal is logged.
+#[tokio::test]
+async fn visit_notes_are_refused_to_every_other_role() {
+    let app = TestApp::new().await;
+    let a_number: cris::kernel::ids::ANumber = "A087654321".parse().unwrap();
+    let now = app.clock.now();
+    let adjudication = [Role::AsylumOfficer, Role::FraudAnalyst, Role::InternationalAnalyst];
+    for (i, role) in Role::ALL.into_iter().filter(|r| *r != Role::Iso).enumerate() {
+        let who = actor(&app, &format!("other.{i}"), role).await;
+        let read = cris::lobby::queue::notes(&app.db, &app.catalog, &who, now, &a_number, 0).await;
+        assert!(matches!(read, Err(cris::lobby::queue::LobbyError::Staff(_))), "{role:?} reads notes");
+        let write = cris::lobby::queue::write_note(&app.db, &app.catalog, &who, now, ("CHI", 1), &a_number, "x").await;
+        assert!(matches!(write, Err(cris::lobby::queue::LobbyError::Staff(_))), "{role:?} writes notes");
+    }
+    for role in adjudication {
+        assert!(!role.capabilities().contains(&cris::kernel::access::Capability::VisitNotesRead), "{role:?}");
+    }
+    let refused: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = 'access.denied' AND record LIKE 'visit_notes.%'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(refused, 2 * (Role::ALL.len() as i64 - 1), "every refusal is logged");
+    let notes: i64 = cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM visit_notes").fetch_one(pool).await.unwrap());
+    assert_eq!(notes, 0);
+}
+
+// R-QM-05, R-QM-08: the console's "earlier visits" shows the notes of earlier visits only, not
+// the one being served.
+#[tokio::test]
+async fn earlier_visits_show_only_earlier_visits_notes() {
+    let app = TestApp::new().await; // 9:00 in Chicago
+    let confirmation = booked(&app, "Rosa", 9).await;
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    let iso_actor = actor(&app, "iso.chi", Role::Iso).await;
+    let desk = app.sign_in("desk.chi").await;
+    let iso = app.sign_in("iso.chi").await;
+    // A note from a visit last month, by A-Number.
+    let a_number: cris::kernel::ids::ANumber = "A087654321".parse().unwrap();
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("INSERT INTO visit_notes (a_number, ticket_id, office_code, officer, note, created_at) VALUES ($1, NULL, 'CHI', 'iso.old', 'Earlier: asked about fees.', $2)")
+            .bind(a_number.as_str()).bind(app.clock.now() - chrono::Duration::days(30)).execute(pool).await.unwrap();
+    });
+    let (status, _, _) =
+        app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation), ("confirm", "yes")]).await;
+    assert_eq!(status, 303);
+    app.post_form("/staff/lobby/call", &iso, &[("counter", "4")]).await;
+    let id = ticket_id(&app, "D001").await;
+    app.post_form(&format!("/staff/lobby/tickets/{id}/step"), &iso, &[("action", "start"), ("counter", "4")]).await;
+    let (status, _, _) = app
+        .post_form(
+            &format!("/staff/lobby/tickets/{id}/notes"),
+            &iso,
+            &[("note", "Today: card delivery."), ("counter", "4")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, _, console) = app.get("/staff/lobby/console?counter=4", &[("cookie", &iso)]).await;
+    assert!(console.contains("Earlier: asked about fees."), "{console}");
+    assert!(!console.contains("Today: card delivery."), "this visit's note is not an earlier visit's: {console}");
+    let earlier =
+        cris::lobby::queue::notes(&app.db, &app.catalog, &iso_actor, app.clock.now(), &a_number, id).await.unwrap();
+    assert_eq!(earlier.len(), 1);
+}
+
+// R-QM-05, R-AU-02: only the officer who called a ticket starts or closes it; another officer is
+// refused (and the refusal logged), a supervisor may step in.
+#[tokio::test]
+async fn only_the_calling_officer_or_a_supervisor_works_a_ticket() {
+    let app = TestApp::new().await;
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    app.staff("iso.one", Role::Iso, "CHI").await;
+    app.staff("iso.two", Role::Iso, "CHI").await;
+    app.staff("siio.chi", Role::Siio, "CHI").await;
+    let desk = app.sign_in("desk.chi").await;
+    let (one, two, siio) = (app.sign_in("iso.one").await, app.sign_in("iso.two").await, app.sign_in("siio.chi").await);
+    app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information"), ("zip", "60601"), ("party", "1")]).await;
+    let (status, _, _) = app.post_form("/staff/lobby/call", &one, &[("counter", "4")]).await;
+    assert_eq!(status, 303);
+    let id = ticket_id(&app, "I001").await;
+    let step = |who: &str, action: &'static str| {
+        let who = who.to_owned();
+        let app = &app;
+        async move {
+            let form = [("action", action), ("counter", "4"), ("given", "information")];
+            app.post_form(&format!("/staff/lobby/tickets/{id}/step"), &who, &form).await.0
+        }
+    };
+    assert_eq!(step(&two, "start").await, 403, "another officer cannot start it");
+    assert_eq!(step(&one, "start").await, 303, "the calling officer starts it");
+    assert_eq!(step(&two, "close").await, 403, "another officer cannot close it");
+    let status: String = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT status FROM lobby_tickets WHERE id = $1").bind(id).fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(status, "serving");
+    let refused: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = 'access.denied' AND record = 'lobby.step_other' AND username = 'iso.two'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(refused, 2);
+    assert_eq!(step(&siio, "close").await, 303, "a supervisor may close it");
+}
+
+// R-QM-01, R-QM-03: an appointment for another day is not checked in as an appointment: the desk
+// sees its day and is offered a walk-in ticket, and the service refuses it even when asked.
+#[tokio::test]
+async fn check_in_refuses_an_appointment_for_another_day() {
+    let app = TestApp::new().await; // Monday 9:00 in Chicago
+    let confirmation = booked(&app, "Rosa", 10).await;
+    app.clock.advance(chrono::Duration::days(1));
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    let desk = app.sign_in("desk.chi").await;
+    let (status, _, page) = app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("This appointment is for Monday, November 2, 2026, not today")
+            && page.contains(r#"id="issue-walk-in""#)
+            && !page.contains(r#"id="issue-ticket""#),
+        "{page}"
+    );
+    let (status, _, page) =
+        app.post_form("/staff/lobby/check-in", &desk, &[("confirmation", &confirmation), ("confirm", "yes")]).await;
+    assert!(status == 422 && page.contains("This appointment is for Monday, November 2, 2026"), "{page}");
+    let tickets: i64 = cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM lobby_tickets").fetch_one(pool).await.unwrap());
+    assert_eq!(tickets, 0);
+    // The walk-in ticket offered instead.
+    let (status, _, _) = app
+        .post_form(
+            "/staff/lobby/walk-in",
+            &desk,
+            &[("service", "documents"), ("a_number", "A087654321"), ("zip", "60601"), ("party", "1")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let booked_: i32 = cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT booked FROM lobby_tickets").fetch_one(pool).await.unwrap());
+    assert_eq!(booked_, 0, "a walk-in");
+}
+
+// R-QM-06, R-RP-01: a transfer keeps the visit's first service: the timeline holds both
+// segments with their own waits, officers and times, and the productivity report counts both.
+#[tokio::test]
+async fn a_transfer_keeps_every_step_of_the_visit() {
+    let app = TestApp::new().await; // 9:00 in Chicago
+    app.staff("desk.chi", Role::Reception, "CHI").await;
+    let (one_actor, siio) = (actor(&app, "iso.one", Role::Iso).await, actor(&app, "siio.chi", Role::Siio).await);
+    app.staff("iso.two", Role::Iso, "CHI").await;
+    let (desk, one) = (app.sign_in("desk.chi").await, app.sign_in("iso.one").await);
+    app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information"), ("party", "1")]).await;
+    let id = ticket_id(&app, "I001").await;
+    let step = |who: String, form: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        async move { app.post_form(&format!("/staff/lobby/tickets/{id}/step"), &who, &form).await.0 }
+    };
+    app.clock.advance(chrono::Duration::minutes(6));
+    app.post_form("/staff/lobby/call", &one, &[("counter", "1")]).await;
+    assert_eq!(step(one.clone(), vec![("action", "start"), ("counter", "1")]).await, 303);
+    app.clock.advance(chrono::Duration::minutes(10));
+    let transfer = vec![("action", "transfer"), ("service", "documents"), ("counter", "1")];
+    assert_eq!(step(one.clone(), transfer).await, 303);
+    app.clock.advance(chrono::Duration::minutes(4));
+    let two = app.sign_in("iso.two").await;
+    let (status, headers, _) = app.post_form("/staff/lobby/call", &two, &[("counter", "2")]).await;
+    assert_eq!((status, location(&headers)), (303, "/staff/lobby/console?counter=2".to_owned()));
+    // A recall does not move the first call of the segment.
+    app.clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(step(two.clone(), vec![("action", "recall"), ("counter", "2")]).await, 303);
+    assert_eq!(step(two.clone(), vec![("action", "start"), ("counter", "2")]).await, 303);
+    app.clock.advance(chrono::Duration::minutes(9));
+    let close = vec![("action", "close"), ("given", "documents"), ("counter", "2")];
+    assert_eq!(step(two.clone(), close).await, 303);
+
+    let timeline = cris::lobby::queue::timeline(&app.db, id).await.unwrap();
+    let minute = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| (t - timeline[0].queued_at).num_minutes());
+    let seen: Vec<_> = timeline
+        .iter()
+        .map(|s| {
+            (
+                s.service.as_str(),
+                minute(Some(s.queued_at)),
+                minute(s.called_at),
+                minute(s.started_at),
+                minute(s.ended_at),
+                s.outcome.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("information", Some(0), Some(6), Some(6), Some(16), Some("transferred")),
+            ("documents", Some(16), Some(20), Some(21), Some(30), Some("done")),
+        ]
+    );
+    assert_eq!(timeline[0].officer_id, Some(one_actor.user_id));
+
+    let today = app.clock.now().with_timezone(&chrono_tz::America::Chicago).date_naive();
+    let filter = cris::reports::lobby::Filter { office: "CHI".into(), officer: None, from: today, to: today };
+    let r = cris::reports::lobby::run(&app.db, &app.catalog, &siio, app.clock.now(), &filter).await.unwrap();
+    assert_eq!((r.waiting.count, r.waiting.mean), (2, 5.0), "waits of 6 and 4 minutes");
+    assert_eq!((r.service_time.count, r.service_time.mean), (2, 9.5), "services of 10 and 9 minutes");
+    let officers: Vec<(&str, i64)> = r.officers.iter().map(|o| (o.officer.as_str(), o.visits)).collect();
+    assert_eq!(officers, [("iso.one", 1), ("iso.two", 1)]);
+    assert_eq!((r.services[0].served, r.services[1].served), (1, 1));
+    assert_eq!((r.days[0].arrivals, r.days[0].served), (1, 1));
 }

@@ -347,10 +347,15 @@ async fn events_of_one_case_in_one_batch_apply_in_order_and_alert_once_each() {
     let out = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
     assert_eq!((out.applied, out.duplicates, out.rejected.len()), (3, 1, 0), "{out:?}");
     assert_eq!(out.chunks_retried, 0, "the batch path applied it, not the one-by-one fallback");
-    let report = cris::case_status::service::lookup(&app.db, &app.catalog, &"EAC9999103410".parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let report = cris::case_status::service::lookup(
+        &app.db,
+        &app.catalog,
+        "https://cris.test",
+        &"EAC9999103410".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(report.status_code, "CASE_APPROVED", "the late, older event did not replace the status");
     let titles: Vec<&str> = report.history.iter().map(|s| s.wording.en.title.as_str()).collect();
     assert_eq!(titles.first(), Some(&"Case Was Approved"), "{titles:?}");
@@ -359,4 +364,79 @@ async fn events_of_one_case_in_one_batch_apply_in_order_and_alert_once_each() {
         sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND body LIKE '%EAC9999103410%'").fetch_one(pool).await.unwrap()
     });
     assert_eq!(alerts, 2, "one email for each change of the current status");
+}
+
+// R-CS-08: 50 concurrent adds to a portfolio holding 99 cases leave it at 100, never more.
+#[tokio::test]
+async fn concurrent_adds_never_pass_100_cases() {
+    let app = TestApp::with_demo(200).await;
+    sign_up(&app, "race.attorney", "en", None).await;
+    let receipts: Vec<String> = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT receipt_number FROM cases WHERE restricted = FALSE ORDER BY id LIMIT 149").fetch_all(pool).await.unwrap()
+    });
+    let customer: i64 =
+        cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM customers").fetch_one(pool).await.unwrap());
+    for r in &receipts[..99] {
+        cris::portfolio::service::add_case(&app.db, app.clock.now(), customer, &r.parse().unwrap()).await.unwrap();
+    }
+    let adds: Vec<_> = receipts[99..]
+        .iter()
+        .map(|r| {
+            let db = app.db.clone();
+            let receipt = r.parse().unwrap();
+            let now = app.clock.now();
+            tokio::spawn(async move { cris::portfolio::service::add_case(&db, now, customer, &receipt).await })
+        })
+        .collect();
+    let mut added = 0;
+    for done in adds {
+        match done.await.unwrap() {
+            Ok(()) => added += 1,
+            Err(cris::portfolio::service::PortfolioError::Full) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    let held: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_one(pool).await.unwrap()
+    });
+    assert_eq!((added, held), (1, 100));
+}
+
+// R-CS-09: the customer chooses email alerts at sign-up; declining them stops email alerts while
+// the texts chosen still go.
+#[tokio::test]
+async fn email_alerts_can_be_declined_at_sign_up() {
+    let app = TestApp::with_demo(150).await;
+    let (_, _, page) = app.get("/account/sign-up?lang=es", &[("cookie", CSRF_COOKIE)]).await;
+    assert!(page.contains(r#"name="email_alerts" value="no""#) && page.contains("No me envíen correos"), "{page}");
+    let form = [
+        ("csrf", crate::support::CSRF),
+        ("user_id", "no.email"),
+        ("email", "customer@example.com"),
+        ("password", "river stone lantern harbor"),
+        ("password_again", "river stone lantern harbor"),
+        ("q1", "q-first-pet"),
+        ("a1", "Rex"),
+        ("q2", "q-birth-city"),
+        ("a2", "Ponce"),
+        ("q3", "q-first-job"),
+        ("a3", "Cashier"),
+        ("email_alerts", "no"),
+        ("texts", "yes"),
+        ("mobile", "(202) 555-0143"),
+    ];
+    let body = serde_urlencoded::to_string(form).unwrap();
+    let (status, _, page) =
+        app.request("POST", "/account/sign-up", &[("content-type", FORM), ("cookie", CSRF_COOKIE)], &body).await;
+    assert_eq!(status, 303, "{page}");
+    let customer: i64 =
+        cris::with_db!(&app.db, pool => sqlx::query_scalar("SELECT id FROM customers").fetch_one(pool).await.unwrap());
+    cris::portfolio::service::add_case(&app.db, app.clock.now(), customer, &"EAC9999103420".parse().unwrap())
+        .await
+        .unwrap();
+    change(&app, "EAC9999103420", "d-1").await;
+    let (emails, texts): (i64, i64) = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM outbox WHERE channel = 'email'), (SELECT COUNT(*) FROM outbox WHERE channel = 'sms')").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!((emails, texts), (0, 1), "declined email alerts send none; the text still goes");
 }

@@ -72,10 +72,15 @@ async fn a_good_file_then_the_same_file_again() {
     assert!(text.contains("malformed line 7:") && text.contains("unmatched line 9:"));
 
     // The delivery moved the case.
-    let r = cris::case_status::service::lookup(&f.app.db, &f.app.catalog, &f.mailed_receipt.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let r = cris::case_status::service::lookup(
+        &f.app.db,
+        &f.app.catalog,
+        "https://cris.test",
+        &f.mailed_receipt.parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let delivered = if f.kind == "card" { "CARD_DELIVERED" } else { "DOCUMENT_DELIVERED" };
     assert_eq!(r.status_code, delivered);
     assert_eq!(r.history[0].date.to_string(), "2026-11-02");
@@ -99,10 +104,15 @@ async fn a_good_file_then_the_same_file_again() {
     let again =
         cris::usps::service::ingest(&f.app.db, &f.app.catalog, now, "extract-1.txt", &extract(&f)).await.unwrap();
     assert_eq!((again.added, again.repeated, again.status_changes), (0, 5, 0));
-    let after = cris::case_status::service::lookup(&f.app.db, &f.app.catalog, &f.mailed_receipt.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let after = cris::case_status::service::lookup(
+        &f.app.db,
+        &f.app.catalog,
+        "https://cris.test",
+        &f.mailed_receipt.parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(after.history.len(), r.history.len());
 }
 
