@@ -155,6 +155,8 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         .with_session_limits(serve.session_limits)
         .with_token_key(token_key)
         .with_public_url(&serve.public_url)
+        .with_trusted_proxies(serve.trusted_proxies.clone())
+        .with_metrics_access(serve.metrics_access.clone())
         .with_sms_inbound_token(serve.sms_inbound_token.clone());
     // The scripts' search index is built now rather than by the first search.
     let warm = state.clone();
@@ -167,7 +169,13 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
     let workers =
         spawn_workers(state.clone(), senders, settings.unused_account_after, settings.data_dir.clone(), stop_rx);
     let app = web::router(state, serve.request_timeout);
-    let listen = web::server::Listen { addr: serve.listen, tls: serve.tls.clone(), grace: serve.shutdown_grace };
+    let listen = web::server::Listen {
+        addr: serve.listen,
+        tls: serve.tls.clone(),
+        grace: serve.shutdown_grace,
+        limits: serve.conn_limits,
+        trusted_proxies: serve.trusted_proxies.clone(),
+    };
     let (running, task) = web::server::start(app, &listen).await?;
     let scheme = if serve.tls.is_some() { "https" } else { "http" };
     tracing::info!(url = %format!("{scheme}://{}", running.addr), "CRIS is serving");

@@ -57,10 +57,15 @@ pub struct CommonArgs {
     /// Bearer token CRIS sends to the SMS gateway.
     #[arg(long, env = "CRIS_SMS_TOKEN", global = true, hide_env_values = true)]
     pub sms_token: Option<String>,
+    /// Allow email (smtp:// without tls=required) and texts (http://) to go unencrypted to a
+    /// host other than this machine.
+    #[arg(long, env = "CRIS_ALLOW_PLAIN_RELAYS", global = true)]
+    pub allow_plain_relays: bool,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once at start; the serve settings are many")]
 pub enum Command {
     /// Serve the web pages, the JSON API and the background workers.
     Serve(ServeArgs),
@@ -207,6 +212,24 @@ pub struct ServeArgs {
     /// Texts sent a second at most.
     #[arg(long, env = "CRIS_SMS_PER_SECOND")]
     pub sms_per_second: Option<u32>,
+    /// Connections held at once, in all (default 2048).
+    #[arg(long, env = "CRIS_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Connections held at once from one client address (default 64).
+    #[arg(long, env = "CRIS_MAX_CONNECTIONS_PER_ADDRESS")]
+    pub max_connections_per_address: Option<usize>,
+    /// Seconds a client has to send a request's headers (default 10).
+    #[arg(long, env = "CRIS_HEADER_READ_TIMEOUT_SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Proxies in front whose X-Forwarded-For is believed: addresses or networks, comma-separated.
+    #[arg(long, env = "CRIS_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
+    /// Bearer token that opens /metrics.
+    #[arg(long, env = "CRIS_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Networks that may read /metrics without the token (default this machine).
+    #[arg(long, env = "CRIS_METRICS_NETWORKS")]
+    pub metrics_networks: Option<String>,
 }
 
 /// `cris seed ...`.
@@ -256,6 +279,7 @@ struct FileConfig {
     unused_account_days: Option<i64>,
     sms_url: Option<String>,
     sms_token: Option<String>,
+    allow_plain_relays: Option<bool>,
     sms_inbound_token: Option<String>,
     sms_quiet_hours: Option<String>,
     sms_time_zone: Option<String>,
@@ -271,6 +295,12 @@ struct FileConfig {
     tls_key: Option<PathBuf>,
     request_timeout_secs: Option<u64>,
     shutdown_grace_secs: Option<u64>,
+    max_connections: Option<usize>,
+    max_connections_per_address: Option<usize>,
+    header_read_timeout_secs: Option<u64>,
+    trusted_proxies: Option<String>,
+    metrics_token: Option<String>,
+    metrics_networks: Option<String>,
 }
 
 /// A configuration mistake, worded for the operator.
@@ -330,6 +360,12 @@ pub struct ServeSettings {
     pub email_per_second: u32,
     /// Texts a second.
     pub sms_per_second: u32,
+    /// Bounds on connections.
+    pub conn_limits: crate::web::server::ConnLimits,
+    /// Proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: crate::web::client_addr::TrustedProxies,
+    /// Who may read /metrics.
+    pub metrics_access: crate::web::metrics::Access,
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -393,6 +429,18 @@ pub fn resolve(
     if let Some(url) = &settings.sms_url {
         crate::notify::sms::Gateway::new(url, None).map_err(|e| ConfigError(e.0))?;
     }
+    // R-AU-09: what leaves for another machine is encrypted, unless the operator says the network
+    // between is trusted.
+    if !(common.allow_plain_relays || file.allow_plain_relays.unwrap_or(false)) {
+        for (name, url) in [("smtp_url", &settings.smtp_url), ("sms_url", &settings.sms_url)] {
+            if let Some(host) = url.as_deref().and_then(plain_remote_host) {
+                return Err(ConfigError(format!(
+                    "{name} sends in plain text to {host}; use smtps://, ?tls=required or https://, \
+                     or set allow_plain_relays = true if the network between is trusted"
+                )));
+            }
+        }
+    }
     let Some(serve) = serve else {
         return Ok((settings, None));
     };
@@ -436,6 +484,46 @@ pub fn resolve(
     if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
         return Err(ConfigError("public_url must start with https:// or http://".into()));
     }
+    let trusted_proxies = crate::web::client_addr::TrustedProxies::parse(
+        serve.trusted_proxies.as_deref().or(file.trusted_proxies.as_deref()).unwrap_or(""),
+    )
+    .map_err(|e| ConfigError(format!("trusted_proxies: {e}")))?;
+    // R-AU-09: plain HTTP only where nothing crosses a network unencrypted: on this machine, or
+    // behind a declared TLS-terminating proxy.
+    if tls.is_none() && !listen.ip().is_loopback() && trusted_proxies.is_empty() {
+        return Err(ConfigError(format!(
+            "refusing plain HTTP on {listen}: set tls_cert and tls_key, or name the TLS proxy in front in trusted_proxies"
+        )));
+    }
+    let defaults = crate::web::server::ConnLimits::default();
+    let header_read_timeout = secs(
+        serve.header_read_timeout_secs,
+        file.header_read_timeout_secs,
+        defaults.header_read_timeout.as_secs(),
+        "header_read_timeout_secs",
+    )?;
+    let conn_limits = crate::web::server::ConnLimits {
+        max_connections: serve.max_connections.or(file.max_connections).unwrap_or(defaults.max_connections),
+        max_per_address: serve
+            .max_connections_per_address
+            .or(file.max_connections_per_address)
+            .unwrap_or(defaults.max_per_address),
+        header_read_timeout,
+    };
+    if conn_limits.max_connections == 0 || conn_limits.max_per_address == 0 {
+        return Err(ConfigError("max_connections and max_connections_per_address must be at least 1".into()));
+    }
+    let metrics_access = crate::web::metrics::Access {
+        token: serve.metrics_token.clone().or(file.metrics_token).filter(|t| !t.trim().is_empty()),
+        networks: crate::web::client_addr::TrustedProxies::parse(
+            serve
+                .metrics_networks
+                .as_deref()
+                .or(file.metrics_networks.as_deref())
+                .unwrap_or(crate::web::metrics::DEFAULT_NETWORKS),
+        )
+        .map_err(|e| ConfigError(format!("metrics_networks: {e}")))?,
+    };
     let serve_settings = ServeSettings {
         listen,
         demo: serve.demo || file.demo.unwrap_or(false),
@@ -452,8 +540,26 @@ pub fn resolve(
         quiet,
         email_per_second,
         sms_per_second,
+        conn_limits,
+        trusted_proxies,
+        metrics_access,
     };
     Ok((settings, Some(serve_settings)))
+}
+
+/// The host a relay URL reaches without encryption, when it is not this machine: `smtp://`
+/// without `tls=required` (plain or downgradable STARTTLS) and `http://`.
+fn plain_remote_host(url: &str) -> Option<String> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let plain = match parsed.scheme() {
+        "smtp" => !parsed.query_pairs().any(|(k, v)| k == "tls" && v == "required"),
+        "http" => true,
+        _ => false,
+    };
+    let host = parsed.host_str()?.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let local =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    (plain && !local).then_some(host)
 }
 
 /// Reads quiet hours such as `21:00-08:00` in a named time zone.
@@ -503,5 +609,75 @@ mod tests {
         assert!(resolve(&common, None).unwrap_err().0.contains("database URL"));
         let serve = ServeArgs { tls_cert: Some("/nonexistent.pem".into()), ..Default::default() };
         assert!(resolve(&CommonArgs::default(), Some(&serve)).unwrap_err().0.contains("together"));
+    }
+
+    // R-AU-09, issue 16 point 15: plain HTTP only on loopback, or behind a declared proxy.
+    #[test]
+    fn plain_http_on_a_public_address_is_refused() {
+        let public = |extra: ServeArgs| {
+            resolve(&CommonArgs::default(), Some(&ServeArgs { listen: Some("0.0.0.0:8080".parse().unwrap()), ..extra }))
+        };
+        let err = public(ServeArgs::default()).unwrap_err();
+        assert!(err.0.contains("refusing plain HTTP on 0.0.0.0:8080"), "{err}");
+        let behind = public(ServeArgs { trusted_proxies: Some("10.0.0.5".into()), ..Default::default() }).unwrap();
+        assert!(behind.1.unwrap().trusted_proxies.contains("10.0.0.5".parse().unwrap()));
+        assert!(public(ServeArgs { trusted_proxies: Some("proxy.local".into()), ..Default::default() }).is_err());
+        // Loopback stays open for the demo.
+        assert!(resolve(&CommonArgs::default(), Some(&ServeArgs::default())).is_ok());
+        let v6 = ServeArgs { listen: Some("[::1]:8080".parse().unwrap()), ..Default::default() };
+        assert!(resolve(&CommonArgs::default(), Some(&v6)).is_ok());
+    }
+
+    // R-AU-09, issue 16 point 15: relays to another machine are encrypted unless allowed.
+    #[test]
+    fn plain_relays_to_another_host_need_the_setting() {
+        let with = |smtp: Option<&str>, sms: Option<&str>, allow: bool| {
+            let common = CommonArgs {
+                smtp_url: smtp.map(str::to_owned),
+                sms_url: sms.map(str::to_owned),
+                allow_plain_relays: allow,
+                ..Default::default()
+            };
+            resolve(&common, None).map(|_| ()).map_err(|e| e.0)
+        };
+        let err = with(Some("smtp://mail.agency.gov:25"), None, false).unwrap_err();
+        assert!(err.contains("smtp_url sends in plain text to mail.agency.gov"), "{err}");
+        assert!(with(Some("smtp://mail.agency.gov:587?tls=opportunistic"), None, false).is_err());
+        assert!(with(Some("smtp://mail.agency.gov:587?tls=required"), None, false).is_ok());
+        assert!(with(Some("smtps://mail.agency.gov:465"), None, false).is_ok());
+        assert!(with(Some("smtp://127.0.0.1:2525"), None, false).is_ok());
+        assert!(with(Some("smtp://localhost:25"), None, false).is_ok());
+        assert!(with(Some("smtp://mail.agency.gov:25"), None, true).is_ok());
+        let err = with(None, Some("http://sms.example.com/send"), false).unwrap_err();
+        assert!(err.contains("sms_url"), "{err}");
+        assert!(with(None, Some("https://sms.example.com/send"), false).is_ok());
+        assert!(with(None, Some("http://[::1]:9000/send"), false).is_ok());
+        assert!(with(None, Some("http://sms.example.com/send"), true).is_ok());
+    }
+
+    #[test]
+    fn connection_limits_and_metrics_access_are_read() {
+        let serve = ServeArgs {
+            max_connections: Some(100),
+            max_connections_per_address: Some(7),
+            header_read_timeout_secs: Some(3),
+            metrics_token: Some("scrape".into()),
+            metrics_networks: Some("10.1.0.0/16".into()),
+            ..Default::default()
+        };
+        let s = resolve(&CommonArgs::default(), Some(&serve)).unwrap().1.unwrap();
+        assert_eq!(
+            s.conn_limits,
+            crate::web::server::ConnLimits {
+                max_connections: 100,
+                max_per_address: 7,
+                header_read_timeout: std::time::Duration::from_secs(3)
+            }
+        );
+        assert_eq!(s.metrics_access.token.as_deref(), Some("scrape"));
+        assert!(s.metrics_access.networks.contains("10.1.2.3".parse().unwrap()));
+        assert!(!s.metrics_access.networks.contains("127.0.0.1".parse().unwrap()));
+        let zero = ServeArgs { max_connections: Some(0), ..Default::default() };
+        assert!(resolve(&CommonArgs::default(), Some(&zero)).is_err());
     }
 }

@@ -274,14 +274,10 @@ pub async fn api_status(State(state): State<AppState>, headers: HeaderMap, Path(
 
 // ---------------------------------------------------------------- B. public-site JSON
 
-/// Anonymous clients of the public site: a rate per client address (the socket peer; a
-/// forwarded-for header is not trusted, since anyone can set it).
-fn public_allowed(
-    state: &AppState,
-    peer: Option<&axum::extract::ConnectInfo<std::net::SocketAddr>>,
-    what: &str,
-) -> bool {
-    let who = peer.map_or_else(|| "unknown".to_owned(), |p| p.0.ip().to_string());
+/// Anonymous clients of the public site: a rate per client address (the socket peer, or the
+/// client a trusted proxy names; see `web::client_addr`).
+fn public_allowed(state: &AppState, client: Option<&crate::web::client_addr::ClientAddr>, what: &str) -> bool {
+    let who = client.map_or_else(|| "unknown".to_owned(), |c| c.0.to_string());
     state.limiter().allow(&format!("{what}:{who}"), 50.0, 100.0, Instant::now())
 }
 
@@ -356,7 +352,7 @@ pub struct CsolDetails {
         (status = 503, description = "The service cannot answer right now", body = ApiError)))]
 pub async fn csol_status(
     State(state): State<AppState>,
-    peer: Result<axum::extract::ConnectInfo<std::net::SocketAddr>, axum::extract::rejection::ExtensionRejection>,
+    client: Option<axum::Extension<crate::web::client_addr::ClientAddr>>,
     headers: HeaderMap,
     Path(receipt): Path<String>,
 ) -> Response {
@@ -364,7 +360,7 @@ pub async fn csol_status(
     if !bearer(&headers).is_some_and(|t| tokens::verify_jwt(state.token_key(), t, now)) {
         return api_error(StatusCode::UNAUTHORIZED, "Invalid Access Token");
     }
-    if !public_allowed(&state, peer.as_ref().ok(), "csol") {
+    if !public_allowed(&state, client.as_deref(), "csol") {
         return api_error(StatusCode::TOO_MANY_REQUESTS, "Spike Arrest Violation");
     }
     let invalid = |r: String| {

@@ -19,10 +19,6 @@ use crate::notify::{self, Channel, Message};
 
 /// How long a slot is kept for a customer filling in the form.
 pub const HOLD_MINUTES: i64 = 15;
-/// Wrong PINs before a confirmation number is locked (R-IP-09).
-pub const MAX_PIN_FAILURES: i32 = 5;
-/// How long it stays locked.
-pub const PIN_LOCK_MINUTES: i64 = 60;
 
 pub use super::calendar::{parse_slot, slot_key};
 
@@ -528,7 +524,7 @@ pub async fn count_outcome(tx: &mut Tx, office: &str, service: &str, day: &str, 
 }
 
 /// The appointment a confirmation number and PIN name, checked as cancelling checks them (a wrong
-/// PIN counts against the number), for the page that asks once more before it cancels.
+/// PIN earns that address its delays), for the page that asks once more before it cancels.
 pub async fn check(
     db: &Db,
     key: &TokenKey,
@@ -544,8 +540,9 @@ pub async fn check(
     Ok(Cancelled { office_code: office, starts: parse_slot(&starts_at).unwrap_or_default() })
 }
 
-/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN counts against the number,
-/// which locks after [`MAX_PIN_FAILURES`]. Cancelling deletes the appointment's row, and with it
+/// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN earns growing delays by number
+/// and by address (`kernel::throttle`), never a lock a stranger could put on the customer: an
+/// address that has not guessed wrong is still heard. Cancelling deletes the appointment's row, and with it
 /// its queued messages; only an anonymous count stays.
 pub async fn cancel(
     db: &Db,
@@ -559,10 +556,13 @@ pub async fn cancel(
     let (id, office, service, starts_at) = match verify(&mut tx, key, confirmation, pin, (now, ip)).await {
         Ok(found) => found,
         Err(e) => {
-            tx.commit().await?; // keeps the count of wrong PINs and their audit entries
+            tx.commit().await?; // keeps the wrong PINs' delays and their audit entries
             return Err(e);
         }
     };
+    // The appointment goes, and with it what its number's guessers earned.
+    crate::kernel::throttle::forget_account(&mut tx, crate::kernel::throttle::Secret::AppointmentPin, &id.to_string())
+        .await?;
     let (who, record) = (public_actor(None), format!("appointment:{id}"));
     let e = public_entry(Category::Change, "appointments.cancel", (&who, ip), &office, &record, Outcome::Ok, &service);
     audit::record(&mut tx, now, &e).await?;
@@ -571,8 +571,8 @@ pub async fn cancel(
     Ok(cancelled)
 }
 
-/// The appointment's id, office, service and start when the PIN is its own; a wrong PIN is
-/// counted (in `tx`, with its audit entry), and the number locked after [`MAX_PIN_FAILURES`].
+/// The appointment's id, office, service and start when the PIN is its own. An address that must
+/// wait is not heard, and a wrong PIN earns delays (`kernel::throttle`); both are audited in `tx`.
 async fn verify(
     tx: &mut Tx,
     key: &TokenKey,
@@ -580,34 +580,22 @@ async fn verify(
     pin: &Pin,
     (now, ip): (DateTime<Utc>, &str),
 ) -> Result<(i64, String, String, String), CancelError> {
-    type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
+    use crate::kernel::throttle::{self, Secret, Verdict};
+    type Stored = (i64, String, String, String, String);
     let row: Option<Stored> = crate::with_tx!(tx, conn => {
         sqlx::query_as(
-            "SELECT id, pin_hash, failed_pins, locked_until, office_code, service, starts_at FROM appointments WHERE confirmation = $1",
+            "SELECT id, pin_hash, office_code, service, starts_at FROM appointments WHERE confirmation = $1",
         )
         .bind(confirmation.as_str())
         .fetch_optional(&mut *conn)
         .await?
     });
-    let Some((id, stored, failures, locked_until, office, service, starts_at)) = row else {
+    let Some((id, stored, office, service, starts_at)) = row else {
         return Err(CancelError::NoMatch);
     };
-    if let Some(until) = locked_until.filter(|u| *u > now) {
-        return Err(CancelError::Locked(until));
-    }
-    let given = pin_hash(key, confirmation, pin.as_str());
+    let account = id.to_string();
     let (who, record) = (public_actor(None), format!("appointment:{id}"));
-    if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
-        let failures = failures + 1;
-        let lock = (failures >= MAX_PIN_FAILURES).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
-        crate::with_tx!(tx, conn => {
-            sqlx::query("UPDATE appointments SET failed_pins = $1, locked_until = $2 WHERE id = $3")
-                .bind(if lock.is_some() { 0 } else { failures })
-                .bind(lock)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-        });
+    if let Verdict::Wait(until) = throttle::check(tx, Secret::AppointmentPin, &account, ip, now).await? {
         let e = public_entry(
             Category::Security,
             "appointments.cancel",
@@ -615,10 +603,25 @@ async fn verify(
             &office,
             &record,
             Outcome::Denied,
-            if lock.is_some() { "wrong PIN; locked" } else { "wrong PIN" },
+            "throttled",
         );
         audit::record(tx, now, &e).await?;
-        return Err(lock.map_or(CancelError::NoMatch, CancelError::Locked));
+        return Err(CancelError::Locked(until));
+    }
+    let given = pin_hash(key, confirmation, pin.as_str());
+    if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
+        throttle::failed(tx, Secret::AppointmentPin, &account, ip, now).await?;
+        let e = public_entry(
+            Category::Security,
+            "appointments.cancel",
+            (&who, ip),
+            &office,
+            &record,
+            Outcome::Denied,
+            "wrong PIN",
+        );
+        audit::record(tx, now, &e).await?;
+        return Err(CancelError::NoMatch);
     }
     Ok((id, office, service, starts_at))
 }

@@ -16,6 +16,7 @@ pub mod person;
 pub mod random;
 pub mod ratelimit;
 pub mod session;
+pub mod throttle;
 pub mod tokens;
 pub mod totp;
 

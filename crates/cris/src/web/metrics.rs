@@ -94,9 +94,48 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     res
 }
 
+/// Who may read `/metrics` (R-AU-09): a scraper with the configured bearer token, or one on a
+/// configured network (by default the machine itself). Route names, error rates and pool sizes
+/// tell an attacker too much to show everyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    /// The bearer token a scraper sends, when one is configured.
+    pub token: Option<String>,
+    /// Networks whose clients may read without a token.
+    pub networks: super::client_addr::TrustedProxies,
+}
+
+impl Default for Access {
+    fn default() -> Self {
+        Access {
+            token: None,
+            networks: super::client_addr::TrustedProxies::parse(DEFAULT_NETWORKS).unwrap_or_default(),
+        }
+    }
+}
+
+/// The networks that may read `/metrics` unless configured otherwise: this machine.
+pub const DEFAULT_NETWORKS: &str = "127.0.0.0/8, ::1";
+
+impl Access {
+    fn allows(&self, client: Option<std::net::IpAddr>, authorization: Option<&str>) -> bool {
+        let by_token = self.token.as_deref().zip(authorization.and_then(|a| a.strip_prefix("Bearer "))).is_some_and(
+            |(want, given)| crate::kernel::random::constant_time_eq(want.as_bytes(), given.trim().as_bytes()),
+        );
+        by_token || client.is_some_and(|ip| self.networks.contains(ip))
+    }
+}
+
 /// `GET /metrics`.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain"),
+    (status = 403, description = "Neither the configured token nor a configured network", body = super::error::Problem, content_type = "application/problem+json")))]
+pub async fn metrics(State(state): State<AppState>, parts: axum::http::request::Parts) -> Response {
+    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !state.metrics_access().allows(super::client_addr::client_addr(&parts), authorization) {
+        return super::error::Problem::status(axum::http::StatusCode::FORBIDDEN)
+            .detail("Metrics are read with the configured token or from a configured network.")
+            .into_response();
+    }
     let body = state.metrics().render(state.db().pool_stats());
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))], body)
         .into_response()

@@ -3,6 +3,7 @@
 //! time limits, panic safety).
 
 pub mod assets;
+pub mod client_addr;
 pub mod error;
 pub mod fields;
 pub mod health;
@@ -53,6 +54,8 @@ struct Inner {
     session_limits: crate::kernel::session::Limits,
     token_key: crate::kernel::tokens::TokenKey,
     public_url: String,
+    trusted_proxies: client_addr::TrustedProxies,
+    metrics_access: metrics::Access,
     sms_inbound_token: Option<String>,
     reports: Arc<crate::case_status::cache::ReportCache>,
     lobby: crate::lobby::events::Hub,
@@ -75,6 +78,8 @@ impl AppState {
                 session_limits: crate::kernel::session::Limits::default(),
                 token_key: crate::kernel::tokens::TokenKey::random(),
                 public_url: "http://127.0.0.1:8080".into(),
+                trusted_proxies: client_addr::TrustedProxies::default(),
+                metrics_access: metrics::Access::default(),
                 sms_inbound_token: None,
                 reports: Arc::default(),
                 lobby: crate::lobby::events::Hub::default(),
@@ -110,6 +115,26 @@ impl AppState {
     /// The same state with the public address used in links sent by email.
     pub fn with_public_url(self, url: &str) -> AppState {
         self.configure(|inner| inner.public_url = url.trim_end_matches('/').to_owned())
+    }
+
+    /// The same state believing `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(self, proxies: client_addr::TrustedProxies) -> AppState {
+        self.configure(|inner| inner.trusted_proxies = proxies)
+    }
+
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> &client_addr::TrustedProxies {
+        &self.inner.trusted_proxies
+    }
+
+    /// The same state with `/metrics` open to this token and these networks.
+    pub fn with_metrics_access(self, access: metrics::Access) -> AppState {
+        self.configure(|inner| inner.metrics_access = access)
+    }
+
+    /// Who may read `/metrics`.
+    pub fn metrics_access(&self) -> &metrics::Access {
+        &self.inner.metrics_access
     }
 
     /// The same state accepting replies to texts with this shared token.
@@ -231,6 +256,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), lang::remember_choice))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(middleware::from_fn_with_state(state.clone(), client_addr::resolve))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -3,10 +3,8 @@
 //! in English (their words are the `staff-` messages of the catalogue): they serve agency
 //! employees, not the public.
 
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,11 +14,8 @@ use super::page::PageCtx;
 use crate::kernel::access::{Actor, Capability};
 use crate::kernel::session;
 
-/// The client's address: the socket peer (a proxy in front must be trusted explicitly, which
-/// CRIS does not yet support, so the peer is what is recorded).
-pub fn client_ip(parts: &Parts) -> String {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |ci| ci.0.ip().to_string())
-}
+/// The client's address: the socket peer, or the client a trusted proxy names.
+pub use super::client_addr::client_ip;
 
 /// A link of the staff navigation.
 #[derive(Debug, Clone)]

@@ -16,8 +16,13 @@ async fn serve(app: &TestApp) -> (String, cris::web::server::Running) {
 }
 
 async fn serve_router(router: axum::Router) -> (String, cris::web::server::Running) {
-    let listen =
-        cris::web::server::Listen { addr: "127.0.0.1:0".parse().unwrap(), tls: None, grace: Duration::from_secs(1) };
+    let listen = cris::web::server::Listen {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        tls: None,
+        grace: Duration::from_secs(1),
+        limits: Default::default(),
+        trusted_proxies: Default::default(),
+    };
     let (running, _task) = cris::web::server::start(router, &listen).await.unwrap();
     (format!("http://{}", running.addr), running)
 }

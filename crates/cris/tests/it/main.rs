@@ -17,6 +17,7 @@ mod case_status;
 mod change_of_address;
 mod cli;
 mod infopass;
+mod limits;
 mod lobby;
 mod openapi;
 mod portfolio;

@@ -125,12 +125,15 @@ async fn health_readiness_and_metrics() {
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
     let (status, _, _) = app.get("/readyz", &[]).await;
     assert_eq!(status, 200);
-    let (status, h, body) = app.get("/metrics", &[]).await;
+    // R-AU-09: metrics answer this machine (the default network), nobody else.
+    let (status, h, body) = app.get_from("127.0.0.1", "/metrics", &[]).await;
     assert_eq!(status, 200);
     assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with("text/plain; version=0.0.4"));
     assert!(body.contains(r#"cris_http_requests_total{route="/healthz",method="GET",status="200"} 1"#), "{body}");
     // Two requests answered before this one (which is counted once it is answered).
     assert!(body.contains("cris_http_request_duration_seconds_count 2"), "{body}");
+    assert_eq!(app.get_from("203.0.113.9", "/metrics", &[]).await.0, 403);
+    assert_eq!(app.get("/metrics", &[]).await.0, 403);
     assert!(body.contains(r#"cris_db_connections{state="open"}"#));
 
     // Readiness follows the database.

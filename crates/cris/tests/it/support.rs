@@ -139,6 +139,27 @@ impl TestApp {
         app
     }
 
+    /// A GET as if over a connection from `peer` (the address the server's socket would see).
+    pub async fn get_from(
+        &self,
+        peer: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut b = Request::builder().uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let mut req = b.body(Body::empty()).unwrap();
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        let res = self.send(req).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// A request with a body and headers; returns status, headers and body text.
     pub async fn request(
         &self,
@@ -210,6 +231,35 @@ impl TestApp {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
+        let res = self.send(req).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+impl TestApp {
+    /// [`TestApp::post_form`] as if over a connection from `peer`.
+    pub async fn post_form_from(
+        &self,
+        peer: &str,
+        uri: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, axum::http::HeaderMap, String) {
+        let mut pairs: Vec<(&str, &str)> = form.to_vec();
+        if !pairs.iter().any(|(k, _)| *k == "csrf") {
+            pairs.push(("csrf", CSRF));
+        }
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let mut req = Request::post(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
         let res = self.send(req).await;
         let status = res.status().as_u16();
         let headers = res.headers().clone();

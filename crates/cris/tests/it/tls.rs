@@ -45,6 +45,8 @@ async fn https_with_a_configured_certificate() {
         addr: "127.0.0.1:0".parse().unwrap(),
         tls: Some((cert.clone(), key.clone())),
         grace: Duration::from_secs(1),
+        limits: Default::default(),
+        trusted_proxies: Default::default(),
     };
     let (running, _task) = web::server::start(web::router(state, Duration::from_secs(5)), &listen).await.unwrap();
     let url = format!("https://localhost:{}/?lang=es", running.addr.port());
