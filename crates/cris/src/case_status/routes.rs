@@ -14,6 +14,7 @@ use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::format_date;
 use crate::web::AppState;
+use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
 
 /// Routes.
@@ -27,7 +28,8 @@ pub fn routes() -> Router<AppState> {
 struct StatusPage {
     ctx: PageCtx,
     typed: String,
-    error: Option<String>,
+    /// The receipt number's problem, as the one error summary of every public form shows it.
+    errors: FieldErrors,
     report: Option<Report>,
     /// Service requests about the case (R-SR-12): what they are about and where they stand.
     requests: Vec<crate::service_requests::store::Summary>,
@@ -76,7 +78,13 @@ async fn page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<Looku
     if q.receipt.trim().is_empty() {
         return render(
             StatusCode::OK,
-            &StatusPage { ctx, typed: String::new(), error: None, report: None, requests: Vec::new() },
+            &StatusPage {
+                ctx,
+                typed: String::new(),
+                errors: FieldErrors::default(),
+                report: None,
+                requests: Vec::new(),
+            },
         );
     }
     answer(&state, ctx, q.receipt).await
@@ -91,10 +99,11 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
         Ok(r) => r,
         // R-CS-02: a malformed number gets a clear reason.
         Err(e) => {
-            let error = Some(ctx.t(&e.message_id().unwrap_or_else(|| "cs-error-format".into())));
+            let message = ctx.t(&e.message_id().unwrap_or_else(|| "cs-error-format".into()));
+            let errors = FieldErrors::one("receipt", message);
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &StatusPage { ctx, typed, error, report: None, requests: Vec::new() },
+                &StatusPage { ctx, typed, errors, report: None, requests: Vec::new() },
             );
         }
     };
@@ -102,15 +111,21 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
         Ok(Some(report)) => match crate::service_requests::store::for_case(state.db(), receipt.as_str()).await {
             Ok(requests) => render(
                 StatusCode::OK,
-                &StatusPage { ctx, typed: report.receipt.clone(), error: None, report: Some(report), requests },
+                &StatusPage {
+                    ctx,
+                    typed: report.receipt.clone(),
+                    errors: FieldErrors::default(),
+                    report: Some(report),
+                    requests,
+                },
             ),
             Err(e) => crate::web::error::unavailable_page(ctx, "case status lookup", &e),
         },
         Ok(None) => {
-            let error = Some(ctx.t("cs-error-unknown"));
+            let errors = FieldErrors::one("receipt", ctx.t("cs-error-unknown"));
             render(
                 StatusCode::NOT_FOUND,
-                &StatusPage { ctx, typed: receipt.to_string(), error, report: None, requests: Vec::new() },
+                &StatusPage { ctx, typed: receipt.to_string(), errors, report: None, requests: Vec::new() },
             )
         }
         Err(e) => crate::web::error::unavailable_page(ctx, "case status lookup", &e),

@@ -10,7 +10,7 @@ use axum::{Form, Router};
 
 use super::model::{Ar11Form, MAX_RECEIPTS};
 use super::store::{self, SubmitError};
-use crate::kernel::address::STATES;
+use crate::kernel::address::state_choices;
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
@@ -29,7 +29,7 @@ struct FormPage {
     csrf: String,
     form: Ar11Form,
     errors: FieldErrors,
-    states: &'static [&'static str],
+    states: Vec<(&'static str, &'static str)>,
     max: usize,
 }
 
@@ -72,7 +72,14 @@ struct DonePage {
 }
 
 fn form_page(v: &Visit, status: StatusCode, form: Ar11Form, errors: FieldErrors) -> Response {
-    let page = FormPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form, errors, states: &STATES, max: MAX_RECEIPTS };
+    let page = FormPage {
+        ctx: v.ctx.clone(),
+        csrf: v.csrf.clone(),
+        form,
+        errors,
+        states: state_choices(v.ctx.lang),
+        max: MAX_RECEIPTS,
+    };
     v.finish(render(status, &page))
 }
 

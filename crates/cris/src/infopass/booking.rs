@@ -525,6 +525,23 @@ pub async fn count_outcome(tx: &mut Tx, office: &str, service: &str, day: &str, 
     Ok(())
 }
 
+/// The appointment a confirmation number and PIN name, checked as cancelling checks them (a wrong
+/// PIN earns that address its delays), for the page that asks once more before it cancels.
+pub async fn check(
+    db: &Db,
+    key: &TokenKey,
+    confirmation: &Confirmation,
+    pin: &Pin,
+    now: DateTime<Utc>,
+    ip: &str,
+) -> Result<Cancelled, CancelError> {
+    let mut tx = db.begin().await?;
+    let found = verify(&mut tx, key, confirmation, pin, (now, ip)).await;
+    tx.commit().await?;
+    let (_, office, _, starts_at) = found?;
+    Ok(Cancelled { office_code: office, starts: parse_slot(&starts_at).unwrap_or_default() })
+}
+
 /// Cancels with confirmation number and PIN (R-IP-09). A wrong PIN earns growing delays by number
 /// and by address (`kernel::throttle`), never a lock a stranger could put on the customer: an
 /// address that has not guessed wrong is still heard. Cancelling deletes the appointment's row, and with it
@@ -537,23 +554,50 @@ pub async fn cancel(
     now: DateTime<Utc>,
     ip: &str,
 ) -> Result<Cancelled, CancelError> {
-    use crate::kernel::throttle::{self, Secret, Verdict};
     let mut tx = db.begin().await?;
-    type Stored = (i64, String, i32, Option<DateTime<Utc>>, String, String, String);
-    let row: Option<Stored> = crate::with_tx!(&mut tx, conn => {
+    let (id, office, service, starts_at) = match verify(&mut tx, key, confirmation, pin, (now, ip)).await {
+        Ok(found) => found,
+        Err(e) => {
+            tx.commit().await?; // keeps the wrong PINs' delays and their audit entries
+            return Err(e);
+        }
+    };
+    // The appointment goes, and with it what its number's guessers earned.
+    crate::kernel::throttle::forget_account(&mut tx, crate::kernel::throttle::Secret::AppointmentPin, &id.to_string())
+        .await?;
+    let (who, record) = (public_actor(None), format!("appointment:{id}"));
+    let e = public_entry(Category::Change, "appointments.cancel", (&who, ip), &office, &record, Outcome::Ok, &service);
+    audit::record(&mut tx, now, &e).await?;
+    let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+/// The appointment's id, office, service and start when the PIN is its own. An address that must
+/// wait is not heard, and a wrong PIN earns delays (`kernel::throttle`); both are audited in `tx`.
+async fn verify(
+    tx: &mut Tx,
+    key: &TokenKey,
+    confirmation: &Confirmation,
+    pin: &Pin,
+    (now, ip): (DateTime<Utc>, &str),
+) -> Result<(i64, String, String, String), CancelError> {
+    use crate::kernel::throttle::{self, Secret, Verdict};
+    type Stored = (i64, String, String, String, String);
+    let row: Option<Stored> = crate::with_tx!(tx, conn => {
         sqlx::query_as(
-            "SELECT id, pin_hash, failed_pins, locked_until, office_code, service, starts_at FROM appointments WHERE confirmation = $1",
+            "SELECT id, pin_hash, office_code, service, starts_at FROM appointments WHERE confirmation = $1",
         )
         .bind(confirmation.as_str())
         .fetch_optional(&mut *conn)
         .await?
     });
-    let Some((id, stored, _failures, _locked_until, office, service, starts_at)) = row else {
+    let Some((id, stored, office, service, starts_at)) = row else {
         return Err(CancelError::NoMatch);
     };
     let account = id.to_string();
     let (who, record) = (public_actor(None), format!("appointment:{id}"));
-    if let Verdict::Wait(until) = throttle::check(&mut tx, Secret::AppointmentPin, &account, ip, now).await? {
+    if let Verdict::Wait(until) = throttle::check(tx, Secret::AppointmentPin, &account, ip, now).await? {
         let e = public_entry(
             Category::Security,
             "appointments.cancel",
@@ -563,13 +607,12 @@ pub async fn cancel(
             Outcome::Denied,
             "throttled",
         );
-        audit::record(&mut tx, now, &e).await?;
-        tx.commit().await?;
+        audit::record(tx, now, &e).await?;
         return Err(CancelError::Locked(until));
     }
     let given = pin_hash(key, confirmation, pin.as_str());
     if !random::constant_time_eq(given.as_bytes(), stored.as_bytes()) {
-        throttle::failed(&mut tx, Secret::AppointmentPin, &account, ip, now).await?;
+        throttle::failed(tx, Secret::AppointmentPin, &account, ip, now).await?;
         let e = public_entry(
             Category::Security,
             "appointments.cancel",
@@ -579,16 +622,10 @@ pub async fn cancel(
             Outcome::Denied,
             "wrong PIN",
         );
-        audit::record(&mut tx, now, &e).await?;
-        tx.commit().await?;
+        audit::record(tx, now, &e).await?;
         return Err(CancelError::NoMatch);
     }
-    throttle::forget_account(&mut tx, Secret::AppointmentPin, &account).await?;
-    let e = public_entry(Category::Change, "appointments.cancel", (&who, ip), &office, &record, Outcome::Ok, &service);
-    audit::record(&mut tx, now, &e).await?;
-    let cancelled = withdraw(&mut tx, id, office, &service, &starts_at).await?;
-    tx.commit().await?;
-    Ok(cancelled)
+    Ok((id, office, service, starts_at))
 }
 
 /// Cancels an appointment a registered representative booked (R-IP-05): theirs to cancel from

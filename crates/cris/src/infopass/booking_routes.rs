@@ -335,7 +335,16 @@ struct NoticePage {
     barcode: String,
     pdf_href: String,
     reprint: bool,
+    reloaded: bool,
     emailed: bool,
+}
+
+/// Why the notice is shown: booked now (with the PIN), reprinted, or the booking page reloaded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Booked,
+    Reprint,
+    Reloaded,
 }
 
 fn labels(ctx: &PageCtx) -> Labels {
@@ -349,16 +358,20 @@ fn labels(ctx: &PageCtx) -> Labels {
         location: ctx.t("ip-notice-location"),
         pin: ctx.t("ip-notice-pin"),
         advice: ctx.t("ip-notice-advice"),
+        barcode: String::new(),
+        lang: ctx.lang.tag().to_owned(),
     }
 }
 
 /// The notice page. The PDF is embedded as a data address, made now: the PIN is never kept, so
 /// no later request could make it (R-IP-07). The page must not be cached.
-fn notice_page(v: &Visit, n: Notice, reprint: bool, emailed: bool) -> Response {
-    let pdf = notice::pdf(&n, &labels(&v.ctx));
+fn notice_page(v: &Visit, n: Notice, shown: Shown, emailed: bool) -> Response {
+    let alt = v.ctx.t1("ip-barcode-label", "number", &n.confirmation);
+    let pdf = notice::pdf(&n, &Labels { barcode: alt.clone(), ..labels(&v.ctx) });
     let pdf_href = format!("data:application/pdf;base64,{}", base64::engine::general_purpose::STANDARD.encode(pdf));
-    let barcode = notice::barcode_svg(&n.digits, &v.ctx.t1("ip-barcode-label", "number", &n.confirmation));
-    let page = NoticePage { ctx: v.ctx.clone(), notice: n, barcode, pdf_href, reprint, emailed };
+    let barcode = notice::barcode_svg(&n.digits, &alt);
+    let (reprint, reloaded) = (shown != Shown::Booked, shown == Shown::Reloaded);
+    let page = NoticePage { ctx: v.ctx.clone(), notice: n, barcode, pdf_href, reprint, reloaded, emailed };
     let mut res = v.finish(render(StatusCode::OK, &page));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -409,7 +422,7 @@ async fn confirm(
     }
     let (hold, office) = match held(&state, &v, &token).await {
         Ok(h) => h,
-        Err(page) => return page,
+        Err(page) => return reloaded(&state, &v, &p).await.unwrap_or(page),
     };
     let now = state.clock().now();
     let Ok(details) = p.form.parse(now.with_timezone(&office.tz).date_naive()) else {
@@ -459,7 +472,7 @@ async fn confirm(
     match booking::book(state.db(), state.token_key(), &b, now).await {
         Ok(booked) => {
             let n = Notice::of(&booked.appointment, office, v.ctx.lang, Some(booked.pin.as_str()));
-            notice_page(&v, n, false, details.email.is_some())
+            notice_page(&v, n, Shown::Booked, details.email.is_some())
         }
         Err(BookError::SlotTaken) => message(
             &v,
@@ -477,6 +490,34 @@ async fn confirm(
         ),
         Err(e) => unavailable(&v, &e),
     }
+}
+
+/// A confirmation posted again, as a reload of the notice does: the hold is spent, so the notice
+/// is found as a reprint finds it, by the name, date of birth and telephone the form still
+/// carries (and within the reprint limit), and shown without the PIN, which is never kept
+/// (R-IP-07). `None` when there is no such appointment: the hold was simply gone.
+async fn reloaded(state: &AppState, v: &Visit, p: &DetailsPost) -> Option<Response> {
+    if v.ctx.kiosk.is_none()
+        && !state.limiter().allow(&format!("ip-reprint:{}", v.ip), 20.0 / 3600.0, 20.0, state.clock().instant())
+    {
+        return None;
+    }
+    let now = state.clock().now();
+    let d = p.form.parse(now.date_naive()).ok()?;
+    // Audited as the reprint it is (R-AU-05).
+    let found = booking::reprint(
+        state.db(),
+        state.token_key(),
+        &d.first_name,
+        &d.last_name,
+        d.birth_date,
+        &d.phone,
+        now,
+        &v.ip,
+    );
+    let a = found.await.ok()??;
+    let office = state.catalog().office(&a.office_code)?;
+    Some(notice_page(v, Notice::of(&a, office, v.ctx.lang, None), Shown::Reloaded, false))
 }
 
 // ---------------------------------------------------------------- reprint
@@ -505,11 +546,35 @@ struct ReprintPage {
     ctx: PageCtx,
     csrf: String,
     form: ReprintForm,
+    /// What to fix, field by field.
+    errors: FieldErrors,
+    /// No appointment found with these details (not a field's mistake).
     error: Option<String>,
 }
 
+impl ReprintPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn value(&self, field: &str) -> &str {
+        match field {
+            "first_name" => &self.form.first_name,
+            "last_name" => &self.form.last_name,
+            "phone" => &self.form.phone,
+            _ => "",
+        }
+    }
+}
+
 async fn reprint_page(v: Visit) -> Response {
-    let page = ReprintPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form: ReprintForm::default(), error: None };
+    let page = ReprintPage {
+        ctx: v.ctx.clone(),
+        csrf: v.csrf.clone(),
+        form: ReprintForm::default(),
+        errors: FieldErrors::default(),
+        error: None,
+    };
     v.finish(render(StatusCode::OK, &page))
 }
 
@@ -518,8 +583,8 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
     if !v.csrf_ok(&f.csrf) {
         return expired_form(&v);
     }
-    let refuse = |v: &Visit, f: ReprintForm, status: StatusCode, id: &str| {
-        let page = ReprintPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form: f, error: Some(v.ctx.t(id)) };
+    let refuse = |v: &Visit, f: ReprintForm, status: StatusCode, errors: FieldErrors, error: Option<String>| {
+        let page = ReprintPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), form: f, errors, error };
         v.finish(render(status, &page))
     };
     if v.ctx.kiosk.is_none()
@@ -529,15 +594,30 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
     }
     let now = state.clock().now();
     let born = birth_date(&f.birth_month, &f.birth_day, &f.birth_year, now.date_naive());
-    let (Ok(born), Ok(phone)) = (born, f.phone.parse::<Phone>()) else {
-        return refuse(&v, f, StatusCode::UNPROCESSABLE_ENTITY, "ip-reprint-invalid");
+    let phone = f.phone.parse::<Phone>();
+    let mut problems = Vec::new();
+    for (field, empty) in [("first_name", f.first_name.trim().is_empty()), ("last_name", f.last_name.trim().is_empty())]
+    {
+        if empty {
+            problems.push(crate::kernel::error::InvalidInput::new(field, ""));
+        }
+    }
+    if born.is_err() {
+        problems.push(crate::kernel::error::InvalidInput::new("birth_date", ""));
+    }
+    if phone.is_err() {
+        problems.push(crate::kernel::error::InvalidInput::new("phone", ""));
+    }
+    let (Ok(born), Ok(phone), true) = (born, phone, problems.is_empty()) else {
+        let errors = FieldErrors::of(&v.ctx, "ip-err-", &problems);
+        return refuse(&v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
     };
     match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now, &v.ip).await {
         Ok(Some(a)) => match state.catalog().office(&a.office_code) {
-            Some(office) => notice_page(&v, Notice::of(&a, office, v.ctx.lang, None), true, false),
+            Some(office) => notice_page(&v, Notice::of(&a, office, v.ctx.lang, None), Shown::Reprint, false),
             None => unavailable(&v, &"office of an appointment is not in the catalog"),
         },
-        Ok(None) => refuse(&v, f, StatusCode::NOT_FOUND, "ip-reprint-none"),
+        Ok(None) => refuse(&v, f, StatusCode::NOT_FOUND, FieldErrors::default(), Some(v.ctx.t("ip-reprint-none"))),
         Err(e) => unavailable(&v, &e),
     }
 }
@@ -552,6 +632,21 @@ struct CancelForm {
     confirmation: String,
     #[serde(default)]
     pin: String,
+    /// `confirm` once the customer has said yes on the question page.
+    #[serde(default)]
+    step: String,
+}
+
+/// The question asked once more before anything is deleted: which appointment, and yes or no.
+#[derive(Template)]
+#[template(path = "appointment_cancel_ask.html")]
+struct CancelAskPage {
+    ctx: PageCtx,
+    csrf: String,
+    question: String,
+    office: String,
+    confirmation: String,
+    pin: String,
 }
 
 #[derive(Template)]
@@ -560,11 +655,32 @@ struct CancelPage {
     ctx: PageCtx,
     csrf: String,
     confirmation: String,
+    pin: String,
+    /// A number or PIN that is not one, field by field.
+    errors: FieldErrors,
+    /// No match, locked, or too many tries (not a field's mistake).
     error: Option<String>,
 }
 
+impl CancelPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn value(&self, field: &str) -> &str {
+        if field == "pin" { &self.pin } else { &self.confirmation }
+    }
+}
+
 async fn cancel_page(v: Visit) -> Response {
-    let page = CancelPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), confirmation: String::new(), error: None };
+    let page = CancelPage {
+        ctx: v.ctx.clone(),
+        csrf: v.csrf.clone(),
+        confirmation: String::new(),
+        pin: String::new(),
+        errors: FieldErrors::default(),
+        error: None,
+    };
     v.finish(render(StatusCode::OK, &page))
 }
 
@@ -574,23 +690,61 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
     if !v.csrf_ok(&f.csrf) {
         return expired_form(&v);
     }
-    let refuse = |v: &Visit, status: StatusCode, error: String| {
+    let page = |v: &Visit, status: StatusCode, errors: FieldErrors, error: Option<String>| {
         let page = CancelPage {
             ctx: v.ctx.clone(),
             csrf: v.csrf.clone(),
             confirmation: f.confirmation.trim().to_owned(),
-            error: Some(error),
+            pin: f.pin.trim().to_owned(),
+            errors,
+            error,
         };
         v.finish(render(status, &page))
     };
+    let refuse = |v: &Visit, status: StatusCode, error: String| page(v, status, FieldErrors::default(), Some(error));
     if !state.limiter().allow(&format!("ip-cancel:{}", v.ip), 10.0 / 3600.0, 10.0, state.clock().instant()) {
         return refuse(&v, StatusCode::TOO_MANY_REQUESTS, v.ctx.t("ip-too-many"));
     }
     let (confirmation, pin) = match (Confirmation::new(&f.confirmation), Pin::new(&f.pin)) {
         (Ok(c), Ok(p)) => (c, p),
-        (Err(_), _) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-confirmation")),
-        (_, Err(_)) => return refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-err-pin")),
+        (c, p) => {
+            // The form's own field names (the kernel names the confirmation `confirmation_number`).
+            let problems: Vec<_> = [c.err().map(|_| "confirmation"), p.err().map(|_| "pin")]
+                .into_iter()
+                .flatten()
+                .map(|field| crate::kernel::error::InvalidInput::new(field, ""))
+                .collect();
+            return page(&v, StatusCode::UNPROCESSABLE_ENTITY, FieldErrors::of(&v.ctx, "ip-err-", &problems), None);
+        }
     };
+    if f.step != "confirm" {
+        return match booking::check(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip)
+            .await
+        {
+            Ok(c) => {
+                let lang = v.ctx.lang;
+                let when = (("date", format_date(c.starts.date(), lang)), ("time", format_time(c.starts.time(), lang)));
+                let page = CancelAskPage {
+                    ctx: v.ctx.clone(),
+                    csrf: v.csrf.clone(),
+                    question: v.ctx.ta("ip-cancel-ask", when),
+                    office: state
+                        .catalog()
+                        .office(&c.office_code)
+                        .map_or_else(String::new, |o| o.name(lang).to_owned()),
+                    confirmation: confirmation.as_str().to_owned(),
+                    pin: f.pin.trim().to_owned(),
+                };
+                // The page carries the PIN typed, to send it again with the yes: never cached.
+                let mut res = v.finish(render(StatusCode::OK, &page));
+                res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                res
+            }
+            Err(CancelError::NoMatch) => refuse(&v, StatusCode::UNPROCESSABLE_ENTITY, v.ctx.t("ip-cancel-no-match")),
+            Err(CancelError::Locked(_)) => refuse(&v, StatusCode::TOO_MANY_REQUESTS, v.ctx.t("ip-cancel-locked")),
+            Err(CancelError::Db(e)) => unavailable(&v, &e),
+        };
+    }
     match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip).await {
         Ok(c) => {
             let when =

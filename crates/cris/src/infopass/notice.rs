@@ -5,6 +5,9 @@
 
 use std::fmt::Write as _;
 
+use pdf_writer::types::StructRole;
+use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str, TextStr};
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -131,94 +134,125 @@ pub struct Labels {
     pub pin: String,
     /// What to bring and do.
     pub advice: String,
+    /// The barcode's alternative text (what it encodes).
+    pub barcode: String,
+    /// The language's BCP 47 tag.
+    pub lang: String,
 }
 
-/// Escapes text for a PDF string in WinAnsi (Latin-1 for the letters Spanish needs); what does not
-/// fit becomes `?`.
-fn pdf_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '(' | ')' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            ' '..='~' => out.push(c),
-            c if (0xA0..=0xFF).contains(&u32::from(c)) => {
-                let _ = write!(out, "\\{:03o}", u32::from(c));
-            }
-            _ => out.push('?'),
+/// Text as WinAnsi bytes (Latin-1 holds the letters Spanish needs); what does not fit becomes `?`.
+fn win_ansi(s: &str) -> Vec<u8> {
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok().filter(|b| *b >= 0x20 && *b != 0x7f).unwrap_or(b'?')).collect()
+}
+
+/// The notice's content stream as it is drawn, one structure element a block, each block one
+/// marked-content sequence (its MCID is its index).
+struct Tagged {
+    content: Content,
+    y: f32,
+    blocks: Vec<(StructRole, Option<String>)>,
+}
+
+impl Tagged {
+    /// One block of text lines, as `role`.
+    fn text(&mut self, role: StructRole, size: f32, bold: bool, lines: &[String]) {
+        let mcid = i32::try_from(self.blocks.len()).unwrap_or(i32::MAX);
+        let tag: &[u8] = if role == StructRole::H1 { b"H1" } else { b"P" };
+        self.blocks.push((role, None));
+        self.content.begin_marked_content_with_properties(Name(tag)).properties().identify(mcid);
+        for line in lines {
+            self.content.begin_text();
+            self.content.set_font(Name(if bold { b"F2" } else { b"F1" }), size);
+            self.content.next_line(72.0, self.y);
+            self.content.show(Str(&win_ansi(line)));
+            self.content.end_text();
+            self.y -= size + 10.0;
         }
+        self.content.end_marked_content();
     }
-    out
 }
 
-/// The notice as a one-page PDF (US Letter), written directly: Helvetica text and the barcode
-/// drawn as filled rectangles.
+/// The notice as a one-page tagged PDF (US Letter; Section 508): Helvetica text and the barcode
+/// drawn as filled rectangles; a structure tree in reading order (the title as `H1`, each label
+/// and value as `P`, the barcode a `Figure` whose alternative text is `l.barcode`, the advice),
+/// the document's language (`l.lang`) and its title shown in the reader's title bar.
 pub fn pdf(n: &Notice, l: &Labels) -> Vec<u8> {
-    let mut content = String::new();
-    let mut y = 720;
-    let line = |content: &mut String, size: u32, bold: bool, text: &str, y: &mut i32| {
-        let font = if bold { "F2" } else { "F1" };
-        let _ = writeln!(content, "BT /{font} {size} Tf 72 {y} Td ({}) Tj ET", pdf_text(text));
-        *y -= i32::try_from(size).unwrap_or(12) + 10;
-    };
-    line(&mut content, 20, true, &l.title, &mut y);
-    y -= 6;
+    let mut t = Tagged { content: Content::new(), y: 720.0, blocks: Vec::new() };
+    t.text(StructRole::H1, 20.0, true, std::slice::from_ref(&l.title));
+    t.y -= 6.0;
     let mut rows = vec![
-        (&l.name, n.name.clone()),
-        (&l.service, n.service.clone()),
-        (&l.confirmation, n.confirmation.clone()),
-        (&l.date, n.date.clone()),
-        (&l.time, n.time.clone()),
-        (&l.location, n.office.clone()),
+        (&l.name, vec![n.name.clone()]),
+        (&l.service, vec![n.service.clone()]),
+        (&l.confirmation, vec![n.confirmation.clone()]),
+        (&l.date, vec![n.date.clone()]),
+        (&l.time, vec![n.time.clone()]),
+        (&l.location, std::iter::once(n.office.clone()).chain(n.address.iter().cloned()).collect()),
     ];
     if let Some(pin) = &n.pin {
-        rows.push((&l.pin, pin.clone()));
+        rows.push((&l.pin, vec![pin.clone()]));
     }
     for (label, value) in rows {
-        line(&mut content, 11, true, label, &mut y);
-        line(&mut content, 14, false, &value, &mut y);
-        if label == &l.location {
-            for a in &n.address {
-                line(&mut content, 12, false, a, &mut y);
-            }
-        }
+        t.text(StructRole::P, 11.0, true, std::slice::from_ref(label));
+        t.text(StructRole::P, 14.0, false, &value);
     }
-    // The barcode: 1.2 points a narrow unit, 50 points high.
-    y -= 60;
+    // The barcode: 1.2 points a narrow unit, 50 points high; a figure with its words.
+    t.y -= 60.0;
+    let mcid = i32::try_from(t.blocks.len()).unwrap_or(i32::MAX);
+    t.blocks.push((StructRole::Figure, Some(l.barcode.clone())));
+    t.content.begin_marked_content_with_properties(Name(b"Figure")).properties().identify(mcid);
+    t.content.set_fill_rgb(0.0, 0.0, 0.0);
     let (bars, _) = bars(&n.digits);
-    content.push_str("0 0 0 rg\n");
     for (x, w) in bars {
-        let _ = writeln!(content, "{:.1} {y} {:.1} 50 re f", 72.0 + f64::from(x) * 1.2, f64::from(w) * 1.2);
+        t.content.rect(72.0 + x as f32 * 1.2, t.y, w as f32 * 1.2, 50.0);
     }
-    y -= 30;
-    for chunk in wrap(&l.advice, 85) {
-        line(&mut content, 10, false, &chunk, &mut y);
+    t.content.fill_nonzero();
+    t.content.end_marked_content();
+    t.y -= 30.0;
+    t.text(StructRole::P, 10.0, false, &wrap(&l.advice, 85));
+
+    let (catalog, tree, page_id, regular, bold, content_id) =
+        (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5), Ref::new(6));
+    let (info, root, parents, document) = (Ref::new(7), Ref::new(8), Ref::new(9), Ref::new(10));
+    let block_ids: Vec<Ref> = (0..t.blocks.len()).map(|i| Ref::new(11 + i32::try_from(i).unwrap_or(0))).collect();
+    let mut pdf = Pdf::new();
+    let mut cat = pdf.catalog(catalog);
+    cat.pages(tree).lang(TextStr(&l.lang)).pair(Name(b"StructTreeRoot"), root);
+    cat.mark_info().marked(true);
+    cat.viewer_preferences().display_doc_title(true);
+    drop(cat);
+    pdf.pages(tree).kids([page_id]).count(1);
+    pdf.document_info(info).title(TextStr(&l.title)).producer(TextStr("CRIS"));
+    let mut page = pdf.page(page_id);
+    page.media_box(Rect::new(0.0, 0.0, 612.0, 792.0)).parent(tree).contents(content_id).struct_parents(0);
+    page.resources().fonts().pair(Name(b"F1"), regular).pair(Name(b"F2"), bold);
+    drop(page);
+    for (font, name) in [(regular, b"Helvetica".as_slice()), (bold, b"Helvetica-Bold".as_slice())] {
+        pdf.type1_font(font).base_font(Name(name)).encoding_predefined(Name(b"WinAnsiEncoding"));
     }
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"
-            .to_owned(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-    ];
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        let _ = write!(out, "{} 0 obj\n{o}\nendobj\n", i + 1);
+    pdf.stream(content_id, &t.content.finish());
+    pdf.indirect(parents).array().items(block_ids.iter().copied());
+    let mut st = pdf.indirect(root).start::<pdf_writer::writers::StructTreeRoot>();
+    st.child(document);
+    st.parent_tree().nums().insert(0, parents);
+    st.parent_tree_next_key(1);
+    drop(st);
+    let mut doc = pdf.struct_element(document);
+    doc.kind(StructRole::Document).parent(root);
+    let mut kids = doc.children();
+    for id in &block_ids {
+        kids.struct_element(*id);
     }
-    let xref = out.len();
-    let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-    for off in offsets {
-        let _ = writeln!(out, "{off:010} 00000 n ");
+    drop(kids);
+    drop(doc);
+    for (i, (role, alt)) in t.blocks.iter().enumerate() {
+        let mut el = pdf.struct_element(block_ids[i]);
+        el.kind(*role).parent(document).page(page_id);
+        if let Some(alt) = alt {
+            el.alt(TextStr(alt));
+        }
+        el.children().marked_content_id(i32::try_from(i).unwrap_or(0));
     }
-    let _ = write!(out, "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1);
-    // The escapes above keep the content in ASCII, so string lengths are byte lengths.
-    out.into_bytes()
+    pdf.finish()
 }
 
 /// Words of `text` in lines of at most `width` characters.
@@ -268,6 +302,69 @@ pub fn ics(a: &Appointment, n: &Notice, tz: Tz, minutes: u16, now: DateTime<Utc>
 mod tests {
     use super::*;
 
+    // R-IP-06, R-IP-07: the notice is a tagged PDF, read back: its language, the marked flag, the
+    // title shown, a structure tree whose Document holds the blocks in reading order (title, each
+    // label and value, the barcode as a Figure with its alternative text, the advice), each tied to
+    // the one marked-content sequence drawn in that order, and the parent tree listing them.
+    #[test]
+    fn the_notice_pdf_is_tagged_in_reading_order_with_the_barcode_described() {
+        let n = Notice {
+            name: "Ana Núñez".into(),
+            service: "Documentos".into(),
+            confirmation: "1234 5678 9012".into(),
+            digits: "123456789012".into(),
+            date: "3 de noviembre de 2026".into(),
+            time: "8:00 CST".into(),
+            office: "Oficina Local de Chicago".into(),
+            address: vec!["101 W Congress Parkway".into(), "Chicago, IL 60605".into()],
+            pin: Some("15912".into()),
+        };
+        let word = |w: &str| w.to_owned();
+        let l = Labels {
+            title: word("Aviso de cita"),
+            name: word("Nombre"),
+            service: word("Tipo de cita"),
+            confirmation: word("Número de confirmación"),
+            date: word("Fecha"),
+            time: word("Hora"),
+            location: word("Lugar"),
+            pin: word("PIN"),
+            advice: word("Traiga este aviso."),
+            barcode: word("Código de barras del número de confirmación 1234 5678 9012"),
+            lang: word("es"),
+        };
+        let pdf = String::from_utf8_lossy(&pdf(&n, &l)).into_owned();
+        let objects: Vec<&str> = pdf.split("endobj").collect();
+        let catalog = objects.iter().find(|o| o.contains("/Type /Catalog")).expect("a catalog");
+        assert!(catalog.contains("/Lang (es)") && catalog.contains("/StructTreeRoot 8 0 R"), "{catalog}");
+        assert!(catalog.contains("/Marked true") && catalog.contains("/DisplayDocTitle true"), "{catalog}");
+        let root = objects.iter().find(|o| o.contains("/Type /StructTreeRoot")).expect("a structure tree");
+        assert!(root.contains("/K 10 0 R") && root.contains("/Nums [0 9 0 R]"), "{root}");
+        let elements: Vec<&str> = objects.iter().filter(|o| o.contains("/Type /StructElem")).copied().collect();
+        let role = |o: &str| o.split("/S /").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or("").to_owned();
+        let roles: Vec<String> = elements.iter().map(|o| role(o)).collect();
+        // Document, then the title, 7 labels and values (the PIN included), the barcode, the advice.
+        let mut expected = vec!["Document".to_owned(), "H1".to_owned()];
+        expected.extend(std::iter::repeat_n("P".to_owned(), 14));
+        expected.extend(["Figure".to_owned(), "P".to_owned()]);
+        assert_eq!(roles, expected);
+        let figure = elements.iter().find(|o| role(o) == "Figure").unwrap();
+        assert!(figure.contains("/Alt "), "the barcode has its alternative text: {figure}");
+        // Each block's one MCID is its place in the Document, and the content draws them in order.
+        for (i, el) in elements.iter().skip(1).enumerate() {
+            assert!(el.contains(&format!("/K [{i}]")) && el.contains("/P 10 0 R"), "element {i}: {el}");
+        }
+        let content = objects.iter().find(|o| o.contains("BDC")).expect("the content stream");
+        let mcids: Vec<usize> = content
+            .match_indices("/MCID ")
+            .filter_map(|(at, _)| content.get(at + 6..)?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .collect();
+        assert_eq!(mcids, (0..elements.len() - 1).collect::<Vec<_>>());
+        assert!(content.contains("/Figure <<") && content.contains(" re"), "the bars are inside the figure");
+        let parents = objects.iter().find(|o| o.trim_start().starts_with("9 0 obj")).unwrap();
+        assert_eq!(parents.matches(" 0 R").count(), elements.len() - 1, "{parents}");
+    }
+
     // R-IP-06: the barcode is Code 39 framed by start and stop characters.
     #[test]
     fn the_barcode_encodes_every_digit_between_start_and_stop() {
@@ -281,7 +378,7 @@ mod tests {
         }
         let svg = barcode_svg("1", "Barcode");
         assert!(svg.starts_with("<svg") && svg.matches("fill=\"#000\"").count() == 15);
-        assert_eq!(pdf_text("Núñez (x)"), "N\\372\\361ez \\(x\\)");
+        assert_eq!(win_ansi("Núñez ✓"), b"N\xfa\xf1ez ?");
         assert_eq!(wrap("one two three", 7), ["one two", "three"]);
     }
 }

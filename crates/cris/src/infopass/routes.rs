@@ -18,6 +18,7 @@ use crate::kernel::i18n::Lang;
 use crate::offices::nearest::{self, Nearby, NearestError};
 use crate::reference::{Office, format_date, format_time};
 use crate::web::AppState;
+use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
 use crate::web::visit::Visit;
 
@@ -121,6 +122,8 @@ struct OfficePage {
     chosen_day: Option<String>,
     chosen_iso: String,
     csrf: String,
+    /// "Show dates" pressed without a service.
+    errors: FieldErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -129,6 +132,10 @@ struct OfficeQuery {
     service: String,
     #[serde(default)]
     date: String,
+    /// Sent by the "Show dates" button, so that pressing it without a service is told apart
+    /// from arriving at the page.
+    #[serde(default)]
+    show: String,
 }
 
 /// An office's services, and for the chosen one the days it is offered and, for the chosen day,
@@ -185,6 +192,22 @@ async fn office_page(
         .collect();
     let office = Listed::of(office, lang);
     let chosen_iso = chosen.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-    let page = OfficePage { ctx, office, services, service, days, times, chosen_day, chosen_iso, csrf: v.csrf.clone() };
+    let errors = if service.is_none() && !q.show.is_empty() {
+        FieldErrors::one("service", ctx.t("ip-err-service"))
+    } else {
+        FieldErrors::default()
+    };
+    let page = OfficePage {
+        ctx,
+        office,
+        services,
+        service,
+        days,
+        times,
+        chosen_day,
+        chosen_iso,
+        csrf: v.csrf.clone(),
+        errors,
+    };
     v.finish(render(StatusCode::OK, &page))
 }

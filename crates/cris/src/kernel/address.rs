@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use super::contact::Zip;
 use super::error::InvalidInput;
+use super::i18n::Lang;
 
 /// The most characters an address line may have (USPS: 64 is generous).
 const LINE_MAX: usize = 64;
@@ -19,6 +20,75 @@ pub const STATES: [&str; 59] = [
     "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP", "AA",
     "AE", "AP",
 ];
+
+/// The name of each code in `STATES`, in English and Spanish, shown beside the code where a
+/// customer chooses a state (a code alone is not plain language).
+const STATE_NAMES: [(&str, &str, &str); 59] = [
+    ("AL", "Alabama", "Alabama"),
+    ("AK", "Alaska", "Alaska"),
+    ("AZ", "Arizona", "Arizona"),
+    ("AR", "Arkansas", "Arkansas"),
+    ("CA", "California", "California"),
+    ("CO", "Colorado", "Colorado"),
+    ("CT", "Connecticut", "Connecticut"),
+    ("DE", "Delaware", "Delaware"),
+    ("DC", "District of Columbia", "Distrito de Columbia"),
+    ("FL", "Florida", "Florida"),
+    ("GA", "Georgia", "Georgia"),
+    ("HI", "Hawaii", "Hawái"),
+    ("ID", "Idaho", "Idaho"),
+    ("IL", "Illinois", "Illinois"),
+    ("IN", "Indiana", "Indiana"),
+    ("IA", "Iowa", "Iowa"),
+    ("KS", "Kansas", "Kansas"),
+    ("KY", "Kentucky", "Kentucky"),
+    ("LA", "Louisiana", "Luisiana"),
+    ("ME", "Maine", "Maine"),
+    ("MD", "Maryland", "Maryland"),
+    ("MA", "Massachusetts", "Massachusetts"),
+    ("MI", "Michigan", "Míchigan"),
+    ("MN", "Minnesota", "Minnesota"),
+    ("MS", "Mississippi", "Misisipi"),
+    ("MO", "Missouri", "Misuri"),
+    ("MT", "Montana", "Montana"),
+    ("NE", "Nebraska", "Nebraska"),
+    ("NV", "Nevada", "Nevada"),
+    ("NH", "New Hampshire", "Nuevo Hampshire"),
+    ("NJ", "New Jersey", "Nueva Jersey"),
+    ("NM", "New Mexico", "Nuevo México"),
+    ("NY", "New York", "Nueva York"),
+    ("NC", "North Carolina", "Carolina del Norte"),
+    ("ND", "North Dakota", "Dakota del Norte"),
+    ("OH", "Ohio", "Ohio"),
+    ("OK", "Oklahoma", "Oklahoma"),
+    ("OR", "Oregon", "Oregón"),
+    ("PA", "Pennsylvania", "Pensilvania"),
+    ("RI", "Rhode Island", "Rhode Island"),
+    ("SC", "South Carolina", "Carolina del Sur"),
+    ("SD", "South Dakota", "Dakota del Sur"),
+    ("TN", "Tennessee", "Tennessee"),
+    ("TX", "Texas", "Texas"),
+    ("UT", "Utah", "Utah"),
+    ("VT", "Vermont", "Vermont"),
+    ("VA", "Virginia", "Virginia"),
+    ("WA", "Washington", "Washington"),
+    ("WV", "West Virginia", "Virginia Occidental"),
+    ("WI", "Wisconsin", "Wisconsin"),
+    ("WY", "Wyoming", "Wyoming"),
+    ("PR", "Puerto Rico", "Puerto Rico"),
+    ("VI", "U.S. Virgin Islands", "Islas Vírgenes de EE. UU."),
+    ("GU", "Guam", "Guam"),
+    ("AS", "American Samoa", "Samoa Americana"),
+    ("MP", "Northern Mariana Islands", "Islas Marianas del Norte"),
+    ("AA", "Armed Forces Americas", "Fuerzas Armadas (América)"),
+    ("AE", "Armed Forces Europe", "Fuerzas Armadas (Europa)"),
+    ("AP", "Armed Forces Pacific", "Fuerzas Armadas (Pacífico)"),
+];
+
+/// The states to choose from, as (code, name in `lang`), in the order of `STATES`.
+pub fn state_choices(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    STATE_NAMES.iter().map(|(code, en, es)| (*code, if lang == Lang::Es { *es } else { *en })).collect()
+}
 
 /// Five-digit ZIP code → state, from the `zipcodes` crate's data set.
 static ZIP_STATES: LazyLock<HashMap<&'static str, &'static str>> =
@@ -189,6 +259,15 @@ impl Prefix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // R-CA-01: every state code a customer may choose has its name in both languages.
+    #[test]
+    fn every_state_code_has_its_names() {
+        let codes: Vec<&str> = state_choices(Lang::En).iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, STATES);
+        assert!(state_choices(Lang::Es).contains(&("NY", "Nueva York")));
+        assert!(state_choices(Lang::En).iter().all(|(c, n)| !n.is_empty() && n != c));
+    }
 
     // R-CA-01: addresses are normalised and the ZIP code checked against the state.
     #[test]

@@ -286,8 +286,11 @@ impl ReceiptNumber {
 // A-Numbers
 // ---------------------------------------------------------------------------------------------
 
-const A_NUMBER_FIELD: &str = "a_number";
-const A_NUMBER_FORMAT: &str = "An A-Number is the letter A followed by 7 to 9 digits, such as A012345678.";
+/// The form field an A-Number is typed into, on every page that asks for one.
+pub const A_NUMBER_FIELD: &str = "a_number";
+/// The one message for an A-Number that does not parse; public pages show its catalogue
+/// translation (`err-a-number`), staff pages this text.
+pub const A_NUMBER_FORMAT: &str = "An A-Number is the letter A followed by 7 to 9 digits, such as A012345678.";
 
 /// An Alien Registration Number, held as `A` and 9 digits, zero-padded (`A012345678`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

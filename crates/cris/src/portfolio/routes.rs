@@ -11,12 +11,13 @@ use serde::Deserialize;
 
 use super::model::{Customer, MAX_CASES, NewCustomer, QUESTIONS, UserId};
 use super::service::{self, Held, PortfolioError};
-use crate::kernel::error::InvalidInput;
+use crate::kernel::error::{InvalidInput, keep};
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::kernel::session::{self, Kind};
 use crate::reference::format_date;
 use crate::web::AppState;
+use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
 use crate::web::visit::Visit;
 
@@ -124,9 +125,34 @@ struct Slot {
 struct SignUpPage {
     ctx: PageCtx,
     csrf: String,
-    error: Option<String>,
+    /// What to fix, by the field it is about.
+    errors: FieldErrors,
     form: SignUpForm,
     slots: Vec<Slot>,
+}
+
+impl SignUpPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+/// The form field a refusal is about, so the summary links to it and marks it.
+fn field_of(e: &InvalidInput) -> &'static str {
+    match e.field {
+        "phone" | "mobile" => "mobile",
+        "questions" => "a1",
+        field => field,
+    }
+}
+
+/// Refusals worded in the page's language, by field.
+fn sign_up_errors(ctx: &PageCtx, errors: &[InvalidInput]) -> FieldErrors {
+    let mut all = FieldErrors::default();
+    for e in errors {
+        all.push(field_of(e), reason(ctx, e));
+    }
+    all
 }
 
 /// A refusal worded in the page's language.
@@ -141,7 +167,7 @@ fn reason(ctx: &PageCtx, e: &InvalidInput) -> String {
     }
 }
 
-fn sign_up_view(v: &Visit, status: StatusCode, error: Option<String>, form: SignUpForm) -> Response {
+fn sign_up_view(v: &Visit, status: StatusCode, errors: FieldErrors, form: SignUpForm) -> Response {
     let form = SignUpForm {
         password: String::new(),
         password_again: String::new(),
@@ -164,41 +190,41 @@ fn sign_up_view(v: &Visit, status: StatusCode, error: Option<String>, form: Sign
                 .collect(),
         })
         .collect();
-    v.finish(render(status, &SignUpPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), error, form, slots }))
+    v.finish(render(status, &SignUpPage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), errors, form, slots }))
 }
 
 async fn sign_up_page(v: Visit) -> Response {
-    sign_up_view(&v, StatusCode::OK, None, SignUpForm::default())
+    sign_up_view(&v, StatusCode::OK, FieldErrors::default(), SignUpForm::default())
 }
 
 async fn sign_up(State(state): State<AppState>, v: Visit, Form(f): Form<SignUpForm>) -> Response {
     if !v.csrf_ok(&f.csrf) {
         return expired(&v);
     }
-    if f.password != f.password_again {
-        let error = Some(v.ctx.t("pf-password-mismatch"));
-        return sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, error, f);
-    }
     let lang = v.ctx.lang;
-    let parsed = (|| -> Result<NewCustomer, InvalidInput> {
-        let user_id = UserId::parse(&f.user_id)?;
-        let mobile = match f.texts.as_str() {
-            "yes" => Some(f.mobile.parse()?),
-            _ => None,
-        };
-        Ok(NewCustomer {
-            user_id,
-            password: f.password.clone(),
-            email: f.email.parse()?,
-            email_alerts: f.email_alerts != "no",
-            mobile,
-            lang,
-            questions: vec![(f.q1.clone(), f.a1.clone()), (f.q2.clone(), f.a2.clone()), (f.q3.clone(), f.a3.clone())],
-        })
-    })();
-    let new = match parsed {
-        Ok(n) => n,
-        Err(e) => return sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, Some(reason(&v.ctx, &e)), f),
+    // Every problem at once, so the customer fixes them in one go.
+    let mut problems = Vec::new();
+    let user_id = keep(&mut problems, UserId::parse(&f.user_id));
+    let email = keep(&mut problems, f.email.parse());
+    let mobile = match f.texts.as_str() {
+        "yes" => keep(&mut problems, f.mobile.parse()).map(Some),
+        _ => Some(None),
+    };
+    let mut errors = sign_up_errors(&v.ctx, &problems);
+    if f.password != f.password_again {
+        errors.push("password_again", v.ctx.t("pf-password-mismatch"));
+    }
+    let (Some(user_id), Some(email), Some(mobile), true) = (user_id, email, mobile, errors.is_empty()) else {
+        return sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, errors, f);
+    };
+    let new = NewCustomer {
+        user_id,
+        password: f.password.clone(),
+        email,
+        email_alerts: f.email_alerts != "no",
+        mobile,
+        lang,
+        questions: vec![(f.q1.clone(), f.a1.clone()), (f.q2.clone(), f.a2.clone()), (f.q3.clone(), f.a3.clone())],
     };
     let user_id = new.user_id.as_str().to_owned();
     let password = new.password.clone();
@@ -216,11 +242,14 @@ async fn sign_up(State(state): State<AppState>, v: Visit, Form(f): Form<SignUpFo
             Err(e) => failed(&v, &e),
         },
         Err(PortfolioError::Invalid(e)) => {
-            sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, Some(reason(&v.ctx, &e)), f)
+            sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, sign_up_errors(&v.ctx, &[e]), f)
         }
-        Err(PortfolioError::UserIdTaken) => {
-            sign_up_view(&v, StatusCode::UNPROCESSABLE_ENTITY, Some(v.ctx.t("pf-user-id-taken")), f)
-        }
+        Err(PortfolioError::UserIdTaken) => sign_up_view(
+            &v,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::one("user_id", v.ctx.t("pf-user-id-taken")),
+            f,
+        ),
         Err(e) => failed(&v, &e),
     }
 }

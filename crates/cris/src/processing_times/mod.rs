@@ -5,6 +5,7 @@
 //! percentile of the time from receipt to decision.
 
 pub mod pages;
+pub mod public;
 pub mod publish;
 pub mod routes;
 

@@ -17,6 +17,7 @@ use crate::web::error::Problem;
 /// Routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/processing-times", get(super::public::page))
         .route("/processing-times/api/forms", get(forms))
         .route("/processing-times/api/formtypes/{form}", get(form_types))
         .route("/processing-times/api/formoffices/{form}/{form_key}", get(form_offices))

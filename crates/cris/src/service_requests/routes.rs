@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::model::{ACCOMMODATIONS, CaseCheck, Channel, Field, Issue, NOTICES, RequestForm, WRONG_ITEMS};
 use super::store::{self, CaseRef, FileError, NewRequest, Refusal};
-use crate::kernel::address::STATES;
+use crate::kernel::address::state_choices;
 use crate::kernel::i18n::Lang;
 use crate::reference::format_date;
 use crate::web::AppState;
@@ -54,7 +54,7 @@ struct DetailsPage {
     form: RequestForm,
     errors: FieldErrors,
     issue: Issue,
-    states: &'static [&'static str],
+    states: Vec<(&'static str, &'static str)>,
     notices: &'static [&'static str],
     wrong_items: &'static [&'static str],
     accommodations: &'static [&'static str],
@@ -129,7 +129,7 @@ fn details_view(v: &Visit, status: StatusCode, form: RequestForm, errors: FieldE
         form,
         errors,
         issue,
-        states: &STATES,
+        states: state_choices(v.ctx.lang),
         notices: &NOTICES,
         wrong_items: &WRONG_ITEMS,
         accommodations: &ACCOMMODATIONS,

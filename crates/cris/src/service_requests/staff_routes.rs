@@ -16,7 +16,7 @@ use super::store::{self, FileError, NewRequest, Request, Summary};
 use super::work::{self, Officer};
 use crate::kernel::access::{Allowed, Capability, Level};
 use crate::kernel::access::{entry, permit};
-use crate::kernel::address::STATES;
+use crate::kernel::address::state_choices;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
@@ -147,7 +147,7 @@ struct IntakePage {
     caller: String,
     /// The caller's earlier requests.
     rows: Vec<Summary>,
-    states: &'static [&'static str],
+    states: Vec<(&'static str, &'static str)>,
     channels: &'static [&'static str],
     langs: &'static [&'static str],
     issues: &'static [&'static str],
@@ -219,7 +219,7 @@ fn intake_view(
         refusal,
         caller,
         rows: earlier,
-        states: &STATES,
+        states: state_choices(staff.ctx.lang),
         channels: &["phone", "letter", "office"],
         langs: &["en", "es"],
         issues: &["late", "notice", "typo", "card", "beneficiary", "accommodation"],

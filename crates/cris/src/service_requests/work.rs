@@ -374,7 +374,7 @@ pub async fn letter_pdf(
     }
     head.extend(r.details.address.clone().unwrap_or_default());
     let body = letter.body.clone().unwrap_or_default();
-    Ok(super::letter::render(&head, &subject, &[greeting, body, closing]))
+    Ok(super::letter::render(lang.tag(), &head, &subject, &[greeting, body, closing]))
 }
 
 fn invalid(field: &'static str, reason: &str) -> ServiceError {

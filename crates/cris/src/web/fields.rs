@@ -31,12 +31,20 @@ impl Fields {
 pub struct FieldErrors(Vec<(&'static str, String)>);
 
 impl FieldErrors {
-    /// The messages of `errors`.
+    /// The messages of `errors`. A field that holds a kernel identifier has one message on
+    /// every page (`err-a-number`), since its rule is the kernel type's, not the page's.
     pub fn of(ctx: &crate::web::page::PageCtx, prefix: &str, errors: &[crate::kernel::error::InvalidInput]) -> Self {
         FieldErrors(
             errors
                 .iter()
-                .map(|e| (e.field, ctx.t(&e.message_id().unwrap_or_else(|| format!("{prefix}{}", e.field)))))
+                .map(|e| {
+                    // A coded refusal is worded on its own (`err-<code>`); else the field's message.
+                    let id = e.message_id().unwrap_or_else(|| match e.field {
+                        crate::kernel::ids::A_NUMBER_FIELD => "err-a-number".to_owned(),
+                        field => format!("{prefix}{field}"),
+                    });
+                    (e.field, ctx.t(&id))
+                })
                 .collect(),
         )
     }
@@ -50,6 +58,11 @@ impl FieldErrors {
     /// One message, already worded, for one field.
     pub fn one(field: &'static str, message: String) -> Self {
         FieldErrors(vec![(field, message)])
+    }
+
+    /// Adds a field's message.
+    pub fn push(&mut self, field: &'static str, message: String) {
+        self.0.push((field, message));
     }
 
     /// The message of a field, if it did not check out.

@@ -23,6 +23,7 @@ pub struct Service {
 /// The services offered, in the order the home page lists them.
 pub const SERVICES: &[Service] = &[
     Service { href: "/case-status", title_id: "service-status-title", body_id: "service-status-body" },
+    Service { href: "/processing-times", title_id: "service-times-title", body_id: "service-times-body" },
     Service { href: "/account/sign-in", title_id: "service-portfolio-title", body_id: "service-portfolio-body" },
     Service { href: "/appointments", title_id: "service-appointments-title", body_id: "service-appointments-body" },
     Service { href: "/service-request", title_id: "service-request-title", body_id: "service-request-body" },

@@ -339,10 +339,16 @@ async fn case_status_lookup_in_both_languages() {
     b.wait_url("/case-status").await;
     assert_eq!(b.text("#status-title").await, report.current.es.title);
     failures.extend(b.accessibility_violations().await);
+    b.clear("#receipt").await;
     b.type_into("#receipt", "12345").await;
     b.click("#check-status").await;
     b.wait_url("/case-status").await;
-    assert!(b.text("#lookup-error").await.contains("3 letras"));
+    // The one error summary, linked to the field, which is marked and keeps what was typed.
+    assert!(b.text("#form-errors").await.contains("3 letras"));
+    assert_eq!(b.attribute("#form-errors a", "href").await, "#receipt");
+    assert_eq!(b.attribute("#receipt", "aria-invalid").await, "true");
+    assert_eq!(b.attribute("#receipt", "aria-describedby").await, "receipt-hint receipt-error");
+    assert_eq!(b.attribute("#receipt", "value").await, "12345");
     failures.extend(b.accessibility_violations().await);
     finish(b, server, &failures).await;
 }
@@ -373,6 +379,9 @@ async fn portfolio_journey_with_email_alert_in_both_languages() {
         }
         b.click("#create").await;
         b.wait_url("/account?welcome=1").await;
+        // Alerts in the language the customer signed up in.
+        let spanish = b.script("return document.getElementById('lang-es').checked", vec![]).await;
+        assert_eq!(spanish, lang == "es", "alert language preselected on the {lang} account page");
         b.type_into("#receipt", receipt).await;
         b.click("#add-case").await;
         b.wait_url("/account").await;
@@ -427,9 +436,10 @@ async fn portfolio_journey_with_email_alert_in_both_languages() {
     finish(b, server, &failures).await;
 }
 
-// R-IP-01 to R-IP-03, R-IP-06 to R-IP-09: a customer finds an office, books a time, gets the
-// notice with its PIN, prints it again without the PIN, and cancels with the PIN, in English
-// and in Spanish, every page passing the accessibility audit.
+// R-IP-01, R-IP-02, R-IP-03, R-IP-06, R-IP-07, R-IP-08, R-IP-09: a customer finds an office,
+// books a time, gets the notice with its PIN, reloads it (the notice again, without the PIN),
+// prints it again without the PIN, and cancels with the PIN after saying yes to the question, in
+// English and in Spanish, every page passing the accessibility audit.
 #[tokio::test]
 async fn booking_reprinting_and_cancelling_in_the_browser() {
     let _one = ONE_BROWSER.acquire().await.unwrap();
@@ -437,9 +447,9 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
-    for (lang, first, booked, cancelled) in [
-        ("en", "Grace", "Your appointment is booked.", "Your appointment is cancelled"),
-        ("es", "Graciela", "Su cita está reservada.", "Su cita está cancelada"),
+    for (lang, first, booked, ask, cancelled) in [
+        ("en", "Grace", "Your appointment is booked.", "Cancel your appointment on", "Your appointment is cancelled"),
+        ("es", "Graciela", "Su cita está reservada.", "¿Cancelar su cita del", "Su cita está cancelada"),
     ] {
         b.goto(&format!("{base}/appointments?lang={lang}")).await;
         b.type_into("#zip", "60601").await;
@@ -481,6 +491,16 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
         assert!(b.attribute("#download-pdf", "href").await.starts_with("data:application/pdf;base64,"));
         failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("notice ({lang}): {v}")));
 
+        // R-IP-07: reloading the notice shows it again, without the PIN, and says why.
+        b.reload().await;
+        b.wait_for("#notice").await;
+        assert_eq!(b.text("#notice-confirmation").await, confirmation);
+        let has_pin = b.script("return document.getElementById('notice-pin') !== null", vec![]).await;
+        assert_eq!(has_pin, false, "the reloaded notice has no PIN");
+        assert!(b.text("#notice-status").await.contains("PIN"), "{lang}: says why the PIN is gone");
+        assert!(!b.text("main").await.contains(&pin), "{lang}: the PIN is nowhere on the reloaded page");
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("reloaded ({lang}): {v}")));
+
         b.goto(&format!("{base}/appointments/reprint?lang={lang}")).await;
         b.type_into("#first_name", first).await;
         b.type_into("#last_name", "Hopper").await;
@@ -500,6 +520,18 @@ async fn booking_reprinting_and_cancelling_in_the_browser() {
         b.type_into("#confirmation", &confirmation).await;
         b.type_into("#pin", &pin).await;
         b.click("#cancel-appointment").await;
+        // R-IP-09: it asks once more, naming the appointment, before deleting anything.
+        b.wait_for("#cancel-question").await;
+        assert!(b.text("#cancel-question").await.starts_with(ask), "{lang}: {}", b.text("#cancel-question").await);
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("cancel ask ({lang}): {v}")));
+        b.click("#cancel-no").await;
+        b.wait_url("/appointments").await;
+        b.goto(&format!("{base}/appointments/cancel?lang={lang}")).await;
+        b.type_into("#confirmation", &confirmation).await;
+        b.type_into("#pin", &pin).await;
+        b.click("#cancel-appointment").await;
+        b.wait_for("#cancel-yes").await;
+        b.click("#cancel-yes").await;
         b.wait_for("#message").await;
         assert_eq!(b.text("h1").await, cancelled);
     }
@@ -856,6 +888,151 @@ async fn scripts_written_approved_found_and_used_in_the_browser() {
     b.wait_url("?done=used").await;
     assert!(b.text("#notice").await.contains("Recorded"));
     finish(b, server, &failures).await;
+}
+
+/// The widths every public page must fit: a small phone, a common phone, a tablet, a desk.
+const PUBLIC_WIDTHS: [u32; 4] = [320, 390, 768, 1280];
+
+/// Checks the page on screen at every width: nothing runs off the side, no serious
+/// accessibility violation, no console error; writes a screenshot of each into
+/// `target/screenshots/public/{name}-{lang}-{width}.png`.
+async fn check_widths(b: &Browser, name: &str, lang: &str, failures: &mut Vec<String>) {
+    let folder = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/public"));
+    for width in PUBLIC_WIDTHS {
+        b.viewport(width, if width < 1024 { 800 } else { 900 }).await;
+        // One frame for the new width's layout.
+        b.script_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![]).await;
+        let (over, worst) = b.overflow().await;
+        if over > 0 {
+            failures.push(format!("{name} ({lang}, {width} px): {over} px too wide, widest {worst}"));
+        }
+        if width != 768 {
+            for v in b.accessibility_violations().await {
+                failures.push(format!("{name} ({lang}, {width} px): {v}"));
+            }
+        }
+        b.screenshot(&folder.join(format!("{name}-{lang}-{width}.png"))).await;
+    }
+    for e in b.console_errors().await {
+        failures.push(format!("{name} ({lang}): console: {e}"));
+    }
+    b.viewport(1280, 900).await;
+}
+
+// R-CS-01, R-CS-03, R-CS-04, R-IP-01, R-IP-02, R-IP-06, R-IP-07, R-IP-08, R-IP-09, R-CA-01,
+// R-SR-01, R-CS-07: every public page, and the states a person meets on them (a case result, each
+// form's error summary, each booking step, the notice and its reload, the question before
+// cancelling), fits a 320, 390, 768 and 1280 px screen in English and in Spanish, with no
+// serious accessibility violation and no console error (screenshots in target/screenshots/public).
+#[tokio::test]
+async fn public_pages_fit_phones_and_desks_in_both_languages() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    // Enough decided cases for processing times to be posted.
+    let app = TestApp::with_demo(3_000).await;
+    let now = app.clock.now();
+    cris::processing_times::post_suggestions(&app.db, now.date_naive(), "test", now).await.unwrap();
+    let posted = cris::processing_times::all(&app.db).await.unwrap();
+    assert!(!posted.is_empty(), "processing times posted");
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    for (lang, first) in [("en", "Grace"), ("es", "Graciela")] {
+        for (name, path) in [
+            ("home", "/"),
+            ("privacy", "/privacy"),
+            ("accessibility", "/accessibility"),
+            ("case-status", "/case-status"),
+            ("offices", "/appointments"),
+            ("offices-near", "/appointments?zip=10001"),
+            ("office", "/appointments/CHI"),
+            ("office-no-service", "/appointments/CHI?show=1"),
+            ("office-times", "/appointments/CHI?service=documents&date=2026-11-03"),
+            ("reprint", "/appointments/reprint"),
+            ("cancel", "/appointments/cancel"),
+            ("change-of-address", "/change-of-address"),
+            ("service-request", "/service-request"),
+            ("sign-up", "/account/sign-up"),
+            ("sign-in", "/account/sign-in"),
+            ("not-found", "/no-such-page"),
+            ("processing-times", "/processing-times"),
+        ] {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            b.goto(&format!("{base}{path}{sep}lang={lang}")).await;
+            check_widths(&b, name, lang, &mut failures).await;
+        }
+        // A form's offices, then its posted times at one of them.
+        if let Some(p) = posted.first() {
+            b.goto(&format!("{base}/processing-times?lang={lang}&form={}", p.form_code)).await;
+            check_widths(&b, "processing-times-offices", lang, &mut failures).await;
+            b.goto(&format!("{base}/processing-times?lang={lang}&form={}&office={}", p.form_code, p.office_code)).await;
+            b.wait_for("#times").await;
+            check_widths(&b, "processing-times-result", lang, &mut failures).await;
+        }
+
+        // A case result, and the case-status form's error.
+        b.goto(&format!("{base}/case-status?lang={lang}")).await;
+        b.type_into("#receipt", "LIN9999106500").await;
+        b.click("#check-status").await;
+        b.wait_for("#case-report").await;
+        check_widths(&b, "case-result", lang, &mut failures).await;
+        b.clear("#receipt").await;
+        b.type_into("#receipt", "12345").await;
+        b.click("#check-status").await;
+        b.wait_for("#form-errors").await;
+        check_widths(&b, "case-status-error", lang, &mut failures).await;
+
+        // The forms' error summaries.
+        for (name, path, submit) in [
+            ("change-of-address-error", "/change-of-address", "form.usa-form button[type=submit]"),
+            ("service-request-error", "/service-request", "form.usa-form button[type=submit]"),
+            ("sign-up-error", "/account/sign-up", "#create"),
+            ("reprint-error", "/appointments/reprint", "#find-notice"),
+            ("cancel-error", "/appointments/cancel", "#cancel-appointment"),
+        ] {
+            b.goto(&format!("{base}{path}?lang={lang}")).await;
+            // Past the browser's own checks, to the server's summary.
+            b.script("document.querySelectorAll('form').forEach(f => f.noValidate = true)", vec![]).await;
+            b.click(submit).await;
+            b.wait_for("#form-errors").await;
+            check_widths(&b, name, lang, &mut failures).await;
+        }
+
+        // Each step of a booking, the notice, its reload, and the question before cancelling.
+        b.goto(&format!("{base}/appointments/CHI?lang={lang}")).await;
+        open_first_day(&b).await;
+        b.click("#times li:first-child button").await;
+        b.wait_for("#privacy-act").await;
+        check_widths(&b, "booking-privacy", lang, &mut failures).await;
+        b.click("#privacy-continue").await;
+        b.wait_for("#review").await;
+        check_widths(&b, "booking-details", lang, &mut failures).await;
+        b.click("#review").await;
+        b.wait_for("#form-errors").await;
+        check_widths(&b, "booking-details-error", lang, &mut failures).await;
+        fill_details(&b, first, "312 555 0123").await;
+        b.click("#review").await;
+        b.wait_for("#confirm").await;
+        check_widths(&b, "booking-review", lang, &mut failures).await;
+        b.click("#confirm").await;
+        b.wait_for("#notice").await;
+        let (confirmation, pin) = (b.text("#notice-confirmation").await, b.text("#notice-pin").await);
+        check_widths(&b, "notice", lang, &mut failures).await;
+        b.reload().await;
+        b.wait_for("#notice").await;
+        check_widths(&b, "notice-reloaded", lang, &mut failures).await;
+        b.goto(&format!("{base}/appointments/cancel?lang={lang}")).await;
+        b.type_into("#confirmation", &confirmation).await;
+        b.type_into("#pin", &pin).await;
+        b.click("#cancel-appointment").await;
+        b.wait_for("#cancel-yes").await;
+        check_widths(&b, "cancel-ask", lang, &mut failures).await;
+        b.click("#cancel-yes").await;
+        b.wait_for("#message").await;
+        check_widths(&b, "cancelled", lang, &mut failures).await;
+    }
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "public pages:\n{}", failures.join("\n"));
 }
 
 // R-SV-01, R-SV-03: the invitation email, read from a real SMTP listener, opens the survey in

@@ -242,11 +242,23 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
     use base64::Engine as _;
     let pdf = base64::engine::general_purpose::STANDARD.decode(pdf_b64).unwrap();
     let pdf = String::from_utf8_lossy(&pdf);
-    assert!(pdf.starts_with("%PDF-1.4") && pdf.contains(&format!("({pin}) Tj")) && pdf.trim_end().ends_with("%%EOF"));
+    assert!(pdf.starts_with("%PDF-") && pdf.contains(&format!("({pin}) Tj")) && pdf.trim_end().ends_with("%%EOF"));
 
-    // The hold is spent: the same form again books nothing.
-    let (status, _, _) = app.post_form(&format!("/appointments/booking/{token}/confirm"), &csrf_cookie(), &form).await;
-    assert_eq!(status, 410);
+    // R-IP-07: the hold is spent, so the same form again (a reload of the notice) books nothing
+    // and shows the notice again, without the PIN, saying why.
+    let (status, headers, again) =
+        app.post_form(&format!("/appointments/booking/{token}/confirm"), &csrf_cookie(), &form).await;
+    assert_eq!((status, headers["cache-control"].to_str().unwrap()), (200, "no-store"), "{again}");
+    assert!(again.contains("You reloaded the page") && again.contains(&confirmation.get(..4).unwrap().to_owned()));
+    assert!(!again.contains("notice-pin") && !again.contains(&format!(">{pin}<")), "{again}");
+    let booked: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM appointments").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(booked, 1);
+    // Someone else's details with a spent hold: only that the time is no longer held.
+    let (status, _, gone) =
+        app.post_form(&format!("/appointments/booking/{token}/confirm"), &csrf_cookie(), &details("Eva", "")).await;
+    assert!(status == 410 && !gone.contains("notice-confirmation"), "{gone}");
 
     // The PIN is stored only as a keyed hash.
     let rows = every_row(&app.db).await;
@@ -347,13 +359,31 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
         app.post_form("/appointments/cancel", &csrf_cookie(), &[("confirmation", "1234"), ("pin", &pin)]).await;
     assert_eq!((status, page.contains("12-digit confirmation number")), (422, true));
 
-    // The customer, from their own address, is not shut out by the stranger's guesses.
-    let (status, _, page) = app
+    // The customer, from their own address, is not shut out by the stranger's guesses. The right
+    // PIN first asks once more, naming the appointment, and deletes nothing.
+    let customer = "198.51.100.7";
+    let (status, headers, page) = app
         .post_form_from(
-            "198.51.100.7",
+            customer,
             "/appointments/cancel",
             &csrf_cookie(),
             &[("confirmation", &confirmation), ("pin", &pin)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Cancel your appointment on November 3, 2026 at 8:00 AM?"), "{page}");
+    assert!(page.contains(r#"name="step" value="confirm""#) && !page.contains("Your appointment is cancelled"));
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    let left: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM appointments").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(left, 1, "asking deletes nothing");
+    let (status, _, page) = app
+        .post_form_from(
+            customer,
+            "/appointments/cancel",
+            &csrf_cookie(),
+            &[("confirmation", &confirmation), ("pin", &pin), ("step", "confirm")],
         )
         .await;
     assert_eq!(status, 200, "{page}");
@@ -380,14 +410,18 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
             .fetch_all(pool).await.unwrap()
     });
     let events: Vec<(&str, &str)> = trail.iter().map(|(e, o, _, _)| (e.as_str(), o.as_str())).collect();
-    let mut expected =
-        vec![("appointments.book", "ok"), ("appointments.reprint", "ok"), ("appointments.reprint", "failed")];
+    // A reload of the notice is found as a reprint finds it, so it is audited as one (R-IP-07): the
+    // reload (found) and the spent hold posted with someone else's details (nothing found), then
+    // the reprint form's own two searches.
+    let mut expected = vec![("appointments.book", "ok")];
+    expected.extend([("appointments.reprint", "ok"), ("appointments.reprint", "failed")]);
+    expected.extend([("appointments.reprint", "ok"), ("appointments.reprint", "failed")]);
     expected.extend([("appointments.cancel", "denied"); 5]);
     expected.push(("appointments.cancel", "ok"));
     assert_eq!(events, expected);
     assert!(trail.iter().all(|(_, _, who, _)| who == "public"));
     let record = &trail[0].3;
-    assert!(record.starts_with("appointment:") && trail.iter().filter(|t| &t.3 == record).count() == 8, "{trail:?}");
+    assert!(record.starts_with("appointment:") && trail.iter().filter(|t| &t.3 == record).count() == 9, "{trail:?}");
 
     // Once cancelled, the person may book again.
     let third = hold_a_time(&app, "information", "2026-11-05", "es").await;
@@ -761,6 +795,44 @@ async fn registered_representatives_book_for_several_clients() {
         sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE representative_id = CAST($1 AS BIGINT)").bind(&customer).fetch_one(pool).await.unwrap()
     });
     assert_eq!(left, 2);
+}
+
+// R-IP-02, R-CA-01: one A-Number rule (the kernel type: A and 7 to 9 digits) and one message,
+// the same when booking as on the change of address, in both languages; a 7-digit A-Number is
+// taken by both.
+#[tokio::test]
+async fn one_a_number_rule_and_message_when_booking_and_changing_address() {
+    let app = TestApp::new().await;
+    let token = hold_a_time(&app, "documents", "2026-11-03", "en").await;
+    for (lang, message) in [
+        ("en", "An A-Number is the letter A followed by 7 to 9 digits, such as A012345678."),
+        ("es", "Un Número A es la letra A seguida de 7 a 9 dígitos, por ejemplo A012345678."),
+    ] {
+        let mut booking = details("Ana", "");
+        booking[8] = ("a_number", "A123456");
+        let (status, _, page) = app
+            .post_form(&format!("/appointments/booking/{token}/details?lang={lang}"), &csrf_cookie(), &booking)
+            .await;
+        assert!(status == 422 && page.contains(message), "booking ({lang}): {page}");
+        let mut coa = crate::change_of_address::form("LIN2690000001", "");
+        coa[2] = ("a_number", "A123456");
+        let (status, _, page) = app.post_form(&format!("/change-of-address?lang={lang}"), &csrf_cookie(), &coa).await;
+        assert!(status == 422 && page.contains(message), "change of address ({lang}): {page}");
+        // The staff pages show the kernel's own words, which are the English message.
+        assert_eq!(
+            "A123456".parse::<cris::kernel::ids::ANumber>().unwrap_err().reason,
+            cris::kernel::ids::A_NUMBER_FORMAT
+        );
+    }
+    let mut seven = crate::change_of_address::form("LIN2690000001", "");
+    seven[2] = ("a_number", "A1234567");
+    let (_, _, page) = app.post_form("/change-of-address", &csrf_cookie(), &seven).await;
+    assert!(!page.contains("An A-Number is"), "7 digits are an A-Number on the change of address too: {page}");
+    let mut booking = details("Ana", "");
+    booking[8] = ("a_number", "A1234567");
+    let (status, _, page) =
+        app.post_form(&format!("/appointments/booking/{token}/details"), &csrf_cookie(), &booking).await;
+    assert!(status == 200 && !page.contains("An A-Number is"), "{page}");
 }
 
 // R-IP-11: a calendar change that leaves booked appointments outside the new hours or services

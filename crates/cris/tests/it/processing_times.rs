@@ -93,3 +93,72 @@ async fn only_headquarters_publishes_times() {
     assert!(audit_details(&app, "processing_times.publish").await.is_empty());
     assert_eq!(app.get("/staff/processing-times", &[]).await.0, 303, "signed out: to the sign-in page");
 }
+
+// R-CS-04: the public page: a form, then an office, then the posted range and the date from
+// which an inquiry may be filed, in English and in Spanish, read from the same postings as the
+// processing-times API; a form or office not posted is said so beside the field.
+#[tokio::test]
+async fn the_public_page_shows_what_the_api_posts_in_both_languages() {
+    let app = TestApp::with_demo(3_000).await;
+    let now = app.clock.now();
+    if cris::processing_times::all(&app.db).await.unwrap().is_empty() {
+        cris::processing_times::post_suggestions(&app.db, now.date_naive(), "test", now).await.unwrap();
+    }
+    let posted = cris::processing_times::all(&app.db).await.unwrap();
+    let p = posted.first().expect("a posted time").clone();
+    let (form, office) = (p.form_code.clone(), p.office_code.clone());
+
+    let (status, _, home) = app.get("/", &[]).await;
+    assert!(status == 200 && home.contains(r#"href="/processing-times""#), "the home page links to it");
+
+    let api = format!("/processing-times/api/processingtime/{form}/{office}/{}", p.form_key);
+    let (_, _, json) = app.get(&api, &[]).await;
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let subtype = &json["data"]["processing_time"]["subtypes"][0];
+
+    for (lang, title, date_field, low_high) in [
+        (
+            "en",
+            "Check processing times",
+            "service_request_date_en",
+            format!("to {}", cris::processing_times::trim(p.range_high)),
+        ),
+        (
+            "es",
+            "Consulte los tiempos de procesamiento",
+            "service_request_date_es",
+            format!("a {}", cris::processing_times::trim(p.range_high)),
+        ),
+    ] {
+        let (status, _, page) = app.get(&format!("/processing-times?lang={lang}"), &[]).await;
+        assert!(
+            status == 200 && page.contains(title) && page.contains(&format!(r#"<option value="{form}""#)),
+            "{page}"
+        );
+        assert!(!page.contains(r#"id="office""#), "the office comes after the form");
+
+        let (status, _, page) =
+            app.get(&format!("/processing-times?lang={lang}&form={}", form.to_lowercase()), &[]).await;
+        assert!(status == 200 && page.contains(&format!(r#"<option value="{office}""#)), "{page}");
+
+        let (status, _, page) =
+            app.get(&format!("/processing-times?lang={lang}&form={form}&office={office}"), &[]).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains(&p.range_text(if lang == "es" {
+                cris::kernel::i18n::Lang::Es
+            } else {
+                cris::kernel::i18n::Lang::En
+            })),
+            "{page}"
+        );
+        assert!(page.contains(&low_high), "{page}");
+        let inquiry = subtype[date_field].as_str().unwrap();
+        assert!(page.contains(inquiry), "the inquiry date the API posts ({inquiry}): {page}");
+
+        let (status, _, page) = app.get(&format!("/processing-times?lang={lang}&form=X-1"), &[]).await;
+        assert!(status == 404 && page.contains(r#"id="form-error""#) && page.contains(r##"href="#form""##), "{page}");
+        let (status, _, page) = app.get(&format!("/processing-times?lang={lang}&form={form}&office=ZZZ"), &[]).await;
+        assert!(status == 404 && page.contains(r#"id="office-error""#), "{page}");
+    }
+}

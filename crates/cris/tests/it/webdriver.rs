@@ -53,6 +53,8 @@ impl Browser {
         let profile = std::env::temp_dir().join(format!("cris-chromium-{}", uuid::Uuid::new_v4().simple()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            // The page's console, read back by `console_errors`.
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": chromium,
                 // No sandbox as root in CI; no background networking on a closed network.
@@ -209,6 +211,86 @@ impl Browser {
 }
 
 impl Browser {
+    /// Makes the page's viewport `width` by `height` CSS pixels, as a phone's (touch, mobile
+    /// viewport rules) below 1024 px; a desktop window cannot be made as narrow as a phone.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        let params = json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 1024});
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": params})),
+        )
+        .await;
+    }
+
+    /// How far the page runs past the viewport's right edge, in CSS pixels (0 when it fits), with
+    /// the element that reaches furthest, to say what to fix.
+    pub async fn overflow(&self) -> (i64, String) {
+        let found = self
+            .script(
+                "const w = document.documentElement.clientWidth;
+                 const over = document.documentElement.scrollWidth - w;
+                 let worst = '', right = w;
+                 for (const el of document.body.querySelectorAll('*')) {
+                   // Fixed layers (the closed mobile menu's overlay) are not the page's width.
+                   if (el.closest('.usa-overlay, .usa-nav') || getComputedStyle(el).position === 'fixed') continue;
+                   const r = el.getBoundingClientRect();
+                   if (r.width > 0 && r.right > right + 0.5) {
+                     right = r.right;
+                     worst = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                       (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+                   }
+                 }
+                 return [over, worst];",
+                vec![],
+            )
+            .await;
+        (found[0].as_i64().unwrap_or(0), found[1].as_str().unwrap_or("").to_owned())
+    }
+
+    /// The console's errors since the last call (Chromium keeps them per session).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self.call("POST", "/se/log", Some(json!({"type": "browser"}))).await;
+        logs.as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|l| l["level"] == "SEVERE")
+            // A page that answers a form's mistakes with 422 (or a missing page with 404) is
+            // logged as a failed load of the page itself: that is the page working.
+            .filter(|l| {
+                let m = l["message"].as_str().unwrap_or("");
+                !m.contains("Failed to load resource: the server responded with a status of 4")
+                    || m.contains("/assets/")
+            })
+            .map(|l| l["message"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+
+    /// Saves a PNG of the whole page, as tall as it is, at the viewport's width.
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine as _;
+        let size = self
+            .script("return [document.documentElement.clientWidth, document.documentElement.scrollHeight]", vec![])
+            .await;
+        let clip = json!({"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1});
+        let params = json!({"format": "png", "captureBeyondViewport": true, "clip": clip});
+        let shot = self
+            .call("POST", "/goog/cdp/execute", Some(json!({"cmd": "Page.captureScreenshot", "params": params})))
+            .await;
+        let png = base64::engine::general_purpose::STANDARD.decode(shot["data"].as_str().unwrap_or("")).expect("a PNG");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot folder");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Reloads the page, as the browser's reload button does (a page that answered a form posts
+    /// it again).
+    pub async fn reload(&self) {
+        self.call("POST", "/refresh", None).await;
+    }
+
     /// Ends the session (closing Chromium) before the driver goes.
     pub async fn quit(self) {
         self.call("DELETE", "", None).await;
