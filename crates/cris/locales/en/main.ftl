@@ -43,6 +43,7 @@ error-internal-title = Something went wrong
 error-internal-body = We could not complete your request. Nothing you entered has been lost or half saved. Please try again.
 error-home = Go to the home page
 error-reference = Reference for support: { $id }
+error-code = Error code: { $code }
 
 # API description
 api-title = Developer interfaces

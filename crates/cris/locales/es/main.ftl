@@ -43,6 +43,7 @@ error-internal-title = Algo salió mal
 error-internal-body = No pudimos completar su solicitud. No se perdió ni se guardó a medias nada de lo que escribió. Por favor, inténtelo de nuevo.
 error-home = Ir a la página de inicio
 error-reference = Referencia para soporte técnico: { $id }
+error-code = Código de error: { $code }
 
 # Descripción de la API
 api-title = Interfaces para desarrolladores
