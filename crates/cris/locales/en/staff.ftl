@@ -112,7 +112,8 @@ staff-sign-in-expired = This form has expired. Please try again.
 staff-sign-in-must-accept = You must accept the conditions of use to sign in.
 staff-sign-in-bad-credentials = The user name or password is not right.
 staff-sign-in-bad-code = The code is not right. Enter the current 6-digit code from your authenticator app.
-staff-sign-in-locked = Your account is locked after too many failed attempts. An administrator must reinstate it.
+staff-sign-in-bad-combination = The user name, password or code is not right. Enter all three again.
+staff-sign-in-wait = Too many failed attempts from your address. Wait until { $time } and try again.
 staff-sign-in-inactive = Your account is deactivated. Ask an administrator.
 staff-sign-in-failed = Something went wrong. Please try again.
 staff-sign-in-too-many = Too many attempts from your network. Wait a minute and try again.
@@ -124,7 +125,7 @@ staff-account-role = Role
 staff-account-status = Status
 staff-account-last-sign-in = Last sign-in
 staff-account-active = Active
-staff-account-locked = Locked
+staff-account-locked = Sign-in slowed
 staff-account-deactivated = Deactivated
 staff-users-title = Staff accounts
 staff-users-created = Account { $user } was created. They set up their authenticator at their first sign-in.
@@ -149,13 +150,13 @@ staff-user-deactivate = Deactivate
 
 ## Autolock log
 staff-autolock-title = Autolock log
-staff-autolock-caption = Accounts locked after repeated failed sign-ins
+staff-autolock-caption = Accounts whose sign-in was slowed after repeated failed attempts (nothing is locked: password and code together still sign in)
 staff-autolock-site = Site
-staff-autolock-locked = Locked
-staff-autolock-reinstated = Reinstated
+staff-autolock-locked = Slowed from
+staff-autolock-reinstated = Ended
 staff-autolock-reinstated-by = { $at } by { $by }
-staff-autolock-still-locked = Still locked
-staff-autolock-none = No account has been locked.
+staff-autolock-still-locked = Still slowed
+staff-autolock-none = No account's sign-in has been slowed.
 
 ## Security alerts
 staff-alerts-title = Security alerts
@@ -168,6 +169,10 @@ staff-alerts-what = What happened
 staff-alerts-seen-by = Seen by { $user }
 staff-alerts-mark-seen = Mark seen
 staff-alerts-none = No alerts.
+staff-alerts-repeated = { $count -> 
+    [one] Once more
+   *[other] { $count } more times
+ }, last at { $last }
 
 ## Audit and security logs
 staff-audit-title = Audit log

@@ -198,6 +198,27 @@ pub async fn forget_account(tx: &mut Tx, secret: Secret, account: &str) -> Resul
     Ok(())
 }
 
+/// The accounts of one kind that earned their own delay (failures from many addresses beyond
+/// [`BY_ACCOUNT`]'s free ones, not yet cleared by the right secret), with their failures and
+/// the end of the latest delay, for the administrators' pages: (account, failures, until).
+pub async fn throttled_accounts(db: &Db, secret: Secret) -> Result<Vec<(String, i32, DateTime<Utc>)>, DbError> {
+    let prefix = format!("{}:acct:", secret.prefix());
+    let rows: Vec<(String, i32, DateTime<Utc>)> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT key, failures, blocked_until FROM throttles \
+             WHERE key LIKE $1 AND key NOT LIKE $2 AND blocked_until IS NOT NULL ORDER BY key",
+        )
+        .bind(format!("{prefix}%"))
+        .bind(format!("{prefix}%:src:%"))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, n, until)| key.strip_prefix(&prefix).map(|a| (a.to_owned(), n, until)))
+        .collect())
+}
+
 /// Drops counts without a failure since `before` (run by the hourly clean-up).
 pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, DbError> {
     Ok(crate::with_db!(db, pool => {

@@ -11,12 +11,6 @@ pub const MAX_CASES: i64 = 100;
 /// Shortest customer password: it stands alone, with no second factor (NIST SP 800-63B).
 pub const MIN_PASSWORD: usize = 15;
 
-/// Failures before a customer account pauses.
-pub const LOCK_AFTER: i32 = 5;
-
-/// How long it pauses.
-pub const LOCK_MINUTES: i64 = 30;
-
 /// The security questions a customer chooses three of; their text is in the message catalogues.
 pub const QUESTIONS: [&str; 8] = [
     "q-first-school",
@@ -78,10 +72,6 @@ pub struct Customer {
     pub notify_email: bool,
     /// Text on every change.
     pub notify_sms: bool,
-    /// Failures since the last success.
-    pub failed_attempts: i32,
-    /// Paused until, after repeated failures.
-    pub locked_until: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last sign-in.

@@ -318,7 +318,7 @@ async fn sign_in(State(state): State<AppState>, v: Visit, Form(f): Form<SignInFo
             res
         }
         Err(PortfolioError::BadCredentials) => page(StatusCode::UNAUTHORIZED, "pf-bad-credentials"),
-        Err(PortfolioError::Paused) => page(StatusCode::FORBIDDEN, "pf-paused"),
+        Err(PortfolioError::Paused(_)) => page(StatusCode::TOO_MANY_REQUESTS, "pf-paused"),
         Err(e) => failed(&v, &e),
     }
 }
@@ -602,13 +602,14 @@ async fn recover(State(state): State<AppState>, v: Visit, Form(f): Form<RecoverF
         };
         return v.finish(render(StatusCode::OK, &page));
     };
-    match service::recover(state.db(), state.clock().now(), &f.user_id, &[a1, a2, a3], state.public_url()).await {
+    let answers = [a1, a2, a3];
+    match service::recover(state.db(), state.clock().now(), &f.user_id, &answers, (state.public_url(), &v.ip)).await {
         Ok(()) => v.finish(render(
             StatusCode::OK,
             &Message { ctx: v.ctx.clone(), title_id: "pf-recover-title", body: v.ctx.t("pf-recover-sent") },
         )),
-        Err(PortfolioError::Paused) => v.finish(render(
-            StatusCode::FORBIDDEN,
+        Err(PortfolioError::Paused(_)) => v.finish(render(
+            StatusCode::TOO_MANY_REQUESTS,
             &Message { ctx: v.ctx.clone(), title_id: "pf-recover-title", body: v.ctx.t("pf-paused") },
         )),
         Err(e) => failed(&v, &e),

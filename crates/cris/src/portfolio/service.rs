@@ -1,4 +1,5 @@
-//! Portfolio use cases: sign up, sign in (with a pause after repeated failures), recover access
+//! Portfolio use cases: sign up, sign in (wrong passwords slow the guesser, never lock the
+//! customer out: `kernel::throttle`), recover access
 //! (security questions, then an emailed link), keep up to 100 cases, choose alerts, close the
 //! account (erasing it), and queue the alerts when a case in a portfolio changes.
 
@@ -6,9 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{
-    Customer, LOCK_AFTER, LOCK_MINUTES, MAX_CASES, MIN_PASSWORD, NewCustomer, QUESTIONS, normalise_answer,
-};
+use super::model::{Customer, MAX_CASES, MIN_PASSWORD, NewCustomer, QUESTIONS, normalise_answer};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::{I18n, Lang};
@@ -16,6 +15,7 @@ use crate::kernel::ids::ReceiptNumber;
 use crate::kernel::password;
 use crate::kernel::random::{self, sha256_hex};
 use crate::kernel::session::{self, Kind, Limits};
+use crate::kernel::throttle::{self, Secret, Verdict};
 use crate::notify::{self, Channel, Message};
 
 /// Why a portfolio operation did not happen.
@@ -27,9 +27,11 @@ pub enum PortfolioError {
     /// Wrong user ID or password (which one is not said).
     #[error("wrong user ID or password")]
     BadCredentials,
-    /// Paused after repeated failures.
-    #[error("paused after repeated failures")]
-    Paused,
+    /// This address failed too often (on this account, or on many): not before then. The
+    /// password was not checked; the customer, from an address that has not guessed wrong, is
+    /// still heard.
+    #[error("too many failed attempts; wait until {0}")]
+    Paused(DateTime<Utc>),
     /// The user ID belongs to another account.
     #[error("this user ID is taken")]
     UserIdTaken,
@@ -115,22 +117,30 @@ pub async fn sign_up(db: &Db, now: DateTime<Utc>, new: NewCustomer) -> Result<i6
     Ok(id)
 }
 
-async fn count_failure(db: &Db, c: &Customer, now: DateTime<Utc>) -> Result<(), DbError> {
-    crate::with_db!(db, pool => {
-        let n: i32 = sqlx::query_scalar("UPDATE customers SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts")
-            .bind(c.id)
-            .fetch_one(pool)
-            .await?;
-        if n >= LOCK_AFTER {
-            sqlx::query("UPDATE customers SET locked_until = $1, failed_attempts = 0 WHERE id = $2")
-                .bind(now + Duration::minutes(LOCK_MINUTES))
-                .bind(c.id)
-                .execute(pool)
-                .await?;
-            session::delete_all(db, Kind::Customer, c.id).await.map_err(|e| DbError::Url(e.to_string()))?;
-        }
-    });
-    Ok(())
+/// Whether an attempt on the account named `user_id` from `ip` is heard now
+/// (`kernel::throttle`: by account and address, by account from many addresses, by address).
+async fn heard(db: &Db, user_id: &str, ip: &str, now: DateTime<Utc>) -> Result<(), PortfolioError> {
+    let mut tx = db.begin().await?;
+    let verdict = throttle::check(&mut tx, Secret::PortfolioPassword, &account_key(user_id), ip, now).await?;
+    tx.commit().await?;
+    match verdict {
+        Verdict::Hear { .. } => Ok(()),
+        Verdict::Wait(until) => Err(PortfolioError::Paused(until)),
+    }
+}
+
+/// The throttle's name for an account: the user ID as typed, normalised, so that a name without
+/// an account is slowed alike and the answers do not tell which names exist.
+fn account_key(user_id: &str) -> String {
+    user_id.trim().to_lowercase()
+}
+
+/// Counts a wrong password or wrong answers: growing delays for the address, and for the account
+/// from the addresses that guessed wrong; no lock, no session ended.
+async fn count_failure(db: &Db, user_id: &str, ip: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    throttle::failed(&mut tx, Secret::PortfolioPassword, &account_key(user_id), ip, now).await?;
+    tx.commit().await
 }
 
 /// Signs in; returns the session token.
@@ -142,24 +152,29 @@ pub async fn sign_in(
     ip: &str,
     limits: Limits,
 ) -> Result<String, PortfolioError> {
-    let Some(c) = by_user_id(db, user_id).await? else {
-        password::verify_dummy(pass);
+    heard(db, user_id, ip, now).await?;
+    let customer = by_user_id(db, user_id).await?;
+    let right = match &customer {
+        Some(c) => password::verify(pass, &c.password_hash),
+        None => {
+            password::verify_dummy(pass);
+            false
+        }
+    };
+    let Some(c) = customer.filter(|_| right) else {
+        count_failure(db, user_id, ip, now).await?;
         return Err(PortfolioError::BadCredentials);
     };
-    if c.locked_until.is_some_and(|t| t > now) {
-        return Err(PortfolioError::Paused);
-    }
-    if !password::verify(pass, &c.password_hash) {
-        count_failure(db, &c, now).await?;
-        return Err(PortfolioError::BadCredentials);
-    }
-    crate::with_db!(db, pool => {
-        sqlx::query("UPDATE customers SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = $1 WHERE id = $2")
+    let mut tx = db.begin().await?;
+    throttle::succeeded(&mut tx, Secret::PortfolioPassword, &account_key(user_id), ip).await?;
+    crate::with_tx!(&mut tx, conn => {
+        sqlx::query("UPDATE customers SET last_sign_in_at = $1 WHERE id = $2")
             .bind(now)
             .bind(c.id)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
     });
+    tx.commit().await?;
     session::create(db, Kind::Customer, c.id, ip, now, limits).await.map_err(internal)
 }
 
@@ -178,25 +193,27 @@ pub async fn questions_for(db: &Db, user_id: &str) -> Result<Vec<String>, DbErro
 const RECOVERY_MINUTES: i64 = 30;
 
 /// Checks the answers; when all are right, emails a link to set a new password. The answer is
-/// the same either way (the caller says "if the answers were right, we sent a link").
+/// the same either way (the caller says "if the answers were right, we sent a link"). Wrong
+/// answers are throttled like wrong passwords.
 pub async fn recover(
     db: &Db,
     now: DateTime<Utc>,
     user_id: &str,
     answers: &[String],
-    base_url: &str,
+    (base_url, ip): (&str, &str),
 ) -> Result<(), PortfolioError> {
-    let Some(c) = by_user_id(db, user_id).await? else { return Ok(()) };
-    if c.locked_until.is_some_and(|t| t > now) {
-        return Err(PortfolioError::Paused);
-    }
+    heard(db, user_id, ip, now).await?;
+    let Some(c) = by_user_id(db, user_id).await? else {
+        count_failure(db, user_id, ip, now).await?;
+        return Ok(());
+    };
     let stored: Vec<String> = crate::with_db!(db, pool => {
         sqlx::query_scalar("SELECT answer_hash FROM customer_questions WHERE customer_id = $1 ORDER BY position").bind(c.id).fetch_all(pool).await?
     });
     let right = stored.len() == answers.len()
         && stored.iter().zip(answers).all(|(h, a)| password::verify(&normalise_answer(a), h));
     if !right {
-        count_failure(db, &c, now).await?;
+        count_failure(db, user_id, ip, now).await?;
         return Ok(());
     }
     let token = random::token(32).map_err(internal)?;
@@ -245,7 +262,7 @@ pub async fn reset_password(
     let new_hash = password::hash(new_password).map_err(internal)?;
     let mut tx = db.begin().await?;
     crate::with_tx!(&mut tx, conn => {
-        sqlx::query("UPDATE customers SET password_hash = $1, failed_attempts = 0, locked_until = NULL WHERE id = $2").bind(&new_hash).bind(id).execute(&mut *conn).await?;
+        sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2").bind(&new_hash).bind(id).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM recovery_tokens WHERE customer_id = $1").bind(id).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(id).execute(&mut *conn).await?;
     });
@@ -361,7 +378,11 @@ pub async fn set_preferences(
 /// Closes an account: the account, its questions, cases, sessions, links and waiting messages
 /// are deleted (R-CS-11).
 pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
+    let name = by_id(db, customer).await?.map(|c| c.user_id);
     let mut tx = db.begin().await?;
+    if let Some(name) = name {
+        throttle::forget_account(&mut tx, Secret::PortfolioPassword, &account_key(&name)).await?;
+    }
     crate::with_tx!(&mut tx, conn => {
         sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(customer).execute(&mut *conn).await?;
         // Messages already sent keep no link to the account; waiting ones go with it.

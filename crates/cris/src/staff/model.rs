@@ -1,13 +1,10 @@
-//! Staff accounts and the rules about them: user names, lockout after repeated failures, when an
-//! account counts as unused. No I/O here.
+//! Staff accounts and the rules about them: user names, when an account counts as unused. No I/O
+//! here. Repeated failed sign-ins slow the guesses (`kernel::throttle`) instead of locking.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::kernel::access::Role;
 use crate::kernel::error::InvalidInput;
-
-/// Failed sign-ins in a row that lock an account (R-AU-06).
-pub const LOCK_AFTER: i32 = 5;
 
 /// Shortest staff password: a second factor follows it (NIST SP 800-63B).
 pub const MIN_PASSWORD: usize = 12;
@@ -56,10 +53,14 @@ pub struct StaffUser {
     pub totp_enabled: bool,
     /// Last TOTP step used (replay guard).
     pub totp_last_step: i64,
-    /// Failures since the last success.
+    /// Failed sign-ins from every address since the last success (from `kernel::throttle`,
+    /// filled in for the administrators' pages; not a column).
+    #[sqlx(skip)]
     pub failed_attempts: i32,
-    /// When locked, if locked.
-    pub locked_at: Option<DateTime<Utc>>,
+    /// Until when guesses at the account are slowed (many addresses guessing; filled in like
+    /// `failed_attempts`). Nothing is locked: password and code together still sign in.
+    #[sqlx(skip)]
+    pub slowed_until: Option<DateTime<Utc>>,
     /// False once deactivated.
     pub active: bool,
     /// When deactivated.
@@ -78,9 +79,10 @@ impl StaffUser {
         self.role.parse().ok()
     }
 
-    /// Locked by failed sign-ins.
-    pub fn is_locked(&self) -> bool {
-        self.locked_at.is_some()
+    /// Guesses at the account are being slowed (R-AU-06, as NIST SP 800-63B 5.2.2 asks: a delay,
+    /// not a lock).
+    pub fn is_slowed(&self) -> bool {
+        self.slowed_until.is_some()
     }
 
     /// Whether the account has gone unused for `max_idle` at `now` (never-used accounts count
@@ -107,7 +109,8 @@ pub struct NewStaff {
     pub password: String,
 }
 
-/// A line of the autolock log (R-AU-06).
+/// A line of the autolock log (R-AU-06): when guesses at an account began to be slowed, and when
+/// that ended (the right password and code, or an administrator).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AutolockEntry {
     /// Id.
@@ -137,7 +140,7 @@ pub struct Alert {
     pub id: i64,
     /// When.
     pub at: DateTime<Utc>,
-    /// Kind: `account_locked`, `locked_account_attempt`, `permission_denied`, `other_office`.
+    /// Kind: `account_throttled`, `throttled_attempt`, `permission_denied`, `other_office`.
     pub kind: String,
     /// Who tried.
     pub username: String,
@@ -151,6 +154,11 @@ pub struct Alert {
     pub acknowledged_by: Option<String>,
     /// Acknowledged when.
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// How many times it happened: alerts about one account within an hour of its first are
+    /// counted here rather than raised (and emailed) again.
+    pub occurrences: i32,
+    /// The latest repeat, if any.
+    pub last_at: Option<DateTime<Utc>>,
 }
 
 impl Alert {
@@ -166,6 +174,8 @@ impl Alert {
             detail,
             acknowledged_by: None,
             acknowledged_at: None,
+            occurrences: 1,
+            last_at: None,
         }
     }
 }
@@ -194,7 +204,7 @@ mod tests {
             totp_enabled: false,
             totp_last_step: 0,
             failed_attempts: 0,
-            locked_at: None,
+            slowed_until: None,
             active: true,
             deactivated_at: None,
             deactivated_why: None,

@@ -188,15 +188,21 @@ fn sign_in_failure(p: &Public, step: Step, e: &SignInError) -> Response {
     let (status, message) = match e {
         SignInError::BadCredentials => (StatusCode::UNAUTHORIZED, "staff-sign-in-bad-credentials"),
         SignInError::BadCode => (StatusCode::UNAUTHORIZED, "staff-sign-in-bad-code"),
-        SignInError::Locked => (StatusCode::FORBIDDEN, "staff-sign-in-locked"),
+        SignInError::BadCombination => (StatusCode::UNAUTHORIZED, "staff-sign-in-bad-combination"),
+        SignInError::Wait(_) => (StatusCode::TOO_MANY_REQUESTS, "staff-sign-in-wait"),
         SignInError::Inactive => (StatusCode::FORBIDDEN, "staff-sign-in-inactive"),
         SignInError::Restart | SignInError::Internal(_) => {
             tracing::error!(error = %e, "sign-in failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "staff-sign-in-failed")
         }
     };
+    // A throttled account's wrong combination starts again at the password.
+    let step = if *e == SignInError::BadCombination { Step::Password } else { step };
     let mut page = SignInPage::new(p, step);
-    page.error = Some(p.ctx.t(message));
+    page.error = Some(match e {
+        SignInError::Wait(until) => p.ctx.t1("staff-sign-in-wait", "time", &until.format("%H:%M:%S UTC").to_string()),
+        _ => p.ctx.t(message),
+    });
     p.finish(render(status, &page))
 }
 
@@ -249,9 +255,12 @@ async fn password_post(State(state): State<AppState>, p: Public, Form(f): Form<P
 
 async fn code_page(State(state): State<AppState>, p: Public) -> Response {
     let Some(flow) = p.flow() else { return see_other("/staff/sign-in") };
-    match service::flow_user(state.db(), state.clock().now(), &flow).await {
-        Ok((stage, _)) if stage == "password" => p.finish(render(StatusCode::OK, &SignInPage::new(&p, Step::Code))),
-        Ok((stage, _)) if stage == "enrol" => see_other("/staff/sign-in/enrol"),
+    match service::flow_stage(state.db(), state.clock().now(), &flow).await {
+        // `both`: a throttled account, whose page is the same whatever the password was.
+        Ok(Some(stage)) if stage == "password" || stage == "both" => {
+            p.finish(render(StatusCode::OK, &SignInPage::new(&p, Step::Code)))
+        }
+        Ok(Some(stage)) if stage == "enrol" => see_other("/staff/sign-in/enrol"),
         _ => see_other("/staff/sign-in"),
     }
 }

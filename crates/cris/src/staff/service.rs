@@ -1,10 +1,11 @@
-//! Staff use cases: creating and managing accounts, signing in (banner, password, code), lockout,
-//! alerts and the unused-account job. Every operation takes the acting staff member and the time,
+//! Staff use cases: creating and managing accounts, signing in (banner, password, code) with
+//! failures throttled rather than locked, alerts (one an hour per account) and the unused-account
+//! job. Every operation takes the acting staff member and the time,
 //! checks access with the one policy function, and writes its audit rows in its own transaction.
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{Alert, AutolockEntry, LOCK_AFTER, MIN_PASSWORD, NewStaff, StaffUser};
+use super::model::{Alert, AutolockEntry, MIN_PASSWORD, NewStaff, StaffUser};
 use super::store;
 use crate::kernel::access::{Actor, Capability, Level, Place, Places, Role, authorize};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
@@ -12,6 +13,7 @@ use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::random::{self, sha256_hex};
 use crate::kernel::session::{self, Kind, Limits};
+use crate::kernel::throttle::{self, Secret, Verdict};
 use crate::kernel::{password, totp};
 use crate::notify::{self, Channel, Message};
 use crate::reference::Catalog;
@@ -36,6 +38,9 @@ pub fn field_offices_in_reach(catalog: &Catalog, actor: &Actor) -> Vec<(String, 
     catalog.field_offices_in_reach(actor)
 }
 
+/// At most one alert (and email) per account in this many hours.
+const ALERT_EVERY_HOURS: i64 = 1;
+
 /// Installs the alert that follows a refusal (R-AU-07): staff owns alerts and the accounts of
 /// the administrators who are told, so the kernel's check calls back here.
 pub fn install_alerts() {
@@ -47,8 +52,13 @@ pub fn install_alerts() {
     });
 }
 
-/// Stores an alert and emails it to the administrators whose reach covers its office.
+/// Stores an alert and emails it to the administrators whose reach covers its office. Alerts are
+/// aggregated: within an hour of an alert about the same account (whatever its kind), another is
+/// only counted on it (`occurrences`), so a guesser or a curious user makes one email an hour.
 async fn raise_alert(tx: &mut Tx, places: &dyn Places, now: DateTime<Utc>, alert: &Alert) -> Result<(), DbError> {
+    if let Some(id) = store::recent_alert(tx, &alert.username, now - Duration::hours(ALERT_EVERY_HOURS)).await? {
+        return store::repeat_alert(tx, id, now).await;
+    }
     store::insert_alert(tx, alert).await?;
     let place = alert.office_code.as_deref().and_then(|o| places.place(o));
     for admin in store::administrators(tx).await? {
@@ -140,10 +150,24 @@ pub async fn list(
     now: DateTime<Utc>,
 ) -> Result<Vec<StaffUser>, ServiceError> {
     permit(db, catalog, actor, now, Capability::UsersRead, ("staff_user.list", None)).await?;
-    let users = store::list(db, reach(catalog, actor).as_deref()).await?;
+    let mut users = store::list(db, reach(catalog, actor).as_deref()).await?;
+    with_throttles(db, &mut users).await?;
     let detail = format!("{} accounts", users.len());
     audit::record_alone(db, now, &entry(actor, Category::Access, "staff_user.list", "-", Outcome::Ok, &detail)).await?;
     Ok(users)
+}
+
+/// Fills in, for the administrators' pages, which accounts' sign-in is being slowed and their
+/// failures so far.
+async fn with_throttles(db: &Db, users: &mut [StaffUser]) -> Result<(), DbError> {
+    let slowed = throttle::throttled_accounts(db, Secret::StaffPassword).await?;
+    for u in users.iter_mut() {
+        if let Some((_, n, until)) = slowed.iter().find(|(name, ..)| *name == u.username) {
+            u.failed_attempts = *n;
+            u.slowed_until = Some(*until);
+        }
+    }
+    Ok(())
 }
 
 /// Loads an account the actor may act on with `cap`, or refuses (and records why).
@@ -175,7 +199,8 @@ pub async fn view(
     now: DateTime<Utc>,
     id: i64,
 ) -> Result<StaffUser, ServiceError> {
-    let user = load_for(db, catalog, actor, now, id, Capability::UsersRead, "staff_user.view").await?;
+    let mut user = load_for(db, catalog, actor, now, id, Capability::UsersRead, "staff_user.view").await?;
+    with_throttles(db, std::slice::from_mut(&mut user)).await?;
     let record = format!("staff_user:{id}");
     audit::record_alone(db, now, &entry(actor, Category::Access, "staff_user.view", &record, Outcome::Ok, "")).await?;
     Ok(user)
@@ -219,7 +244,8 @@ pub async fn deactivate(
     .await
 }
 
-/// Unlocks a locked account and reactivates a deactivated one (R-AU-06).
+/// Ends the slowing of an account's sign-in (its throttle counts from every address are
+/// forgotten) and reactivates it if it was deactivated (R-AU-06).
 pub async fn reinstate(
     db: &Db,
     catalog: &Catalog,
@@ -230,6 +256,7 @@ pub async fn reinstate(
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.reinstate").await?;
     let record = format!("staff_user:{id}");
     audited_change(db, actor, now, "staff_user.reinstate", &record, "", async |tx| {
+        throttle::forget_account(tx, Secret::StaffPassword, &user.username).await?;
         store::reinstate(tx, user.id, &actor.username, now).await
     })
     .await
@@ -325,9 +352,14 @@ pub enum SignInError {
     /// Wrong or reused code.
     #[error("the code is not right")]
     BadCode,
-    /// The account is locked.
-    #[error("the account is locked")]
-    Locked,
+    /// While the account is throttled: the user name, password or code is wrong, and which is
+    /// not said, so that a right password is never confirmed alone.
+    #[error("user name, password or code is not right")]
+    BadCombination,
+    /// This address failed too often (on this account, or on many): not before then. The
+    /// secret was not checked.
+    #[error("too many failed attempts; wait until {0}")]
+    Wait(DateTime<Utc>),
     /// The account is deactivated.
     #[error("the account is deactivated")]
     Inactive,
@@ -374,44 +406,88 @@ fn security_entry<'a>(
     Entry { category: Category::Security, event, username, ip, office, record, outcome, detail }
 }
 
-/// Counts a failure; at the limit the account is locked, logged and alerted.
+/// The audit row of a sign-in attempt on `user` (or on a name that is no account).
+fn attempt_entry<'a>(
+    user: Option<&'a StaffUser>,
+    ip: &'a str,
+    record: &'a str,
+    outcome: Outcome,
+    detail: &'a str,
+) -> Entry<'a> {
+    let (username, office) = user.map_or(("-", "-"), |u| (u.username.as_str(), u.office_code.as_str()));
+    security_entry(username, ip, office, "staff.sign_in", record, outcome, detail)
+}
+
+fn record_of(user: Option<&StaffUser>) -> String {
+    user.map_or_else(|| "-".to_owned(), |u| format!("staff_user:{}", u.id))
+}
+
+/// Counts a wrong secret (password or code) for the name typed and the address
+/// (`kernel::throttle`), with its audit row. Nothing is locked: when the account's own delay runs
+/// (many addresses guessing), the autolock log opens a line and the administrators are alerted
+/// (at most one alert an hour per account, see [`raise_alert`]).
 async fn fail(
     db: &Db,
     catalog: &Catalog,
     now: DateTime<Utc>,
     ip: &str,
-    user: &StaffUser,
-    event: &str,
+    name: &str,
+    user: Option<&StaffUser>,
     detail: &str,
 ) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
-    let n = store::add_failure(&mut tx, user.id).await?;
-    let record = format!("staff_user:{}", user.id);
-    audit::record(
-        &mut tx,
-        now,
-        &security_entry(&user.username, ip, &user.office_code, event, &record, Outcome::Failed, detail),
-    )
-    .await?;
-    if n >= LOCK_AFTER && !user.is_locked() {
-        store::lock(&mut tx, user, now).await?;
-        crate::with_tx!(&mut tx, conn => {
-            sqlx::query("DELETE FROM sessions WHERE kind = 'staff' AND subject_id = $1").bind(user.id).execute(&mut *conn).await?;
-        });
-        let detail = format!("{} was locked after {n} failed sign-ins", user.username);
-        audit::record(
-            &mut tx,
-            now,
-            &security_entry(&user.username, ip, &user.office_code, "staff.lock", &record, Outcome::Ok, &detail),
-        )
-        .await?;
-        let alert = Alert::new(now, "account_locked", &user.username, ip, Some(&user.office_code), detail);
+    let n = throttle::failed(&mut tx, Secret::StaffPassword, name, ip, now).await?;
+    let record = record_of(user);
+    audit::record(&mut tx, now, &attempt_entry(user, ip, &record, Outcome::Failed, detail)).await?;
+    if let Some(u) = user
+        && throttle::BY_ACCOUNT.delay(n).is_some()
+    {
+        store::open_autolock(&mut tx, u, now).await?;
+        let detail = format!(
+            "{n} failed sign-ins on {}: guesses are slowed, password and code together still sign in",
+            u.username
+        );
+        let alert = Alert::new(now, "account_throttled", &u.username, ip, Some(&u.office_code), detail);
         raise_alert(&mut tx, catalog, now, &alert).await?;
     }
     tx.commit().await
 }
 
-/// The password step.
+/// Asks the throttle whether an attempt on `name` from `ip` is heard. An address that must wait
+/// is answered [`SignInError::Wait`] without its secret being checked; the refusal is audited and,
+/// for an account, alerted (aggregated).
+async fn heard(
+    db: &Db,
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+    ip: &str,
+    name: &str,
+    user: Option<&StaffUser>,
+) -> Result<bool, SignInError> {
+    let mut tx = db.begin().await?;
+    match throttle::check(&mut tx, Secret::StaffPassword, name, ip, now).await? {
+        Verdict::Hear { account_throttled } => {
+            tx.commit().await?;
+            Ok(account_throttled)
+        }
+        Verdict::Wait(until) => {
+            let record = record_of(user);
+            let detail = format!("attempt while this address must wait (until {})", until.format("%H:%M:%S UTC"));
+            audit::record(&mut tx, now, &attempt_entry(user, ip, &record, Outcome::Denied, &detail)).await?;
+            if let Some(u) = user {
+                let alert = Alert::new(now, "throttled_attempt", &u.username, ip, Some(&u.office_code), detail);
+                raise_alert(&mut tx, catalog, now, &alert).await?;
+            }
+            tx.commit().await?;
+            Err(SignInError::Wait(until))
+        }
+    }
+}
+
+/// The password step. Failures slow the guesser (`kernel::throttle`, NIST SP 800-63B 5.2.2)
+/// instead of locking the account. While the account itself is throttled (many addresses
+/// guessing), a heard address is asked for the code whatever the password was, and the code step
+/// answers one generic message unless both are right: a right password is never confirmed alone.
 pub async fn password_step(
     db: &Db,
     catalog: &Catalog,
@@ -427,33 +503,31 @@ pub async fn password_step(
         _ => return Err(SignInError::Restart),
     }
     let name = username.trim().to_lowercase();
-    let Some(user) = store::by_username(db, &name).await? else {
-        password::verify_dummy(pass);
+    let user = store::by_username(db, &name).await?;
+    let account_throttled = heard(db, catalog, now, ip, &name, user.as_ref()).await?;
+    let right = match &user {
+        Some(u) => password::verify(pass, &u.password_hash),
+        None => {
+            password::verify_dummy(pass);
+            false
+        }
+    };
+    if account_throttled {
+        // Password and code together; the wrong part, if any, is counted and named (to the
+        // audit trail only) at the code step.
+        let ok = right && user.as_ref().is_some_and(|u| u.active);
+        let expires = now + Duration::minutes(FLOW_TTL_MINUTES);
+        store::put_both_flow(db, &flow_hash, user.as_ref().map(|u| u.id), &name, ok, expires).await?;
+        return Ok(AfterPassword::Code);
+    }
+    let Some(user) = user else {
         let detail = format!("unknown user name {name:?}");
-        audit::record_alone(db, now, &security_entry("-", ip, "-", "staff.sign_in", "-", Outcome::Failed, &detail))
-            .await?;
+        fail(db, catalog, now, ip, &name, None, &detail).await?;
         return Err(SignInError::BadCredentials);
     };
-    let right = password::verify(pass, &user.password_hash);
     let record = format!("staff_user:{}", user.id);
-    if user.is_locked() {
-        // R-AU-07: an attempt on a locked account is an alert.
-        let mut tx = db.begin().await?;
-        let detail = format!("sign-in attempt on locked account {}", user.username);
-        audit::record(
-            &mut tx,
-            now,
-            &security_entry(&user.username, ip, &user.office_code, "staff.sign_in", &record, Outcome::Denied, &detail),
-        )
-        .await?;
-        let alert = Alert::new(now, "locked_account_attempt", &user.username, ip, Some(&user.office_code), detail);
-        raise_alert(&mut tx, catalog, now, &alert).await?;
-        tx.commit().await?;
-        // Only someone who knows the password learns that the account is locked.
-        return Err(if right { SignInError::Locked } else { SignInError::BadCredentials });
-    }
     if !right {
-        fail(db, catalog, now, ip, &user, "staff.sign_in", "wrong password").await?;
+        fail(db, catalog, now, ip, &name, Some(&user), "wrong password").await?;
         return Err(SignInError::BadCredentials);
     }
     if !user.active {
@@ -494,6 +568,39 @@ pub async fn flow_user(db: &Db, now: DateTime<Utc>, flow: &str) -> Result<(Strin
     Ok((stage, user))
 }
 
+/// The step a live flow is at (`banner`, `password`, `enrol` or `both`), if it is live.
+pub async fn flow_stage(db: &Db, now: DateTime<Utc>, flow: &str) -> Result<Option<String>, SignInError> {
+    Ok(store::get_flow(db, &sha256_hex(flow.as_bytes()), now).await?.map(|(stage, _)| stage))
+}
+
+/// Signs the account in: the session, the consumed code, the throttle's counts and the open
+/// autolock line cleared, the audit row. Returns the session's token.
+async fn complete(
+    db: &Db,
+    now: DateTime<Utc>,
+    ip: &str,
+    user: &StaffUser,
+    step: i64,
+    (detail, limits): (&str, Limits),
+) -> Result<String, SignInError> {
+    let token = session::create(db, Kind::Staff, user.id, ip, now, limits)
+        .await
+        .map_err(|e| SignInError::Internal(e.to_string()))?;
+    let mut tx = db.begin().await?;
+    store::signed_in(&mut tx, user.id, step, now).await?;
+    throttle::succeeded(&mut tx, Secret::StaffPassword, &user.username, ip).await?;
+    store::close_autolock(&mut tx, user.id, &user.username, now).await?;
+    let record = format!("staff_user:{}", user.id);
+    audit::record(
+        &mut tx,
+        now,
+        &security_entry(&user.username, ip, &user.office_code, "staff.sign_in", &record, Outcome::Ok, detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
 /// The code step (also completes enrolment). Returns the new session's token.
 pub async fn code_step(
     db: &Db,
@@ -504,37 +611,67 @@ pub async fn code_step(
     code: &str,
     limits: Limits,
 ) -> Result<String, SignInError> {
+    let flow_hash = sha256_hex(flow.as_bytes());
+    if flow_stage(db, now, flow).await?.as_deref() == Some("both") {
+        return both_step(db, catalog, now, ip, &flow_hash, code, limits).await;
+    }
     let (stage, user) = flow_user(db, now, flow).await?;
     if stage != "password" && stage != "enrol" {
         return Err(SignInError::Restart);
     }
-    if user.is_locked() {
-        return Err(SignInError::Locked);
-    }
+    heard(db, catalog, now, ip, &user.username, Some(&user)).await?;
     if !user.active {
         return Err(SignInError::Inactive);
     }
     let secret = user.totp_secret.clone().ok_or(SignInError::Restart)?;
     let Some(step) = totp::verify(&secret, code, now.timestamp(), user.totp_last_step) else {
-        fail(db, catalog, now, ip, &user, "staff.sign_in", "wrong or reused code").await?;
+        fail(db, catalog, now, ip, &user.username, Some(&user), "wrong or reused code").await?;
         return Err(SignInError::BadCode);
     };
-    let token = session::create(db, Kind::Staff, user.id, ip, now, limits)
-        .await
-        .map_err(|e| SignInError::Internal(e.to_string()))?;
-    let mut tx = db.begin().await?;
-    store::signed_in(&mut tx, user.id, step, now).await?;
-    let record = format!("staff_user:{}", user.id);
     let detail = if stage == "enrol" { "second factor set up" } else { "" };
-    audit::record(
-        &mut tx,
-        now,
-        &security_entry(&user.username, ip, &user.office_code, "staff.sign_in", &record, Outcome::Ok, detail),
-    )
-    .await?;
-    tx.commit().await?;
-    store::delete_flow(db, &sha256_hex(flow.as_bytes())).await?;
+    let token = complete(db, now, ip, &user, step, (detail, limits)).await?;
+    store::delete_flow(db, &flow_hash).await?;
     Ok(token)
+}
+
+/// The code of a throttled account, which came with a password that may or may not have been
+/// right: only both right sign in; anything else is counted as one failure and answered
+/// [`SignInError::BadCombination`], and the flow goes back to the password step.
+async fn both_step(
+    db: &Db,
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+    ip: &str,
+    flow_hash: &str,
+    code: &str,
+    limits: Limits,
+) -> Result<String, SignInError> {
+    let Some((user_id, name, password_ok)) = store::get_both_flow(db, flow_hash, now).await? else {
+        return Err(SignInError::Restart);
+    };
+    let user = match user_id {
+        Some(id) => store::by_id(db, id).await?,
+        None => None,
+    };
+    heard(db, catalog, now, ip, &name, user.as_ref()).await?;
+    let enrolled = user.as_ref().filter(|u| u.active && u.totp_enabled);
+    let step = enrolled.and_then(|u| {
+        let secret = u.totp_secret.as_deref()?;
+        totp::verify(secret, code, now.timestamp(), u.totp_last_step)
+    });
+    if let (Some(u), Some(step), true) = (enrolled, step, password_ok) {
+        let token = complete(db, now, ip, u, step, ("password and code while throttled", limits)).await?;
+        store::delete_flow(db, flow_hash).await?;
+        return Ok(token);
+    }
+    let detail = match (password_ok, step.is_some()) {
+        (false, true) => "wrong password (right code) while throttled",
+        (false, false) => "wrong password and code while throttled",
+        (true, _) => "wrong or reused code (right password) while throttled",
+    };
+    fail(db, catalog, now, ip, &name, user.as_ref(), detail).await?;
+    store::put_flow(db, flow_hash, "banner", None, now + Duration::minutes(FLOW_TTL_MINUTES)).await?;
+    Err(SignInError::BadCombination)
 }
 
 /// The staff member behind a session cookie, if the session is live and the account usable.
@@ -552,7 +689,7 @@ pub async fn actor_for_session(
         return Ok(None);
     };
     let Some(user) = store::by_id(db, id).await? else { return Ok(None) };
-    if !user.active || user.is_locked() {
+    if !user.active {
         return Ok(None);
     }
     let (Some(role), Some(place)) = (user.role(), place_of(catalog, &user.office_code)) else { return Ok(None) };

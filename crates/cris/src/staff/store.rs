@@ -73,46 +73,35 @@ pub async fn administrators(tx: &mut Tx) -> Result<Vec<StaffUser>, DbError> {
     })
 }
 
-/// Records a failed attempt; returns the count so far.
-pub async fn add_failure(tx: &mut Tx, id: i64) -> Result<i32, DbError> {
+/// Opens an autolock log line (R-AU-06) when guesses at the account begin to be slowed, unless
+/// one is open already.
+pub async fn open_autolock(tx: &mut Tx, u: &StaffUser, now: DateTime<Utc>) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {
-        let n: i32 = sqlx::query_scalar("UPDATE staff_users SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts")
-            .bind(id)
-            .fetch_one(&mut *conn)
+        let open: Option<i64> = sqlx::query_scalar("SELECT id FROM autolock_log WHERE user_id = $1 AND reinstated_at IS NULL")
+            .bind(u.id)
+            .fetch_optional(&mut *conn)
             .await?;
-        Ok(n)
-    })
-}
-
-/// Locks an account and writes the autolock log line.
-pub async fn lock(tx: &mut Tx, u: &StaffUser, now: DateTime<Utc>) -> Result<(), DbError> {
-    crate::with_tx!(tx, conn => {
-        sqlx::query("UPDATE staff_users SET locked_at = $1 WHERE id = $2").bind(now).bind(u.id).execute(&mut *conn).await?;
-        sqlx::query(
-            "INSERT INTO autolock_log (user_id, username, display_name, office_code, last_sign_in_at, locked_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(u.id)
-        .bind(&u.username)
-        .bind(&u.display_name)
-        .bind(&u.office_code)
-        .bind(u.last_sign_in_at)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        if open.is_none() {
+            sqlx::query(
+                "INSERT INTO autolock_log (user_id, username, display_name, office_code, last_sign_in_at, locked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(u.id)
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(&u.office_code)
+            .bind(u.last_sign_in_at)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
         Ok(())
     })
 }
 
-/// Unlocks and reactivates an account, and closes its open autolock log lines.
-pub async fn reinstate(tx: &mut Tx, id: i64, by: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+/// Closes an account's open autolock log lines: `by` ended the slowing (the person themselves,
+/// signing in with password and code, or an administrator).
+pub async fn close_autolock(tx: &mut Tx, id: i64, by: &str, now: DateTime<Utc>) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE staff_users SET locked_at = NULL, failed_attempts = 0, active = TRUE, deactivated_at = NULL, \
-             deactivated_why = NULL WHERE id = $1",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
         sqlx::query("UPDATE autolock_log SET reinstated_at = $1, reinstated_by = $2 WHERE user_id = $3 AND reinstated_at IS NULL")
             .bind(now)
             .bind(by)
@@ -123,10 +112,21 @@ pub async fn reinstate(tx: &mut Tx, id: i64, by: &str, now: DateTime<Utc>) -> Re
     })
 }
 
-/// A successful sign-in: failures reset, time recorded, TOTP step consumed.
+/// Reactivates an account, and closes its open autolock log lines.
+pub async fn reinstate(tx: &mut Tx, id: i64, by: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query("UPDATE staff_users SET active = TRUE, deactivated_at = NULL, deactivated_why = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    });
+    close_autolock(tx, id, by, now).await
+}
+
+/// A successful sign-in: time recorded, TOTP step consumed.
 pub async fn signed_in(tx: &mut Tx, id: i64, step: i64, now: DateTime<Utc>) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {
-        sqlx::query("UPDATE staff_users SET failed_attempts = 0, last_sign_in_at = $1, totp_last_step = $2, totp_enabled = TRUE WHERE id = $3")
+        sqlx::query("UPDATE staff_users SET last_sign_in_at = $1, totp_last_step = $2, totp_enabled = TRUE WHERE id = $3")
             .bind(now)
             .bind(step)
             .bind(id)
@@ -173,7 +173,8 @@ pub async fn put_flow(
     crate::with_db!(db, pool => {
         sqlx::query(
             "INSERT INTO auth_flows (token_hash, stage, user_id, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, expires_at = excluded.expires_at",
+             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, \
+             account = NULL, password_ok = FALSE, expires_at = excluded.expires_at",
         )
         .bind(token_hash)
         .bind(stage)
@@ -183,6 +184,51 @@ pub async fn put_flow(
         .await?;
     });
     Ok(())
+}
+
+/// Moves a flow to the step that asks for password and code together (a throttled account): the
+/// name typed, the account if there is one, and whether the password was right, none of which
+/// the client sees.
+pub async fn put_both_flow(
+    db: &Db,
+    token_hash: &str,
+    user: Option<i64>,
+    account: &str,
+    password_ok: bool,
+    expires: DateTime<Utc>,
+) -> Result<(), DbError> {
+    crate::with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO auth_flows (token_hash, stage, user_id, account, password_ok, expires_at) VALUES ($1, 'both', $2, $3, $4, $5) \
+             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, \
+             account = excluded.account, password_ok = excluded.password_ok, expires_at = excluded.expires_at",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .bind(account)
+        .bind(password_ok)
+        .bind(expires)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A live flow at the password-and-code step: (user, name typed, password right).
+pub async fn get_both_flow(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Option<i64>, String, bool)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT user_id, account, password_ok FROM auth_flows WHERE token_hash = $1 AND stage = 'both' AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?
+    }))
 }
 
 /// A live flow: (stage, user).
@@ -219,6 +265,32 @@ pub async fn insert_alert(tx: &mut Tx, a: &Alert) -> Result<i64, DbError> {
         .fetch_one(&mut *conn)
         .await?;
         Ok(id)
+    })
+}
+
+/// The latest alert about `username` raised since `since`, if any.
+pub async fn recent_alert(tx: &mut Tx, username: &str, since: DateTime<Utc>) -> Result<Option<i64>, DbError> {
+    crate::with_tx!(tx, conn => {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM security_alerts WHERE username = $1 AND at > $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(username)
+        .bind(since)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(id)
+    })
+}
+
+/// Counts one more occurrence of an alert (instead of raising another).
+pub async fn repeat_alert(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query("UPDATE security_alerts SET occurrences = occurrences + 1, last_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     })
 }
 

@@ -240,44 +240,41 @@ async fn closing_the_account_erases_it() {
     assert_eq!(app.get("/account", &[("cookie", &cookie)]).await.0, 303);
 }
 
+// Issue 16 point 13 (NIST SP 800-63B 5.2.2): a stranger's 20 wrong passwords from one address
+// slow that address with growing delays, and never stop the customer signing in from another:
+// no pause anyone knowing the user ID could put on the account.
+// R-CS-07
 #[tokio::test]
-async fn sign_in_pauses_after_five_failures() {
-    let app = TestApp::with_demo(20).await;
+async fn a_strangers_guesses_slow_the_stranger_not_the_customer() {
+    use cris::portfolio::service::{self, PortfolioError};
+    let app = TestApp::new().await;
     sign_up(&app, "careful.user", "en", None).await;
-    for _ in 0..5 {
-        assert_eq!(
-            post(
-                &app,
-                "/account/sign-in",
-                CSRF_COOKIE,
-                &[("user_id", "careful.user"), ("password", "wrong wrong wrong wrong")]
-            )
+    let stranger = "198.51.100.66";
+    let (mut delays, mut heard) = (Vec::new(), 0);
+    while heard < 20 {
+        let now = app.clock.now();
+        match service::sign_in(&app.db, now, "careful.user", "wrong wrong wrong wrong", stranger, Default::default())
             .await
-            .0,
-            401
-        );
+        {
+            Err(PortfolioError::Paused(until)) => {
+                delays.push((until - now).num_seconds());
+                app.clock.advance(until - now + chrono::Duration::seconds(1));
+            }
+            Err(PortfolioError::BadCredentials) => heard += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
     }
-    let (status, page) = post(
-        &app,
-        "/account/sign-in",
-        CSRF_COOKIE,
-        &[("user_id", "careful.user"), ("password", "river stone lantern harbor")],
-    )
-    .await;
-    assert_eq!(status, 403);
-    assert!(page.contains("paused for 30 minutes"));
-    app.clock.advance(chrono::Duration::minutes(31));
-    assert_eq!(
-        post(
-            &app,
-            "/account/sign-in",
-            CSRF_COOKIE,
-            &[("user_id", "careful.user"), ("password", "river stone lantern harbor")]
-        )
-        .await
-        .0,
-        303
-    );
+    // Three free tries, then 2 s, 4 s, 8 s ... for the guessing address.
+    assert_eq!(delays.get(..5), Some(&[2, 4, 8, 16, 32][..]), "{delays:?}");
+    assert!(delays.windows(2).all(|w| w[1] >= w[0]), "{delays:?}");
+    let right = [("user_id", "careful.user"), ("password", "river stone lantern harbor")];
+    // The guessing address waits, even with the right password, which is not checked.
+    let (status, _, page) = app.post_form_from(stranger, "/account/sign-in", CSRF_COOKIE, &right).await;
+    assert_eq!(status, 429);
+    assert!(page.contains("Too many failed attempts from your connection"), "{page}");
+    // The customer, from their own address, signs in at once.
+    let (status, headers, page) = app.post_form_from("203.0.113.20", "/account/sign-in", CSRF_COOKIE, &right).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/account"), "{page}");
 }
 
 // R-CS-10: replies to texts (STOP, HELP, START) as the provider posts them.

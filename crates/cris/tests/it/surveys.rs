@@ -60,7 +60,7 @@ fn survey_form(expires: &str) -> SurveyForm {
     }
 }
 
-async fn create_survey(app: &TestApp, expires: &str) -> i64 {
+pub(crate) async fn create_survey(app: &TestApp, expires: &str) -> i64 {
     let a = hq(app).await;
     service::create(&app.db, &app.catalog, &a, app.clock.now(), &survey_form(expires)).await.unwrap().unwrap()
 }
