@@ -62,9 +62,58 @@ staff-common-never = Never
 staff-common-office = Office
 
 ## Staff home
-staff-home-title = Staff home
+staff-home-title = Your work today
 staff-home-signed-in-as = Signed in as { $user }, { $role }, { $office }.
-staff-home-no-links = Your work pages appear here as they become available to your role.
+staff-home-nothing-counted = Nothing is waiting for you here. Your pages are in the menu and below.
+staff-home-lobby = Lobby
+staff-home-waiting = { $count ->
+    [0] Nobody waiting
+    [one] 1 customer waiting
+   *[other] { $count } customers waiting
+}
+staff-home-waiting-for = { $service }: { $count }
+staff-home-lobby-alerts = { $count ->
+    [0] No open alerts
+    [one] 1 open alert
+   *[other] { $count } open alerts
+}
+staff-home-requests = Service requests
+staff-home-mine = { $count ->
+    [0] No requests assigned to you
+    [one] 1 request assigned to you
+   *[other] { $count } requests assigned to you
+}
+staff-home-overdue = { $count ->
+    [0] None overdue
+    [one] 1 overdue
+   *[other] { $count } overdue
+}
+staff-home-due-soon = { $count ->
+    [0] None due within { $days } days
+    [one] 1 due within { $days } days
+   *[other] { $count } due within { $days } days
+}
+staff-home-unassigned = { $count ->
+    [0] No requests waiting to be assigned
+    [one] 1 request waiting to be assigned
+   *[other] { $count } requests waiting to be assigned
+}
+staff-home-your-office = Your office
+staff-home-every-office = Every office
+staff-home-open-requests = Open service requests
+staff-home-security-alerts = { $count ->
+    [0] No open security alerts
+    [one] 1 open security alert
+   *[other] { $count } open security alerts
+}
+staff-home-open-alerts = Review alerts
+staff-home-drafts = { $count ->
+    [0] No drafts waiting for review
+    [one] 1 draft waiting for review
+   *[other] { $count } drafts waiting for review
+}
+staff-home-open-review = Review drafts
+staff-home-pages = Your pages
 staff-home-sign-out-everywhere = Sign out on every device
 
 ## Refusals and errors (the message page)
@@ -809,3 +858,40 @@ staff-survey-scale-2 = 2 disagree
 staff-survey-scale-3 = 3 neither
 staff-survey-scale-4 = 4 agree
 staff-survey-scale-5 = 5 strongly agree
+
+## The staff menu's jobs (issue 17, point 9)
+staff-job-front-desk = Front desk
+staff-job-lobby = Lobby
+staff-job-service-requests = Service requests
+staff-job-call-centre = Call centre
+staff-job-headquarters = Headquarters
+staff-job-administration = Administration
+
+## Service requests' codes in words (issue 17, point 12)
+staff-sr-issue-late = Outside processing time
+staff-sr-issue-notice = Notice not received
+staff-sr-issue-typo = Typing mistake on a notice
+staff-sr-issue-card = Card or document not received
+staff-sr-issue-beneficiary = Changed beneficiary information
+staff-sr-issue-accommodation = Accommodation for a disability
+staff-sr-channel-online = Online
+staff-sr-channel-phone = Telephone
+staff-sr-channel-letter = Letter
+staff-sr-channel-office = Office visit
+staff-sr-status-open = Open
+staff-sr-status-assigned = Assigned
+staff-sr-status-on_hold = On hold
+staff-sr-status-resolved = Resolved
+staff-sr-event-filed = Filed
+staff-sr-event-routed = Routed
+staff-sr-event-assigned = Assigned
+staff-sr-event-reassigned = Reassigned
+staff-sr-event-redirected = Redirected
+staff-sr-event-held = Put on hold
+staff-sr-event-released = Taken off hold
+staff-sr-event-letter = Response letter
+staff-sr-event-email = Email
+staff-sr-event-phone = Telephone call
+staff-sr-event-resolved = Resolved
+staff-lang-en = English
+staff-lang-es = Spanish

@@ -115,9 +115,59 @@ struct DeskPage {
     services: Vec<(&'static str, &'static str)>,
     found: Option<Vec<(String, String, String, String)>>,
     search: Search,
-    error: Option<String>,
+    refused: Option<Refused>,
     waiting: i64,
     arriving: Option<Arriving>,
+}
+
+impl DeskPage {
+    /// What was typed in the field whose element id is `id`, when its form came back.
+    fn typed(&self, id: &str) -> &str {
+        self.refused.as_ref().and_then(|r| r.typed.iter().find(|(f, _)| *f == id)).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The party's size as typed in the field `id`, or 1.
+    fn party(&self, id: &str) -> &str {
+        match self.typed(id) {
+            "" => "1",
+            typed => typed,
+        }
+    }
+
+    /// The message of the field whose element id is `id`.
+    fn error(&self, id: &str) -> Option<&str> {
+        self.refused.as_ref().filter(|r| r.field == id).map(|r| r.message.as_str())
+    }
+}
+
+/// A desk form that came back (issue 17, point 11): the field at fault (its element id), the
+/// message shown beside it and in the summary, and every field as typed, by element id.
+struct Refused {
+    field: &'static str,
+    message: String,
+    typed: Vec<(&'static str, String)>,
+}
+
+impl Refused {
+    /// The check-in form, refused at its confirmation number.
+    fn check_in(message: String, confirmation: &str, party: &str) -> Refused {
+        Refused {
+            field: "confirmation",
+            message,
+            typed: vec![("confirmation", confirmation.to_owned()), ("party", party.to_owned())],
+        }
+    }
+
+    /// The walk-in form, refused at `field`.
+    fn walk_in(field: &'static str, message: String, f: &WalkInForm) -> Refused {
+        let typed = vec![
+            ("service", f.service.clone()),
+            ("a_number", f.a_number.clone()),
+            ("zip", f.zip.clone()),
+            ("walk-in-party", f.party.clone()),
+        ];
+        Refused { field, message, typed }
+    }
 }
 
 /// The customer a scan or a typed number found, shown before the ticket is issued so the desk
@@ -154,21 +204,23 @@ async fn desk(State(state): State<AppState>, staff: Staff, Query(search): Query<
     desk_view(&state, &staff, search, None).await
 }
 
-async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Option<String>) -> Response {
-    desk_page(state, staff, search, error, None).await
+async fn desk_view(state: &AppState, staff: &Staff, search: Search, refused: Option<Refused>) -> Response {
+    desk_page(state, staff, search, refused, None).await
 }
 
 async fn desk_page(
     state: &AppState,
     staff: &Staff,
     search: Search,
-    error: Option<String>,
+    refused: Option<Refused>,
     arriving: Option<Arriving>,
 ) -> Response {
     let Some(office) = office_of(state, staff) else {
         return staff_error(staff, &ServiceError::NotFound);
     };
-    if let Err(page) = permit_page(state, staff, Capability::CheckIn, ("lobby.desk", &office.code)).await {
+    if let Err(page) =
+        permit_page(state, staff, crate::web::staff_nav::doors::LOBBY_DESK.gate, ("lobby.desk", &office.code)).await
+    {
         return page;
     }
     let now = state.clock().now();
@@ -208,7 +260,7 @@ async fn desk_page(
     }
     let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = DeskPage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
@@ -216,7 +268,7 @@ async fn desk_page(
         services,
         found,
         search,
-        error,
+        refused,
         waiting,
         arriving,
     };
@@ -245,13 +297,22 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let confirmation = match Confirmation::new(&f.confirmation) {
         Ok(c) => c,
-        Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+        Err(e) => {
+            let refused = Refused::check_in(e.reason, &f.confirmation, &f.party);
+            return desk_view(&state, &staff, Search::default(), Some(refused)).await;
+        }
     };
     let appointment = match booking::by_confirmation(state.db(), &confirmation).await {
         Ok(Some(a)) if a.office_code == office.code => a,
         Ok(_) => {
             let msg = staff.ctx.t("staff-desk-unknown-confirmation");
-            return desk_view(&state, &staff, Search::default(), Some(msg)).await;
+            return desk_view(
+                &state,
+                &staff,
+                Search::default(),
+                Some(Refused::check_in(msg, &f.confirmation, &f.party)),
+            )
+            .await;
         }
         Err(e) => return staff_error(&staff, &ServiceError::Internal(e.to_string())),
     };
@@ -325,14 +386,20 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
         }
         Err(LobbyError::AlreadyIn(label)) => {
             let msg = staff.ctx.t1("staff-lobby-already-in", "ticket", &label);
-            desk_view(state, staff, Search::default(), Some(msg)).await
+            desk_view(state, staff, Search::default(), Some(refused_arrival(msg, arrival))).await
         }
         Err(LobbyError::OtherDay(day)) => {
             let msg = staff.ctx.t1("staff-desk-other-day", "day", &day.format("%A, %B %-d, %Y").to_string());
-            desk_view(state, staff, Search::default(), Some(msg)).await
+            desk_view(state, staff, Search::default(), Some(refused_arrival(msg, arrival))).await
         }
         Err(e) => lobby_error(staff, e),
     }
+}
+
+/// A check-in the queue refused, with the appointment's number and the party kept.
+fn refused_arrival(message: String, arrival: &Arrival) -> Refused {
+    let confirmation = arrival.appointment.as_ref().map(|a| a.confirmation.as_str().to_owned()).unwrap_or_default();
+    Refused::check_in(message, &confirmation, &arrival.party.to_string())
 }
 
 #[derive(Deserialize)]
@@ -353,20 +420,27 @@ struct WalkInForm {
 async fn walk_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<WalkInForm>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let Some(service) = Service::parse(&f.service) else {
-        return desk_view(&state, &staff, Search::default(), Some(staff.ctx.t("staff-desk-choose-service"))).await;
+        let refused = Refused::walk_in("service", staff.ctx.t("staff-desk-choose-service"), &f);
+        return desk_view(&state, &staff, Search::default(), Some(refused)).await;
     };
     let a_number = match f.a_number.trim() {
         "" => None,
         a => match a.parse::<ANumber>() {
             Ok(a) => Some(a),
-            Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+            Err(e) => {
+                let refused = Refused::walk_in("a_number", e.reason, &f);
+                return desk_view(&state, &staff, Search::default(), Some(refused)).await;
+            }
         },
     };
     let zip = match f.zip.trim() {
         "" => None,
         z => match z.parse::<crate::kernel::contact::Zip>() {
             Ok(z) => Some(z.five().to_owned()),
-            Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+            Err(e) => {
+                let refused = Refused::walk_in("zip", e.reason, &f);
+                return desk_view(&state, &staff, Search::default(), Some(refused)).await;
+            }
         },
     };
     let arrival = Arrival { appointment: None, service, a_number, zip, party: party_of(&f.party) };

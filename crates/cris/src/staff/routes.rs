@@ -20,7 +20,7 @@ use crate::kernel::totp;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::StaffForm;
-use crate::web::staff_ctx::{NavItem, Staff, client_ip, csrf_ok};
+use crate::web::staff_ctx::{Staff, client_ip, csrf_ok};
 
 crate::web::staff_ctx::carries_csrf!(CsrfForm, NewUserForm, ReasonForm);
 
@@ -36,7 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/sign-in/enrol", get(enrol_page).post(code_post))
         .route("/staff/sign-out", post(sign_out))
         .route("/staff/sign-out-everywhere", post(sign_out_everywhere))
-        .route("/staff", get(home))
         .route("/staff/admin/users", get(users_page).post(create_user))
         .route("/staff/admin/users/{id}", get(user_page))
         .route("/staff/admin/users/{id}/deactivate", post(deactivate_user))
@@ -338,21 +337,6 @@ async fn end_sessions(state: AppState, staff: Staff, everywhere: bool) -> Respon
     }
     let cookie = session::set_cookie(Kind::Staff.cookie(), "", state.tls(), Some(0));
     with_cookies(see_other("/staff/sign-in?signed_out=1"), &[cookie])
-}
-
-// ---------------------------------------------------------------- staff home
-
-#[derive(Template)]
-#[template(path = "staff/home.html")]
-struct HomePage {
-    ctx: PageCtx,
-    staff: Option<Staff>,
-    links: Vec<NavItem>,
-}
-
-async fn home(staff: Staff) -> Response {
-    let links = staff.nav.iter().skip(1).cloned().collect();
-    staff.finish(render(StatusCode::OK, &HomePage { ctx: staff.ctx.clone(), staff: Some(staff.clone()), links }))
 }
 
 // ---------------------------------------------------------------- accounts

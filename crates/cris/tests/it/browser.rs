@@ -772,7 +772,7 @@ async fn supervisor_assigns_officer_answers_by_letter_customer_sees_it() {
     b.type_into("#body", "Su caso está en revisión final; recibirá una decisión pronto.").await;
     b.click("#send-response").await;
     b.wait_for("#sr-trail a[id^=letter-]").await;
-    assert_eq!(b.text("#sr-status").await, "resolved");
+    assert_eq!(b.text("#sr-status").await, "Resolved");
     let href = b.attribute("#sr-trail a[id^=letter-]", "href").await;
     let pdf = b
         .script_async(
@@ -1088,5 +1088,228 @@ async fn survey_from_the_email_link_in_spanish() {
         sqlx::query_scalar("SELECT COUNT(*) FROM survey_answers WHERE text = 'Todo muy bien'").fetch_one(pool).await.unwrap()
     });
     assert_eq!(stored, 1);
+    finish(b, server, &failures).await;
+}
+
+/// The widths every staff page must fit: the smallest desk screen and a common one.
+const STAFF_WIDTHS: [u32; 2] = [1024, 1440];
+
+/// Checks a staff page at every staff width: nothing runs off the side, the header's title,
+/// menu and signed-in block do not overlap, no accessibility violation of any impact, no console
+/// error; writes `target/screenshots/staff/{name}-{width}.png`.
+async fn check_staff_widths(b: &Browser, name: &str, widths: &[u32], failures: &mut Vec<String>) {
+    let folder = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/staff"));
+    for &width in widths {
+        b.viewport(width, 900).await;
+        b.script_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![]).await;
+        let (over, worst) = b.overflow().await;
+        if over > 0 {
+            failures.push(format!("{name} ({width} px): {over} px too wide, widest {worst}"));
+        }
+        let overlap = b
+            .script(
+                "const parts = ['.usa-logo', '.usa-nav__primary', '.cris-staff-who']
+                   .map(s => document.querySelector(s)).filter(e => e);
+                 const hit = [];
+                 for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
+                   const a = parts[i].getBoundingClientRect(), b = parts[j].getBoundingClientRect();
+                   if (a.width && b.width && a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+                     hit.push(parts[i].className + ' / ' + parts[j].className);
+                 }
+                 return hit.join('; ');",
+                vec![],
+            )
+            .await;
+        if let Some(hit) = overlap.as_str().filter(|h| !h.is_empty()) {
+            failures.push(format!("{name} ({width} px): header parts overlap: {hit}"));
+        }
+        for v in b.all_accessibility_violations().await {
+            failures.push(format!("{name} ({width} px): {v}"));
+        }
+        b.screenshot(&folder.join(format!("{name}-{width}.png"))).await;
+    }
+    for e in b.console_errors().await {
+        failures.push(format!("{name}: console: {e}"));
+    }
+    b.viewport(1280, 900).await;
+}
+
+// R-AU-01, R-SR-07, R-SR-09, R-SR-12, R-QM-01, R-QM-06, R-GW-01, R-CS-04, R-SV-01, R-IP-11:
+// every staff page, opened by a role that may open it, fits a 1024 and a 1440 px screen with
+// the header's parts apart, no accessibility violation of any impact and no console error
+// (screenshots in target/screenshots/staff); each role's menu holds exactly the pages it opens.
+#[tokio::test]
+async fn staff_pages_fit_desks_for_every_role() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(3_000).await;
+    let admin_id = app.staff("sweep.admin", Role::GlobalAdmin, "NYC").await;
+    app.staff("sweep.siio", Role::Siio, "NYC").await;
+    let officer = app.staff("sweep.iio", Role::Iio, "NYC").await;
+    app.staff("sweep.iso", Role::Iso, "NYC").await;
+    app.staff("sweep.desk", Role::Reception, "NYC").await;
+    app.staff("sweep.tier1", Role::Tier1, "NBC").await;
+    app.staff("sweep.hq", Role::Headquarters, "NBC").await;
+    // One request with the officer, so that the request's page shows its forms.
+    let now = app.clock.now();
+    let queue = cris::service_requests::store::unassigned(&app.db, "NYC").await.unwrap();
+    let request = queue.first().expect("the demo's requests at NYC").clone();
+    let siio = cris::kernel::access::Actor {
+        user_id: 0,
+        username: "sweep.siio".into(),
+        role: Role::Siio,
+        place: cris::staff::service::place_of(&app.catalog, "NYC").unwrap(),
+        ip: "127.0.0.1".into(),
+    };
+    cris::service_requests::work::assign(
+        &app.db,
+        &app.catalog,
+        &siio,
+        now,
+        std::slice::from_ref(&request.confirmation),
+        officer,
+        None,
+    )
+    .await
+    .unwrap();
+    let posted = cris::processing_times::all(&app.db).await.unwrap();
+    let pt = posted.first().expect("processing times posted");
+
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/staff/sign-in")).await;
+    check_staff_widths(&b, "sign-in", &STAFF_WIDTHS, &mut failures).await;
+    let pages: Vec<(&str, String, String)> = vec![
+        ("sweep.admin", "/staff".into(), "home-admin".into()),
+        ("sweep.admin", "/staff/admin/users".into(), "users".into()),
+        ("sweep.admin", format!("/staff/admin/users/{admin_id}"), "user".into()),
+        ("sweep.admin", "/staff/admin/autolock".into(), "autolock".into()),
+        ("sweep.admin", "/staff/admin/alerts".into(), "alerts".into()),
+        ("sweep.admin", "/staff/admin/audit".into(), "audit".into()),
+        ("sweep.admin", "/staff/admin/clients".into(), "clients".into()),
+        ("sweep.admin", "/staff/representatives".into(), "representatives".into()),
+        ("sweep.admin", "/staff/offices/calendar".into(), "calendar".into()),
+        ("sweep.admin", "/staff/lobby/rules".into(), "lobby-rules".into()),
+        ("sweep.admin", "/staff/lobby/dashboard".into(), "dashboard".into()),
+        ("sweep.admin", "/staff/reports".into(), "reports".into()),
+        ("sweep.desk", "/staff".into(), "home-desk".into()),
+        ("sweep.desk", "/staff/lobby".into(), "front-desk".into()),
+        ("sweep.desk", "/staff/kiosk".into(), "kiosk".into()),
+        ("sweep.desk", "/staff/surveys/opt-out".into(), "survey-opt-out".into()),
+        ("sweep.iso", "/staff".into(), "home-iso".into()),
+        ("sweep.iso", "/staff/lobby/console".into(), "console".into()),
+        ("sweep.siio", "/staff".into(), "home-siio".into()),
+        ("sweep.siio", "/staff/service-requests".into(), "requests-siio".into()),
+        ("sweep.iio", "/staff".into(), "home-iio".into()),
+        ("sweep.iio", "/staff/service-requests".into(), "requests-iio".into()),
+        ("sweep.iio", format!("/staff/service-requests/{}", request.confirmation), "request".into()),
+        ("sweep.iio", format!("/staff/cases/{}", request.receipt_number), "case".into()),
+        ("sweep.iio", "/staff/scripts".into(), "scripts".into()),
+        ("sweep.tier1", "/staff".into(), "home-tier1".into()),
+        ("sweep.tier1", "/staff/service-requests/new".into(), "record-request".into()),
+        ("sweep.hq", "/staff".into(), "home-hq".into()),
+        ("sweep.hq", "/staff/processing-times".into(), "processing-times".into()),
+        ("sweep.hq", format!("/staff/processing-times/{}/{}", pt.form_code, pt.office_code), "processing-time".into()),
+        ("sweep.hq", "/staff/scripts/review".into(), "script-review".into()),
+        ("sweep.hq", "/staff/scripts/new".into(), "script-new".into()),
+        ("sweep.hq", "/staff/scripts/1".into(), "script".into()),
+        ("sweep.hq", "/staff/surveys".into(), "surveys".into()),
+        ("sweep.hq", "/staff/surveys/new".into(), "survey-new".into()),
+    ];
+    for (user, path, name) in &pages {
+        staff_session(&b, &app, user).await;
+        b.goto(&format!("{base}{path}")).await;
+        b.wait_for("#main-content").await;
+        let url = b.url().await;
+        assert!(url.ends_with(path.as_str()), "{user} opens {path} (landed on {url})");
+        check_staff_widths(&b, name, &STAFF_WIDTHS, &mut failures).await;
+    }
+    // The shell holds from the smallest desk to a wide screen, with a menu open too.
+    staff_session(&b, &app, "sweep.admin").await;
+    b.goto(&format!("{base}/staff")).await;
+    check_staff_widths(&b, "home-admin-wide", &[1920], &mut failures).await;
+    b.viewport(1024, 900).await;
+    b.click("button[aria-controls=nav-administration]").await;
+    b.wait_for("#nav-administration:not([hidden])").await;
+    check_staff_widths(&b, "menu-open", &[1024], &mut failures).await;
+    b.quit().await;
+    server.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "staff pages:\n{}", failures.join("\n"));
+}
+
+// R-SR-11 (issue 17, point 11): an officer's answer that comes back with a mistake keeps every
+// field as typed, the message beside the field and in the summary, on the request's own page;
+// text with `<`, `>` and `&` is text, shown escaped, never markup.
+#[tokio::test]
+async fn a_staff_form_error_keeps_its_text_and_shows_it_escaped() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    crate::service_requests::case(&app, "LIN2590000061", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    app.staff("siio.keep", Role::Siio, "NSC").await;
+    let officer = app.staff("iio.keep", Role::Iio, "NSC").await;
+    let cookie = format!("cris_csrf={}", crate::support::CSRF);
+    let form = vec![
+        ("receipt", "LIN2590000061"),
+        ("form", "I-485"),
+        ("filed_month", "6"),
+        ("filed_day", "2"),
+        ("filed_year", "2025"),
+        ("zip", "60601"),
+        ("issue", "late"),
+        ("first_name", "Ana"),
+        ("last_name", "García"),
+        ("birth_month", "1"),
+        ("birth_day", "31"),
+        ("birth_year", "1990"),
+        ("reply", "mail"),
+        ("mail_line1", "100 W Randolph St"),
+        ("mail_city", "Chicago"),
+        ("mail_state", "IL"),
+        ("mail_zip", "60601"),
+    ];
+    let (status, _, page) = app.post_form("/service-request/details", &cookie, &form).await;
+    assert_eq!(status, 200, "{page}");
+    let confirmation = cris::service_requests::store::unassigned(&app.db, "NSC").await.unwrap()[0].confirmation.clone();
+    let siio = app.sign_in("siio.keep").await;
+    let officer_id = officer.to_string();
+    let assign = [("confirmation", confirmation.as_str()), ("officer", officer_id.as_str())];
+    let (status, _, _) = app.post_form("/staff/service-requests/assign", &siio, &assign).await;
+    assert_eq!(status, 303);
+
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "iio.keep").await;
+    b.goto(&format!("{base}/staff/service-requests/{confirmation}")).await;
+    b.wait_for("#respond").await;
+    let typed = "Your case is < 30 days from a decision & <b>nothing</b> is missing.";
+    // The customer gave no telephone number: answering by a call is refused.
+    b.click("label[for=method-phone]").await;
+    b.click("label[for=resolves]").await;
+    b.type_into("#body", typed).await;
+    b.click("#send-response").await;
+    b.wait_for("#form-errors").await;
+    assert!(b.url().await.ends_with(&format!("/staff/service-requests/{confirmation}/respond")));
+    assert!(b.text("#form-errors").await.contains("no phone number"));
+    assert!(b.text("#method-error").await.contains("no phone number"), "the message beside the field");
+    let kept = b.script("return document.getElementById('body').value", vec![]).await;
+    assert_eq!(kept, typed, "the answer as typed");
+    let checked = b.script("return document.getElementById('method-phone').checked", vec![]).await;
+    assert_eq!(checked, true, "the method as chosen");
+    let resolves = b.script("return document.getElementById('resolves').checked", vec![]).await;
+    assert_eq!(resolves, false, "the box as left");
+    let bold = b.script("return document.querySelectorAll('#respond b').length", vec![]).await;
+    assert_eq!(bold, 0, "text, not markup");
+    check_staff_widths(&b, "request-answer-error", &STAFF_WIDTHS, &mut failures).await;
+    // Sent by letter, the same text is the trail's, escaped.
+    b.click("label[for=method-letter]").await;
+    b.click("#send-response").await;
+    b.wait_for("#sr-trail a[id^=letter-]").await;
+    assert!(b.text("#sr-trail").await.contains("& <b>nothing</b> is missing"));
+    let bold = b.script("return document.querySelectorAll('#sr-trail b').length", vec![]).await;
+    assert_eq!(bold, 0, "text, not markup");
     finish(b, server, &failures).await;
 }

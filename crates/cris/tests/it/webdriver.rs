@@ -186,6 +186,26 @@ impl Browser {
 
     /// Runs axe-core on the page; returns the serious and critical violations as "id: help (n nodes)".
     pub async fn accessibility_violations(&self) -> Vec<String> {
+        self.axe()
+            .await
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| format!("{}: {} ({} nodes)", v["id"], v["help"], v["nodes"]))
+            .collect()
+    }
+
+    /// Runs axe-core on the page; returns every violation, whatever its impact, as
+    /// "id (impact): help (n nodes: the first node's selector)".
+    pub async fn all_accessibility_violations(&self) -> Vec<String> {
+        self.axe()
+            .await
+            .iter()
+            .map(|v| format!("{} ({}): {} ({} nodes: {})", v["id"], v["impact"], v["help"], v["nodes"], v["first"]))
+            .collect()
+    }
+
+    /// axe-core's violations on the page.
+    async fn axe(&self) -> Vec<Value> {
         let axe =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/node_modules/axe-core/axe.min.js"))
                 .expect("axe-core missing: run `npm ci --prefix e2e` (scripts/test does)");
@@ -194,19 +214,13 @@ impl Browser {
             .script_async(
                 "const done = arguments[arguments.length - 1];
                  axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
-                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))))
-                    .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]));",
+                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+                       first: v.nodes.length ? String(v.nodes[0].target) : ''}))))
+                    .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0, first: ''}]));",
                 vec![],
             )
             .await;
-        result
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .map(|v| format!("{}: {} ({} nodes)", v["id"], v["help"], v["nodes"]))
-            .collect()
+        result.as_array().cloned().unwrap_or_default()
     }
 }
 
