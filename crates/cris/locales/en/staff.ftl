@@ -149,13 +149,15 @@ staff-sign-in-code = 6-digit code
 staff-sign-in-code-hint = From the authenticator app on your phone.
 staff-sign-in-submit = Sign in
 staff-sign-in-enrol-title = Set up your authenticator
-staff-sign-in-enrol-intro = Staff sign in with a password and a code from an authenticator app. Add an account to your app with this key, then
-    enter the code the app shows.
+staff-sign-in-enrol-intro = Staff sign in with a password and a code from an authenticator app. Scan the QR code with your app, or add an
+    account with the key, then enter the code the app shows.
 staff-sign-in-enrol-account = Account
 staff-sign-in-enrol-account-name = CRIS: { $user }
 staff-sign-in-enrol-key = Key
 staff-sign-in-enrol-link = Setup link
 staff-sign-in-enrol-finish = Finish setup and sign in
+staff-sign-in-enrol-qr-title = QR code to add the CRIS account { $user } to an authenticator app
+staff-sign-in-enrol-qr-caption = Scan this code with your authenticator app, or type the key shown beside it.
 staff-sign-in-signed-out = You have signed out.
 staff-sign-in-expired = This form has expired. Please try again.
 staff-sign-in-must-accept = You must accept the conditions of use to sign in.
@@ -479,11 +481,52 @@ staff-console-save-note = Save the note
 staff-console-choose-action = Choose what to do with the ticket.
 staff-console-note-length = Write a note of up to 2,000 characters.
 staff-console-note-needs-a-number = Notes are kept by A-Number; this ticket has none.
+staff-console-confirmation = confirmation { $number }
+staff-console-arrived-early = { $minutes ->
+    [one] arrived 1 minute early
+   *[other] arrived { $minutes } minutes early
+}
+staff-console-arrived-late = { $minutes ->
+    [one] arrived 1 minute late
+   *[other] arrived { $minutes } minutes late
+}
+staff-console-arrived-on-time = arrived on time
+staff-console-arrived = Arrived
+staff-console-waited = Waited before the call
+staff-console-minutes = { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}
+staff-console-timer-called = Since the call
+staff-console-timer-serving = At the counter for
+staff-console-min = min
+staff-console-queue = Waiting, by service
+staff-console-queue-count = Waiting
+staff-console-queue-longest = Longest wait (min)
+staff-console-queue-next = Next in line
+staff-console-queue-more = { $count ->
+    [one] and 1 more
+   *[other] and { $count } more
+}
+staff-console-queue-booked = With an appointment.
+staff-console-shortcuts = Keyboard
+staff-console-shortcuts-intro = Tab moves through the page and the next step already has the focus, so Enter does it. These keys act from anywhere on the page:
+staff-ticket-status-waiting = Waiting
+staff-ticket-status-called = Called to the counter
+staff-ticket-status-serving = At the counter
+staff-ticket-status-done = Served
+staff-ticket-status-no_show = Did not come
+staff-live-on = Live: follows the lobby as it changes.
+staff-live-as-of = As of { $time }.
+staff-live-refresh = Refresh now
 
 ## Lobby dashboard
 staff-dashboard-title = Lobby dashboard
 staff-dashboard-heading = Lobby dashboard, { $office }
-staff-dashboard-updated = Updated { $time }; the page follows the lobby as it changes.
+staff-dashboard-updated = Updated { $time }.
+staff-level-normal = normal
+staff-level-warning = warning
+staff-level-critical = critical
 staff-dashboard-measures = Measures
 staff-dashboard-measure = Measure
 staff-dashboard-now = Now
@@ -652,6 +695,10 @@ staff-report-trend = Trend
 staff-report-chart-visits = Visits served a day
 staff-report-chart-wait = Mean wait a day, in minutes
 staff-report-chart-description = One bar a day; the table below gives the figures.
+staff-report-chart-day = Day
+staff-report-chart-visits-axis = Visits served
+staff-report-chart-wait-axis = Mean wait (minutes)
+staff-report-chart-table = The same figures as a table
 staff-report-by-type = Appointments and visits by type
 staff-report-booked = Booked
 staff-report-cancelled = Cancelled
@@ -853,6 +900,9 @@ staff-survey-report-answer = Answer
 staff-survey-report-count = Answers
 staff-survey-chart-title = Question { $n }: { $question }
 staff-survey-chart-desc = Bars: the number of answers (vertical axis) for each value (horizontal axis). The table below holds the same figures.
+staff-survey-chart-scale-axis = Answer (1 strongly disagree to 5 strongly agree)
+staff-survey-chart-choice-axis = Answer
+staff-survey-chart-count-axis = Responses
 staff-survey-scale-1 = 1 strongly disagree
 staff-survey-scale-2 = 2 disagree
 staff-survey-scale-3 = 3 neither

@@ -107,7 +107,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
                     .collect(),
                 counters,
                 out_of_order: staff.actor.role.can(Capability::QueueCallOutOfOrder),
-                updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p").to_string(),
+                updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p %Z").to_string(),
             };
             staff.finish(render(StatusCode::OK, &page))
         }

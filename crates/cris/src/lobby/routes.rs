@@ -484,13 +484,96 @@ struct ConsolePage {
     ctx: PageCtx,
     staff: Option<Staff>,
     office: String,
+    office_code: String,
     counter: String,
     csrf: String,
-    current: Option<Ticket>,
+    current: Option<Current>,
     notes: Vec<queue::Note>,
     services: Vec<(&'static str, &'static str)>,
     waiting: i64,
+    queue: Vec<ServiceQueue>,
     empty: bool,
+    /// The server's time, so the page's timers count from it rather than the desk's clock.
+    now: String,
+    /// The time of the figures, in the office's zone.
+    updated: String,
+}
+
+/// The ticket at the officer's counter, with its appointment and its timers.
+struct Current {
+    ticket: Ticket,
+    /// The appointment's local time, written out (`9:30 AM`).
+    appointment: Option<String>,
+    /// How early or late the customer came for it, in words.
+    punctuality: Option<String>,
+    arrived: String,
+    /// Minutes waited until the (first) call.
+    waited: i64,
+    /// The timer that runs now: `called` (since the call) or `serving` (since service began),
+    /// its start (RFC 3339) and its minutes so far.
+    timer: (&'static str, String, i64),
+}
+
+/// One service's part of the waiting queue, as the console shows it.
+struct ServiceQueue {
+    service: Service,
+    /// Waiting for it, in queue order: label, and whether booked.
+    tickets: Vec<(String, bool)>,
+    /// Minutes the longest waiter has waited.
+    longest: i64,
+}
+
+/// The tickets shown by name in each service's row; the count covers the rest.
+const SHOWN_A_SERVICE: usize = 6;
+
+fn service_queues(waiting: &[Ticket], now: chrono::DateTime<chrono::Utc>) -> Vec<ServiceQueue> {
+    Service::ALL
+        .into_iter()
+        .map(|service| {
+            let of: Vec<&Ticket> = waiting.iter().filter(|t| t.service == service).collect();
+            let waited = |t: &Ticket| (now - t.arrived_at).num_minutes().max(0);
+            ServiceQueue {
+                service,
+                longest: of.iter().map(|t| waited(t)).max().unwrap_or(0),
+                tickets: of.iter().map(|t| (t.label.clone(), t.booked)).collect(),
+            }
+        })
+        .collect()
+}
+
+impl ConsolePage {
+    fn shown<'a>(&self, q: &'a ServiceQueue) -> &'a [(String, bool)] {
+        q.tickets.get(..SHOWN_A_SERVICE).unwrap_or(&q.tickets)
+    }
+
+    fn more(&self, q: &ServiceQueue) -> usize {
+        q.tickets.len().saturating_sub(SHOWN_A_SERVICE)
+    }
+}
+
+fn current_of(ctx: &PageCtx, office: &Office, t: Ticket, now: chrono::DateTime<chrono::Utc>) -> Current {
+    let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&office.tz);
+    let starts =
+        t.appointment_at.as_deref().and_then(|a| chrono::NaiveDateTime::parse_from_str(a, "%Y-%m-%d %H:%M").ok());
+    let punctuality = starts.map(|s| match (local(t.arrived_at).naive_local() - s).num_minutes() {
+        m if m < 0 => ctx.ta("staff-console-arrived-early", ("minutes", &(-m))),
+        0 => ctx.t("staff-console-arrived-on-time"),
+        m => ctx.ta("staff-console-arrived-late", ("minutes", &m)),
+    });
+    let waited = t.called_at.map_or(0, |c| (c - t.arrived_at).num_minutes().max(0));
+    let timer = match (t.started_at, t.called_at) {
+        (Some(s), _) => ("serving", s.to_rfc3339(), (now - s).num_minutes().max(0)),
+        (None, Some(c)) => ("called", c.to_rfc3339(), (now - c).num_minutes().max(0)),
+        (None, None) => ("called", now.to_rfc3339(), 0),
+    };
+    Current {
+        appointment: starts.map(|s| format_time(s.time(), crate::kernel::i18n::Lang::En)),
+        punctuality,
+        arrived: local(t.arrived_at).format("%-I:%M %p %Z").to_string(),
+        waited,
+        timer,
+        ticket: t,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -501,7 +584,10 @@ struct ConsoleQuery {
     empty: bool,
 }
 
-/// The officer's console (R-QM-05): call the next customer, and work the one called.
+/// The officer's console (R-QM-05): call the next customer, and work the one called; the
+/// waiting queue by service, and the ticket at the counter with its appointment and timers.
+/// It follows the office's lobby events (the queue part refreshes itself) and works from the
+/// keyboard alone: the next step has the focus, and each action has a shortcut.
 async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<ConsoleQuery>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     if let Err(page) = permit_page(&state, &staff, Capability::QueueCall, ("lobby.console", &office.code)).await {
@@ -525,19 +611,23 @@ async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<Co
     {
         notes = queue::notes(state.db(), state.catalog(), &staff.actor, now, &a, t.id).await.unwrap_or_default();
     }
-    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
+    let waiting_tickets = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.unwrap_or_default();
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
     let page = ConsolePage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
         office: office.name_en.clone(),
+        office_code: office.code.clone(),
         counter,
         csrf: staff.csrf.clone(),
-        current,
+        current: current.map(|t| current_of(&staff.ctx, office, t, now)),
         notes,
         services,
-        waiting,
+        waiting: waiting_tickets.len() as i64,
+        queue: service_queues(&waiting_tickets, now),
         empty: q.empty,
+        now: now.to_rfc3339(),
+        updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p %Z").to_string(),
     };
     staff.finish(render(StatusCode::OK, &page))
 }

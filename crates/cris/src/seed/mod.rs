@@ -3,6 +3,7 @@
 //! writes multi-row inserts, one transaction per batch.
 
 pub mod generate;
+pub mod lobby;
 pub mod rng;
 pub mod scripts;
 
@@ -176,6 +177,8 @@ pub async fn demo_extras(
         ("siio.nyc", "Demo Supervisory Officer", Role::Siio, "NYC"),
         ("iio.nyc", "Demo Information Officer", Role::Iio, "NYC"),
         ("iso.nyc", "Demo Service Officer", Role::Iso, "NYC"),
+        ("iso2.nyc", "Demo Service Officer Two", Role::Iso, "NYC"),
+        ("iso3.nyc", "Demo Service Officer Three", Role::Iso, "NYC"),
         ("reception.nyc", "Demo Reception Desk", Role::Reception, "NYC"),
         ("tier1", "Demo Call Centre Tier 1", Role::Tier1, "NBC"),
         ("hq.staff", "Demo Headquarters", Role::Headquarters, "NBC"),
@@ -198,6 +201,7 @@ pub async fn demo_extras(
         crate::staff::service::create(db, catalog, None, now, new).await?;
     }
     demo_service_requests(db, now).await?;
+    demo_lobby_history(db, catalog, as_of).await?;
     scripts::load(db, catalog, now).await?;
     demo_survey(db, catalog, now).await?;
     let client = crate::api_clients::NewClient {
@@ -255,6 +259,25 @@ async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> a
         let compose = |c: &str, due: NaiveDate| (format!("Service request {c}"), format!("We will answer by {due}."));
         store::file(db, &request, now, &compose).await?;
     }
+    Ok(())
+}
+
+/// The New York field office's last 90 days of lobby visits (R-RP-01), served by its demo
+/// officers at counters 1 to 4, so that the productivity report shows real trends. Only into a
+/// database without visits in that period.
+async fn demo_lobby_history(db: &Db, catalog: &Catalog, as_of: NaiveDate) -> anyhow::Result<()> {
+    let Some(office) = catalog.field_office("NYC") else { return Ok(()) };
+    if crate::lobby::history::any_since(db, &office.code, as_of - chrono::Duration::days(lobby::DAYS)).await? {
+        return Ok(());
+    }
+    let mut officers = Vec::new();
+    for (username, counter) in [("iso.nyc", "1"), ("iso2.nyc", "2"), ("iso3.nyc", "3"), ("siio.nyc", "4")] {
+        if let Some(user) = crate::staff::store::by_username(db, username).await? {
+            officers.push((user.id, counter.to_owned()));
+        }
+    }
+    let visits = lobby::visits(&office.code, office.tz, &officers, as_of, lobby::DAYS);
+    crate::lobby::history::import(db, &visits).await?;
     Ok(())
 }
 

@@ -115,6 +115,8 @@ struct SignInPage {
     username: String,
     secret: String,
     otpauth: String,
+    /// The setup link as a QR code (SVG), on the enrolment step.
+    qr: String,
 }
 
 impl SignInPage {
@@ -129,6 +131,7 @@ impl SignInPage {
             username: String::new(),
             secret: String::new(),
             otpauth: String::new(),
+            qr: String::new(),
         }
     }
 
@@ -271,6 +274,8 @@ async fn enrol_page(State(state): State<AppState>, p: Public) -> Response {
             let mut page = SignInPage::new(&p, Step::Enrol);
             page.secret = user.totp_secret.clone().unwrap_or_default();
             page.otpauth = totp::otpauth_uri("CRIS", &user.username, &page.secret);
+            let title = p.ctx.t1("staff-sign-in-enrol-qr-title", "user", &user.username);
+            page.qr = totp::qr_svg(&page.otpauth, &title).unwrap_or_default();
             page.username = user.username;
             p.finish(render(StatusCode::OK, &page))
         }

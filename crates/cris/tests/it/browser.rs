@@ -1313,3 +1313,237 @@ async fn a_staff_form_error_keeps_its_text_and_shows_it_escaped() {
     assert_eq!(bold, 0, "text, not markup");
     finish(b, server, &failures).await;
 }
+
+// R-QM-07: the supervisor's dashboard follows the lobby live: a customer checked in at the desk
+// appears in its queue, and the call at a counter, without the page being reloaded.
+#[tokio::test]
+async fn dashboard_changes_after_a_check_in_without_a_reload() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    app.staff("desk.live", Role::Reception, "CHI").await;
+    app.staff("iso.live", Role::Iso, "CHI").await;
+    app.staff("siio.live", Role::Siio, "CHI").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "siio.live").await;
+    b.goto(&format!("{base}/staff/lobby/dashboard")).await;
+    b.wait_for("#nobody-waiting").await;
+    // The page says it is live once its event stream is open, and only then.
+    b.wait_for("html[data-lobby-live]").await;
+    assert!(b.text("#dashboard-updated").await.contains("Live"), "{}", b.text("#dashboard-updated").await);
+    b.script("window.notReloaded = true", vec![]).await;
+
+    let desk = app.sign_in("desk.live").await;
+    let (status, _, _) = app.post_form("/staff/lobby/walk-in", &desk, &[("service", "information")]).await;
+    assert_eq!(status, 303);
+    b.wait_for(r#"#queue tr[data-ticket="I001"]"#).await;
+    let (status, _, _) = app.post_form("/staff/lobby/walk-in", &desk, &[("service", "documents")]).await;
+    assert_eq!(status, 303);
+    b.wait_for(r#"#queue tr[data-ticket="D002"]"#).await;
+    let iso = app.sign_in("iso.live").await;
+    let (status, _, _) = app.post_form("/staff/lobby/call", &iso, &[("counter", "7")]).await;
+    assert_eq!(status, 303);
+    for _ in 0..100 {
+        if b.script(
+            "const c = document.querySelector('#counters'); return c !== null && c.textContent.includes('I001')",
+            vec![],
+        )
+        .await
+            == true
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(b.text("#counters").await.contains("I001"), "the call shows at its counter");
+    assert!(!b.text("#queue").await.contains("I001"), "and leaves the queue");
+    assert_eq!(b.script("return window.notReloaded === true", vec![]).await, true, "the page was not reloaded");
+    // The measures follow too: two checked in, one waiting now.
+    assert!(b.text(r#"#measures tr[data-measure="waiting"]"#).await.contains('1'));
+    // Screen readers hear the count, not the whole page again.
+    assert_eq!(b.attribute("#live-announce", "role").await, "status");
+    check_staff_widths(&b, "live-dashboard", &STAFF_WIDTHS, &mut failures).await;
+    finish(b, server, &failures).await;
+}
+
+// R-QM-05, R-QM-06: an officer works the console from the keyboard alone: the next step always
+// has the focus (Enter does it), the shortcuts the page lists work (Alt+Shift+S starts), focus is
+// visible, and Tab goes through the whole page and out again (no trap). The console shows the
+// queue by service, the ticket with its appointment and timers, and follows the lobby live.
+#[tokio::test]
+async fn officer_console_works_from_the_keyboard_alone() {
+    use crate::webdriver::keys;
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    let confirmation = crate::lobby::booked(&app, "Keyboard", 9).await;
+    app.staff("desk.keys", Role::Reception, "CHI").await;
+    app.staff("iso.keys", Role::Iso, "CHI").await;
+    let desk = app.sign_in("desk.keys").await;
+    for service in ["information", "documents"] {
+        let (status, _, _) = app.post_form("/staff/lobby/walk-in", &desk, &[("service", service)]).await;
+        assert_eq!(status, 303);
+    }
+    let (status, _, _) = app
+        .post_form("/staff/lobby/check-in", &desk, &[("confirmation", confirmation.as_str()), ("confirm", "yes")])
+        .await;
+    assert_eq!(status, 303);
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "iso.keys").await;
+    b.goto(&format!("{base}/staff/lobby/console?counter=5")).await;
+    b.wait_for("#queue-by-service").await;
+    let documents = b.text(r#"#queue-by-service tr[data-service="documents"]"#).await;
+    assert!(documents.contains("D002") && documents.contains("D003"), "{documents}");
+    assert!(b.text(r#"#queue-by-service tr[data-service="information"]"#).await.contains("I001"));
+    let br = &b;
+    let focused = move || async move {
+        br.script("return document.activeElement.id", vec![]).await.as_str().unwrap_or("").to_owned()
+    };
+    assert_eq!(focused().await, "call-next");
+    // The focus is visible: USWDS's outline, not none.
+    let outline = b.script("return getComputedStyle(document.activeElement).outlineStyle", vec![]).await;
+    assert_ne!(outline, "none", "visible focus");
+
+    // Tab runs through every control and leaves the page's end: nothing holds the focus.
+    b.script("document.activeElement.blur(); window.scrollTo(0, 0)", vec![]).await;
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..60 {
+        b.press(&[keys::TAB]).await;
+        let at = b
+            .script("const e = document.activeElement; return e === document.body ? 'body' : (e.id || e.tagName + ':' + (e.textContent || '').trim().slice(0, 20))", vec![])
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if at == "body" {
+            continue; // past the page's end, in the browser's own controls
+        }
+        if seen.last() == Some(&at) {
+            panic!("the focus stayed on {at}: {seen:?}");
+        }
+        if seen.contains(&at) {
+            break; // round again: the focus left the page and came back
+        }
+        seen.push(at);
+    }
+    for id in ["counter", "call-next"] {
+        assert!(seen.iter().any(|s| s == id), "{id} reached by Tab: {seen:?}");
+    }
+    assert!(seen.iter().any(|s| s == "sign-out"), "Tab reaches the shell too: {seen:?}");
+
+    // Call next with Enter on the focused button: the booked customer goes first (R-QM-04).
+    b.goto(&format!("{base}/staff/lobby/console?counter=5")).await;
+    b.wait_for("#call-next").await;
+    assert_eq!(focused().await, "call-next");
+    b.press(&[keys::ENTER]).await;
+    b.wait_for(r#"#current-status[data-status="called"]"#).await;
+    assert_eq!(b.text("#current-ticket").await, "D003");
+    assert!(b.text("#current-appointment").await.contains("9:00 AM"), "{}", b.text("#current-appointment").await);
+    assert!(b.text("#current-appointment").await.contains(confirmation.get(..4).unwrap()));
+    assert!(!b.attribute("#current-timer [data-since]", "data-since").await.is_empty());
+    assert_eq!(focused().await, "action-start");
+    check_staff_widths(&b, "live-console", &STAFF_WIDTHS, &mut failures).await;
+    // The shortcut the page lists: Alt+Shift+S, the customer is here.
+    b.script("document.getElementById('action-start').blur()", vec![]).await;
+    b.press(&[keys::ALT, keys::SHIFT, "s"]).await;
+    b.wait_for(r#"#current-status[data-status="serving"]"#).await;
+    assert_eq!(focused().await, "action-close");
+    // A customer checked in meanwhile shows in the queue without a reload.
+    b.wait_for("html[data-lobby-live]").await;
+    let (status, _, _) = app.post_form("/staff/lobby/walk-in", &desk, &[("service", "emergency_travel")]).await;
+    assert_eq!(status, 303);
+    b.wait_for(r#"#queue-by-service tr[data-service="emergency_travel"] [data-ticket="E004"]"#).await;
+    // Finish with Enter: the visit is closed, and the next call has the focus again.
+    b.press(&[keys::ENTER]).await;
+    b.wait_for("#call-form").await;
+    for _ in 0..50 {
+        if b.script("return document.getElementById('current') === null", vec![]).await == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(focused().await, "call-next");
+    let day = cris::lobby::queue::local_day(chrono_tz::America::Chicago, app.clock.now());
+    let done = cris::lobby::queue::of_day(&app.db, "CHI", day, cris::lobby::queue::Status::Done).await.unwrap();
+    assert_eq!(done.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["D003"]);
+    finish(b, server, &failures).await;
+}
+
+// R-AU-03: a first sign-in shows the authenticator key beside a QR code drawn on the server,
+// titled for screen readers, with the key still as text.
+#[tokio::test]
+async fn enrolment_shows_the_key_beside_its_qr_code() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    app.staff("new.officer", cris::kernel::access::Role::Iso, "NYC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/staff/sign-in")).await;
+    b.click("#accept-banner").await;
+    b.wait_url("/staff/sign-in/password").await;
+    b.type_into("#username", "new.officer").await;
+    b.type_into("#password", crate::support::STAFF_PASSWORD).await;
+    b.click("#sign-in").await;
+    b.wait_url("/staff/sign-in/enrol").await;
+    b.wait_for("#totp-qr svg").await;
+    let title = b.script("return document.querySelector('#totp-qr svg title').textContent", vec![]).await;
+    assert!(title.as_str().unwrap_or("").contains("new.officer"), "{title}");
+    assert_eq!(b.attribute("#totp-qr svg", "role").await, "img");
+    let secret = b.attribute("#totp-secret", "data-secret").await;
+    assert!(!secret.is_empty() && b.text("#totp-secret").await.replace(' ', "") == secret, "the key stays as text");
+    // Beside it, not under it, on a desk's screen.
+    let side_by_side = b
+        .script(
+            "const q = document.querySelector('#totp-qr').getBoundingClientRect(), k = document.querySelector('#totp-secret').getBoundingClientRect(); return k.left >= q.right",
+            vec![],
+        )
+        .await;
+    assert_eq!(side_by_side, true);
+    check_staff_widths(&b, "live-enrolment", &STAFF_WIDTHS, &mut failures).await;
+    let code = crate::support::current_code(&secret, app.clock.now().timestamp());
+    b.type_into("#code", &code).await;
+    b.click("#verify-code").await;
+    b.wait_url("/staff").await;
+    finish(b, server, &failures).await;
+}
+
+// R-RP-01: the demo's 90 days of lobby history make the productivity report's charts show a
+// trend, each with a title, both axes labelled and a link to the same figures as a table.
+#[tokio::test]
+async fn report_charts_of_the_demo_quarter_are_titled_labelled_and_tabled() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(50).await;
+    app.staff("reports.nyc", cris::kernel::access::Role::Siio, "NYC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "reports.nyc").await;
+    let today = app.clock.now().date_naive();
+    let from = today - chrono::Duration::days(90);
+    let to = today - chrono::Duration::days(1);
+    b.goto(&format!("{base}/staff/reports?office=NYC&from={from}&to={to}")).await;
+    b.wait_for("#figure-visits svg").await;
+    for figure in ["#figure-visits", "#figure-wait"] {
+        let svg = b.script(&format!("return document.querySelector('{figure} svg').outerHTML"), vec![]).await;
+        let svg = svg.as_str().unwrap_or("");
+        assert!(svg.contains("<title") && svg.contains(">Day</text>"), "{figure}: {svg}");
+        assert!(b.attribute(&format!("{figure} a"), "href").await.ends_with("#report-days"));
+    }
+    // Several officers, and visits on most days.
+    assert!(
+        b.script("return document.querySelectorAll('#report-officers tbody tr').length", vec![]).await.as_i64()
+            >= Some(4)
+    );
+    let rows = b.script("return Array.from(document.querySelectorAll('#report-days tbody tr td:nth-child(2)')).filter(td => td.textContent !== '0').length", vec![]).await;
+    assert!(rows.as_i64() >= Some(55), "{rows}");
+    check_staff_widths(&b, "live-reports", &STAFF_WIDTHS, &mut failures).await;
+    finish(b, server, &failures).await;
+}

@@ -305,6 +305,20 @@ impl Browser {
         self.call("POST", "/refresh", None).await;
     }
 
+    /// Presses keys together on whatever has the focus, as a keyboard does (WebDriver actions),
+    /// and lets them go in reverse order: `&[keys::ALT, keys::SHIFT, "s"]` is Alt+Shift+S.
+    pub async fn press(&self, chord: &[&str]) {
+        let mut actions: Vec<Value> = chord.iter().map(|k| json!({"type": "keyDown", "value": k})).collect();
+        actions.extend(chord.iter().rev().map(|k| json!({"type": "keyUp", "value": k})));
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )
+        .await;
+        self.call("DELETE", "/actions", None).await;
+    }
+
     /// Ends the session (closing Chromium) before the driver goes.
     pub async fn quit(self) {
         self.call("DELETE", "", None).await;
@@ -317,4 +331,16 @@ impl Drop for Browser {
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self._profile);
     }
+}
+
+/// The WebDriver codes of keys that type no character.
+pub mod keys {
+    /// Tab.
+    pub const TAB: &str = "\u{E004}";
+    /// Enter.
+    pub const ENTER: &str = "\u{E007}";
+    /// Shift.
+    pub const SHIFT: &str = "\u{E008}";
+    /// Alt.
+    pub const ALT: &str = "\u{E00A}";
 }
