@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/surveys/{id}/report.csv", get(report_csv))
         .route("/survey", get(survey_page).post(answer))
         .route("/survey/opt-out", get(opt_out_page).post(opt_out))
+        .merge(super::focus_groups::routes::routes())
 }
 
 // ---------------------------------------------------------------- staff: list and form

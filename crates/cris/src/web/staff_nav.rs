@@ -112,6 +112,7 @@ pub mod doors {
         PROCESSING_TIMES = "/staff/processing-times", "staff-nav-processing-times", Headquarters, [ProcessingTimesPublish];
         SCRIPT_REVIEW = "/staff/scripts/review", "staff-nav-script-review", Headquarters, [ScriptsApprove];
         SURVEYS = "/staff/surveys", "staff-nav-surveys", Headquarters, [SurveysManage, ReportsRead];
+        FOCUS_GROUPS = "/staff/focus-groups", "staff-nav-focus-groups", Headquarters, [SurveysManage];
         USERS = "/staff/admin/users", "staff-nav-users", Administration, [UsersRead];
         ALERTS = "/staff/admin/alerts", "staff-nav-alerts", Administration, [SecurityRead];
         AUTOLOCK = "/staff/admin/autolock", "staff-nav-autolock", Administration, [SecurityRead];

@@ -1547,3 +1547,113 @@ async fn report_charts_of_the_demo_quarter_are_titled_labelled_and_tabled() {
     check_staff_widths(&b, "live-reports", &STAFF_WIDTHS, &mut failures).await;
     finish(b, server, &failures).await;
 }
+
+// R-SV-05, R-CS-03: the focus-group invitation, read from a real SMTP listener, opens in Spanish
+// with the meeting, the Paperwork Reduction Act statement and what is kept; a missing telephone
+// is named and the first name typed stays; accepting thanks the customer; the link then refuses.
+// Every page passes the accessibility audit at every width (screenshots in
+// target/screenshots/public/focus-*).
+#[tokio::test]
+async fn focus_group_invitation_in_spanish() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::with_demo(10).await;
+    let sink = crate::support::SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let now = app.clock.now();
+    crate::surveys::appointment(&app, 1, "NYC", now - chrono::Duration::days(3), Some("beto@example.com"), "es").await;
+    let hq = app.staff("hq.focus", cris::kernel::access::Role::Headquarters, "NBC").await;
+    let actor = cris::kernel::access::Actor {
+        user_id: hq,
+        username: "hq.focus".into(),
+        role: cris::kernel::access::Role::Headquarters,
+        place: cris::kernel::access::Place::of(app.catalog.office("NBC").unwrap()),
+        ip: "127.0.0.1".into(),
+    };
+    let form = cris::surveys::focus_groups::model::FocusGroupForm {
+        office: "NYC".into(),
+        held_on: "2026-12-10".into(),
+        place: "26 Federal Plaza, sala 8, 10:00".into(),
+        size: "8".into(),
+        reply_by: "2026-11-20".into(),
+        omb_number: "1615-0121".into(),
+        omb_expires_on: "2027-03-31".into(),
+        burden_minutes: "90".into(),
+    };
+    let g = cris::surveys::focus_groups::service::define(
+        &app.db,
+        &app.catalog,
+        app.state.token_key(),
+        app.state.public_url(),
+        &actor,
+        now,
+        &form,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(g.counts.drawn, 1);
+    cris::notify::deliver_due(&app.db, &mailer, now, 10).await.unwrap();
+    let mail = sink.received();
+    let invitation =
+        mail.iter().find(|(to, _)| to.iter().any(|t| t.contains("beto@example.com"))).expect("invitation delivered");
+    let decoded = invitation.1.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let link = decoded.split_whitespace().find(|w| w.contains("/focus-group?")).expect("focus-group link");
+    let path = format!("/focus-group?{}", link.split_once("/focus-group?").unwrap().1);
+    assert!(path.contains("lang=es"), "{path}");
+
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}{path}")).await;
+    b.wait_for("#focus-form").await;
+    assert!(b.text("#focus-title").await.contains("grupo focal"));
+    assert!(b.text("#focus-details").await.contains("10 de diciembre de 2026"));
+    let pra = b.text("#pra-statement").await;
+    assert!(
+        pra.contains("1615-0121") && pra.contains("número de control de la OMB") && pra.contains("90 minutos"),
+        "{pra}"
+    );
+    assert!(b.text("#focus-privacy").await.contains("120 días"));
+    check_widths(&b, "focus-invitation", "es", &mut failures).await;
+    b.type_into("#first_name", "Beto").await;
+    b.click("#focus-accept").await;
+    b.wait_for("#form-errors").await;
+    assert!(b.text("#phone-error").await.contains("número de teléfono"));
+    assert_eq!(b.attribute("#first_name", "value").await, "Beto");
+    check_widths(&b, "focus-invitation-error", "es", &mut failures).await;
+    b.type_into("#phone", "(202) 555-0143").await;
+    b.click("#focus-accept").await;
+    b.wait_for("#message").await;
+    assert!(b.text("#message").await.contains("Le llamaremos"));
+    check_widths(&b, "focus-accepted", "es", &mut failures).await;
+
+    b.goto(&format!("{base}{path}")).await;
+    b.wait_for("#message").await;
+    assert!(b.text("#message").await.contains("ya se respondió"));
+    failures.extend(b.accessibility_violations().await);
+    let kept: Vec<(String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT first_name, phone FROM focus_contacts").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(kept, vec![("Beto".to_owned(), "+12025550143".to_owned())]);
+
+    // The staff pages, for the screenshots (1024 and 1440) and the audit.
+    staff_session(&b, &app, "hq.focus").await;
+    let folder = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/staff"));
+    for (name, page) in [
+        ("focus-groups", "/staff/focus-groups".to_owned()),
+        ("focus-group-form", "/staff/focus-groups/new".to_owned()),
+        ("focus-group", format!("/staff/focus-groups/{}", g.id)),
+        ("focus-contacts", format!("/staff/focus-groups/{}/contacts", g.id)),
+    ] {
+        b.goto(&format!("{base}{page}")).await;
+        b.wait_for("main h1").await;
+        for width in [1024, 1440] {
+            b.viewport(width, 900).await;
+            for v in b.accessibility_violations().await {
+                failures.push(format!("{name} ({width} px): {v}"));
+            }
+            b.screenshot(&folder.join(format!("{name}-{width}.png"))).await;
+        }
+    }
+    finish(b, server, &failures).await;
+}
