@@ -510,6 +510,7 @@ staff-console-queue-more = { $count ->
 }
 staff-console-queue-booked = With an appointment.
 staff-console-shortcuts = Keyboard
+staff-console-shortcut-html = <kbd>Alt</kbd>+<kbd>Shift</kbd>+<kbd>{ $key }</kbd>
 staff-console-shortcuts-intro = Tab moves through the page and the next step already has the focus, so Enter does it. These keys act from anywhere on the page:
 staff-ticket-status-waiting = Waiting
 staff-ticket-status-called = Called to the counter
