@@ -234,7 +234,6 @@ staff-audit-from = From (YYYY-MM-DD)
 staff-audit-to = To (YYYY-MM-DD)
 staff-audit-export = Export these rows as CSV
 staff-audit-caption = Newest first
-staff-audit-time-utc = Time (UTC)
 staff-audit-time = Time
 staff-audit-event = Event
 staff-audit-user = User
