@@ -11,13 +11,14 @@ use crate::kernel::access::{Capability, Role};
 pub enum Job {
     /// Check-in, kiosks, survey opt-outs at the counter.
     FrontDesk,
-    /// The queue, the officer's console, the dashboard, the office's rules and calendar.
+    /// The queue, the officer's console, the dashboard, reports and surveys of visits, the
+    /// office's rules and calendar.
     Lobby,
     /// The Service Request Management Tool.
     ServiceRequests,
     /// The call-centre scripts.
     CallCentre,
-    /// Processing times, script approval, reports, surveys.
+    /// Processing times and script approval.
     Headquarters,
     /// Accounts, security, audit, machine clients, representatives.
     Administration,
@@ -104,6 +105,7 @@ pub mod doors {
         CONSOLE = "/staff/lobby/console", "staff-nav-console", Lobby, [QueueCall];
         DASHBOARD = "/staff/lobby/dashboard", "staff-nav-dashboard", Lobby, [LobbyMonitor];
         REPORTS = "/staff/reports", "staff-nav-reports", Lobby, [ReportsRead];
+        SURVEYS = "/staff/surveys", "staff-nav-surveys", Lobby, [SurveysManage, ReportsRead];
         LOBBY_RULES = "/staff/lobby/rules", "staff-nav-lobby-rules", Lobby, [OfficesManage];
         CALENDAR = "/staff/offices/calendar", "staff-nav-calendar", Lobby, [OfficesManage];
         SERVICE_REQUESTS = "/staff/service-requests", "staff-nav-service-requests", ServiceRequests, [ServiceRequestsRead, ServiceRequestsCreate];
@@ -111,7 +113,6 @@ pub mod doors {
         SCRIPTS = "/staff/scripts", "staff-nav-scripts", CallCentre, [ScriptsRead];
         PROCESSING_TIMES = "/staff/processing-times", "staff-nav-processing-times", Headquarters, [ProcessingTimesPublish];
         SCRIPT_REVIEW = "/staff/scripts/review", "staff-nav-script-review", Headquarters, [ScriptsApprove];
-        SURVEYS = "/staff/surveys", "staff-nav-surveys", Headquarters, [SurveysManage, ReportsRead];
         FOCUS_GROUPS = "/staff/focus-groups", "staff-nav-focus-groups", Headquarters, [SurveysManage];
         USERS = "/staff/admin/users", "staff-nav-users", Administration, [UsersRead];
         ALERTS = "/staff/admin/alerts", "staff-nav-alerts", Administration, [SecurityRead];
