@@ -14,3 +14,4 @@ pub mod representative_routes;
 pub mod representatives;
 pub mod routes;
 pub mod staff_routes;
+pub mod store;

@@ -9,3 +9,4 @@ pub mod events;
 pub mod queue;
 pub mod routes;
 pub mod rules;
+pub mod store;

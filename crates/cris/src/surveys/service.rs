@@ -341,3 +341,8 @@ pub async fn report(
 pub async fn purge_invitations_before(db: &Db, before: NaiveDate, batch: i64) -> Result<u64, DbError> {
     store::purge_invitations_before(db, before, batch).await
 }
+
+/// Invitations the retention engine would purge: those of appointments dated before `before`.
+pub async fn expired_invitations(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    store::expired_invitations(db, before).await
+}

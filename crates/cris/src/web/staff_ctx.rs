@@ -29,7 +29,7 @@ pub struct NavItem {
 /// The staff navigation, by capability.
 pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
     let mut nav = vec![NavItem { href: "/staff", key: "staff-nav-home" }];
-    let items: [(Capability, &str, &str); 20] = [
+    let items: [(Capability, &str, &str); 21] = [
         (Capability::ScriptsRead, "/staff/scripts", "staff-nav-scripts"),
         (Capability::ScriptsApprove, "/staff/scripts/review", "staff-nav-script-review"),
         (Capability::UsersRead, "/staff/admin/users", "staff-nav-users"),
@@ -50,6 +50,7 @@ pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
         (Capability::ReportsRead, "/staff/reports", "staff-nav-reports"),
         (Capability::ReportsRead, "/staff/surveys", "staff-nav-surveys"),
         (Capability::CheckIn, "/staff/surveys/opt-out", "staff-nav-survey-opt-out"),
+        (Capability::RetentionRead, "/staff/retention", "staff-nav-retention"),
     ];
     for (cap, href, key) in items {
         if actor.role.can(cap) {
