@@ -110,7 +110,7 @@ impl Kind {
 
     /// Whether the life counts from a day (appointments, visits) rather than an instant.
     pub fn by_day(self) -> bool {
-        matches!(self, Kind::Appointments | Kind::LobbyTickets | Kind::SurveyInvitations)
+        matches!(self, Kind::Appointments | Kind::LobbyTickets | Kind::SurveyInvitations | Kind::FocusContacts)
     }
 }
 

@@ -83,8 +83,12 @@ pub async fn run(db: &Db, policies: &Policies, clock: &Clock, run_by: &str) -> R
         let mut removed = 0u64;
         loop {
             let n = if kind == Kind::SurveyInvitations {
-                // The surveys' purge runs its own short statements (invitations carry no hold).
+                // The surveys' purges run their own short statements (no hold applies to them).
                 crate::surveys::service::purge_invitations_before(db, cut.day, batch).await?
+            } else if kind == Kind::FocusContacts {
+                // SLOT for the focus groups (branch h19f): once merged, this line becomes
+                // `crate::surveys::service::purge_focus_contacts_before(db, cut.day, batch).await?`
+                0
             } else {
                 let mut tx = db.begin().await?;
                 store::lock(&mut tx).await?;

@@ -1090,3 +1090,38 @@ async fn survey_from_the_email_link_in_spanish() {
     assert_eq!(stored, 1);
     finish(b, server, &failures).await;
 }
+
+// R-RT-01: the retention page lists a purge certificate and a legal hold, and its hold form shows
+// its mistakes the USWDS way; no serious accessibility violation at 1024 and 1440 px
+// (screenshots in target/screenshots/staff/retention-*.png).
+#[tokio::test]
+async fn the_retention_page_passes_the_accessibility_audit() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    crate::lobby::booked(&app, "Certified", 9).await;
+    app.clock.advance(chrono::Duration::days(61));
+    let policies = cris::retention::model::Policies::default();
+    cris::retention::service::run(&app.db, &policies, &app.clock, "job:daily").await.unwrap();
+    app.staff("admin.retention", cris::kernel::access::Role::GlobalAdmin, "NYC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    b.goto(&format!("{base}/staff/sign-in")).await;
+    staff_session(&b, &app, "admin.retention").await;
+    b.goto(&format!("{base}/staff/retention")).await;
+    b.wait_for("#certificates").await;
+    b.type_into("#record", "12").await;
+    b.type_into("#reason", "Litigation hold 2026-77").await;
+    b.click("#place-hold").await;
+    b.wait_for("#holds").await;
+    b.click("#place-hold").await;
+    b.wait_for("#reason-error").await;
+    let folder = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/staff"));
+    let mut failures = Vec::new();
+    for width in [1024, 1440] {
+        b.viewport(width, 900).await;
+        b.script_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![]).await;
+        failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("retention ({width} px): {v}")));
+        b.screenshot(&folder.join(format!("retention-{width}.png"))).await;
+    }
+    finish(b, server, &failures).await;
+}
