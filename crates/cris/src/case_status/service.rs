@@ -196,3 +196,9 @@ pub async fn lookup_cached(
         }
     }
 }
+
+/// Before the retention engine deletes address changes: the cases' address history stays, no
+/// longer pointing at them.
+pub async fn forget_address_changes(tx: &mut crate::kernel::db::Tx, change_ids: &[i64]) -> Result<u64, DbError> {
+    store::forget_address_changes(tx, change_ids).await
+}

@@ -284,3 +284,12 @@ pub async fn apply_batch(
         Ok(())
     })
 }
+
+/// Keeps the cases' address history but drops its links to address changes about to be purged.
+pub async fn forget_address_changes(tx: &mut Tx, change_ids: &[i64]) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("UPDATE case_addresses SET change_id = NULL WHERE 1 = 1");
+        push_in(&mut q, "change_id", change_ids);
+        Ok(q.build().execute(&mut *conn).await?.rows_affected())
+    })
+}

@@ -15,3 +15,4 @@ pub mod representatives;
 pub mod routes;
 pub mod staff_routes;
 pub mod survey_contacts;
+pub mod store;

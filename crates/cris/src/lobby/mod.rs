@@ -11,3 +11,4 @@ pub mod queue;
 pub mod routes;
 pub mod rules;
 pub mod workload;
+pub mod store;

@@ -6,6 +6,7 @@
 
 pub mod routes;
 pub mod sms;
+pub mod store;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -380,6 +381,17 @@ pub async fn deliver_round(db: &Db, senders: &Senders, now: DateTime<Utc>, secon
         total.failed += r.failed;
     }
     Ok(total)
+}
+
+/// Sent or failed messages created before `before` (the retention engine's plan).
+pub async fn expired_messages(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    store::expired_messages(db, before).await
+}
+
+/// The retention engine's purge of the outbox: up to `batch` sent or failed messages created
+/// before `before`; pending ones wait for delivery.
+pub async fn purge_messages_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
+    store::purge_messages_before(tx, before, batch).await
 }
 
 #[cfg(test)]

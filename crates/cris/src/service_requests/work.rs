@@ -439,3 +439,22 @@ pub async fn letter_pdf(
 fn invalid(field: &'static str, reason: &str) -> ServiceError {
     ServiceError::Invalid(crate::kernel::error::InvalidInput::new(field, reason))
 }
+
+/// Resolved requests answered before `before` (the retention engine's plan).
+pub async fn expired_requests(
+    db: &Db,
+    before: DateTime<Utc>,
+) -> Result<crate::kernel::db::Extent, crate::kernel::db::DbError> {
+    super::store::expired_requests(db, before).await
+}
+
+/// The retention engine's purge of service requests: up to `batch` resolved before `before`,
+/// not those in `keep` (held), with their trail. Open requests are never purged.
+pub async fn purge_requests_before(
+    tx: &mut Tx,
+    before: DateTime<Utc>,
+    batch: i64,
+    keep: &[i64],
+) -> Result<u64, crate::kernel::db::DbError> {
+    super::store::purge_requests_before(tx, before, batch, keep).await
+}

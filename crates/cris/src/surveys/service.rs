@@ -352,3 +352,8 @@ pub async fn purge_invitations_before(db: &Db, before: NaiveDate, batch: i64) ->
 pub async fn purge_focus_contacts_before(db: &Db, before: NaiveDate, batch: i64) -> Result<u64, DbError> {
     super::focus_groups::service::purge_focus_contacts_before(db, before, batch).await
 }
+
+/// Invitations the retention engine would purge: those of appointments dated before `before`.
+pub async fn expired_invitations(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    store::expired_invitations(db, before).await
+}

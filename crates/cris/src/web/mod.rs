@@ -246,6 +246,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::script_gateway::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(crate::surveys::routes::routes())
+        .merge(crate::retention::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

@@ -114,6 +114,7 @@ pub mod doors {
         PROCESSING_TIMES = "/staff/processing-times", "staff-nav-processing-times", Headquarters, [ProcessingTimesPublish];
         SCRIPT_REVIEW = "/staff/scripts/review", "staff-nav-script-review", Headquarters, [ScriptsApprove];
         FOCUS_GROUPS = "/staff/focus-groups", "staff-nav-focus-groups", Headquarters, [SurveysManage];
+        RETENTION = "/staff/retention", "staff-nav-retention", Headquarters, [RetentionRead];
         USERS = "/staff/admin/users", "staff-nav-users", Administration, [UsersRead];
         ALERTS = "/staff/admin/alerts", "staff-nav-alerts", Administration, [SecurityRead];
         AUTOLOCK = "/staff/admin/autolock", "staff-nav-autolock", Administration, [SecurityRead];

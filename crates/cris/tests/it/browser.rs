@@ -1670,3 +1670,32 @@ async fn focus_group_invitation_in_spanish() {
     }
     finish(b, server, &failures).await;
 }
+
+// R-RT-01: the retention page lists a purge certificate and a legal hold, and its hold form shows
+// its mistakes the USWDS way; no serious accessibility violation at 1024 and 1440 px
+// (screenshots in target/screenshots/staff/retention-*.png).
+#[tokio::test]
+async fn the_retention_page_passes_the_accessibility_audit() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    crate::lobby::booked(&app, "Certified", 9).await;
+    app.clock.advance(chrono::Duration::days(61));
+    let policies = cris::retention::model::Policies::default();
+    cris::retention::service::run(&app.db, &policies, &app.clock, "job:daily").await.unwrap();
+    app.staff("admin.retention", cris::kernel::access::Role::GlobalAdmin, "NYC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    b.goto(&format!("{base}/staff/sign-in")).await;
+    staff_session(&b, &app, "admin.retention").await;
+    b.goto(&format!("{base}/staff/retention")).await;
+    b.wait_for("#certificates").await;
+    b.type_into("#record", "12").await;
+    b.type_into("#reason", "Litigation hold 2026-77").await;
+    b.click("#place-hold").await;
+    b.wait_for("#holds").await;
+    b.click("#place-hold").await;
+    b.wait_for("#reason-error").await;
+    let mut failures = Vec::new();
+    check_staff_widths(&b, "retention", &STAFF_WIDTHS, &mut failures).await;
+    finish(b, server, &failures).await;
+}

@@ -23,6 +23,7 @@ mod lobby;
 mod openapi;
 mod portfolio;
 mod processing_times;
+mod retention;
 mod script_gateway;
 mod seed;
 mod service_requests;
