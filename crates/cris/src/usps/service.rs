@@ -240,6 +240,9 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
             .rows_affected()
         }
     };
+    // The cases' reports show their mailed items and scans: rewritten with them.
+    let case_ids: Vec<i64> = matched.iter().map(|m| m.owner.case_id).collect();
+    crate::case_status::service::refresh_reports(&mut tx, &case_ids).await?;
     tx.commit().await?;
     Ok(added)
 }
@@ -380,21 +383,29 @@ pub async fn ingest(
 }
 
 /// A scan as the status page shows it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Short names in the case's stored report (`case_status::model::Facts`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Shown {
     /// Tracking number.
+    #[serde(rename = "t")]
     pub tracking_number: String,
     /// Event code.
+    #[serde(rename = "c")]
     pub event_code: String,
     /// USPS's event name.
+    #[serde(rename = "n")]
     pub event_name: String,
     /// Day.
+    #[serde(rename = "d")]
     pub event_date: chrono::NaiveDate,
     /// `HHMM`, local to the facility.
+    #[serde(rename = "h")]
     pub event_time: String,
     /// Facility ZIP.
+    #[serde(rename = "z")]
     pub facility_zip: String,
     /// Facility name.
+    #[serde(rename = "f")]
     pub facility_name: String,
 }
 
@@ -423,6 +434,34 @@ pub async fn scans_of(db: &Db, case_id: i64) -> Result<Vec<Shown>, DbError> {
         .await?
     });
     Ok(rows.into_iter().filter(|s| Meaning::of(&s.event_code) != Meaning::NotShown).collect())
+}
+
+/// The scans worth showing of each of these cases, newest first, inside a transaction: what the
+/// case service keeps in each case's report.
+pub async fn scans_of_many(tx: &mut Tx, case_ids: &[i64]) -> Result<HashMap<i64, Vec<Shown>>, DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        case_id: i64,
+        #[sqlx(flatten)]
+        shown: Shown,
+    }
+    let mut by_case: HashMap<i64, Vec<Shown>> = HashMap::new();
+    for part in case_ids.chunks(5_000) {
+        let rows: Vec<Row> = crate::with_tx!(tx, conn => {
+            let mut q = QueryBuilder::new(
+                "SELECT case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name FROM usps_events WHERE 1 = 1",
+            );
+            push_in(&mut q, "case_id", part);
+            q.push(" ORDER BY case_id, event_date DESC, event_time DESC, id DESC");
+            q.build_query_as().fetch_all(&mut *conn).await?
+        });
+        for r in rows {
+            if Meaning::of(&r.shown.event_code) != Meaning::NotShown {
+                by_case.entry(r.case_id).or_default().push(r.shown);
+            }
+        }
+    }
+    Ok(by_case)
 }
 
 /// The inbox folders under the data folder.
