@@ -71,7 +71,10 @@ pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate)
     let gen_plan = plan.clone();
     // Generation is CPU work; it runs beside the writer so both cores are busy.
     let producer = std::thread::spawn(move || {
-        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |batch| tx.blocking_send(batch).is_ok());
+        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |mut batch| {
+            batch.fill_reports();
+            tx.blocking_send(batch).is_ok()
+        });
     });
     let mut report = SeedReport { cases: 0, history: 0, mail: 0, elapsed: Duration::ZERO };
     let written = write_all(db, &plan, &mut rx, &mut report).await;
@@ -106,11 +109,11 @@ async fn write_all(
         let result: Result<(), SeedError> = async {
             while let Some(batch) = rx.recv().await {
                 let mut tx = conn.begin().await?;
-                for chunk in batch.cases.chunks(3_000) {
+                for (chunk, reports) in batch.cases.chunks(2_500).zip(batch.reports.chunks(2_500)) {
                     let mut qb = QueryBuilder::new(
-                        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at) ",
+                        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) ",
                     );
-                    qb.push_values(chunk, |mut b, c| {
+                    qb.push_values(chunk.iter().zip(reports), |mut b, (c, report)| {
                         b.push_bind(c.id)
                             .push_bind(c.receipt.as_str())
                             .push_bind(plan.forms[c.form].as_str())
@@ -120,7 +123,8 @@ async fn write_all(
                             .push_bind(c.status_on)
                             .push_bind(c.mailing_zip.as_str())
                             .push_bind(c.restricted)
-                            .push_bind(c.status_on.and_time(NaiveTime::MIN).and_utc());
+                            .push_bind(c.status_on.and_time(NaiveTime::MIN).and_utc())
+                            .push_bind(report.as_str());
                     });
                     qb.build().execute(&mut *tx).await?;
                 }

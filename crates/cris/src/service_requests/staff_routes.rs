@@ -456,7 +456,9 @@ pub struct CaseView {
 }
 
 async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, ServiceError> {
-    let Some((case, history, _)) = crate::case_status::store::case(state.db(), receipt).await? else { return Ok(None) };
+    let Some((case, history)) = crate::case_status::service::case_with_history(state.db(), receipt).await? else {
+        return Ok(None);
+    };
     let catalog = state.catalog();
     let title = |code: &str| catalog.status(code).map_or_else(|| code.to_owned(), |s| s.title(Lang::En).to_owned());
     let addresses = crate::change_of_address::store::history(state.db(), case.id).await?;
