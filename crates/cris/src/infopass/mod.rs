@@ -14,5 +14,5 @@ pub mod representative_routes;
 pub mod representatives;
 pub mod routes;
 pub mod staff_routes;
-pub mod survey_contacts;
 pub mod store;
+pub mod survey_contacts;

@@ -10,5 +10,5 @@ pub mod history;
 pub mod queue;
 pub mod routes;
 pub mod rules;
-pub mod workload;
 pub mod store;
+pub mod workload;
