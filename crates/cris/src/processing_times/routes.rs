@@ -25,22 +25,35 @@ pub fn routes() -> Router<AppState> {
         .route("/processing-times/api/processingtime/{form}/{office}/{form_key}", get(time_for_key))
 }
 
-#[derive(Serialize)]
-struct Data<T> {
-    data: T,
+/// `GET /processing-times/api/forms`: the forms with posted times.
+#[derive(Serialize, utoipa::ToSchema)]
+struct FormsAnswer {
+    data: FormsOuter,
 }
 
-#[derive(Serialize)]
+/// `GET /processing-times/api/formtypes/{form}`: the form's subtypes.
+#[derive(Serialize, utoipa::ToSchema)]
+struct TypesAnswer {
+    data: TypesOuter,
+}
+
+/// `GET /processing-times/api/formoffices/{form}/{form_key}`: the offices posting the subtype.
+#[derive(Serialize, utoipa::ToSchema)]
+struct OfficesAnswer {
+    data: OfficesOuter,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
 struct FormsOuter {
     forms: FormsInner,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct FormsInner {
     forms: Vec<FormEntry>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct FormEntry {
     form_name: String,
     form_description_en: String,
@@ -59,7 +72,7 @@ fn not_found(what: &str) -> Response {
 }
 
 /// `GET /processing-times/api/forms`.
-#[utoipa::path(get, path = "/processing-times/api/forms", tag = "processing times", responses((status = 200, description = "Forms with posted processing times"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/processing-times/api/forms", tag = "processing times", responses((status = 200, description = "Forms with posted processing times", body = FormsAnswer), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn forms(State(state): State<AppState>) -> Response {
     let codes = match super::forms(state.db()).await {
         Ok(c) => c,
@@ -74,20 +87,20 @@ pub async fn forms(State(state): State<AppState>) -> Response {
             form_description_es: f.title_es.clone(),
         })
         .collect();
-    axum::Json(Data { data: FormsOuter { forms: FormsInner { forms } } }).into_response()
+    axum::Json(FormsAnswer { data: FormsOuter { forms: FormsInner { forms } } }).into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TypesOuter {
     form_types: TypesInner,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TypesInner {
     subtypes: Vec<TypeEntry>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TypeEntry {
     form_key: String,
     form_type: String,
@@ -100,7 +113,7 @@ fn normalise_form(form: &str) -> String {
 }
 
 /// `GET /processing-times/api/formtypes/{form}`.
-#[utoipa::path(get, path = "/processing-times/api/formtypes/{form}", tag = "processing times", params(("form" = String, Path, description = "Form, e.g. I-765")), responses((status = 200, description = "The form's subtypes"), (status = 404, description = "Nothing posted for the form", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/processing-times/api/formtypes/{form}", tag = "processing times", params(("form" = String, Path, description = "Form, e.g. I-765")), responses((status = 200, description = "The form's subtypes", body = TypesAnswer), (status = 404, description = "Nothing posted for the form", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn form_types(State(state): State<AppState>, Path(form): Path<String>) -> Response {
     let form = normalise_form(&form);
     let posted = match super::for_form(state.db(), &form).await {
@@ -121,29 +134,29 @@ pub async fn form_types(State(state): State<AppState>, Path(form): Path<String>)
             });
         }
     }
-    axum::Json(Data { data: TypesOuter { form_types: TypesInner { subtypes } } }).into_response()
+    axum::Json(TypesAnswer { data: TypesOuter { form_types: TypesInner { subtypes } } }).into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OfficesOuter {
     form_offices: OfficesInner,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OfficesInner {
     form_name: String,
     form_type: String,
     offices: Vec<OfficeEntry>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OfficeEntry {
     office_code: String,
     office_description: String,
 }
 
 /// `GET /processing-times/api/formoffices/{form}/{form_key}`.
-#[utoipa::path(get, path = "/processing-times/api/formoffices/{form}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Offices posting times for the subtype"), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/processing-times/api/formoffices/{form}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Offices posting times for the subtype", body = OfficesAnswer), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn form_offices(State(state): State<AppState>, Path((form, key)): Path<(String, String)>) -> Response {
     let form = normalise_form(&form);
     let posted = match super::for_form(state.db(), &form).await {
@@ -164,11 +177,13 @@ pub async fn form_offices(State(state): State<AppState>, Path((form, key)): Path
     if offices.is_empty() {
         return not_found(&format!("{form} {key}"));
     }
-    axum::Json(Data { data: OfficesOuter { form_offices: OfficesInner { form_name: form, form_type: key, offices } } })
-        .into_response()
+    axum::Json(OfficesAnswer {
+        data: OfficesOuter { form_offices: OfficesInner { form_name: form, form_type: key, offices } },
+    })
+    .into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct RangeEntry {
     unit: String,
     unit_en: &'static str,
@@ -176,7 +191,7 @@ struct RangeEntry {
     value: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SubtypeEntry {
     form_type: String,
     publication_date: String,
@@ -190,7 +205,7 @@ struct SubtypeEntry {
     subtype_note_es: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TimeInner {
     form_name: String,
     office_code: String,
@@ -202,12 +217,12 @@ struct TimeInner {
     subtypes: Vec<SubtypeEntry>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TimeOuter {
     processing_time: TimeInner,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct TimeAnswer {
     data: TimeOuter,
     message: String,
@@ -271,13 +286,13 @@ async fn answer(state: &AppState, form: &str, office: &str, key: Option<&str>) -
 }
 
 /// `GET /processing-times/api/processingtime/{form}/{office}`.
-#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code")), responses((status = 200, description = "Posted times, every subtype"), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code")), responses((status = 200, description = "Posted times, every subtype", body = TimeAnswer), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn time(State(state): State<AppState>, Path((form, office)): Path<(String, String)>) -> Response {
     answer(&state, &form, &office, None).await
 }
 
 /// `GET /processing-times/api/processingtime/{form}/{office}/{form_key}`.
-#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Posted time of one subtype"), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/processing-times/api/processingtime/{form}/{office}/{form_key}", tag = "processing times", params(("form" = String, Path, description = "Form"), ("office" = String, Path, description = "Office code"), ("form_key" = String, Path, description = "Subtype key")), responses((status = 200, description = "Posted time of one subtype", body = TimeAnswer), (status = 404, description = "Nothing posted", body = Problem, content_type = "application/problem+json"), (status = 500, description = "Processing times are not available right now", body = Problem, content_type = "application/problem+json")))]
 pub async fn time_for_key(
     State(state): State<AppState>,
     Path((form, office, key)): Path<(String, String, String)>,

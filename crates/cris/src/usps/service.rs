@@ -293,12 +293,13 @@ pub async fn ingest(
     let writer = {
         let (db, file_name) = (db.clone(), file_name.to_owned());
         tokio::spawn(async move {
-            let (mut stored, mut added) = (0u64, 0u64);
+            let (mut stored, mut added, mut cases) = (0u64, 0u64, Vec::new());
             while let Some(chunk) = chunks.recv().await {
                 added += store_chunk(&db, &file_name, &chunk).await?;
                 stored += u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+                cases.extend(chunk.iter().map(|m| m.owner.case_id));
             }
-            Ok::<_, DbError>((stored, added))
+            Ok::<_, DbError>((stored, added, cases))
         })
     };
     let (to_applier, mut batches) = tokio::sync::mpsc::channel::<Vec<events::Checked>>(4);
@@ -352,10 +353,22 @@ pub async fn ingest(
     drop(to_applier);
     let applied = applier.await.map_err(|e| DbError::Url(format!("the USPS status changes stopped: {e}")))?;
     matching?;
-    let (stored, added) = written?;
+    let (stored, added, mut cases) = written?;
     let outcome = applied?;
     if left.is_err() {
         return Err(DbError::Url("the USPS status changes stopped early".into()));
+    }
+    if concurrent {
+        // The scans and the status changes were written side by side, each rewriting the cases'
+        // reports from what it saw; one may have read before the other committed. Now that both
+        // are in, the reports are written once more from the whole.
+        cases.sort_unstable();
+        cases.dedup();
+        for part in cases.chunks(5_000) {
+            let mut tx = db.begin().await?;
+            crate::case_status::service::refresh_reports(&mut tx, part).await?;
+            tx.commit().await?;
+        }
     }
     report.added = added;
     report.repeated += stored - added;
