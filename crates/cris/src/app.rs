@@ -49,13 +49,14 @@ pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) 
 }
 
 /// Runs the background jobs until `stop` changes: email delivery, the USPS inbox (every 30 s),
-/// session clean-up and survey invitations (hourly) and the daily deactivation of unused staff
-/// accounts.
+/// survey invitations (hourly), and daily the retention purge (sessions included) and the
+/// deactivation of unused staff accounts.
 pub fn spawn_workers(
     state: AppState,
     senders: crate::notify::Senders,
     unused_after: chrono::Duration,
     data_dir: std::path::PathBuf,
+    retention: crate::retention::model::Policies,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -87,9 +88,6 @@ pub fn spawn_workers(
                     }
                 }
                 _ = hourly.tick() => {
-                    if let Err(e) = crate::kernel::session::purge_expired(state.db(), state.clock().now()).await {
-                        tracing::warn!(error = %e, "session clean-up failed");
-                    }
                     // Failed-secret counts a day without a failure are forgotten (the longest
                     // delay is an hour).
                     if let Err(e) = crate::kernel::throttle::prune(state.db(), state.clock().now() - chrono::Duration::days(1)).await {
@@ -103,6 +101,15 @@ pub fn spawn_workers(
                     }
                 }
                 _ = daily.tick() => {
+                    // The retention engine (R-RT-01..04): everything past its time, in short
+                    // batches, on its own task so the other jobs keep their rhythm.
+                    let (db, clock, policies) = (state.db().clone(), state.clock().clone(), retention.clone());
+                    tokio::spawn(async move {
+                        match crate::retention::service::run(&db, &policies, &clock, "job:daily").await {
+                            Ok(c) => tracing::info!(run = %c.id, removed = c.total(), "retention purge done"),
+                            Err(e) => tracing::warn!(error = %e, "retention purge failed"),
+                        }
+                    });
                     // Reading a year of decisions takes a while on a full database: not in this loop.
                     let (db, now) = (state.db().clone(), state.clock().now());
                     tokio::spawn(async move {
@@ -124,6 +131,56 @@ pub fn spawn_workers(
             }
         }
     })
+}
+
+/// `cris retention plan|run`: the text it prints. A run by hand is certified as
+/// `command:<user>` (the operating-system user running it).
+pub async fn retention(
+    db: &Db,
+    policies: &crate::retention::model::Policies,
+    clock: &Clock,
+    cmd: &crate::config::RetentionCommand,
+) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    match cmd {
+        crate::config::RetentionCommand::Plan => {
+            let today = crate::retention::service::today(clock);
+            let lines = crate::retention::service::plan(db, policies, clock.now(), today).await?;
+            let _ = writeln!(out, "policy {}", policies.version());
+            let _ = writeln!(
+                out,
+                "{:<20} {:>10} {:>12} {:>12} {:>12} {:>6}",
+                "kind", "count", "before", "oldest", "newest", "held"
+            );
+            let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "-".to_owned(), |d| d.to_string());
+            for l in lines {
+                let _ = writeln!(
+                    out,
+                    "{:<20} {:>10} {:>12} {:>12} {:>12} {:>6}",
+                    l.kind.code(),
+                    l.extent.count,
+                    l.before.to_string(),
+                    day(l.extent.oldest),
+                    day(l.extent.newest),
+                    l.held
+                );
+            }
+        }
+        crate::config::RetentionCommand::Run => {
+            let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+            let watch = crate::kernel::clock::Stopwatch::start();
+            let c = crate::retention::service::run(db, policies, clock, &format!("command:{user}")).await?;
+            let _ = writeln!(out, "purge certificate {}", c.id);
+            let _ = writeln!(out, "policy {}", c.policy_version);
+            let _ = writeln!(out, "run by {} from {} to {}", c.run_by, c.started_at, c.finished_at);
+            for n in &c.counts {
+                let _ = writeln!(out, "{:<20} {:>10} (dated before {})", n.kind, n.removed, n.before);
+            }
+            let _ = writeln!(out, "removed {} in {:.1} s", c.total(), watch.elapsed().as_secs_f64());
+        }
+    }
+    Ok(out)
 }
 
 /// `cris serve`: runs until Ctrl-C or SIGTERM, then finishes requests in flight.
@@ -172,8 +229,14 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         }
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let workers =
-        spawn_workers(state.clone(), senders, settings.unused_account_after, settings.data_dir.clone(), stop_rx);
+    let workers = spawn_workers(
+        state.clone(),
+        senders,
+        settings.unused_account_after,
+        settings.data_dir.clone(),
+        settings.retention.clone(),
+        stop_rx,
+    );
     let app = web::router(state, serve.request_timeout);
     let listen = web::server::Listen {
         addr: serve.listen,

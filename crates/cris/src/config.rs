@@ -83,6 +83,9 @@ pub enum Command {
     /// Bring data in from files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The retention engine: plan or run a purge of records past their time.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Ingest data feeds.
     #[command(subcommand)]
     Ingest(IngestCommand),
@@ -155,6 +158,15 @@ pub struct CreateClientArgs {
     /// What it may do, space-separated: case_status (read), case_events (push status changes).
     #[arg(long, default_value = "case_status")]
     pub scopes: String,
+}
+
+/// `cris retention ...`.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Show what a run would remove now: counts by kind, oldest and newest dates; deletes nothing.
+    Plan,
+    /// Remove every record past its time and print the purge certificate.
+    Run,
 }
 
 /// `cris audit ...`.
@@ -279,6 +291,7 @@ struct FileConfig {
     unused_account_days: Option<i64>,
     sms_url: Option<String>,
     sms_token: Option<String>,
+    retention: Option<std::collections::BTreeMap<String, u64>>,
     allow_plain_relays: Option<bool>,
     sms_inbound_token: Option<String>,
     sms_quiet_hours: Option<String>,
@@ -331,6 +344,8 @@ pub struct Settings {
     pub sms_url: Option<String>,
     /// Token for the SMS gateway.
     pub sms_token: Option<String>,
+    /// How long each kind of record lives (`[retention]` in the file).
+    pub retention: crate::retention::model::Policies,
 }
 
 /// `cris serve` settings, resolved.
@@ -366,6 +381,30 @@ pub struct ServeSettings {
     pub trusted_proxies: crate::web::client_addr::TrustedProxies,
     /// Who may read /metrics.
     pub metrics_access: crate::web::metrics::Access,
+}
+
+/// The `[retention]` table: `<kind>_days` for any kind (see `retention::model::Kind`), `batch`
+/// (rows a transaction) and `pause_ms` (between batches).
+fn retention_policies(
+    table: Option<&std::collections::BTreeMap<String, u64>>,
+) -> Result<crate::retention::model::Policies, ConfigError> {
+    use crate::retention::model::{Kind, Policies};
+    let mut p = Policies::default();
+    for (key, value) in table.into_iter().flatten() {
+        if key == "batch" {
+            if !(1..=100_000).contains(value) {
+                return Err(ConfigError("retention batch must be between 1 and 100000".into()));
+            }
+            p.batch = i64::try_from(*value).unwrap_or(500);
+        } else if key == "pause_ms" {
+            p.pause = std::time::Duration::from_millis((*value).min(60_000));
+        } else if let Some(kind) = key.strip_suffix("_days").and_then(Kind::parse) {
+            p.set_days(kind, u32::try_from(*value).unwrap_or(u32::MAX)).map_err(ConfigError)?;
+        } else {
+            return Err(ConfigError(format!("unknown retention setting {key:?}")));
+        }
+    }
+    Ok(p)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -425,6 +464,7 @@ pub fn resolve(
         unused_account_after: chrono::Duration::days(unused_days),
         sms_url: common.sms_url.clone().or(file.sms_url),
         sms_token: common.sms_token.clone().or(file.sms_token),
+        retention: retention_policies(file.retention.as_ref())?,
     };
     if let Some(url) = &settings.sms_url {
         crate::notify::sms::Gateway::new(url, None).map_err(|e| ConfigError(e.0))?;

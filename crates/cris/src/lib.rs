@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod processing_times;
 pub mod reference;
 pub mod reports;
+pub mod retention;
 pub mod script_gateway;
 pub mod seed;
 pub mod service_requests;

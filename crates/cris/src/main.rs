@@ -186,6 +186,14 @@ fn main() -> ExitCode {
                 }
                 if outcome.rejected.is_empty() { Ok(()) } else { Err(PartlyRefused(outcome.rejected.len()).into()) }
             }
+            Command::Retention(cmd) => {
+                let (db, _) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+                let clock = cris::kernel::clock::Clock::System;
+                let result = cris::app::retention(&db, &settings.retention, &clock, &cmd).await;
+                db.close().await;
+                print!("{}", result?);
+                Ok(())
+            }
             Command::Audit(AuditCommand::Verify) => {
                 let (db, _) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
                 let v = cris::kernel::audit::verify(&db).await?;

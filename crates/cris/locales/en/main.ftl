@@ -43,6 +43,7 @@ error-internal-title = Something went wrong
 error-internal-body = We could not complete your request. Nothing you entered has been lost or half saved. Please try again.
 error-home = Go to the home page
 error-reference = Reference for support: { $id }
+error-code = Error code: { $code }
 
 # API description
 api-title = Developer interfaces
@@ -525,7 +526,7 @@ sr-err-notice = Choose which notice did not arrive.
 sr-err-wrong_item = Choose what is wrong on the notice.
 sr-err-correction = Write what the notice should say (up to 200 characters).
 sr-err-accommodation = Choose the accommodation you need.
-sr-err-description = Describe your request (up to 1,000 characters, without < or >).
+sr-err-description = Describe your request (up to 1,000 characters).
 sr-err-reply = Choose how we should answer you.
 sr-err-email = Enter an email address like name@example.com.
 sr-err-phone = Enter a telephone number we can call, such as 202-555-0143.
@@ -604,4 +605,42 @@ survey-reminder-body = A few days ago we asked how your recent visit went. If yo
     { $link }
     
     To stop all survey invitations from USCIS, open this link:
+    { $optout }
+
+## Focus groups (R-SV-05, R-RT-02)
+focus-title = Invitation to a USCIS focus group
+focus-intro = USCIS is meeting a small group of customers of this office to hear how we can improve our service. You were chosen at random among the customers who gave an email address. Taking part is voluntary.
+focus-when-heading = The meeting
+focus-office = Office
+focus-date = Date
+focus-place = Place
+focus-reply-by = Answer by
+focus-pra = An agency may not conduct or sponsor, and a person is not required to respond to, a collection of information unless it displays a currently valid OMB control number. The OMB control number for this focus group is { $omb }, and its approval expires on { $expires }. We estimate the meeting takes { $minutes } minutes. Taking part is voluntary.
+focus-privacy-heading = What we keep
+focus-privacy = If you take part, we keep only your first name and the telephone number you give here, to call you about the meeting, and we delete them within 120 days. If you say no, or do not answer, we keep nothing about you.
+focus-first-name = First name
+focus-phone = Telephone number
+focus-phone-hint = We will call this number about the meeting. For example, (202) 555-0143.
+focus-accept = Yes, I will take part
+focus-decline = No, thank you
+focus-err-first_name = Enter your first name, in letters.
+focus-err-phone = Enter a telephone number we can call, for example (202) 555-0143.
+focus-accepted-title = Thank you for taking part
+focus-accepted-body = We will call you at the number you gave to confirm the time of the meeting. We keep only your first name and that number, and delete them within 120 days.
+focus-declined-title = Thank you for your answer
+focus-declined-body = You will not take part in this focus group. We keep nothing about you.
+focus-used-title = This link cannot be used
+focus-used-body = This invitation link is not valid or was already answered. Each invitation can be answered once.
+focus-closed-title = This invitation has closed
+focus-closed-body = The day to answer this invitation has passed. Thank you for your interest.
+focus-email-subject = Invitation to a USCIS focus group at { $office }
+focus-email-body = USCIS is inviting a few customers of { $office } to a focus group, a short meeting to tell us how we can improve our service. You were chosen at random.
+    
+    When: { $date }
+    Where: { $place }
+    
+    How to take part: open this link by { $replyby } and give your first name and a telephone number; that is all we keep, and we delete it within 120 days. You can also say no there. Taking part is voluntary.
+    { $link }
+    
+    To stop all survey and focus group invitations from USCIS, open this link:
     { $optout }

@@ -11,7 +11,7 @@ staff-layout-banner-official = An official website of the United States governme
 staff-layout-menu = Menu
 staff-layout-nav-label = Staff navigation
 staff-layout-close = Close
-staff-layout-signed-in-as = { $user } · { $role } · { $office }
+staff-layout-signed-in-as = { $user } · { $role }
 staff-layout-sign-out = Sign out
 staff-layout-footer = For official use only. Use of this system is monitored and recorded.
 
@@ -62,9 +62,58 @@ staff-common-never = Never
 staff-common-office = Office
 
 ## Staff home
-staff-home-title = Staff home
+staff-home-title = Your work today
 staff-home-signed-in-as = Signed in as { $user }, { $role }, { $office }.
-staff-home-no-links = Your work pages appear here as they become available to your role.
+staff-home-nothing-counted = Nothing is waiting for you here. Your pages are in the menu and below.
+staff-home-lobby = Lobby
+staff-home-waiting = { $count ->
+    [0] Nobody waiting
+    [one] 1 customer waiting
+   *[other] { $count } customers waiting
+}
+staff-home-waiting-for = { $service }: { $count }
+staff-home-lobby-alerts = { $count ->
+    [0] No open alerts
+    [one] 1 open alert
+   *[other] { $count } open alerts
+}
+staff-home-requests = Service requests
+staff-home-mine = { $count ->
+    [0] No requests assigned to you
+    [one] 1 request assigned to you
+   *[other] { $count } requests assigned to you
+}
+staff-home-overdue = { $count ->
+    [0] None overdue
+    [one] 1 overdue
+   *[other] { $count } overdue
+}
+staff-home-due-soon = { $count ->
+    [0] None due within { $days } days
+    [one] 1 due within { $days } days
+   *[other] { $count } due within { $days } days
+}
+staff-home-unassigned = { $count ->
+    [0] No requests waiting to be assigned
+    [one] 1 request waiting to be assigned
+   *[other] { $count } requests waiting to be assigned
+}
+staff-home-your-office = Your office
+staff-home-every-office = Every office
+staff-home-open-requests = Open service requests
+staff-home-security-alerts = { $count ->
+    [0] No open security alerts
+    [one] 1 open security alert
+   *[other] { $count } open security alerts
+}
+staff-home-open-alerts = Review alerts
+staff-home-drafts = { $count ->
+    [0] No drafts waiting for review
+    [one] 1 draft waiting for review
+   *[other] { $count } drafts waiting for review
+}
+staff-home-open-review = Review drafts
+staff-home-pages = Your pages
 staff-home-sign-out-everywhere = Sign out on every device
 
 ## Refusals and errors (the message page)
@@ -100,13 +149,15 @@ staff-sign-in-code = 6-digit code
 staff-sign-in-code-hint = From the authenticator app on your phone.
 staff-sign-in-submit = Sign in
 staff-sign-in-enrol-title = Set up your authenticator
-staff-sign-in-enrol-intro = Staff sign in with a password and a code from an authenticator app. Add an account to your app with this key, then
-    enter the code the app shows.
+staff-sign-in-enrol-intro = Staff sign in with a password and a code from an authenticator app. Scan the QR code with your app, or add an
+    account with the key, then enter the code the app shows.
 staff-sign-in-enrol-account = Account
 staff-sign-in-enrol-account-name = CRIS: { $user }
 staff-sign-in-enrol-key = Key
 staff-sign-in-enrol-link = Setup link
 staff-sign-in-enrol-finish = Finish setup and sign in
+staff-sign-in-enrol-qr-title = QR code to add the CRIS account { $user } to an authenticator app
+staff-sign-in-enrol-qr-caption = Scan this code with your authenticator app, or type the key shown beside it.
 staff-sign-in-signed-out = You have signed out.
 staff-sign-in-expired = This form has expired. Please try again.
 staff-sign-in-must-accept = You must accept the conditions of use to sign in.
@@ -190,7 +241,6 @@ staff-audit-from = From (YYYY-MM-DD)
 staff-audit-to = To (YYYY-MM-DD)
 staff-audit-export = Export these rows as CSV
 staff-audit-caption = Newest first
-staff-audit-time-utc = Time (UTC)
 staff-audit-time = Time
 staff-audit-event = Event
 staff-audit-user = User
@@ -289,9 +339,9 @@ staff-sr-not-assigned = not assigned
 staff-sr-paused = paused while on hold (was { $due })
 staff-sr-language = Language
 staff-sr-answer-by = Answer by
-staff-sr-answer-by-email = email { $email }
-staff-sr-answer-by-phone = phone { $phone }
-staff-sr-answer-by-letter = letter
+staff-sr-answer-by-email = Email to { $email }
+staff-sr-answer-by-phone = Telephone { $phone }
+staff-sr-answer-by-letter = Letter by mail
 staff-sr-detail-name = Name
 staff-sr-detail-birth-date = Date of birth
 staff-sr-detail-birth-country = Country of birth
@@ -430,11 +480,53 @@ staff-console-save-note = Save the note
 staff-console-choose-action = Choose what to do with the ticket.
 staff-console-note-length = Write a note of up to 2,000 characters.
 staff-console-note-needs-a-number = Notes are kept by A-Number; this ticket has none.
+staff-console-confirmation = confirmation { $number }
+staff-console-arrived-early = { $minutes ->
+    [one] arrived 1 minute early
+   *[other] arrived { $minutes } minutes early
+}
+staff-console-arrived-late = { $minutes ->
+    [one] arrived 1 minute late
+   *[other] arrived { $minutes } minutes late
+}
+staff-console-arrived-on-time = arrived on time
+staff-console-arrived = Arrived
+staff-console-waited = Waited before the call
+staff-console-minutes = { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}
+staff-console-timer-called = Since the call
+staff-console-timer-serving = At the counter for
+staff-console-min = min
+staff-console-queue = Waiting, by service
+staff-console-queue-count = Waiting
+staff-console-queue-longest = Longest wait (min)
+staff-console-queue-next = Next in line
+staff-console-queue-more = { $count ->
+    [one] and 1 more
+   *[other] and { $count } more
+}
+staff-console-queue-booked = With an appointment.
+staff-console-shortcuts = Keyboard
+staff-console-shortcut-html = <kbd>Alt</kbd>+<kbd>Shift</kbd>+<kbd>{ $key }</kbd>
+staff-console-shortcuts-intro = Tab moves through the page and the next step already has the focus, so Enter does it. These keys act from anywhere on the page:
+staff-ticket-status-waiting = Waiting
+staff-ticket-status-called = Called to the counter
+staff-ticket-status-serving = At the counter
+staff-ticket-status-done = Served
+staff-ticket-status-no_show = Did not come
+staff-live-on = Live: follows the lobby as it changes.
+staff-live-as-of = As of { $time }.
+staff-live-refresh = Refresh now
 
 ## Lobby dashboard
 staff-dashboard-title = Lobby dashboard
 staff-dashboard-heading = Lobby dashboard, { $office }
-staff-dashboard-updated = Updated { $time }; the page follows the lobby as it changes.
+staff-dashboard-updated = Updated { $time }.
+staff-level-normal = normal
+staff-level-warning = warning
+staff-level-critical = critical
 staff-dashboard-measures = Measures
 staff-dashboard-measure = Measure
 staff-dashboard-now = Now
@@ -603,6 +695,10 @@ staff-report-trend = Trend
 staff-report-chart-visits = Visits served a day
 staff-report-chart-wait = Mean wait a day, in minutes
 staff-report-chart-description = One bar a day; the table below gives the figures.
+staff-report-chart-day = Day
+staff-report-chart-visits-axis = Visits served
+staff-report-chart-wait-axis = Mean wait (minutes)
+staff-report-chart-table = The same figures as a table
 staff-report-by-type = Appointments and visits by type
 staff-report-booked = Booked
 staff-report-cancelled = Cancelled
@@ -804,8 +900,132 @@ staff-survey-report-answer = Answer
 staff-survey-report-count = Answers
 staff-survey-chart-title = Question { $n }: { $question }
 staff-survey-chart-desc = Bars: the number of answers (vertical axis) for each value (horizontal axis). The table below holds the same figures.
+staff-survey-chart-scale-axis = Answer (1 strongly disagree to 5 strongly agree)
+staff-survey-chart-choice-axis = Answer
+staff-survey-chart-count-axis = Responses
 staff-survey-scale-1 = 1 strongly disagree
 staff-survey-scale-2 = 2 disagree
 staff-survey-scale-3 = 3 neither
 staff-survey-scale-4 = 4 agree
 staff-survey-scale-5 = 5 strongly agree
+
+## The staff menu's jobs (issue 17, point 9)
+staff-job-front-desk = Front desk
+staff-job-lobby = Lobby
+staff-job-service-requests = Service requests
+staff-job-call-centre = Call centre
+staff-job-headquarters = Headquarters
+staff-job-administration = Administration
+
+## Service requests' codes in words (issue 17, point 12)
+staff-sr-issue-late = Outside processing time
+staff-sr-issue-notice = Notice not received
+staff-sr-issue-typo = Typing mistake on a notice
+staff-sr-issue-card = Card or document not received
+staff-sr-issue-beneficiary = Changed beneficiary information
+staff-sr-issue-accommodation = Accommodation for a disability
+staff-sr-channel-online = Online
+staff-sr-channel-phone = Telephone
+staff-sr-channel-letter = Letter
+staff-sr-channel-office = Office visit
+staff-sr-status-open = Open
+staff-sr-status-assigned = Assigned
+staff-sr-status-on_hold = On hold
+staff-sr-status-resolved = Resolved
+staff-sr-event-filed = Filed
+staff-sr-event-routed = Routed
+staff-sr-event-assigned = Assigned
+staff-sr-event-reassigned = Reassigned
+staff-sr-event-redirected = Redirected
+staff-sr-event-held = Put on hold
+staff-sr-event-released = Taken off hold
+staff-sr-event-letter = Response letter
+staff-sr-event-email = Email
+staff-sr-event-phone = Telephone call
+staff-sr-event-resolved = Resolved
+staff-lang-en = English
+staff-lang-es = Spanish
+
+## Focus groups (R-SV-05, R-RT-02)
+staff-nav-focus-groups = Focus groups
+staff-focus-title = Focus groups
+staff-focus-intro = A focus group invites, by email and at random, customers of an office's appointments who gave an email address and did not opt out. Of those who accept, only the first name and telephone are kept, and they are deleted within 120 days of contact; nothing is kept of the others.
+staff-focus-new = Define a focus group
+staff-focus-none = No focus group has been defined yet.
+staff-focus-caption = Focus groups, newest first, with the counts of each draw
+staff-focus-office = Group
+staff-focus-group-link = { $office } group { $id }
+staff-focus-date = Meets on
+staff-focus-size = Asked for
+staff-focus-drawn = Invited
+staff-focus-accepted = Accepted
+staff-focus-declined = Declined
+staff-focus-unanswered = No answer by the reply-by day
+staff-focus-awaiting = Awaiting an answer
+staff-focus-form-title = Define a focus group
+staff-focus-form-intro = Saving draws the group at once: the number asked, at random, among the office's appointment customers with an email address who did not opt out, and emails each an invitation in their language.
+staff-focus-form-fix = Fix these to define the group
+staff-focus-form-office = Field office
+staff-focus-form-choose = Choose an office
+staff-focus-form-date = Meets on
+staff-focus-form-place = Place
+staff-focus-form-place-hint = Address, room and time, as the invitation should say them.
+staff-focus-form-size = Number to invite
+staff-focus-form-size-hint = From 1 to 50.
+staff-focus-form-reply-by = Reply by
+staff-focus-form-reply-by-hint = After today and before the meeting; invitations not answered by then are deleted.
+staff-focus-form-pra = Paperwork Reduction Act approval (if the group is held under one)
+staff-focus-form-pra-hint = Leave the three empty if none applies; otherwise the invitation page shows them in the Paperwork Reduction Act statement.
+staff-focus-form-omb = OMB control number
+staff-focus-form-omb-expires = Approval expires on
+staff-focus-form-burden = Burden in minutes
+staff-focus-form-save = Define and draw
+staff-focus-status-title = Focus group
+staff-focus-status-heading = Focus group at { $office } on { $date }
+staff-focus-created = { $count ->
+    [one] The group was drawn: 1 customer invited of { $size } asked for.
+   *[other] The group was drawn: { $count } customers invited of { $size } asked for.
+}
+staff-focus-place = Place
+staff-focus-reply-by = Reply by
+staff-focus-pra = Paperwork Reduction Act
+staff-focus-pra-value = OMB control number { $omb }, until { $expires }
+staff-focus-pra-none = Not held under an OMB approval
+staff-focus-counts-caption = The draw, in counts only
+staff-focus-state = State
+staff-focus-people = Customers
+staff-focus-contacts-note = Those who accepted gave a first name and a telephone number. Showing them is recorded in the audit trail.
+staff-focus-show-contacts = Show the contacts of those who accepted
+staff-focus-contacts-title = Focus group contacts
+staff-focus-contacts-heading = Contacts for the focus group at { $office } on { $date }
+staff-focus-contacts-intro = First name and telephone of each customer who accepted, the only things kept; they are deleted within 120 days of contact. This view was recorded in the audit trail.
+staff-focus-contacts-none = No one has accepted yet.
+staff-focus-contacts-caption = Customers who accepted, in the order they answered
+staff-focus-first-name = First name
+staff-focus-phone = Telephone
+staff-focus-back = Back to the focus group
+## Retention engine (retention)
+staff-nav-retention = Retention
+staff-retention-title = Retention and legal holds
+staff-retention-intro = Every purge of records past their time leaves a certificate here: what kinds of record went and how many, never which ones.
+staff-retention-certificates = Purge certificates
+staff-retention-certificates-caption = Purge runs, newest first
+staff-retention-none = No purge has run yet.
+staff-retention-run = Run
+staff-retention-when = Started
+staff-retention-by = Run by
+staff-retention-policy = Policy version
+staff-retention-removed = Removed
+staff-retention-before = dated before { $day }
+staff-retention-total = { $count } in all
+staff-retention-holds = Legal holds
+staff-retention-holds-caption = Records kept past their time
+staff-retention-no-holds = No record is held.
+staff-retention-hold-record = Record
+staff-retention-hold-reason = Reason
+staff-retention-hold-placed = Placed by
+staff-retention-hold-release = Release
+staff-retention-place = Place a legal hold
+staff-retention-kind = Kind of record
+staff-retention-record = Record number
+staff-retention-reason = Reason (matter or case reference)

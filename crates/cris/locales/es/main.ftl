@@ -43,6 +43,7 @@ error-internal-title = Algo salió mal
 error-internal-body = No pudimos completar su solicitud. No se perdió ni se guardó a medias nada de lo que escribió. Por favor, inténtelo de nuevo.
 error-home = Ir a la página de inicio
 error-reference = Referencia para soporte técnico: { $id }
+error-code = Código de error: { $code }
 
 # Descripción de la API
 api-title = Interfaces para desarrolladores
@@ -525,7 +526,7 @@ sr-err-notice = Elija qué aviso no llegó.
 sr-err-wrong_item = Elija qué está mal en el aviso.
 sr-err-correction = Escriba lo que debería decir el aviso (hasta 200 caracteres).
 sr-err-accommodation = Elija la adaptación que necesita.
-sr-err-description = Describa su solicitud (hasta 1,000 caracteres, sin < ni >).
+sr-err-description = Describa su solicitud (hasta 1,000 caracteres).
 sr-err-reply = Elija cómo debemos responderle.
 sr-err-email = Escriba un correo electrónico como nombre@ejemplo.com.
 sr-err-phone = Escriba un número de teléfono al que podamos llamar, por ejemplo 202-555-0143.
@@ -604,4 +605,42 @@ survey-reminder-body = Hace unos días le preguntamos cómo fue su visita recien
     { $link }
     
     Para dejar de recibir invitaciones a encuestas de USCIS, abra este enlace:
+    { $optout }
+
+## Grupos focales (R-SV-05, R-RT-02)
+focus-title = Invitación a un grupo focal de USCIS
+focus-intro = USCIS se reunirá con un grupo pequeño de clientes de esta oficina para saber cómo mejorar nuestro servicio. Usted fue elegido al azar entre los clientes que dieron un correo electrónico. Participar es voluntario.
+focus-when-heading = La reunión
+focus-office = Oficina
+focus-date = Fecha
+focus-place = Lugar
+focus-reply-by = Responda antes del
+focus-pra = Una agencia no puede realizar ni patrocinar una recopilación de información, y una persona no está obligada a responderla, a menos que muestre un número de control de la OMB válido. El número de control de la OMB de este grupo focal es { $omb } y su aprobación vence el { $expires }. Calculamos que la reunión dura { $minutes } minutos. Participar es voluntario.
+focus-privacy-heading = Lo que guardamos
+focus-privacy = Si participa, guardamos solo su nombre de pila y el número de teléfono que nos dé aquí, para llamarle sobre la reunión, y los borramos en un plazo de 120 días. Si dice que no, o no responde, no guardamos nada sobre usted.
+focus-first-name = Nombre de pila
+focus-phone = Número de teléfono
+focus-phone-hint = Le llamaremos a este número sobre la reunión. Por ejemplo, (202) 555-0143.
+focus-accept = Sí, participaré
+focus-decline = No, gracias
+focus-err-first_name = Escriba su nombre de pila, con letras.
+focus-err-phone = Escriba un número de teléfono al que podamos llamar, por ejemplo (202) 555-0143.
+focus-accepted-title = Gracias por participar
+focus-accepted-body = Le llamaremos al número que nos dio para confirmar la hora de la reunión. Guardamos solo su nombre de pila y ese número, y los borramos en un plazo de 120 días.
+focus-declined-title = Gracias por su respuesta
+focus-declined-body = No participará en este grupo focal. No guardamos nada sobre usted.
+focus-used-title = Este enlace no se puede usar
+focus-used-body = Este enlace de invitación no es válido o ya se respondió. Cada invitación se puede responder una vez.
+focus-closed-title = Esta invitación se cerró
+focus-closed-body = Ya pasó el día para responder esta invitación. Gracias por su interés.
+focus-email-subject = Invitación a un grupo focal de USCIS en { $office }
+focus-email-body = USCIS invita a algunos clientes de { $office } a un grupo focal, una reunión corta para decirnos cómo mejorar nuestro servicio. Usted fue elegido al azar.
+    
+    Cuándo: { $date }
+    Dónde: { $place }
+    
+    Cómo participar: abra este enlace antes del { $replyby } y dé su nombre de pila y un número de teléfono; es todo lo que guardamos, y lo borramos en un plazo de 120 días. Allí también puede decir que no. Participar es voluntario.
+    { $link }
+    
+    Para dejar de recibir invitaciones a encuestas y grupos focales de USCIS, abra este enlace:
     { $optout }

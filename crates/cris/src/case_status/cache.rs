@@ -41,7 +41,9 @@ pub enum Lookup {
 const POSTED_TTL: Duration = Duration::from_secs(60);
 
 /// Entries kept at most; past this, expired ones are dropped, then the whole map if need be.
-const CAPACITY: usize = 200_000;
+/// Enough for the pollers' working set over a few seconds; under lookups spread over millions
+/// of cases the cache cannot help, and 200,000 entries held gigabytes (issue 18).
+const CAPACITY: usize = 10_000;
 
 /// A cached report, with the developer API's rendering of it, made on first use: pollers
 /// then cost a copy of bytes rather than a serialisation.

@@ -281,6 +281,7 @@ async fn apply_chunk(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Resu
         .collect();
     let current: Vec<(i64, &str, NaiveDate)> = current.into_iter().map(|(id, (code, on))| (id, code, on)).collect();
     store::apply_batch(tx, &claimed, &rows, &current, now).await?;
+    super::service::refresh_reports(tx, &case_ids).await?;
     crate::portfolio::service::alert_subscribers_of(tx, &alerts, now).await?;
     Ok(outcome)
 }
@@ -321,7 +322,9 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
     if !store::claim_event(tx, &e.id, case_id, now).await? {
         return Ok(Ok(Applied::Before));
     }
-    if store::add_status(tx, case_id, &e.history, current_on, now).await? {
+    let newest = store::add_status(tx, case_id, &e.history, current_on, now).await?;
+    super::service::refresh_reports(tx, &[case_id]).await?;
+    if newest {
         // The current status changed: portfolio alerts go with it, in the same transaction.
         crate::portfolio::service::alert_subscribers(tx, case_id, e.receipt.as_str(), now).await?;
     }

@@ -2,6 +2,7 @@
 //! wire formats only arrange it.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::kernel::i18n::Lang;
 
@@ -33,7 +34,8 @@ impl Both {
     }
 }
 
-/// One step of the history.
+/// One step of the history. Only the newest step (the current status) carries its description;
+/// the others are shown by title and date, so their descriptions are not worded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     /// When.
@@ -43,14 +45,70 @@ pub struct Step {
 }
 
 /// A document mailed for the case.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Mailed {
     /// USPS tracking number.
+    #[serde(rename = "t")]
     pub tracking_number: String,
     /// `card` or `document`.
+    #[serde(rename = "k")]
     pub kind: String,
     /// Day mailed.
+    #[serde(rename = "d")]
     pub mailed_on: NaiveDate,
+}
+
+/// A history row: the status code and date, and the source's own wording when it sent text.
+/// Short names in the stored report (`Facts`), where it is repeated millions of times.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
+pub struct HistoryRow {
+    /// Status code (`CUSTOM` for text from an older source).
+    #[serde(rename = "c")]
+    pub status_code: String,
+    /// When.
+    #[serde(rename = "d")]
+    pub occurred_on: NaiveDate,
+    /// Source's title, English.
+    #[serde(rename = "te", default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    /// Source's description (sanitised HTML), English.
+    #[serde(rename = "de", default, skip_serializing_if = "Option::is_none")]
+    pub desc_en: Option<String>,
+    /// Source's title, Spanish.
+    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    pub title_es: Option<String>,
+    /// Source's description (sanitised HTML), Spanish.
+    #[serde(rename = "ds", default, skip_serializing_if = "Option::is_none")]
+    pub desc_es: Option<String>,
+}
+
+/// What a lookup shows of a case beyond its own row, kept beside the case (`cases.report`) and
+/// rewritten in the transaction that changes any of it, so that a lookup is one read (issue 18):
+/// the history (oldest first), the mailed items (by day mailed) and the USPS scans worth showing
+/// (newest first). Language-free facts: wording comes from the catalogue in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// History, oldest first.
+    #[serde(rename = "h", default)]
+    pub history: Vec<HistoryRow>,
+    /// Mailed items.
+    #[serde(rename = "m", default, skip_serializing_if = "Vec::is_empty")]
+    pub mailed: Vec<Mailed>,
+    /// Scans shown, newest first.
+    #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
+    pub scans: Vec<crate::usps::service::Shown>,
+}
+
+impl Facts {
+    /// The stored form (compact JSON).
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads the stored form; `None` when it cannot be read (the lookup then reads the tables).
+    pub fn decode(stored: &str) -> Option<Facts> {
+        serde_json::from_str(stored).ok()
+    }
 }
 
 impl Mailed {
@@ -113,5 +171,47 @@ impl Report {
             Lang::En => &self.office_name_en,
             Lang::Es => &self.office_name_es,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R-CS-01 (issue 18): the stored report reads back as written, custom wording included, and
+    // what cannot be read is refused (the lookup then reads the tables).
+    #[test]
+    fn facts_round_trip() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+        let facts = Facts {
+            history: vec![
+                HistoryRow {
+                    status_code: "CASE_RECEIVED".into(),
+                    occurred_on: day,
+                    title_en: None,
+                    desc_en: None,
+                    title_es: None,
+                    desc_es: None,
+                },
+                HistoryRow {
+                    status_code: "CUSTOM".into(),
+                    occurred_on: day,
+                    title_en: Some("Notice \"Mailed\"".into()),
+                    desc_en: Some("<p>é</p>".into()),
+                    title_es: None,
+                    desc_es: None,
+                },
+            ],
+            mailed: vec![Mailed {
+                tracking_number: "9205590123456700000015".into(),
+                kind: "card".into(),
+                mailed_on: day,
+            }],
+            scans: Vec::new(),
+        };
+        let stored = facts.encode();
+        assert!(stored.len() < 260, "compact: {stored}");
+        assert_eq!(Facts::decode(&stored), Some(facts));
+        assert_eq!(Facts::decode("{\"h\": 3}"), None);
     }
 }

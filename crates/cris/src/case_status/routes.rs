@@ -107,7 +107,7 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
             );
         }
     };
-    match service::lookup(state.db(), state.catalog(), state.public_url(), &receipt).await {
+    match service::lookup_now(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(report)) => match crate::service_requests::store::for_case(state.db(), receipt.as_str()).await {
             Ok(requests) => render(
                 StatusCode::OK,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::cache::{Cached, Lookup, ReportCache};
 use super::model::{Both, Mailed, Report, Step, Wording};
 use super::store;
-use crate::kernel::db::{Db, DbError};
+use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::html::escape;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
@@ -62,6 +62,55 @@ fn wording(
     Both { en: one(Lang::En), es: one(Lang::Es) }
 }
 
+/// A status's titles alone (a step of the history other than the current one).
+fn titles(catalog: &Catalog, code: &str) -> Both {
+    match catalog.status(code) {
+        Some(status) => Both {
+            en: Wording { title: status.title(Lang::En).to_owned(), description_html: String::new() },
+            es: Wording { title: status.title(Lang::Es).to_owned(), description_html: String::new() },
+        },
+        None => {
+            let w = Wording { title: code.to_owned(), description_html: String::new() };
+            Both { en: w.clone(), es: w }
+        }
+    }
+}
+
+/// A case's row and history (oldest first), restricted or not: for staff pages, whose own access
+/// check comes first.
+pub async fn case_with_history(
+    db: &Db,
+    receipt: &str,
+) -> Result<Option<(store::CaseRow, Vec<store::HistoryRow>)>, DbError> {
+    Ok(store::case(db, receipt).await?.map(|(case, found)| match found {
+        store::Found::Report(facts) => (case, facts.history),
+        store::Found::Tables(history, _) => (case, history),
+    }))
+}
+
+/// Rewrites the stored reports of these cases from their tables, inside the transaction that
+/// changed them (status events, mailed items, USPS scans): the one read a lookup makes then
+/// shows what was committed with it.
+pub async fn refresh_reports(tx: &mut Tx, case_ids: &[i64]) -> Result<(), DbError> {
+    let mut ids = case_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut facts = store::facts_of_many(tx, &ids).await?;
+    let mut scans = crate::usps::service::scans_of_many(tx, &ids).await?;
+    let reports: Vec<(i64, String)> = ids
+        .iter()
+        .map(|id| {
+            let mut f = facts.remove(id).unwrap_or_default();
+            f.scans = scans.remove(id).unwrap_or_default();
+            (*id, f.encode())
+        })
+        .collect();
+    store::set_reports(tx, &reports).await
+}
+
 /// The status report of a receipt number; `None` when unknown or not to be disclosed. Links in
 /// the built-in descriptions start with `public_url`, the installation's public address.
 pub async fn lookup(
@@ -73,6 +122,18 @@ pub async fn lookup(
     lookup_with(db, catalog, public_url, receipt, None).await
 }
 
+/// The lookup for the public page: read now (not from the report cache, so a visitor sees a
+/// change at once), with the posted processing times from the cache's copy in memory.
+pub async fn lookup_now(
+    db: &Db,
+    catalog: &Catalog,
+    cache: &ReportCache,
+    public_url: &str,
+    receipt: &ReceiptNumber,
+) -> Result<Option<Report>, DbError> {
+    lookup_with(db, catalog, public_url, receipt, Some(cache)).await
+}
+
 /// The lookup, with the processing times from the cache's copy when there is one.
 async fn lookup_with(
     db: &Db,
@@ -81,10 +142,14 @@ async fn lookup_with(
     receipt: &ReceiptNumber,
     cache: Option<&ReportCache>,
 ) -> Result<Option<Report>, DbError> {
-    let Some((case, history, mailed)) = store::case(db, receipt.as_str()).await? else { return Ok(None) };
+    let Some((case, found)) = store::case(db, receipt.as_str()).await? else { return Ok(None) };
     if case.restricted {
         return Ok(None);
     }
+    let (history, mailed, scans) = match found {
+        store::Found::Report(facts) => (facts.history, facts.mailed, Some(facts.scans)),
+        store::Found::Tables(history, mailed) => (history, mailed, None),
+    };
     let Some(form) = catalog.form(&case.form_code) else {
         tracing::warn!(form = %case.form_code, "case with a form missing from the catalogue");
         return Ok(None);
@@ -92,19 +157,27 @@ async fn lookup_with(
     let office = catalog.office(&case.office_code);
     // A step names the item mailed on or before its date, if any (cards and documents).
     let mailed_by = |date: NaiveDate| mailed.iter().rev().find(|m| m.mailed_on <= date);
-    let mut steps: Vec<Step> = history
+    // Newest first. Only the newest step is shown with its description (it is the current
+    // status); the others by title and date, so only their titles are worded.
+    let newest = history.len().checked_sub(1);
+    let steps: Vec<Step> = history
         .iter()
-        .map(|h| {
+        .enumerate()
+        .rev()
+        .map(|(i, h)| {
+            let full = Some(i) == newest;
             let wording = match (&h.title_en, &h.desc_en) {
                 // An older source's own wording, kept as given (sanitised when it arrived).
                 (Some(title), Some(desc)) => {
-                    let en = Wording { title: title.clone(), description_html: desc.clone() };
+                    let description = |d: &String| if full { d.clone() } else { String::new() };
+                    let en = Wording { title: title.clone(), description_html: description(desc) };
                     let es = Wording {
                         title: h.title_es.clone().unwrap_or_else(|| title.clone()),
-                        description_html: h.desc_es.clone().unwrap_or_else(|| desc.clone()),
+                        description_html: description(h.desc_es.as_ref().unwrap_or(desc)),
                     };
                     Both { en, es }
                 }
+                _ if !full => titles(catalog, &h.status_code),
                 _ => wording(
                     catalog,
                     public_url,
@@ -119,7 +192,6 @@ async fn lookup_with(
             Step { date: h.occurred_on, wording }
         })
         .collect();
-    steps.reverse();
     let current = steps.first().map_or_else(
         || {
             wording(
@@ -139,7 +211,11 @@ async fn lookup_with(
         Some(cache) => cache.posted(db, &form.code, &case.office_code).await?,
         None => crate::processing_times::at_office(db, &form.code, &case.office_code).await?.into_iter().next(),
     };
-    let scans = if mailed.is_empty() { Vec::new() } else { crate::usps::service::scans_of(db, case.id).await? };
+    let scans = match scans {
+        Some(scans) => scans,
+        None if mailed.is_empty() => Vec::new(),
+        None => crate::usps::service::scans_of(db, case.id).await?,
+    };
     Ok(Some(Report {
         receipt: case.receipt_number,
         form: form.code.clone(),
@@ -195,4 +271,10 @@ pub async fn lookup_cached(
             Ok(report)
         }
     }
+}
+
+/// Before the retention engine deletes address changes: the cases' address history stays, no
+/// longer pointing at them.
+pub async fn forget_address_changes(tx: &mut crate::kernel::db::Tx, change_ids: &[i64]) -> Result<u64, DbError> {
+    store::forget_address_changes(tx, change_ids).await
 }

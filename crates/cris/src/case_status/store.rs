@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 
-use super::model::Mailed;
+use super::model::{Facts, Mailed};
 use crate::kernel::db::{Db, DbError, Tx, push_in};
 
 /// A case row.
@@ -31,21 +31,14 @@ pub struct CaseRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A history row: the status code and date, and the source's own wording when it sent text.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct HistoryRow {
-    /// Status code (`CUSTOM` for text from an older source).
-    pub status_code: String,
-    /// When.
-    pub occurred_on: NaiveDate,
-    /// Source's title, English.
-    pub title_en: Option<String>,
-    /// Source's description (sanitised HTML), English.
-    pub desc_en: Option<String>,
-    /// Source's title, Spanish.
-    pub title_es: Option<String>,
-    /// Source's description (sanitised HTML), Spanish.
-    pub desc_es: Option<String>,
+pub use super::model::HistoryRow;
+
+/// A case row with its stored report.
+#[derive(sqlx::FromRow)]
+struct CaseWithReport {
+    #[sqlx(flatten)]
+    case: CaseRow,
+    report: Option<String>,
 }
 
 /// A case row joined with one of its history entries (none when it has no history).
@@ -62,43 +55,121 @@ struct CaseWithStep {
     desc_es: Option<String>,
 }
 
-/// A case with its history (oldest first) and mailed items, by receipt number: one query for
+/// What a lookup found beside the case row.
+#[derive(Debug)]
+pub enum Found {
+    /// The stored report: everything in one read.
+    Report(Facts),
+    /// A case whose report is not built (stored before reports were kept): its history (oldest
+    /// first) and mailed items from the tables; the scans are still to be asked for.
+    Tables(Vec<HistoryRow>, Vec<Mailed>),
+}
+
+/// A case by receipt number, with what its lookup shows: one read of one row when its report is
+/// stored (every case written since migration 0030); else the tables, as before: one query for
 /// the case and its history, a second only for a case with mailed items.
-pub async fn case(db: &Db, receipt: &str) -> Result<Option<(CaseRow, Vec<HistoryRow>, Vec<Mailed>)>, DbError> {
+pub async fn case(db: &Db, receipt: &str) -> Result<Option<(CaseRow, Found)>, DbError> {
     Ok(crate::with_db!(db, pool => {
-        let rows: Vec<CaseWithStep> = sqlx::query_as(
-            "SELECT c.id, c.receipt_number, c.form_code, c.office_code, c.status_code, c.received_on, c.status_on, c.restricted, c.updated_at, \
-             EXISTS (SELECT 1 FROM mail_items m WHERE m.case_id = c.id) AS has_mail, \
-             h.status_code AS h_status_code, h.occurred_on AS h_occurred_on, h.title_en, h.desc_en, h.title_es, h.desc_es \
-             FROM cases c LEFT JOIN case_history h ON h.case_id = c.id WHERE c.receipt_number = $1 ORDER BY h.occurred_on, h.seq",
+        let row: Option<CaseWithReport> = sqlx::query_as(
+            "SELECT id, receipt_number, form_code, office_code, status_code, received_on, status_on, restricted, updated_at, report \
+             FROM cases WHERE receipt_number = $1",
         )
         .bind(receipt)
-        .fetch_all(pool)
+        .fetch_optional(pool)
         .await?;
-        let has_mail = rows.first().is_some_and(|r| r.has_mail);
-        let mut case = None;
-        let mut history = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let (Some(status_code), Some(occurred_on)) = (r.h_status_code, r.h_occurred_on) {
-                history.push(HistoryRow { status_code, occurred_on, title_en: r.title_en, desc_en: r.desc_en, title_es: r.title_es, desc_es: r.desc_es });
-            }
-            case.get_or_insert(r.case);
-        }
-        match case {
-            None => None,
-            Some(row) => {
-                let mailed: Vec<Mailed> = if has_mail {
-                    sqlx::query_as("SELECT tracking_number, kind, mailed_on FROM mail_items WHERE case_id = $1 ORDER BY mailed_on")
-                        .bind(row.id)
-                        .fetch_all(pool)
-                        .await?
-                } else {
-                    Vec::new()
-                };
-                Some((row, history, mailed))
+        let facts = row.as_ref().and_then(|r| r.report.as_deref()).and_then(Facts::decode);
+        match (row, facts) {
+            (None, _) => None,
+            (Some(CaseWithReport { case, .. }), Some(facts)) => Some((case, Found::Report(facts))),
+            (Some(_), None) => {
+                let rows: Vec<CaseWithStep> = sqlx::query_as(
+                    "SELECT c.id, c.receipt_number, c.form_code, c.office_code, c.status_code, c.received_on, c.status_on, c.restricted, c.updated_at, \
+                     EXISTS (SELECT 1 FROM mail_items m WHERE m.case_id = c.id) AS has_mail, \
+                     h.status_code AS h_status_code, h.occurred_on AS h_occurred_on, h.title_en, h.desc_en, h.title_es, h.desc_es \
+                     FROM cases c LEFT JOIN case_history h ON h.case_id = c.id WHERE c.receipt_number = $1 ORDER BY h.occurred_on, h.seq",
+                )
+                .bind(receipt)
+                .fetch_all(pool)
+                .await?;
+                let has_mail = rows.first().is_some_and(|r| r.has_mail);
+                let mut case = None;
+                let mut history = Vec::with_capacity(rows.len());
+                for r in rows {
+                    if let (Some(status_code), Some(occurred_on)) = (r.h_status_code, r.h_occurred_on) {
+                        history.push(HistoryRow { status_code, occurred_on, title_en: r.title_en, desc_en: r.desc_en, title_es: r.title_es, desc_es: r.desc_es });
+                    }
+                    case.get_or_insert(r.case);
+                }
+                match case {
+                    None => None,
+                    Some(row) => {
+                        let mailed: Vec<Mailed> = if has_mail {
+                            sqlx::query_as("SELECT tracking_number, kind, mailed_on FROM mail_items WHERE case_id = $1 ORDER BY mailed_on")
+                                .bind(row.id)
+                                .fetch_all(pool)
+                                .await?
+                        } else {
+                            Vec::new()
+                        };
+                        Some((row, Found::Tables(history, mailed)))
+                    }
+                }
             }
         }
     }))
+}
+
+/// The history (oldest first) and mailed items of each of these cases, for their reports.
+pub async fn facts_of_many(tx: &mut Tx, case_ids: &[i64]) -> Result<HashMap<i64, Facts>, DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Step {
+        case_id: i64,
+        #[sqlx(flatten)]
+        row: HistoryRow,
+    }
+    #[derive(sqlx::FromRow)]
+    struct Item {
+        case_id: i64,
+        #[sqlx(flatten)]
+        item: Mailed,
+    }
+    let mut by_case: HashMap<i64, Facts> = HashMap::with_capacity(case_ids.len());
+    for part in case_ids.chunks(5_000) {
+        crate::with_tx!(tx, conn => {
+            let mut q = QueryBuilder::new(
+                "SELECT case_id, status_code, occurred_on, title_en, desc_en, title_es, desc_es FROM case_history WHERE 1 = 1",
+            );
+            push_in(&mut q, "case_id", part);
+            q.push(" ORDER BY case_id, occurred_on, seq");
+            let steps: Vec<Step> = q.build_query_as().fetch_all(&mut *conn).await?;
+            for s in steps {
+                by_case.entry(s.case_id).or_default().history.push(s.row);
+            }
+            let mut q = QueryBuilder::new("SELECT case_id, tracking_number, kind, mailed_on FROM mail_items WHERE 1 = 1");
+            push_in(&mut q, "case_id", part);
+            q.push(" ORDER BY case_id, mailed_on");
+            let items: Vec<Item> = q.build_query_as().fetch_all(&mut *conn).await?;
+            for i in items {
+                by_case.entry(i.case_id).or_default().mailed.push(i.item);
+            }
+        });
+    }
+    Ok(by_case)
+}
+
+/// Stores the reports of cases (id, encoded `Facts`).
+pub async fn set_reports(tx: &mut Tx, reports: &[(i64, String)]) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        for part in reports.chunks(5_000) {
+            let mut q = QueryBuilder::new("WITH v (id, report) AS (");
+            q.push_values(part, |mut b, (id, report)| {
+                b.push_bind(*id).push_bind(report.clone());
+            });
+            q.push(") UPDATE cases SET report = v.report FROM v WHERE cases.id = v.id");
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    })
 }
 
 /// The id and current status date of a case.
@@ -282,5 +353,14 @@ pub async fn apply_batch(
             q.build().execute(&mut *conn).await?;
         }
         Ok(())
+    })
+}
+
+/// Keeps the cases' address history but drops its links to address changes about to be purged.
+pub async fn forget_address_changes(tx: &mut Tx, change_ids: &[i64]) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("UPDATE case_addresses SET change_id = NULL WHERE 1 = 1");
+        push_in(&mut q, "change_id", change_ids);
+        Ok(q.build().execute(&mut *conn).await?.rows_affected())
     })
 }

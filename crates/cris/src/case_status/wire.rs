@@ -510,7 +510,7 @@ pub async fn case_events(State(state): State<AppState>, headers: HeaderMap, body
         Ok(r) => r,
         Err(reason) => {
             return crate::web::error::Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
-                .typed("invalid-batch", "The batch cannot be read")
+                .typed(crate::kernel::error::ErrorCode::InvalidBatch, "The batch cannot be read")
                 .detail(reason)
                 .into_response();
         }

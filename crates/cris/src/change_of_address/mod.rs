@@ -6,3 +6,22 @@
 pub mod model;
 pub mod routes;
 pub mod store;
+
+/// Address changes filed before `before` (the retention engine's plan).
+pub async fn expired_changes(
+    db: &crate::kernel::db::Db,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::kernel::db::Extent, crate::kernel::db::DbError> {
+    store::expired_changes(db, before).await
+}
+
+/// The retention engine's purge of address changes: up to `batch` filed before `before`, not
+/// those in `keep` (held); the cases keep their address history.
+pub async fn purge_changes_before(
+    tx: &mut crate::kernel::db::Tx,
+    before: chrono::DateTime<chrono::Utc>,
+    batch: i64,
+    keep: &[i64],
+) -> Result<u64, crate::kernel::db::DbError> {
+    store::purge_changes_before(tx, before, batch, keep).await
+}

@@ -208,3 +208,40 @@ pub async fn history(db: &Db, case_id: i64) -> Result<Vec<(Vec<String>, DateTime
         })
         .collect())
 }
+
+/// Address changes filed before `before` (the retention engine's plan).
+pub async fn expired_changes(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT COUNT(*), MIN(submitted_at), MAX(submitted_at) FROM address_changes WHERE submitted_at < $1")
+            .bind(before)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(crate::kernel::db::Extent::from_times(n, lo, hi))
+}
+
+/// Deletes up to `batch` address changes filed before `before` (not those in `keep`); the cases'
+/// address history stays with the cases, no longer pointing at the change.
+pub async fn purge_changes_before(
+    tx: &mut Tx,
+    before: DateTime<Utc>,
+    batch: i64,
+    keep: &[i64],
+) -> Result<u64, DbError> {
+    let ids: Vec<i64> = crate::with_tx!(&mut *tx, conn => {
+        let mut q = sqlx::QueryBuilder::new("SELECT id FROM address_changes WHERE submitted_at < ");
+        q.push_bind(before);
+        crate::kernel::db::push_not_in(&mut q, "id", keep);
+        q.push(" ORDER BY id LIMIT ").push_bind(batch);
+        q.build_query_scalar().fetch_all(&mut *conn).await?
+    });
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    crate::case_status::service::forget_address_changes(tx, &ids).await?;
+    crate::with_tx!(tx, conn => {
+        let mut d = sqlx::QueryBuilder::new("DELETE FROM address_changes WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut d, "id", &ids);
+        Ok(d.build().execute(&mut *conn).await?.rows_affected())
+    })
+}

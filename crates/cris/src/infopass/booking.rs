@@ -737,3 +737,15 @@ pub async fn survey_contacts_of(db: &Db, ids: &[i64]) -> Result<Vec<SurveyContac
     }
     Ok(out)
 }
+
+/// Appointments dated before `before` (an ISO day): what the retention engine would purge.
+pub async fn expired_appointments(db: &Db, before: &str) -> Result<crate::kernel::db::Extent, DbError> {
+    super::store::expired_appointments(db, before).await
+}
+
+/// The retention engine's purge of appointments (R-RT-01): up to `batch` dated before `before`,
+/// not those in `keep` (held), are deleted and counted as `purged` in `appointment_counts`
+/// (R-RT-03). Runs inside the engine's transaction.
+pub async fn purge_appointments_before(tx: &mut Tx, before: &str, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
+    super::store::purge_appointments_before(tx, before, batch, keep).await
+}

@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::kernel::access::Capability;
 use crate::kernel::access::entry;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::session::{self};
@@ -95,7 +94,8 @@ struct SetupPage {
 
 /// Kiosks are set up by front-desk staff, for their own office.
 async fn permitted(state: &AppState, staff: &Staff) -> Result<crate::kernel::access::Allowed, Response> {
-    permit_page(state, staff, Capability::CheckIn, ("kiosk.start", &staff.actor.place.office)).await
+    permit_page(state, staff, crate::web::staff_nav::doors::KIOSK.gate, ("kiosk.start", &staff.actor.place.office))
+        .await
 }
 
 /// Front-desk staff turn this terminal into their office's kiosk, or back.

@@ -14,3 +14,5 @@ pub mod representative_routes;
 pub mod representatives;
 pub mod routes;
 pub mod staff_routes;
+pub mod store;
+pub mod survey_contacts;

@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::calendar::{self, Hours, Service};
 use super::closures::{self, NewClosure};
-use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
 use crate::reference::Office;
@@ -97,7 +96,9 @@ async fn view_draft(
     (errors, notice): (Vec<InvalidInput>, Option<String>),
     draft: Option<(&Hours, &[calendar::Offering], usize)>,
 ) -> Response {
-    if let Err(page) = permit_page(state, staff, Capability::OfficesManage, ("offices.calendar", &office.code)).await {
+    if let Err(page) =
+        permit_page(state, staff, crate::web::staff_nav::doors::CALENDAR.gate, ("offices.calendar", &office.code)).await
+    {
         return page;
     }
     let now = state.clock().now();

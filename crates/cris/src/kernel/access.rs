@@ -141,6 +141,8 @@ impl Role {
                 LobbyMonitor,
                 ApiClientsManage,
                 RepresentativesManage,
+                RetentionRead,
+                LegalHold,
             ],
             Role::Headquarters => &[
                 ProcessingTimesPublish,
@@ -150,6 +152,7 @@ impl Role {
                 ScriptsApprove,
                 ServiceRequestsRead,
                 SurveysManage,
+                RetentionRead,
             ],
             Role::AsylumOfficer => &[CasesRead, SharingQuery],
             Role::FraudAnalyst => &[CasesRead, SharingRead],
@@ -235,6 +238,10 @@ pub enum Capability {
     RepresentativesManage,
     /// Write satisfaction surveys (R-SV-01).
     SurveysManage,
+    /// Read the retention engine's purge certificates and holds.
+    RetentionRead,
+    /// Place and release legal holds that keep records past their time.
+    LegalHold,
     /// Ask a foreign partner about a person.
     SharingQuery,
     /// Read partner data (sequestered, R-IS-09).
@@ -247,7 +254,7 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 30] = [
+    pub const ALL: [Capability; 32] = [
         Capability::CasesRead,
         Capability::ScriptsRead,
         Capability::ScriptsAuthor,
@@ -274,6 +281,8 @@ impl Capability {
         Capability::ApiClientsManage,
         Capability::RepresentativesManage,
         Capability::SurveysManage,
+        Capability::RetentionRead,
+        Capability::LegalHold,
         Capability::SharingQuery,
         Capability::SharingRead,
         Capability::SharingRespond,
@@ -309,6 +318,8 @@ impl Capability {
             Capability::ApiClientsManage => "api_clients.manage",
             Capability::RepresentativesManage => "representatives.manage",
             Capability::SurveysManage => "surveys.manage",
+            Capability::RetentionRead => "retention.read",
+            Capability::LegalHold => "retention.hold",
             Capability::SharingQuery => "sharing.query",
             Capability::SharingRead => "sharing.read",
             Capability::SharingRespond => "sharing.respond",

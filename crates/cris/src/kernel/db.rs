@@ -263,3 +263,52 @@ where
     }
     q.push(")");
 }
+
+/// What a retention policy would remove from one owner's table: how many records and the dates
+/// of the oldest and newest (for `cris retention plan`). Kept here so that owners need not
+/// import the retention engine, which imports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extent {
+    /// Records past their time.
+    pub count: i64,
+    /// The earliest date among them.
+    pub oldest: Option<chrono::NaiveDate>,
+    /// The latest date among them.
+    pub newest: Option<chrono::NaiveDate>,
+}
+
+impl Extent {
+    /// From a count and the text of the smallest and largest ISO dates (their first ten
+    /// characters are the day).
+    pub fn from_text(count: i64, oldest: Option<&str>, newest: Option<&str>) -> Extent {
+        let day = |s: Option<&str>| s.and_then(|s| s.get(..10)).and_then(|d| d.parse().ok());
+        Extent { count, oldest: day(oldest), newest: day(newest) }
+    }
+
+    /// From a count and the earliest and latest instants.
+    pub fn from_times(
+        count: i64,
+        oldest: Option<chrono::DateTime<chrono::Utc>>,
+        newest: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Extent {
+        Extent { count, oldest: oldest.map(|t| t.date_naive()), newest: newest.map(|t| t.date_naive()) }
+    }
+}
+
+/// Adds `AND column NOT IN (...)` for a list of values (nothing when the list is empty): the
+/// records a legal hold keeps out of a purge.
+pub fn push_not_in<DB, T>(q: &mut sqlx::QueryBuilder<DB>, column: &str, values: &[T])
+where
+    DB: sqlx::Database,
+    T: Clone + Send + 'static + for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if values.is_empty() {
+        return;
+    }
+    q.push(" AND ").push(column).push(" NOT IN (");
+    let mut sep = q.separated(", ");
+    for v in values {
+        sep.push_bind(v.clone());
+    }
+    q.push(")");
+}

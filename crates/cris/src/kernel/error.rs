@@ -46,6 +46,101 @@ impl InvalidInput {
     }
 }
 
+/// The stable code of an error answer, carried beside its message in every problem document
+/// and on every error page, so that a person reading a code to support, or a program branching
+/// on it, does not depend on wording. The list, with what each means, is `docs/ERRORS.md`; a
+/// test keeps the two the same. Codes never change meaning once published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The request cannot be read at all (a malformed body, query or header).
+    BadRequest,
+    /// No credentials, or credentials that are not valid.
+    Unauthorized,
+    /// The caller may not do this (a role, a network or a token that does not allow it).
+    Forbidden,
+    /// A form's anti-forgery token did not match: the form is too old or came from elsewhere.
+    FormExpired,
+    /// Nothing is there, or nothing the caller may know of.
+    NotFound,
+    /// The path exists but does not take this method.
+    MethodNotAllowed,
+    /// The request conflicts with the record's state (already done, already taken).
+    Conflict,
+    /// The body is larger than the service accepts.
+    PayloadTooLarge,
+    /// A value is not valid; the answer names the fields.
+    InvalidInput,
+    /// A batch file (case events, USPS scans) cannot be read as a whole.
+    InvalidBatch,
+    /// Too many requests or attempts from this client or for this record; try again later.
+    RateLimited,
+    /// An unexpected failure inside CRIS; logged with the request id.
+    Internal,
+    /// CRIS or a system it depends on (the database) cannot answer now.
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// Every code, in the order `docs/ERRORS.md` lists them.
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::BadRequest,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::FormExpired,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Conflict,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::InvalidInput,
+        ErrorCode::InvalidBatch,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+        ErrorCode::Unavailable,
+    ];
+
+    /// The code as it is written in answers and in the documentation.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad-request",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::FormExpired => "form-expired",
+            ErrorCode::NotFound => "not-found",
+            ErrorCode::MethodNotAllowed => "method-not-allowed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::PayloadTooLarge => "payload-too-large",
+            ErrorCode::InvalidInput => "invalid-input",
+            ErrorCode::InvalidBatch => "invalid-batch",
+            ErrorCode::RateLimited => "rate-limited",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
+        }
+    }
+
+    /// The general code of an HTTP status, for answers that have no more precise one.
+    pub const fn for_status(status: u16) -> ErrorCode {
+        match status {
+            401 => ErrorCode::Unauthorized,
+            403 => ErrorCode::Forbidden,
+            404 | 410 => ErrorCode::NotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            409 => ErrorCode::Conflict,
+            413 => ErrorCode::PayloadTooLarge,
+            422 => ErrorCode::InvalidInput,
+            429 => ErrorCode::RateLimited,
+            503 => ErrorCode::Unavailable,
+            400..=499 => ErrorCode::BadRequest,
+            _ => ErrorCode::Internal,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a service did not do what it was asked: the error every capability's service shares, so
 /// that routes answer it the same way (a page or a problem document with its status).
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +157,18 @@ pub enum ServiceError {
     /// Storage or another internal failure.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl ServiceError {
+    /// The stable code of this refusal.
+    pub const fn code(&self) -> ErrorCode {
+        match self {
+            ServiceError::Invalid(_) => ErrorCode::InvalidInput,
+            ServiceError::Denied(_) => ErrorCode::Forbidden,
+            ServiceError::NotFound => ErrorCode::NotFound,
+            ServiceError::Internal(_) => ErrorCode::Internal,
+        }
+    }
 }
 
 impl From<DbError> for ServiceError {
@@ -96,5 +203,18 @@ mod tests {
         let err = InvalidInput::new("receipt_number", "Enter a receipt number.");
         assert_eq!(err.field, "receipt_number");
         assert_eq!(err.to_string(), "receipt_number: Enter a receipt number.");
+    }
+
+    #[test]
+    fn every_status_has_a_code_and_codes_are_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{c}");
+        }
+        assert_eq!(ErrorCode::for_status(404), ErrorCode::NotFound);
+        assert_eq!(ErrorCode::for_status(418), ErrorCode::BadRequest);
+        assert_eq!(ErrorCode::for_status(500), ErrorCode::Internal);
+        assert_eq!(ErrorCode::for_status(503), ErrorCode::Unavailable);
     }
 }

@@ -6,7 +6,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::kernel::db::{Db, DbError};
+use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::random::{self, RandomError, constant_time_eq, sha256_hex};
 
 /// Whose session.
@@ -143,13 +143,42 @@ pub async fn delete_all(db: &Db, kind: Kind, subject: i64) -> Result<u64, Sessio
     }))
 }
 
-/// Removes expired sessions and sign-in flows (a periodic job).
-pub async fn purge_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, SessionError> {
-    Ok(crate::with_db!(db, pool => {
-        let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected();
-        let b = sqlx::query("DELETE FROM auth_flows WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected();
-        a + b
-    }))
+/// Sessions and sign-in flows that expired before `before` (the retention engine's plan).
+pub async fn expired(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(expires_at), MAX(expires_at) FROM \
+             (SELECT expires_at FROM sessions WHERE expires_at < $1 UNION ALL SELECT expires_at FROM auth_flows WHERE expires_at < $1) AS gone",
+        )
+        .bind(before)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(crate::kernel::db::Extent::from_times(n, lo, hi))
+}
+
+/// Deletes up to `batch` sessions and `batch` sign-in flows that expired before `before` (the
+/// retention engine calls it; see `retention`).
+pub async fn purge_expired_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let a = sqlx::query(
+            "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at < $1 ORDER BY token_hash LIMIT $2)",
+        )
+        .bind(before)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        let b = sqlx::query(
+            "DELETE FROM auth_flows WHERE token_hash IN (SELECT token_hash FROM auth_flows WHERE expires_at < $1 ORDER BY token_hash LIMIT $2)",
+        )
+        .bind(before)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        Ok(a + b)
+    })
 }
 
 /// The value of a cookie in a request.

@@ -102,6 +102,23 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret_b32: &str) -> String {
     )
 }
 
+/// The `otpauth://` URI as a QR code that an authenticator app scans: SVG drawn here by the
+/// `qrcode` crate (no image library, no outside service), with a `<title>` that names it for
+/// screen readers. The key stays on the page as text beside it, for anyone who types it.
+/// `None` only for a URI too long for any QR code.
+pub fn qr_svg(uri: &str, title: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(uri.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color>().quiet_zone(true).module_dimensions(4, 4).build();
+    // The renderer writes an XML declaration and a bare <svg>; a page wants the element alone,
+    // named: role and title go on it.
+    let (_, element) = svg.split_once("<svg")?;
+    let (attributes, content) = element.split_once('>')?;
+    Some(format!(
+        r#"<svg class="cris-qr" role="img" aria-labelledby="totp-qr-title" focusable="false"{attributes}><title id="totp-qr-title">{}</title>{content}"#,
+        crate::kernel::html::escape(title)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +149,20 @@ mod tests {
         assert!(verify(&b32, &typed, now + 90, 0).is_none());
         assert!(verify(&b32, "12345", now, 0).is_none());
         assert!(otpauth_uri("CRIS", "jane doe", &b32).starts_with("otpauth://totp/CRIS:jane%20doe?secret=GEZ"));
+    }
+
+    // R-AU-03: the authenticator key of the staff sign-in also as a QR code drawn on the server,
+    // named for screen readers, holding the otpauth URI (no outside service sees the key).
+    #[test]
+    fn the_key_as_a_titled_qr_code() {
+        let uri = otpauth_uri("CRIS", "jane.doe", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        let svg = qr_svg(&uri, "QR code <for> jane.doe").unwrap();
+        assert!(svg.starts_with("<svg class=\"cris-qr\" role=\"img\""), "{svg}");
+        assert!(!svg.contains("<?xml"));
+        assert!(svg.contains("<title id=\"totp-qr-title\">QR code &lt;for&gt; jane.doe</title>"));
+        assert!(svg.contains("viewBox=") && svg.ends_with("</svg>") && svg.contains("<path"));
+        // The same URI always gives the same code; another key another.
+        assert_eq!(qr_svg(&uri, "t"), qr_svg(&uri, "t"));
+        assert_ne!(qr_svg(&uri, "t"), qr_svg(&otpauth_uri("CRIS", "jane.doe", "GEZDGNBVGY3TQOJR"), "t"));
     }
 }

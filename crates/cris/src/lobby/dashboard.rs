@@ -107,7 +107,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
                     .collect(),
                 counters,
                 out_of_order: staff.actor.role.can(Capability::QueueCallOutOfOrder),
-                updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p").to_string(),
+                updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p %Z").to_string(),
             };
             staff.finish(render(StatusCode::OK, &page))
         }
@@ -231,7 +231,9 @@ async fn rules_page(State(state): State<AppState>, staff: Staff, Query(q): Query
     let Some(office) = field_office_asked(&state, &staff, &q.office) else {
         return staff_error(&staff, &ServiceError::NotFound);
     };
-    if let Err(page) = permit_page(&state, &staff, Capability::OfficesManage, ("lobby.rules", &office.code)).await {
+    if let Err(page) =
+        permit_page(&state, &staff, crate::web::staff_nav::doors::LOBBY_RULES.gate, ("lobby.rules", &office.code)).await
+    {
         return page;
     }
     match rules::of_office(state.db(), &office.code).await {

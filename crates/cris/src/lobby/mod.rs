@@ -6,6 +6,9 @@
 pub mod alerts;
 pub mod dashboard;
 pub mod events;
+pub mod history;
 pub mod queue;
 pub mod routes;
 pub mod rules;
+pub mod store;
+pub mod workload;

@@ -703,3 +703,25 @@ pub async fn closed_appointments(db: &Db, since: NaiveDate) -> Result<Vec<i64>, 
         .await?
     }))
 }
+
+/// Tickets of days before `before` still holding personal data (the retention engine's plan).
+pub async fn expired_tickets(db: &Db, before: &str) -> Result<crate::kernel::db::Extent, DbError> {
+    super::store::expired_tickets(db, before).await
+}
+
+/// The retention engine's purge of tickets: up to `batch` of days before `before` (not those in
+/// `keep`) lose the confirmation number, A-Number and ZIP code, and keep the officer, the day and
+/// the times of the visit (R-RT-03).
+pub async fn scrub_tickets_before(tx: &mut Tx, before: &str, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
+    super::store::scrub_tickets_before(tx, before, batch, keep).await
+}
+
+/// Visit notes written before `before` (the retention engine's plan).
+pub async fn expired_notes(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    super::store::expired_notes(db, before).await
+}
+
+/// The retention engine's purge of visit notes: up to `batch` written before `before`, not those in `keep`.
+pub async fn purge_notes_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
+    super::store::purge_notes_before(tx, before, batch, keep).await
+}

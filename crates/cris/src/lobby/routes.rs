@@ -115,9 +115,59 @@ struct DeskPage {
     services: Vec<(&'static str, &'static str)>,
     found: Option<Vec<(String, String, String, String)>>,
     search: Search,
-    error: Option<String>,
+    refused: Option<Refused>,
     waiting: i64,
     arriving: Option<Arriving>,
+}
+
+impl DeskPage {
+    /// What was typed in the field whose element id is `id`, when its form came back.
+    fn typed(&self, id: &str) -> &str {
+        self.refused.as_ref().and_then(|r| r.typed.iter().find(|(f, _)| *f == id)).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The party's size as typed in the field `id`, or 1.
+    fn party(&self, id: &str) -> &str {
+        match self.typed(id) {
+            "" => "1",
+            typed => typed,
+        }
+    }
+
+    /// The message of the field whose element id is `id`.
+    fn error(&self, id: &str) -> Option<&str> {
+        self.refused.as_ref().filter(|r| r.field == id).map(|r| r.message.as_str())
+    }
+}
+
+/// A desk form that came back (issue 17, point 11): the field at fault (its element id), the
+/// message shown beside it and in the summary, and every field as typed, by element id.
+struct Refused {
+    field: &'static str,
+    message: String,
+    typed: Vec<(&'static str, String)>,
+}
+
+impl Refused {
+    /// The check-in form, refused at its confirmation number.
+    fn check_in(message: String, confirmation: &str, party: &str) -> Refused {
+        Refused {
+            field: "confirmation",
+            message,
+            typed: vec![("confirmation", confirmation.to_owned()), ("party", party.to_owned())],
+        }
+    }
+
+    /// The walk-in form, refused at `field`.
+    fn walk_in(field: &'static str, message: String, f: &WalkInForm) -> Refused {
+        let typed = vec![
+            ("service", f.service.clone()),
+            ("a_number", f.a_number.clone()),
+            ("zip", f.zip.clone()),
+            ("walk-in-party", f.party.clone()),
+        ];
+        Refused { field, message, typed }
+    }
 }
 
 /// The customer a scan or a typed number found, shown before the ticket is issued so the desk
@@ -154,21 +204,23 @@ async fn desk(State(state): State<AppState>, staff: Staff, Query(search): Query<
     desk_view(&state, &staff, search, None).await
 }
 
-async fn desk_view(state: &AppState, staff: &Staff, search: Search, error: Option<String>) -> Response {
-    desk_page(state, staff, search, error, None).await
+async fn desk_view(state: &AppState, staff: &Staff, search: Search, refused: Option<Refused>) -> Response {
+    desk_page(state, staff, search, refused, None).await
 }
 
 async fn desk_page(
     state: &AppState,
     staff: &Staff,
     search: Search,
-    error: Option<String>,
+    refused: Option<Refused>,
     arriving: Option<Arriving>,
 ) -> Response {
     let Some(office) = office_of(state, staff) else {
         return staff_error(staff, &ServiceError::NotFound);
     };
-    if let Err(page) = permit_page(state, staff, Capability::CheckIn, ("lobby.desk", &office.code)).await {
+    if let Err(page) =
+        permit_page(state, staff, crate::web::staff_nav::doors::LOBBY_DESK.gate, ("lobby.desk", &office.code)).await
+    {
         return page;
     }
     let now = state.clock().now();
@@ -208,7 +260,7 @@ async fn desk_page(
     }
     let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = DeskPage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
@@ -216,7 +268,7 @@ async fn desk_page(
         services,
         found,
         search,
-        error,
+        refused,
         waiting,
         arriving,
     };
@@ -245,13 +297,22 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let confirmation = match Confirmation::new(&f.confirmation) {
         Ok(c) => c,
-        Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+        Err(e) => {
+            let refused = Refused::check_in(e.reason, &f.confirmation, &f.party);
+            return desk_view(&state, &staff, Search::default(), Some(refused)).await;
+        }
     };
     let appointment = match booking::by_confirmation(state.db(), &confirmation).await {
         Ok(Some(a)) if a.office_code == office.code => a,
         Ok(_) => {
             let msg = staff.ctx.t("staff-desk-unknown-confirmation");
-            return desk_view(&state, &staff, Search::default(), Some(msg)).await;
+            return desk_view(
+                &state,
+                &staff,
+                Search::default(),
+                Some(Refused::check_in(msg, &f.confirmation, &f.party)),
+            )
+            .await;
         }
         Err(e) => return staff_error(&staff, &ServiceError::Internal(e.to_string())),
     };
@@ -325,14 +386,20 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
         }
         Err(LobbyError::AlreadyIn(label)) => {
             let msg = staff.ctx.t1("staff-lobby-already-in", "ticket", &label);
-            desk_view(state, staff, Search::default(), Some(msg)).await
+            desk_view(state, staff, Search::default(), Some(refused_arrival(msg, arrival))).await
         }
         Err(LobbyError::OtherDay(day)) => {
             let msg = staff.ctx.t1("staff-desk-other-day", "day", &day.format("%A, %B %-d, %Y").to_string());
-            desk_view(state, staff, Search::default(), Some(msg)).await
+            desk_view(state, staff, Search::default(), Some(refused_arrival(msg, arrival))).await
         }
         Err(e) => lobby_error(staff, e),
     }
+}
+
+/// A check-in the queue refused, with the appointment's number and the party kept.
+fn refused_arrival(message: String, arrival: &Arrival) -> Refused {
+    let confirmation = arrival.appointment.as_ref().map(|a| a.confirmation.as_str().to_owned()).unwrap_or_default();
+    Refused::check_in(message, &confirmation, &arrival.party.to_string())
 }
 
 #[derive(Deserialize)]
@@ -353,20 +420,27 @@ struct WalkInForm {
 async fn walk_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<WalkInForm>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let Some(service) = Service::parse(&f.service) else {
-        return desk_view(&state, &staff, Search::default(), Some(staff.ctx.t("staff-desk-choose-service"))).await;
+        let refused = Refused::walk_in("service", staff.ctx.t("staff-desk-choose-service"), &f);
+        return desk_view(&state, &staff, Search::default(), Some(refused)).await;
     };
     let a_number = match f.a_number.trim() {
         "" => None,
         a => match a.parse::<ANumber>() {
             Ok(a) => Some(a),
-            Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+            Err(e) => {
+                let refused = Refused::walk_in("a_number", e.reason, &f);
+                return desk_view(&state, &staff, Search::default(), Some(refused)).await;
+            }
         },
     };
     let zip = match f.zip.trim() {
         "" => None,
         z => match z.parse::<crate::kernel::contact::Zip>() {
             Ok(z) => Some(z.five().to_owned()),
-            Err(e) => return desk_view(&state, &staff, Search::default(), Some(e.reason)).await,
+            Err(e) => {
+                let refused = Refused::walk_in("zip", e.reason, &f);
+                return desk_view(&state, &staff, Search::default(), Some(refused)).await;
+            }
         },
     };
     let arrival = Arrival { appointment: None, service, a_number, zip, party: party_of(&f.party) };
@@ -410,13 +484,96 @@ struct ConsolePage {
     ctx: PageCtx,
     staff: Option<Staff>,
     office: String,
+    office_code: String,
     counter: String,
     csrf: String,
-    current: Option<Ticket>,
+    current: Option<Current>,
     notes: Vec<queue::Note>,
     services: Vec<(&'static str, &'static str)>,
     waiting: i64,
+    queue: Vec<ServiceQueue>,
     empty: bool,
+    /// The server's time, so the page's timers count from it rather than the desk's clock.
+    now: String,
+    /// The time of the figures, in the office's zone.
+    updated: String,
+}
+
+/// The ticket at the officer's counter, with its appointment and its timers.
+struct Current {
+    ticket: Ticket,
+    /// The appointment's local time, written out (`9:30 AM`).
+    appointment: Option<String>,
+    /// How early or late the customer came for it, in words.
+    punctuality: Option<String>,
+    arrived: String,
+    /// Minutes waited until the (first) call.
+    waited: i64,
+    /// The timer that runs now: `called` (since the call) or `serving` (since service began),
+    /// its start (RFC 3339) and its minutes so far.
+    timer: (&'static str, String, i64),
+}
+
+/// One service's part of the waiting queue, as the console shows it.
+struct ServiceQueue {
+    service: Service,
+    /// Waiting for it, in queue order: label, and whether booked.
+    tickets: Vec<(String, bool)>,
+    /// Minutes the longest waiter has waited.
+    longest: i64,
+}
+
+/// The tickets shown by name in each service's row; the count covers the rest.
+const SHOWN_A_SERVICE: usize = 6;
+
+fn service_queues(waiting: &[Ticket], now: chrono::DateTime<chrono::Utc>) -> Vec<ServiceQueue> {
+    Service::ALL
+        .into_iter()
+        .map(|service| {
+            let of: Vec<&Ticket> = waiting.iter().filter(|t| t.service == service).collect();
+            let waited = |t: &Ticket| (now - t.arrived_at).num_minutes().max(0);
+            ServiceQueue {
+                service,
+                longest: of.iter().map(|t| waited(t)).max().unwrap_or(0),
+                tickets: of.iter().map(|t| (t.label.clone(), t.booked)).collect(),
+            }
+        })
+        .collect()
+}
+
+impl ConsolePage {
+    fn shown<'a>(&self, q: &'a ServiceQueue) -> &'a [(String, bool)] {
+        q.tickets.get(..SHOWN_A_SERVICE).unwrap_or(&q.tickets)
+    }
+
+    fn more(&self, q: &ServiceQueue) -> usize {
+        q.tickets.len().saturating_sub(SHOWN_A_SERVICE)
+    }
+}
+
+fn current_of(ctx: &PageCtx, office: &Office, t: Ticket, now: chrono::DateTime<chrono::Utc>) -> Current {
+    let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&office.tz);
+    let starts =
+        t.appointment_at.as_deref().and_then(|a| chrono::NaiveDateTime::parse_from_str(a, "%Y-%m-%d %H:%M").ok());
+    let punctuality = starts.map(|s| match (local(t.arrived_at).naive_local() - s).num_minutes() {
+        m if m < 0 => ctx.ta("staff-console-arrived-early", ("minutes", &(-m))),
+        0 => ctx.t("staff-console-arrived-on-time"),
+        m => ctx.ta("staff-console-arrived-late", ("minutes", &m)),
+    });
+    let waited = t.called_at.map_or(0, |c| (c - t.arrived_at).num_minutes().max(0));
+    let timer = match (t.started_at, t.called_at) {
+        (Some(s), _) => ("serving", s.to_rfc3339(), (now - s).num_minutes().max(0)),
+        (None, Some(c)) => ("called", c.to_rfc3339(), (now - c).num_minutes().max(0)),
+        (None, None) => ("called", now.to_rfc3339(), 0),
+    };
+    Current {
+        appointment: starts.map(|s| format_time(s.time(), crate::kernel::i18n::Lang::En)),
+        punctuality,
+        arrived: local(t.arrived_at).format("%-I:%M %p %Z").to_string(),
+        waited,
+        timer,
+        ticket: t,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -427,7 +584,10 @@ struct ConsoleQuery {
     empty: bool,
 }
 
-/// The officer's console (R-QM-05): call the next customer, and work the one called.
+/// The officer's console (R-QM-05): call the next customer, and work the one called; the
+/// waiting queue by service, and the ticket at the counter with its appointment and timers.
+/// It follows the office's lobby events (the queue part refreshes itself) and works from the
+/// keyboard alone: the next step has the focus, and each action has a shortcut.
 async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<ConsoleQuery>) -> Response {
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     if let Err(page) = permit_page(&state, &staff, Capability::QueueCall, ("lobby.console", &office.code)).await {
@@ -451,19 +611,23 @@ async fn console(State(state): State<AppState>, staff: Staff, Query(q): Query<Co
     {
         notes = queue::notes(state.db(), state.catalog(), &staff.actor, now, &a, t.id).await.unwrap_or_default();
     }
-    let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
+    let waiting_tickets = queue::of_day(state.db(), &office.code, day, Status::Waiting).await.unwrap_or_default();
     let services = Service::ALL.iter().map(|s| (s.code(), s.name(crate::kernel::i18n::Lang::En))).collect();
     let page = ConsolePage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
         office: office.name_en.clone(),
+        office_code: office.code.clone(),
         counter,
         csrf: staff.csrf.clone(),
-        current,
+        current: current.map(|t| current_of(&staff.ctx, office, t, now)),
         notes,
         services,
-        waiting,
+        waiting: waiting_tickets.len() as i64,
+        queue: service_queues(&waiting_tickets, now),
         empty: q.empty,
+        now: now.to_rfc3339(),
+        updated: now.with_timezone(&office.tz).format("%-I:%M:%S %p %Z").to_string(),
     };
     staff.finish(render(StatusCode::OK, &page))
 }

@@ -6,6 +6,7 @@
 
 pub mod routes;
 pub mod sms;
+pub mod store;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -59,11 +60,22 @@ pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<(),
 
 /// Queues many messages inside the caller's transaction, a few statements in all.
 pub async fn enqueue_many(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message]) -> Result<(), DbError> {
+    insert(tx, now, messages, false).await
+}
+
+/// Queues messages whose body carries a single-use link (survey and focus-group invitations):
+/// once a message is sent, or given up, its recipient, body and attachment are blanked, so the
+/// outbox keeps neither the link nor the address until it is purged itself.
+pub async fn enqueue_erased_when_sent(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message]) -> Result<(), DbError> {
+    insert(tx, now, messages, true).await
+}
+
+async fn insert(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message], erase: bool) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {
-        // 9 values a row: 3,000 rows stay inside SQLite's bound-value limit.
+        // 10 values a row: 3,000 rows stay inside SQLite's bound-value limit.
         for part in messages.chunks(3_000) {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id, appointment_id, attachment) ",
+                "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id, appointment_id, attachment, erase_when_sent) ",
             );
             q.push_values(part, |mut b, m| {
                 b.push_bind(m.channel.as_str())
@@ -74,7 +86,8 @@ pub async fn enqueue_many(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message])
                     .push_bind(now)
                     .push_bind(m.customer_id)
                     .push_bind(m.appointment_id)
-                    .push_bind(m.attachment.clone());
+                    .push_bind(m.attachment.clone())
+                    .push_bind(erase);
             });
             q.build().execute(&mut *conn).await?;
         }
@@ -242,6 +255,24 @@ async fn claim(db: &Db, channel: Channel, now: DateTime<Utc>, batch: i64) -> Res
     }))
 }
 
+/// The assignments that blank a message marked `erase_when_sent` once `$done` holds (it was
+/// sent, or given up): its single-use link and its address go with its sending.
+macro_rules! erase_if_done {
+    ($done:literal) => {
+        concat!(
+            "recipient = CASE WHEN erase_when_sent AND ",
+            $done,
+            " THEN '' ELSE recipient END, ",
+            "body = CASE WHEN erase_when_sent AND ",
+            $done,
+            " THEN '' ELSE body END, ",
+            "attachment = CASE WHEN erase_when_sent AND ",
+            $done,
+            " THEN NULL ELSE attachment END"
+        )
+    };
+}
+
 /// Records the outcome of one round's deliveries: the sent ones in one statement, each failure
 /// on its own (30 s, 1 min, 2 min … about an hour before the last try).
 async fn record(
@@ -270,7 +301,11 @@ async fn record(
         }
         tracing::warn!(id = m.id, attempts, error = %e, "message not delivered");
         crate::with_db!(db, pool => {
-            sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4 WHERE id = $5")
+            sqlx::query(concat!(
+                "UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4, ",
+                erase_if_done!("$1 = 'failed'"),
+                " WHERE id = $5"
+            ))
                 .bind(if give_up { "failed" } else { "pending" })
                 .bind(attempts)
                 .bind(now + wait)
@@ -282,7 +317,11 @@ async fn record(
     }
     for part in sent.chunks(10_000) {
         crate::with_db!(db, pool => {
-            let mut q = sqlx::QueryBuilder::new("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ");
+            let mut q = sqlx::QueryBuilder::new(concat!(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, ",
+                erase_if_done!("TRUE"),
+                ", sent_at = "
+            ));
             q.push_bind(now).push(", last_error = NULL WHERE 1 = 1");
             crate::kernel::db::push_in(&mut q, "id", part);
             q.build().execute(pool).await?;
@@ -342,6 +381,17 @@ pub async fn deliver_round(db: &Db, senders: &Senders, now: DateTime<Utc>, secon
         total.failed += r.failed;
     }
     Ok(total)
+}
+
+/// Sent or failed messages created before `before` (the retention engine's plan).
+pub async fn expired_messages(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    store::expired_messages(db, before).await
+}
+
+/// The retention engine's purge of the outbox: up to `batch` sent or failed messages created
+/// before `before`; pending ones wait for delivery.
+pub async fn purge_messages_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
+    store::purge_messages_before(tx, before, batch).await
 }
 
 #[cfg(test)]

@@ -467,3 +467,14 @@ struct Subscriber {
     by_email: bool,
     by_text: bool,
 }
+
+/// Recovery links that expired before `before` (the retention engine's plan).
+pub async fn expired_recovery(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    super::store::expired_recovery(db, before).await
+}
+
+/// The retention engine's purge of portfolio data: up to `batch` recovery links that expired
+/// before `before` (closed accounts are erased when closed).
+pub async fn purge_recovery_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
+    super::store::purge_recovery_before(tx, before, batch).await
+}

@@ -208,10 +208,11 @@ pub async fn run(
         .fetch_all(pool)
         .await?
     });
-    let cancelled: Vec<(String, i64)> = crate::with_db!(db, pool => {
+    // Appointments the retention engine purged (R-RT-01) stay in the books as counts (R-RT-03).
+    let counted: Vec<(String, String, i64)> = crate::with_db!(db, pool => {
         sqlx::query_as(
-            "SELECT service, CAST(SUM(n) AS BIGINT) FROM appointment_counts WHERE office_code = $1 AND day >= $2 AND day <= $3 \
-             AND outcome = 'cancelled' GROUP BY service",
+            "SELECT service, outcome, CAST(SUM(n) AS BIGINT) FROM appointment_counts WHERE office_code = $1 AND day >= $2 AND day <= $3 \
+             AND outcome IN ('cancelled', 'purged') GROUP BY service, outcome",
         )
         .bind(&filter.office)
         .bind(&from)
@@ -219,6 +220,12 @@ pub async fn run(
         .fetch_all(pool)
         .await?
     });
+    let of = |outcome: &str| -> Vec<(String, i64)> {
+        counted.iter().filter(|(_, o, _)| o == outcome).map(|(s, _, n)| (s.clone(), *n)).collect()
+    };
+    let cancelled = of("cancelled");
+    let mut booked = booked;
+    booked.extend(of("purged"));
     let report = compile(filter.clone(), &visits, &booked, &cancelled);
     let tickets = visits.iter().map(|v| v.ticket_id).collect::<BTreeSet<_>>().len();
     let detail = format!("{} to {}, {tickets} visits", filter.from, filter.to);

@@ -106,12 +106,27 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<Repor
     let (mut visits_chart, mut wait_chart, mut query) = (String::new(), String::new(), String::new());
     let mut office = q.office.clone();
     if let Some(r) = &report {
-        let label = |d: &chrono::NaiveDate| d.format("%m-%d").to_string();
+        let label = |d: &chrono::NaiveDate| d.format("%b %-d").to_string();
         let served: Vec<(String, f64)> = r.days.iter().map(|d| (label(&d.day), d.served as f64)).collect();
         let waits: Vec<(String, f64)> = r.days.iter().map(|d| (label(&d.day), d.mean_wait)).collect();
         let (ctx, description) = (&staff.ctx, staff.ctx.t("staff-report-chart-description"));
-        visits_chart = chart::bars("chart-visits", &ctx.t("staff-report-chart-visits"), &description, &served);
-        wait_chart = chart::bars("chart-wait", &ctx.t("staff-report-chart-wait"), &description, &waits);
+        let day = ctx.t("staff-report-chart-day");
+        visits_chart = chart::bars(&chart::Bars {
+            id: "chart-visits",
+            title: &ctx.t("staff-report-chart-visits"),
+            description: &description,
+            x_label: &day,
+            y_label: &ctx.t("staff-report-chart-visits-axis"),
+            points: &served,
+        });
+        wait_chart = chart::bars(&chart::Bars {
+            id: "chart-wait",
+            title: &ctx.t("staff-report-chart-wait"),
+            description: &description,
+            x_label: &day,
+            y_label: &ctx.t("staff-report-chart-wait-axis"),
+            points: &waits,
+        });
         query = q.same(r);
         office = r.filter.office.clone();
     }

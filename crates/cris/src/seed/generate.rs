@@ -66,6 +66,49 @@ pub struct Batch {
     pub history: Vec<HistoryRow>,
     /// Their mailed items.
     pub mail: Vec<MailRow>,
+    /// Each case's stored report (`case_status::model::Facts`), in the order of `cases`; filled
+    /// by [`Batch::fill_reports`].
+    pub reports: Vec<String>,
+}
+
+impl Batch {
+    /// Encodes each case's report from its history and mail in this batch (CPU work, done on
+    /// the generator's thread).
+    pub fn fill_reports(&mut self) {
+        use crate::case_status::model::{Facts, HistoryRow as Step, Mailed};
+        use std::collections::HashMap;
+        type Gathered = (Vec<(i32, Step)>, Vec<Mailed>);
+        let mut facts: HashMap<i64, Gathered> = HashMap::with_capacity(self.cases.len());
+        for h in &self.history {
+            let step = Step {
+                status_code: h.status.to_owned(),
+                occurred_on: h.on,
+                title_en: None,
+                desc_en: None,
+                title_es: None,
+                desc_es: None,
+            };
+            facts.entry(h.case_id).or_default().0.push((h.seq, step));
+        }
+        for m in &self.mail {
+            facts.entry(m.case_id).or_default().1.push(Mailed {
+                tracking_number: m.tracking.clone(),
+                kind: m.kind.to_owned(),
+                mailed_on: m.on,
+            });
+        }
+        self.reports = self
+            .cases
+            .iter()
+            .map(|c| {
+                let (mut steps, mut mailed) = facts.remove(&c.id).unwrap_or_default();
+                // The order a lookup reads the tables in.
+                steps.sort_by_key(|(seq, s)| (s.occurred_on, *seq));
+                mailed.sort_by_key(|m| m.mailed_on);
+                Facts { history: steps.into_iter().map(|(_, s)| s).collect(), mailed, scans: Vec::new() }.encode()
+            })
+            .collect();
+    }
 }
 
 /// The public sandbox receipt numbers that third-party clients use in their tests.

@@ -3,6 +3,7 @@
 //! writes multi-row inserts, one transaction per batch.
 
 pub mod generate;
+pub mod lobby;
 pub mod rng;
 pub mod scripts;
 
@@ -70,7 +71,10 @@ pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate)
     let gen_plan = plan.clone();
     // Generation is CPU work; it runs beside the writer so both cores are busy.
     let producer = std::thread::spawn(move || {
-        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |batch| tx.blocking_send(batch).is_ok());
+        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |mut batch| {
+            batch.fill_reports();
+            tx.blocking_send(batch).is_ok()
+        });
     });
     let mut report = SeedReport { cases: 0, history: 0, mail: 0, elapsed: Duration::ZERO };
     let written = write_all(db, &plan, &mut rx, &mut report).await;
@@ -105,11 +109,11 @@ async fn write_all(
         let result: Result<(), SeedError> = async {
             while let Some(batch) = rx.recv().await {
                 let mut tx = conn.begin().await?;
-                for chunk in batch.cases.chunks(3_000) {
+                for (chunk, reports) in batch.cases.chunks(2_500).zip(batch.reports.chunks(2_500)) {
                     let mut qb = QueryBuilder::new(
-                        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at) ",
+                        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) ",
                     );
-                    qb.push_values(chunk, |mut b, c| {
+                    qb.push_values(chunk.iter().zip(reports), |mut b, (c, report)| {
                         b.push_bind(c.id)
                             .push_bind(c.receipt.as_str())
                             .push_bind(plan.forms[c.form].as_str())
@@ -119,7 +123,8 @@ async fn write_all(
                             .push_bind(c.status_on)
                             .push_bind(c.mailing_zip.as_str())
                             .push_bind(c.restricted)
-                            .push_bind(c.status_on.and_time(NaiveTime::MIN).and_utc());
+                            .push_bind(c.status_on.and_time(NaiveTime::MIN).and_utc())
+                            .push_bind(report.as_str());
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
@@ -176,6 +181,8 @@ pub async fn demo_extras(
         ("siio.nyc", "Demo Supervisory Officer", Role::Siio, "NYC"),
         ("iio.nyc", "Demo Information Officer", Role::Iio, "NYC"),
         ("iso.nyc", "Demo Service Officer", Role::Iso, "NYC"),
+        ("iso2.nyc", "Demo Service Officer Two", Role::Iso, "NYC"),
+        ("iso3.nyc", "Demo Service Officer Three", Role::Iso, "NYC"),
         ("reception.nyc", "Demo Reception Desk", Role::Reception, "NYC"),
         ("tier1", "Demo Call Centre Tier 1", Role::Tier1, "NBC"),
         ("hq.staff", "Demo Headquarters", Role::Headquarters, "NBC"),
@@ -198,6 +205,7 @@ pub async fn demo_extras(
         crate::staff::service::create(db, catalog, None, now, new).await?;
     }
     demo_service_requests(db, now).await?;
+    demo_lobby_history(db, catalog, as_of).await?;
     scripts::load(db, catalog, now).await?;
     demo_survey(db, catalog, now).await?;
     let client = crate::api_clients::NewClient {
@@ -255,6 +263,25 @@ async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> a
         let compose = |c: &str, due: NaiveDate| (format!("Service request {c}"), format!("We will answer by {due}."));
         store::file(db, &request, now, &compose).await?;
     }
+    Ok(())
+}
+
+/// The New York field office's last 90 days of lobby visits (R-RP-01), served by its demo
+/// officers at counters 1 to 4, so that the productivity report shows real trends. Only into a
+/// database without visits in that period.
+async fn demo_lobby_history(db: &Db, catalog: &Catalog, as_of: NaiveDate) -> anyhow::Result<()> {
+    let Some(office) = catalog.field_office("NYC") else { return Ok(()) };
+    if crate::lobby::history::any_since(db, &office.code, as_of - chrono::Duration::days(lobby::DAYS)).await? {
+        return Ok(());
+    }
+    let mut officers = Vec::new();
+    for (username, counter) in [("iso.nyc", "1"), ("iso2.nyc", "2"), ("iso3.nyc", "3"), ("siio.nyc", "4")] {
+        if let Some(user) = crate::staff::store::by_username(db, username).await? {
+            officers.push((user.id, counter.to_owned()));
+        }
+    }
+    let visits = lobby::visits(&office.code, office.tz, &officers, as_of, lobby::DAYS);
+    crate::lobby::history::import(db, &visits).await?;
     Ok(())
 }
 

@@ -308,11 +308,13 @@ impl RequestForm {
     }
 }
 
-/// Free text: trimmed, not empty, bounded, no markup.
+/// Free text: trimmed, not empty, bounded. `<`, `>` and `&` are text like any other (a customer
+/// may well write "< 2 weeks"): every page escapes what it shows, and email and letters are
+/// plain text, so refusing them would only lose what someone typed.
 fn text(field: &'static str, value: &str, max: usize) -> Result<String, InvalidInput> {
     let t = value.trim();
-    if t.is_empty() || t.chars().count() > max || t.contains(['<', '>']) {
-        return Err(InvalidInput::new(field, format!("Write 1 to {max} characters, without < or >.")));
+    if t.is_empty() || t.chars().count() > max {
+        return Err(InvalidInput::new(field, format!("Write 1 to {max} characters.")));
     }
     Ok(t.to_owned())
 }
@@ -513,6 +515,40 @@ mod tests {
         let details = Details { first_name: Some("Ana".into()), last_name: Some("Ruiz".into()), ..Details::default() };
         for (key, _) in details.pairs() {
             assert_ne!(i18n.t(en, key), key, "{key} is missing");
+        }
+    }
+
+    // Issue 17, point 12: staff read codes as words, every code of every vocabulary a staff
+    // page shows (issues, channels, statuses, steps of the trail, languages).
+    #[test]
+    fn every_code_staff_pages_show_has_its_words() {
+        let i18n = crate::kernel::i18n::I18n::load().unwrap();
+        let en = crate::kernel::i18n::Lang::En;
+        let statuses = ["open", "assigned", "on_hold", "resolved"];
+        let steps = [
+            "filed",
+            "routed",
+            "assigned",
+            "reassigned",
+            "redirected",
+            "held",
+            "released",
+            "letter",
+            "email",
+            "phone",
+            "resolved",
+        ];
+        let mut ids: Vec<String> = Vec::new();
+        ids.extend(Issue::ALL.iter().map(|i| format!("staff-sr-issue-{}", i.code())));
+        ids.extend(Channel::ALL.iter().map(|c| format!("staff-sr-channel-{}", c.code())));
+        ids.extend(statuses.iter().map(|c| format!("staff-sr-status-{c}")));
+        ids.extend(steps.iter().map(|c| format!("staff-sr-event-{c}")));
+        ids.extend(
+            [Method::Letter, Method::Email, Method::Phone].iter().map(|m| format!("staff-sr-event-{}", m.code())),
+        );
+        ids.extend(crate::kernel::i18n::Lang::ALL.iter().map(|l| format!("staff-lang-{}", l.tag())));
+        for id in ids {
+            assert_ne!(i18n.t(en, &id), id, "{id} is missing");
         }
     }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::model::{ACCOMMODATIONS, Channel, Method, MoveReason, NOTICES, RequestForm, WRONG_ITEMS};
 use super::store::{self, FileError, NewRequest, Request, Summary};
-use super::work::{self, Officer};
+use super::work::{self, NEARLY_DUE_DAYS, Officer};
 use crate::kernel::access::{Allowed, Capability, Level};
 use crate::kernel::access::{entry, permit};
 use crate::kernel::address::state_choices;
@@ -27,7 +27,7 @@ use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::{Staff, StaffForm, carries_csrf};
 use crate::web::staff_page::{permit_page, staff_error};
 
-carries_csrf!(RequestForm, HoldForm, RespondForm, RedirectForm);
+carries_csrf!(RequestForm, ReleaseForm);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -43,9 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/service-requests/{confirmation}/letters/{event}", get(letter))
         .route("/staff/cases/{receipt}", get(case_page))
 }
-
-/// Days before the due date a request counts as nearly due.
-const NEARLY_DUE_DAYS: i64 = 5;
 
 #[derive(Template)]
 #[template(path = "staff/service_requests.html")]
@@ -86,8 +83,13 @@ async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQ
     let role = staff.actor.role;
     let (db, office) = (state.db(), staff.actor.place.office.clone());
     if !role.can(Capability::ServiceRequestsCreate)
-        && let Err(r) =
-            permit_page(&state, &staff, Capability::ServiceRequestsRead, ("service_requests.list", &office)).await
+        && let Err(r) = permit_page(
+            &state,
+            &staff,
+            crate::web::staff_nav::doors::SERVICE_REQUESTS.gate,
+            ("service_requests.list", &office),
+        )
+        .await
     {
         return r;
     }
@@ -317,33 +319,32 @@ async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Re
 }
 
 /// Assigns one or many requests to an officer; reassigning needs a reason (R-SR-09, R-SR-10).
+/// From a request's page, a refusal brings that page back with the form as chosen.
 async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fields>) -> Response {
     let confirmations = f.all("confirmation");
-    let Ok(officer) = f.get("officer").trim().parse::<i64>() else {
-        return failed(
-            &staff,
-            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
-                "officer",
-                staff.ctx.t("staff-sr-choose-officer"),
-            )),
-        );
+    let invalid = |field: &'static str, key: &str| {
+        Err(ServiceError::Invalid(crate::kernel::error::InvalidInput::new(field, staff.ctx.t(key))))
     };
-    if confirmations.is_empty() {
-        return failed(
-            &staff,
-            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
-                "confirmation",
-                staff.ctx.t("staff-sr-tick-one"),
-            )),
-        );
-    }
-    let reason = MoveReason::parse(&f.get("reason"));
-    let now = state.clock().now();
-    match work::assign(state.db(), state.catalog(), &staff.actor, now, &confirmations, officer, reason).await {
-        Ok(_) if confirmations.len() == 1 && f.get("back") == "request" => {
+    let outcome = match f.get("officer").trim().parse::<i64>() {
+        Err(_) => invalid("officer", "staff-sr-choose-officer"),
+        Ok(_) if confirmations.is_empty() => invalid("confirmation", "staff-sr-tick-one"),
+        Ok(officer) => {
+            let reason = MoveReason::parse(&f.get("reason"));
+            let now = state.clock().now();
+            work::assign(state.db(), state.catalog(), &staff.actor, now, &confirmations, officer, reason).await
+        }
+    };
+    let from_request = confirmations.len() == 1 && f.get("back") == "request";
+    match outcome {
+        Ok(_) if from_request => {
             staff.finish(Redirect::to(&format!("/staff/service-requests/{}", confirmations[0])).into_response())
         }
         Ok(n) => staff.finish(Redirect::to(&format!("/staff/service-requests?assigned={n}")).into_response()),
+        Err(ServiceError::Invalid(e)) if from_request => {
+            let ids = [("officer", "officer"), ("reason", "reassign-reason")];
+            let confirmation = confirmations[0].clone();
+            detail_page(&state, &staff, &confirmation, Kept::refused("assign", f, &e, &ids)).await
+        }
         Err(e) => failed(&staff, e),
     }
 }
@@ -362,11 +363,75 @@ struct DetailPage {
     reasons: [MoveReason; 4],
     can_assign: bool,
     can_work: bool,
+    /// The form that came back with mistakes, as typed.
+    kept: Kept,
 }
 
 impl DetailPage {
     fn overdue(&self) -> bool {
         self.r.summary.overdue(self.today)
+    }
+
+    /// What was typed in `name` of `form`, when that form came back with mistakes.
+    fn kept(&self, form: &str, name: &str) -> String {
+        if self.kept.form == form { self.kept.fields.get(name) } else { String::new() }
+    }
+
+    /// The mistake of the field whose element id is `id`.
+    fn error(&self, id: &str) -> Option<&str> {
+        self.kept.errors.get(id)
+    }
+
+    /// Whether the answer's method `code` is the one to show chosen.
+    fn method_chosen(&self, code: &str) -> bool {
+        match self.kept("respond", "method") {
+            m if m.is_empty() => code == "letter",
+            m => m == code,
+        }
+    }
+
+    /// A step's reason in words: a reason for moving the request is a code, a hold's is as typed.
+    fn reason_words(&self, reason: &str) -> String {
+        MoveReason::parse(reason).map_or_else(|| reason.to_owned(), |m| self.ctx.tc("staff-sr-move-reason", m.code()))
+    }
+
+    /// What a step said: a filing names the channel and a resolution the method, as codes; an
+    /// answer or a release is text as written.
+    fn said(&self, kind: &str, body: &str) -> String {
+        match kind {
+            "filed" => self.ctx.tc("staff-sr-channel", body),
+            "resolved" => self.ctx.tc("staff-sr-event", body),
+            _ => body.to_owned(),
+        }
+    }
+
+    /// Whether the "resolves" box is ticked (it is, unless a form came back without it).
+    fn resolves(&self) -> bool {
+        self.kept.form != "respond" || self.kept.fields.get("resolves") == "yes"
+    }
+}
+
+/// A form of a request's page that came back with mistakes (R-SR-11): which form, every field as
+/// typed, and each mistake under the id of the element it belongs to, so that the page shows it
+/// beside that field and in the summary.
+#[derive(Default)]
+struct Kept {
+    form: &'static str,
+    fields: Fields,
+    errors: FieldErrors,
+}
+
+impl Kept {
+    /// The kept form `form`, with a refusal worded beside its field; `ids` maps the service's
+    /// field names to the page's element ids (a refusal of another field goes to the first).
+    fn refused(
+        form: &'static str,
+        fields: Fields,
+        e: &crate::kernel::error::InvalidInput,
+        ids: &[(&str, &'static str)],
+    ) -> Kept {
+        let id = ids.iter().find(|(f, _)| *f == e.field).or(ids.first()).map_or("", |(_, id)| *id);
+        Kept { form, fields, errors: FieldErrors::one(id, e.reason.clone()) }
     }
 }
 
@@ -391,7 +456,9 @@ pub struct CaseView {
 }
 
 async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, ServiceError> {
-    let Some((case, history, _)) = crate::case_status::store::case(state.db(), receipt).await? else { return Ok(None) };
+    let Some((case, history)) = crate::case_status::service::case_with_history(state.db(), receipt).await? else {
+        return Ok(None);
+    };
     let catalog = state.catalog();
     let title = |code: &str| catalog.status(code).map_or_else(|| code.to_owned(), |s| s.title(Lang::En).to_owned());
     let addresses = crate::change_of_address::store::history(state.db(), case.id).await?;
@@ -413,21 +480,26 @@ async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, 
 
 /// A request with its case at hand and its whole trail; what the actor may do next.
 async fn detail(State(state): State<AppState>, staff: Staff, Path(confirmation): Path<String>) -> Response {
+    detail_page(&state, &staff, &confirmation, Kept::default()).await
+}
+
+/// The request's page; with a kept form, that form as typed and its mistakes (422).
+async fn detail_page(state: &AppState, staff: &Staff, confirmation: &str, kept: Kept) -> Response {
     let now = state.clock().now();
-    let r = match work::read(state.db(), state.catalog(), &staff.actor, now, &confirmation).await {
+    let r = match work::read(state.db(), state.catalog(), &staff.actor, now, confirmation).await {
         Ok(r) => r,
-        Err(e) => return failed(&staff, e),
+        Err(e) => return failed(staff, e),
     };
-    let case = match case_view(&state, &r.summary.receipt_number).await {
+    let case = match case_view(state, &r.summary.receipt_number).await {
         Ok(c) => c,
-        Err(e) => return failed(&staff, e),
+        Err(e) => return failed(staff, e),
     };
     let role = staff.actor.role;
     let can_assign = role.can(Capability::ServiceRequestsAssign);
     let officers = if can_assign {
         match work::officers(state.db(), &r.summary.office_code).await {
             Ok(o) => o,
-            Err(e) => return failed(&staff, e),
+            Err(e) => return failed(staff, e),
         }
     } else {
         Vec::new()
@@ -453,18 +525,30 @@ async fn detail(State(state): State<AppState>, staff: Staff, Path(confirmation):
         reasons: MoveReason::ALL,
         can_assign,
         can_work,
+        kept,
     };
-    staff.finish(render(StatusCode::OK, &page))
+    let status = if page.kept.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    staff.finish(render(status, &page))
 }
 
-#[derive(Deserialize)]
-struct RedirectForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    office: String,
-    #[serde(default)]
-    reason: String,
+/// The answer to a form of a request's page: back to the page when done; the page again with
+/// the form as typed when a field is refused; the message page for anything else.
+async fn after_form(
+    state: &AppState,
+    staff: &Staff,
+    confirmation: &str,
+    form: &'static str,
+    fields: Fields,
+    ids: &[(&str, &'static str)],
+    outcome: Result<(), ServiceError>,
+) -> Response {
+    match outcome {
+        Ok(()) => back_to(staff, confirmation),
+        Err(ServiceError::Invalid(e)) => {
+            detail_page(state, staff, confirmation, Kept::refused(form, fields, &e, ids)).await
+        }
+        Err(e) => failed(staff, e),
+    }
 }
 
 fn back_to(staff: &Staff, confirmation: &str) -> Response {
@@ -475,49 +559,50 @@ fn back_to(staff: &Staff, confirmation: &str) -> Response {
 async fn redirect(
     State(state): State<AppState>,
     Path(confirmation): Path<String>,
-    StaffForm(staff, f): StaffForm<RedirectForm>,
+    StaffForm(staff, f): StaffForm<Fields>,
 ) -> Response {
-    let Some(reason) = MoveReason::parse(&f.reason) else {
-        return failed(
-            &staff,
-            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
-                "reason",
-                staff.ctx.t("staff-sr-choose-reason"),
-            )),
-        );
+    let ids = [("office", "office"), ("reason", "redirect-reason")];
+    let outcome = match MoveReason::parse(&f.get("reason")) {
+        None => Err(ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
+            "reason",
+            staff.ctx.t("staff-sr-choose-reason"),
+        ))),
+        Some(reason) => {
+            let now = state.clock().now();
+            let office = f.get("office");
+            work::redirect(state.db(), state.catalog(), &staff.actor, now, &confirmation, office.trim(), reason).await
+        }
     };
-    let now = state.clock().now();
-    match work::redirect(state.db(), state.catalog(), &staff.actor, now, &confirmation, f.office.trim(), reason).await {
+    match outcome {
+        // Redirected, the request has left this officer's reach: back to the list.
         Ok(()) => staff.finish(Redirect::to("/staff/service-requests").into_response()),
-        Err(e) => failed(&staff, e),
+        Err(e) => after_form(&state, &staff, &confirmation, "redirect", f, &ids, Err(e)).await,
     }
 }
 
+/// The release form carries nothing but its token.
 #[derive(Deserialize)]
-struct HoldForm {
+struct ReleaseForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    reason: String,
 }
 
 /// Puts a request on hold, with the reason (R-SR-12).
 async fn hold(
     State(state): State<AppState>,
     Path(confirmation): Path<String>,
-    StaffForm(staff, f): StaffForm<HoldForm>,
+    StaffForm(staff, f): StaffForm<Fields>,
 ) -> Response {
-    match work::hold(state.db(), state.catalog(), &staff.actor, state.clock().now(), &confirmation, &f.reason).await {
-        Ok(()) => back_to(&staff, &confirmation),
-        Err(e) => failed(&staff, e),
-    }
+    let now = state.clock().now();
+    let outcome = work::hold(state.db(), state.catalog(), &staff.actor, now, &confirmation, &f.get("reason")).await;
+    after_form(&state, &staff, &confirmation, "hold", f, &[("reason", "hold-reason")], outcome).await
 }
 
 /// Takes a request off hold (R-SR-12).
 async fn release(
     State(state): State<AppState>,
     Path(confirmation): Path<String>,
-    StaffForm(staff, _): StaffForm<HoldForm>,
+    StaffForm(staff, _): StaffForm<ReleaseForm>,
 ) -> Response {
     match work::release(state.db(), state.catalog(), &staff.actor, state.clock().now(), &confirmation).await {
         Ok(()) => back_to(&staff, &confirmation),
@@ -525,40 +610,28 @@ async fn release(
     }
 }
 
-#[derive(Deserialize)]
-struct RespondForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    resolves: String,
-}
-
 /// Answers the customer by letter, email or a recorded call (R-SR-11).
 async fn respond(
     State(state): State<AppState>,
     Path(confirmation): Path<String>,
-    StaffForm(staff, f): StaffForm<RespondForm>,
+    StaffForm(staff, f): StaffForm<Fields>,
 ) -> Response {
-    let Some(method) = Method::parse(&f.method) else {
-        return failed(
-            &staff,
-            ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
-                "method",
-                staff.ctx.t("staff-sr-choose-method"),
-            )),
-        );
+    let ids = [("method", "method-letter"), ("body", "body")];
+    let outcome = match Method::parse(&f.get("method")) {
+        None => Err(ServiceError::Invalid(crate::kernel::error::InvalidInput::new(
+            "method",
+            staff.ctx.t("staff-sr-choose-method"),
+        ))),
+        Some(method) => {
+            let now = state.clock().now();
+            let resolves = f.get("resolves") == "yes";
+            let body = f.get("body");
+            work::respond(state.db(), state.catalog(), &staff.actor, now, &confirmation, method, &body, resolves)
+                .await
+                .map(|_| ())
+        }
     };
-    let now = state.clock().now();
-    let resolves = f.resolves == "yes";
-    match work::respond(state.db(), state.catalog(), &staff.actor, now, &confirmation, method, &f.body, resolves).await
-    {
-        Ok(_) => back_to(&staff, &confirmation),
-        Err(e) => failed(&staff, e),
-    }
+    after_form(&state, &staff, &confirmation, "respond", f, &ids, outcome).await
 }
 
 /// A response letter as PDF, in the customer's language (R-SR-11).

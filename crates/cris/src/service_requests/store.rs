@@ -460,3 +460,43 @@ pub async fn get(db: &Db, confirmation: &str) -> Result<Option<Request>, DbError
     let details = serde_json::from_str(&details).unwrap_or_default();
     Ok(Some(Request { summary, case_id, assigned_to, lang, email, phone, details, events }))
 }
+
+/// Resolved requests answered before `before` (the retention engine's plan).
+pub async fn expired_requests(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(resolved_at), MAX(resolved_at) FROM service_requests \
+             WHERE status = 'resolved' AND resolved_at < $1",
+        )
+        .bind(before)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(crate::kernel::db::Extent::from_times(n, lo, hi))
+}
+
+/// Deletes up to `batch` resolved requests answered before `before` (not those in `keep`), with
+/// their trail.
+pub async fn purge_requests_before(
+    tx: &mut Tx,
+    before: DateTime<Utc>,
+    batch: i64,
+    keep: &[i64],
+) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut s = sqlx::QueryBuilder::new("SELECT id FROM service_requests WHERE status = 'resolved' AND resolved_at < ");
+        s.push_bind(before);
+        crate::kernel::db::push_not_in(&mut s, "id", keep);
+        s.push(" ORDER BY id LIMIT ").push_bind(batch);
+        let ids: Vec<i64> = s.build_query_scalar().fetch_all(&mut *conn).await?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut e = sqlx::QueryBuilder::new("DELETE FROM service_request_events WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut e, "request_id", &ids);
+        e.build().execute(&mut *conn).await?;
+        let mut d = sqlx::QueryBuilder::new("DELETE FROM service_requests WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut d, "id", &ids);
+        Ok(d.build().execute(&mut *conn).await?.rows_affected())
+    })
+}

@@ -49,6 +49,65 @@ pub async fn officers(db: &Db, office: &str) -> Result<Vec<Officer>, ServiceErro
     }))
 }
 
+/// Requests counted for a staff member's home: theirs, their office's and, for headquarters,
+/// every office's (R-SR-09, R-SR-12). A count the role has no part in is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Workload {
+    /// Their own open requests (assigned or on hold).
+    pub mine: Option<i64>,
+    /// Of those, past their due date.
+    pub mine_overdue: i64,
+    /// Of those, due within `NEARLY_DUE_DAYS`.
+    pub mine_due_soon: i64,
+    /// The office's requests nobody works yet, for supervisors.
+    pub unassigned: Option<i64>,
+    /// Overdue requests, in the supervisor's office or, for headquarters, everywhere.
+    pub overdue: Option<i64>,
+    /// Requests due within `NEARLY_DUE_DAYS` and not yet overdue, likewise.
+    pub due_soon: Option<i64>,
+}
+
+/// Days before the due date a request counts as nearly due.
+pub const NEARLY_DUE_DAYS: i64 = 5;
+
+/// What waits for the actor among service requests (`service_requests.read` at their office):
+/// counts only, so nothing personal is disclosed and nothing is audited.
+pub async fn workload(
+    db: &Db,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    today: chrono::NaiveDate,
+) -> Result<Workload, ServiceError> {
+    permit_at(db, catalog, actor, now, Capability::ServiceRequestsRead, ("service_requests.list", &actor.place.office))
+        .await?;
+    let soon = today + Duration::days(NEARLY_DUE_DAYS);
+    let split = |rows: &[store::Summary]| {
+        let overdue = rows.iter().filter(|r| r.overdue(today)).count();
+        let soon = rows.iter().filter(|r| !r.overdue(today) && r.status != "on_hold" && r.due_on <= soon).count();
+        (i64::try_from(overdue).unwrap_or(i64::MAX), i64::try_from(soon).unwrap_or(i64::MAX))
+    };
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut w = Workload::default();
+    if actor.role.can(Capability::ServiceRequestsWork) {
+        let mine = store::assigned_to(db, &actor.username).await?;
+        (w.mine_overdue, w.mine_due_soon) = split(&mine);
+        w.mine = Some(count(mine.len()));
+    }
+    let supervises = actor.role.can(Capability::ServiceRequestsAssign);
+    if supervises {
+        w.unassigned = Some(count(store::unassigned(db, &actor.place.office).await?.len()));
+    }
+    let national = actor.role.level() == crate::kernel::access::Level::Nation;
+    if supervises || national {
+        let office = (!national).then_some(actor.place.office.as_str());
+        let due = store::due_by(db, office, soon).await?;
+        let (overdue, soon) = split(&due);
+        (w.overdue, w.due_soon) = (Some(overdue), Some(soon));
+    }
+    Ok(w)
+}
+
 /// Loads a request and checks the actor may act on it with `capability` (its office in reach);
 /// a refusal is recorded as `what`.
 async fn load(
@@ -380,4 +439,23 @@ pub async fn letter_pdf(
 
 fn invalid(field: &'static str, reason: &str) -> ServiceError {
     ServiceError::Invalid(crate::kernel::error::InvalidInput::new(field, reason))
+}
+
+/// Resolved requests answered before `before` (the retention engine's plan).
+pub async fn expired_requests(
+    db: &Db,
+    before: DateTime<Utc>,
+) -> Result<crate::kernel::db::Extent, crate::kernel::db::DbError> {
+    super::store::expired_requests(db, before).await
+}
+
+/// The retention engine's purge of service requests: up to `batch` resolved before `before`,
+/// not those in `keep` (held), with their trail. Open requests are never purged.
+pub async fn purge_requests_before(
+    tx: &mut Tx,
+    before: DateTime<Utc>,
+    batch: i64,
+    keep: &[i64],
+) -> Result<u64, crate::kernel::db::DbError> {
+    super::store::purge_requests_before(tx, before, batch, keep).await
 }

@@ -20,7 +20,7 @@ use crate::kernel::totp;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::StaffForm;
-use crate::web::staff_ctx::{NavItem, Staff, client_ip, csrf_ok};
+use crate::web::staff_ctx::{Staff, client_ip, csrf_ok};
 
 crate::web::staff_ctx::carries_csrf!(CsrfForm, NewUserForm, ReasonForm);
 
@@ -36,7 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/sign-in/enrol", get(enrol_page).post(code_post))
         .route("/staff/sign-out", post(sign_out))
         .route("/staff/sign-out-everywhere", post(sign_out_everywhere))
-        .route("/staff", get(home))
         .route("/staff/admin/users", get(users_page).post(create_user))
         .route("/staff/admin/users/{id}", get(user_page))
         .route("/staff/admin/users/{id}/deactivate", post(deactivate_user))
@@ -116,6 +115,8 @@ struct SignInPage {
     username: String,
     secret: String,
     otpauth: String,
+    /// The setup link as a QR code (SVG), on the enrolment step.
+    qr: String,
 }
 
 impl SignInPage {
@@ -130,6 +131,7 @@ impl SignInPage {
             username: String::new(),
             secret: String::new(),
             otpauth: String::new(),
+            qr: String::new(),
         }
     }
 
@@ -272,6 +274,8 @@ async fn enrol_page(State(state): State<AppState>, p: Public) -> Response {
             let mut page = SignInPage::new(&p, Step::Enrol);
             page.secret = user.totp_secret.clone().unwrap_or_default();
             page.otpauth = totp::otpauth_uri("CRIS", &user.username, &page.secret);
+            let title = p.ctx.t1("staff-sign-in-enrol-qr-title", "user", &user.username);
+            page.qr = totp::qr_svg(&page.otpauth, &title).unwrap_or_default();
             page.username = user.username;
             p.finish(render(StatusCode::OK, &page))
         }
@@ -338,21 +342,6 @@ async fn end_sessions(state: AppState, staff: Staff, everywhere: bool) -> Respon
     }
     let cookie = session::set_cookie(Kind::Staff.cookie(), "", state.tls(), Some(0));
     with_cookies(see_other("/staff/sign-in?signed_out=1"), &[cookie])
-}
-
-// ---------------------------------------------------------------- staff home
-
-#[derive(Template)]
-#[template(path = "staff/home.html")]
-struct HomePage {
-    ctx: PageCtx,
-    staff: Option<Staff>,
-    links: Vec<NavItem>,
-}
-
-async fn home(staff: Staff) -> Response {
-    let links = staff.nav.iter().skip(1).cloned().collect();
-    staff.finish(render(StatusCode::OK, &HomePage { ctx: staff.ctx.clone(), staff: Some(staff.clone()), links }))
 }
 
 // ---------------------------------------------------------------- accounts

@@ -6,6 +6,7 @@
 //! that stores the answers, which keep only the survey, the office and the ISO week. An opt-out is
 //! kept as a keyed hash of the address and checked in SQL before every invitation.
 
+pub mod focus_groups;
 pub mod model;
 pub mod routes;
 pub mod service;

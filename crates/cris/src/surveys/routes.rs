@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/surveys/{id}/report.csv", get(report_csv))
         .route("/survey", get(survey_page).post(answer))
         .route("/survey/opt-out", get(opt_out_page).post(opt_out))
+        .merge(super::focus_groups::routes::routes())
 }
 
 // ---------------------------------------------------------------- staff: list and form
@@ -288,15 +289,22 @@ async fn report_page(
                     (label, *c as f64)
                 })
                 .collect();
-            crate::reports::chart::bars(
-                &format!("chart-q{}", qc.question.position),
-                &ctx.ta(
+            let x_label = if qc.question.kind == Kind::Scale {
+                ctx.t("staff-survey-chart-scale-axis")
+            } else {
+                ctx.t("staff-survey-chart-choice-axis")
+            };
+            crate::reports::chart::bars(&crate::reports::chart::Bars {
+                id: &format!("chart-q{}", qc.question.position),
+                title: &ctx.ta(
                     "staff-survey-chart-title",
                     (("n", qc.question.position.to_string().as_str()), ("question", qc.question.text_en.as_str())),
                 ),
-                &ctx.t("staff-survey-chart-desc"),
-                &points,
-            )
+                description: &ctx.t("staff-survey-chart-desc"),
+                x_label: &x_label,
+                y_label: &ctx.t("staff-survey-chart-count-axis"),
+                points: &points,
+            })
         })
         .collect();
     let offices = crate::web::staff_page::field_offices_in_reach(state.catalog(), &staff.actor);

@@ -164,6 +164,8 @@ fn compose(
 /// the appointment.
 pub async fn run_invitations(db: &Db, key: &TokenKey, public_url: &str, now: DateTime<Utc>) -> Result<Round, DbError> {
     let mut round = Round::default();
+    // Focus-group invitations past their reply-by day keep nothing of those who did not answer.
+    super::focus_groups::service::close_lapsed(db, now).await?;
     let Some(i18n) = I18n::shared() else { return Ok(round) };
     let today = now.date_naive();
     let surveys = store::surveys(db, Some(today)).await?;
@@ -190,7 +192,7 @@ pub async fn run_invitations(db: &Db, key: &TokenKey, public_url: &str, now: Dat
                     messages.push(compose(i18n, c.lang, survey, public_url, &token, &hash, false, c));
                 }
             }
-            notify::enqueue_many(&mut tx, now, &messages).await?;
+            notify::enqueue_erased_when_sent(&mut tx, now, &messages).await?;
             tx.commit().await?;
             round.invited += messages.len();
         }
@@ -220,7 +222,7 @@ pub async fn run_invitations(db: &Db, key: &TokenKey, public_url: &str, now: Dat
                 }
             }
         }
-        notify::enqueue_many(&mut tx, now, &messages).await?;
+        notify::enqueue_erased_when_sent(&mut tx, now, &messages).await?;
         tx.commit().await?;
         round.reminded += messages.len();
     }
@@ -340,4 +342,18 @@ pub async fn report(
 /// engine's entry point; see [`store::purge_invitations_before`]).
 pub async fn purge_invitations_before(db: &Db, before: NaiveDate, batch: i64) -> Result<u64, DbError> {
     store::purge_invitations_before(db, before, batch).await
+}
+
+/// Deletes up to `batch` focus-group contacts (first name and telephone of those who accepted)
+/// made before `before`, and any open invitation of a group drawn before it; returns how many
+/// rows went. For the retention engine (R-RT-02: within 120 days of contact, so it passes
+/// `today - 120 days`, see [`super::focus_groups::service::contact_purge_cutoff`]); in batches
+/// short enough not to hold locks for long; call until it returns 0.
+pub async fn purge_focus_contacts_before(db: &Db, before: NaiveDate, batch: i64) -> Result<u64, DbError> {
+    super::focus_groups::service::purge_focus_contacts_before(db, before, batch).await
+}
+
+/// Invitations the retention engine would purge: those of appointments dated before `before`.
+pub async fn expired_invitations(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    store::expired_invitations(db, before).await
 }

@@ -448,3 +448,16 @@ pub async fn question_counts(
         })
         .collect())
 }
+
+/// Invitations of appointments dated before `before` (the retention engine's plan).
+pub async fn expired_invitations(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    let (n, lo, hi): (i64, Option<NaiveDate>, Option<NaiveDate>) = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(appointment_day), MAX(appointment_day) FROM survey_invitations WHERE appointment_day < $1",
+        )
+        .bind(before)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(crate::kernel::db::Extent { count: n, oldest: lo, newest: hi })
+}

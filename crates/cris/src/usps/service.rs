@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::model::{Line, Meaning, Scan, parse_line};
+pub use super::store::{scans_of, scans_of_many};
 use crate::case_status::events::{self, RawEvent};
 use crate::kernel::db::{Db, DbError, Engine, Tx, push_in};
 use crate::kernel::ids::ReceiptNumber;
@@ -240,6 +241,9 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
             .rows_affected()
         }
     };
+    // The cases' reports show their mailed items and scans: rewritten with them.
+    let case_ids: Vec<i64> = matched.iter().map(|m| m.owner.case_id).collect();
+    crate::case_status::service::refresh_reports(&mut tx, &case_ids).await?;
     tx.commit().await?;
     Ok(added)
 }
@@ -380,21 +384,29 @@ pub async fn ingest(
 }
 
 /// A scan as the status page shows it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// Short names in the case's stored report (`case_status::model::Facts`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Shown {
     /// Tracking number.
+    #[serde(rename = "t")]
     pub tracking_number: String,
     /// Event code.
+    #[serde(rename = "c")]
     pub event_code: String,
     /// USPS's event name.
+    #[serde(rename = "n")]
     pub event_name: String,
     /// Day.
+    #[serde(rename = "d")]
     pub event_date: chrono::NaiveDate,
     /// `HHMM`, local to the facility.
+    #[serde(rename = "h")]
     pub event_time: String,
     /// Facility ZIP.
+    #[serde(rename = "z")]
     pub facility_zip: String,
     /// Facility name.
+    #[serde(rename = "f")]
     pub facility_name: String,
 }
 
@@ -409,20 +421,6 @@ impl Shown {
         let (h, m) = self.event_time.split_at(self.event_time.len().min(2));
         format!("{h}:{m}")
     }
-}
-
-/// The scans of a case, newest first, without the ones customers are not shown.
-pub async fn scans_of(db: &Db, case_id: i64) -> Result<Vec<Shown>, DbError> {
-    let rows: Vec<Shown> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name FROM usps_events \
-             WHERE case_id = $1 ORDER BY event_date DESC, event_time DESC, id DESC",
-        )
-        .bind(case_id)
-        .fetch_all(pool)
-        .await?
-    });
-    Ok(rows.into_iter().filter(|s| Meaning::of(&s.event_code) != Meaning::NotShown).collect())
 }
 
 /// The inbox folders under the data folder.

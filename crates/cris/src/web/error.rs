@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::page::{PageCtx, render};
-use crate::kernel::error::InvalidInput;
+use crate::kernel::error::{ErrorCode, InvalidInput};
 
 /// One field that failed validation.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -31,24 +31,28 @@ pub struct Problem {
     /// What went wrong this time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Stable machine code (extension member).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub code: Option<&'static str>,
+    /// Stable machine code (extension member), one of those listed in `docs/ERRORS.md`.
+    #[serde(serialize_with = "code_str")]
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// Fields that failed validation (extension member).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
 }
 
+fn code_str<S: serde::Serializer>(code: &ErrorCode, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(code.as_str())
+}
+
 impl Problem {
-    /// A problem for a plain HTTP status.
+    /// A problem for a plain HTTP status, with that status's general code.
     pub fn status(status: StatusCode) -> Problem {
         Problem {
             kind: "about:blank".into(),
             title: status.canonical_reason().unwrap_or("Error").into(),
             status: status.as_u16(),
             detail: None,
-            code: None,
+            code: ErrorCode::for_status(status.as_u16()),
             errors: Vec::new(),
         }
     }
@@ -59,10 +63,10 @@ impl Problem {
         self
     }
 
-    /// Names the problem type and its stable code.
-    pub fn typed(mut self, code: &'static str, title: impl Into<String>) -> Problem {
+    /// Names the problem type by a more precise code than the status's.
+    pub fn typed(mut self, code: ErrorCode, title: impl Into<String>) -> Problem {
         self.kind = format!("/problems/{code}");
-        self.code = Some(code);
+        self.code = code;
         self.title = title.into();
         self
     }
@@ -71,7 +75,7 @@ impl Problem {
 impl From<InvalidInput> for Problem {
     fn from(e: InvalidInput) -> Problem {
         let mut p = Problem::status(StatusCode::UNPROCESSABLE_ENTITY)
-            .typed("invalid-input", "The request has a value that is not valid")
+            .typed(ErrorCode::InvalidInput, "The request has a value that is not valid")
             .detail(e.to_string());
         p.errors.push(FieldProblem { field: e.field.to_owned(), reason: e.reason });
         p
@@ -96,6 +100,8 @@ pub struct ErrorPage {
     pub title_id: &'static str,
     /// Message id of the explanation.
     pub body_id: &'static str,
+    /// The stable code shown for support (`docs/ERRORS.md`).
+    pub code: ErrorCode,
 }
 
 /// Renders the error page for a status.
@@ -108,7 +114,7 @@ pub fn error_page(ctx: PageCtx, status: StatusCode) -> Response {
         StatusCode::SERVICE_UNAVAILABLE => ("error-unavailable-title", "error-unavailable-body"),
         _ => ("error-internal-title", "error-internal-body"),
     };
-    render(status, &ErrorPage { ctx, title_id, body_id })
+    render(status, &ErrorPage { ctx, title_id, body_id, code: ErrorCode::for_status(status.as_u16()) })
 }
 
 /// The "unavailable" page (503) for a storage or other internal failure, which is logged with
@@ -170,18 +176,33 @@ pub async fn plain_rejections(
     let json = wants_json(&parts.uri, &parts.headers);
     let ctx = PageCtx::from_request_parts(&mut parts, &state).await.unwrap_or_else(|never| match never {});
     let res = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    // A plain-text answer, or a bare status with no body type at all, carries no error code;
+    // every error answer is given one here, in the client's form.
     let plain = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/plain"));
+        .is_none_or(|t| t.starts_with("text/plain"));
     let status = res.status();
-    if !(plain && status.is_client_error()) {
+    if !(plain && (status.is_client_error() || status.is_server_error())) {
         return res;
     }
-    if !json {
-        return error_page(ctx, status);
+    let (head, body) = res.into_parts();
+    let mut answer = if json {
+        let text = axum::body::to_bytes(body, REJECTION_MAX).await.unwrap_or_default();
+        let mut problem = Problem::status(status);
+        if !text.is_empty() {
+            problem = problem.detail(String::from_utf8_lossy(&text).into_owned());
+        }
+        problem.into_response()
+    } else {
+        error_page(ctx, status)
+    };
+    // Headers the refusal carried (`Retry-After`, `WWW-Authenticate`, `Allow`) stay with it.
+    for (name, value) in &head.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !answer.headers().contains_key(name) {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
     }
-    let text = axum::body::to_bytes(res.into_body(), REJECTION_MAX).await.unwrap_or_default();
-    Problem::status(status).detail(String::from_utf8_lossy(&text).into_owned()).into_response()
+    answer
 }

@@ -15,6 +15,8 @@ pub mod pages;
 pub mod security;
 pub mod server;
 pub mod staff_ctx;
+pub mod staff_home;
+pub mod staff_nav;
 pub mod staff_page;
 pub mod visit;
 
@@ -223,6 +225,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
     let routes = Router::new()
         .merge(pages::routes())
         .merge(crate::staff::routes::routes())
+        .merge(staff_home::routes())
         .merge(crate::api_clients::routes::routes())
         .merge(crate::case_status::routes::routes())
         .merge(crate::case_status::wire::routes())
@@ -243,6 +246,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::script_gateway::routes::routes())
         .merge(crate::notify::routes::routes())
         .merge(crate::surveys::routes::routes())
+        .merge(crate::retention::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

@@ -12,6 +12,24 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use crate::kernel::i18n::{Args, I18n, Lang};
 
+/// A moment a page shows: a time, or a reference to one (templates hand either).
+pub trait Moment {
+    /// The moment.
+    fn moment(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+impl Moment for chrono::DateTime<chrono::Utc> {
+    fn moment(&self) -> chrono::DateTime<chrono::Utc> {
+        *self
+    }
+}
+
+impl<T: Moment + ?Sized> Moment for &T {
+    fn moment(&self) -> chrono::DateTime<chrono::Utc> {
+        (**self).moment()
+    }
+}
+
 /// Per-request page context.
 #[derive(Clone, Debug)]
 pub struct PageCtx {
@@ -26,6 +44,8 @@ pub struct PageCtx {
     pub kiosk: Option<String>,
     /// Seconds without a touch before a kiosk resets.
     pub kiosk_idle: u32,
+    /// The zone times are shown in: a staff member's office's; UTC until someone signs in.
+    pub tz: chrono_tz::Tz,
 }
 
 impl PageCtx {
@@ -39,7 +59,29 @@ impl PageCtx {
             request_id: String::new(),
             kiosk: None,
             kiosk_idle: 0,
+            tz: chrono_tz::UTC,
         }
+    }
+
+    /// A moment to the minute in the page's zone, the zone named (`2026-11-03 09:05 EST`): staff
+    /// read times at their office's clock, and never have to guess which clock it is.
+    pub fn at(&self, t: impl Moment) -> String {
+        t.moment().with_timezone(&self.tz).format("%Y-%m-%d %H:%M %Z").to_string()
+    }
+
+    /// The same to the second (audit and security logs).
+    pub fn at_s(&self, t: impl Moment) -> String {
+        t.moment().with_timezone(&self.tz).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+    }
+
+    /// The day of a moment in the page's zone.
+    pub fn day(&self, t: impl Moment) -> String {
+        t.moment().with_timezone(&self.tz).format("%Y-%m-%d").to_string()
+    }
+
+    /// The path of the page asked for (the staff menu marks where the member stands).
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// A message in the page's language.
@@ -104,6 +146,7 @@ impl FromRequestParts<AppState> for PageCtx {
             request_id: parts.headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
             kiosk: crate::infopass::kiosk::office_of(state.token_key(), &parts.headers),
             kiosk_idle: state.kiosk_idle(),
+            tz: chrono_tz::UTC,
         })
     }
 }

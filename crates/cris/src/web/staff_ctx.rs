@@ -11,53 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
 use super::page::PageCtx;
-use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::Actor;
 use crate::kernel::session;
 
 /// The client's address: the socket peer, or the client a trusted proxy names.
 pub use super::client_addr::client_ip;
 
-/// A link of the staff navigation.
-#[derive(Debug, Clone)]
-pub struct NavItem {
-    /// Target.
-    pub href: &'static str,
-    /// The catalogue message of its label.
-    pub key: &'static str,
-}
-
-/// The staff navigation, by capability.
-pub fn nav_for(actor: &Actor) -> Vec<NavItem> {
-    let mut nav = vec![NavItem { href: "/staff", key: "staff-nav-home" }];
-    let items: [(Capability, &str, &str); 20] = [
-        (Capability::ScriptsRead, "/staff/scripts", "staff-nav-scripts"),
-        (Capability::ScriptsApprove, "/staff/scripts/review", "staff-nav-script-review"),
-        (Capability::UsersRead, "/staff/admin/users", "staff-nav-users"),
-        (Capability::SecurityRead, "/staff/admin/autolock", "staff-nav-autolock"),
-        (Capability::SecurityRead, "/staff/admin/alerts", "staff-nav-alerts"),
-        (Capability::AuditRead, "/staff/admin/audit", "staff-nav-audit"),
-        (Capability::ApiClientsManage, "/staff/admin/clients", "staff-nav-clients"),
-        (Capability::RepresentativesManage, "/staff/representatives", "staff-nav-representatives"),
-        (Capability::ServiceRequestsRead, "/staff/service-requests", "staff-nav-service-requests"),
-        (Capability::ServiceRequestsCreate, "/staff/service-requests/new", "staff-nav-record-request"),
-        (Capability::ProcessingTimesPublish, "/staff/processing-times", "staff-nav-processing-times"),
-        (Capability::CheckIn, "/staff/lobby", "staff-nav-front-desk"),
-        (Capability::CheckIn, "/staff/kiosk", "staff-nav-kiosk"),
-        (Capability::QueueCall, "/staff/lobby/console", "staff-nav-console"),
-        (Capability::LobbyMonitor, "/staff/lobby/dashboard", "staff-nav-dashboard"),
-        (Capability::OfficesManage, "/staff/offices/calendar", "staff-nav-calendar"),
-        (Capability::OfficesManage, "/staff/lobby/rules", "staff-nav-lobby-rules"),
-        (Capability::ReportsRead, "/staff/reports", "staff-nav-reports"),
-        (Capability::ReportsRead, "/staff/surveys", "staff-nav-surveys"),
-        (Capability::CheckIn, "/staff/surveys/opt-out", "staff-nav-survey-opt-out"),
-    ];
-    for (cap, href, key) in items {
-        if actor.role.can(cap) {
-            nav.push(NavItem { href, key });
-        }
-    }
-    nav
-}
+/// The staff menu: its links and groups, built from the doors' gates.
+pub use super::staff_nav::{NavGroup, NavItem, nav_for};
 
 /// A signed-in staff member and the page context of their request.
 #[derive(Debug, Clone)]
@@ -68,8 +29,10 @@ pub struct Staff {
     pub ctx: PageCtx,
     /// The CSRF token for this page's forms.
     pub csrf: String,
-    /// Their navigation.
-    pub nav: Vec<NavItem>,
+    /// Their menu, by job.
+    pub nav: Vec<NavGroup>,
+    /// Their office's name (the code when the catalogue does not know it).
+    pub office_name: String,
     /// The session token (for sign-out).
     pub token: String,
     set_csrf: Option<HeaderValue>,
@@ -123,8 +86,14 @@ impl FromRequestParts<AppState> for Staff {
             .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
         let mut ctx = PageCtx::from_request_parts(parts, state).await.unwrap_or_else(|never| match never {});
         ctx.lang = crate::kernel::i18n::Lang::En;
-        let nav = nav_for(&actor);
-        Ok(Staff { actor, ctx, csrf, nav, token, set_csrf })
+        let nav = nav_for(actor.role);
+        let office = state.catalog().office(&actor.place.office);
+        let office_name = office.map_or_else(|| actor.place.office.clone(), |o| o.name_en.clone());
+        // Staff times follow their office's clock (issue 17, point 12).
+        if let Some(o) = office {
+            ctx.tz = o.tz;
+        }
+        Ok(Staff { actor, ctx, csrf, nav, office_name, token, set_csrf })
     }
 }
 

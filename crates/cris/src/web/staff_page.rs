@@ -10,7 +10,7 @@ use super::AppState;
 use super::page::{PageCtx, render};
 use super::staff_ctx::Staff;
 use crate::kernel::access::{Actor, Allowed, Capability, Denial};
-use crate::kernel::error::ServiceError;
+use crate::kernel::error::{ErrorCode, ServiceError};
 use crate::reference::Catalog;
 
 /// A staff message page (refusals, errors).
@@ -21,6 +21,8 @@ struct MessagePage {
     staff: Option<Staff>,
     title: String,
     message: String,
+    /// The stable code shown for support (`docs/ERRORS.md`).
+    code: ErrorCode,
 }
 
 /// Answers a staff error with the right status and a page that says what happened.
@@ -42,7 +44,7 @@ pub fn error_response(ctx: PageCtx, staff: Option<Staff>, err: &ServiceError) ->
             (StatusCode::INTERNAL_SERVER_ERROR, "staff-error-internal-title", ctx.t("staff-error-internal"))
         }
     };
-    render(status, &MessagePage { title: ctx.t(title), ctx, staff, message })
+    render(status, &MessagePage { title: ctx.t(title), ctx, staff, message, code: err.code() })
 }
 
 /// The error page of a signed-in staff member's request.
@@ -79,6 +81,7 @@ pub fn forbidden_csrf(staff: &Staff) -> Response {
             staff: Some(staff.clone()),
             title: staff.ctx.t("staff-error-csrf-title"),
             message: staff.ctx.t("staff-error-csrf"),
+            code: ErrorCode::FormExpired,
         },
     ))
 }

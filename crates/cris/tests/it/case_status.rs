@@ -451,3 +451,60 @@ async fn an_unknown_centre_code_is_named_as_such() {
     assert_eq!(status, 422);
     assert!(body["message"].as_str().unwrap().contains(centre), "{body}");
 }
+
+// R-CS-01, R-CS-04 (issue 18): a lookup reads the report kept beside the case; a case whose
+// report is not built (stored before migration 0030) reads the tables. Both give the same
+// page, developer API answer and public-site JSON, to the byte, and a status change rewrites
+// the report in its own transaction.
+#[tokio::test]
+async fn the_stored_report_answers_exactly_as_the_tables() {
+    let app = TestApp::with_demo(300).await;
+    let token = demo_token(&app).await;
+    let bearer = format!("Bearer {token}");
+    let (_, _, jwt) = app.get("/csol-api/ui-auth", &[]).await;
+    let jwt: Value = serde_json::from_str(&jwt).unwrap();
+    let jwt = format!("Bearer {}", jwt["JwtResponse"]["accessToken"].as_str().unwrap());
+    let receipts: Vec<String> = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT receipt_number FROM cases WHERE report IS NOT NULL ORDER BY id LIMIT 40").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(receipts.len(), 40, "the demo data is written with its reports");
+    let answers = |receipts: Vec<String>| {
+        let (app, bearer, jwt) = (&app, bearer.clone(), jwt.clone());
+        async move {
+            let mut all = Vec::new();
+            for r in receipts {
+                all.push(app.get(&format!("/case-status?receipt={r}&lang=es"), &[]).await.2);
+                all.push(app.get(&format!("/case-status/{r}"), &[("authorization", &bearer)]).await.2);
+                all.push(app.get(&format!("/csol-api/case-statuses/{r}"), &[("authorization", &jwt)]).await.2);
+            }
+            all
+        }
+    };
+    let from_reports = answers(receipts.clone()).await;
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE cases SET report = NULL").execute(pool).await.unwrap();
+    });
+    // Past the machine interfaces' cache.
+    app.state.reports().forget(receipts.iter().map(String::as_str));
+    let from_tables = answers(receipts.clone()).await;
+    assert_eq!(from_reports.len(), from_tables.len());
+    for (a, b) in from_reports.iter().zip(&from_tables) {
+        assert_eq!(a, b);
+    }
+    // A status change rebuilds the report with it.
+    let receipt = &receipts[0];
+    let body = format!(
+        r#"[{{"event_id":"e-report-1","receipt_number":"{receipt}","action_code":"CASE_APPROVED","date":"2026-11-02"}}]"#
+    );
+    let events = cris::case_status::events::parse_batch(body.as_bytes()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+    let prepared = cris::case_status::events::prepare(events, &app.catalog, today);
+    let now = today.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let outcome = cris::case_status::events::apply(&app.db, now, prepared).await.unwrap();
+    assert_eq!(outcome.applied, 1, "{:?}", outcome.rejected);
+    let stored: Option<String> = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT report FROM cases WHERE receipt_number = $1").bind(receipt).fetch_one(pool).await.unwrap()
+    });
+    let facts = cris::case_status::model::Facts::decode(&stored.unwrap()).unwrap();
+    assert_eq!(facts.history.last().map(|h| h.status_code.as_str()), Some("CASE_APPROVED"));
+}

@@ -86,7 +86,7 @@ fn csrf_cookie() -> String {
 }
 
 /// Every row of every table as text, to look for personal data left behind.
-async fn every_row(db: &cris::kernel::db::Db) -> Vec<String> {
+pub(crate) async fn every_row(db: &cris::kernel::db::Db) -> Vec<String> {
     use cris::kernel::db::Db;
     let mut out = Vec::new();
     match db {

@@ -74,3 +74,49 @@ async fn demo_extras_file_service_requests_at_new_york_once() {
     assert!(!offices.is_empty() && offices.len() <= 6, "{offices:?}");
     assert!(offices.iter().all(|o| o == "NYC"));
 }
+
+// R-RP-01, R-QM-06: the demo carries 90 days of lobby history at New York, written through the
+// lobby (tickets and their timelines), once, and the productivity report reads it: visits on
+// every open day and none today, several officers, no-shows, transfers, waiting and service
+// times, and more visits a day at the end of the quarter than at its start.
+#[tokio::test]
+async fn demo_lobby_history_feeds_the_productivity_report() {
+    use cris::kernel::access::{Actor, Place, Role};
+    let app = TestApp::with_demo(20).await;
+    let today = app.clock.now().date_naive();
+    let user_id = app.staff("report.reader", Role::Siio, "NYC").await;
+    let reader = Actor {
+        user_id,
+        username: "report.reader".into(),
+        role: Role::Siio,
+        place: Place::of(app.catalog.office("NYC").unwrap()),
+        ip: "127.0.0.1".into(),
+    };
+    let from = today - chrono::Duration::days(90);
+    let filter = cris::reports::lobby::Filter::parse("NYC", "", &from.to_string(), &today.to_string(), today).unwrap();
+    let r = cris::reports::lobby::run(&app.db, &app.catalog, &reader, app.clock.now(), &filter).await.unwrap();
+    let open = r.days.iter().filter(|d| d.arrivals > 0).count();
+    assert!((55..=66).contains(&open), "{open} days with visits");
+    assert_eq!(r.days.last().unwrap().arrivals, 0, "today's queue is the live one");
+    assert_eq!(r.officers.len(), 4, "{:?}", r.officers);
+    assert!(r.officers.iter().all(|o| o.visits > 300 && o.per_hour > 1.0 && o.idle_minutes > 0.0), "{:?}", r.officers);
+    let arrivals: i64 = r.days.iter().map(|d| d.arrivals).sum();
+    let no_shows: i64 = r.days.iter().map(|d| d.no_shows).sum();
+    assert!((2_500..=5_500).contains(&arrivals), "{arrivals}");
+    // Waits worth watching: minutes, not seconds, longer at the end of the quarter.
+    assert!(r.waiting.mean > 5.0 && r.waiting.mean < 45.0, "{:?}", r.waiting);
+    assert!(no_shows * 100 > arrivals * 2 && no_shows * 100 < arrivals * 10, "{no_shows} of {arrivals}");
+    assert!(r.waiting.mean > 1.0 && r.waiting.p90 > r.waiting.mean, "{:?}", r.waiting);
+    assert!(r.service_time.mean > 10.0 && r.service_time.mean < 25.0, "{:?}", r.service_time);
+    assert!(r.services.iter().all(|s| s.with_appointment > 0 && s.walk_ins > 0 && s.served > 0), "{:?}", r.services);
+    let per_day = |days: &[cris::reports::lobby::DayRow]| {
+        let open: Vec<_> = days.iter().filter(|d| d.arrivals > 0).collect();
+        open.iter().map(|d| d.arrivals).sum::<i64>() as f64 / open.len() as f64
+    };
+    let (first, last) = (per_day(&r.days[..30]), per_day(&r.days[61..]));
+    assert!(first * 1.15 < last, "a trend: {first:.1} a day, then {last:.1}");
+    // Loading the extras again adds no second history.
+    cris::seed::demo_extras(&app.db, &app.catalog, today, app.clock.now()).await.unwrap();
+    let again = cris::reports::lobby::run(&app.db, &app.catalog, &reader, app.clock.now(), &filter).await.unwrap();
+    assert_eq!(again.days.iter().map(|d| d.arrivals).sum::<i64>(), arrivals);
+}

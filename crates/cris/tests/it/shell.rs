@@ -157,3 +157,34 @@ async fn openapi_document_and_its_readable_page() {
     assert_eq!(status, 200);
     assert!(page.contains("Interfaces para desarrolladores") && page.contains("<code>/readyz</code>"));
 }
+
+// Every error answer carries a stable code (issue 15): the enum and docs/ERRORS.md list the same
+// codes, so a code a program may meet is always documented, and a documented one always exists.
+#[test]
+fn every_error_code_is_documented() {
+    use cris::kernel::error::ErrorCode;
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/ERRORS.md")).unwrap();
+    let documented: Vec<&str> =
+        doc.lines().filter_map(|l| l.strip_prefix("| `")).filter_map(|l| l.split('`').next()).collect();
+    let defined: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(documented, defined, "docs/ERRORS.md and kernel::error::ErrorCode differ");
+}
+
+// The code travels with the answer: in a problem document and on the page people see.
+#[tokio::test]
+async fn error_answers_carry_their_code() {
+    let app = TestApp::new().await;
+    let (_, _, body) = app.get("/api/nowhere", &[("accept", "application/json")]).await;
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["code"], "not-found");
+    let (status, _, body) = app.get("/nowhere", &[("accept", "text/html")]).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Error code: not-found"), "{body}");
+    let (_, _, body) = app.get("/nowhere?lang=es", &[("accept", "text/html")]).await;
+    assert!(body.contains("Código de error: not-found"), "{body}");
+    let req = axum::http::Request::post("/healthz").body(axum::body::Body::empty()).unwrap();
+    let res = app.send(req).await;
+    let body = axum::body::to_bytes(res.into_body(), 10_000).await.unwrap();
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["code"], "method-not-allowed");
+}

@@ -372,3 +372,80 @@ async fn the_command_line_creates_the_first_administrator() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12"));
 }
+
+// R-AU-01 (issue 17, point 9): the staff menu is the pages' own checks, not a second list: for
+// every role, each page of the menu opens (200) exactly when the menu shows it, and is refused
+// (403) otherwise; the home shows the role's work and its menu only the jobs it holds.
+#[tokio::test]
+async fn the_menu_shows_exactly_the_pages_each_role_opens() {
+    use cris::web::staff_nav::{doors, nav_for};
+    let app = TestApp::new().await;
+    for role in Role::ALL {
+        let username = format!("menu.{}", role.as_str().replace('_', "-"));
+        app.staff(&username, role, "NYC").await;
+        let cookie = app.sign_in(&username).await;
+        let (status, _, home) = app.get("/staff", &[("cookie", &cookie)]).await;
+        assert_eq!(status, 200, "{role}: {home}");
+        let shown: Vec<&str> = nav_for(role).iter().flat_map(|g| g.items.iter().map(|i| i.href)).collect();
+        for door in doors::ALL {
+            let (status, _, page) = app.get(door.href, &[("cookie", &cookie)]).await;
+            let opens = door.opens(role);
+            assert_eq!(shown.contains(&door.href), opens, "{role}: {}", door.href);
+            assert_eq!(home.contains(&format!("href=\"{}\"", door.href)), opens, "{role}'s menu and {}", door.href);
+            if opens {
+                assert_eq!(status, 200, "{role} opens {}: {page}", door.href);
+            } else {
+                assert_eq!(status, 403, "{role} is refused {}", door.href);
+            }
+        }
+    }
+}
+
+// R-SR-09, R-SR-12, R-QM-06, R-GW-01 (issue 17, point 9): the staff home counts the person's
+// work from each capability's service: the officer's requests and those overdue, the lobby
+// waiting at their office, the drafts awaiting review; plurals come from the catalogue.
+#[tokio::test]
+async fn the_staff_home_counts_each_persons_work() {
+    let app = TestApp::new().await;
+    crate::service_requests::case(&app, "LIN2590000071", "ACTIVELY_REVIEWED", "2025-06-02").await;
+    app.staff("home.siio", Role::Siio, "NSC").await;
+    app.staff("home.iio", Role::Iio, "NSC").await;
+    app.staff("home.desk", Role::Reception, "NYC").await;
+    app.staff("home.hq", Role::Headquarters, "NBC").await;
+    let cookie = format!("cris_csrf={}", crate::support::CSRF);
+    let form = [
+        ("receipt", "LIN2590000071"),
+        ("form", "I-485"),
+        ("filed_month", "6"),
+        ("filed_day", "2"),
+        ("filed_year", "2025"),
+        ("zip", "60601"),
+        ("issue", "late"),
+        ("first_name", "Ana"),
+        ("last_name", "García"),
+        ("birth_month", "1"),
+        ("birth_day", "31"),
+        ("birth_year", "1990"),
+        ("reply", "mail"),
+        ("mail_line1", "100 W Randolph St"),
+        ("mail_city", "Chicago"),
+        ("mail_state", "IL"),
+        ("mail_zip", "60601"),
+    ];
+    let (status, _, page) = app.post_form("/service-request/details", &cookie, &form).await;
+    assert_eq!(status, 200, "{page}");
+
+    let siio = app.sign_in("home.siio").await;
+    let (_, _, home) = app.get("/staff", &[("cookie", &siio)]).await;
+    assert!(home.contains("1 request waiting to be assigned"), "{home}");
+    assert!(home.contains("None overdue"), "{home}");
+    assert!(home.contains("No requests assigned to you"), "{home}");
+    let (_, _, home) = app.get("/staff", &[("cookie", &app.sign_in("home.iio").await)]).await;
+    assert!(home.contains("No requests assigned to you"), "{home}");
+    let (_, _, home) = app.get("/staff", &[("cookie", &app.sign_in("home.desk").await)]).await;
+    assert!(home.contains("Nobody waiting"), "{home}");
+    assert!(!home.contains("id=\"work-requests\""), "the front desk has no requests");
+    let (_, _, home) = app.get("/staff", &[("cookie", &app.sign_in("home.hq").await)]).await;
+    assert!(home.contains("drafts waiting for review") || home.contains("draft waiting for review"), "{home}");
+    assert!(home.contains("Every office"), "{home}");
+}

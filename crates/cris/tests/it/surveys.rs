@@ -612,3 +612,53 @@ async fn invitations_are_purged_with_their_appointments() {
     assert_eq!(service::purge_invitations_before(&app.db, before, 2).await.unwrap(), 0);
     assert_eq!((count("i").await, count("t").await, count("r").await), (1, 1, 1));
 }
+
+// R-SV-03: the invitation's single-use link does not outlive the sending of its email: once
+// sent, the outbox row keeps neither the body with the token nor the address (the email went,
+// as the SMTP listener shows); other messages keep their body as before.
+#[tokio::test]
+async fn the_invitation_link_does_not_outlive_its_sending() {
+    let app = TestApp::new().await;
+    create_survey(&app, "2027-09-30").await;
+    let now = app.clock.now();
+    let key = app.state.token_key().clone();
+    let url = app.state.public_url().to_owned();
+    appointment(&app, 1, "NYC", day(2026, 10, 30, 14), Some("ann@example.com"), "en").await;
+    service::run_invitations(&app.db, &key, &url, now).await.unwrap();
+    let mail = survey_mail(&app).await;
+    assert_eq!(mail.len(), 1);
+    let token = token_of(&mail[0].3);
+    let other = cris::notify::Message {
+        channel: cris::notify::Channel::Email,
+        recipient: "staff@cris.test".into(),
+        subject: "Ordinary".into(),
+        body: "An ordinary message".into(),
+        customer_id: None,
+        appointment_id: None,
+        attachment: None,
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    cris::notify::enqueue(&mut tx, now, &other).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let sink = crate::support::SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let round = cris::notify::deliver_due(&app.db, &mailer, now, 10).await.unwrap();
+    assert_eq!(round.sent, 2);
+    let received = sink.received();
+    let sent = received.iter().find(|(to, _)| to.iter().any(|t| t.contains("ann@example.com"))).unwrap();
+    assert!(
+        sent.1.replace("=\r\n", "").replace("=\n", "").contains(token.get(..20).unwrap()),
+        "the email carried the link"
+    );
+    let rows: Vec<(String, String, String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT status, recipient, subject, body FROM outbox ORDER BY id").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].3.as_str()), ("sent", "", ""));
+    assert!(rows[0].2.starts_with("How was your USCIS visit?"), "the subject, without the token, stays");
+    assert_eq!((rows[1].1.as_str(), rows[1].3.as_str()), ("staff@cris.test", "An ordinary message"));
+    assert!(crate::infopass::every_row(&app.db).await.iter().all(|r| !r.contains(&token)), "the token is nowhere");
+    // The link itself still works: the token's hash lives in its own table until answered.
+    assert!(service::open(&app.db, &token, now.date_naive()).await.is_ok());
+}

@@ -186,6 +186,26 @@ impl Browser {
 
     /// Runs axe-core on the page; returns the serious and critical violations as "id: help (n nodes)".
     pub async fn accessibility_violations(&self) -> Vec<String> {
+        self.axe()
+            .await
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| format!("{}: {} ({} nodes)", v["id"], v["help"], v["nodes"]))
+            .collect()
+    }
+
+    /// Runs axe-core on the page; returns every violation, whatever its impact, as
+    /// "id (impact): help (n nodes: the first node's selector)".
+    pub async fn all_accessibility_violations(&self) -> Vec<String> {
+        self.axe()
+            .await
+            .iter()
+            .map(|v| format!("{} ({}): {} ({} nodes: {})", v["id"], v["impact"], v["help"], v["nodes"], v["first"]))
+            .collect()
+    }
+
+    /// axe-core's violations on the page.
+    async fn axe(&self) -> Vec<Value> {
         let axe =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/node_modules/axe-core/axe.min.js"))
                 .expect("axe-core missing: run `npm ci --prefix e2e` (scripts/test does)");
@@ -194,19 +214,13 @@ impl Browser {
             .script_async(
                 "const done = arguments[arguments.length - 1];
                  axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
-                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))))
-                    .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]));",
+                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+                       first: v.nodes.length ? String(v.nodes[0].target) : ''}))))
+                    .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0, first: ''}]));",
                 vec![],
             )
             .await;
-        result
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .map(|v| format!("{}: {} ({} nodes)", v["id"], v["help"], v["nodes"]))
-            .collect()
+        result.as_array().cloned().unwrap_or_default()
     }
 }
 
@@ -291,6 +305,20 @@ impl Browser {
         self.call("POST", "/refresh", None).await;
     }
 
+    /// Presses keys together on whatever has the focus, as a keyboard does (WebDriver actions),
+    /// and lets them go in reverse order: `&[keys::ALT, keys::SHIFT, "s"]` is Alt+Shift+S.
+    pub async fn press(&self, chord: &[&str]) {
+        let mut actions: Vec<Value> = chord.iter().map(|k| json!({"type": "keyDown", "value": k})).collect();
+        actions.extend(chord.iter().rev().map(|k| json!({"type": "keyUp", "value": k})));
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )
+        .await;
+        self.call("DELETE", "/actions", None).await;
+    }
+
     /// Ends the session (closing Chromium) before the driver goes.
     pub async fn quit(self) {
         self.call("DELETE", "", None).await;
@@ -303,4 +331,16 @@ impl Drop for Browser {
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self._profile);
     }
+}
+
+/// The WebDriver codes of keys that type no character.
+pub mod keys {
+    /// Tab.
+    pub const TAB: &str = "\u{E004}";
+    /// Enter.
+    pub const ENTER: &str = "\u{E007}";
+    /// Shift.
+    pub const SHIFT: &str = "\u{E008}";
+    /// Alt.
+    pub const ALT: &str = "\u{E00A}";
 }

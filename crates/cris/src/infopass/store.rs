@@ -1,0 +1,54 @@
+//! InfoPass SQL for the retention engine: appointments past their time (R-RT-01) leave only
+//! counts behind (R-RT-03); the lobby keeps the officer and the times of the visit.
+
+use sqlx::QueryBuilder;
+
+use crate::kernel::db::{Db, DbError, Extent, Tx};
+
+/// Appointments whose day is before `before` (an ISO day), outside `keep`.
+pub async fn expired_appointments(db: &Db, before: &str) -> Result<Extent, DbError> {
+    let (n, lo, hi): (i64, Option<String>, Option<String>) = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT COUNT(*), MIN(starts_at), MAX(starts_at) FROM appointments WHERE starts_at < $1")
+            .bind(before)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(Extent::from_text(n, lo.as_deref(), hi.as_deref()))
+}
+
+/// Deletes up to `batch` appointments dated before `before` (not those in `keep`), adding each to
+/// the anonymous `purged` count of its office, service and day first; their queued mail and
+/// survey invitation go with them (foreign keys), and a lobby ticket loses its link.
+pub async fn purge_appointments_before(tx: &mut Tx, before: &str, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("SELECT id, office_code, service, starts_at FROM appointments WHERE starts_at < ");
+        q.push_bind(before.to_owned());
+        crate::kernel::db::push_not_in(&mut q, "id", keep);
+        q.push(" ORDER BY starts_at, id LIMIT ").push_bind(batch);
+        let rows: Vec<(i64, String, String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut groups: std::collections::BTreeMap<(String, String, String), i64> = std::collections::BTreeMap::new();
+        for (_, office, service, starts) in &rows {
+            let day = starts.get(..10).unwrap_or(starts).to_owned();
+            *groups.entry((office.clone(), service.clone(), day)).or_default() += 1;
+        }
+        for ((office, service, day), n) in groups {
+            sqlx::query(
+                "INSERT INTO appointment_counts (office_code, service, day, outcome, n) VALUES ($1, $2, $3, 'purged', $4) \
+                 ON CONFLICT (office_code, service, day, outcome) DO UPDATE SET n = appointment_counts.n + $4",
+            )
+            .bind(office)
+            .bind(service)
+            .bind(day)
+            .bind(n)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut d = QueryBuilder::new("DELETE FROM appointments WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut d, "id", &ids);
+        Ok(d.build().execute(&mut *conn).await?.rows_affected())
+    })
+}

@@ -1,0 +1,58 @@
+//! Lobby SQL for the retention engine: a ticket past its time loses what identifies the customer
+//! (confirmation number, A-Number, ZIP code) and keeps the officer, the day and the times
+//! (R-RT-03); visit notes past their time are deleted.
+
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+
+use crate::kernel::db::{Db, DbError, Extent, Tx};
+
+/// Tickets of days before `before` (an ISO day) that still hold personal data.
+pub async fn expired_tickets(db: &Db, before: &str) -> Result<Extent, DbError> {
+    let (n, lo, hi): (i64, Option<String>, Option<String>) = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(day), MAX(day) FROM lobby_tickets WHERE day < $1 \
+             AND (confirmation IS NOT NULL OR a_number IS NOT NULL OR zip IS NOT NULL)",
+        )
+        .bind(before)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(Extent::from_text(n, lo.as_deref(), hi.as_deref()))
+}
+
+/// Clears the personal data of up to `batch` tickets of days before `before` (not those in `keep`).
+pub async fn scrub_tickets_before(tx: &mut Tx, before: &str, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new(
+            "UPDATE lobby_tickets SET confirmation = NULL, a_number = NULL, zip = NULL WHERE id IN \
+             (SELECT id FROM lobby_tickets WHERE (confirmation IS NOT NULL OR a_number IS NOT NULL OR zip IS NOT NULL) AND day < ",
+        );
+        q.push_bind(before.to_owned());
+        crate::kernel::db::push_not_in(&mut q, "id", keep);
+        q.push(" ORDER BY id LIMIT ").push_bind(batch).push(")");
+        Ok(q.build().execute(&mut *conn).await?.rows_affected())
+    })
+}
+
+/// Visit notes written before `before`.
+pub async fn expired_notes(db: &Db, before: DateTime<Utc>) -> Result<Extent, DbError> {
+    let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM visit_notes WHERE created_at < $1")
+            .bind(before)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(Extent::from_times(n, lo, hi))
+}
+
+/// Deletes up to `batch` visit notes written before `before` (not those in `keep`).
+pub async fn purge_notes_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("DELETE FROM visit_notes WHERE id IN (SELECT id FROM visit_notes WHERE created_at < ");
+        q.push_bind(before);
+        crate::kernel::db::push_not_in(&mut q, "id", keep);
+        q.push(" ORDER BY id LIMIT ").push_bind(batch).push(")");
+        Ok(q.build().execute(&mut *conn).await?.rows_affected())
+    })
+}

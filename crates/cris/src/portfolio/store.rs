@@ -1,0 +1,32 @@
+//! Portfolio SQL for the retention engine. Closing an account erases it at once; what is left to
+//! purge is recovery links past their expiry.
+
+use chrono::{DateTime, Utc};
+
+use crate::kernel::db::{Db, DbError, Extent, Tx};
+
+/// Recovery tokens that expired before `before`.
+pub async fn expired_recovery(db: &Db, before: DateTime<Utc>) -> Result<Extent, DbError> {
+    let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT COUNT(*), MIN(expires_at), MAX(expires_at) FROM recovery_tokens WHERE expires_at < $1")
+            .bind(before)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(Extent::from_times(n, lo, hi))
+}
+
+/// Deletes up to `batch` recovery tokens that expired before `before`.
+pub async fn purge_recovery_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query(
+            "DELETE FROM recovery_tokens WHERE token_hash IN \
+             (SELECT token_hash FROM recovery_tokens WHERE expires_at < $1 ORDER BY token_hash LIMIT $2)",
+        )
+        .bind(before)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+    })
+}
