@@ -15,8 +15,10 @@ use std::num::NonZeroU16;
 use std::sync::OnceLock;
 
 use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, Node, SpanTag, Tag, TagGroup, TagTree};
@@ -310,11 +312,43 @@ impl Writer {
             tree.push(TagGroup::with_children(kind, children));
         }
         document.set_tag_tree(tree);
+        document.set_outline(self.outline());
         document.set_metadata(
             Metadata::new().title(self.title.clone()).language(self.lang.clone()).producer("CRIS".to_owned()),
         );
         document.finish().map_err(|e| PdfError::Refused(format!("{e:?}")))
     }
+}
+
+impl Writer {
+    /// The document outline (bookmarks), which PDF/UA-1 asks for: one entry for each heading,
+    /// in reading order, leading to where the heading's first line is drawn (the top of the
+    /// first page for a heading not drawn).
+    fn outline(&self) -> Outline {
+        let mut outline = Outline::new();
+        for (b, role) in self.blocks.iter().enumerate() {
+            let Role::H1(title) = role else { continue };
+            let at = self.pages.iter().enumerate().find_map(|(page, marks)| {
+                marks.iter().find_map(|m| match m {
+                    Mark::Text { block, size, x, y, .. } if *block == b => {
+                        Some((page, Point::from_xy(*x, (self.size.1 - *y - *size).max(0.0))))
+                    }
+                    _ => None,
+                })
+            });
+            let (page, point) = at.unwrap_or((0, Point::from_xy(0.0, 0.0)));
+            outline.push_child(OutlineNode::new(title.clone(), XyzDestination::new(page, point)));
+        }
+        if outline_is_empty(&self.blocks) {
+            // A document without a heading still gets its title as the one bookmark.
+            outline.push_child(OutlineNode::new(self.title.clone(), XyzDestination::new(0, Point::from_xy(0.0, 0.0))));
+        }
+        outline
+    }
+}
+
+fn outline_is_empty(blocks: &[Role]) -> bool {
+    !blocks.iter().any(|r| matches!(r, Role::H1(_)))
 }
 
 /// Draws one mark on the surface (krilla's y runs down from the top).
@@ -351,13 +385,25 @@ pub(crate) mod tests {
         assert!(pdf.starts_with("%PDF-1.7"), "PDF 1.7, as PDF/UA-1 is written against");
         assert!(pdf.contains("<pdfuaid:part>1</pdfuaid:part>"), "the PDF/UA-1 identifier in the XMP metadata");
         assert!(pdf.contains("<dc:title>") && pdf.contains(title), "the title in the XMP metadata");
-        assert!(pdf.contains(&format!("/Lang ({lang})")), "the document language");
+        assert!(pdf.contains(&format!("/Lang({lang})")), "the document language");
         assert!(pdf.contains("/DisplayDocTitle true") && pdf.contains("/Marked true"));
-        assert!(pdf.contains("/StructTreeRoot") && pdf.contains("/ParentTree"), "a structure tree");
-        let descriptors = pdf.matches("/Type /FontDescriptor").count();
+        assert!(pdf.contains("/Type/StructTreeRoot") && pdf.contains("/ParentTree"), "a structure tree");
+        let descriptors = pdf.matches("/Type/FontDescriptor").count();
         assert!(descriptors > 0, "fonts are described");
         assert_eq!(pdf.matches("/FontFile2").count(), descriptors, "every font is embedded");
-        assert!(!pdf.contains("/BaseFont /Helvetica") && !pdf.contains("/BaseFont /Courier"), "no standard font");
+        assert!(pdf.contains("/Outlines") && pdf.contains("/Type/Outlines"), "a document outline");
+        assert!(pdf.contains(&format!("/Title{}", text_str(title))), "the heading is a bookmark");
+        assert!(!pdf.contains("/BaseFont/Helvetica") && !pdf.contains("/BaseFont/Courier"), "no standard font");
+    }
+
+    /// How a text string is written in the PDF: bare ASCII, or UTF-16 with its byte order mark.
+    pub(crate) fn text_str(s: &str) -> String {
+        if s.bytes().all(|b| matches!(b, 32..=126)) {
+            format!("({s})")
+        } else {
+            let hex: String = s.encode_utf16().map(|u| format!("{u:04X}")).collect();
+            format!("<FEFF{hex}>")
+        }
     }
 
     // Section 508 / PDF/UA-1: a document that cannot meet it is refused, not written.
@@ -386,6 +432,6 @@ pub(crate) mod tests {
         w.artifact_rect(ArtifactKind::Layout, (72.0, 690.0), (400.0, 1.0));
         let pdf = String::from_utf8_lossy(&w.finish().unwrap()).into_owned();
         assert_pdf_ua(&pdf, "es", "Título");
-        assert!(pdf.contains("/S /H1"), "the heading");
+        assert!(pdf.contains("/S/H1"), "the heading");
     }
 }

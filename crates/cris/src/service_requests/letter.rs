@@ -125,8 +125,8 @@ mod tests {
         assert!(texts.contains(&(3, "Estimada Señora García:")), "accents kept: {texts:?}");
         let pdf = String::from_utf8_lossy(&render("es", &head, "Su solicitud", &paragraphs).unwrap()).into_owned();
         crate::kernel::pdf::tests::assert_pdf_ua(&pdf, "es", "Su solicitud");
-        assert!(pdf.contains("/Count 2"), "the long paragraph runs onto a second page");
-        assert!(pdf.contains("/S /H1") && pdf.contains("/S /P"));
+        assert!(pdf.contains("/Type/Pages/Count 2"), "the long paragraph runs onto a second page");
+        assert!(pdf.contains("/S/H1") && pdf.contains("/S/P"));
     }
 
     // R-SR-11: long answers wrap within the margins and run onto further pages.
@@ -139,6 +139,6 @@ mod tests {
         let pdf = render("es", &[], "Asunto", &long).unwrap();
         let pages = (3 + wrap(&long[0]).len()).div_ceil(LINES_PER_PAGE);
         assert!(pages > 1);
-        assert!(String::from_utf8_lossy(&pdf).contains(&format!("/Count {pages}")));
+        assert!(String::from_utf8_lossy(&pdf).contains(&format!("/Type/Pages/Count {pages}")));
     }
 }
