@@ -367,8 +367,15 @@ fn labels(ctx: &PageCtx) -> Labels {
 /// no later request could make it (R-IP-07). The page must not be cached.
 fn notice_page(v: &Visit, n: Notice, shown: Shown, emailed: bool) -> Response {
     let alt = v.ctx.t1("ip-barcode-label", "number", &n.confirmation);
-    let pdf = notice::pdf(&n, &Labels { barcode: alt.clone(), ..labels(&v.ctx) });
-    let pdf_href = format!("data:application/pdf;base64,{}", base64::engine::general_purpose::STANDARD.encode(pdf));
+    // A PDF that cannot be written leaves the page without its download link, never without
+    // the notice (the booking is made).
+    let pdf_href = match notice::pdf(&n, &Labels { barcode: alt.clone(), ..labels(&v.ctx) }) {
+        Ok(pdf) => format!("data:application/pdf;base64,{}", base64::engine::general_purpose::STANDARD.encode(pdf)),
+        Err(e) => {
+            tracing::error!(error = %e, "the notice's PDF was not written");
+            String::new()
+        }
+    };
     let barcode = notice::barcode_svg(&n.digits, &alt);
     let (reprint, reloaded) = (shown != Shown::Booked, shown == Shown::Reloaded);
     let page = NoticePage { ctx: v.ctx.clone(), notice: n, barcode, pdf_href, reprint, reloaded, emailed };

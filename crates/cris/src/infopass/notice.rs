@@ -5,8 +5,7 @@
 
 use std::fmt::Write as _;
 
-use pdf_writer::types::StructRole;
-use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str, TextStr};
+use crate::kernel::pdf::{ArtifactKind, Face, LETTER, PdfError, Role, Writer};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -140,46 +139,25 @@ pub struct Labels {
     pub lang: String,
 }
 
-/// Text as WinAnsi bytes (Latin-1 holds the letters Spanish needs); what does not fit becomes `?`.
-fn win_ansi(s: &str) -> Vec<u8> {
-    s.chars().map(|c| u8::try_from(u32::from(c)).ok().filter(|b| *b >= 0x20 && *b != 0x7f).unwrap_or(b'?')).collect()
-}
-
-/// The notice's content stream as it is drawn, one structure element a block, each block one
-/// marked-content sequence (its MCID is its index).
-struct Tagged {
-    content: Content,
-    y: f32,
-    blocks: Vec<(StructRole, Option<String>)>,
-}
-
-impl Tagged {
-    /// One block of text lines, as `role`.
-    fn text(&mut self, role: StructRole, size: f32, bold: bool, lines: &[String]) {
-        let mcid = i32::try_from(self.blocks.len()).unwrap_or(i32::MAX);
-        let tag: &[u8] = if role == StructRole::H1 { b"H1" } else { b"P" };
-        self.blocks.push((role, None));
-        self.content.begin_marked_content_with_properties(Name(tag)).properties().identify(mcid);
-        for line in lines {
-            self.content.begin_text();
-            self.content.set_font(Name(if bold { b"F2" } else { b"F1" }), size);
-            self.content.next_line(72.0, self.y);
-            self.content.show(Str(&win_ansi(line)));
-            self.content.end_text();
-            self.y -= size + 10.0;
+/// The notice as a one-page tagged PDF/UA-1 document (US Letter; Section 508), through the
+/// kernel's writer: Liberation Sans embedded, a structure tree in reading order (the title as
+/// `H1`, each label and value as `P`, the barcode a `Figure` whose alternative text is
+/// `l.barcode`, the advice), the rule under the title an artifact, the document's language
+/// (`l.lang`) and its title shown in the reader's title bar.
+pub fn writer(n: &Notice, l: &Labels) -> Writer {
+    let mut w = Writer::new(&l.title, &l.lang, LETTER);
+    let mut y = 720.0;
+    let lines = |w: &mut Writer, role: Role, font: (Face, f32), text: &[String], y: &mut f32| {
+        let b = w.block(role);
+        for line in text {
+            w.text(b, font, (72.0, *y), line);
+            *y -= font.1 + 10.0;
         }
-        self.content.end_marked_content();
-    }
-}
-
-/// The notice as a one-page tagged PDF (US Letter; Section 508): Helvetica text and the barcode
-/// drawn as filled rectangles; a structure tree in reading order (the title as `H1`, each label
-/// and value as `P`, the barcode a `Figure` whose alternative text is `l.barcode`, the advice),
-/// the document's language (`l.lang`) and its title shown in the reader's title bar.
-pub fn pdf(n: &Notice, l: &Labels) -> Vec<u8> {
-    let mut t = Tagged { content: Content::new(), y: 720.0, blocks: Vec::new() };
-    t.text(StructRole::H1, 20.0, true, std::slice::from_ref(&l.title));
-    t.y -= 6.0;
+    };
+    lines(&mut w, Role::H1(l.title.clone()), (Face::SansBold, 20.0), std::slice::from_ref(&l.title), &mut y);
+    // A rule under the title: decoration, outside the structure.
+    w.artifact_rect(ArtifactKind::Layout, (72.0, y + 18.0), (468.0, 0.75));
+    y -= 6.0;
     let mut rows = vec![
         (&l.name, vec![n.name.clone()]),
         (&l.service, vec![n.service.clone()]),
@@ -192,67 +170,24 @@ pub fn pdf(n: &Notice, l: &Labels) -> Vec<u8> {
         rows.push((&l.pin, vec![pin.clone()]));
     }
     for (label, value) in rows {
-        t.text(StructRole::P, 11.0, true, std::slice::from_ref(label));
-        t.text(StructRole::P, 14.0, false, &value);
+        lines(&mut w, Role::P, (Face::SansBold, 11.0), std::slice::from_ref(label), &mut y);
+        lines(&mut w, Role::P, (Face::Sans, 14.0), &value, &mut y);
     }
     // The barcode: 1.2 points a narrow unit, 50 points high; a figure with its words.
-    t.y -= 60.0;
-    let mcid = i32::try_from(t.blocks.len()).unwrap_or(i32::MAX);
-    t.blocks.push((StructRole::Figure, Some(l.barcode.clone())));
-    t.content.begin_marked_content_with_properties(Name(b"Figure")).properties().identify(mcid);
-    t.content.set_fill_rgb(0.0, 0.0, 0.0);
+    y -= 60.0;
+    let figure = w.block(Role::Figure(l.barcode.clone()));
     let (bars, _) = bars(&n.digits);
-    for (x, w) in bars {
-        t.content.rect(72.0 + x as f32 * 1.2, t.y, w as f32 * 1.2, 50.0);
+    for (x, width) in bars {
+        w.rect(figure, (72.0 + x as f32 * 1.2, y), (width as f32 * 1.2, 50.0));
     }
-    t.content.fill_nonzero();
-    t.content.end_marked_content();
-    t.y -= 30.0;
-    t.text(StructRole::P, 10.0, false, &wrap(&l.advice, 85));
+    y -= 30.0;
+    lines(&mut w, Role::P, (Face::Sans, 10.0), &wrap(&l.advice, 85), &mut y);
+    w
+}
 
-    let (catalog, tree, page_id, regular, bold, content_id) =
-        (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5), Ref::new(6));
-    let (info, root, parents, document) = (Ref::new(7), Ref::new(8), Ref::new(9), Ref::new(10));
-    let block_ids: Vec<Ref> = (0..t.blocks.len()).map(|i| Ref::new(11 + i32::try_from(i).unwrap_or(0))).collect();
-    let mut pdf = Pdf::new();
-    let mut cat = pdf.catalog(catalog);
-    cat.pages(tree).lang(TextStr(&l.lang)).pair(Name(b"StructTreeRoot"), root);
-    cat.mark_info().marked(true);
-    cat.viewer_preferences().display_doc_title(true);
-    drop(cat);
-    pdf.pages(tree).kids([page_id]).count(1);
-    pdf.document_info(info).title(TextStr(&l.title)).producer(TextStr("CRIS"));
-    let mut page = pdf.page(page_id);
-    page.media_box(Rect::new(0.0, 0.0, 612.0, 792.0)).parent(tree).contents(content_id).struct_parents(0);
-    page.resources().fonts().pair(Name(b"F1"), regular).pair(Name(b"F2"), bold);
-    drop(page);
-    for (font, name) in [(regular, b"Helvetica".as_slice()), (bold, b"Helvetica-Bold".as_slice())] {
-        pdf.type1_font(font).base_font(Name(name)).encoding_predefined(Name(b"WinAnsiEncoding"));
-    }
-    pdf.stream(content_id, &t.content.finish());
-    pdf.indirect(parents).array().items(block_ids.iter().copied());
-    let mut st = pdf.indirect(root).start::<pdf_writer::writers::StructTreeRoot>();
-    st.child(document);
-    st.parent_tree().nums().insert(0, parents);
-    st.parent_tree_next_key(1);
-    drop(st);
-    let mut doc = pdf.struct_element(document);
-    doc.kind(StructRole::Document).parent(root);
-    let mut kids = doc.children();
-    for id in &block_ids {
-        kids.struct_element(*id);
-    }
-    drop(kids);
-    drop(doc);
-    for (i, (role, alt)) in t.blocks.iter().enumerate() {
-        let mut el = pdf.struct_element(block_ids[i]);
-        el.kind(*role).parent(document).page(page_id);
-        if let Some(alt) = alt {
-            el.alt(TextStr(alt));
-        }
-        el.children().marked_content_id(i32::try_from(i).unwrap_or(0));
-    }
-    pdf.finish()
+/// The notice's PDF (see [`writer`]).
+pub fn pdf(n: &Notice, l: &Labels) -> Result<Vec<u8>, PdfError> {
+    writer(n, l).finish()
 }
 
 /// Words of `text` in lines of at most `width` characters.
@@ -302,10 +237,10 @@ pub fn ics(a: &Appointment, n: &Notice, tz: Tz, minutes: u16, now: DateTime<Utc>
 mod tests {
     use super::*;
 
-    // R-IP-06, R-IP-07: the notice is a tagged PDF, read back: its language, the marked flag, the
-    // title shown, a structure tree whose Document holds the blocks in reading order (title, each
-    // label and value, the barcode as a Figure with its alternative text, the advice), each tied to
-    // the one marked-content sequence drawn in that order, and the parent tree listing them.
+    // R-IP-06, R-IP-07: the notice is a tagged PDF/UA-1 document: blocks in reading order (the
+    // title, each label and value, the PIN at confirmation, the barcode as a Figure with its
+    // alternative text, the advice), read back from the PDF: the language, the PDF/UA
+    // identifier, the embedded font, the figure's alternative text.
     #[test]
     fn the_notice_pdf_is_tagged_in_reading_order_with_the_barcode_described() {
         let n = Notice {
@@ -333,36 +268,23 @@ mod tests {
             barcode: word("Código de barras del número de confirmación 1234 5678 9012"),
             lang: word("es"),
         };
-        let pdf = String::from_utf8_lossy(&pdf(&n, &l)).into_owned();
-        let objects: Vec<&str> = pdf.split("endobj").collect();
-        let catalog = objects.iter().find(|o| o.contains("/Type /Catalog")).expect("a catalog");
-        assert!(catalog.contains("/Lang (es)") && catalog.contains("/StructTreeRoot 8 0 R"), "{catalog}");
-        assert!(catalog.contains("/Marked true") && catalog.contains("/DisplayDocTitle true"), "{catalog}");
-        let root = objects.iter().find(|o| o.contains("/Type /StructTreeRoot")).expect("a structure tree");
-        assert!(root.contains("/K 10 0 R") && root.contains("/Nums [0 9 0 R]"), "{root}");
-        let elements: Vec<&str> = objects.iter().filter(|o| o.contains("/Type /StructElem")).copied().collect();
-        let role = |o: &str| o.split("/S /").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or("").to_owned();
-        let roles: Vec<String> = elements.iter().map(|o| role(o)).collect();
-        // Document, then the title, 7 labels and values (the PIN included), the barcode, the advice.
-        let mut expected = vec!["Document".to_owned(), "H1".to_owned()];
-        expected.extend(std::iter::repeat_n("P".to_owned(), 14));
-        expected.extend(["Figure".to_owned(), "P".to_owned()]);
-        assert_eq!(roles, expected);
-        let figure = elements.iter().find(|o| role(o) == "Figure").unwrap();
-        assert!(figure.contains("/Alt "), "the barcode has its alternative text: {figure}");
-        // Each block's one MCID is its place in the Document, and the content draws them in order.
-        for (i, el) in elements.iter().skip(1).enumerate() {
-            assert!(el.contains(&format!("/K [{i}]")) && el.contains("/P 10 0 R"), "element {i}: {el}");
-        }
-        let content = objects.iter().find(|o| o.contains("BDC")).expect("the content stream");
-        let mcids: Vec<usize> = content
-            .match_indices("/MCID ")
-            .filter_map(|(at, _)| content.get(at + 6..)?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
-            .collect();
-        assert_eq!(mcids, (0..elements.len() - 1).collect::<Vec<_>>());
-        assert!(content.contains("/Figure <<") && content.contains(" re"), "the bars are inside the figure");
-        let parents = objects.iter().find(|o| o.trim_start().starts_with("9 0 obj")).unwrap();
-        assert_eq!(parents.matches(" 0 R").count(), elements.len() - 1, "{parents}");
+        let w = writer(&n, &l);
+        // The title, 7 labels and values (the PIN included), the barcode, the advice.
+        let mut expected = vec![Role::H1("Aviso de cita".into())];
+        expected.extend(std::iter::repeat_n(Role::P, 14));
+        expected.extend([Role::Figure(l.barcode.clone()), Role::P]);
+        assert_eq!(w.roles(), expected.as_slice());
+        let texts = w.texts();
+        assert_eq!(texts.first(), Some(&(0, "Aviso de cita")));
+        assert!(texts.contains(&(13, "PIN")) && texts.contains(&(14, "15912")), "{texts:?}");
+        assert!(texts.windows(2).all(|p| p[0].0 <= p[1].0), "drawn in reading order");
+        let pdf = String::from_utf8_lossy(&pdf(&n, &l).unwrap()).into_owned();
+        crate::kernel::pdf::tests::assert_pdf_ua(&pdf, "es", "Aviso de cita");
+        let alt = crate::kernel::pdf::tests::text_str(&l.barcode);
+        assert!(pdf.contains("/S/Figure") && pdf.contains(&format!("/Alt{alt}")), "the barcode is described");
+        // Without the PIN (a reprint), its label and value are not there.
+        let reprint = writer(&Notice { pin: None, ..n }, &l);
+        assert!(!reprint.texts().iter().any(|(_, t)| *t == "15912"));
     }
 
     // R-IP-06: the barcode is Code 39 framed by start and stop characters.
@@ -378,7 +300,6 @@ mod tests {
         }
         let svg = barcode_svg("1", "Barcode");
         assert!(svg.starts_with("<svg") && svg.matches("fill=\"#000\"").count() == 15);
-        assert_eq!(win_ansi("Núñez ✓"), b"N\xfa\xf1ez ?");
         assert_eq!(wrap("one two three", 7), ["one two", "three"]);
     }
 }

@@ -12,6 +12,7 @@ pub mod html;
 pub mod i18n;
 pub mod ids;
 pub mod password;
+pub mod pdf;
 pub mod person;
 pub mod random;
 pub mod ratelimit;

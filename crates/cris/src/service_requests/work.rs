@@ -433,7 +433,8 @@ pub async fn letter_pdf(
     }
     head.extend(r.details.address.clone().unwrap_or_default());
     let body = letter.body.clone().unwrap_or_default();
-    Ok(super::letter::render(lang.tag(), &head, &subject, &[greeting, body, closing]))
+    super::letter::render(lang.tag(), &head, &subject, &[greeting, body, closing])
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 fn invalid(field: &'static str, reason: &str) -> ServiceError {

@@ -241,8 +241,22 @@ async fn booking_reprinting_and_cancelling_an_appointment() {
     let pdf_b64 = between(&notice, "data:application/pdf;base64,", "\"");
     use base64::Engine as _;
     let pdf = base64::engine::general_purpose::STANDARD.decode(pdf_b64).unwrap();
-    let pdf = String::from_utf8_lossy(&pdf);
-    assert!(pdf.starts_with("%PDF-") && pdf.contains(&format!("({pin}) Tj")) && pdf.trim_end().ends_with("%%EOF"));
+    // R-IP-07, issue 17 point 8 (Section 508, PDF/UA-1): the notice is a tagged PDF read back
+    // here: the PDF/UA identifier, the customer's language, embedded fonts, the structure tree in
+    // reading order (the heading, the labels and values, the barcode, the advice), the barcode a
+    // Figure with its alternative text, and an outline with the heading (its text, the PIN
+    // included, is checked where it is written: infopass::notice's tests).
+    let pdf = crate::pdf_read::Pdf::read(&pdf);
+    let elems = crate::pdf_read::assert_pdf_ua(&pdf, "en");
+    let roles: Vec<&str> = elems.iter().map(|e| e.role.as_str()).collect();
+    assert_eq!(roles.get(..2), Some(&["Document", "H1"][..]), "{roles:?}");
+    assert_eq!(roles.iter().filter(|r| **r == "P").count(), 15, "7 labels and values with the PIN, the advice");
+    assert_eq!(roles.get(roles.len() - 2..), Some(&["Figure", "P"][..]), "the barcode, then the advice");
+    let figure = elems.iter().find(|e| e.role == "Figure").unwrap();
+    let alt = figure.alt.clone().unwrap_or_default();
+    assert!(alt.starts_with("Barcode of confirmation number"), "{alt}");
+    assert!(alt.replace(' ', "").ends_with(&confirmation), "the barcode's words: {alt}");
+    assert_eq!(pdf.outline().len(), 1);
 
     // R-IP-07: the hold is spent, so the same form again (a reload of the notice) books nothing
     // and shows the notice again, without the PIN, saying why.

@@ -21,6 +21,7 @@ mod infopass;
 mod limits;
 mod lobby;
 mod openapi;
+mod pdf_read;
 mod portfolio;
 mod processing_times;
 mod retention;

@@ -302,9 +302,19 @@ async fn staff_record_route_assign_redirect_and_answer() {
     assert_eq!(res.headers()["content-type"], "application/pdf");
     let pdf = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
     assert!(pdf.starts_with(b"%PDF-"));
-    // "Estimado" as the hex string the PDF writes lines with accents in (WinAnsi bytes).
-    let estimado: String = b"Estimado".iter().map(|b| format!("{b:02X}")).collect();
-    assert!(String::from_utf8_lossy(&pdf).contains(&estimado), "the letter's frame is in the customer's language");
+    // A tagged PDF/UA-1 letter in the customer's language (its lines are checked where it is
+    // written: service_requests::letter's tests).
+    // R-SR-11, issue 17 point 8 (Section 508, PDF/UA-1): read back, the letter is tagged in the
+    // customer's language with embedded fonts, its structure in reading order (the heading
+    // lines, the subject as the H1, the paragraphs) and the subject in the outline.
+    let pdf = crate::pdf_read::Pdf::read(&pdf);
+    let elems = crate::pdf_read::assert_pdf_ua(&pdf, "es");
+    let roles: Vec<&str> = elems.iter().map(|e| e.role.as_str()).collect();
+    assert_eq!(roles.first(), Some(&"Document"));
+    let h1 = roles.iter().position(|r| *r == "H1").expect("the subject is the heading");
+    assert!(h1 > 1 && roles.iter().skip(1).enumerate().all(|(i, r)| *r == "P" || i + 1 == h1), "{roles:?}");
+    assert!(roles.len() > h1 + 1, "paragraphs after the subject");
+    assert_eq!(pdf.outline(), vec![elems[h1].title.clone().unwrap()]);
     let (_, _, state, _) = stored(app, &confirmation).await;
     assert_eq!(state, "resolved");
     let (_, _, page) = app.get("/case-status?receipt=LIN2590000021&lang=es", &[]).await;
