@@ -1457,7 +1457,7 @@ async fn officer_console_works_from_the_keyboard_alone() {
     b.press(&[keys::ENTER]).await;
     b.wait_for(r#"#current-status[data-status="called"]"#).await;
     assert_eq!(b.text("#current-ticket").await, "D003");
-    assert!(b.text("#current-appointment").await.contains("9:00 AM"), "{}", b.text("#current-appointment").await);
+    assert!(b.text("#current-appointment").await.contains("09:00 CST"), "{}", b.text("#current-appointment").await);
     assert!(b.text("#current-appointment").await.contains(confirmation.get(..4).unwrap()));
     assert!(!b.attribute("#current-timer [data-since]", "data-since").await.is_empty());
     assert_eq!(focused().await, "action-start");
