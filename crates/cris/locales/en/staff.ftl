@@ -1029,3 +1029,6 @@ staff-retention-place = Place a legal hold
 staff-retention-kind = Kind of record
 staff-retention-record = Record number
 staff-retention-reason = Reason (matter or case reference)
+
+## Service requests: a refused assignment from the list (issue 17)
+staff-srs-fix = Fix this to assign the requests

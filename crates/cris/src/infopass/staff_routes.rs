@@ -52,6 +52,21 @@ struct CalendarPage {
     /// Booked appointments the posted calendar would leave out, for the administrator to
     /// confirm (the form then shows what was posted).
     confirm: Option<usize>,
+    /// The closure form as typed, when it was refused: day, from, until, reason (R-IP-11).
+    closing: [String; 4],
+}
+
+impl CalendarPage {
+    /// The message for a field, shown beside it.
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.reason.as_str())
+    }
+}
+
+/// What a refused form had in it, shown back as typed.
+enum Typed<'a> {
+    Hours(&'a Fields),
+    Closing(&'a CloseForm),
 }
 
 #[derive(Deserialize, Default)]
@@ -84,7 +99,7 @@ async fn view(
     errors: Vec<InvalidInput>,
     notice: Option<String>,
 ) -> Response {
-    view_draft(state, staff, office, (errors, notice), None).await
+    view_draft(state, staff, office, (errors, notice), None, None).await
 }
 
 /// The page, showing a posted calendar (`draft`) and the count of booked appointments it would
@@ -95,6 +110,7 @@ async fn view_draft(
     office: &Office,
     (errors, notice): (Vec<InvalidInput>, Option<String>),
     draft: Option<(&Hours, &[calendar::Offering], usize)>,
+    typed: Option<Typed<'_>>,
 ) -> Response {
     if let Err(page) =
         permit_page(state, staff, crate::web::staff_nav::doors::CALENDAR.gate, ("offices.calendar", &office.code)).await
@@ -115,7 +131,7 @@ async fn view_draft(
         (None, Some(c)) => (c.hours.clone(), c.offerings.clone()),
         (None, None) => (Hours::standard(), Vec::new()),
     };
-    let services = Service::ALL
+    let mut services: Vec<ServiceRow> = Service::ALL
         .into_iter()
         .map(|s| {
             let offered = offerings.iter().find(|o| o.service == s);
@@ -128,6 +144,29 @@ async fn view_draft(
             )
         })
         .collect();
+    let mut opens = hours.opens.format("%H:%M").to_string();
+    let mut closes = hours.closes.format("%H:%M").to_string();
+    let mut horizon = hours.horizon_days.to_string();
+    let mut weekdays: Vec<(u8, &'static str, bool)> =
+        (1u8..).zip(DAYS).zip(hours.weekdays).map(|((n, d), open)| (n, d, open)).collect();
+    let mut closing: [String; 4] = Default::default();
+    match typed {
+        // A refused calendar comes back as it was typed (issue 17: staff never lose their work).
+        Some(Typed::Hours(f)) => {
+            (opens, closes, horizon) = (f.get("opens"), f.get("closes"), f.get("horizon_days"));
+            let ticked = f.all("weekday");
+            for (n, _, open) in &mut weekdays {
+                *open = ticked.iter().any(|t| t.trim() == n.to_string());
+            }
+            for (code, _, offered, minutes, capacity) in &mut services {
+                *offered = !f.get(&format!("offer_{code}")).is_empty();
+                *minutes = f.get(&format!("minutes_{code}"));
+                *capacity = f.get(&format!("capacity_{code}"));
+            }
+        }
+        Some(Typed::Closing(c)) => closing = [c.day.clone(), c.from.clone(), c.to.clone(), c.reason.clone()],
+        None => {}
+    }
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = CalendarPage {
         ctx: staff.ctx.clone(),
@@ -136,15 +175,16 @@ async fn view_draft(
         office: office.clone(),
         offices: field_offices_in_reach(state.catalog(), &staff.actor),
         picker_action: "/staff/offices/calendar",
-        opens: hours.opens.format("%H:%M").to_string(),
-        closes: hours.closes.format("%H:%M").to_string(),
-        weekdays: (1u8..).zip(DAYS).zip(hours.weekdays).map(|((n, d), open)| (n, d, open)).collect(),
-        horizon: hours.horizon_days.to_string(),
+        opens,
+        closes,
+        weekdays,
+        horizon,
         services,
         closures: closures.into_iter().map(|(s, e, r, by)| (s.replace('T', " "), e.replace('T', " "), r, by)).collect(),
         errors,
         notice,
         confirm: draft.map(|(_, _, n)| n),
+        closing,
     };
     staff.finish(render(status, &page))
 }
@@ -171,7 +211,7 @@ async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fiel
     };
     let (hours, offerings) = match calendar::parse_form(get, &f.all("weekday")) {
         Ok(parsed) => parsed,
-        Err(errors) => return view(&state, &staff, office, errors, None).await,
+        Err(errors) => return view_draft(&state, &staff, office, (errors, None), None, Some(Typed::Hours(&f))).await,
     };
     // The count the administrator was shown and confirmed, if any (R-IP-11).
     let confirmed = get("confirm_cancel").trim().parse::<usize>().ok();
@@ -191,7 +231,7 @@ async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fiel
                 .into_response(),
         ),
         Ok(closures::CalendarSaved::Confirm(n)) => {
-            view_draft(&state, &staff, office, (Vec::new(), None), Some((&hours, &offerings, n))).await
+            view_draft(&state, &staff, office, (Vec::new(), None), Some((&hours, &offerings, n)), None).await
         }
         Err(e) => staff_error(&staff, &e),
     }
@@ -222,7 +262,7 @@ async fn close(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Clo
     let closure = match NewClosure::parse(&f.day, &f.from, &f.to, &f.reason, now.with_timezone(&office.tz).date_naive())
     {
         Ok(c) => c,
-        Err(e) => return view(&state, &staff, office, vec![e], None).await,
+        Err(e) => return view_draft(&state, &staff, office, (vec![e], None), None, Some(Typed::Closing(&f))).await,
     };
     match closures::close(state.db(), state.catalog(), &staff.actor, now, office, &closure, state.public_url()).await {
         Ok(n) => staff.finish(

@@ -180,6 +180,13 @@ struct RulesPage {
     saved: bool,
 }
 
+impl RulesPage {
+    /// The message for a field, shown beside it (issue 17: staff never lose their work).
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.reason.as_str())
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct RulesQuery {
     #[serde(default)]

@@ -25,7 +25,7 @@ use crate::kernel::access::entry;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::error::ServiceError;
 use crate::kernel::ids::{ANumber, Confirmation};
-use crate::reference::{Office, format_time};
+use crate::reference::Office;
 use crate::web::AppState;
 use crate::web::fields::Fields;
 use crate::web::page::{PageCtx, render};
@@ -243,7 +243,7 @@ async fn desk_page(
                 (
                     a.confirmation.as_str().to_owned(),
                     name,
-                    format_time(a.starts.time(), crate::kernel::i18n::Lang::En),
+                    appointment_at(&staff.ctx, office, a.starts),
                     a.service.name(crate::kernel::i18n::Lang::En).to_owned(),
                 )
             })
@@ -348,7 +348,7 @@ async fn arriving_view(
         birth_date: d.birth_date.to_string(),
         service: appointment.service.name(crate::kernel::i18n::Lang::En),
         service_code: appointment.service.code(),
-        time: format_time(appointment.starts.time(), crate::kernel::i18n::Lang::En),
+        time: appointment_at(&staff.ctx, office, appointment.starts),
         other_day: (day != today).then(|| day.format("%A, %B %-d, %Y").to_string()),
         a_number: d.a_number.as_ref().map(|a| a.as_str().to_owned()).unwrap_or_default(),
         zip: d.zip.five().to_owned(),
@@ -464,7 +464,7 @@ async fn ticket_page(State(state): State<AppState>, staff: Staff, Path(id): Path
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     match queue::ticket_of(state.db(), &office.code, id).await {
         Ok(Some(ticket)) => {
-            let printed = ticket.arrived_at.with_timezone(&office.tz).format("%Y-%m-%d %-I:%M %p").to_string();
+            let printed = staff.ctx.at(ticket.arrived_at);
             let service = ticket.service.name(crate::kernel::i18n::Lang::En);
             staff.finish(render(
                 StatusCode::OK,
@@ -551,6 +551,16 @@ impl ConsolePage {
     }
 }
 
+/// An appointment's start (a wall-clock time at the office) as staff read every time: in the
+/// page's zone with the zone named (R-QM-01).
+fn appointment_at(ctx: &PageCtx, office: &Office, starts: chrono::NaiveDateTime) -> String {
+    use chrono::TimeZone;
+    match office.tz.from_local_datetime(&starts).earliest() {
+        Some(at) => ctx.at(at.with_timezone(&chrono::Utc)),
+        None => format!("{} {}", starts.format("%Y-%m-%d %H:%M"), office.tz.name()),
+    }
+}
+
 fn current_of(ctx: &PageCtx, office: &Office, t: Ticket, now: chrono::DateTime<chrono::Utc>) -> Current {
     let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&office.tz);
     let starts =
@@ -567,7 +577,7 @@ fn current_of(ctx: &PageCtx, office: &Office, t: Ticket, now: chrono::DateTime<c
         (None, None) => ("called", now.to_rfc3339(), 0),
     };
     Current {
-        appointment: starts.map(|s| format_time(s.time(), crate::kernel::i18n::Lang::En)),
+        appointment: starts.map(|s| appointment_at(ctx, office, s)),
         punctuality,
         arrived: local(t.arrived_at).format("%-I:%M %p %Z").to_string(),
         waited,

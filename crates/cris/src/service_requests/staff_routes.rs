@@ -60,9 +60,19 @@ struct HomePage {
     due: Option<Vec<Summary>>,
     can_create: bool,
     notice: Option<String>,
+    /// A refused assignment's messages, beside the officer choice and the list (R-SR-09).
+    errors: FieldErrors,
+    /// The officer chosen in a refused assignment.
+    officer: String,
+    /// The requests ticked in a refused assignment (confirmation numbers, one space between).
+    picked: String,
 }
 
 impl HomePage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
     fn late(&self, s: &Summary) -> bool {
         s.overdue(self.today)
     }
@@ -80,12 +90,26 @@ fn failed(staff: &Staff, e: impl Into<ServiceError>) -> Response {
 
 /// Each role sees its part: supervisors the queue, officers their list, headquarters what is late.
 async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQuery>) -> Response {
+    let notice = q.assigned.map(|n| staff.ctx.ta("staff-srs-assigned", ("count", n)));
+    home_view(&state, &staff, StatusCode::OK, notice, FieldErrors::default(), &Fields::default()).await
+}
+
+/// The list page; after a refused assignment it comes back with the choices kept and the
+/// message beside the field (R-SR-09).
+async fn home_view(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    notice: Option<String>,
+    errors: FieldErrors,
+    kept: &Fields,
+) -> Response {
     let role = staff.actor.role;
     let (db, office) = (state.db(), staff.actor.place.office.clone());
     if !role.can(Capability::ServiceRequestsCreate)
         && let Err(r) = permit_page(
-            &state,
-            &staff,
+            state,
+            staff,
             crate::web::staff_nav::doors::SERVICE_REQUESTS.gate,
             ("service_requests.list", &office),
         )
@@ -98,8 +122,8 @@ async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQ
     let (unassigned, officers) = if supervises {
         match (store::unassigned(db, &office).await, work::officers(db, &office).await) {
             (Ok(u), Ok(o)) => (Some(u), o),
-            (Err(e), _) => return failed(&staff, e),
-            (_, Err(e)) => return failed(&staff, e),
+            (Err(e), _) => return failed(staff, e),
+            (_, Err(e)) => return failed(staff, e),
         }
     } else {
         (None, Vec::new())
@@ -107,7 +131,7 @@ async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQ
     let mine = if role.can(Capability::ServiceRequestsWork) {
         match store::assigned_to(db, &staff.actor.username).await {
             Ok(m) => Some(m),
-            Err(e) => return failed(&staff, e),
+            Err(e) => return failed(staff, e),
         }
     } else {
         None
@@ -117,7 +141,7 @@ async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQ
         let scope = if national { None } else { Some(office.as_str()) };
         match store::due_by(db, scope, today + Duration::days(NEARLY_DUE_DAYS)).await {
             Ok(d) => Some(d),
-            Err(e) => return failed(&staff, e),
+            Err(e) => return failed(staff, e),
         }
     } else {
         None
@@ -132,9 +156,12 @@ async fn home(State(state): State<AppState>, staff: Staff, Query(q): Query<HomeQ
         mine,
         due,
         can_create: role.can(Capability::ServiceRequestsCreate),
-        notice: q.assigned.map(|n| staff.ctx.ta("staff-srs-assigned", ("count", n))),
+        notice,
+        errors,
+        officer: kept.get("officer"),
+        picked: kept.all("confirmation").join(" "),
     };
-    staff.finish(render(StatusCode::OK, &page))
+    staff.finish(render(status, &page))
 }
 
 #[derive(Template)]
@@ -344,6 +371,11 @@ async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fi
             let ids = [("officer", "officer"), ("reason", "reassign-reason")];
             let confirmation = confirmations[0].clone();
             detail_page(&state, &staff, &confirmation, Kept::refused("assign", f, &e, &ids)).await
+        }
+        Err(ServiceError::Invalid(e)) => {
+            let id = if e.field == "confirmation" { "confirmation" } else { "officer" };
+            let errors = FieldErrors::one(id, e.reason.clone());
+            home_view(&state, &staff, StatusCode::UNPROCESSABLE_ENTITY, None, errors, &f).await
         }
         Err(e) => failed(&staff, e),
     }

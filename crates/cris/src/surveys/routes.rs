@@ -21,6 +21,7 @@ use super::model::{Kind, MAX_QUESTIONS, QuestionForm, Report, Survey, SurveyForm
 use super::service::{self, AnswerError};
 use crate::kernel::access::Capability;
 use crate::kernel::contact::Email;
+use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::Lang;
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
@@ -87,11 +88,21 @@ struct FormPage {
     staff: Option<Staff>,
     csrf: String,
     form: SurveyForm,
-    errors: Vec<String>,
+    errors: Vec<InvalidInput>,
     services: Vec<&'static str>,
 }
 
 impl FormPage {
+    /// The message for a field, shown beside it (issue 17: staff never lose their work).
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.reason.as_str())
+    }
+
+    /// Where a message in the summary leads: the field, or the first question.
+    fn anchor(&self, field: &str) -> String {
+        if field == "questions" { "q1_kind".to_owned() } else { field.to_owned() }
+    }
+
     fn kind_selected(&self, q: &QuestionForm, kind: &str) -> bool {
         q.kind.trim() == kind
     }
@@ -132,7 +143,7 @@ fn services() -> Vec<&'static str> {
     crate::infopass::calendar::Service::ALL.iter().map(|s| s.code()).collect()
 }
 
-fn form_page(staff: &Staff, status: StatusCode, form: SurveyForm, errors: Vec<String>) -> Response {
+fn form_page(staff: &Staff, status: StatusCode, form: SurveyForm, errors: Vec<InvalidInput>) -> Response {
     let page = FormPage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
@@ -166,9 +177,7 @@ async fn create(State(state): State<AppState>, StaffForm(staff, post): StaffForm
     let form = post.form();
     match service::create(state.db(), state.catalog(), &staff.actor, state.clock().now(), &form).await {
         Ok(Ok(id)) => staff.finish(Redirect::to(&format!("/staff/surveys?created={id}"))),
-        Ok(Err(errors)) => {
-            form_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, form, errors.into_iter().map(|e| e.reason).collect())
-        }
+        Ok(Err(errors)) => form_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, form, errors),
         Err(e) => staff_error(&staff, &e),
     }
 }

@@ -1457,7 +1457,7 @@ async fn officer_console_works_from_the_keyboard_alone() {
     b.press(&[keys::ENTER]).await;
     b.wait_for(r#"#current-status[data-status="called"]"#).await;
     assert_eq!(b.text("#current-ticket").await, "D003");
-    assert!(b.text("#current-appointment").await.contains("9:00 AM"), "{}", b.text("#current-appointment").await);
+    assert!(b.text("#current-appointment").await.contains("09:00 CST"), "{}", b.text("#current-appointment").await);
     assert!(b.text("#current-appointment").await.contains(confirmation.get(..4).unwrap()));
     assert!(!b.attribute("#current-timer [data-since]", "data-since").await.is_empty());
     assert_eq!(focused().await, "action-start");
@@ -1697,5 +1697,55 @@ async fn the_retention_page_passes_the_accessibility_audit() {
     b.wait_for("#reason-error").await;
     let mut failures = Vec::new();
     check_staff_widths(&b, "retention", &STAFF_WIDTHS, &mut failures).await;
+    finish(b, server, &failures).await;
+}
+
+// R-IP-11, R-QM-07, R-SV-01: refused staff forms (a closure, the lobby rules, a new survey)
+// come back in the browser with the summary, the message beside the field and the text as typed,
+// and pass the audit at both staff widths (issue 17 point 11).
+#[tokio::test]
+async fn refused_staff_forms_come_back_as_typed_in_the_browser() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    app.staff("admin.typed", Role::DistrictAdmin, "CHI").await;
+    app.staff("hq.typed", Role::Headquarters, "NBC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "admin.typed").await;
+
+    b.goto(&format!("{base}/staff/offices/calendar?office=CHI")).await;
+    b.wait_for("#close-office").await;
+    b.type_into("#day", "tomorrow").await;
+    b.type_into("#reason", "Flood <b>& leak</b>").await;
+    b.click("#close-office").await;
+    b.wait_for("#day-error").await;
+    let kept = b.script("return document.getElementById('reason').value", vec![]).await;
+    assert_eq!(kept, "Flood <b>& leak</b>");
+    check_staff_widths(&b, "calendar-closure-error", &STAFF_WIDTHS, &mut failures).await;
+
+    b.goto(&format!("{base}/staff/lobby/rules?office=CHI")).await;
+    b.wait_for("#save-rules").await;
+    b.clear("#early_minutes").await;
+    b.type_into("#early_minutes", "<b>&").await;
+    b.click("#save-rules").await;
+    b.wait_for("#early_minutes-error").await;
+    let kept = b.script("return document.getElementById('early_minutes').value", vec![]).await;
+    assert_eq!(kept, "<b>&");
+    check_staff_widths(&b, "lobby-rules-error", &STAFF_WIDTHS, &mut failures).await;
+
+    staff_session(&b, &app, "hq.typed").await;
+    b.goto(&format!("{base}/staff/surveys/new")).await;
+    b.wait_for("#survey-save").await;
+    b.type_into("#title_en", "Visits <b>& waits").await;
+    b.click("#survey-save").await;
+    b.wait_for("#title_es-error").await;
+    let kept = b.script("return document.getElementById('title_en').value", vec![]).await;
+    assert_eq!(kept, "Visits <b>& waits");
+    let bold = b.script("return document.querySelectorAll('#survey-form b').length", vec![]).await;
+    assert_eq!(bold, 0, "text, not markup");
+    check_staff_widths(&b, "survey-new-error", &STAFF_WIDTHS, &mut failures).await;
     finish(b, server, &failures).await;
 }

@@ -928,3 +928,45 @@ async fn calendar_changes_that_leave_appointments_out_are_confirmed_and_told() {
     assert!(status == 200 && page.contains(r#"name="confirm_cancel" value="1""#), "{page}");
     assert_eq!(left(&app).await, [keep]);
 }
+
+// Issue 17 point 11: a refused calendar or closure comes back on the same page (422) as it was
+// typed, the message beside the field, markup shown as text.
+// R-IP-01
+// R-IP-11
+#[tokio::test]
+async fn a_refused_calendar_or_closure_keeps_what_was_typed() {
+    use cris::kernel::access::Role;
+    let app = TestApp::new().await;
+    app.staff("admin.keep", Role::DistrictAdmin, "CHI").await;
+    let admin = app.sign_in("admin.keep").await;
+
+    // The hours: a bad opening time and a bad capacity, the rest kept as typed.
+    let form = [
+        ("office", "CHI"),
+        ("opens", "<b>&"),
+        ("closes", "16:30"),
+        ("weekday", "2"),
+        ("weekday", "4"),
+        ("horizon_days", "45"),
+        ("offer_documents", "on"),
+        ("minutes_documents", "25"),
+        ("capacity_documents", "0"),
+    ];
+    let (status, _, page) = app.post_form("/staff/offices/calendar", &admin, &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains(r#"value="&#60;b&#62;&#38;""#) && !page.contains("<b>&"), "{page}");
+    assert!(page.contains(r#"id="opens-error""#) && page.contains(r#"aria-describedby="opens-error""#), "{page}");
+    assert!(page.contains(r#"id="capacity-error""#) && page.contains(r##"href="#services""##), "{page}");
+    assert!(page.contains(r#"value="16:30""#) && page.contains(r#"value="45""#), "{page}");
+    assert!(page.contains(r#"name="minutes_documents" inputmode="numeric" value="25""#), "{page}");
+    assert!(page.contains(r#"value="2" checked"#) && !page.contains(r#"value="1" checked"#), "{page}");
+
+    // A closure: a bad day, the reason kept, escaped.
+    let closure =
+        [("office", "CHI"), ("day", "tomorrow"), ("from", "10:00"), ("to", ""), ("reason", "Flood <b>& leak")];
+    let (status, _, page) = app.post_form("/staff/offices/closures", &admin, &closure).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains(r#"id="day-error""#) && page.contains(r#"aria-describedby="day-error""#), "{page}");
+    assert!(page.contains(r#"value="tomorrow""#) && page.contains(r#"value="10:00""#), "{page}");
+    assert!(page.contains("Flood &#60;b&#62;&#38; leak") && !page.contains("<b>& leak"), "{page}");
+}

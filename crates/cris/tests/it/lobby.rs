@@ -83,7 +83,7 @@ async fn check_in_ticket_call_and_display() {
         page.contains(r#"id="arriving-name">Rosa Lobby<"#)
             && page.contains(r#"id="arriving-born">1970-03-04<"#)
             && page.contains(r#"id="arriving-type">Bring or pick up documents<"#)
-            && page.contains(r#"id="arriving-time">9:00 AM<"#)
+            && page.contains(r#"id="arriving-time">2026-11-02 09:00 CST<"#)
             && page.contains(r#"id="issue-ticket""#),
         "{page}"
     );
@@ -622,4 +622,33 @@ async fn a_transfer_keeps_every_step_of_the_visit() {
     assert_eq!(officers, [("iso.one", 1), ("iso.two", 1)]);
     assert_eq!((r.services[0].served, r.services[1].served), (1, 1));
     assert_eq!((r.days[0].arrivals, r.days[0].served), (1, 1));
+}
+
+// Issue 17 point 11: refused queue rules come back as typed with the message beside the field.
+// R-QM-07
+#[tokio::test]
+async fn refused_lobby_rules_say_why_beside_the_field() {
+    let app = TestApp::new().await;
+    app.staff("admin.rules", Role::DistrictAdmin, "CHI").await;
+    let admin = app.sign_in("admin.rules").await;
+    let rules = [
+        ("office", "CHI"),
+        ("early_minutes", "<b>&"),
+        ("late_minutes", "15"),
+        ("ageing_minutes", "45"),
+        ("max_calls", "3"),
+        ("longest_wait_warning", "30"),
+        ("longest_wait_critical", "60"),
+        ("waiting_warning", "2"),
+        ("waiting_critical", "5"),
+        ("running_late_warning", "5"),
+        ("running_late_critical", "9"),
+    ];
+    let (status, _, page) = app.post_form("/staff/lobby/rules", &admin, &rules).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains(r#"id="early_minutes-error""#), "{page}");
+    assert!(page.contains(r#"aria-invalid="true" aria-describedby="early_minutes-error""#), "{page}");
+    assert!(page.contains(r#"value="&#60;b&#62;&#38;""#) && !page.contains("<b>&"), "{page}");
+    assert!(page.contains(r#"name="max_calls" inputmode="numeric" value="3""#), "{page}");
+    assert!(!page.contains(r#"id="late_minutes-error""#), "{page}");
 }

@@ -460,3 +460,42 @@ async fn redirects_skip_ascs_and_letters_need_somewhere_to_go() {
         .unwrap();
     assert_eq!(stored(&app, &c).await.2, "resolved");
 }
+
+// Issue 17 point 11: a refused assignment from the request list comes back on the list (422),
+// with the ticked request still ticked and the message beside the officer choice; what was sent
+// is never echoed unescaped.
+// R-SR-09
+#[tokio::test]
+async fn a_refused_assignment_from_the_list_keeps_the_ticks_and_says_why() {
+    let app = TestApp::new().await;
+    case(&app, "LIN2590000071", "ACTIVELY_REVIEWED", "2025-03-03").await;
+    app.staff("tier1.keep", Role::Tier1, "NSC").await;
+    app.staff("siio.keep", Role::Siio, "NSC").await;
+    app.staff("iio.keep", Role::Iio, "NSC").await;
+    let tier1 = app.sign_in("tier1.keep").await;
+    let mut call = step_one("LIN2590000071", ("3", "3", "2025"), "typo");
+    call.extend(everything());
+    call.extend([("channel", "phone"), ("lang", "en")]);
+    let (status, headers, page) = app.post_form("/staff/service-requests/new", &tier1, &call).await;
+    assert_eq!(status, 303, "{page}");
+    let confirmation = headers["location"].to_str().unwrap().rsplit('=').next().unwrap().to_owned();
+    let siio = app.sign_in("siio.keep").await;
+
+    // No officer chosen (and a value that is no officer, with markup in it).
+    let form = [("confirmation", confirmation.as_str()), ("officer", "<b>&")];
+    let (status, _, page) = app.post_form("/staff/service-requests/assign", &siio, &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains(r#"id="form-errors""#) && page.contains(r#"id="officer-error""#), "{page}");
+    assert!(page.contains(r#"aria-invalid="true" aria-describedby="officer-error""#), "{page}");
+    assert!(page.contains(&format!(r#"value="{confirmation}" checked"#)), "{page}");
+    assert!(!page.contains("<b>&"), "{page}");
+    assert!(page.contains(r#"id="unassigned""#), "{page}");
+
+    // Nothing ticked: the message stands above the list, still on the list page.
+    let form = [("officer", "1")];
+    let (status, _, page) = app.post_form("/staff/service-requests/assign", &siio, &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains(r#"id="confirmation-error""#) && page.contains(r##"href="#unassigned""##), "{page}");
+    let (_, _, _, officer) = stored(&app, &confirmation).await;
+    assert_eq!(officer, None);
+}

@@ -662,3 +662,33 @@ async fn the_invitation_link_does_not_outlive_its_sending() {
     // The link itself still works: the token's hash lives in its own table until answered.
     assert!(service::open(&app.db, &token, now.date_naive()).await.is_ok());
 }
+
+// Issue 17 point 11: a refused new survey comes back as typed (422), each message beside its
+// field and linked from the summary; markup is kept as text.
+// R-SV-01
+#[tokio::test]
+async fn a_refused_new_survey_keeps_the_text_and_says_why_beside_each_field() {
+    let app = TestApp::new().await;
+    app.staff("hq.form", Role::Headquarters, "NBC").await;
+    let cookie = app.sign_in("hq.form").await;
+    let form = [
+        ("title_en", "Visits <b>& waits"),
+        ("title_es", ""),
+        ("omb_number", "1615-0122"),
+        ("expires_on", "not a date"),
+        ("burden_minutes", "5"),
+        ("offices", ""),
+        ("services", ""),
+        ("q1_kind", "text"),
+        ("q1_text_en", "Anything <else>?"),
+        ("q1_text_es", "¿Algo más?"),
+    ];
+    let (status, _, page) = app.post_form("/staff/surveys/new", &cookie, &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains(r#"id="form-errors""#), "{page}");
+    assert!(page.contains(r#"id="title_es-error""#) && page.contains(r##"href="#title_es""##), "{page}");
+    assert!(page.contains(r#"aria-invalid="true" aria-describedby="expires_on-error""#), "{page}");
+    assert!(page.contains("Visits &#60;b&#62;&#38; waits") && !page.contains("<b>&"), "{page}");
+    assert!(page.contains("Anything &#60;else&#62;?") && page.contains(r#"value="not a date""#), "{page}");
+    assert!(!page.contains(r#"id="omb_number-error""#), "{page}");
+}
