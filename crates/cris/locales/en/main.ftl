@@ -561,6 +561,10 @@ pt-range = Most cases (80 %) are decided within
 pt-inquiry = You can ask about a case received
 pt-inquiry-value = before { $date }
 pt-published = Posted on
+pt-range-value = { $low } to { $high } { $unit ->
+    [weeks] weeks
+   *[months] months
+}
 pt-range-note = Times are estimates from the cases we completed recently. Yours may take more or less time.
 pt-ask-link = Ask about a case outside normal processing time
 service-times-title = Processing times

@@ -622,6 +622,15 @@ staff-calendar-closed = Closure saved. { $count ->
     [one] { $count } appointment inside it was cancelled and its customer told.
    *[other] { $count } appointments inside it were cancelled and their customers told.
 }
+staff-calendar-err-calendar-time = Enter the time as HH:MM, for example 08:00.
+staff-calendar-err-calendar-order = The office must close after it opens.
+staff-calendar-err-calendar-weekday = Tick at least one day of the week.
+staff-calendar-err-calendar-range = Enter a whole number from { $low } to { $high }.
+staff-calendar-err-closure-day = Enter the day as YYYY-MM-DD.
+staff-calendar-err-closure-past = A closure cannot be in the past.
+staff-calendar-err-closure-time = Enter the time as HH:MM.
+staff-calendar-err-closure-order = The closure must end after it starts.
+staff-calendar-err-closure-reason = Give the reason, in up to 200 characters.
 
 ## Days of the week
 staff-weekday-monday = Monday
@@ -647,7 +656,7 @@ staff-pt-suggested = Suggested
 staff-pt-decisions = Decisions counted
 staff-pt-action = Action
 staff-pt-nothing-posted = Nothing posted
-staff-pt-suggested-range = { $median } to { $p80 } Months
+staff-pt-suggested-range = { $median } to { $p80 } months
 staff-pt-differs = Differs
 staff-pt-too-few = Too few decisions
 staff-pt-review = Review { $form } at { $office }
@@ -674,6 +683,10 @@ staff-pt-months = Months
 staff-pt-weeks = Weeks
 staff-pt-publish-key = Publish { $key }
 staff-pt-nothing-to-start = Nothing is posted for this form at this office and there is no suggestion to start from.
+staff-pt-range = { $low } to { $high } { $unit ->
+    [weeks] weeks
+   *[months] months
+}
 staff-pt-current = { $range }, published { $date }
 
 ## Office productivity report

@@ -561,6 +561,10 @@ pt-range = La mayoría de los casos (80 %) se deciden en
 pt-inquiry = Puede preguntar por un caso recibido
 pt-inquiry-value = antes del { $date }
 pt-published = Publicado el
+pt-range-value = { $low } a { $high } { $unit ->
+    [weeks] semanas
+   *[months] meses
+}
 pt-range-note = Los tiempos son estimaciones basadas en los casos que completamos recientemente. El suyo puede tardar más o menos.
 pt-ask-link = Pregunte por un caso fuera del tiempo normal de procesamiento
 service-times-title = Tiempos de procesamiento

@@ -738,6 +738,13 @@ pub async fn survey_contacts_of(db: &Db, ids: &[i64]) -> Result<Vec<SurveyContac
     Ok(out)
 }
 
+/// Brings in past appointments (the demo's quarter, R-RP-01) as what remains of an appointment
+/// once its day is gone: anonymous counts of those kept on the books and those cancelled
+/// (R-RT-03). A load of data at set-up, not a person's step: no actor, no audit.
+pub async fn import_past(db: &Db, past: &[super::model::PastAppointments]) -> Result<u64, DbError> {
+    super::store::import_past(db, past).await
+}
+
 /// Appointments dated before `before` (an ISO day): what the retention engine would purge.
 pub async fn expired_appointments(db: &Db, before: &str) -> Result<crate::kernel::db::Extent, DbError> {
     super::store::expired_appointments(db, before).await

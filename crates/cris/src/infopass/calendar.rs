@@ -208,6 +208,14 @@ fn parse_weekdays(s: &str) -> [bool; 7] {
     days
 }
 
+/// The whole numbers a calendar field takes: (field, lowest, highest).
+const BOUNDS: [(&str, u16, u16); 3] = [("horizon_days", 1, 180), ("slot_minutes", 5, 240), ("capacity", 1, 100)];
+
+/// The lowest and highest whole number a calendar field takes, for the message that names them.
+pub fn bounds(field: &str) -> Option<(u16, u16)> {
+    BOUNDS.iter().find(|(f, _, _)| *f == field).map(|(_, low, high)| (*low, *high))
+}
+
 /// The calendar form as typed (`get` gives a field, `weekdays` the ticked days, 1 for Monday):
 /// hours and the services offered, every mistake at once.
 pub fn parse_form(
@@ -219,35 +227,39 @@ pub fn parse_form(
     let mut time = |field: &'static str| match parse_time(get(field).trim()) {
         Some(t) => t,
         None => {
-            errors.push(InvalidInput::new(field, "Enter the time as HH:MM, for example 08:00."));
+            errors.push(
+                InvalidInput::new(field, "Enter the time as HH:MM, for example 08:00.").with_code("calendar-time"),
+            );
             NaiveTime::MIN
         }
     };
     let (opens, closes) = (time("opens"), time("closes"));
     if errors.is_empty() && closes <= opens {
-        errors.push(InvalidInput::new("closes", "The office must close after it opens."));
+        errors.push(InvalidInput::new("closes", "The office must close after it opens.").with_code("calendar-order"));
     }
     let days = parse_weekdays(&weekdays.concat());
     if !days.contains(&true) {
-        errors.push(InvalidInput::new("weekday", "Tick at least one day of the week."));
+        errors.push(InvalidInput::new("weekday", "Tick at least one day of the week.").with_code("calendar-weekday"));
     }
-    let mut number = |field: String, name: &'static str, low: u16, high: u16| -> u16 {
+    let mut number = |field: String, name: &'static str| -> u16 {
+        let (low, high) = bounds(name).unwrap_or((0, 0));
         match get(&field).trim().parse::<u16>() {
             Ok(n) if (low..=high).contains(&n) => n,
             _ => {
-                errors.push(InvalidInput::new(name, format!("Enter a whole number from {low} to {high}.")));
+                let reason = format!("Enter a whole number from {low} to {high}.");
+                errors.push(InvalidInput::new(name, reason).with_code("calendar-range"));
                 low
             }
         }
     };
-    let horizon_days = number("horizon_days".into(), "horizon_days", 1, 180);
+    let horizon_days = number("horizon_days".into(), "horizon_days");
     let offerings: Vec<Offering> = Service::ALL
         .into_iter()
         .filter(|s| !get(&format!("offer_{}", s.code())).is_empty())
         .map(|service| Offering {
             service,
-            slot_minutes: number(format!("minutes_{}", service.code()), "slot_minutes", 5, 240),
-            capacity: number(format!("capacity_{}", service.code()), "capacity", 1, 100),
+            slot_minutes: number(format!("minutes_{}", service.code()), "slot_minutes"),
+            capacity: number(format!("capacity_{}", service.code()), "capacity"),
         })
         .collect();
     if errors.is_empty() { Ok((Hours { opens, closes, weekdays: days, horizon_days }, offerings)) } else { Err(errors) }
@@ -404,5 +416,18 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["opens", "weekday", "horizon_days", "slot_minutes", "capacity"]);
+        // Each refusal carries the code pages word it by, in the catalogue (issue 17).
+        let codes: Vec<Option<&str>> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Some("calendar-time"),
+                Some("calendar-weekday"),
+                Some("calendar-range"),
+                Some("calendar-range"),
+                Some("calendar-range")
+            ]
+        );
+        assert_eq!((bounds("slot_minutes"), bounds("opens")), (Some((5, 240)), None));
     }
 }

@@ -34,15 +34,14 @@ impl NewClosure {
     /// Parses the closure form; the day must not be before `today`.
     pub fn parse(day: &str, from: &str, to: &str, reason: &str, today: NaiveDate) -> Result<NewClosure, InvalidInput> {
         let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-            .map_err(|_| InvalidInput::new("day", "Enter the day as YYYY-MM-DD."))?;
+            .map_err(|_| InvalidInput::new("day", "Enter the day as YYYY-MM-DD.").with_code("closure-day"))?;
         if day < today {
-            return Err(InvalidInput::new("day", "A closure cannot be in the past."));
+            return Err(InvalidInput::new("day", "A closure cannot be in the past.").with_code("closure-past"));
         }
         let time = |field: &'static str, s: &str, whole: NaiveTime| match s.trim() {
             "" => Ok(whole),
-            s => {
-                NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| InvalidInput::new(field, "Enter the time as HH:MM."))
-            }
+            s => NaiveTime::parse_from_str(s, "%H:%M")
+                .map_err(|_| InvalidInput::new(field, "Enter the time as HH:MM.").with_code("closure-time")),
         };
         let from = time("from", from, NaiveTime::MIN)?;
         let (starts, ends) = match to.trim() {
@@ -51,11 +50,13 @@ impl NewClosure {
             _ => (day.and_time(from), day.and_time(time("to", to, NaiveTime::MIN)?)),
         };
         if ends <= starts {
-            return Err(InvalidInput::new("to", "The closure must end after it starts."));
+            return Err(InvalidInput::new("to", "The closure must end after it starts.").with_code("closure-order"));
         }
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(InvalidInput::new("reason", "Give the reason, in up to 200 characters."));
+            return Err(
+                InvalidInput::new("reason", "Give the reason, in up to 200 characters.").with_code("closure-reason")
+            );
         }
         Ok(NewClosure { starts, ends, reason: reason.to_owned() })
     }
@@ -319,11 +320,15 @@ mod tests {
             (slot_key(part.starts), slot_key(part.ends)),
             ("2026-11-23T12:00".into(), "2026-11-23T13:30".into())
         );
-        let field = |d: &str, f: &str, t: &str, r: &str| NewClosure::parse(d, f, t, r, today).unwrap_err().field;
-        assert_eq!(field("2026-11-21", "", "", "x"), "day");
-        assert_eq!(field("23/11/2026", "", "", "x"), "day");
-        assert_eq!(field("2026-11-23", "13:00", "12:00", "x"), "to");
-        assert_eq!(field("2026-11-23", "9am", "", "x"), "from");
-        assert_eq!(field("2026-11-23", "", "", " "), "reason");
+        // Each refusal names its field and the code pages word it by (issue 17).
+        let field = |d: &str, f: &str, t: &str, r: &str| {
+            let e = NewClosure::parse(d, f, t, r, today).unwrap_err();
+            (e.field, e.code.unwrap_or_default())
+        };
+        assert_eq!(field("2026-11-21", "", "", "x"), ("day", "closure-past"));
+        assert_eq!(field("23/11/2026", "", "", "x"), ("day", "closure-day"));
+        assert_eq!(field("2026-11-23", "13:00", "12:00", "x"), ("to", "closure-order"));
+        assert_eq!(field("2026-11-23", "9am", "", "x"), ("from", "closure-time"));
+        assert_eq!(field("2026-11-23", "", "", " "), ("reason", "closure-reason"));
     }
 }

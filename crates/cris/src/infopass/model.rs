@@ -171,6 +171,23 @@ pub struct Appointment {
     pub lang: Lang,
 }
 
+/// The past appointments of one office, service and day as they remain once their day is gone:
+/// counts, nothing about the people (R-RT-03). How a history of appointments is brought in (the
+/// demo's quarter, or another system's books).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastAppointments {
+    /// Field office.
+    pub office: String,
+    /// Appointment type.
+    pub service: Service,
+    /// The office's local day.
+    pub day: NaiveDate,
+    /// Kept on the books until their day, whether the customer came or not.
+    pub booked: i64,
+    /// Cancelled before their day.
+    pub cancelled: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

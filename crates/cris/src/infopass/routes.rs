@@ -16,7 +16,7 @@ use super::calendar::{self, Service};
 use crate::kernel::contact::Zip;
 use crate::kernel::i18n::Lang;
 use crate::offices::nearest::{self, Nearby, NearestError};
-use crate::reference::{Office, format_date, format_time};
+use crate::reference::{Office, format_date, format_day_in_month, format_month, format_time};
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
@@ -102,6 +102,12 @@ async fn offices_page(State(state): State<AppState>, ctx: PageCtx, Query(q): Que
     }
 }
 
+/// The open days of one month, under its heading (the year is said once, there).
+struct Month {
+    label: String,
+    days: Vec<Day>,
+}
+
 /// A day an office offers the chosen service.
 struct Day {
     iso: String,
@@ -116,7 +122,9 @@ struct OfficePage {
     office: Listed,
     services: Vec<(&'static str, &'static str, bool)>,
     service: Option<Service>,
-    days: Vec<Day>,
+    /// Whether the chosen service has no open day.
+    no_days: bool,
+    months: Vec<Month>,
     /// The free times of the chosen day: (value, label).
     times: Vec<(String, String)>,
     chosen_day: Option<String>,
@@ -182,14 +190,19 @@ async fn office_page(
             .collect();
     }
     let chosen_day = chosen.filter(|d| open.iter().any(|(o, _)| o == d)).map(|d| format_date(d, lang));
-    let days = open
-        .iter()
-        .map(|(d, _)| Day {
+    let mut months: Vec<Month> = Vec::new();
+    for (d, _) in &open {
+        let day = Day {
             iso: d.format("%Y-%m-%d").to_string(),
-            label: format_date(*d, lang),
+            label: format_day_in_month(*d, lang),
             chosen: Some(*d) == chosen,
-        })
-        .collect();
+        };
+        let label = format_month(*d, lang);
+        match months.last_mut() {
+            Some(m) if m.label == label => m.days.push(day),
+            _ => months.push(Month { label, days: vec![day] }),
+        }
+    }
     let office = Listed::of(office, lang);
     let chosen_iso = chosen.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     let errors = if service.is_none() && !q.show.is_empty() {
@@ -202,7 +215,8 @@ async fn office_page(
         office,
         services,
         service,
-        days,
+        no_days: months.is_empty(),
+        months,
         times,
         chosen_day,
         chosen_iso,

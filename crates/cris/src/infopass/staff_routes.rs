@@ -58,8 +58,25 @@ struct CalendarPage {
 
 impl CalendarPage {
     /// The message for a field, shown beside it.
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.reason.as_str())
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| self.message(e))
+    }
+
+    /// A refusal in the catalogue's words, by its code (`staff-calendar-err-<code>`); a number
+    /// out of range names the field's bounds.
+    fn message(&self, e: &InvalidInput) -> String {
+        message(&self.ctx, e)
+    }
+}
+
+/// A calendar or closure refusal in the catalogue's words, by its code.
+fn message(ctx: &PageCtx, e: &InvalidInput) -> String {
+    match (e.code, calendar::bounds(e.field)) {
+        (Some("calendar-range"), Some((low, high))) => {
+            ctx.ta("staff-calendar-err-calendar-range", (("low", u32::from(low)), ("high", u32::from(high))))
+        }
+        (Some(code), _) => ctx.tc("staff-calendar-err", code),
+        (None, _) => e.reason.clone(),
     }
 }
 
@@ -269,5 +286,44 @@ async fn close(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Clo
             Redirect::to(&format!("/staff/offices/calendar?office={}&closed={n}", office.code)).into_response(),
         ),
         Err(e) => staff_error(&staff, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::kernel::i18n::{I18n, Lang};
+
+    // R-IP-01, R-IP-11: every refusal of the calendar and closure forms is worded by the
+    // catalogue from its code, a number's bounds included (issue 17).
+    #[test]
+    fn every_calendar_and_closure_refusal_has_its_words() {
+        let ctx = PageCtx::new(Lang::En, Arc::new(I18n::load().unwrap()), "/staff/offices/calendar");
+        let typed = |k: &str| match k {
+            "offer_documents" => "on".to_owned(),
+            "opens" | "horizon_days" | "minutes_documents" | "capacity_documents" => "x".to_owned(),
+            _ => String::new(),
+        };
+        let mut refusals = calendar::parse_form(typed, &[]).unwrap_err();
+        refusals.push(InvalidInput::new("closes", "").with_code("calendar-order"));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        for (day, from, to, reason) in [
+            ("x", "", "", "r"),
+            ("2026-11-01", "", "", "r"),
+            ("2026-11-03", "x", "", "r"),
+            ("2026-11-03", "13:00", "12:00", "r"),
+            ("2026-11-03", "", "", ""),
+        ] {
+            refusals.extend(NewClosure::parse(day, from, to, reason, today).err());
+        }
+        let words: Vec<String> = refusals.iter().map(|e| message(&ctx, e)).collect();
+        assert_eq!(words.len(), 12, "{words:?}");
+        for (e, w) in refusals.iter().zip(&words) {
+            assert!(e.code.is_some() && !w.starts_with("staff-"), "{e:?}: {w}");
+        }
+        assert!(words.contains(&"Enter a whole number from 5 to 240.".to_owned()), "{words:?}");
+        assert!(words.contains(&"The closure must end after it starts.".to_owned()), "{words:?}");
     }
 }

@@ -1,9 +1,40 @@
 //! InfoPass SQL for the retention engine: appointments past their time (R-RT-01) leave only
-//! counts behind (R-RT-03); the lobby keeps the officer and the times of the visit.
+//! counts behind (R-RT-03); the lobby keeps the officer and the times of the visit. Past
+//! appointments brought in from elsewhere (the demo's quarter) arrive as those same counts.
 
 use sqlx::QueryBuilder;
 
+use super::model::PastAppointments;
 use crate::kernel::db::{Db, DbError, Extent, Tx};
+
+/// Writes past appointments as what remains of them (`purged` and `cancelled` counts), added to
+/// any counts already there, in one transaction; returns how many counts were written.
+pub async fn import_past(db: &Db, past: &[PastAppointments]) -> Result<u64, DbError> {
+    // One row a key: a statement may not update the same count twice.
+    let mut counts: std::collections::BTreeMap<(String, &str, String, &str), i64> = std::collections::BTreeMap::new();
+    for p in past {
+        for (outcome, n) in [("purged", p.booked), ("cancelled", p.cancelled)] {
+            *counts.entry((p.office.clone(), p.service.code(), p.day.to_string(), outcome)).or_default() += n;
+        }
+    }
+    let rows: Vec<((String, &str, String, &str), i64)> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
+    let mut tx = db.begin().await?;
+    crate::with_tx!(&mut tx, conn => {
+        for chunk in rows.chunks(COUNTS_A_STATEMENT) {
+            let mut q = QueryBuilder::new("INSERT INTO appointment_counts (office_code, service, day, outcome, n) ");
+            q.push_values(chunk, |mut b, ((office, service, day, outcome), n)| {
+                b.push_bind(office.clone()).push_bind(*service).push_bind(day.clone()).push_bind(*outcome).push_bind(*n);
+            });
+            q.push(" ON CONFLICT (office_code, service, day, outcome) DO UPDATE SET n = appointment_counts.n + excluded.n");
+            q.build().execute(&mut *conn).await?;
+        }
+    });
+    tx.commit().await?;
+    Ok(rows.len() as u64)
+}
+
+/// Rows a statement: well under SQLite's limit of bound values.
+const COUNTS_A_STATEMENT: usize = 1_000;
 
 /// Appointments whose day is before `before` (an ISO day), outside `keep`.
 pub async fn expired_appointments(db: &Db, before: &str) -> Result<Extent, DbError> {

@@ -23,6 +23,16 @@ impl Lang {
         }
     }
 
+    /// A number as the language writes it, to one decimal place at most and without a needless
+    /// ".0": `4.5` in English, `4,5` in Spanish.
+    pub fn decimal(self, v: f64) -> String {
+        let text = if v.fract().abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") };
+        match self {
+            Lang::En => text,
+            Lang::Es => text.replace('.', ","),
+        }
+    }
+
     /// Parses a tag such as `es`, `es-MX` or `EN`; anything else is `None`.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();

@@ -72,6 +72,8 @@ struct DashboardPage {
     counters: Vec<Ticket>,
     out_of_order: bool,
     updated: String,
+    /// The office's zone now, for the appointments' local times.
+    zone: String,
 }
 
 /// The dashboard (R-QM-07).
@@ -93,8 +95,12 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
                     Gauge { measure: m, value, level: threshold.level(value), threshold }
                 })
                 .collect();
+            // The dashboard reads at its office's clock, every time with the zone named.
+            let mut ctx = staff.ctx.clone();
+            ctx.tz = office.tz;
             let page = DashboardPage {
-                ctx: staff.ctx.clone(),
+                zone: now.with_timezone(&office.tz).format("%Z").to_string(),
+                ctx,
                 staff: Some(staff.clone()),
                 csrf: staff.csrf.clone(),
                 office: office.clone(),

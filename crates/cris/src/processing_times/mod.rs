@@ -39,6 +39,9 @@ pub struct Posted {
     pub service_request_date: NaiveDate,
 }
 
+/// A range's message variables: low, high, unit.
+pub type RangeArgs = ((&'static str, String), (&'static str, String), (&'static str, &'static str));
+
 impl Posted {
     /// The unit in a language.
     pub fn unit_in(&self, lang: Lang) -> &'static str {
@@ -50,13 +53,22 @@ impl Posted {
         }
     }
 
-    /// "3.5 to 7 Months" / "3.5 a 7 Meses".
-    pub fn range_text(&self, lang: Lang) -> String {
-        let joiner = match lang {
-            Lang::En => "to",
-            Lang::Es => "a",
-        };
-        format!("{} {joiner} {} {}", trim(self.range_low), trim(self.range_high), self.unit_in(lang))
+    /// The unit's code in the message catalogues (`weeks` or `months`), by which a message
+    /// chooses its words.
+    pub fn unit_code(&self) -> &'static str {
+        if self.unit == "Weeks" { "weeks" } else { "months" }
+    }
+
+    /// The variables of a range's message (`pt-range-value`, `staff-pt-range`): the bounds as
+    /// `lang` writes numbers, and the unit's code.
+    pub fn range_args(&self, lang: Lang) -> RangeArgs {
+        (("low", lang.decimal(self.range_low)), ("high", lang.decimal(self.range_high)), ("unit", self.unit_code()))
+    }
+
+    /// "3.5 to 7 Months": the range as the audit trail records it (one fixed wording; pages
+    /// word it through the catalogues).
+    pub fn audit_text(&self) -> String {
+        format!("{} to {} {}", trim(self.range_low), trim(self.range_high), self.unit_in(Lang::En))
     }
 
     /// Whether a case received on `received` is outside normal processing time.
@@ -340,8 +352,11 @@ mod tests {
             publication_date: d(2026, 11, 1),
             service_request_date: d(2026, 4, 1),
         };
-        assert_eq!(p.range_text(Lang::En), "3.5 to 7 Months");
-        assert_eq!(p.range_text(Lang::Es), "3.5 a 7 Meses");
+        assert_eq!(p.audit_text(), "3.5 to 7 Months");
+        // Numbers as each language writes them (issue 17); the words come from the catalogues.
+        assert_eq!(p.range_args(Lang::Es), (("low", "3,5".into()), ("high", "7".into()), ("unit", "months")));
+        assert_eq!(p.range_args(Lang::En).0.1, "3.5");
+        assert_eq!(Lang::Es.decimal(4.5), "4,5");
         assert!(p.is_outside(d(2026, 3, 31)) && !p.is_outside(d(2026, 4, 1)));
     }
 }

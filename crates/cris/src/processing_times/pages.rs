@@ -101,7 +101,10 @@ fn rows(ctx: &PageCtx, line: &Line) -> Vec<DraftRow> {
                 subtype: p.subtype_en.clone(),
                 current: Some(ctx.ta(
                     "staff-pt-current",
-                    (("range", p.range_text(Lang::En)), ("date", p.publication_date.to_string())),
+                    (
+                        ("range", ctx.ta("staff-pt-range", p.range_args(Lang::En))),
+                        ("date", p.publication_date.to_string()),
+                    ),
                 )),
                 low,
                 high,

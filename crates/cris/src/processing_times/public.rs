@@ -107,7 +107,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<C
         .filter(|p| p.office_code == code)
         .map(|p| Row {
             subtype: if lang == Lang::Es { p.subtype_es.clone() } else { p.subtype_en.clone() },
-            range: p.range_text(lang),
+            range: page.ctx.ta("pt-range-value", p.range_args(lang)),
             inquiry_from: format_date(p.service_request_date, lang),
             published: format_date(p.publication_date, lang),
         })

@@ -223,14 +223,13 @@ pub async fn publish(
         publication_date,
         service_request_date: super::service_request_date(publication_date, draft.high, unit),
     };
-    let lang = crate::kernel::i18n::Lang::En;
-    let was = before.map_or_else(|| "nothing posted before".to_owned(), |p| format!("was {}", p.range_text(lang)));
+    let was = before.map_or_else(|| "nothing posted before".to_owned(), |p| format!("was {}", p.audit_text()));
     let detail = format!(
         "posted {} {} at {}: {}, service-request date {}; {was}",
         posted.form_code,
         posted.form_key,
         posted.office_code,
-        posted.range_text(lang),
+        posted.audit_text(),
         posted.service_request_date
     );
     let record = format!("processing_time:{}/{}/{}", posted.form_code, posted.form_key, posted.office_code);

@@ -45,16 +45,65 @@ pub fn format_time(time: chrono::NaiveTime, lang: Lang) -> String {
     }
 }
 
-/// Dates as the customer reads them: "September 5, 2023" / "5 de septiembre de 2023".
-pub fn format_date(date: NaiveDate, lang: Lang) -> String {
+/// Weekdays, Monday first.
+const WEEKDAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS_ES: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
+
+fn month_name(date: NaiveDate, lang: Lang) -> &'static str {
     let months = match lang {
         Lang::En => &MONTHS_EN,
         Lang::Es => &MONTHS_ES,
     };
     // month0() is always 0..=11, so the fallback is never used.
-    let month = months.get(date.month0() as usize).copied().unwrap_or_default();
+    months.get(date.month0() as usize).copied().unwrap_or_default()
+}
+
+/// A month and its year, a calendar's heading: "November 2026" / "noviembre de 2026".
+pub fn format_month(date: NaiveDate, lang: Lang) -> String {
+    let month = month_name(date, lang);
+    match lang {
+        Lang::En => format!("{month} {}", date.year()),
+        Lang::Es => format!("{month} de {}", date.year()),
+    }
+}
+
+/// A day under its month's heading, without the year: "Tuesday, November 3" / "martes 3 de
+/// noviembre".
+pub fn format_day_in_month(date: NaiveDate, lang: Lang) -> String {
+    let month = month_name(date, lang);
+    let weekdays = match lang {
+        Lang::En => &WEEKDAYS_EN,
+        Lang::Es => &WEEKDAYS_ES,
+    };
+    let weekday = weekdays.get(date.weekday().num_days_from_monday() as usize).copied().unwrap_or_default();
+    match lang {
+        Lang::En => format!("{weekday}, {month} {}", date.day()),
+        Lang::Es => format!("{weekday} {} de {month}", date.day()),
+    }
+}
+
+/// Dates as the customer reads them: "September 5, 2023" / "5 de septiembre de 2023".
+pub fn format_date(date: NaiveDate, lang: Lang) -> String {
+    let month = month_name(date, lang);
     match lang {
         Lang::En => format!("{month} {}, {}", date.day(), date.year()),
         Lang::Es => format!("{} de {month} de {}", date.day(), date.year()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R-CS-03, R-IP-01: a calendar names the month and year once, above days without the year,
+    // in each language's order.
+    #[test]
+    fn a_month_heading_and_its_days() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+        assert_eq!(format_month(d, Lang::En), "November 2026");
+        assert_eq!(format_month(d, Lang::Es), "noviembre de 2026");
+        assert_eq!(format_day_in_month(d, Lang::En), "Tuesday, November 3");
+        assert_eq!(format_day_in_month(d, Lang::Es), "martes 3 de noviembre");
+        assert_eq!(format_date(d, Lang::Es), "3 de noviembre de 2026");
     }
 }

@@ -8,12 +8,17 @@
 //! them by the queue's own rule (a walk-in who has waited 45 minutes first, then appointments
 //! from 15 minutes before their time, then by arrival), serve them for a time that depends on
 //! the service, sometimes transfer them to another service, and now and then nobody answers.
+//!
+//! Behind the booked visits stand the quarter's appointments: each booked customer who came,
+//! about one in ten more booked who never came, and about one in eight cancelled before the day
+//! (InfoPass writes them as the counts a past appointment leaves, `infopass::booking::import_past`).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::rng::Rng;
 use crate::infopass::calendar::Service;
+use crate::infopass::model::PastAppointments;
 use crate::kernel::ids::Confirmation;
 use crate::lobby::history::{PastSegment, PastVisit};
 
@@ -85,6 +90,30 @@ pub fn visits(office: &str, tz: Tz, officers: &[(i64, String)], as_of: NaiveDate
         out.extend(day_of_visits(&mut rng, (office, tz, day), officers.get(..on_duty).unwrap_or(officers), customers));
     }
     out
+}
+
+/// The appointments behind past visits: by office, service and day, those booked (the visits
+/// that came with one, and about one in ten more who never came) and those cancelled (about one
+/// in eight of the booked). Deterministic, like the visits.
+pub fn appointments(visits: &[PastVisit]) -> Vec<PastAppointments> {
+    // By office, day and service (its code orders it), how many came with an appointment.
+    let mut came: std::collections::BTreeMap<(String, NaiveDate, &str), (Service, i64)> =
+        std::collections::BTreeMap::new();
+    for v in visits.iter().filter(|v| v.appointment.is_some()) {
+        if let Some(first) = v.segments.first() {
+            came.entry((v.office.clone(), v.day, first.service.code())).or_insert((first.service, 0)).1 += 1;
+        }
+    }
+    came.into_iter()
+        .map(|((office, day, _), (service, came))| {
+            let seed = office.bytes().fold(0xB00C_u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+            let day_seed = u64::try_from(day.num_days_from_ce()).unwrap_or(0).wrapping_mul(0x9E37_79B9);
+            let mut rng = Rng::new(seed ^ day_seed ^ u64::from(service.ticket_prefix()));
+            let missed = (0..came).filter(|_| rng.chance(0.1)).count() as i64;
+            let cancelled = (0..came).filter(|_| rng.chance(0.12)).count() as i64;
+            PastAppointments { office, service, day, booked: came + missed, cancelled }
+        })
+        .collect()
 }
 
 /// One day: arrivals, then the queue worked by the officers on duty.
@@ -256,6 +285,16 @@ mod tests {
             visits as f64 / days.iter().filter(|d| within(d)).count() as f64
         };
         assert!(month(90, 60) * 1.2 < month(30, 0), "{} then {}", month(90, 60), month(30, 0));
+        // Behind the booked visits, their appointments: more booked than came, some cancelled,
+        // on every day with visits.
+        let booked = appointments(&a);
+        let came = a.iter().filter(|v| v.appointment.is_some()).count() as i64;
+        let (total, cancelled): (i64, i64) =
+            (booked.iter().map(|b| b.booked).sum(), booked.iter().map(|b| b.cancelled).sum());
+        assert!(total > came + came / 20 && total < came + came / 5, "{total} booked, {came} came");
+        assert!(cancelled * 20 > total && cancelled * 5 < total, "{cancelled} of {total} cancelled");
+        assert_eq!(booked.iter().map(|b| b.day).collect::<std::collections::BTreeSet<_>>(), days);
+        assert_eq!(booked, appointments(&a));
         // Confirmation numbers are valid ones.
         assert!(a.iter().filter_map(|v| v.appointment.as_ref()).all(|(c, _)| c.parse::<Confirmation>().is_ok()));
     }

@@ -267,8 +267,9 @@ async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> a
 }
 
 /// The New York field office's last 90 days of lobby visits (R-RP-01), served by its demo
-/// officers at counters 1 to 4, so that the productivity report shows real trends. Only into a
-/// database without visits in that period.
+/// officers at counters 1 to 4, and the appointments behind them (booked, missed, cancelled), so
+/// that the productivity report shows real trends. Only into a database without visits in that
+/// period.
 async fn demo_lobby_history(db: &Db, catalog: &Catalog, as_of: NaiveDate) -> anyhow::Result<()> {
     let Some(office) = catalog.field_office("NYC") else { return Ok(()) };
     if crate::lobby::history::any_since(db, &office.code, as_of - chrono::Duration::days(lobby::DAYS)).await? {
@@ -282,6 +283,7 @@ async fn demo_lobby_history(db: &Db, catalog: &Catalog, as_of: NaiveDate) -> any
     }
     let visits = lobby::visits(&office.code, office.tz, &officers, as_of, lobby::DAYS);
     crate::lobby::history::import(db, &visits).await?;
+    crate::infopass::booking::import_past(db, &lobby::appointments(&visits)).await?;
     Ok(())
 }
 

@@ -220,7 +220,7 @@ async fn headquarters_publishes_processing_times_in_the_browser() {
     b.click("#publish-1").await;
     b.wait_url("?published=I-765-ALL").await;
     assert!(b.text("#published").await.contains("Posted I-765-ALL"));
-    assert!(b.text("main").await.contains("Posted now: 4 to 8.5 Months, published 2026-11-02"));
+    assert!(b.text("main").await.contains("Posted now: 4 to 8.5 months, published 2026-11-02"));
     b.quit().await;
     server.shutdown(Duration::from_secs(1));
     let (_, _, body) = app.get(&format!("/processing-times/api/processingtime/I-765/{office}/I-765-ALL"), &[]).await;
@@ -721,28 +721,7 @@ async fn supervisor_assigns_officer_answers_by_letter_customer_sees_it() {
     crate::service_requests::case(&app, "LIN2590000041", "ACTIVELY_REVIEWED", "2025-06-02").await;
     app.staff("siio.nsc", Role::Siio, "NSC").await;
     let officer = app.staff("iio.nsc", Role::Iio, "NSC").await;
-    let cookie = format!("cris_csrf={}", crate::support::CSRF);
-    let form = vec![
-        ("receipt", "LIN2590000041"),
-        ("form", "I-485"),
-        ("filed_month", "6"),
-        ("filed_day", "2"),
-        ("filed_year", "2025"),
-        ("zip", "60601"),
-        ("issue", "late"),
-        ("first_name", "Ana"),
-        ("last_name", "García"),
-        ("birth_month", "1"),
-        ("birth_day", "31"),
-        ("birth_year", "1990"),
-        ("reply", "mail"),
-        ("mail_line1", "100 W Randolph St"),
-        ("mail_city", "Chicago"),
-        ("mail_state", "IL"),
-        ("mail_zip", "60601"),
-    ];
-    let (status, _, page) = app.post_form("/service-request/details?lang=es", &cookie, &form).await;
-    assert_eq!(status, 200, "{page}");
+    crate::service_requests::file_late_by_mail(&app, "LIN2590000041", "es").await;
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
@@ -933,6 +912,10 @@ async fn public_pages_fit_phones_and_desks_in_both_languages() {
     cris::processing_times::post_suggestions(&app.db, now.date_naive(), "test", now).await.unwrap();
     let posted = cris::processing_times::all(&app.db).await.unwrap();
     assert!(!posted.is_empty(), "processing times posted");
+    crate::service_requests::posted(&app).await;
+    for receipt in ["LIN2590000081", "LIN2590000082"] {
+        crate::service_requests::case(&app, receipt, "ACTIVELY_REVIEWED", "2025-06-02").await;
+    }
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
@@ -955,6 +938,14 @@ async fn public_pages_fit_phones_and_desks_in_both_languages() {
             ("sign-in", "/account/sign-in"),
             ("not-found", "/no-such-page"),
             ("processing-times", "/processing-times"),
+            ("recover", "/account/recover"),
+            ("reset", "/account/reset?token=no-such-token"),
+            ("survey-unknown", "/survey?token=no-such-token"),
+            ("survey-opt-out", "/survey/opt-out?token=no-such-token"),
+            ("focus-group-unknown", "/focus-group?token=no-such-token"),
+            ("lobby-display", "/lobby/CHI"),
+            ("legacy-landing", "/casestatus/landing.do"),
+            ("legacy-status", "/casestatus/mycasestatus.do?appReceiptNum=LIN9999106500"),
         ] {
             let sep = if path.contains('?') { '&' } else { '?' };
             b.goto(&format!("{base}{path}{sep}lang={lang}")).await;
@@ -996,6 +987,44 @@ async fn public_pages_fit_phones_and_desks_in_both_languages() {
             b.wait_for("#form-errors").await;
             check_widths(&b, name, lang, &mut failures).await;
         }
+
+        // A signed-in customer's portfolio and the representative's request (R-CS-07, R-IP-05).
+        let customer = crate::portfolio::sign_up(&app, &format!("sweep.{lang}"), lang, Some("(202) 555-0143")).await;
+        for (k, v) in customer.split("; ").filter_map(|kv| kv.split_once('=')) {
+            b.add_cookie(k, v).await;
+        }
+        for (name, path) in [("account", "/account"), ("representative", "/account/representative")] {
+            b.goto(&format!("{base}{path}?lang={lang}")).await;
+            check_widths(&b, name, lang, &mut failures).await;
+        }
+        b.delete_cookie("cris_customer").await;
+
+        // e-Request's second step and its confirmation; the AR-11's confirmation.
+        b.goto(&format!("{base}/service-request?lang={lang}")).await;
+        request_step_one(&b, &format!("LIN25900000{}", if lang == "en" { 81 } else { 82 }), ("6", "2", "2025"), "late")
+            .await;
+        b.wait_for("#sr-submit").await;
+        check_widths(&b, "service-request-details", lang, &mut failures).await;
+        b.type_into("#first_name", first).await;
+        b.type_into("#last_name", "García").await;
+        b.type_into("#birth_month", "1").await;
+        b.type_into("#birth_day", "31").await;
+        b.type_into("#birth_year", "1990").await;
+        b.click("label[for=reply-email]").await;
+        b.type_into("#email", "ana@example.com").await;
+        b.click("#sr-submit").await;
+        b.wait_for("#sr-confirmation").await;
+        check_widths(&b, "service-request-done", lang, &mut failures).await;
+
+        // The office's kiosk (R-IP-10), at a kiosk's screen and the others.
+        b.add_cookie("cris_kiosk", &cris::infopass::kiosk::cookie_value(app.state.token_key(), "CHI")).await;
+        b.goto(&format!("{base}/kiosk?lang={lang}")).await;
+        b.wait_for("#kiosk-book").await;
+        check_widths(&b, "kiosk", lang, &mut failures).await;
+        b.goto(&format!("{base}/appointments/CHI?lang={lang}&service=documents&show=1")).await;
+        b.wait_for("#dates").await;
+        check_widths(&b, "kiosk-office", lang, &mut failures).await;
+        b.delete_cookie("cris_kiosk").await;
 
         // Each step of a booking, the notice, its reload, and the question before cancelling.
         b.goto(&format!("{base}/appointments/CHI?lang={lang}")).await;
@@ -1262,28 +1291,7 @@ async fn a_staff_form_error_keeps_its_text_and_shows_it_escaped() {
     crate::service_requests::case(&app, "LIN2590000061", "ACTIVELY_REVIEWED", "2025-06-02").await;
     app.staff("siio.keep", Role::Siio, "NSC").await;
     let officer = app.staff("iio.keep", Role::Iio, "NSC").await;
-    let cookie = format!("cris_csrf={}", crate::support::CSRF);
-    let form = vec![
-        ("receipt", "LIN2590000061"),
-        ("form", "I-485"),
-        ("filed_month", "6"),
-        ("filed_day", "2"),
-        ("filed_year", "2025"),
-        ("zip", "60601"),
-        ("issue", "late"),
-        ("first_name", "Ana"),
-        ("last_name", "García"),
-        ("birth_month", "1"),
-        ("birth_day", "31"),
-        ("birth_year", "1990"),
-        ("reply", "mail"),
-        ("mail_line1", "100 W Randolph St"),
-        ("mail_city", "Chicago"),
-        ("mail_state", "IL"),
-        ("mail_zip", "60601"),
-    ];
-    let (status, _, page) = app.post_form("/service-request/details", &cookie, &form).await;
-    assert_eq!(status, 200, "{page}");
+    crate::service_requests::file_late_by_mail(&app, "LIN2590000061", "en").await;
     let confirmation = cris::service_requests::store::unassigned(&app.db, "NSC").await.unwrap()[0].confirmation.clone();
     let siio = app.sign_in("siio.keep").await;
     let officer_id = officer.to_string();
@@ -1725,6 +1733,16 @@ async fn refused_staff_forms_come_back_as_typed_in_the_browser() {
     let kept = b.script("return document.getElementById('reason').value", vec![]).await;
     assert_eq!(kept, "Flood <b>& leak</b>");
     check_staff_widths(&b, "calendar-closure-error", &STAFF_WIDTHS, &mut failures).await;
+    // The services table fits its box at the smallest desk width: no column hidden in a scroll
+    // box (issue 17).
+    b.viewport(1024, 900).await;
+    let hidden = b
+        .script(
+            "const box = document.getElementById('services').parentElement; return box.scrollWidth - box.clientWidth",
+            vec![],
+        )
+        .await;
+    assert_eq!(hidden.as_i64(), Some(0), "the services table's columns all show at 1024 px");
 
     b.goto(&format!("{base}/staff/lobby/rules?office=CHI")).await;
     b.wait_for("#save-rules").await;

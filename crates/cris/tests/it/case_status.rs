@@ -59,7 +59,7 @@ async fn the_page_shows_status_history_and_processing_time_in_both_languages() {
     let (_, _, page) = app.get(&format!("/case-status?receipt={with_time}"), &[]).await;
     assert!(
         page.contains(r#"id="processing-time""#)
-            && page.contains("Months")
+            && page.contains(" months")
             && page.contains("outside normal processing time")
     );
 }

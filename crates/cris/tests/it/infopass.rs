@@ -50,6 +50,14 @@ async fn the_dates_and_times_an_office_offers() {
         !page.contains("date=2026-11-11") && !page.contains("date=2026-11-26") && !page.contains("date=2026-11-02")
     );
     assert!(page.contains("date=2026-11-03") && page.contains("date=2026-12-02") && !page.contains("date=2026-12-03"));
+    // The year once, in each month's heading; the days without it (issue 17).
+    let dates = page.get(page.find(r#"id="dates""#).unwrap()..).unwrap();
+    assert!(
+        dates.contains("<h3 class=\"margin-bottom-1\">November 2026</h3>") && dates.contains(">December 2026</h3>")
+    );
+    assert!(dates.contains(">Tuesday, November 3</a>") && !dates.contains("3, 2026</a>"), "{dates}");
+    let (_, _, es) = app.get("/appointments/CHI?service=information&lang=es", &[]).await;
+    assert!(es.contains(">noviembre de 2026</h3>") && es.contains(">martes 3 de noviembre</a>"), "{es}");
 
     let (_, _, page) = app.get("/appointments/CHI?service=information&date=2026-11-03", &[]).await;
     let times = page.get(page.find(r#"id="times""#).unwrap()..).unwrap();

@@ -327,6 +327,10 @@ async fn thresholds_alert_supervisors_and_calls_out_of_order_are_audited() {
     assert_eq!(open.len(), 1);
     assert!(open[0].1.is_some(), "cleared: {open:?}");
     assert_eq!(outbox_to(&app, "siio.chi@cris.test").await.len(), 2);
+    // Every time on the dashboard names its zone, the office's (issue 17, point 12).
+    let (_, _, dash) = app.get("/staff/lobby/dashboard", &[("cookie", &siio)]).await;
+    assert!(dash.contains("<td>2026-11-02 09:00 CST</td>"), "the call, with its zone: {dash}");
+    assert!(dash.contains("at 2026-11-02 09:00 CST; cleared at 2026-11-02 09:00 CST"), "{dash}");
 
     // Waits grow with no event: the minutely evaluation raises the longest-wait alert.
     app.clock.advance(chrono::Duration::minutes(31));

@@ -78,7 +78,8 @@ async fn demo_extras_file_service_requests_at_new_york_once() {
 // R-RP-01, R-QM-06: the demo carries 90 days of lobby history at New York, written through the
 // lobby (tickets and their timelines), once, and the productivity report reads it: visits on
 // every open day and none today, several officers, no-shows, transfers, waiting and service
-// times, and more visits a day at the end of the quarter than at its start.
+// times, and more visits a day at the end of the quarter than at its start; the appointments
+// behind them, booked and cancelled, written through InfoPass.
 #[tokio::test]
 async fn demo_lobby_history_feeds_the_productivity_report() {
     use cris::kernel::access::{Actor, Place, Role};
@@ -109,6 +110,9 @@ async fn demo_lobby_history_feeds_the_productivity_report() {
     assert!(r.waiting.mean > 1.0 && r.waiting.p90 > r.waiting.mean, "{:?}", r.waiting);
     assert!(r.service_time.mean > 10.0 && r.service_time.mean < 25.0, "{:?}", r.service_time);
     assert!(r.services.iter().all(|s| s.with_appointment > 0 && s.walk_ins > 0 && s.served > 0), "{:?}", r.services);
+    // The appointments behind the visits, written through InfoPass: every service has more
+    // booked than came (some never did) and some cancelled (issue 17).
+    assert!(r.services.iter().all(|s| s.booked > s.with_appointment && s.cancelled > 0), "{:?}", r.services);
     let per_day = |days: &[cris::reports::lobby::DayRow]| {
         let open: Vec<_> = days.iter().filter(|d| d.arrivals > 0).collect();
         open.iter().map(|d| d.arrivals).sum::<i64>() as f64 / open.len() as f64
@@ -119,4 +123,5 @@ async fn demo_lobby_history_feeds_the_productivity_report() {
     cris::seed::demo_extras(&app.db, &app.catalog, today, app.clock.now()).await.unwrap();
     let again = cris::reports::lobby::run(&app.db, &app.catalog, &reader, app.clock.now(), &filter).await.unwrap();
     assert_eq!(again.days.iter().map(|d| d.arrivals).sum::<i64>(), arrivals);
+    assert_eq!(again.services, r.services, "nor a second quarter of appointments");
 }

@@ -41,6 +41,27 @@ pub async fn posted(app: &TestApp) {
     tx.commit().await.unwrap();
 }
 
+/// Files an e-Request about `receipt` (a late I-485, from Ana García, answered by letter to
+/// 100 W Randolph St, Chicago) through the public form, in `lang`.
+pub async fn file_late_by_mail(app: &TestApp, receipt: &str, lang: &str) {
+    let mut form = step_one(receipt, ("6", "2", "2025"), "late");
+    form.extend([
+        ("first_name", "Ana"),
+        ("last_name", "García"),
+        ("birth_month", "1"),
+        ("birth_day", "31"),
+        ("birth_year", "1990"),
+        ("reply", "mail"),
+        ("mail_line1", "100 W Randolph St"),
+        ("mail_city", "Chicago"),
+        ("mail_state", "IL"),
+        ("mail_zip", "60601"),
+    ]);
+    let cookie = format!("cris_csrf={CSRF}");
+    let (status, _, page) = app.post_form(&format!("/service-request/details?lang={lang}"), &cookie, &form).await;
+    assert_eq!(status, 200, "{page}");
+}
+
 fn step_one<'a>(receipt: &'a str, filed: (&'a str, &'a str, &'a str), issue: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("receipt", receipt),

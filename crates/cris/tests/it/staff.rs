@@ -412,28 +412,7 @@ async fn the_staff_home_counts_each_persons_work() {
     app.staff("home.iio", Role::Iio, "NSC").await;
     app.staff("home.desk", Role::Reception, "NYC").await;
     app.staff("home.hq", Role::Headquarters, "NBC").await;
-    let cookie = format!("cris_csrf={}", crate::support::CSRF);
-    let form = [
-        ("receipt", "LIN2590000071"),
-        ("form", "I-485"),
-        ("filed_month", "6"),
-        ("filed_day", "2"),
-        ("filed_year", "2025"),
-        ("zip", "60601"),
-        ("issue", "late"),
-        ("first_name", "Ana"),
-        ("last_name", "García"),
-        ("birth_month", "1"),
-        ("birth_day", "31"),
-        ("birth_year", "1990"),
-        ("reply", "mail"),
-        ("mail_line1", "100 W Randolph St"),
-        ("mail_city", "Chicago"),
-        ("mail_state", "IL"),
-        ("mail_zip", "60601"),
-    ];
-    let (status, _, page) = app.post_form("/service-request/details", &cookie, &form).await;
-    assert_eq!(status, 200, "{page}");
+    crate::service_requests::file_late_by_mail(&app, "LIN2590000071", "en").await;
 
     let siio = app.sign_in("home.siio").await;
     let (_, _, home) = app.get("/staff", &[("cookie", &siio)]).await;

@@ -147,6 +147,11 @@ impl Browser {
         self.call("POST", "/cookie", Some(json!({"cookie": {"name": name, "value": value, "path": "/"}}))).await;
     }
 
+    /// Removes a cookie from the current page's site.
+    pub async fn delete_cookie(&self, name: &str) {
+        self.call("DELETE", &format!("/cookie/{name}"), None).await;
+    }
+
     /// An attribute of the first element matching a CSS selector.
     pub async fn attribute(&self, css: &str, name: &str) -> String {
         let id = self.element(css).await;
