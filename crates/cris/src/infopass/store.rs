@@ -7,17 +7,20 @@ use sqlx::QueryBuilder;
 use super::model::PastAppointments;
 use crate::kernel::db::{Db, DbError, Extent, Tx};
 
+/// A count's key: office, service, day, outcome.
+type CountKey = (String, &'static str, String, &'static str);
+
 /// Writes past appointments as what remains of them (`purged` and `cancelled` counts), added to
 /// any counts already there, in one transaction; returns how many counts were written.
 pub async fn import_past(db: &Db, past: &[PastAppointments]) -> Result<u64, DbError> {
     // One row a key: a statement may not update the same count twice.
-    let mut counts: std::collections::BTreeMap<(String, &str, String, &str), i64> = std::collections::BTreeMap::new();
+    let mut counts: std::collections::BTreeMap<CountKey, i64> = std::collections::BTreeMap::new();
     for p in past {
         for (outcome, n) in [("purged", p.booked), ("cancelled", p.cancelled)] {
             *counts.entry((p.office.clone(), p.service.code(), p.day.to_string(), outcome)).or_default() += n;
         }
     }
-    let rows: Vec<((String, &str, String, &str), i64)> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
+    let rows: Vec<(CountKey, i64)> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
     let mut tx = db.begin().await?;
     crate::with_tx!(&mut tx, conn => {
         for chunk in rows.chunks(COUNTS_A_STATEMENT) {
