@@ -293,12 +293,15 @@ async fn contacts_are_purged_within_120_days() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM focus_contacts").await, 0);
     assert_eq!(purge(contacted + Duration::days(121)).await, 0, "a second run removes nothing");
 
-    // The appointment's own purge (R-RT-01, the retention engine's) takes the rest.
-    cris::with_db!(&app.db, pool => {
-        sqlx::query("DELETE FROM appointments").execute(pool).await.unwrap();
-    });
+    // The engine's run (R-RT-01) takes the appointment and the rest.
+    app.clock.advance(Duration::days(121));
+    let policies = cris::retention::model::Policies::default();
+    cris::retention::service::run(&app.db, &policies, &app.clock, "job:test").await.unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM appointments").await, 0);
     for r in crate::infopass::every_row(&app.db).await {
-        for needle in ["Zoraida", "Quintero", "zoraida.q", "2025550143", "555-0143", "2125551001"] {
+        for needle in
+            ["Zoraida", "Quintero", "zoraida.q", "2025550143", "555-0143", "2125551001", "FOC0000001", "1980-01-01"]
+        {
             assert!(!r.contains(needle), "{needle} left in {r}");
         }
     }

@@ -54,7 +54,30 @@ async fn appointments_go_after_sixty_days_and_leave_only_what_business_needs() {
         .await
         .unwrap();
     });
-    let people = ["Rosalind", "Hugoberto", "1970-03-04", "5550100", "087654321", rosa.as_str(), hugo.as_str()];
+    // A third customer, who gave an email address.
+    let emilia = crate::support::Customer {
+        confirmation: "PURGE0000001".into(),
+        office: "CHI",
+        starts: app.clock.now() + Duration::hours(2),
+        first_name: "Emilia",
+        phone: "+13125550177".into(),
+        email: Some("emilia.p@example.com"),
+        lang: "en",
+    };
+    app.appointment_row(&emilia).await;
+    let people = [
+        "Rosalind",
+        "Hugoberto",
+        "1970-03-04",
+        "5550100",
+        "087654321",
+        rosa.as_str(),
+        hugo.as_str(),
+        "Emilia",
+        "emilia.p@example.com",
+        "5550177",
+        "PURGE0000001",
+    ];
     let audit = every_row(&app.db).await.into_iter().filter(|r| r.starts_with("audit_log:")).collect::<Vec<_>>();
     assert!(audit.len() > 3);
     for row in &audit {
@@ -71,17 +94,17 @@ async fn appointments_go_after_sixty_days_and_leave_only_what_business_needs() {
     app.clock.advance(Duration::days(1));
     let plan = service::plan(&app.db, &policies, app.clock.now(), service::today(&app.clock)).await.unwrap();
     let line = plan.iter().find(|l| l.kind == Kind::Appointments).unwrap();
-    assert_eq!(line.extent.count, 2);
+    assert_eq!(line.extent.count, 3);
     assert_eq!(line.extent.oldest.map(|d| d.to_string()).as_deref(), Some("2026-11-02"));
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM appointments").await, 3, "the plan deletes nothing");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM appointments").await, 4, "the plan deletes nothing");
 
     let cert = service::run(&app.db, &policies, &app.clock, "job:test").await.unwrap();
-    assert_eq!(removed(&cert, Kind::Appointments), 2);
+    assert_eq!(removed(&cert, Kind::Appointments), 3);
     assert_eq!(removed(&cert, Kind::LobbyTickets), 1);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM appointments").await, 1, "the later appointment stays");
     assert_eq!(
         scalar(&app, "SELECT CAST(SUM(n) AS BIGINT) FROM appointment_counts WHERE outcome = 'purged' AND office_code = 'CHI' AND day = '2026-11-02'").await,
-        2
+        3
     );
     // The visit keeps its officer, day and times, and nothing that points at the customer.
     assert_eq!(
@@ -104,7 +127,7 @@ async fn appointments_go_after_sixty_days_and_leave_only_what_business_needs() {
     });
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0].0, format!("retention_run:{}", cert.id));
-    assert!(runs[0].1.contains("appointments 2"), "{}", runs[0].1);
+    assert!(runs[0].1.contains("appointments 3"), "{}", runs[0].1);
 }
 
 // R-RT-01: a legal hold (its own capability, a reason, audited) keeps a record past its time,
