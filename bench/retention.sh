@@ -5,19 +5,22 @@
 # server; prints how long the purge took and the p50/p99 of bookings and look-ups before and
 # during it. The server starts before the expired rows are written, so its own daily run (at
 # start) finds nothing and `cris retention run` does the measured purge.
-# Set LOAD_SECONDS (default 15) for the baseline; WORKERS (default 4) load threads.
+# Set LOAD_SECONDS (default 15) for the baseline; WORKERS (default 4) load threads; CRIS_BIN to use
+# a binary already built instead of building the release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${N:-1000000}
 cases=${CASES:-20000}
-cargo build --release --locked --quiet -p cris
+# CRIS_BIN: a binary already built (e.g. a trial run of the script with target/debug/cris).
+bin=${CRIS_BIN:-target/release/cris}
+[ -n "${CRIS_BIN:-}" ] || cargo build --release --locked --quiet -p cris
 work=$(mktemp -d)
 db=$work/cris.db
 url=sqlite://$db
 port=18090
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-target/release/cris --log warn --database-url "$url" seed demo --cases "$cases" >/dev/null
-target/release/cris --log warn --database-url "$url" serve --listen 127.0.0.1:$port --trusted-proxies 127.0.0.1 &
+"$bin" --log warn --database-url "$url" seed demo --cases "$cases" >/dev/null
+"$bin" --log warn --database-url "$url" serve --listen 127.0.0.1:$port --trusted-proxies 127.0.0.1 &
 server=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
 sleep 2 # the daily jobs' first round (nothing expired yet)
@@ -57,6 +60,7 @@ con.close()
 CSRF = "bench-csrf-token-0123456789abcdef0123456"
 samples = {"booking": [], "lookup": []}
 errors = {"booking": 0, "lookup": 0}
+reasons = {}
 lock = threading.Lock()
 stop = time.time() + seconds
 
@@ -80,30 +84,36 @@ def book(conn, rnd):
     t0 = time.perf_counter()
     st, loc, _ = req(conn, "POST", f"/appointments/{office}/hold", {"service": "information", "date": day, "time": rnd.choice(times), "csrf": CSRF}, ip)
     if st != 303:
-        return False
+        return "hold %d" % st
     token = loc.rsplit("/", 1)[-1]
-    form = {"first_name": "Bench%d" % rnd.randrange(10**9), "last_name": "Load", "birth_month": "5", "birth_day": str(rnd.randrange(1, 28)),
+    form = {"first_name": "Bench" + "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(10)), "last_name": "Load", "birth_month": "5", "birth_day": str(rnd.randrange(1, 28)),
             "birth_year": str(rnd.randrange(1940, 2000)), "zip": "10001", "phone": "212-555-0100", "csrf": CSRF}
     st, _, _ = req(conn, "POST", f"/appointments/booking/{token}/details", form, ip)
+    if st != 200:
+        return "details %d" % st
     st, _, _ = req(conn, "POST", f"/appointments/booking/{token}/confirm", form, ip)
-    return (time.perf_counter() - t0) if st == 200 else False
+    return (time.perf_counter() - t0) if st == 200 else "confirm %d" % st
 
 def lookup(conn, rnd):
     t0 = time.perf_counter()
     st, _, _ = req(conn, "GET", "/casestatus/mycasestatus.do?appReceiptNum=" + rnd.choice(receipts), ip="10.200.%d.%d" % (rnd.randrange(256), rnd.randrange(1, 255)))
-    return (time.perf_counter() - t0) if st == 200 else False
+    return (time.perf_counter() - t0) if st == 200 else "lookup %d" % st
 
 def worker(kind, seed):
-    rnd = random.Random(seed)
+    # Seeded by run and thread: a second run must not book the same people again (one active
+    # appointment a person).
+    rnd = random.Random("%s:%d" % (out, seed))
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     while time.time() < stop and not os.path.exists(out + ".stop"):
         try:
             r = (book if kind == "booking" else lookup)(conn, rnd)
-        except Exception:
+        except Exception as e:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            r = False
+            r = type(e).__name__
         with lock:
-            if r is False: errors[kind] += 1
+            if isinstance(r, str):
+                errors[kind] += 1
+                reasons[r] = reasons.get(r, 0) + 1
             elif r is not None: samples[kind].append(r)
 
 threads = [threading.Thread(target=worker, args=("booking" if i % 2 == 0 else "lookup", i)) for i in range(workers)]
@@ -111,6 +121,7 @@ threads = [threading.Thread(target=worker, args=("booking" if i % 2 == 0 else "l
 def pct(v, p):
     v = sorted(v); return v[min(len(v) - 1, int(len(v) * p))] * 1000 if v else float("nan")
 res = {k: {"n": len(v), "errors": errors[k], "p50_ms": round(pct(v, .5), 1), "p99_ms": round(pct(v, .99), 1), "max_ms": round(max(v) * 1000, 1) if v else None} for k, v in samples.items()}
+res["error_reasons"] = reasons
 json.dump(res, open(out, "w")); print(json.dumps(res))
 PY
 
@@ -118,12 +129,12 @@ workers=${WORKERS:-4}
 echo "--- baseline load (no purge), ${LOAD_SECONDS:-15} s, $workers threads"
 python3 "$work/load.py" "$db" $port "${LOAD_SECONDS:-15}" "$workers" "$work/base.json"
 echo "--- plan"
-target/release/cris --log warn --database-url "$url" retention plan | head -3
+"$bin" --log warn --database-url "$url" retention plan | head -3
 echo "--- purge under load"
 python3 "$work/load.py" "$db" $port 100000 "$workers" "$work/during.json" &
 load=$!
 start=$(date +%s.%N)
-target/release/cris --log warn --database-url "$url" retention run | grep -E "^appointments|removed"
+"$bin" --log warn --database-url "$url" retention run | grep -E "^appointments|removed"
 end=$(date +%s.%N)
 touch "$work/during.json.stop" # the load runs for the purge's duration only
 wait $load

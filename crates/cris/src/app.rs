@@ -88,11 +88,6 @@ pub fn spawn_workers(
                     }
                 }
                 _ = hourly.tick() => {
-                    // Failed-secret counts a day without a failure are forgotten (the longest
-                    // delay is an hour).
-                    if let Err(e) = crate::kernel::throttle::prune(state.db(), state.clock().now() - chrono::Duration::days(1)).await {
-                        tracing::warn!(error = %e, "throttle clean-up failed");
-                    }
                     // Survey invitations and reminders (R-SV-01, R-SV-02): counts only in the log.
                     match crate::surveys::service::run_invitations(state.db(), state.token_key(), state.public_url(), state.clock().now()).await {
                         Ok(r) if r.invited + r.reminded > 0 => tracing::info!(invited = r.invited, reminded = r.reminded, "survey invitations queued"),

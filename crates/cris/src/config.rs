@@ -635,6 +635,37 @@ mod tests {
     }
 
     #[test]
+    fn retention_settings_are_read_and_bad_ones_refused_with_a_reason() {
+        // R-RT-01
+        // R-RT-02
+        use crate::retention::model::Kind;
+        let path = write("[retention]\noutbox_days = 7\nthrottles_days = 2\nbatch = 50\npause_ms = 20\n");
+        let common = CommonArgs { config: Some(path.clone()), ..Default::default() };
+        let (s, _) = resolve(&common, None).unwrap();
+        assert_eq!(s.retention.days(Kind::Outbox), 7);
+        assert_eq!(s.retention.days(Kind::Throttles), 2);
+        assert_eq!(s.retention.days(Kind::Appointments), 60, "the others keep their defaults");
+        assert_eq!(s.retention.batch, 50);
+        assert_eq!(s.retention.pause, std::time::Duration::from_millis(20));
+        for (text, reason) in [
+            ("appointments_days = 61", "at most 60"),
+            ("focus_contacts_days = 121", "at most 120"),
+            ("outbox_days = 5000000000", "at most 3650"),
+            ("batch = 0", "between 1 and 100000"),
+            ("batch = 100001", "between 1 and 100000"),
+            ("frobs_days = 3", "unknown retention setting"),
+            ("outbox = 3", "unknown retention setting"),
+            ("outbox_days = -1", "configuration file"),
+            ("outbox_days = \"ten\"", "configuration file"),
+        ] {
+            std::fs::write(&path, format!("[retention]\n{text}\n")).unwrap();
+            let err = resolve(&common, None).unwrap_err();
+            assert!(err.0.contains(reason) && !err.0.contains('\n'), "{text}: {err}");
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_refused_with_a_reason() {
         let path = write("listen = \"nowhere\"\n");
         let common = CommonArgs { config: Some(path.clone()), ..Default::default() };

@@ -1029,8 +1029,26 @@ staff-retention-when = Started
 staff-retention-by = Run by
 staff-retention-policy = Policy version
 staff-retention-removed = Removed
-staff-retention-before = dated before { $day }
 staff-retention-total = { $count } in all
+staff-retention-version = Rules { $version }
+staff-retention-lives = How long each kind lives
+staff-retention-life = { $kind }: { $days ->
+    [0] until it expires
+    [one] 1 day
+   *[other] { $days } days
+}
+staff-retention-removed-line = { $kind }: { $count }, dated before { $day }
+staff-retention-kind-appointments = Appointments
+staff-retention-kind-lobby_tickets = Lobby tickets
+staff-retention-kind-visit_notes = Visit notes
+staff-retention-kind-survey_invitations = Survey invitations
+staff-retention-kind-focus_contacts = Focus-group contacts
+staff-retention-kind-service_requests = Service requests
+staff-retention-kind-address_changes = Address changes
+staff-retention-kind-outbox = Sent email and texts
+staff-retention-kind-sessions = Sessions and sign-ins
+staff-retention-kind-portfolio_recovery = Portfolio recovery links
+staff-retention-kind-throttles = Security counters
 staff-retention-holds = Legal holds
 staff-retention-holds-caption = Records kept past their time
 staff-retention-no-holds = No record is held.
@@ -1042,6 +1060,7 @@ staff-retention-place = Place a legal hold
 staff-retention-kind = Kind of record
 staff-retention-record = Record number
 staff-retention-reason = Reason (matter or case reference)
+staff-retention-no-record = No record of that kind has this number (or it was purged already).
 
 ## Service requests: a refused assignment from the list (issue 17)
 staff-srs-fix = Fix this to assign the requests

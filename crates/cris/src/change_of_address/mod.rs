@@ -15,6 +15,11 @@ pub async fn expired_changes(
     store::expired_changes(db, before).await
 }
 
+/// Whether address change `id` exists (the retention engine refuses a hold on nothing).
+pub async fn change_exists(tx: &mut crate::kernel::db::Tx, id: i64) -> Result<bool, crate::kernel::db::DbError> {
+    store::change_exists(tx, id).await
+}
+
 /// The retention engine's purge of address changes: up to `batch` filed before `before`, not
 /// those in `keep` (held); the cases keep their address history.
 pub async fn purge_changes_before(

@@ -220,6 +220,11 @@ pub async fn expired_changes(db: &Db, before: DateTime<Utc>) -> Result<crate::ke
     Ok(crate::kernel::db::Extent::from_times(n, lo, hi))
 }
 
+/// Whether address change `id` exists (for a legal hold).
+pub async fn change_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    crate::kernel::db::counts_row(tx, "SELECT COUNT(*) FROM address_changes WHERE id = $1", id).await
+}
+
 /// Deletes up to `batch` address changes filed before `before` (not those in `keep`); the cases'
 /// address history stays with the cases, no longer pointing at the change.
 pub async fn purge_changes_before(

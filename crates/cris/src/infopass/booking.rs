@@ -750,6 +750,11 @@ pub async fn expired_appointments(db: &Db, before: &str) -> Result<crate::kernel
     super::store::expired_appointments(db, before).await
 }
 
+/// Whether appointment `id` exists (the retention engine refuses a hold on nothing).
+pub async fn appointment_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    super::store::appointment_exists(tx, id).await
+}
+
 /// The retention engine's purge of appointments (R-RT-01): up to `batch` dated before `before`,
 /// not those in `keep` (held), are deleted and counted as `purged` in `appointment_counts`
 /// (R-RT-03). Runs inside the engine's transaction.

@@ -50,6 +50,11 @@ pub async fn expired_appointments(db: &Db, before: &str) -> Result<Extent, DbErr
     Ok(Extent::from_text(n, lo.as_deref(), hi.as_deref()))
 }
 
+/// Whether appointment `id` exists (for a legal hold).
+pub async fn appointment_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    crate::kernel::db::counts_row(tx, "SELECT COUNT(*) FROM appointments WHERE id = $1", id).await
+}
+
 /// Deletes up to `batch` appointments dated before `before` (not those in `keep`), adding each to
 /// the anonymous `purged` count of its office, service and day first; their queued mail and
 /// survey invitation go with them (foreign keys), and a lobby ticket loses its link.

@@ -295,6 +295,13 @@ impl Extent {
     }
 }
 
+/// Whether `sql`, an owner's `SELECT COUNT(*) FROM <its table> WHERE id = $1`, counts the row
+/// `id` (a legal hold must name a record that exists).
+pub async fn counts_row(tx: &mut Tx, sql: &'static str, id: i64) -> Result<bool, DbError> {
+    let n: i64 = crate::with_tx!(tx, conn => sqlx::query_scalar(sql).bind(id).fetch_one(&mut *conn).await?);
+    Ok(n > 0)
+}
+
 /// Adds `AND column NOT IN (...)` for a list of values (nothing when the list is empty): the
 /// records a legal hold keeps out of a purge.
 pub fn push_not_in<DB, T>(q: &mut sqlx::QueryBuilder<DB>, column: &str, values: &[T])

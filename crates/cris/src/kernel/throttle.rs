@@ -219,11 +219,29 @@ pub async fn throttled_accounts(db: &Db, secret: Secret) -> Result<Vec<(String, 
         .collect())
 }
 
-/// Drops counts without a failure since `before` (run by the hourly clean-up).
-pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query("DELETE FROM throttles WHERE last_failure_at < $1").bind(before).execute(pool).await?.rows_affected()
-    }))
+/// Counts without a failure since `before`: how many, and the days of the oldest and newest last
+/// failure (the retention engine's plan; see `retention`).
+pub async fn expired(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
+    let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT COUNT(*), MIN(last_failure_at), MAX(last_failure_at) FROM throttles WHERE last_failure_at < $1")
+            .bind(before)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(crate::kernel::db::Extent::from_times(n, lo, hi))
+}
+
+/// Drops up to `batch` counts without a failure since `before` (the retention engine calls it,
+/// in its transaction; see `retention`).
+pub async fn purge_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query("DELETE FROM throttles WHERE key IN (SELECT key FROM throttles WHERE last_failure_at < $1 ORDER BY key LIMIT $2)")
+            .bind(before)
+            .bind(batch)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected())
+    })
 }
 
 #[cfg(test)]

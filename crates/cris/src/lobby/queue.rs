@@ -709,6 +709,16 @@ pub async fn expired_tickets(db: &Db, before: &str) -> Result<crate::kernel::db:
     super::store::expired_tickets(db, before).await
 }
 
+/// Whether lobby ticket `id` exists (the retention engine refuses a hold on nothing).
+pub async fn ticket_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    super::store::ticket_exists(tx, id).await
+}
+
+/// Whether visit note `id` exists (the retention engine refuses a hold on nothing).
+pub async fn note_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    super::store::note_exists(tx, id).await
+}
+
 /// The retention engine's purge of tickets: up to `batch` of days before `before` (not those in
 /// `keep`) lose the confirmation number, A-Number and ZIP code, and keep the officer, the day and
 /// the times of the visit (R-RT-03).

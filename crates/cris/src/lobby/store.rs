@@ -21,6 +21,16 @@ pub async fn expired_tickets(db: &Db, before: &str) -> Result<Extent, DbError> {
     Ok(Extent::from_text(n, lo.as_deref(), hi.as_deref()))
 }
 
+/// Whether lobby ticket `id` exists (for a legal hold).
+pub async fn ticket_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    crate::kernel::db::counts_row(tx, "SELECT COUNT(*) FROM lobby_tickets WHERE id = $1", id).await
+}
+
+/// Whether visit note `id` exists (for a legal hold).
+pub async fn note_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    crate::kernel::db::counts_row(tx, "SELECT COUNT(*) FROM visit_notes WHERE id = $1", id).await
+}
+
 /// Clears the personal data of up to `batch` tickets of days before `before` (not those in `keep`).
 pub async fn scrub_tickets_before(tx: &mut Tx, before: &str, batch: i64, keep: &[i64]) -> Result<u64, DbError> {
     crate::with_tx!(tx, conn => {

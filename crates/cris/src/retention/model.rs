@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::kernel::error::InvalidInput;
 
 /// The version of the rules below; a certificate names it with the configured days.
-pub const POLICY_VERSION: &str = "1";
+pub const POLICY_VERSION: &str = "2";
 
 /// Rows deleted in one transaction by default: short enough that bookings and look-ups wait at
 /// most one batch for a lock.
@@ -41,11 +41,14 @@ pub enum Kind {
     Sessions,
     /// Portfolio recovery links, once expired (a closed account is erased when closed).
     PortfolioRecovery,
+    /// Security counters: failed-secret counts (`throttles`), a day after their last failure
+    /// (the longest delay they impose is an hour).
+    Throttles,
 }
 
 impl Kind {
     /// Every kind, in the order a run takes them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Appointments,
         Kind::SurveyInvitations,
         Kind::LobbyTickets,
@@ -56,6 +59,7 @@ impl Kind {
         Kind::Outbox,
         Kind::Sessions,
         Kind::PortfolioRecovery,
+        Kind::Throttles,
     ];
 
     /// The stable code (certificates, settings as `<code>_days`, holds).
@@ -71,6 +75,7 @@ impl Kind {
             Kind::Outbox => "outbox",
             Kind::Sessions => "sessions",
             Kind::PortfolioRecovery => "portfolio_recovery",
+            Kind::Throttles => "throttles",
         }
     }
 
@@ -88,6 +93,7 @@ impl Kind {
             Kind::AddressChanges => 365,
             Kind::Outbox => 30,
             Kind::Sessions | Kind::PortfolioRecovery => 0,
+            Kind::Throttles => 1,
         }
     }
 
@@ -243,6 +249,18 @@ impl Certificate {
         Some((lo, hi))
     }
 
+    /// The policy version in parts: the rules' version, then each kind's code and days, from
+    /// `2; appointments=60 lobby_tickets=60 ...` (for the staff page's words).
+    pub fn rules(&self) -> (&str, Vec<(&str, u32)>) {
+        let (version, days) = self.policy_version.split_once("; ").unwrap_or((self.policy_version.as_str(), ""));
+        let lives = days
+            .split(' ')
+            .filter_map(|part| part.split_once('='))
+            .filter_map(|(code, n)| Some((code, n.parse().ok()?)))
+            .collect();
+        (version, lives)
+    }
+
     /// One line of counts: `appointments 12, outbox 3`.
     pub fn summary(&self) -> String {
         let parts: Vec<String> =
@@ -344,10 +362,30 @@ mod tests {
         assert!(p.set_days(Kind::FocusContacts, 121).is_err());
         assert!(p.set_days(Kind::Outbox, 7).is_ok());
         assert_eq!(p.days(Kind::Outbox), 7);
-        assert!(p.version().starts_with("1; appointments=60"));
+        assert!(p.version().starts_with("2; appointments=60"));
+        assert!(p.version().ends_with(" throttles=1"));
         let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z").map(|t| t.to_utc()).unwrap_or_default();
         let c = p.cutoff(Kind::Appointments, now, d(2026, 12, 7));
         assert_eq!(c.day, d(2026, 10, 8));
+    }
+
+    #[test]
+    fn a_certificate_reads_its_policy_version_back() {
+        let p = Policies::default();
+        let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z").map(|t| t.to_utc()).unwrap_or_default();
+        let c = Certificate {
+            id: "x".into(),
+            policy_version: p.version(),
+            started_at: now,
+            finished_at: now,
+            run_by: "job:test".into(),
+            counts: Vec::new(),
+        };
+        let (version, lives) = c.rules();
+        assert_eq!(version, POLICY_VERSION);
+        assert_eq!(lives.len(), Kind::ALL.len());
+        assert_eq!(lives.first(), Some(&("appointments", 60)));
+        assert!(lives.contains(&("throttles", 1)));
     }
 
     #[test]

@@ -104,6 +104,10 @@ async fn place(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Hol
     let now = state.clock().now();
     match service::place_hold(state.db(), state.catalog(), &staff.actor, now, kind, record, &reason).await {
         Ok(_) => staff.finish(Redirect::to("/staff/retention").into_response()),
+        Err(crate::kernel::error::ServiceError::NotFound) => {
+            let missing = FieldErrors::one("record", staff.ctx.t("staff-retention-no-record"));
+            show(&state, &staff, StatusCode::UNPROCESSABLE_ENTITY, f, missing).await
+        }
         Err(e) => staff_error(&staff, &e),
     }
 }

@@ -35,6 +35,12 @@ pub async fn plan(
     Ok(out)
 }
 
+/// "Within 120 days of contact" (R-RT-02): a contact made on day 0 is gone by the run of day
+/// 120, so focus contacts go before the day after the cut-off (plan and run alike).
+fn focus_before(cut: Cutoff) -> NaiveDate {
+    cut.day.succ_opt().unwrap_or(cut.day)
+}
+
 async fn expired(db: &Db, kind: Kind, cut: Cutoff) -> Result<Extent, DbError> {
     let day = cut.day.to_string();
     match kind {
@@ -42,14 +48,13 @@ async fn expired(db: &Db, kind: Kind, cut: Cutoff) -> Result<Extent, DbError> {
         Kind::SurveyInvitations => crate::surveys::service::expired_invitations(db, cut.day).await,
         Kind::LobbyTickets => crate::lobby::queue::expired_tickets(db, &day).await,
         Kind::VisitNotes => crate::lobby::queue::expired_notes(db, cut.at).await,
-        // Slot for the focus groups (R-SV-05, R-RT-02): their contacts are purged by the surveys
-        // service once it offers `purge_focus_contacts_before`.
-        Kind::FocusContacts => Ok(Extent::default()),
+        Kind::FocusContacts => crate::surveys::service::expired_focus_contacts(db, focus_before(cut)).await,
         Kind::ServiceRequests => crate::service_requests::work::expired_requests(db, cut.at).await,
         Kind::AddressChanges => crate::change_of_address::expired_changes(db, cut.at).await,
         Kind::Outbox => crate::notify::expired_messages(db, cut.at).await,
         Kind::Sessions => crate::kernel::session::expired(db, cut.at).await,
         Kind::PortfolioRecovery => crate::portfolio::service::expired_recovery(db, cut.at).await,
+        Kind::Throttles => crate::kernel::throttle::expired(db, cut.at).await,
     }
 }
 
@@ -67,6 +72,19 @@ async fn purge_batch(tx: &mut Tx, kind: Kind, cut: Cutoff, batch: i64, keep: &[i
         Kind::Outbox => crate::notify::purge_messages_before(tx, cut.at, batch).await,
         Kind::Sessions => crate::kernel::session::purge_expired_before(tx, cut.at, batch).await,
         Kind::PortfolioRecovery => crate::portfolio::service::purge_recovery_before(tx, cut.at, batch).await,
+        Kind::Throttles => crate::kernel::throttle::purge_before(tx, cut.at, batch).await,
+    }
+}
+
+/// Whether the held record exists, asked of its owner inside the hold's transaction.
+async fn record_exists(tx: &mut Tx, kind: Kind, id: i64) -> Result<bool, DbError> {
+    match kind {
+        Kind::Appointments => crate::infopass::booking::appointment_exists(tx, id).await,
+        Kind::LobbyTickets => crate::lobby::queue::ticket_exists(tx, id).await,
+        Kind::VisitNotes => crate::lobby::queue::note_exists(tx, id).await,
+        Kind::ServiceRequests => crate::service_requests::work::request_exists(tx, id).await,
+        Kind::AddressChanges => crate::change_of_address::change_exists(tx, id).await,
+        _ => Ok(false),
     }
 }
 
@@ -86,10 +104,7 @@ pub async fn run(db: &Db, policies: &Policies, clock: &Clock, run_by: &str) -> R
                 // The surveys' purges run their own short statements (no hold applies to them).
                 crate::surveys::service::purge_invitations_before(db, cut.day, batch).await?
             } else if kind == Kind::FocusContacts {
-                // "Within 120 days of contact" (R-RT-02): a contact made on day 0 is gone by the
-                // run of day 120, so the cut-off is the day after `today - 120`.
-                let before = cut.day.succ_opt().unwrap_or(cut.day);
-                crate::surveys::service::purge_focus_contacts_before(db, before, batch).await?
+                crate::surveys::service::purge_focus_contacts_before(db, focus_before(cut), batch).await?
             } else {
                 let mut tx = db.begin().await?;
                 store::lock(&mut tx).await?;
@@ -154,7 +169,8 @@ pub async fn holds(db: &Db, places: &dyn Places, actor: &Actor, now: DateTime<Ut
 }
 
 /// Places a legal hold (`retention.hold`): the record survives its time until released. The
-/// reason is kept with the hold; the audit row names the kind and record id only.
+/// reason is kept with the hold; the audit row names the kind and record id only. A record that
+/// does not exist (never did, or already purged) is refused as not found, and nothing is written.
 pub async fn place_hold(
     db: &Db,
     places: &dyn Places,
@@ -170,6 +186,9 @@ pub async fn place_hold(
     }
     let mut tx = db.begin().await?;
     store::lock(&mut tx).await?;
+    if !record_exists(&mut tx, kind, record_id).await? {
+        return Err(ServiceError::NotFound);
+    }
     let id = store::insert_hold(&mut tx, kind, record_id, reason, &actor.username, now).await?;
     let record = format!("{}:{record_id}", kind.code());
     let detail = match id {

@@ -475,6 +475,11 @@ pub async fn expired_requests(db: &Db, before: DateTime<Utc>) -> Result<crate::k
     Ok(crate::kernel::db::Extent::from_times(n, lo, hi))
 }
 
+/// Whether service request `id` exists (for a legal hold).
+pub async fn request_exists(tx: &mut Tx, id: i64) -> Result<bool, DbError> {
+    crate::kernel::db::counts_row(tx, "SELECT COUNT(*) FROM service_requests WHERE id = $1", id).await
+}
+
 /// Deletes up to `batch` resolved requests answered before `before` (not those in `keep`), with
 /// their trail.
 pub async fn purge_requests_before(

@@ -449,6 +449,11 @@ pub async fn expired_requests(
     super::store::expired_requests(db, before).await
 }
 
+/// Whether service request `id` exists (the retention engine refuses a hold on nothing).
+pub async fn request_exists(tx: &mut Tx, id: i64) -> Result<bool, crate::kernel::db::DbError> {
+    super::store::request_exists(tx, id).await
+}
+
 /// The retention engine's purge of service requests: up to `batch` resolved before `before`,
 /// not those in `keep` (held), with their trail. Open requests are never purged.
 pub async fn purge_requests_before(

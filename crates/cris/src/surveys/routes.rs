@@ -424,7 +424,8 @@ struct MessagePage {
     body: String,
 }
 
-fn message(ctx: &PageCtx, status: StatusCode, title_id: &str, body_id: &str) -> Response {
+/// The one-message page the survey and focus-group links end on (thanks, refused, closed).
+pub(crate) fn message(ctx: &PageCtx, status: StatusCode, title_id: &str, body_id: &str) -> Response {
     render(status, &MessagePage { ctx: ctx.clone(), title: ctx.t(title_id), body: ctx.t(body_id) })
 }
 

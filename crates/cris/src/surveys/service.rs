@@ -280,8 +280,10 @@ pub async fn opt_out_by_link(db: &Db, o: &str, today: NaiveDate) -> Result<bool,
     if o.len() != 64 || !o.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(false);
     }
+    let hash = o.to_ascii_lowercase();
     let mut tx = db.begin().await?;
-    store::add_opt_out(&mut tx, &o.to_ascii_lowercase(), today).await?;
+    store::add_opt_out(&mut tx, &hash, today).await?;
+    super::focus_groups::service::void_invitations_of(&mut tx, &hash).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -300,6 +302,7 @@ pub async fn opt_out_at_desk(
     let hash = key.digest(model::OPT_OUT_LABEL, &model::normalise_email(email));
     let mut tx = db.begin().await?;
     store::add_opt_out(&mut tx, &hash, now.date_naive()).await?;
+    super::focus_groups::service::void_invitations_of(&mut tx, &hash).await?;
     audit::record(&mut tx, now, &entry(actor, Category::Change, "surveys.opt_out", "-", Outcome::Ok, "desk")).await?;
     tx.commit().await?;
     Ok(())
@@ -351,6 +354,12 @@ pub async fn purge_invitations_before(db: &Db, before: NaiveDate, batch: i64) ->
 /// short enough not to hold locks for long; call until it returns 0.
 pub async fn purge_focus_contacts_before(db: &Db, before: NaiveDate, batch: i64) -> Result<u64, DbError> {
     super::focus_groups::service::purge_focus_contacts_before(db, before, batch).await
+}
+
+/// Focus-group contacts (and open invitations) the retention engine would purge with
+/// [`purge_focus_contacts_before`] and the same `before`.
+pub async fn expired_focus_contacts(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    super::focus_groups::service::expired_focus_contacts(db, before).await
 }
 
 /// Invitations the retention engine would purge: those of appointments dated before `before`.

@@ -1084,7 +1084,7 @@ async fn survey_from_the_email_link_in_spanish() {
     let mail = sink.received();
     let invitation =
         mail.iter().find(|(to, _)| to.iter().any(|t| t.contains("beto@example.com"))).expect("invitation delivered");
-    let decoded = invitation.1.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let decoded = unfold(&invitation.1);
     let link = decoded.split_whitespace().find(|w| w.contains("/survey?")).expect("survey link");
     let path = format!("/survey?{}", link.split_once("/survey?").unwrap().1);
     assert!(path.contains("lang=es"), "{path}");
@@ -1118,6 +1118,119 @@ async fn survey_from_the_email_link_in_spanish() {
         sqlx::query_scalar("SELECT COUNT(*) FROM survey_answers WHERE text = 'Todo muy bien'").fetch_one(pool).await.unwrap()
     });
     assert_eq!(stored, 1);
+    finish(b, server, &failures).await;
+}
+
+/// A delivered message's text with its quoted-printable soft breaks and `=3D` undone.
+fn unfold(data: &str) -> String {
+    data.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+/// The survey links (path and query) each message delivered to `who` carries, in order.
+fn survey_links(mail: &[crate::smtp_sink::Received], who: &str) -> Vec<String> {
+    mail.iter()
+        .filter(|(to, _)| to.iter().any(|t| t.contains(who)))
+        .filter_map(|(_, data)| {
+            let decoded = unfold(data);
+            let link = decoded.split_whitespace().find(|w| w.contains("/survey?"))?.to_owned();
+            Some(format!("/survey?{}", link.split_once("/survey?")?.1))
+        })
+        .collect()
+}
+
+/// Answers the survey of `create_survey` in the browser through `link`, and checks the thanks.
+async fn answer_in_browser(b: &Browser, base: &str, link: &str, failures: &mut Vec<String>) {
+    b.goto(&format!("{base}{link}")).await;
+    b.wait_for("#survey-form").await;
+    b.click("label[for=q1-4]").await;
+    b.click("label[for=q2-c1]").await;
+    b.type_into("#q3-text", "Clear and quick").await;
+    b.click("#survey-submit").await;
+    b.wait_for("#message").await;
+    assert!(b.text("#message").await.contains("Your answers were received"), "{}", b.text("#message").await);
+    failures.extend(b.accessibility_violations().await);
+}
+
+// R-SV-02: the reminder goes four days on only to the customer who neither answered nor opted
+// out, once. R-SV-04: the one-click opt-out page records the opt-out, and the next visit of that
+// address is not invited while another's is. R-SV-06: the report shows "fewer than 5" with four
+// answers and the answers with a chart at five. Every page passes the accessibility audit.
+#[tokio::test]
+async fn survey_reminder_opt_out_and_report_in_the_browser() {
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    let survey = crate::surveys::create_survey(&app, "2027-09-30").await;
+    let sink = crate::support::SmtpSink::start().await;
+    let mailer = cris::notify::Mailer::new(&sink.url, "CRIS <alerts@cris.test>").unwrap();
+    let (key, url) = (app.state.token_key().clone(), app.state.public_url().to_owned());
+    let who = |n: i64| format!("person{n}@example.com");
+    for n in 1..=6 {
+        let starts = app.clock.now() - chrono::Duration::days(3);
+        crate::surveys::appointment(&app, n, "NYC", starts, Some(&who(n)), "en").await;
+    }
+    let round = cris::surveys::service::run_invitations(&app.db, &key, &url, app.clock.now()).await.unwrap();
+    assert_eq!(round.invited, 6);
+    cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 20).await.unwrap();
+    let mail = sink.received();
+
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    // Person 6 opts out by the email's one-click link.
+    let sixth = mail.iter().find(|(to, _)| to.iter().any(|t| t.contains(&who(6)))).unwrap();
+    let o = crate::support::link_param(&unfold(&sixth.1), "o");
+    b.goto(&format!("{base}/survey/opt-out?lang=en&o={o}")).await;
+    b.wait_for("#opt-out-confirm").await;
+    failures.extend(b.accessibility_violations().await);
+    b.click("#opt-out-confirm").await;
+    b.wait_for("#message").await;
+    failures.extend(b.accessibility_violations().await);
+    // Persons 1 to 4 answer; the report hides them.
+    for n in 1..=4 {
+        answer_in_browser(&b, &base, &survey_links(&mail, &who(n))[0], &mut failures).await;
+    }
+    app.staff("hq.report", cris::kernel::access::Role::Headquarters, "NBC").await;
+    staff_session(&b, &app, "hq.report").await;
+    let report = format!("{base}/staff/surveys/{survey}/report");
+    b.goto(&report).await;
+    b.wait_for("#report-suppressed").await;
+    assert!(b.text("#report-suppressed").await.contains("Fewer than 5"));
+    check_staff_widths(&b, "survey-report-fewer", &STAFF_WIDTHS, &mut failures).await;
+
+    // Four days on: one reminder, to person 5 only; the next round sends none.
+    app.clock.advance(chrono::Duration::days(4));
+    let round = cris::surveys::service::run_invitations(&app.db, &key, &url, app.clock.now()).await.unwrap();
+    assert_eq!((round.reminded, round.answered, round.opted_out), (1, 4, 1));
+    cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 20).await.unwrap();
+    let again = cris::surveys::service::run_invitations(&app.db, &key, &url, app.clock.now()).await.unwrap();
+    assert_eq!(again.reminded, 0);
+    let mail = sink.received();
+    assert_eq!(mail.len(), 7, "six invitations and one reminder");
+    for n in [1, 2, 3, 4, 6] {
+        assert_eq!(survey_links(&mail, &who(n)).len(), 1, "{} was reminded", who(n));
+    }
+    let reminders = survey_links(&mail, &who(5));
+    assert_eq!(reminders.len(), 2);
+    answer_in_browser(&b, &base, &reminders[1], &mut failures).await;
+    // Four days on, the morning's staff session has ended: sign in again.
+    staff_session(&b, &app, "hq.report").await;
+    b.goto(&report).await;
+    b.wait_for("#report-responses").await;
+    assert!(b.text("#report-responses").await.contains("5 responses"));
+    assert!(b.text("#texts-q3").await.contains("Clear and quick"));
+    check_staff_widths(&b, "survey-report", &STAFF_WIDTHS, &mut failures).await;
+
+    // A later visit: person 1 is invited again, person 6 (opted out) is not.
+    for n in [1, 6] {
+        let starts = app.clock.now() - chrono::Duration::days(2);
+        crate::surveys::appointment(&app, 100 + n, "NYC", starts, Some(&who(n)), "en").await;
+    }
+    let round = cris::surveys::service::run_invitations(&app.db, &key, &url, app.clock.now()).await.unwrap();
+    assert_eq!(round.invited, 1);
+    cris::notify::deliver_due(&app.db, &mailer, app.clock.now(), 20).await.unwrap();
+    let mail = sink.received();
+    assert_eq!(survey_links(&mail, &who(1)).len(), 2);
+    assert_eq!(survey_links(&mail, &who(6)).len(), 1);
     finish(b, server, &failures).await;
 }
 
@@ -1691,6 +1804,18 @@ async fn the_retention_page_passes_the_accessibility_audit() {
     app.clock.advance(chrono::Duration::days(61));
     let policies = cris::retention::model::Policies::default();
     cris::retention::service::run(&app.db, &policies, &app.clock, "job:daily").await.unwrap();
+    // A record to hold (the first went with the purge), and a second certificate.
+    let later = crate::support::Customer {
+        confirmation: "HOLD0000001".into(),
+        office: "CHI",
+        starts: app.clock.now() + chrono::Duration::days(7),
+        first_name: "Holdable",
+        phone: "+13125550100".into(),
+        email: None,
+        lang: "en",
+    };
+    let held = app.appointment_row(&later).await;
+    cris::retention::service::run(&app.db, &policies, &app.clock, "command:operator").await.unwrap();
     app.staff("admin.retention", cris::kernel::access::Role::GlobalAdmin, "NYC").await;
     let (base, server) = serve(&app).await;
     let b = Browser::start().await;
@@ -1698,13 +1823,31 @@ async fn the_retention_page_passes_the_accessibility_audit() {
     staff_session(&b, &app, "admin.retention").await;
     b.goto(&format!("{base}/staff/retention")).await;
     b.wait_for("#certificates").await;
-    b.type_into("#record", "12").await;
+    b.type_into("#record", &held.to_string()).await;
     b.type_into("#reason", "Litigation hold 2026-77").await;
     b.click("#place-hold").await;
     b.wait_for("#holds").await;
     b.click("#place-hold").await;
     b.wait_for("#reason-error").await;
     let mut failures = Vec::new();
+    // The certificates read in words, not codes, and fit beside the menu without scrolling.
+    let text = b.script("return document.getElementById('certificates').innerText", vec![]).await;
+    let text = text.as_str().unwrap_or_default().to_owned();
+    assert!(text.contains("Appointments: 1, dated before") && text.contains("Rules 2"), "{text}");
+    assert!(!text.contains("appointments=") && !text.contains("lobby_tickets"), "{text}");
+    for width in STAFF_WIDTHS {
+        b.viewport(width, 900).await;
+        let clipped = b
+            .script(
+                "const table = document.getElementById('certificates');
+                 return Math.ceil(table.getBoundingClientRect().right - table.parentElement.getBoundingClientRect().right);",
+                vec![],
+            )
+            .await;
+        if clipped.as_i64().unwrap_or(1) > 0 {
+            failures.push(format!("retention ({width} px): the certificates run {clipped} px past the page"));
+        }
+    }
     check_staff_widths(&b, "retention", &STAFF_WIDTHS, &mut failures).await;
     finish(b, server, &failures).await;
 }

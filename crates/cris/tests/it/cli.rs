@@ -20,6 +20,8 @@ fn bad_configuration_exits_2_with_one_line() {
     std::fs::create_dir_all(&dir).unwrap();
     let bad_file = dir.join("bad.toml");
     std::fs::write(&bad_file, "listen = 12\n").unwrap();
+    let bad_retention = dir.join("retention.toml");
+    std::fs::write(&bad_retention, "[retention]\nappointments_days = 90\n").unwrap();
     let cases: Vec<Vec<String>> = vec![
         vec!["--database-url".into(), "mysql://x/y".into(), "migrate".into()],
         vec!["serve".into(), "--listen".into(), "not-an-address".into()],
@@ -33,6 +35,8 @@ fn bad_configuration_exits_2_with_one_line() {
             "/nonexistent.key".into(),
         ],
         vec!["frobnicate".into()],
+        // The retention settings (R-RT-01): a life longer than the documents allow.
+        vec!["--config".into(), bad_retention.display().to_string(), "retention".into(), "plan".into()],
     ];
     for args in cases {
         let out = cris().args(&args).output().unwrap();

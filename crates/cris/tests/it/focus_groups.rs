@@ -5,50 +5,29 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use cris::kernel::access::{Actor, Place, Role};
+use chrono::{Duration, NaiveDate};
+use cris::kernel::access::{Actor, Role};
 use cris::surveys::focus_groups::model::FocusGroupForm;
 use cris::surveys::focus_groups::service as focus;
 
-use crate::support::{SmtpSink, TestApp};
-
-fn actor(app: &TestApp, user_id: i64, username: &str, role: Role, office: &str) -> Actor {
-    Actor {
-        user_id,
-        username: username.into(),
-        role,
-        place: Place::of(app.catalog.office(office).unwrap()),
-        ip: "127.0.0.1".into(),
-    }
-}
+use crate::support::{Customer, SmtpSink, TestApp, actor_of as actor, link_param};
 
 async fn hq(app: &TestApp) -> Actor {
-    let id = app.staff("hq.focus", Role::Headquarters, "NBC").await;
-    actor(app, id, "hq.focus", Role::Headquarters, "NBC")
+    app.actor("hq.focus", Role::Headquarters, "NBC").await
 }
 
 /// A customer's appointment at `office`, a week ago, with its own name and telephone.
 async fn customer(app: &TestApp, n: i64, office: &str, email: Option<&str>, lang: &str, first: &str) -> i64 {
-    let starts: DateTime<Utc> = app.clock.now() - Duration::days(7) + Duration::minutes(n);
-    cris::with_db!(&app.db, pool => {
-        sqlx::query_scalar(
-            "INSERT INTO appointments (confirmation, pin_hash, office_code, service, starts_at, starts_utc, first_name, last_name, \
-             birth_date, zip, phone, email, lang, created_at) \
-             VALUES ($1, 'x', $2, 'information', $3, $4, $5, 'Quintero', '1980-01-01', '10001', $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(format!("FOC{n:07}"))
-        .bind(office)
-        .bind(starts.format("%Y-%m-%dT%H:%M").to_string())
-        .bind(starts)
-        .bind(first)
-        .bind(format!("+1212555{:04}", 1000 + n))
-        .bind(email)
-        .bind(lang)
-        .bind(app.clock.now())
-        .fetch_one(pool)
-        .await
-        .unwrap()
-    })
+    let c = Customer {
+        confirmation: format!("FOC{n:07}"),
+        office,
+        starts: app.clock.now() - Duration::days(7) + Duration::minutes(n),
+        first_name: first,
+        phone: format!("+1212555{:04}", 1000 + n),
+        email,
+        lang,
+    };
+    app.appointment_row(&c).await
 }
 
 fn form(office: &str, size: i32) -> FocusGroupForm {
@@ -80,7 +59,7 @@ async fn focus_mail(app: &TestApp) -> Vec<(String, String, String)> {
 }
 
 fn token_of(body: &str) -> String {
-    body.split_once("&t=").unwrap().1.split_whitespace().next().unwrap().to_owned()
+    link_param(body, "t")
 }
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
@@ -314,12 +293,15 @@ async fn contacts_are_purged_within_120_days() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM focus_contacts").await, 0);
     assert_eq!(purge(contacted + Duration::days(121)).await, 0, "a second run removes nothing");
 
-    // The appointment's own purge (R-RT-01, the retention engine's) takes the rest.
-    cris::with_db!(&app.db, pool => {
-        sqlx::query("DELETE FROM appointments").execute(pool).await.unwrap();
-    });
+    // The engine's run (R-RT-01) takes the appointment and the rest.
+    app.clock.advance(Duration::days(121));
+    let policies = cris::retention::model::Policies::default();
+    cris::retention::service::run(&app.db, &policies, &app.clock, "job:test").await.unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM appointments").await, 0);
     for r in crate::infopass::every_row(&app.db).await {
-        for needle in ["Zoraida", "Quintero", "zoraida.q", "2025550143", "555-0143", "2125551001"] {
+        for needle in
+            ["Zoraida", "Quintero", "zoraida.q", "2025550143", "555-0143", "2125551001", "FOC0000001", "1980-01-01"]
+        {
             assert!(!r.contains(needle), "{needle} left in {r}");
         }
     }
@@ -388,4 +370,65 @@ async fn staff_pages_show_counts_and_audit_the_contacts() {
     assert_eq!(app.get(&at, &[("cookie", &desk)]).await.0, 403);
     assert_eq!(app.get("/staff/focus-groups/999/contacts", &[("cookie", &cookie)]).await.0, 404);
     assert_eq!(app.get("/staff/focus-groups/nope", &[("cookie", &cookie)]).await.0, 404);
+}
+
+/// Accepts an invitation through its link with a first name and a telephone; the status.
+async fn accept(app: &TestApp, t: &str) -> u16 {
+    post_reply(app, &[("t", t), ("answer", "accept"), ("first_name", "Ana"), ("phone", "(202) 555-0143")]).await.0
+}
+
+// R-SV-04: an opt-out after a focus-group invitation voids the open invitation at once, whether
+// made by the email's link or at the desk: the link neither opens nor accepts, the invitation is
+// deleted and counted as declined. Acceptance checks the list in SQL too: an invitation an
+// opt-out did not reach (as if it came between the page and the answer) still refuses.
+#[tokio::test]
+async fn an_opt_out_voids_open_focus_group_invitations() {
+    let app = TestApp::new().await;
+    let a = hq(&app).await;
+    for (n, email) in
+        [(1, "linked@example.com"), (2, "desk@example.com"), (3, "raced@example.com"), (4, "stays@example.com")]
+    {
+        customer(&app, n, "NYC", Some(email), "en", "Ana").await;
+    }
+    define(&app, &a, &form("NYC", 4)).await;
+    let mail = focus_mail(&app).await;
+    assert_eq!(mail.len(), 4);
+    let by = |who: &str| mail.iter().find(|m| m.0 == who).map(|m| (token_of(&m.2), link_param(&m.2, "o"))).unwrap();
+
+    let (linked, o) = by("linked@example.com");
+    let ct = [("content-type", "application/x-www-form-urlencoded")];
+    assert_eq!(app.request("POST", "/survey/opt-out", &ct, &format!("o={o}")).await.0, 200);
+    assert_eq!(app.get(&format!("/focus-group?lang=en&t={linked}"), &[]).await.0, 410);
+    assert_eq!(accept(&app, &linked).await, 410);
+
+    let desk = app.actor("desk.nyc", Role::Reception, "NYC").await;
+    let email = "Desk@Example.com".parse().unwrap();
+    cris::surveys::service::opt_out_at_desk(
+        &app.db,
+        &app.catalog,
+        app.state.token_key(),
+        &desk,
+        app.clock.now(),
+        &email,
+    )
+    .await
+    .unwrap();
+    assert_eq!(accept(&app, &by("desk@example.com").0).await, 410);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM focus_invitations").await, 2, "both voided at once");
+    assert_eq!(count(&app, "SELECT declined FROM focus_groups").await, 2);
+
+    let (raced, o) = by("raced@example.com");
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("INSERT INTO survey_opt_outs (email_hash, since) VALUES ($1, $2)")
+            .bind(&o)
+            .bind(app.clock.now().date_naive())
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    assert_eq!(accept(&app, &raced).await, 410);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM focus_contacts").await, 0);
+
+    assert_eq!(accept(&app, &by("stays@example.com").0).await, 200, "the others still accept");
+    assert_eq!(count(&app, "SELECT accepted FROM focus_groups").await, 1);
 }

@@ -278,3 +278,82 @@ pub fn current_code(secret: &str, unix: i64) -> String {
 }
 
 pub use super::smtp_sink::SmtpSink;
+
+/// An actor as a service receives it: `username` of `role` at `office`, with `user_id`.
+pub fn actor_of(
+    app: &TestApp,
+    user_id: i64,
+    username: &str,
+    role: cris::kernel::access::Role,
+    office: &str,
+) -> cris::kernel::access::Actor {
+    cris::kernel::access::Actor {
+        user_id,
+        username: username.into(),
+        role,
+        place: cris::kernel::access::Place::of(app.catalog.office(office).unwrap()),
+        ip: "127.0.0.1".into(),
+    }
+}
+
+impl TestApp {
+    /// Creates a staff account (see [`TestApp::staff`]) and returns it as an actor.
+    pub async fn actor(
+        &self,
+        username: &str,
+        role: cris::kernel::access::Role,
+        office: &str,
+    ) -> cris::kernel::access::Actor {
+        let id = self.staff(username, role, office).await;
+        actor_of(self, id, username, role, office)
+    }
+}
+
+/// The customer of an appointment row written as the booking stores it (the survey, focus-group
+/// and retention fixtures).
+pub struct Customer<'a> {
+    /// Confirmation number (any unique text).
+    pub confirmation: String,
+    /// Field office code.
+    pub office: &'a str,
+    /// Start, UTC (the local time written is the same figures).
+    pub starts: chrono::DateTime<chrono::Utc>,
+    /// First name.
+    pub first_name: &'a str,
+    /// Telephone, E.164.
+    pub phone: String,
+    /// Email address, if given.
+    pub email: Option<&'a str>,
+    /// `en` or `es`.
+    pub lang: &'a str,
+}
+
+impl TestApp {
+    /// Writes an appointment for `c` (information service, born 1980-01-01) and returns its id.
+    pub async fn appointment_row(&self, c: &Customer<'_>) -> i64 {
+        cris::with_db!(&self.db, pool => {
+            sqlx::query_scalar(
+                "INSERT INTO appointments (confirmation, pin_hash, office_code, service, starts_at, starts_utc, first_name, last_name, \
+                 birth_date, zip, phone, email, lang, created_at) \
+                 VALUES ($1, 'x', $2, 'information', $3, $4, $5, 'Quintero', '1980-01-01', '10001', $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(&c.confirmation)
+            .bind(c.office)
+            .bind(c.starts.format("%Y-%m-%dT%H:%M").to_string())
+            .bind(c.starts)
+            .bind(c.first_name)
+            .bind(&c.phone)
+            .bind(c.email)
+            .bind(c.lang)
+            .bind(self.clock.now())
+            .fetch_one(pool)
+            .await
+            .unwrap()
+        })
+    }
+}
+
+/// A link's query parameter in a message body: `t` (the single-use token), `o` (the opt-out).
+pub fn link_param(body: &str, name: &str) -> String {
+    body.split_once(&format!("&{name}=")).unwrap().1.split_whitespace().next().unwrap().to_owned()
+}

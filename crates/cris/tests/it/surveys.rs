@@ -6,25 +6,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use cris::kernel::access::{Actor, Place, Role};
+use cris::kernel::access::{Actor, Role};
 use cris::surveys::model::{QuestionForm, SurveyForm};
 use cris::surveys::service;
 
-use crate::support::TestApp;
-
-fn actor(app: &TestApp, user_id: i64, username: &str, role: Role, office: &str) -> Actor {
-    Actor {
-        user_id,
-        username: username.into(),
-        role,
-        place: Place::of(app.catalog.office(office).unwrap()),
-        ip: "127.0.0.1".into(),
-    }
-}
+use crate::support::{Customer, TestApp, actor_of as actor, link_param};
 
 async fn hq(app: &TestApp) -> Actor {
-    let id = app.staff("hq.surveys", Role::Headquarters, "NBC").await;
-    actor(app, id, "hq.surveys", Role::Headquarters, "NBC")
+    app.actor("hq.surveys", Role::Headquarters, "NBC").await
 }
 
 fn survey_form(expires: &str) -> SurveyForm {
@@ -74,23 +63,16 @@ pub(crate) async fn appointment(
     email: Option<&str>,
     lang: &str,
 ) -> i64 {
-    cris::with_db!(&app.db, pool => {
-        sqlx::query_scalar(
-            "INSERT INTO appointments (confirmation, pin_hash, office_code, service, starts_at, starts_utc, first_name, last_name, \
-             birth_date, zip, phone, email, lang, created_at) \
-             VALUES ($1, 'x', $2, 'information', $3, $4, 'Ana', 'Test', '1980-01-01', '10001', '+12125550100', $5, $6, $7) RETURNING id",
-        )
-        .bind(format!("SVY{n:07}"))
-        .bind(office)
-        .bind(starts.format("%Y-%m-%dT%H:%M").to_string())
-        .bind(starts)
-        .bind(email)
-        .bind(lang)
-        .bind(app.clock.now())
-        .fetch_one(pool)
-        .await
-        .unwrap()
-    })
+    let c = Customer {
+        confirmation: format!("SVY{n:07}"),
+        office,
+        starts,
+        first_name: "Ana",
+        phone: "+12125550100".into(),
+        email,
+        lang,
+    };
+    app.appointment_row(&c).await
 }
 
 /// The survey emails queued: (appointment, recipient, subject, body), in queue order.
@@ -107,12 +89,12 @@ async fn survey_mail(app: &TestApp) -> Vec<(i64, String, String, String)> {
 
 /// The token of the survey link in a body.
 fn token_of(body: &str) -> String {
-    body.split_once("&t=").unwrap().1.split_whitespace().next().unwrap().to_owned()
+    link_param(body, "t")
 }
 
 /// The opt-out hash of the link in a body.
 fn opt_out_of(body: &str) -> String {
-    body.split_once("&o=").unwrap().1.split_whitespace().next().unwrap().to_owned()
+    link_param(body, "o")
 }
 
 fn answers(token: &str, scale: i32, choice: i32, text: &str) -> Vec<(String, String)> {

@@ -18,6 +18,7 @@ use super::service::{self, ReplyError};
 use crate::kernel::contact::Phone;
 use crate::kernel::error::ServiceError;
 use crate::reference::format_date;
+use crate::surveys::routes::message;
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
@@ -216,18 +217,6 @@ struct InvitationPage {
     first_name: String,
     phone: String,
     errors: FieldErrors,
-}
-
-#[derive(Template)]
-#[template(path = "survey_message.html")]
-struct MessagePage {
-    ctx: PageCtx,
-    title: String,
-    body: String,
-}
-
-fn message(ctx: &PageCtx, status: StatusCode, title_id: &str, body_id: &str) -> Response {
-    render(status, &MessagePage { ctx: ctx.clone(), title: ctx.t(title_id), body: ctx.t(body_id) })
 }
 
 fn refusal(ctx: &PageCtx, e: &ReplyError) -> Response {

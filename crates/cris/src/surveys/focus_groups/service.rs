@@ -299,6 +299,17 @@ pub fn contact_purge_cutoff(today: NaiveDate) -> NaiveDate {
     today - Duration::days(model::CONTACT_DAYS - 1)
 }
 
+/// What [`purge_focus_contacts_before`] would delete (the retention engine's plan).
+pub async fn expired_focus_contacts(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    store::expired_focus_contacts(db, before).await
+}
+
+/// Voids, inside the opt-out's transaction, the open invitations of the address whose keyed
+/// hash opted out (R-SV-04); they count as declined. Returns how many.
+pub async fn void_invitations_of(tx: &mut crate::kernel::db::Tx, email_hash: &str) -> Result<u64, DbError> {
+    store::void_invitations_of(tx, email_hash).await
+}
+
 /// Deletes up to `batch` focus-group contacts made before `before` (and any invitation of a
 /// group drawn before it); returns how many rows went (the retention engine's entry point,
 /// shaped like `purge_invitations_before`; call until it returns 0).

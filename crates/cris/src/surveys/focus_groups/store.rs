@@ -74,13 +74,14 @@ pub async fn insert_group(tx: &mut Tx, g: &FocusGroup, by: &str) -> Result<i64, 
 }
 
 /// Invites one person drawn, unless their address's keyed hash is on the opt-out list (checked
-/// here, in SQL: R-SV-04): stores the hash of the link's token with the group, nothing about the
-/// person. Returns whether the invitation was recorded (and the email may go).
+/// here, in SQL: R-SV-04): stores the hash of the link's token with the group and the address's
+/// keyed hash (so that a later opt-out voids the invitation), nothing else about the person.
+/// Returns whether the invitation was recorded (and the email may go).
 pub async fn invite(tx: &mut Tx, group_id: i64, token_hash: &str, email_hash: &str) -> Result<bool, DbError> {
     crate::with_tx!(tx, conn => {
         let n = sqlx::query(
-            "INSERT INTO focus_invitations (token_hash, group_id) \
-             SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM survey_opt_outs WHERE email_hash = $3)",
+            "INSERT INTO focus_invitations (token_hash, group_id, email_hash) \
+             SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM survey_opt_outs WHERE email_hash = $3)",
         )
         .bind(token_hash)
         .bind(group_id)
@@ -119,11 +120,19 @@ pub async fn group_by_id(db: &Db, id: i64) -> Result<Option<FocusGroup>, DbError
     Ok(row.map(group))
 }
 
+/// An invitation is live while its address is not on the opt-out list (R-SV-04).
+macro_rules! not_opted_out {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM survey_opt_outs o WHERE o.email_hash = focus_invitations.email_hash)"
+    };
+}
+
 /// The group a live invitation's token belongs to.
 pub async fn group_of_token(db: &Db, token_hash: &str) -> Result<Option<FocusGroup>, DbError> {
     let row: Option<GroupRow> = crate::with_db!(db, pool => {
         sqlx::query_as(concat!(
-            "SELECT ", group_columns!(), " FROM focus_groups WHERE id = (SELECT group_id FROM focus_invitations WHERE token_hash = $1)"
+            "SELECT ", group_columns!(), " FROM focus_groups WHERE id = \
+             (SELECT group_id FROM focus_invitations WHERE token_hash = $1 AND ", not_opted_out!(), ")"
         ))
         .bind(token_hash)
         .fetch_optional(pool)
@@ -132,10 +141,13 @@ pub async fn group_of_token(db: &Db, token_hash: &str) -> Result<Option<FocusGro
     Ok(row.map(group))
 }
 
-/// Burns an invitation's token: returns its group, or `None` when it was not live.
+/// Burns an invitation's token: returns its group, or `None` when it was not live (unknown,
+/// used, or its address opted out since: checked again here, in the accepting transaction).
 pub async fn burn(tx: &mut Tx, token_hash: &str) -> Result<Option<i64>, DbError> {
     crate::with_tx!(tx, conn => {
-        Ok(sqlx::query_scalar("DELETE FROM focus_invitations WHERE token_hash = $1 RETURNING group_id")
+        Ok(sqlx::query_scalar(concat!(
+            "DELETE FROM focus_invitations WHERE token_hash = $1 AND ", not_opted_out!(), " RETURNING group_id"
+        ))
             .bind(token_hash)
             .fetch_optional(&mut *conn)
             .await?)
@@ -200,6 +212,21 @@ pub async fn close_invitations(tx: &mut Tx, group_id: i64) -> Result<u64, DbErro
     })
 }
 
+/// Deletes the open invitations of an address that opted out (R-SV-04) and counts them as
+/// declined in their groups; returns how many.
+pub async fn void_invitations_of(tx: &mut Tx, email_hash: &str) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        let groups: Vec<i64> = sqlx::query_scalar("DELETE FROM focus_invitations WHERE email_hash = $1 RETURNING group_id")
+            .bind(email_hash)
+            .fetch_all(&mut *conn)
+            .await?;
+        for g in &groups {
+            sqlx::query("UPDATE focus_groups SET declined = declined + 1 WHERE id = $1").bind(g).execute(&mut *conn).await?;
+        }
+        Ok(u64::try_from(groups.len()).unwrap_or(u64::MAX))
+    })
+}
+
 /// The first names and telephones of a group's contacts, in the order they accepted.
 pub async fn contacts(db: &Db, group_id: i64) -> Result<Vec<(String, String)>, DbError> {
     crate::with_db!(db, pool => {
@@ -208,6 +235,23 @@ pub async fn contacts(db: &Db, group_id: i64) -> Result<Vec<(String, String)>, D
             .fetch_all(pool)
             .await?)
     })
+}
+
+/// The contacts (and open invitations of groups drawn) before `before` that
+/// [`purge_focus_contacts_before`] would delete: count, oldest and newest day of contact.
+pub async fn expired_focus_contacts(db: &Db, before: NaiveDate) -> Result<crate::kernel::db::Extent, DbError> {
+    let (n, lo, hi): (i64, Option<NaiveDate>, Option<NaiveDate>) = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(d), MAX(d) FROM \
+             (SELECT contacted_on AS d FROM focus_contacts WHERE contacted_on < $1 \
+              UNION ALL SELECT g.created_on AS d FROM focus_invitations i JOIN focus_groups g ON g.id = i.group_id \
+              WHERE g.created_on < $1) AS gone",
+        )
+        .bind(before)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(crate::kernel::db::Extent { count: n, oldest: lo, newest: hi })
 }
 
 /// Deletes up to `batch` contacts made before `before` and, so that nothing of a draw outlives
