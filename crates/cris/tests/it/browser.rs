@@ -659,6 +659,19 @@ async fn request_step_one(b: &Browser, receipt: &str, filed: (&str, &str, &str),
     b.click("#sr-continue").await;
 }
 
+/// Fills e-Request's second step (`first` García, born 31 January 1990, answered by email) and
+/// sends it.
+async fn request_step_two_by_email(b: &Browser, first: &str) {
+    b.type_into("#first_name", first).await;
+    b.type_into("#last_name", "García").await;
+    b.type_into("#birth_month", "1").await;
+    b.type_into("#birth_day", "31").await;
+    b.type_into("#birth_year", "1990").await;
+    b.click("label[for=reply-email]").await;
+    b.type_into("#email", "ana@example.com").await;
+    b.click("#sr-submit").await;
+}
+
 // R-SR-02 to R-SR-06: in a browser, an inquiry about a case within its processing time is
 // refused with the date it may be filed; a late case's inquiry is filed end to end with its
 // confirmation number and due date; the same inquiry again is refused.
@@ -690,14 +703,7 @@ async fn e_request_refused_filed_and_repeated_in_the_browser() {
             b.wait_for("#first_name-error").await;
             failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("step two errors: {v}")));
         }
-        b.type_into("#first_name", "Ana").await;
-        b.type_into("#last_name", "García").await;
-        b.type_into("#birth_month", "1").await;
-        b.type_into("#birth_day", "31").await;
-        b.type_into("#birth_year", "1990").await;
-        b.click("label[for=reply-email]").await;
-        b.type_into("#email", "ana@example.com").await;
-        b.click("#sr-submit").await;
+        request_step_two_by_email(&b, "Ana").await;
         if attempt == "first" {
             b.wait_for("#sr-confirmation").await;
             assert!(b.text("#sr-confirmation").await.contains("SRQ"));
@@ -872,8 +878,8 @@ async fn scripts_written_approved_found_and_used_in_the_browser() {
 /// The widths every public page must fit: a small phone, a common phone, a tablet, a desk.
 const PUBLIC_WIDTHS: [u32; 4] = [320, 390, 768, 1280];
 
-/// Checks the page on screen at every width: nothing runs off the side, no serious
-/// accessibility violation, no console error; writes a screenshot of each into
+/// Checks the page on screen at every width: nothing runs off the side, no accessibility
+/// violation of any impact, no console error; writes a screenshot of each into
 /// `target/screenshots/public/{name}-{lang}-{width}.png`.
 async fn check_widths(b: &Browser, name: &str, lang: &str, failures: &mut Vec<String>) {
     let folder = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/public"));
@@ -886,7 +892,7 @@ async fn check_widths(b: &Browser, name: &str, lang: &str, failures: &mut Vec<St
             failures.push(format!("{name} ({lang}, {width} px): {over} px too wide, widest {worst}"));
         }
         if width != 768 {
-            for v in b.accessibility_violations().await {
+            for v in b.all_accessibility_violations().await {
                 failures.push(format!("{name} ({lang}, {width} px): {v}"));
             }
         }
@@ -902,7 +908,8 @@ async fn check_widths(b: &Browser, name: &str, lang: &str, failures: &mut Vec<St
 // R-SR-01, R-CS-07: every public page, and the states a person meets on them (a case result, each
 // form's error summary, each booking step, the notice and its reload, the question before
 // cancelling), fits a 320, 390, 768 and 1280 px screen in English and in Spanish, with no
-// serious accessibility violation and no console error (screenshots in target/screenshots/public).
+// accessibility violation of any impact and no console error (screenshots in
+// target/screenshots/public).
 // R-IP-05, R-IP-10: the signed-in portfolio, the representative's request and the kiosk too.
 // Every page the router serves to the public is here but the legacy `/casestatus/*.do` pages,
 // which are a wire format kept for old clients' scrapers, not pages for people.
@@ -1000,20 +1007,13 @@ async fn public_pages_fit_phones_and_desks_in_both_languages() {
         }
         b.delete_cookie("cris_customer").await;
 
-        // e-Request's second step and its confirmation; the AR-11's confirmation.
+        // e-Request's second step and its confirmation.
         b.goto(&format!("{base}/service-request?lang={lang}")).await;
         request_step_one(&b, &format!("LIN25900000{}", if lang == "en" { 81 } else { 82 }), ("6", "2", "2025"), "late")
             .await;
         b.wait_for("#sr-submit").await;
         check_widths(&b, "service-request-details", lang, &mut failures).await;
-        b.type_into("#first_name", first).await;
-        b.type_into("#last_name", "García").await;
-        b.type_into("#birth_month", "1").await;
-        b.type_into("#birth_day", "31").await;
-        b.type_into("#birth_year", "1990").await;
-        b.click("label[for=reply-email]").await;
-        b.type_into("#email", "ana@example.com").await;
-        b.click("#sr-submit").await;
+        request_step_two_by_email(&b, first).await;
         b.wait_for("#sr-confirmation").await;
         check_widths(&b, "service-request-done", lang, &mut failures).await;
 
