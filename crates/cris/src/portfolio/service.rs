@@ -69,6 +69,18 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Customer>, DbError> {
     )
 }
 
+/// How to reach these accounts (user ID, email, language), by id: for the registrations of
+/// representatives, whose accounts are portfolios.
+pub async fn contacts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, super::store::Contact>, DbError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(super::store::contacts(db, &ids).await?.into_iter().map(|c| (c.id, c)).collect())
+}
+
 async fn by_user_id(db: &Db, user_id: &str) -> Result<Option<Customer>, DbError> {
     Ok(crate::with_db!(db, pool => {
         sqlx::query_as("SELECT * FROM customers WHERE user_id = $1").bind(user_id.trim().to_lowercase()).fetch_optional(pool).await?
@@ -264,8 +276,8 @@ pub async fn reset_password(
     crate::with_tx!(&mut tx, conn => {
         sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2").bind(&new_hash).bind(id).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM recovery_tokens WHERE customer_id = $1").bind(id).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(id).execute(&mut *conn).await?;
     });
+    session::delete_all_in(&mut tx, Kind::Customer, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -387,10 +399,10 @@ pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
     if let Some(name) = name {
         throttle::forget_account(&mut tx, Secret::PortfolioPassword, &account_key(&name)).await?;
     }
+    session::delete_all_in(&mut tx, Kind::Customer, customer).await?;
+    // Messages already sent keep no link to the account; waiting ones go with it.
+    notify::forget_customer(&mut tx, customer).await?;
     crate::with_tx!(&mut tx, conn => {
-        sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(customer).execute(&mut *conn).await?;
-        // Messages already sent keep no link to the account; waiting ones go with it.
-        sqlx::query("DELETE FROM outbox WHERE customer_id = $1").bind(customer).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM customers WHERE id = $1").bind(customer).execute(&mut *conn).await?;
     });
     tx.commit().await?;

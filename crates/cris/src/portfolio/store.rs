@@ -37,3 +37,25 @@ pub async fn case_ids(db: &Db, customer: i64) -> Result<Vec<i64>, DbError> {
         sqlx::query_scalar("SELECT case_id FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_all(pool).await?
     }))
 }
+
+/// How to reach an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Contact {
+    /// Id.
+    pub id: i64,
+    /// User ID.
+    pub user_id: String,
+    /// Email address.
+    pub email: String,
+    /// Language (`en`, `es`).
+    pub lang: String,
+}
+
+/// How to reach these accounts.
+pub async fn contacts(db: &Db, ids: &[i64]) -> Result<Vec<Contact>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT id, user_id, email, lang FROM customers WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "id", ids);
+        q.build_query_as().fetch_all(pool).await?
+    }))
+}

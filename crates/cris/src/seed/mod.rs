@@ -214,15 +214,13 @@ pub async fn demo_extras(
 async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     use crate::service_requests::model::{Channel, Details, Issue, Reply};
     use crate::service_requests::store::{self, CaseRef, NewRequest};
-    let any: i64 = crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_requests").fetch_one(pool).await?
-    });
+    let any = store::any(db).await?;
     let cases: Vec<CaseRef> = cases::at_office(db, "NYC", 6)
         .await?
         .into_iter()
         .map(|c| CaseRef { id: c.id, office_code: c.office_code, status_code: c.status_code })
         .collect();
-    if any > 0 {
+    if any {
         return Ok(());
     }
     let details = Details {

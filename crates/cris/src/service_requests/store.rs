@@ -280,7 +280,10 @@ pub struct Summary {
     pub channel: String,
     /// Office it sits with.
     pub office_code: String,
-    /// Officer's user name, when assigned.
+    /// The assigned officer's id.
+    pub officer_id: Option<i64>,
+    /// Officer's user name, when assigned (the staff service's, filled in after the read).
+    #[sqlx(default)]
     pub officer: Option<String>,
     /// `open`, `assigned`, `on_hold`, `resolved`.
     pub status: String,
@@ -307,8 +310,7 @@ impl Summary {
 }
 
 const SUMMARY: &str = "SELECT r.id, r.confirmation, r.case_id, r.issue, r.channel, r.office_code, \
-     u.username AS officer, r.status, r.filed_at, r.due_on, r.hold_reason, r.resolved_at FROM service_requests r \
-     LEFT JOIN staff_users u ON u.id = r.assigned_to";
+     r.assigned_to AS officer_id, r.status, r.filed_at, r.due_on, r.hold_reason, r.resolved_at FROM service_requests r";
 
 /// A value bound to a statement of this module's dynamic SQL (a list's condition, a request's
 /// update).
@@ -320,9 +322,9 @@ pub(super) enum Arg<'a> {
     Date(NaiveDate),
 }
 
-/// Summaries matching a condition on `r` (service_requests) and `u` (staff_users), with their
-/// cases' receipt numbers from the case service. The condition and the order are fixed text
-/// (`'static`), with `$n` for the values in `args`.
+/// Summaries matching a condition on `r` (service_requests), with their cases' receipt numbers
+/// from the case service and their officers' names from the staff service. The condition and the
+/// order are fixed text (`'static`), with `$n` for the values in `args`.
 async fn summaries(
     db: &Db,
     condition: &'static str,
@@ -348,8 +350,11 @@ async fn summaries(
     ids.dedup();
     let receipts: std::collections::HashMap<i64, String> =
         cases::by_ids(db, &ids).await?.into_iter().map(|c| (c.id, c.receipt_number)).collect();
+    let officers: Vec<i64> = found.iter().filter_map(|s| s.officer_id).collect();
+    let names = crate::staff::service::usernames(db, &officers).await?;
     for s in &mut found {
         s.receipt_number = receipts.get(&s.case_id).cloned().unwrap_or_default();
+        s.officer = s.officer_id.and_then(|id| names.get(&id).cloned());
     }
     Ok(found)
 }
@@ -361,8 +366,29 @@ pub async fn unassigned(db: &Db, office: &str) -> Result<Vec<Summary>, DbError> 
 
 /// An officer's open requests, soonest due first.
 pub async fn assigned_to(db: &Db, username: &str) -> Result<Vec<Summary>, DbError> {
-    summaries(db, "u.username = $1 AND r.status IN ('assigned', 'on_hold')", &[Arg::Text(username)], "r.due_on, r.id")
-        .await
+    let Some(id) = crate::staff::service::id_of(db, username).await? else { return Ok(Vec::new()) };
+    summaries(db, "r.assigned_to = $1 AND r.status IN ('assigned', 'on_hold')", &[Arg::Int(id)], "r.due_on, r.id").await
+}
+
+/// The open requests (assigned or on hold) of each of these officers.
+pub async fn workloads(db: &Db, officers: &[i64]) -> Result<std::collections::HashMap<i64, i64>, DbError> {
+    let rows: Vec<(i64, i64)> = crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT assigned_to, CAST(COUNT(*) AS BIGINT) FROM service_requests WHERE status IN ('assigned', 'on_hold')",
+        );
+        crate::kernel::db::push_in(&mut q, "assigned_to", officers);
+        q.push(" GROUP BY assigned_to");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// Whether any request is stored (the demo's requests go only into a database without).
+pub async fn any(db: &Db) -> Result<bool, DbError> {
+    let n: i64 = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_requests").fetch_one(pool).await?
+    });
+    Ok(n > 0)
 }
 
 /// Unresolved requests due by `by` (overdue and nearly due), in `office` or everywhere (R-SR-12).
