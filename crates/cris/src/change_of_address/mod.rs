@@ -5,6 +5,7 @@
 
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod store;
 
 /// Address changes filed before `before` (the retention engine's plan).

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Method, MoveReason};
+pub use super::store::Summary;
 use super::store::{self, Arg, Event, Request};
 use crate::kernel::access::{Actor, Allowed, Capability, Role, entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
@@ -465,4 +466,9 @@ pub async fn purge_requests_before(
     keep: &[i64],
 ) -> Result<u64, crate::kernel::db::DbError> {
     super::store::purge_requests_before(tx, before, batch, keep).await
+}
+
+/// Requests about a case, newest first (the public status page shows them, R-SR-12).
+pub async fn for_case(db: &Db, receipt: &str) -> Result<Vec<Summary>, crate::kernel::db::DbError> {
+    store::for_case(db, receipt).await
 }
