@@ -29,9 +29,7 @@ pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(D
 /// Loads the demo data set (cases, demo staff accounts, the demo API client) into a database
 /// that holds no cases yet.
 pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) -> anyhow::Result<()> {
-    let empty = crate::with_db!(db, pool => {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM (SELECT 1 FROM cases LIMIT 1) AS any_case").fetch_one(pool).await?
-    }) == 0;
+    let empty = !crate::case_status::service::any(db).await?;
     if empty && !crate::seed::demo_loaded(db).await? {
         let as_of = clock.today_in(chrono_tz::America::New_York);
         tracing::info!(cases, %as_of, "loading the demo data set");

@@ -270,6 +270,9 @@ async fn apply_chunk(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Resu
     let mut case_ids: Vec<i64> = history.iter().map(|(id, _)| *id).collect();
     case_ids.sort_unstable();
     case_ids.dedup();
+    // Locked in id order before they are changed, as `refresh_reports` locks them: a USPS chunk
+    // rewriting the same cases' reports then waits its turn instead of closing a circle.
+    store::lock(tx, &case_ids).await?;
     let mut seqs = store::last_seqs(tx, &case_ids).await?;
     let rows: Vec<store::NewHistory<'_>> = history
         .iter()

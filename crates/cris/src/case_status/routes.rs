@@ -32,7 +32,7 @@ struct StatusPage {
     errors: FieldErrors,
     report: Option<Report>,
     /// Service requests about the case (R-SR-12): what they are about and where they stand.
-    requests: Vec<crate::service_requests::store::Summary>,
+    requests: Vec<crate::service_requests::work::Summary>,
 }
 
 impl StatusPage {
@@ -55,11 +55,11 @@ impl StatusPage {
         self.ctx.lang
     }
 
-    fn filed_on(&self, q: &crate::service_requests::store::Summary) -> String {
+    fn filed_on(&self, q: &crate::service_requests::work::Summary) -> String {
         self.date(&q.filed_at.date_naive())
     }
 
-    fn request_status(&self, q: &crate::service_requests::store::Summary) -> String {
+    fn request_status(&self, q: &crate::service_requests::work::Summary) -> String {
         match (q.status.as_str(), q.resolved_at) {
             ("resolved", Some(at)) => self.ctx.t1("sr-status-resolved", "date", &self.date(&at.date_naive())),
             ("on_hold", _) => self.ctx.t("sr-status-on_hold"),
@@ -108,7 +108,7 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
         }
     };
     match service::lookup_now(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
-        Ok(Some(report)) => match crate::service_requests::store::for_case(state.db(), receipt.as_str()).await {
+        Ok(Some(report)) => match crate::service_requests::work::for_case(state.db(), receipt.as_str()).await {
             Ok(requests) => render(
                 StatusCode::OK,
                 &StatusPage {

@@ -91,6 +91,11 @@ pub async fn case_with_history(
 /// Rewrites the stored reports of these cases from their tables, inside the transaction that
 /// changed them (status events, mailed items, USPS scans): the one read a lookup makes then
 /// shows what was committed with it.
+///
+/// The cases are locked first (in id order; PostgreSQL, as SQLite has one writer at a time),
+/// and their facts read after: two transactions that change one case's facts side by side (a
+/// USPS chunk's scans, a status change) rewrite its report in turn, the second reading what
+/// the first committed, so neither can put back a report that misses the other's change.
 pub async fn refresh_reports(tx: &mut Tx, case_ids: &[i64]) -> Result<(), DbError> {
     let mut ids = case_ids.to_vec();
     ids.sort_unstable();
@@ -98,6 +103,7 @@ pub async fn refresh_reports(tx: &mut Tx, case_ids: &[i64]) -> Result<(), DbErro
     if ids.is_empty() {
         return Ok(());
     }
+    store::lock(tx, &ids).await?;
     let mut facts = store::facts_of_many(tx, &ids).await?;
     let mut scans = crate::usps::service::scans_of_many(tx, &ids).await?;
     let reports: Vec<(i64, String)> = ids
@@ -277,4 +283,177 @@ pub async fn lookup_cached(
 /// longer pointing at them.
 pub async fn forget_address_changes(tx: &mut crate::kernel::db::Tx, change_ids: &[i64]) -> Result<u64, DbError> {
     store::forget_address_changes(tx, change_ids).await
+}
+
+// ---------------------------------------------------------------- the case service
+//
+// What other capabilities may ask of the case tables (`docs/ARCHITECTURE.md`, "Who owns each
+// table"): look a case up, check facts someone claims without disclosing them, move the mailing
+// address, lock a case while a rule about it is decided, and the bulk writes of the demo loader.
+// Their SQL is in `store`; nothing else names these tables.
+
+pub use store::{AddressRow, BulkCase, BulkConn, BulkStep, CaseFacts, NewMail};
+
+/// A case by receipt number, restricted or not: callers that show anything check
+/// `restricted` (an undisclosed case answers like an unknown one).
+pub async fn find(db: &Db, receipt: &ReceiptNumber) -> Result<Option<CaseFacts>, DbError> {
+    store::facts(db, receipt.as_str()).await
+}
+
+/// [`find`] inside a transaction.
+pub async fn find_in(tx: &mut Tx, receipt: &ReceiptNumber) -> Result<Option<CaseFacts>, DbError> {
+    store::facts_in(tx, receipt.as_str()).await
+}
+
+/// The id of the case with this receipt number as typed (a search key that may be one).
+pub async fn id_of(db: &Db, receipt: &str) -> Result<Option<i64>, DbError> {
+    Ok(store::facts(db, receipt).await?.map(|c| c.id))
+}
+
+/// What someone says about their case, to be checked against the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Claim<'a> {
+    /// The mailing ZIP code on file (its first five digits).
+    pub zip: Option<&'a str>,
+    /// The form (any case of letters).
+    pub form: Option<&'a str>,
+    /// The day it was received.
+    pub received_on: Option<NaiveDate>,
+}
+
+impl Claim<'_> {
+    /// Whether the case is on file as claimed. A case with no mailing ZIP code on file cannot be
+    /// checked against one, so it fails a claim that names one (issue 16).
+    fn holds(&self, case: &CaseFacts) -> bool {
+        let zip = self.zip.is_none_or(|z| case.mailing_zip.as_deref().and_then(|m| m.get(..5)) == Some(z));
+        let form = self.form.is_none_or(|f| case.form_code.eq_ignore_ascii_case(f));
+        let received = self.received_on.is_none_or(|d| case.received_on == d);
+        zip && form && received
+    }
+}
+
+/// The case, when it is on file as claimed and may be disclosed; `None` otherwise, without
+/// saying which fact failed (a wrong ZIP code and an unknown receipt number answer alike).
+pub async fn check(db: &Db, receipt: &ReceiptNumber, claim: &Claim<'_>) -> Result<Option<CaseFacts>, DbError> {
+    Ok(find(db, receipt).await?.filter(|c| !c.restricted && claim.holds(c)))
+}
+
+/// [`check`] inside a transaction.
+pub async fn check_in(tx: &mut Tx, receipt: &ReceiptNumber, claim: &Claim<'_>) -> Result<Option<CaseFacts>, DbError> {
+    Ok(find_in(tx, receipt).await?.filter(|c| !c.restricted && claim.holds(c)))
+}
+
+/// These cases (by id), in id order.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<CaseFacts>, DbError> {
+    store::facts_by_ids(db, ids).await
+}
+
+/// These receipt numbers' cases, those that are known.
+pub async fn by_receipts(db: &Db, receipts: &[String]) -> Result<Vec<CaseFacts>, DbError> {
+    store::facts_by_receipts(db, receipts).await
+}
+
+/// The first `limit` disclosable cases an office holds (the demo's service requests).
+pub async fn at_office(db: &Db, office: &str, limit: i64) -> Result<Vec<CaseFacts>, DbError> {
+    store::facts_at_office(db, office, limit).await
+}
+
+/// Whether any case is stored (the demo loader fills only an empty database).
+pub async fn any(db: &Db) -> Result<bool, DbError> {
+    store::any(db).await
+}
+
+/// Holds these cases' rows until commit (in id order, so that two writers never wait on each
+/// other in a circle): a rule decided about a case (one open request an issue) holds under
+/// concurrency.
+pub async fn lock(tx: &mut Tx, case_ids: &[i64]) -> Result<(), DbError> {
+    let mut ids = case_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    store::lock(tx, &ids).await
+}
+
+/// Moves cases to a new mailing address (R-CA-02): each case's address history gains the new
+/// address, after the previous one when its history is empty, and its mailing ZIP code changes.
+pub async fn move_mailing_address(
+    tx: &mut Tx,
+    case_ids: &[i64],
+    previous: &crate::kernel::address::UsAddress,
+    new: &crate::kernel::address::UsAddress,
+    change_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbError> {
+    let row = |a: &crate::kernel::address::UsAddress, change_id| AddressRow {
+        line1: a.line1.clone(),
+        line2: a.line2.clone(),
+        city: a.city.clone(),
+        state: a.state.clone(),
+        zip: a.zip.as_str().to_owned(),
+        since: now,
+        change_id,
+    };
+    lock(tx, case_ids).await?;
+    for &case_id in case_ids {
+        let last = store::last_address_seq(tx, case_id).await?;
+        // A case's first change also records where it was, so its history starts there.
+        let mut seq = last.unwrap_or(0);
+        if last.is_none() {
+            seq += 1;
+            store::insert_address(tx, case_id, seq, &row(previous, None)).await?;
+        }
+        store::insert_address(tx, case_id, seq + 1, &row(new, Some(change_id))).await?;
+    }
+    store::set_mailing_zip(tx, case_ids, new.zip.five(), now).await
+}
+
+/// A case's mailing addresses, newest first.
+pub async fn addresses(db: &Db, case_id: i64) -> Result<Vec<AddressRow>, DbError> {
+    store::addresses(db, case_id).await
+}
+
+/// Decisions (approved, denied) made between two days, inclusive: (form, office, received,
+/// decided), for the suggested processing times.
+pub async fn decisions_between(
+    db: &Db,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<(String, String, NaiveDate, NaiveDate)>, DbError> {
+    store::decisions_between(db, since, until).await
+}
+
+/// The mailed items with these tracking numbers: (tracking number, case id, kind, receipt).
+pub async fn mail_owners(db: &Db, trackings: &[String]) -> Result<Vec<(String, i64, String, String)>, DbError> {
+    store::mail_owners(db, trackings).await
+}
+
+/// Adds mailed items (a tracking number already on file stays as it is). The caller refreshes
+/// the cases' reports in the same transaction.
+pub async fn add_mail(tx: &mut Tx, items: &[NewMail<'_>]) -> Result<(), DbError> {
+    store::add_mail(tx, items).await
+}
+
+/// Which of these cases still exist, held against deletion until commit (PostgreSQL; SQLite's
+/// foreign keys do it there).
+pub async fn present(tx: &mut Tx, case_ids: &[i64]) -> Result<std::collections::HashSet<i64>, DbError> {
+    store::present(tx, case_ids).await
+}
+
+/// The demo loader's bulk write of cases, history and mail on its own connection.
+pub async fn insert_bulk(
+    conn: BulkConn<'_>,
+    cases: &[BulkCase<'_>],
+    history: &[BulkStep<'_>],
+    mail: &[NewMail<'_>],
+) -> Result<(), DbError> {
+    store::insert_bulk(conn, cases, history, mail).await
+}
+
+/// The id the next bulk-loaded case takes.
+pub async fn next_id(db: &Db) -> Result<i64, DbError> {
+    store::next_id(db).await
+}
+
+/// After a bulk load with explicit ids.
+pub async fn after_bulk(db: &Db) -> Result<(), DbError> {
+    store::after_bulk(db).await
 }

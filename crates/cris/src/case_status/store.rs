@@ -364,3 +364,368 @@ pub async fn forget_address_changes(tx: &mut Tx, change_ids: &[i64]) -> Result<u
         Ok(q.build().execute(&mut *conn).await?.rows_affected())
     })
 }
+
+// ---------------------------------------------------------------- for other capabilities
+//
+// What the case service offers the rest of CRIS (change of address, portfolios, service
+// requests, processing times, USPS, the demo loader): the only SQL on the case tables outside
+// the lookups above.
+
+/// A case's facts as other capabilities check them (never shown to the public as such).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseFacts {
+    /// Id.
+    pub id: i64,
+    /// Receipt number.
+    pub receipt_number: String,
+    /// Form.
+    pub form_code: String,
+    /// Office holding it.
+    pub office_code: String,
+    /// Current status.
+    pub status_code: String,
+    /// Received.
+    pub received_on: NaiveDate,
+    /// Current status since.
+    pub status_on: NaiveDate,
+    /// The mailing ZIP code on file.
+    pub mailing_zip: Option<String>,
+    /// Not to be disclosed.
+    pub restricted: bool,
+}
+
+macro_rules! facts_columns {
+    () => {
+        "SELECT id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted FROM cases "
+    };
+}
+
+/// A case's facts by receipt number.
+pub async fn facts(db: &Db, receipt: &str) -> Result<Option<CaseFacts>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(concat!(facts_columns!(), "WHERE receipt_number = $1")).bind(receipt).fetch_optional(pool).await?
+    }))
+}
+
+/// A case's facts by receipt number, inside a transaction.
+pub async fn facts_in(tx: &mut Tx, receipt: &str) -> Result<Option<CaseFacts>, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query_as(concat!(facts_columns!(), "WHERE receipt_number = $1")).bind(receipt).fetch_optional(&mut *conn).await?)
+    })
+}
+
+/// The facts of these cases (by id), in id order.
+pub async fn facts_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<CaseFacts>, DbError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for part in ids.chunks(5_000) {
+        crate::with_db!(db, pool => {
+            let mut q = QueryBuilder::new(concat!(facts_columns!(), "WHERE 1 = 1"));
+            push_in(&mut q, "id", part);
+            q.push(" ORDER BY id");
+            out.extend(q.build_query_as::<CaseFacts>().fetch_all(pool).await?);
+        });
+    }
+    Ok(out)
+}
+
+/// The facts of these receipt numbers that are known.
+pub async fn facts_by_receipts(db: &Db, receipts: &[String]) -> Result<Vec<CaseFacts>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = QueryBuilder::new(concat!(facts_columns!(), "WHERE 1 = 1"));
+        push_in(&mut q, "receipt_number", receipts);
+        q.build_query_as().fetch_all(pool).await?
+    }))
+}
+
+/// The first `limit` disclosable cases held by an office, by id.
+pub async fn facts_at_office(db: &Db, office: &str, limit: i64) -> Result<Vec<CaseFacts>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(concat!(facts_columns!(), "WHERE office_code = $1 AND restricted = FALSE ORDER BY id LIMIT $2"))
+            .bind(office)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Whether any case is stored.
+pub async fn any(db: &Db) -> Result<bool, DbError> {
+    let n: i64 = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM cases LIMIT 1) AS any_case").fetch_one(pool).await?
+    });
+    Ok(n > 0)
+}
+
+/// Locks these cases' rows until commit, in id order (`ids` sorted), on PostgreSQL; SQLite's
+/// `BEGIN IMMEDIATE` already makes writers take turns. `FOR NO KEY UPDATE` is the lock an
+/// `UPDATE` of the row takes anyway; unlike `FOR UPDATE` it does not wait for the foreign-key
+/// checks (`FOR KEY SHARE`) of rows inserted about the case, so it adds no lock cycle with them.
+pub async fn lock(tx: &mut Tx, ids: &[i64]) -> Result<(), DbError> {
+    if let Tx::Postgres(t) = tx {
+        for part in ids.chunks(5_000) {
+            sqlx::query("SELECT id FROM cases WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+                .bind(part)
+                .execute(&mut **t)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, which of these cases still exist, locked against deletion until commit (the
+/// check a foreign key would make, once per case); on SQLite, where the foreign key stays, all.
+pub async fn present(tx: &mut Tx, ids: &[i64]) -> Result<HashSet<i64>, DbError> {
+    match tx {
+        Tx::Postgres(t) => Ok(sqlx::query_scalar("SELECT id FROM cases WHERE id = ANY($1) FOR KEY SHARE")
+            .bind(ids)
+            .fetch_all(&mut **t)
+            .await?
+            .into_iter()
+            .collect()),
+        Tx::Sqlite(_) => Ok(ids.iter().copied().collect()),
+    }
+}
+
+/// Sets the mailing ZIP code of cases.
+pub async fn set_mailing_zip(tx: &mut Tx, ids: &[i64], zip: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        let mut q = QueryBuilder::new("UPDATE cases SET mailing_zip = ");
+        q.push_bind(zip.to_owned()).push(", updated_at = ").push_bind(now).push(" WHERE 1 = 1");
+        push_in(&mut q, "id", ids);
+        q.build().execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// An address of a case's history, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AddressRow {
+    /// First line.
+    pub line1: String,
+    /// Second line.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// State code.
+    pub state: String,
+    /// ZIP code (ZIP+4 when known).
+    pub zip: String,
+    /// Since when.
+    pub since: DateTime<Utc>,
+    /// The address change that brought it, while that change is kept.
+    pub change_id: Option<i64>,
+}
+
+/// The last sequence number of a case's address history.
+pub async fn last_address_seq(tx: &mut Tx, case_id: i64) -> Result<Option<i64>, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query_scalar("SELECT CAST(MAX(seq) AS BIGINT) FROM case_addresses WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *conn)
+            .await?)
+    })
+}
+
+/// Appends an address to a case's history.
+pub async fn insert_address(tx: &mut Tx, case_id: i64, seq: i64, a: &AddressRow) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO case_addresses (case_id, seq, line1, line2, city, state, zip, since, change_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(case_id)
+        .bind(seq)
+        .bind(&a.line1)
+        .bind(a.line2.as_deref())
+        .bind(&a.city)
+        .bind(&a.state)
+        .bind(&a.zip)
+        .bind(a.since)
+        .bind(a.change_id)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A case's addresses, newest first.
+pub async fn addresses(db: &Db, case_id: i64) -> Result<Vec<AddressRow>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT line1, line2, city, state, zip, since, change_id FROM case_addresses WHERE case_id = $1 ORDER BY seq DESC",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Times from receipt to a decision made between two days (inclusive), with the form and office:
+/// (form, office, received, decided).
+pub async fn decisions_between(
+    db: &Db,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<(String, String, NaiveDate, NaiveDate)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.form_code, c.office_code, c.received_on, h.occurred_on FROM case_history h \
+             JOIN cases c ON c.id = h.case_id \
+             WHERE h.status_code IN ('CASE_APPROVED', 'CASE_DENIED') AND h.occurred_on >= $1 AND h.occurred_on <= $2",
+        )
+        .bind(since)
+        .bind(until)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// The mailed items with these tracking numbers: (tracking number, case id, kind, receipt number).
+pub async fn mail_owners(db: &Db, trackings: &[String]) -> Result<Vec<(String, i64, String, String)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = QueryBuilder::new(
+            "SELECT m.tracking_number, m.case_id, m.kind, c.receipt_number FROM mail_items m JOIN cases c ON c.id = m.case_id WHERE 1 = 1",
+        );
+        push_in(&mut q, "m.tracking_number", trackings);
+        q.build_query_as().fetch_all(pool).await?
+    }))
+}
+
+/// A mailed item: (tracking number, case id, kind, mailed on).
+pub type NewMail<'a> = (&'a str, i64, &'a str, NaiveDate);
+
+/// Adds mailed items; a tracking number already on file is left as it is.
+pub async fn add_mail(tx: &mut Tx, items: &[NewMail<'_>]) -> Result<(), DbError> {
+    // SQLite takes at most 32,766 bound values a statement: 3,000 rows of 4 columns is well inside.
+    for part in items.chunks(3_000) {
+        crate::with_tx!(&mut *tx, conn => {
+            let mut q = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
+            q.push_values(part, |mut b, (tracking, case_id, kind, on)| {
+                b.push_bind((*tracking).to_owned()).push_bind(*case_id).push_bind((*kind).to_owned()).push_bind(*on);
+            });
+            q.push(" ON CONFLICT (tracking_number) DO NOTHING");
+            q.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// A connection of either engine: the demo loader writes on its own connection (foreign keys
+/// off on SQLite, see `seed`), not through a pooled transaction.
+pub enum BulkConn<'a> {
+    /// SQLite.
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    /// PostgreSQL.
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+impl<'a> From<&'a mut sqlx::SqliteConnection> for BulkConn<'a> {
+    fn from(c: &'a mut sqlx::SqliteConnection) -> Self {
+        BulkConn::Sqlite(c)
+    }
+}
+
+impl<'a> From<&'a mut sqlx::PgConnection> for BulkConn<'a> {
+    fn from(c: &'a mut sqlx::PgConnection) -> Self {
+        BulkConn::Postgres(c)
+    }
+}
+
+/// A case of a bulk load, with its id given and its report already built.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkCase<'a> {
+    /// Id.
+    pub id: i64,
+    /// Receipt number.
+    pub receipt: &'a str,
+    /// Form.
+    pub form: &'a str,
+    /// Office.
+    pub office: &'a str,
+    /// Current status.
+    pub status: &'a str,
+    /// Received.
+    pub received_on: NaiveDate,
+    /// Current status since.
+    pub status_on: NaiveDate,
+    /// Mailing ZIP code.
+    pub mailing_zip: &'a str,
+    /// Not to be disclosed.
+    pub restricted: bool,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// The encoded report (`model::Facts`).
+    pub report: &'a str,
+}
+
+/// A bulk load's history entry: (case id, sequence number, status, day).
+pub type BulkStep<'a> = (i64, i32, &'a str, NaiveDate);
+
+/// Writes cases, their history and mailed items as multi-row inserts on the loader's connection
+/// (its transaction is the caller's).
+pub async fn insert_bulk(
+    conn: BulkConn<'_>,
+    cases: &[BulkCase<'_>],
+    history: &[BulkStep<'_>],
+    mail: &[NewMail<'_>],
+) -> Result<(), DbError> {
+    macro_rules! body {
+        ($conn:ident) => {{
+            for chunk in cases.chunks(2_500) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) ",
+                );
+                qb.push_values(chunk, |mut b, c| {
+                    b.push_bind(c.id)
+                        .push_bind(c.receipt)
+                        .push_bind(c.form)
+                        .push_bind(c.office)
+                        .push_bind(c.status)
+                        .push_bind(c.received_on)
+                        .push_bind(c.status_on)
+                        .push_bind(c.mailing_zip)
+                        .push_bind(c.restricted)
+                        .push_bind(c.updated_at)
+                        .push_bind(c.report);
+                });
+                qb.build().execute(&mut *$conn).await?;
+            }
+            for chunk in history.chunks(8_000) {
+                let mut qb = QueryBuilder::new("INSERT INTO case_history (case_id, seq, status_code, occurred_on) ");
+                qb.push_values(chunk, |mut b, (case_id, seq, status, on)| {
+                    b.push_bind(*case_id).push_bind(*seq).push_bind(*status).push_bind(*on);
+                });
+                qb.build().execute(&mut *$conn).await?;
+            }
+            for chunk in mail.chunks(8_000) {
+                let mut qb = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
+                qb.push_values(chunk, |mut b, (tracking, case_id, kind, on)| {
+                    b.push_bind(*tracking).push_bind(*case_id).push_bind(*kind).push_bind(*on);
+                });
+                qb.build().execute(&mut *$conn).await?;
+            }
+        }};
+    }
+    match conn {
+        BulkConn::Sqlite(c) => body!(c),
+        BulkConn::Postgres(c) => body!(c),
+    }
+    Ok(())
+}
+
+/// The id the next bulk-loaded case takes.
+pub async fn next_id(db: &Db) -> Result<i64, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(pool).await?
+    }))
+}
+
+/// After a bulk load with explicit ids: PostgreSQL's identity moves past them.
+pub async fn after_bulk(db: &Db) -> Result<(), DbError> {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))")
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}

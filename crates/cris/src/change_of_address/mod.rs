@@ -5,6 +5,7 @@
 
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod store;
 
 /// Address changes filed before `before` (the retention engine's plan).
@@ -29,4 +30,29 @@ pub async fn purge_changes_before(
     keep: &[i64],
 ) -> Result<u64, crate::kernel::db::DbError> {
     store::purge_changes_before(tx, before, batch, keep).await
+}
+
+/// A case's mailing addresses, newest first, for staff researching it: (lines, since, the
+/// confirmation number of the change that brought it, while that change is kept). The addresses
+/// are the case service's; the confirmation numbers are this capability's.
+pub async fn address_history(
+    db: &crate::kernel::db::Db,
+    case_id: i64,
+) -> Result<Vec<(Vec<String>, chrono::DateTime<chrono::Utc>, Option<String>)>, crate::kernel::db::DbError> {
+    let rows = crate::case_status::service::addresses(db, case_id).await?;
+    let mut ids: Vec<i64> = rows.iter().filter_map(|a| a.change_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let confirmations: std::collections::HashMap<i64, String> =
+        if ids.is_empty() { Default::default() } else { store::confirmations(db, &ids).await?.into_iter().collect() };
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let mut lines = vec![a.line1];
+            lines.extend(a.line2);
+            lines.push(format!("{} {} {}", a.city, a.state, a.zip));
+            let confirmation = a.change_id.and_then(|id| confirmations.get(&id).cloned());
+            (lines, a.since, confirmation)
+        })
+        .collect())
 }

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 
 use super::model::{Ar11Form, MAX_RECEIPTS};
-use super::store::{self, SubmitError};
+use super::service::{self, SubmitError};
 use crate::kernel::address::state_choices;
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
@@ -115,7 +115,7 @@ async fn submit(State(state): State<AppState>, v: Visit, Form(f): Form<Ar11Form>
                 + &ctx.t1("coa-confirmation", "confirmation", confirmation),
         )
     };
-    match store::submit(state.db(), state.catalog(), &change, v.ctx.lang.tag(), now, &compose).await {
+    match service::submit(state.db(), state.catalog(), &change, v.ctx.lang.tag(), now, &compose).await {
         Ok(done) => {
             let page = DonePage {
                 ctx: v.ctx.clone(),

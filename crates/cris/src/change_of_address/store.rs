@@ -1,126 +1,13 @@
-//! Recording a change of address (R-CA-02): the change itself, the cases moved to the new address
-//! with their address history, and the confirmation email, in one transaction.
+//! The `address_changes` table: the change as filed, the confirmation numbers staff see beside a
+//! case's addresses, and the retention engine's plan and purge.
 
 use chrono::{DateTime, Utc};
 
 use super::model::ChangeOfAddress;
-use crate::kernel::address::UsAddress;
 use crate::kernel::db::{Db, DbError, Tx};
-use crate::kernel::ids::ReceiptNumber;
-use crate::kernel::random::{self, RandomError};
-use crate::notify::{self, Channel, Message};
-use crate::reference::Catalog;
 
-/// Why a change was not recorded.
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitError {
-    /// No case with this receipt number is on file at the previous address given (or it may not
-    /// be disclosed): which of the two is not said.
-    #[error("no case matches {0}")]
-    NoMatch(ReceiptNumber),
-    /// The case is decided: there is nothing pending to move.
-    #[error("{0} is no longer pending")]
-    NotPending(ReceiptNumber),
-    /// Storage failed; nothing was written.
-    #[error(transparent)]
-    Db(#[from] DbError),
-    /// No randomness for the confirmation number.
-    #[error(transparent)]
-    Random(#[from] RandomError),
-}
-
-impl From<sqlx::Error> for SubmitError {
-    fn from(e: sqlx::Error) -> Self {
-        SubmitError::Db(e.into())
-    }
-}
-
-/// A recorded change.
-#[derive(Debug, Clone)]
-pub struct Submitted {
-    /// Its confirmation number, `AR11-` and 10 digits.
-    pub confirmation: String,
-    /// The cases moved to the new address.
-    pub updated: Vec<ReceiptNumber>,
-}
-
-/// Writes the confirmation email: (subject, body), given the confirmation number.
-pub type Compose<'a> = dyn Fn(&str) -> (String, String) + Send + Sync + 'a;
-
-/// Records the change (R-CA-02). Every receipt number must name a pending case whose mailing ZIP
-/// code on file is the previous address's; otherwise nothing is written.
-pub async fn submit(
-    db: &Db,
-    catalog: &Catalog,
-    c: &ChangeOfAddress,
-    lang: &str,
-    now: DateTime<Utc>,
-    email: &Compose<'_>,
-) -> Result<Submitted, SubmitError> {
-    let confirmation = format!("AR11-{:010}", random::below(10_000_000_000)?);
-    let mut tx = db.begin().await?;
-    let mut cases = Vec::with_capacity(c.receipts.len());
-    for receipt in &c.receipts {
-        let row: Option<(i64, String, Option<String>, bool)> = crate::with_tx!(&mut tx, conn => {
-            sqlx::query_as("SELECT id, status_code, mailing_zip, restricted FROM cases WHERE receipt_number = $1")
-                .bind(receipt.as_str())
-                .fetch_optional(&mut *conn)
-                .await?
-        });
-        let Some((id, status, zip, restricted)) = row else { return Err(SubmitError::NoMatch(receipt.clone())) };
-        // A case with no mailing ZIP code on file cannot be checked, so it is refused like a
-        // mismatch: matching it by default would let anyone move it (issue 16).
-        let moved_from = zip.as_deref().and_then(|z| z.get(..5)).is_some_and(|z| z == c.previous.zip.five());
-        if restricted || !moved_from {
-            return Err(SubmitError::NoMatch(receipt.clone()));
-        }
-        if catalog.status(&status).is_some_and(|s| s.terminal) {
-            return Err(SubmitError::NotPending(receipt.clone()));
-        }
-        cases.push(id);
-    }
-    let change_id = insert_change(&mut tx, c, &confirmation, lang, now).await?;
-    for case_id in cases {
-        let last: Option<i64> = crate::with_tx!(&mut tx, conn => {
-            sqlx::query_scalar("SELECT CAST(MAX(seq) AS BIGINT) FROM case_addresses WHERE case_id = $1")
-                .bind(case_id)
-                .fetch_one(&mut *conn)
-                .await?
-        });
-        // A case's first change also records where it was, so its history starts there.
-        let mut seq = last.unwrap_or(0);
-        if last.is_none() {
-            seq += 1;
-            insert_address(&mut tx, case_id, seq, &c.previous, None, now).await?;
-        }
-        insert_address(&mut tx, case_id, seq + 1, &c.new, Some(change_id), now).await?;
-        crate::with_tx!(&mut tx, conn => {
-            sqlx::query("UPDATE cases SET mailing_zip = $1, updated_at = $2 WHERE id = $3")
-                .bind(c.new.zip.five())
-                .bind(now)
-                .bind(case_id)
-                .execute(&mut *conn)
-                .await?;
-        });
-    }
-    if let Some(to) = &c.email {
-        let (subject, body) = email(&confirmation);
-        let message = Message {
-            channel: Channel::Email,
-            recipient: to.as_str().to_owned(),
-            subject,
-            body,
-            customer_id: None,
-            appointment_id: None,
-            attachment: None,
-        };
-        notify::enqueue(&mut tx, now, &message).await?;
-    }
-    tx.commit().await?;
-    Ok(Submitted { confirmation, updated: c.receipts.clone() })
-}
-
-async fn insert_change(
+/// Stores the change as filed; its id.
+pub(super) async fn insert_change(
     tx: &mut Tx,
     c: &ChangeOfAddress,
     confirmation: &str,
@@ -158,55 +45,13 @@ async fn insert_change(
     }))
 }
 
-async fn insert_address(
-    tx: &mut Tx,
-    case_id: i64,
-    seq: i64,
-    a: &UsAddress,
-    change_id: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    crate::with_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO case_addresses (case_id, seq, line1, line2, city, state, zip, since, change_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(case_id)
-        .bind(seq)
-        .bind(&a.line1)
-        .bind(a.line2.as_deref())
-        .bind(&a.city)
-        .bind(&a.state)
-        .bind(a.zip.as_str())
-        .bind(now)
-        .bind(change_id)
-        .execute(&mut *conn)
-        .await?;
-    });
-    Ok(())
-}
-
-/// A case's addresses, newest first: (lines, since, the change's confirmation number).
-pub async fn history(db: &Db, case_id: i64) -> Result<Vec<(Vec<String>, DateTime<Utc>, Option<String>)>, DbError> {
-    type Row = (String, Option<String>, String, String, String, DateTime<Utc>, Option<String>);
-    let rows: Vec<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT a.line1, a.line2, a.city, a.state, a.zip, a.since, c.confirmation FROM case_addresses a \
-             LEFT JOIN address_changes c ON c.id = a.change_id WHERE a.case_id = $1 ORDER BY a.seq DESC",
-        )
-        .bind(case_id)
-        .fetch_all(pool)
-        .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(line1, line2, city, state, zip, since, confirmation)| {
-            let mut lines = vec![line1];
-            lines.extend(line2);
-            lines.push(format!("{city} {state} {zip}"));
-            (lines, since, confirmation)
-        })
-        .collect())
+/// The confirmation numbers of these address changes (those still kept), by id.
+pub async fn confirmations(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT id, confirmation FROM address_changes WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "id", ids);
+        q.build_query_as().fetch_all(pool).await?
+    }))
 }
 
 /// Address changes filed before `before` (the retention engine's plan).

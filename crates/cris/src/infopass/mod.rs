@@ -16,3 +16,25 @@ pub mod routes;
 pub mod staff_routes;
 pub mod store;
 pub mod survey_contacts;
+
+/// The productivity report's reading of the appointment books: appointments booked at an office
+/// from `from` until before `until`, by service.
+pub async fn booked_by_service(
+    db: &crate::kernel::db::Db,
+    office: &str,
+    from: &str,
+    until: &str,
+) -> Result<Vec<(String, i64)>, crate::kernel::db::DbError> {
+    store::booked_by_service(db, office, from, until).await
+}
+
+/// What is left of cancelled and purged appointments at an office between two days
+/// (inclusive): (service, outcome, count).
+pub async fn gone_by_service(
+    db: &crate::kernel::db::Db,
+    office: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, String, i64)>, crate::kernel::db::DbError> {
+    store::gone_by_service(db, office, from, to).await
+}

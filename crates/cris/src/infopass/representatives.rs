@@ -184,22 +184,23 @@ pub struct Listed {
 
 /// Every registration, pending ones first, then approved, then the rest; oldest first within each.
 pub async fn listed(db: &Db) -> Result<Vec<Listed>, DbError> {
-    type Row = (i64, String, String, String, DateTime<Utc>, String, String);
+    type Row = (i64, String, String, String, DateTime<Utc>);
     let rows: Vec<Row> = crate::with_db!(db, pool => {
         sqlx::query_as(
-            "SELECT r.customer_id, r.organization, r.kind, r.status, r.requested_at, c.user_id, c.email \
-             FROM representatives r JOIN customers c ON c.id = r.customer_id \
-             ORDER BY CASE r.status WHEN 'pending' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, r.requested_at",
+            "SELECT customer_id, organization, kind, status, requested_at FROM representatives \
+             ORDER BY CASE status WHEN 'pending' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, requested_at",
         )
         .fetch_all(pool)
         .await?
     });
+    // The accounts' user IDs and addresses are the portfolio's.
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut contacts = crate::portfolio::service::contacts(db, &ids).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, org, kind, status, at, user_id, email)| Listed {
-            registration: registration((id, org, kind, status, at)),
-            user_id,
-            email,
+        .filter_map(|(id, org, kind, status, at)| {
+            let c = contacts.remove(&id)?;
+            Some(Listed { registration: registration((id, org, kind, status, at)), user_id: c.user_id, email: c.email })
         })
         .collect())
 }
@@ -259,10 +260,10 @@ pub async fn decide(
     permit(db, catalog, actor, now, Capability::RepresentativesManage, (&event, None)).await?;
     let i18n = I18n::shared().ok_or_else(|| ServiceError::Internal("message catalogues not loaded".into()))?;
     let mut tx = db.begin().await?;
-    let decided: Option<(String, String, String)> = crate::with_tx!(&mut tx, conn => {
-        sqlx::query_as(
+    let decided: Option<String> = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
             "UPDATE representatives SET status = $1, decided_by = $2, decided_at = $3 WHERE customer_id = $4 AND status = $5 \
-             RETURNING organization, (SELECT email FROM customers WHERE id = $4), (SELECT lang FROM customers WHERE id = $4)",
+             RETURNING organization",
         )
         .bind(decision.to().code())
         .bind(&actor.username)
@@ -272,8 +273,11 @@ pub async fn decide(
         .fetch_optional(&mut *conn)
         .await?
     });
-    let Some((organization, email, lang)) = decided else { return Err(ServiceError::NotFound) };
-    let lang = Lang::from_tag(&lang).unwrap_or(Lang::En);
+    let Some(organization) = decided else { return Err(ServiceError::NotFound) };
+    let Some(customer) = crate::portfolio::service::contacts(db, &[customer_id]).await?.remove(&customer_id) else {
+        return Err(ServiceError::NotFound);
+    };
+    let (email, lang) = (customer.email, Lang::from_tag(&customer.lang).unwrap_or(Lang::En));
     let key = format!("rep-{}", decision.to().code());
     let args = [("organization", organization.as_str())];
     let message = Message {

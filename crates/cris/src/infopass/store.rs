@@ -91,3 +91,38 @@ pub async fn purge_appointments_before(tx: &mut Tx, before: &str, batch: i64, ke
         Ok(d.build().execute(&mut *conn).await?.rows_affected())
     })
 }
+
+/// Appointments booked at an office from `from` until before `until`, by service.
+pub async fn booked_by_service(db: &Db, office: &str, from: &str, until: &str) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT service, COUNT(*) FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY service",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(until)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// What is left of cancelled and purged appointments at an office between two days (inclusive):
+/// (service, outcome, count).
+pub async fn gone_by_service(
+    db: &Db,
+    office: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, String, i64)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT service, outcome, CAST(SUM(n) AS BIGINT) FROM appointment_counts WHERE office_code = $1 AND day >= $2 AND day <= $3 \
+             AND outcome IN ('cancelled', 'purged') GROUP BY service, outcome",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?
+    }))
+}

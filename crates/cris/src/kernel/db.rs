@@ -243,6 +243,18 @@ pub mod meta {
         });
         Ok(())
     }
+
+    /// Writes a value unless one is there already (two nodes starting at once: the first wins).
+    pub async fn set_if_absent(db: &Db, key: &str, value: &str) -> Result<(), DbError> {
+        crate::with_db!(db, pool => {
+            sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
 }
 
 /// Adds `AND column IN (...)` for a list of values to a dynamic query; an empty list matches

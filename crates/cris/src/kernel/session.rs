@@ -143,6 +143,111 @@ pub async fn delete_all(db: &Db, kind: Kind, subject: i64) -> Result<u64, Sessio
     }))
 }
 
+/// [`delete_all`] inside a transaction (a password changed, an account closed).
+pub async fn delete_all_in(tx: &mut Tx, kind: Kind, subject: i64) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query("DELETE FROM sessions WHERE kind = $1 AND subject_id = $2")
+            .bind(kind.as_str())
+            .bind(subject)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected())
+    })
+}
+
+// ---------------------------------------------------------------- sign-in flows
+//
+// The state between the steps of a staff sign-in (`auth_flows`), behind a cookie; `staff::service`
+// runs the steps.
+
+/// Starts or advances a sign-in flow.
+pub async fn put_flow(
+    db: &Db,
+    token_hash: &str,
+    stage: &str,
+    user: Option<i64>,
+    expires: DateTime<Utc>,
+) -> Result<(), DbError> {
+    crate::with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO auth_flows (token_hash, stage, user_id, expires_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, \
+             account = NULL, password_ok = FALSE, expires_at = excluded.expires_at",
+        )
+        .bind(token_hash)
+        .bind(stage)
+        .bind(user)
+        .bind(expires)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Moves a flow to the step that asks for password and code together (a throttled account): the
+/// name typed, the account if there is one, and whether the password was right, none of which
+/// the client sees.
+pub async fn put_both_flow(
+    db: &Db,
+    token_hash: &str,
+    user: Option<i64>,
+    account: &str,
+    password_ok: bool,
+    expires: DateTime<Utc>,
+) -> Result<(), DbError> {
+    crate::with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO auth_flows (token_hash, stage, user_id, account, password_ok, expires_at) VALUES ($1, 'both', $2, $3, $4, $5) \
+             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, \
+             account = excluded.account, password_ok = excluded.password_ok, expires_at = excluded.expires_at",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .bind(account)
+        .bind(password_ok)
+        .bind(expires)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A live flow at the password-and-code step: (user, name typed, password right).
+pub async fn get_both_flow(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Option<i64>, String, bool)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT user_id, account, password_ok FROM auth_flows WHERE token_hash = $1 AND stage = 'both' AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+/// A live flow: (stage, user).
+pub async fn get_flow(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(String, Option<i64>)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT stage, user_id FROM auth_flows WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Ends a flow.
+pub async fn delete_flow(db: &Db, token_hash: &str) -> Result<(), DbError> {
+    crate::with_db!(db, pool => {
+        sqlx::query("DELETE FROM auth_flows WHERE token_hash = $1").bind(token_hash).execute(pool).await?;
+    });
+    Ok(())
+}
+
 /// Sessions and sign-in flows that expired before `before` (the retention engine's plan).
 pub async fn expired(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
     let (n, lo, hi): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::with_db!(db, pool => {

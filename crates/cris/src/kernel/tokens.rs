@@ -38,12 +38,7 @@ impl TokenKey {
         }
         let fresh = TokenKey::random();
         // Two nodes starting at once: the first write wins, and both read it back.
-        crate::with_db!(db, pool => {
-            sqlx::query("INSERT INTO app_meta (key, value) VALUES ('token_key', $1) ON CONFLICT (key) DO NOTHING")
-                .bind(B64.encode(&fresh.0))
-                .execute(pool)
-                .await?;
-        });
+        meta::set_if_absent(db, "token_key", &B64.encode(&fresh.0)).await?;
         let stored = meta::get(db, "token_key").await?.and_then(|s| B64.decode(s).ok()).unwrap_or(fresh.0);
         Ok(TokenKey(stored))
     }

@@ -209,12 +209,13 @@ async fn email_supervisors(
     change: Change,
 ) -> Result<(), DbError> {
     let Change::Raised(measure, level, value) = change else { return Ok(()) };
-    let staff: Vec<(String, String)> = crate::with_tx!(tx, conn => {
-        sqlx::query_as("SELECT email, role FROM staff_users WHERE office_code = $1 AND active = TRUE ORDER BY id")
-            .bind(&office.code)
-            .fetch_all(&mut *conn)
-            .await?
-    });
+    let mut staff: Vec<(i64, String, String)> = crate::staff::service::colleagues_at_in(tx, &office.code)
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .map(|c| (c.id, c.email, c.role))
+        .collect();
+    staff.sort_unstable();
     // Staff email is in English, like the staff pages, in the words of the catalogue.
     let Some(i18n) = I18n::shared() else {
         tracing::error!("message catalogues not loaded: lobby alert not emailed");
@@ -234,8 +235,8 @@ async fn email_supervisors(
     let body = i18n.t_with(Lang::En, "staff-lobby-alert-body", &args) + "\n";
     let messages: Vec<Message> = staff
         .into_iter()
-        .filter(|(_, role)| role.parse::<Role>().is_ok_and(|r| r.can(Capability::LobbyMonitor)))
-        .map(|(email, _)| Message {
+        .filter(|(_, _, role)| role.parse::<Role>().is_ok_and(|r| r.can(Capability::LobbyMonitor)))
+        .map(|(_, email, _)| Message {
             channel: Channel::Email,
             recipient: email,
             subject: subject.clone(),

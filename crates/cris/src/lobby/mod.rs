@@ -12,3 +12,15 @@ pub mod routes;
 pub mod rules;
 pub mod store;
 pub mod workload;
+
+/// The productivity report's reading of the visits: an office's segments between two days
+/// (inclusive), of one officer (`officer` > 0) or all.
+pub async fn report_segments(
+    db: &crate::kernel::db::Db,
+    office: &str,
+    from: &str,
+    to: &str,
+    officer: i64,
+) -> Result<Vec<store::ReportSegment>, crate::kernel::db::DbError> {
+    store::report_segments(db, office, from, to, officer).await
+}

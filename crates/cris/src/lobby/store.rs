@@ -66,3 +66,56 @@ pub async fn purge_notes_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64, 
         Ok(q.build().execute(&mut *conn).await?.rows_affected())
     })
 }
+
+/// A segment of a visit's timeline, with its visit's day, status and appointment (the
+/// productivity report's rows).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportSegment {
+    /// The visit.
+    pub ticket_id: i64,
+    /// The visit's day.
+    pub day: String,
+    /// The service of the segment.
+    pub service: String,
+    /// The visit's status.
+    pub status: String,
+    /// The appointment's confirmation number, if booked.
+    pub confirmation: Option<String>,
+    /// Queued.
+    pub queued_at: DateTime<Utc>,
+    /// First called.
+    pub called_at: Option<DateTime<Utc>>,
+    /// Started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended.
+    pub outcome: Option<String>,
+    /// The officer.
+    pub officer_id: Option<i64>,
+}
+
+/// An office's segments of visits between two days (inclusive, `YYYY-MM-DD`), of one officer
+/// (`officer` > 0) or all, by day, visit and segment.
+pub async fn report_segments(
+    db: &Db,
+    office: &str,
+    from: &str,
+    to: &str,
+    officer: i64,
+) -> Result<Vec<ReportSegment>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT t.id AS ticket_id, t.day, s.service, t.status, t.confirmation, s.queued_at, s.called_at, s.started_at, \
+             s.ended_at, s.outcome, s.officer_id \
+             FROM lobby_tickets t JOIN lobby_segments s ON s.ticket_id = t.id \
+             WHERE t.office_code = $1 AND t.day >= $2 AND t.day <= $3 AND ($4 = 0 OR s.officer_id = $4) ORDER BY t.day, t.id, s.seq",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .bind(officer)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -388,6 +388,11 @@ pub async fn expired_messages(db: &Db, before: DateTime<Utc>) -> Result<crate::k
     store::expired_messages(db, before).await
 }
 
+/// Deletes the messages of a customer whose account is closed (R-CS-11).
+pub async fn forget_customer(tx: &mut Tx, customer: i64) -> Result<u64, DbError> {
+    store::forget_customer(tx, customer).await
+}
+
 /// The retention engine's purge of the outbox: up to `batch` sent or failed messages created
 /// before `before`; pending ones wait for delivery.
 pub async fn purge_messages_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {

@@ -32,3 +32,10 @@ pub async fn purge_messages_before(tx: &mut Tx, before: DateTime<Utc>, batch: i6
         .rows_affected())
     })
 }
+
+/// Deletes the messages of a customer.
+pub async fn forget_customer(tx: &mut Tx, customer: i64) -> Result<u64, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query("DELETE FROM outbox WHERE customer_id = $1").bind(customer).execute(&mut *conn).await?.rows_affected())
+    })
+}

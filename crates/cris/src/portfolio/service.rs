@@ -69,6 +69,18 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Customer>, DbError> {
     )
 }
 
+/// How to reach these accounts (user ID, email, language), by id: for the registrations of
+/// representatives, whose accounts are portfolios.
+pub async fn contacts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, super::store::Contact>, DbError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(super::store::contacts(db, &ids).await?.into_iter().map(|c| (c.id, c)).collect())
+}
+
 async fn by_user_id(db: &Db, user_id: &str) -> Result<Option<Customer>, DbError> {
     Ok(crate::with_db!(db, pool => {
         sqlx::query_as("SELECT * FROM customers WHERE user_id = $1").bind(user_id.trim().to_lowercase()).fetch_optional(pool).await?
@@ -264,8 +276,8 @@ pub async fn reset_password(
     crate::with_tx!(&mut tx, conn => {
         sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2").bind(&new_hash).bind(id).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM recovery_tokens WHERE customer_id = $1").bind(id).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(id).execute(&mut *conn).await?;
     });
+    session::delete_all_in(&mut tx, Kind::Customer, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -285,15 +297,19 @@ pub struct Held {
 
 /// The cases of a portfolio, by receipt number. Undisclosed cases show as unknown.
 pub async fn cases(db: &Db, customer: i64) -> Result<Vec<Held>, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT c.receipt_number, c.form_code, CASE WHEN c.restricted THEN 'UNKNOWN' ELSE c.status_code END AS status_code, c.status_on \
-             FROM portfolio_cases p JOIN cases c ON c.id = p.case_id WHERE p.customer_id = $1 ORDER BY c.receipt_number",
-        )
-        .bind(customer)
-        .fetch_all(pool)
+    let ids = super::store::case_ids(db, customer).await?;
+    let mut held: Vec<Held> = crate::case_status::service::by_ids(db, &ids)
         .await?
-    }))
+        .into_iter()
+        .map(|c| Held {
+            receipt_number: c.receipt_number,
+            form_code: c.form_code,
+            status_code: if c.restricted { "UNKNOWN".to_owned() } else { c.status_code },
+            status_on: c.status_on,
+        })
+        .collect();
+    held.sort_by(|a, b| a.receipt_number.cmp(&b.receipt_number));
+    Ok(held)
 }
 
 /// Adds a receipt number (R-CS-08: at most 100).
@@ -310,12 +326,11 @@ pub async fn add_case(
     if let Tx::Postgres(t) = &mut tx {
         sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut **t).await?;
     }
-    let (held, case): (i64, Option<(i64, bool)>) = crate::with_tx!(&mut tx, conn => {
-        let held = sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_one(&mut *conn).await?;
-        let case = sqlx::query_as("SELECT id, restricted FROM cases WHERE receipt_number = $1").bind(receipt.as_str()).fetch_optional(&mut *conn).await?;
-        (held, case)
+    let held: i64 = crate::with_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_one(&mut *conn).await?
     });
-    let Some((case_id, false)) = case else { return Err(PortfolioError::UnknownCase) };
+    let case = crate::case_status::service::find_in(&mut tx, receipt).await?;
+    let Some(case_id) = case.filter(|c| !c.restricted).map(|c| c.id) else { return Err(PortfolioError::UnknownCase) };
     let already: Option<i32> = crate::with_tx!(&mut tx, conn => {
         sqlx::query_scalar("SELECT 1 FROM portfolio_cases WHERE customer_id = $1 AND case_id = $2").bind(customer).bind(case_id).fetch_optional(&mut *conn).await?
     });
@@ -339,10 +354,11 @@ pub async fn add_case(
 
 /// Removes a receipt number.
 pub async fn remove_case(db: &Db, customer: i64, receipt: &ReceiptNumber) -> Result<(), PortfolioError> {
+    let Some(case) = crate::case_status::service::find(db, receipt).await? else { return Ok(()) };
     crate::with_db!(db, pool => {
-        sqlx::query("DELETE FROM portfolio_cases WHERE customer_id = $1 AND case_id = (SELECT id FROM cases WHERE receipt_number = $2)")
+        sqlx::query("DELETE FROM portfolio_cases WHERE customer_id = $1 AND case_id = $2")
             .bind(customer)
-            .bind(receipt.as_str())
+            .bind(case.id)
             .execute(pool)
             .await?;
     });
@@ -383,10 +399,10 @@ pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
     if let Some(name) = name {
         throttle::forget_account(&mut tx, Secret::PortfolioPassword, &account_key(&name)).await?;
     }
+    session::delete_all_in(&mut tx, Kind::Customer, customer).await?;
+    // Messages already sent keep no link to the account; waiting ones go with it.
+    notify::forget_customer(&mut tx, customer).await?;
     crate::with_tx!(&mut tx, conn => {
-        sqlx::query("DELETE FROM sessions WHERE kind = 'customer' AND subject_id = $1").bind(customer).execute(&mut *conn).await?;
-        // Messages already sent keep no link to the account; waiting ones go with it.
-        sqlx::query("DELETE FROM outbox WHERE customer_id = $1").bind(customer).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM customers WHERE id = $1").bind(customer).execute(&mut *conn).await?;
     });
     tx.commit().await?;

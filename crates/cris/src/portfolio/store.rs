@@ -1,5 +1,5 @@
-//! Portfolio SQL for the retention engine. Closing an account erases it at once; what is left to
-//! purge is recovery links past their expiry.
+//! Portfolio SQL: the cases a portfolio follows, and for the retention engine (closing an account
+//! erases it at once; what is left to purge is recovery links past their expiry).
 
 use chrono::{DateTime, Utc};
 
@@ -29,4 +29,33 @@ pub async fn purge_recovery_before(tx: &mut Tx, before: DateTime<Utc>, batch: i6
         .await?
         .rows_affected())
     })
+}
+
+/// The ids of the cases a portfolio follows.
+pub async fn case_ids(db: &Db, customer: i64) -> Result<Vec<i64>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT case_id FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_all(pool).await?
+    }))
+}
+
+/// How to reach an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Contact {
+    /// Id.
+    pub id: i64,
+    /// User ID.
+    pub user_id: String,
+    /// Email address.
+    pub email: String,
+    /// Language (`en`, `es`).
+    pub lang: String,
+}
+
+/// How to reach these accounts.
+pub async fn contacts(db: &Db, ids: &[i64]) -> Result<Vec<Contact>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT id, user_id, email, lang FROM customers WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "id", ids);
+        q.build_query_as().fetch_all(pool).await?
+    }))
 }

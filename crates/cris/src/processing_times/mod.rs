@@ -143,17 +143,7 @@ impl Suggestion {
 /// `as_of` (forms and offices with fewer than ten decisions get none).
 pub async fn compute_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
     let since = as_of - chrono::Duration::days(365);
-    let rows: Vec<(String, String, NaiveDate, NaiveDate)> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT c.form_code, c.office_code, c.received_on, h.occurred_on FROM case_history h \
-             JOIN cases c ON c.id = h.case_id \
-             WHERE h.status_code IN ('CASE_APPROVED', 'CASE_DENIED') AND h.occurred_on >= $1 AND h.occurred_on <= $2",
-        )
-        .bind(since)
-        .bind(as_of)
-        .fetch_all(pool)
-        .await?
-    });
+    let rows = crate::case_status::service::decisions_between(db, since, as_of).await?;
     let mut by: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
     for (form, office, received, decided) in rows {
         by.entry((form, office)).or_default().push((decided - received).num_days());

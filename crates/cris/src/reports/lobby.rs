@@ -154,7 +154,6 @@ pub struct Report {
 }
 
 /// One segment of a visit's timeline, with its visit's day, status and appointment.
-#[derive(sqlx::FromRow)]
 struct Visit {
     ticket_id: i64,
     day: String,
@@ -184,42 +183,30 @@ pub async fn run(
     permit_at(db, catalog, actor, now, Capability::ReportsRead, ("reports.lobby", &filter.office)).await?;
     let (from, to) = (filter.from.to_string(), filter.to.to_string());
     let after = (filter.to + Duration::days(1)).to_string();
-    let visits: Vec<Visit> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT t.id AS ticket_id, t.day, s.service, t.status, t.confirmation, s.queued_at, s.called_at, s.started_at, \
-             s.ended_at, s.outcome, u.username AS officer \
-             FROM lobby_tickets t JOIN lobby_segments s ON s.ticket_id = t.id LEFT JOIN staff_users u ON u.id = s.officer_id \
-             WHERE t.office_code = $1 AND t.day >= $2 AND t.day <= $3 AND ($4 = 0 OR s.officer_id = $4) ORDER BY t.day, t.id, s.seq",
-        )
-        .bind(&filter.office)
-        .bind(&from)
-        .bind(&to)
-        .bind(filter.officer.unwrap_or(0))
-        .fetch_all(pool)
-        .await?
-    });
-    let booked: Vec<(String, i64)> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT service, COUNT(*) FROM appointments WHERE office_code = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY service",
-        )
-        .bind(&filter.office)
-        .bind(&from)
-        .bind(&after)
-        .fetch_all(pool)
-        .await?
-    });
+    // Each owner answers for its tables (lobby: the visits; staff: the officers' names;
+    // InfoPass: the appointment books), and the report puts them together.
+    let segments = crate::lobby::report_segments(db, &filter.office, &from, &to, filter.officer.unwrap_or(0)).await?;
+    let ids: Vec<i64> = segments.iter().filter_map(|s| s.officer_id).collect();
+    let names = crate::staff::service::usernames(db, &ids).await?;
+    let visits: Vec<Visit> = segments
+        .into_iter()
+        .map(|s| Visit {
+            officer: s.officer_id.and_then(|id| names.get(&id).cloned()),
+            ticket_id: s.ticket_id,
+            day: s.day,
+            service: s.service,
+            status: s.status,
+            confirmation: s.confirmation,
+            queued_at: s.queued_at,
+            called_at: s.called_at,
+            started_at: s.started_at,
+            ended_at: s.ended_at,
+            outcome: s.outcome,
+        })
+        .collect();
+    let booked = crate::infopass::booked_by_service(db, &filter.office, &from, &after).await?;
     // Appointments the retention engine purged (R-RT-01) stay in the books as counts (R-RT-03).
-    let counted: Vec<(String, String, i64)> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT service, outcome, CAST(SUM(n) AS BIGINT) FROM appointment_counts WHERE office_code = $1 AND day >= $2 AND day <= $3 \
-             AND outcome IN ('cancelled', 'purged') GROUP BY service, outcome",
-        )
-        .bind(&filter.office)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(pool)
-        .await?
-    });
+    let counted = crate::infopass::gone_by_service(db, &filter.office, &from, &to).await?;
     let of = |outcome: &str| -> Vec<(String, i64)> {
         counted.iter().filter(|(_, o, _)| o == outcome).map(|(s, _, n)| (s.clone(), *n)).collect()
     };

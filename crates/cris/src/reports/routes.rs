@@ -81,17 +81,12 @@ async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<
 
 /// The staff of an office who call customers to a counter, for the officer picker.
 async fn officers_of(state: &AppState, office: &str) -> Vec<(i64, String)> {
-    let rows: Result<Vec<(i64, String, String)>, sqlx::Error> = crate::with_db!(state.db(), pool => {
-        sqlx::query_as("SELECT id, username, role FROM staff_users WHERE office_code = $1 ORDER BY username")
-            .bind(office)
-            .fetch_all(pool)
-            .await
-    });
+    let rows = crate::staff::service::colleagues_at(state.db(), office).await;
     let calls = |r: Role| r.can(Capability::QueueCall) || r.can(Capability::QueueCallOutOfOrder);
     rows.unwrap_or_default()
         .into_iter()
-        .filter(|(_, _, role)| role.parse::<Role>().is_ok_and(calls))
-        .map(|(id, name, _)| (id, name))
+        .filter(|c| c.role.parse::<Role>().is_ok_and(calls))
+        .map(|c| (c.id, c.username))
         .collect()
 }
 

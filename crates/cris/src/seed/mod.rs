@@ -10,8 +10,9 @@ pub mod scripts;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
-use sqlx::{Connection, QueryBuilder};
+use sqlx::Connection;
 
+use crate::case_status::service as cases;
 use crate::kernel::db::{Db, DbError, meta};
 use crate::reference::Catalog;
 use generate::{Batch, Plan};
@@ -63,9 +64,7 @@ pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate)
         return Err(SeedError::AlreadyLoaded(previous));
     }
     let started = crate::kernel::clock::Stopwatch::start();
-    let first_id = crate::with_db!(db, pool => {
-        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(pool).await?
-    });
+    let first_id = cases::next_id(db).await?;
     let plan = std::sync::Arc::new(Plan::new(catalog));
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
     let gen_plan = plan.clone();
@@ -81,11 +80,9 @@ pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate)
     drop(rx);
     let _ = producer.join();
     written?;
+    // Ids were given explicitly; the identity moves past them.
+    cases::after_bulk(db).await?;
     if let Db::Postgres(pool) = db {
-        // Ids were given explicitly; move the identity past them.
-        sqlx::query("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))")
-            .execute(pool)
-            .await?;
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     meta::set(db, DEMO_MARKER, &format!("{cases} cases as of {as_of}")).await?;
@@ -109,39 +106,29 @@ async fn write_all(
         let result: Result<(), SeedError> = async {
             while let Some(batch) = rx.recv().await {
                 let mut tx = conn.begin().await?;
-                for (chunk, reports) in batch.cases.chunks(2_500).zip(batch.reports.chunks(2_500)) {
-                    let mut qb = QueryBuilder::new(
-                        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) ",
-                    );
-                    qb.push_values(chunk.iter().zip(reports), |mut b, (c, report)| {
-                        b.push_bind(c.id)
-                            .push_bind(c.receipt.as_str())
-                            .push_bind(plan.forms[c.form].as_str())
-                            .push_bind(plan.offices[c.office].as_str())
-                            .push_bind(c.status)
-                            .push_bind(c.received_on)
-                            .push_bind(c.status_on)
-                            .push_bind(c.mailing_zip.as_str())
-                            .push_bind(c.restricted)
-                            .push_bind(c.status_on.and_time(NaiveTime::MIN).and_utc())
-                            .push_bind(report.as_str());
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
-                for chunk in batch.history.chunks(8_000) {
-                    let mut qb = QueryBuilder::new("INSERT INTO case_history (case_id, seq, status_code, occurred_on) ");
-                    qb.push_values(chunk, |mut b, h| {
-                        b.push_bind(h.case_id).push_bind(h.seq).push_bind(h.status).push_bind(h.on);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
-                for chunk in batch.mail.chunks(8_000) {
-                    let mut qb = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
-                    qb.push_values(chunk, |mut b, m| {
-                        b.push_bind(m.tracking.as_str()).push_bind(m.case_id).push_bind(m.kind).push_bind(m.on);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
+                let rows: Vec<cases::BulkCase<'_>> = batch
+                    .cases
+                    .iter()
+                    .zip(&batch.reports)
+                    .map(|(c, report)| cases::BulkCase {
+                        id: c.id,
+                        receipt: c.receipt.as_str(),
+                        form: plan.forms[c.form].as_str(),
+                        office: plan.offices[c.office].as_str(),
+                        status: c.status,
+                        received_on: c.received_on,
+                        status_on: c.status_on,
+                        mailing_zip: c.mailing_zip.as_str(),
+                        restricted: c.restricted,
+                        updated_at: c.status_on.and_time(NaiveTime::MIN).and_utc(),
+                        report: report.as_str(),
+                    })
+                    .collect();
+                let history: Vec<cases::BulkStep<'_>> =
+                    batch.history.iter().map(|h| (h.case_id, h.seq, h.status, h.on)).collect();
+                let mail: Vec<cases::NewMail<'_>> =
+                    batch.mail.iter().map(|m| (m.tracking.as_str(), m.case_id, m.kind, m.on)).collect();
+                cases::insert_bulk(cases::BulkConn::from(&mut *tx), &rows, &history, &mail).await?;
                 tx.commit().await?;
                 report.cases += batch.cases.len() as u64;
                 report.history += batch.history.len() as u64;
@@ -227,17 +214,13 @@ pub async fn demo_extras(
 async fn demo_service_requests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     use crate::service_requests::model::{Channel, Details, Issue, Reply};
     use crate::service_requests::store::{self, CaseRef, NewRequest};
-    let (any, cases): (i64, Vec<CaseRef>) = crate::with_db!(db, pool => {
-        let any = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_requests").fetch_one(pool).await?;
-        let cases = sqlx::query_as(
-            "SELECT id, office_code, status_code FROM cases WHERE office_code = 'NYC' AND restricted = FALSE \
-             ORDER BY id LIMIT 6",
-        )
-        .fetch_all(pool)
-        .await?;
-        (any, cases)
-    });
-    if any > 0 {
+    let any = store::any(db).await?;
+    let cases: Vec<CaseRef> = cases::at_office(db, "NYC", 6)
+        .await?
+        .into_iter()
+        .map(|c| CaseRef { id: c.id, office_code: c.office_code, status_code: c.status_code })
+        .collect();
+    if any {
         return Ok(());
     }
     let details = Details {

@@ -493,7 +493,7 @@ async fn case_view(state: &AppState, receipt: &str) -> Result<Option<CaseView>, 
     };
     let catalog = state.catalog();
     let title = |code: &str| catalog.status(code).map_or_else(|| code.to_owned(), |s| s.title(Lang::En).to_owned());
-    let addresses = crate::change_of_address::store::history(state.db(), case.id).await?;
+    let addresses = crate::change_of_address::address_history(state.db(), case.id).await?;
     Ok(Some(CaseView {
         office_code: case.office_code.clone(),
         receipt: case.receipt_number.clone(),

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::model::{CaseCheck, Channel, Details, Issue, RESPONSE_DAYS, Reply};
 use crate::case_status::cache::ReportCache;
+use crate::case_status::service as cases;
 use crate::kernel::access::Actor;
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, DbError, Tx};
@@ -70,23 +71,12 @@ pub async fn check_case(
     posted: &ReportCache,
     c: &CaseCheck,
 ) -> Result<Result<CaseRef, Refusal>, DbError> {
-    type Row = (i64, String, String, String, NaiveDate, Option<String>, bool);
-    let row: Option<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, form_code, office_code, status_code, received_on, mailing_zip, restricted FROM cases \
-             WHERE receipt_number = $1",
-        )
-        .bind(c.receipt.as_str())
-        .fetch_optional(pool)
-        .await?
-    });
-    let Some((id, form, office_code, status_code, received, zip, restricted)) = row else {
+    let claim = cases::Claim { zip: Some(c.zip.five()), form: Some(&c.form), received_on: Some(c.filed) };
+    let Some(case) = cases::check(db, &c.receipt, &claim).await? else {
         return Ok(Err(Refusal::NoMatch));
     };
-    let zip_matches = zip.as_deref().and_then(|z| z.get(..5)) == Some(c.zip.five());
-    if restricted || !form.eq_ignore_ascii_case(&c.form) || received != c.filed || !zip_matches {
-        return Ok(Err(Refusal::NoMatch));
-    }
+    let (id, form, office_code, status_code, received) =
+        (case.id, case.form_code, case.office_code, case.status_code, case.received_on);
     if c.issue == Issue::Late {
         if catalog.status(&status_code).is_some_and(|s| s.terminal) {
             return Ok(Err(Refusal::Decided));
@@ -147,11 +137,10 @@ pub async fn file(db: &Db, r: &NewRequest<'_>, now: DateTime<Utc>, compose: &Com
         Reply::Mail => (None, None),
     };
     let mut tx = db.begin().await?;
-    // Touching the case's row locks it until commit, so two filings about one case take turns
-    // and the second sees the first (the duplicate rule holds under concurrency, on both engines).
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1").bind(r.case.id).execute(&mut *conn).await?;
-    });
+    // The case's row is locked until commit (on SQLite, BEGIN IMMEDIATE's write lock), so two
+    // filings about one case take turns and the second sees the first (the duplicate rule holds
+    // under concurrency, on both engines).
+    cases::lock(&mut tx, &[r.case.id]).await?;
     if let Some(open_since) = open_request(&mut tx, r.case.id, r.issue, now).await? {
         return Err(FileError::Refused(Refusal::Duplicate(open_since.date_naive() + Duration::days(RESPONSE_DAYS))));
     }
@@ -280,7 +269,10 @@ pub struct Summary {
     pub id: i64,
     /// Confirmation number.
     pub confirmation: String,
-    /// The case's receipt number.
+    /// The case's row id.
+    pub case_id: i64,
+    /// The case's receipt number (the case service's, filled in after the read).
+    #[sqlx(default)]
     pub receipt_number: String,
     /// Issue code.
     pub issue: String,
@@ -288,7 +280,10 @@ pub struct Summary {
     pub channel: String,
     /// Office it sits with.
     pub office_code: String,
-    /// Officer's user name, when assigned.
+    /// The assigned officer's id.
+    pub officer_id: Option<i64>,
+    /// Officer's user name, when assigned (the staff service's, filled in after the read).
+    #[sqlx(default)]
     pub officer: Option<String>,
     /// `open`, `assigned`, `on_hold`, `resolved`.
     pub status: String,
@@ -314,9 +309,8 @@ impl Summary {
     }
 }
 
-const SUMMARY: &str = "SELECT r.id, r.confirmation, c.receipt_number, r.issue, r.channel, r.office_code, \
-     u.username AS officer, r.status, r.filed_at, r.due_on, r.hold_reason, r.resolved_at FROM service_requests r \
-     JOIN cases c ON c.id = r.case_id LEFT JOIN staff_users u ON u.id = r.assigned_to";
+const SUMMARY: &str = "SELECT r.id, r.confirmation, r.case_id, r.issue, r.channel, r.office_code, \
+     r.assigned_to AS officer_id, r.status, r.filed_at, r.due_on, r.hold_reason, r.resolved_at FROM service_requests r";
 
 /// A value bound to a statement of this module's dynamic SQL (a list's condition, a request's
 /// update).
@@ -328,15 +322,16 @@ pub(super) enum Arg<'a> {
     Date(NaiveDate),
 }
 
-/// Summaries matching a condition on `r` (service_requests), `c` (cases) and `u` (staff_users).
-/// The condition and the order are fixed text (`'static`), with `$n` for the values in `args`.
+/// Summaries matching a condition on `r` (service_requests), with their cases' receipt numbers
+/// from the case service and their officers' names from the staff service. The condition and the
+/// order are fixed text (`'static`), with `$n` for the values in `args`.
 async fn summaries(
     db: &Db,
     condition: &'static str,
     args: &[Arg<'_>],
     order: &'static str,
 ) -> Result<Vec<Summary>, DbError> {
-    Ok(crate::with_db!(db, pool => {
+    let mut found: Vec<Summary> = crate::with_db!(db, pool => {
         let mut sql = sqlx::QueryBuilder::new(SUMMARY);
         sql.push(" WHERE ").push(condition).push(" ORDER BY ").push(order).push(" LIMIT 500");
         let mut q = sql.build_query_as::<Summary>();
@@ -349,7 +344,19 @@ async fn summaries(
             };
         }
         q.fetch_all(pool).await?
-    }))
+    });
+    let mut ids: Vec<i64> = found.iter().map(|s| s.case_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let receipts: std::collections::HashMap<i64, String> =
+        cases::by_ids(db, &ids).await?.into_iter().map(|c| (c.id, c.receipt_number)).collect();
+    let officers: Vec<i64> = found.iter().filter_map(|s| s.officer_id).collect();
+    let names = crate::staff::service::usernames(db, &officers).await?;
+    for s in &mut found {
+        s.receipt_number = receipts.get(&s.case_id).cloned().unwrap_or_default();
+        s.officer = s.officer_id.and_then(|id| names.get(&id).cloned());
+    }
+    Ok(found)
 }
 
 /// An office's requests nobody is working yet, oldest first (R-SR-09).
@@ -359,8 +366,29 @@ pub async fn unassigned(db: &Db, office: &str) -> Result<Vec<Summary>, DbError> 
 
 /// An officer's open requests, soonest due first.
 pub async fn assigned_to(db: &Db, username: &str) -> Result<Vec<Summary>, DbError> {
-    summaries(db, "u.username = $1 AND r.status IN ('assigned', 'on_hold')", &[Arg::Text(username)], "r.due_on, r.id")
-        .await
+    let Some(id) = crate::staff::service::id_of(db, username).await? else { return Ok(Vec::new()) };
+    summaries(db, "r.assigned_to = $1 AND r.status IN ('assigned', 'on_hold')", &[Arg::Int(id)], "r.due_on, r.id").await
+}
+
+/// The open requests (assigned or on hold) of each of these officers.
+pub async fn workloads(db: &Db, officers: &[i64]) -> Result<std::collections::HashMap<i64, i64>, DbError> {
+    let rows: Vec<(i64, i64)> = crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT assigned_to, CAST(COUNT(*) AS BIGINT) FROM service_requests WHERE status IN ('assigned', 'on_hold')",
+        );
+        crate::kernel::db::push_in(&mut q, "assigned_to", officers);
+        q.push(" GROUP BY assigned_to");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// Whether any request is stored (the demo's requests go only into a database without).
+pub async fn any(db: &Db) -> Result<bool, DbError> {
+    let n: i64 = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM service_requests").fetch_one(pool).await?
+    });
+    Ok(n > 0)
 }
 
 /// Unresolved requests due by `by` (overdue and nearly due), in `office` or everywhere (R-SR-12).
@@ -376,19 +404,21 @@ pub async fn due_by(db: &Db, office: Option<&str>, by: NaiveDate) -> Result<Vec<
 
 /// Requests about a case, newest first.
 pub async fn for_case(db: &Db, receipt: &str) -> Result<Vec<Summary>, DbError> {
-    summaries(db, "c.receipt_number = $1", &[Arg::Text(receipt)], "r.filed_at DESC, r.id DESC").await
+    let Some(case_id) = cases::id_of(db, receipt).await? else { return Ok(Vec::new()) };
+    summaries(db, "r.case_id = $1", &[Arg::Int(case_id)], "r.filed_at DESC, r.id DESC").await
 }
 
 /// A caller's earlier requests: by the receipt number, email address or phone number they give
 /// (R-SR-07).
 pub async fn for_caller(db: &Db, key: &str) -> Result<Vec<Summary>, DbError> {
-    summaries(
-        db,
-        "(c.receipt_number = $1 OR r.email = $1 OR r.phone = $1)",
-        &[Arg::Text(key)],
-        "r.filed_at DESC, r.id DESC",
-    )
-    .await
+    let order = "r.filed_at DESC, r.id DESC";
+    match cases::id_of(db, key).await? {
+        Some(case_id) => {
+            let condition = "(r.case_id = $2 OR r.email = $1 OR r.phone = $1)";
+            summaries(db, condition, &[Arg::Text(key), Arg::Int(case_id)], order).await
+        }
+        None => summaries(db, "(r.email = $1 OR r.phone = $1)", &[Arg::Text(key)], order).await,
+    }
 }
 
 /// A request whole: what was filed, where it is, and its trail.

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Method, MoveReason};
+pub use super::store::Summary;
 use super::store::{self, Arg, Event, Request};
 use crate::kernel::access::{Actor, Allowed, Capability, Role, entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
@@ -36,17 +37,24 @@ fn working_roles() -> Vec<&'static str> {
 /// An office's active officers with their current workloads, lightest first (R-SR-09).
 pub async fn officers(db: &Db, office: &str) -> Result<Vec<Officer>, ServiceError> {
     let roles = working_roles();
-    Ok(crate::with_db!(db, pool => {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT u.id, u.username, u.display_name, CAST(COUNT(r.id) AS BIGINT) AS workload FROM staff_users u \
-             LEFT JOIN service_requests r ON r.assigned_to = u.id AND r.status IN ('assigned', 'on_hold') \
-             WHERE u.office_code = ",
-        );
-        q.push_bind(office.to_owned()).push(" AND u.active = TRUE");
-        crate::kernel::db::push_in(&mut q, "u.role", &roles);
-        q.push(" GROUP BY u.id, u.username, u.display_name ORDER BY workload, u.username");
-        q.build_query_as::<Officer>().fetch_all(pool).await?
-    }))
+    let staff: Vec<_> = crate::staff::service::colleagues_at(db, office)
+        .await?
+        .into_iter()
+        .filter(|c| c.active && roles.contains(&c.role.as_str()))
+        .collect();
+    let ids: Vec<i64> = staff.iter().map(|c| c.id).collect();
+    let loads = if ids.is_empty() { Default::default() } else { store::workloads(db, &ids).await? };
+    let mut officers: Vec<Officer> = staff
+        .into_iter()
+        .map(|c| Officer {
+            workload: loads.get(&c.id).copied().unwrap_or(0),
+            id: c.id,
+            username: c.username,
+            display_name: c.display_name,
+        })
+        .collect();
+    officers.sort_by(|a, b| a.workload.cmp(&b.workload).then_with(|| a.username.cmp(&b.username)));
+    Ok(officers)
 }
 
 /// Requests counted for a staff member's home: theirs, their office's and, for headquarters,
@@ -463,4 +471,9 @@ pub async fn purge_requests_before(
     keep: &[i64],
 ) -> Result<u64, crate::kernel::db::DbError> {
     super::store::purge_requests_before(tx, before, batch, keep).await
+}
+
+/// Requests about a case, newest first (the public status page shows them, R-SR-12).
+pub async fn for_case(db: &Db, receipt: &str) -> Result<Vec<Summary>, crate::kernel::db::DbError> {
+    store::for_case(db, receipt).await
 }

@@ -218,3 +218,23 @@ mod tests {
         assert_eq!(u.role(), Some(Role::Iso));
     }
 }
+
+/// A staff account as other capabilities see it (officer pickers, workloads, alert emails,
+/// reports): who, where, in what role; never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Colleague {
+    /// Id.
+    pub id: i64,
+    /// Sign-in name.
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// Work email.
+    pub email: String,
+    /// Role name.
+    pub role: String,
+    /// Office.
+    pub office_code: String,
+    /// False once deactivated.
+    pub active: bool,
+}

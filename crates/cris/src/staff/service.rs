@@ -380,7 +380,7 @@ const FLOW_TTL_MINUTES: i64 = 10;
 /// After the warning banner is acknowledged (R-AU-04): starts a sign-in flow; returns its token.
 pub async fn acknowledge_banner(db: &Db, now: DateTime<Utc>) -> Result<String, SignInError> {
     let token = random::token(32).map_err(|e| SignInError::Internal(e.to_string()))?;
-    store::put_flow(db, &sha256_hex(token.as_bytes()), "banner", None, now + Duration::minutes(FLOW_TTL_MINUTES))
+    session::put_flow(db, &sha256_hex(token.as_bytes()), "banner", None, now + Duration::minutes(FLOW_TTL_MINUTES))
         .await?;
     Ok(token)
 }
@@ -498,7 +498,7 @@ pub async fn password_step(
     pass: &str,
 ) -> Result<AfterPassword, SignInError> {
     let flow_hash = sha256_hex(flow.as_bytes());
-    match store::get_flow(db, &flow_hash, now).await? {
+    match session::get_flow(db, &flow_hash, now).await? {
         Some((stage, _)) if stage == "banner" || stage == "password" => {}
         _ => return Err(SignInError::Restart),
     }
@@ -517,7 +517,7 @@ pub async fn password_step(
         // audit trail only) at the code step.
         let ok = right && user.as_ref().is_some_and(|u| u.active);
         let expires = now + Duration::minutes(FLOW_TTL_MINUTES);
-        store::put_both_flow(db, &flow_hash, user.as_ref().map(|u| u.id), &name, ok, expires).await?;
+        session::put_both_flow(db, &flow_hash, user.as_ref().map(|u| u.id), &name, ok, expires).await?;
         return Ok(AfterPassword::Code);
     }
     let Some(user) = user else {
@@ -555,13 +555,13 @@ pub async fn password_step(
         tx.commit().await?;
     }
     let stage = if next == AfterPassword::Code { "password" } else { "enrol" };
-    store::put_flow(db, &flow_hash, stage, Some(user.id), now + Duration::minutes(FLOW_TTL_MINUTES)).await?;
+    session::put_flow(db, &flow_hash, stage, Some(user.id), now + Duration::minutes(FLOW_TTL_MINUTES)).await?;
     Ok(next)
 }
 
 /// The account of a flow that passed the password step.
 pub async fn flow_user(db: &Db, now: DateTime<Utc>, flow: &str) -> Result<(String, StaffUser), SignInError> {
-    let Some((stage, Some(id))) = store::get_flow(db, &sha256_hex(flow.as_bytes()), now).await? else {
+    let Some((stage, Some(id))) = session::get_flow(db, &sha256_hex(flow.as_bytes()), now).await? else {
         return Err(SignInError::Restart);
     };
     let user = store::by_id(db, id).await?.ok_or(SignInError::Restart)?;
@@ -570,7 +570,7 @@ pub async fn flow_user(db: &Db, now: DateTime<Utc>, flow: &str) -> Result<(Strin
 
 /// The step a live flow is at (`banner`, `password`, `enrol` or `both`), if it is live.
 pub async fn flow_stage(db: &Db, now: DateTime<Utc>, flow: &str) -> Result<Option<String>, SignInError> {
-    Ok(store::get_flow(db, &sha256_hex(flow.as_bytes()), now).await?.map(|(stage, _)| stage))
+    Ok(session::get_flow(db, &sha256_hex(flow.as_bytes()), now).await?.map(|(stage, _)| stage))
 }
 
 /// Signs the account in: the session, the consumed code, the throttle's counts and the open
@@ -630,7 +630,7 @@ pub async fn code_step(
     };
     let detail = if stage == "enrol" { "second factor set up" } else { "" };
     let token = complete(db, now, ip, &user, step, (detail, limits)).await?;
-    store::delete_flow(db, &flow_hash).await?;
+    session::delete_flow(db, &flow_hash).await?;
     Ok(token)
 }
 
@@ -646,7 +646,7 @@ async fn both_step(
     code: &str,
     limits: Limits,
 ) -> Result<String, SignInError> {
-    let Some((user_id, name, password_ok)) = store::get_both_flow(db, flow_hash, now).await? else {
+    let Some((user_id, name, password_ok)) = session::get_both_flow(db, flow_hash, now).await? else {
         return Err(SignInError::Restart);
     };
     let user = match user_id {
@@ -661,7 +661,7 @@ async fn both_step(
     });
     if let (Some(u), Some(step), true) = (enrolled, step, password_ok) {
         let token = complete(db, now, ip, u, step, ("password and code while throttled", limits)).await?;
-        store::delete_flow(db, flow_hash).await?;
+        session::delete_flow(db, flow_hash).await?;
         return Ok(token);
     }
     let detail = match (password_ok, step.is_some()) {
@@ -670,7 +670,7 @@ async fn both_step(
         (true, _) => "wrong or reused code (right password) while throttled",
     };
     fail(db, catalog, now, ip, &name, user.as_ref(), detail).await?;
-    store::put_flow(db, flow_hash, "banner", None, now + Duration::minutes(FLOW_TTL_MINUTES)).await?;
+    session::put_flow(db, flow_hash, "banner", None, now + Duration::minutes(FLOW_TTL_MINUTES)).await?;
     Err(SignInError::BadCombination)
 }
 
@@ -713,4 +713,38 @@ pub async fn sign_out(
     let event = if everywhere { "staff.sign_out_everywhere" } else { "staff.sign_out" };
     audit::record_alone(db, now, &entry(actor, Category::Security, event, &record, Outcome::Ok, "")).await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------- for other capabilities
+//
+// Who works where, for officer pickers, workloads, alert emails and reports: other
+// capabilities ask here rather than read `staff_users` (`docs/ARCHITECTURE.md`, "Who owns
+// each table"). No secret leaves: a `Colleague` has none.
+
+pub use super::model::Colleague;
+
+/// The accounts of an office, active or not, by user name.
+pub async fn colleagues_at(db: &Db, office: &str) -> Result<Vec<Colleague>, DbError> {
+    store::colleagues_at(db, office).await
+}
+
+/// [`colleagues_at`] inside a transaction.
+pub async fn colleagues_at_in(tx: &mut Tx, office: &str) -> Result<Vec<Colleague>, DbError> {
+    store::colleagues_at_in(tx, office).await
+}
+
+/// The user names of these accounts, by id (an id without an account is left out).
+pub async fn usernames(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(store::colleagues(db, &ids).await?.into_iter().map(|c| (c.id, c.username)).collect())
+}
+
+/// The id of the account with this user name.
+pub async fn id_of(db: &Db, username: &str) -> Result<Option<i64>, DbError> {
+    Ok(store::by_username(db, username).await?.map(|u| u.id))
 }

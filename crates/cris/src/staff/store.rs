@@ -1,8 +1,9 @@
-//! The staff tables: accounts, sign-in flows, the autolock log and security alerts.
+//! The staff tables: accounts, the autolock log and security alerts (sign-in flows and sessions
+//! are `kernel::session`'s).
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Alert, AutolockEntry, StaffUser};
+use super::model::{Alert, AutolockEntry, Colleague, StaffUser};
 use crate::kernel::db::{Db, DbError, Tx, push_in};
 
 /// Inserts an account; a taken user name is `Ok(None)`.
@@ -150,103 +151,15 @@ pub async fn set_totp(tx: &mut Tx, id: i64, secret: Option<&str>) -> Result<(), 
 
 /// Deactivates an account.
 pub async fn deactivate(tx: &mut Tx, id: i64, why: &str, now: DateTime<Utc>) -> Result<(), DbError> {
-    crate::with_tx!(tx, conn => {
+    crate::with_tx!(&mut *tx, conn => {
         sqlx::query("UPDATE staff_users SET active = FALSE, deactivated_at = $1, deactivated_why = $2 WHERE id = $3")
             .bind(now)
             .bind(why)
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE kind = 'staff' AND subject_id = $1").bind(id).execute(&mut *conn).await?;
-        Ok(())
-    })
-}
-
-/// Starts or advances a sign-in flow.
-pub async fn put_flow(
-    db: &Db,
-    token_hash: &str,
-    stage: &str,
-    user: Option<i64>,
-    expires: DateTime<Utc>,
-) -> Result<(), DbError> {
-    crate::with_db!(db, pool => {
-        sqlx::query(
-            "INSERT INTO auth_flows (token_hash, stage, user_id, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, \
-             account = NULL, password_ok = FALSE, expires_at = excluded.expires_at",
-        )
-        .bind(token_hash)
-        .bind(stage)
-        .bind(user)
-        .bind(expires)
-        .execute(pool)
-        .await?;
     });
-    Ok(())
-}
-
-/// Moves a flow to the step that asks for password and code together (a throttled account): the
-/// name typed, the account if there is one, and whether the password was right, none of which
-/// the client sees.
-pub async fn put_both_flow(
-    db: &Db,
-    token_hash: &str,
-    user: Option<i64>,
-    account: &str,
-    password_ok: bool,
-    expires: DateTime<Utc>,
-) -> Result<(), DbError> {
-    crate::with_db!(db, pool => {
-        sqlx::query(
-            "INSERT INTO auth_flows (token_hash, stage, user_id, account, password_ok, expires_at) VALUES ($1, 'both', $2, $3, $4, $5) \
-             ON CONFLICT (token_hash) DO UPDATE SET stage = excluded.stage, user_id = excluded.user_id, \
-             account = excluded.account, password_ok = excluded.password_ok, expires_at = excluded.expires_at",
-        )
-        .bind(token_hash)
-        .bind(user)
-        .bind(account)
-        .bind(password_ok)
-        .bind(expires)
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
-}
-
-/// A live flow at the password-and-code step: (user, name typed, password right).
-pub async fn get_both_flow(
-    db: &Db,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(Option<i64>, String, bool)>, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT user_id, account, password_ok FROM auth_flows WHERE token_hash = $1 AND stage = 'both' AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(pool)
-        .await?
-    }))
-}
-
-/// A live flow: (stage, user).
-pub async fn get_flow(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(String, Option<i64>)>, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT stage, user_id FROM auth_flows WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(pool)
-            .await?
-    }))
-}
-
-/// Ends a flow.
-pub async fn delete_flow(db: &Db, token_hash: &str) -> Result<(), DbError> {
-    crate::with_db!(db, pool => {
-        sqlx::query("DELETE FROM auth_flows WHERE token_hash = $1").bind(token_hash).execute(pool).await?;
-    });
+    crate::kernel::session::delete_all_in(tx, crate::kernel::session::Kind::Staff, id).await?;
     Ok(())
 }
 
@@ -335,5 +248,34 @@ pub async fn autolock_log(db: &Db, offices: Option<&[String]>, limit: i64) -> Re
         }
         q.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
         q.build_query_as::<AutolockEntry>().fetch_all(pool).await?
+    }))
+}
+
+macro_rules! colleague_columns {
+    () => {
+        "SELECT id, username, display_name, email, role, office_code, active FROM staff_users "
+    };
+}
+
+/// The accounts of an office, by user name.
+pub async fn colleagues_at(db: &Db, office: &str) -> Result<Vec<Colleague>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as(concat!(colleague_columns!(), "WHERE office_code = $1 ORDER BY username")).bind(office).fetch_all(pool).await?
+    }))
+}
+
+/// [`colleagues_at`] inside a transaction.
+pub async fn colleagues_at_in(tx: &mut Tx, office: &str) -> Result<Vec<Colleague>, DbError> {
+    crate::with_tx!(tx, conn => {
+        Ok(sqlx::query_as(concat!(colleague_columns!(), "WHERE office_code = $1 ORDER BY username")).bind(office).fetch_all(&mut *conn).await?)
+    })
+}
+
+/// These accounts (by id).
+pub async fn colleagues(db: &Db, ids: &[i64]) -> Result<Vec<Colleague>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(concat!(colleague_columns!(), "WHERE 1 = 1"));
+        push_in(&mut q, "id", ids);
+        q.build_query_as().fetch_all(pool).await?
     }))
 }

@@ -7,12 +7,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
 
 use super::model::{Line, Meaning, Scan, parse_line};
 pub use super::store::{scans_of, scans_of_many};
 use crate::case_status::events::{self, RawEvent};
-use crate::kernel::db::{Db, DbError, Engine, Tx, push_in};
+use crate::kernel::db::{Db, DbError, Engine, Tx};
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, Produces};
 
@@ -93,11 +92,7 @@ async fn match_chunk(
         chunk.iter().map(|(_, s)| &s.tracking_number).filter(|t| !known.contains_key(*t)).cloned().collect();
     trackings.sort_unstable();
     trackings.dedup();
-    let items: Vec<(String, i64, String, String)> = crate::with_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT m.tracking_number, m.case_id, m.kind, c.receipt_number FROM mail_items m JOIN cases c ON c.id = m.case_id WHERE 1 = 1");
-        push_in(&mut q, "m.tracking_number", &trackings);
-        q.build_query_as().fetch_all(pool).await?
-    });
+    let items = crate::case_status::service::mail_owners(db, &trackings).await?;
     known
         .extend(items.into_iter().map(|(t, case_id, kind, receipt)| (t, Owner { case_id, kind, receipt, new: false })));
     let mut receipts: Vec<String> = chunk
@@ -108,13 +103,9 @@ async fn match_chunk(
         .collect();
     receipts.sort_unstable();
     receipts.dedup();
-    let cases: Vec<(i64, String, String)> = crate::with_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT id, receipt_number, form_code FROM cases WHERE 1 = 1");
-        push_in(&mut q, "receipt_number", &receipts);
-        q.build_query_as().fetch_all(pool).await?
-    });
+    let cases = crate::case_status::service::by_receipts(db, &receipts).await?;
     let by_receipt: HashMap<&str, (i64, &str)> =
-        cases.iter().map(|(id, r, f)| (r.as_str(), (*id, f.as_str()))).collect();
+        cases.iter().map(|c| (c.receipt_number.as_str(), (c.id, c.form_code.as_str()))).collect();
     // Identical lines (same item, event, day, time and place) count once; decided on borrowed
     // keys before the scans are moved out of the chunk.
     let mut seen = std::collections::HashSet::new();
@@ -163,21 +154,26 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
     }
     let mut tx = db.begin().await?;
     // A tracking number first seen on a scan joins the case's mailed items.
-    let new_items: Vec<&Matched> = matched.iter().filter(|m| m.owner.new).collect();
-    // SQLite takes at most 32,766 bound values a statement: 3,000 rows of 4 columns is well inside.
-    for part in new_items.chunks(3_000) {
-        crate::with_tx!(&mut tx, conn => {
-            let mut q = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
-            q.push_values(part, |mut b, m| {
-                b.push_bind(m.scan.tracking_number.clone()).push_bind(m.owner.case_id).push_bind(m.owner.kind.clone()).push_bind(m.scan.date);
-            });
-            q.push(" ON CONFLICT (tracking_number) DO NOTHING");
-            q.build().execute(&mut *conn).await?;
-        });
-    }
+    let new_items: Vec<crate::case_status::service::NewMail<'_>> = matched
+        .iter()
+        .filter(|m| m.owner.new)
+        .map(|m| (m.scan.tracking_number.as_str(), m.owner.case_id, m.owner.kind.as_str(), m.scan.date))
+        .collect();
+    crate::case_status::service::add_mail(&mut tx, &new_items).await?;
     // The scans go in as a few bound values, which the engine unpacks into rows: binding nine
     // values a row costs more than the insert itself. PostgreSQL takes one array a column
     // (unnested); SQLite, which has no arrays, one JSON array of rows.
+    // On PostgreSQL, the check a foreign key would make on every row, once per case: the cases
+    // are locked against deletion until commit, and scans of a case deleted since matching are
+    // left out.
+    let present = if tx.engine() == Engine::Postgres {
+        let mut ids: Vec<i64> = matched.iter().map(|m| m.owner.case_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(crate::case_status::service::present(&mut tx, &ids).await?)
+    } else {
+        None
+    };
     let added = match &mut tx {
         Tx::Sqlite(t) => {
             let rows: Vec<serde_json::Value> = matched
@@ -208,18 +204,7 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
             .rows_affected()
         }
         Tx::Postgres(t) => {
-            // The check a foreign key would make on every row, once per case: the cases are locked
-            // against deletion until commit, and scans of a case deleted since matching are left out.
-            let mut ids: Vec<i64> = matched.iter().map(|m| m.owner.case_id).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let present: std::collections::HashSet<i64> =
-                sqlx::query_scalar("SELECT id FROM cases WHERE id = ANY($1) FOR KEY SHARE")
-                    .bind(&ids)
-                    .fetch_all(&mut **t)
-                    .await?
-                    .into_iter()
-                    .collect();
+            let present = present.unwrap_or_default();
             let matched: Vec<&Matched> = matched.iter().filter(|m| present.contains(&m.owner.case_id)).collect();
             let column = |f: fn(&Matched) -> &str| matched.iter().map(|m| f(m)).collect::<Vec<&str>>();
             sqlx::query(
@@ -293,13 +278,12 @@ pub async fn ingest(
     let writer = {
         let (db, file_name) = (db.clone(), file_name.to_owned());
         tokio::spawn(async move {
-            let (mut stored, mut added, mut cases) = (0u64, 0u64, Vec::new());
+            let (mut stored, mut added) = (0u64, 0u64);
             while let Some(chunk) = chunks.recv().await {
                 added += store_chunk(&db, &file_name, &chunk).await?;
                 stored += u64::try_from(chunk.len()).unwrap_or(u64::MAX);
-                cases.extend(chunk.iter().map(|m| m.owner.case_id));
             }
-            Ok::<_, DbError>((stored, added, cases))
+            Ok::<_, DbError>((stored, added))
         })
     };
     let (to_applier, mut batches) = tokio::sync::mpsc::channel::<Vec<events::Checked>>(4);
@@ -353,22 +337,10 @@ pub async fn ingest(
     drop(to_applier);
     let applied = applier.await.map_err(|e| DbError::Url(format!("the USPS status changes stopped: {e}")))?;
     matching?;
-    let (stored, added, mut cases) = written?;
+    let (stored, added) = written?;
     let outcome = applied?;
     if left.is_err() {
         return Err(DbError::Url("the USPS status changes stopped early".into()));
-    }
-    if concurrent {
-        // The scans and the status changes were written side by side, each rewriting the cases'
-        // reports from what it saw; one may have read before the other committed. Now that both
-        // are in, the reports are written once more from the whole.
-        cases.sort_unstable();
-        cases.dedup();
-        for part in cases.chunks(5_000) {
-            let mut tx = db.begin().await?;
-            crate::case_status::service::refresh_reports(&mut tx, part).await?;
-            tx.commit().await?;
-        }
     }
     report.added = added;
     report.repeated += stored - added;
