@@ -86,6 +86,7 @@ pub fn spawn_workers(
                     if let Err(e) = crate::lobby::alerts::evaluate_all(state.db(), state.catalog(), state.clock().now()).await {
                         tracing::warn!(error = %e, "lobby alert evaluation failed");
                     }
+                    // ICTS's answers IDENT did not take yet (R-IS-04, R-IS-05).
                 }
                 _ = hourly.tick() => {
                     // Failed-secret counts a day without a failure are forgotten (the longest

@@ -1032,3 +1032,91 @@ staff-retention-reason = Reason (matter or case reference)
 
 ## Service requests: a refused assignment from the list (issue 17)
 staff-srs-fix = Fix this to assign the requests
+
+## International Case Tracking System (icts, issue 20)
+staff-nav-icts = Partner queries (ICTS)
+staff-icts-title = Partner queries
+staff-icts-unsent = { $count ->
+    [one] 1 answer waits for IDENT; it is tried again every minute.
+   *[other] { $count } answers wait for IDENT; they are tried again every minute.
+}
+staff-icts-open = Open cases
+staff-icts-open-caption = Cases to answer, earliest due first
+staff-icts-overdue = Overdue
+staff-icts-overdue-caption = Cases past their due date
+staff-icts-sent = Sent
+staff-icts-sent-caption = Latest answers sent
+staff-icts-case = Case
+staff-icts-partner = Partner
+staff-icts-partner-CAN = Canada
+staff-icts-partner-AUS = Australia
+staff-icts-priority = Priority
+staff-icts-priority-high = High (2 working days)
+staff-icts-priority-medium = Medium (5 working days)
+staff-icts-priority-low = Low (10 working days)
+staff-icts-name = Name
+staff-icts-received = Received
+staff-icts-due = Due
+staff-icts-late = Overdue
+staff-icts-state = Stage
+staff-icts-state-received = Received
+staff-icts-state-assigned = Assigned
+staff-icts-state-prepared = Prepared, awaiting approval
+staff-icts-state-approved = Approved, leaving through IDENT
+staff-icts-state-sent = Sent
+staff-icts-analyst = Analyst
+staff-icts-case-title = Partner query, case { $id }
+staff-icts-query = Query control number
+staff-icts-prepared-by = Prepared by
+staff-icts-approved-by = Approved by
+staff-icts-sent-at = Sent
+staff-icts-request = The partner's request
+staff-icts-requestor = Requestor
+staff-icts-requested-on = Date of the request
+staff-icts-reason = Reason
+staff-icts-birth-date = Date of birth
+staff-icts-birth-country = Country of birth
+staff-icts-gender = Gender
+staff-icts-aliases = Aliases
+staff-icts-encounter = Encounter identifier
+staff-icts-sequence = Query in the sequence
+staff-icts-record = The person's record (CPMS)
+staff-icts-record-fin = FIN
+staff-icts-record-a-number = A-Number
+staff-icts-record-name = Name
+staff-icts-record-birth = Date of birth
+staff-icts-record-country = Country of birth
+staff-icts-record-gender = Gender
+staff-icts-record-aliases = Aliases
+staff-icts-record-encounters = Encounters
+staff-icts-assign = Assign
+staff-icts-choose-analyst = Choose an international analyst.
+staff-icts-response = Response
+staff-icts-response-hint = Only the fields the partner's agreement allows are offered. A second analyst approves the response before it leaves.
+staff-icts-fields = Fields to disclose
+staff-icts-field-18 = Name
+staff-icts-field-19 = Aliases
+staff-icts-field-20 = Country of birth
+staff-icts-field-22 = Date of birth
+staff-icts-field-24 = Gender
+staff-icts-field-204 = Encounter identifier
+staff-icts-field-205 = FIN
+staff-icts-field-206 = A-Number
+staff-icts-prepare = Save the response for approval
+staff-icts-documents = Documents
+staff-icts-bytes = { $count ->
+    [one] 1 byte
+   *[other] { $count } bytes
+}
+staff-icts-document-label = Document name
+staff-icts-document = Document
+staff-icts-document-hint = A PDF, JPEG or PNG of at most 5 MB.
+staff-icts-attach = Attach
+staff-icts-approval = Approval
+staff-icts-approve = Approve and send
+staff-icts-approve-other = A second analyst, not the one who prepared it, approves this response.
+staff-icts-err-too-big = The file is larger than 5 MB.
+staff-icts-err-not-document = The file is not a PDF, JPEG or PNG.
+staff-icts-err-same-analyst = You prepared this response: a second analyst must approve it.
+staff-icts-err-not-assignee = Only the analyst the case is assigned to may prepare its response.
+staff-icts-err-wrong-stage = The case has moved on; look at it again.

@@ -714,3 +714,14 @@ pub async fn sign_out(
     audit::record_alone(db, now, &entry(actor, Category::Security, event, &record, Outcome::Ok, "")).await?;
     Ok(())
 }
+
+/// The active staff whose role holds `capability`, by user name: (id, user name, name). For
+/// pages that name or pick colleagues (ICTS's analysts), without reading the staff tables.
+pub async fn holders_of(db: &Db, capability: Capability) -> Result<Vec<(i64, String, String)>, ServiceError> {
+    let users = store::list(db, None).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active && u.role().is_some_and(|r| r.can(capability)))
+        .map(|u| (u.id, u.username, u.display_name))
+        .collect())
+}
