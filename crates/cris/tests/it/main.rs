@@ -17,6 +17,7 @@ mod case_status;
 mod change_of_address;
 mod cli;
 mod focus_groups;
+mod ident;
 mod infopass;
 mod limits;
 mod lobby;
