@@ -364,3 +364,25 @@ pub async fn forget_address_changes(tx: &mut Tx, change_ids: &[i64]) -> Result<u
         Ok(q.build().execute(&mut *conn).await?.rows_affected())
     })
 }
+
+/// The form of each of these cases that exists: (receipt number, form code).
+pub async fn forms_of(db: &Db, receipts: &[String]) -> Result<Vec<(String, String)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT receipt_number, form_code FROM cases WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "receipt_number", receipts);
+        q.push(" ORDER BY receipt_number");
+        q.build_query_as().fetch_all(pool).await?
+    }))
+}
+
+/// Up to `limit` receipt numbers of cases of these forms, in receipt order.
+pub async fn receipts_of_forms(db: &Db, forms: &[&str], limit: i64) -> Result<Vec<String>, DbError> {
+    let forms: Vec<String> = forms.iter().map(|f| (*f).to_owned()).collect();
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT receipt_number FROM cases WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "form_code", &forms);
+        q.push(" ORDER BY receipt_number LIMIT ");
+        q.push_bind(limit);
+        q.build_query_scalar().fetch_all(pool).await?
+    }))
+}

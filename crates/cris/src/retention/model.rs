@@ -41,11 +41,14 @@ pub enum Kind {
     Sessions,
     /// Portfolio recovery links, once expired (a closed account is erased when closed).
     PortfolioRecovery,
+    /// International sharing records (CPMS persons with their biometrics, exchanges and
+    /// disclosures), the day after the person's hundredth birthday (R-RT-04); not configurable.
+    SharingRecords,
 }
 
 impl Kind {
     /// Every kind, in the order a run takes them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Appointments,
         Kind::SurveyInvitations,
         Kind::LobbyTickets,
@@ -56,6 +59,7 @@ impl Kind {
         Kind::Outbox,
         Kind::Sessions,
         Kind::PortfolioRecovery,
+        Kind::SharingRecords,
     ];
 
     /// The stable code (certificates, settings as `<code>_days`, holds).
@@ -71,6 +75,7 @@ impl Kind {
             Kind::Outbox => "outbox",
             Kind::Sessions => "sessions",
             Kind::PortfolioRecovery => "portfolio_recovery",
+            Kind::SharingRecords => "sharing_records",
         }
     }
 
@@ -87,7 +92,8 @@ impl Kind {
             Kind::ServiceRequests => 1095,
             Kind::AddressChanges => 365,
             Kind::Outbox => 30,
-            Kind::Sessions | Kind::PortfolioRecovery => 0,
+            // Each person's own day (`keep_until`, their hundredth birthday) is the cut-off.
+            Kind::Sessions | Kind::PortfolioRecovery | Kind::SharingRecords => 0,
         }
     }
 
@@ -96,6 +102,7 @@ impl Kind {
         match self {
             Kind::Appointments | Kind::LobbyTickets | Kind::VisitNotes | Kind::SurveyInvitations => 60,
             Kind::FocusContacts => 120,
+            Kind::SharingRecords => 0,
             _ => 3650,
         }
     }
@@ -104,13 +111,25 @@ impl Kind {
     pub fn holdable(self) -> bool {
         matches!(
             self,
-            Kind::Appointments | Kind::LobbyTickets | Kind::VisitNotes | Kind::ServiceRequests | Kind::AddressChanges
+            Kind::Appointments
+                | Kind::LobbyTickets
+                | Kind::VisitNotes
+                | Kind::ServiceRequests
+                | Kind::AddressChanges
+                | Kind::SharingRecords
         )
     }
 
     /// Whether the life counts from a day (appointments, visits) rather than an instant.
     pub fn by_day(self) -> bool {
-        matches!(self, Kind::Appointments | Kind::LobbyTickets | Kind::SurveyInvitations | Kind::FocusContacts)
+        matches!(
+            self,
+            Kind::Appointments
+                | Kind::LobbyTickets
+                | Kind::SurveyInvitations
+                | Kind::FocusContacts
+                | Kind::SharingRecords
+        )
     }
 }
 

@@ -16,6 +16,7 @@ mod case_events;
 mod case_status;
 mod change_of_address;
 mod cli;
+mod cpms;
 mod focus_groups;
 mod ident;
 mod infopass;
