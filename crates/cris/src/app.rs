@@ -87,6 +87,12 @@ pub fn spawn_workers(
                         tracing::warn!(error = %e, "lobby alert evaluation failed");
                     }
                     // ICTS's answers IDENT did not take yet (R-IS-04, R-IS-05).
+                    if let Some(client) = state.ident()
+                        && let Err(e) = crate::icts::inbound::deliver(state.db(), client, state.clock().now(), None).await
+                    {
+                        tracing::warn!(error = %e, "ICTS answers not sent");
+                    }
+                    // ICTS's answers IDENT did not take yet (R-IS-04, R-IS-05).
                 }
                 _ = hourly.tick() => {
                     // Failed-secret counts a day without a failure are forgotten (the longest

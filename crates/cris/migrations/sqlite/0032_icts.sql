@@ -9,9 +9,9 @@ CREATE TABLE icts_cases (
     id               INTEGER PRIMARY KEY,
     partner          TEXT NOT NULL CHECK (partner IN ('CAN', 'AUS')),
     query_tcn        TEXT NOT NULL,
-    query_exchange   INTEGER NOT NULL,
-    person_id        INTEGER NOT NULL,
-    agreement_id     INTEGER NOT NULL,
+    query_exchange   INTEGER NOT NULL REFERENCES cpms_exchanges (id) ON DELETE CASCADE,
+    person_id        INTEGER NOT NULL REFERENCES cpms_persons (id) ON DELETE CASCADE,
+    agreement_id     INTEGER NOT NULL REFERENCES cpms_agreements (id),
     requestor        TEXT,
     requested_on     TEXT,
     reason           TEXT,
@@ -34,7 +34,7 @@ CREATE TABLE icts_cases (
     approved_by      INTEGER REFERENCES staff_users (id),
     approved_at      TEXT,
     answer_tcn       TEXT,
-    answer_exchange  INTEGER,
+    answer_exchange  INTEGER REFERENCES cpms_exchanges (id) ON DELETE CASCADE,
     sent_at          TEXT,
     CHECK (approved_by IS NULL OR approved_by <> prepared_by)
 );
@@ -63,7 +63,7 @@ CREATE INDEX icts_documents_case ON icts_documents (case_id, id);
 CREATE TABLE icts_outbox (
     id           INTEGER PRIMARY KEY,
     partner      TEXT NOT NULL CHECK (partner IN ('CAN', 'AUS')),
-    exchange_id  INTEGER NOT NULL,
+    exchange_id  INTEGER NOT NULL REFERENCES cpms_exchanges (id) ON DELETE CASCADE,
     case_id      INTEGER REFERENCES icts_cases (id) ON DELETE CASCADE,
     created_at   TEXT NOT NULL,
     attempts     INTEGER NOT NULL DEFAULT 0,

@@ -10,13 +10,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{DISCLOSABLE, Priority, Stage, StepError, cut, offered, parse_fields};
+use super::model::{DISCLOSABLE, MediaType, Priority, Stage, StepError, cut, offered, parse_fields};
 use super::service::{CaseView, Offer, today};
 use super::store::{self, NewCase};
 use crate::cpms::model::{Agreement, Direction, ExchangeKind, NewDisclosure, NewExchange, Outcome as Shared};
 use crate::cpms::service as cpms;
 use crate::ident::client::{Client, IdentError};
-use crate::ident::model::{Answer, Partner, Query, new_tcn};
+use crate::ident::model::{Answer, Document, Partner, Query, new_tcn};
 use crate::kernel::access::{Actor, Capability, entry, permit};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::{Db, DbError, Tx};
@@ -46,7 +46,14 @@ pub struct Received {
 }
 
 /// An audit entry of IDENT's doing (no staff actor): the partner as who, the exchange as record.
-fn ident_entry<'a>(category: Category, event: &'a str, who: &'a str, record: &'a str, outcome: Outcome, detail: &'a str) -> Entry<'a> {
+fn ident_entry<'a>(
+    category: Category,
+    event: &'a str,
+    who: &'a str,
+    record: &'a str,
+    outcome: Outcome,
+    detail: &'a str,
+) -> Entry<'a> {
     Entry { category, event, username: who, ip: "-", office: "-", record, outcome, detail }
 }
 
@@ -54,7 +61,13 @@ fn ident_entry<'a>(category: Category, event: &'a str, who: &'a str, record: &'a
 ///
 /// # Errors
 /// Storage failures (nothing is kept: IDENT is answered 503 and tries again).
-pub async fn receive(db: &Db, now: DateTime<Utc>, partner: Partner, query: &Query, raw: &[u8]) -> Result<Received, ServiceError> {
+pub async fn receive(
+    db: &Db,
+    now: DateTime<Utc>,
+    partner: Partner,
+    query: &Query,
+    raw: &[u8],
+) -> Result<Received, ServiceError> {
     let day = today(now);
     let who = format!("ident:{}", partner.code());
     let Some(agreement) = cpms::agreement_in_force(db, partner.code(), day).await? else {
@@ -105,8 +118,9 @@ pub async fn receive(db: &Db, now: DateTime<Utc>, partner: Partner, query: &Quer
 /// The automatic "no match" to a query.
 fn no_match(query: &Query, day: chrono::NaiveDate) -> Result<Answer, ServiceError> {
     let mut text = ansi_nist::TaggedRecord::new(2, 1).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    text.set_text(ansi_nist::type2_fields::QSQ, &query.sequence.to_string()).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok(Answer { tcn: new_tcn("USCIS"), tcr: query.tcn.clone(), date: day, matched: false, text })
+    text.set_text(ansi_nist::type2_fields::QSQ, &query.sequence.to_string())
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(Answer { tcn: new_tcn("USCIS"), tcr: query.tcn.clone(), date: day, matched: false, text, documents: Vec::new() })
 }
 
 #[expect(clippy::too_many_arguments, reason = "one exchange row's facts")]
@@ -179,8 +193,11 @@ async fn open_case(
     // IDENT's reader already held the record to the uniform fields' rules; what does not read
     // is left blank for the analyst rather than refused after the fact.
     let d = query.descriptive().unwrap_or_default();
-    let date = |x: Option<ansi_nist::Date>| x.and_then(|d| chrono::NaiveDate::parse_from_str(&d.to_string(), "%Y%m%d").ok());
-    let name = |n: &ansi_nist::Name| if n.given.is_empty() { n.surname.clone() } else { format!("{}, {}", n.surname, n.given) };
+    let date =
+        |x: Option<ansi_nist::Date>| x.and_then(|d| chrono::NaiveDate::parse_from_str(&d.to_string(), "%Y%m%d").ok());
+    let name = |n: &ansi_nist::Name| {
+        if n.given.is_empty() { n.surname.clone() } else { format!("{}, {}", n.surname, n.given) }
+    };
     let priority = Priority::of_wire(d.priority);
     let birth_date = date(d.date_of_birth);
     let c = NewCase {
@@ -247,8 +264,11 @@ pub async fn record_and_offers(
     ];
     let aliases: Vec<String> = record.aliases.iter().map(|a| format!("{}, {}", a.surname, a.given_names)).collect();
     facts.push(("staff-icts-record-aliases", aliases.join("; ")));
-    let encounters: Vec<String> =
-        record.encounters.iter().map(|(at, place, system, id)| format!("{} {place} {system} {id}", at.date_naive())).collect();
+    let encounters: Vec<String> = record
+        .encounters
+        .iter()
+        .map(|(at, place, system, id)| format!("{} {place} {system} {id}", at.date_naive()))
+        .collect();
     facts.push(("staff-icts-record-encounters", encounters.join("; ")));
     view.record = facts;
     view.offers = match allowed {
@@ -300,13 +320,15 @@ fn descriptive_of(r: &cpms::PersonRecord) -> ansi_nist::TaggedRecord {
         ..Default::default()
     };
     // A value the writer refuses (a separator byte in a name) leaves the record without it.
-    d.to_record().unwrap_or_else(|_| ansi_nist::TaggedRecord::new(2, 1).unwrap_or_else(|_| ansi_nist::TaggedRecord::header()))
+    d.to_record()
+        .unwrap_or_else(|_| ansi_nist::TaggedRecord::new(2, 1).unwrap_or_else(|_| ansi_nist::TaggedRecord::header()))
 }
 
 /// The fields the response may carry now: the partner's template and its agreement in force today.
 pub async fn offered_now(db: &Db, partner: &str, now: DateTime<Utc>) -> Result<Vec<u16>, ServiceError> {
     let p = partner_of(partner)?;
-    let allowed = cpms::agreement_in_force(db, partner, today(now)).await?.map(|a| a.outbound_fields).unwrap_or_default();
+    let allowed =
+        cpms::agreement_in_force(db, partner, today(now)).await?.map(|a| a.outbound_fields).unwrap_or_default();
     Ok(offered(&p.request_template(), &allowed))
 }
 
@@ -343,10 +365,22 @@ pub async fn approve(
         text.fields().iter().map(ansi_nist::Field::number).filter(|n| DISCLOSABLE.contains(n)).collect();
     let qsq = u8::try_from(case.sequence).unwrap_or(1);
     text.set_text(ansi_nist::type2_fields::QSQ, &qsq.to_string()).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let answer = Answer { tcn: new_tcn("USCIS"), tcr: case.query_tcn.clone(), date: today(now), matched: true, text };
+    // The documents asked for travel with the answer (Type-21), as stored.
+    let documents: Vec<Document> = store::document_bytes(db, id)
+        .await?
+        .into_iter()
+        .map(|(label, media_type, data)| Document {
+            format: MediaType::parse(&media_type).map_or("PDF", MediaType::wire).to_owned(),
+            description: label.chars().take(100).collect(),
+            data,
+        })
+        .collect();
+    let count = documents.len();
+    let answer =
+        Answer { tcn: new_tcn("USCIS"), tcr: case.query_tcn.clone(), date: today(now), matched: true, text, documents };
     let mut tx = db.begin().await?;
     let out = store_answer(&mut tx, partner, &answer, now, Some(case.person_id), &agreement, Shared::Match).await?;
-    let purpose = format!("ICTS case {id}: answer to partner query {}", case.query_tcn);
+    let purpose = format!("ICTS case {id}: answer to partner query {} ({count} documents)", case.query_tcn);
     let d = NewDisclosure {
         person_id: case.person_id,
         partner: partner.code(),

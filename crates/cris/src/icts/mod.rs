@@ -6,6 +6,7 @@
 //! second analyst approves it before it leaves through IDENT. CPMS holds the persons, agreements,
 //! exchanges and disclosures; ICTS reaches them only through `cpms::service`.
 
+pub mod inbound;
 pub mod model;
 pub mod routes;
 pub mod service;

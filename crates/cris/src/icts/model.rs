@@ -330,6 +330,15 @@ impl MediaType {
         }
     }
 
+    /// Its name in a Type-21 record's 21.015 AFM (IDENT's documents).
+    pub fn wire(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "PDF",
+            MediaType::Jpeg => "JPEG",
+            MediaType::Png => "PNG",
+        }
+    }
+
     /// Parses a stored media type.
     pub fn parse(s: &str) -> Option<MediaType> {
         [MediaType::Pdf, MediaType::Jpeg, MediaType::Png].into_iter().find(|m| m.as_str() == s)

@@ -32,6 +32,41 @@ pub fn routes() -> Router<AppState> {
             post(attach).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
         )
         .route("/staff/icts/{id}/documents/{doc}", get(document))
+        .route("/staff/icts/{id}/approve", post(approve))
+        .route("/ident/v1/transactions", post(inbound))
+}
+
+/// IDENT posts a partner's query (docs/IDENT.md): 202 with the TCN once stored, whatever comes of
+/// it; 403 when no agreement is in force (stored and logged too); 400 naming record and field,
+/// 401 without the agreed token. An automatic answer leaves after this reply.
+async fn inbound(State(state): State<AppState>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Response {
+    use crate::ident::wire::{Accepted, Problem, codes, read_inbound_query};
+    let (envelope, query) = match read_inbound_query(&headers, &body, state.ident_inbound_token().unwrap_or_default()) {
+        Ok(read) => read,
+        Err(problem) => return problem.into_response(),
+    };
+    let now = state.clock().now();
+    let received = match super::inbound::receive(state.db(), now, envelope.partner, &query, &envelope.transaction).await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "partner query not stored");
+            return Problem::unavailable("try again later").into_response();
+        }
+    };
+    if received.decision == super::inbound::Decision::Refused {
+        let detail = "no agreement with this partner is in force today";
+        return Problem::new(StatusCode::FORBIDDEN, codes::FORBIDDEN, detail).into_response();
+    }
+    if let (Some(outbox), Some(client)) = (received.outbox, state.ident().cloned()) {
+        let db = state.db().clone();
+        tokio::spawn(async move {
+            if let Err(e) = super::inbound::deliver(&db, &client, now, Some(outbox)).await {
+                tracing::warn!(error = %e, "automatic answer not sent; the minutely job retries");
+            }
+        });
+    }
+    (StatusCode::ACCEPTED, axum::Json(Accepted { tcn: envelope.tcn })).into_response()
 }
 
 #[derive(Template)]
@@ -209,6 +244,16 @@ async fn prepare(
     let now = state.clock().now();
     let outcome = service::prepare(state.db(), state.catalog(), &staff.actor, now, id, &f.all("field")).await;
     after(&state, &staff, id, "prepare", f, outcome.map(|_| ())).await
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm(staff, f): StaffForm<Fields>,
+) -> Response {
+    let now = state.clock().now();
+    let outcome = super::inbound::approve(state.db(), state.catalog(), state.ident(), &staff.actor, now, id).await;
+    after(&state, &staff, id, "approve", f, outcome).await
 }
 
 /// A document upload (multipart: `csrf`, `label`, `document`). A refused file brings the case

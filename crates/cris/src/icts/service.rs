@@ -130,7 +130,8 @@ pub async fn case(
     let record = record_of(id);
     let e = entry(actor, Category::Access, "icts.read", &record, Outcome::Ok, &case.partner);
     audit::record_alone(db, now, &e).await?;
-    let view = CaseView { case, stage, documents, record: Vec::new(), offers: Vec::new() };
+    let mut view = CaseView { case, stage, documents, record: Vec::new(), offers: Vec::new() };
+    super::inbound::record_and_offers(db, catalog, actor, now, &mut view).await?;
     Ok(view)
 }
 
@@ -202,8 +203,7 @@ pub async fn prepare(
 ) -> Result<Vec<u16>, ServiceError> {
     check(db, catalog, actor, now, "icts.prepare").await?;
     let (case, stage) = load(db, id).await?;
-    let _ = &case;
-    let offered: Vec<u16> = super::model::DISCLOSABLE.to_vec();
+    let offered = super::inbound::offered_now(db, &case.partner, now).await?;
     let fields = super::model::chosen(choice, &offered)?;
     let prepared = match stage {
         Stage::Assigned(a) => a.prepare(actor.user_id),

@@ -385,6 +385,16 @@ pub async fn document(db: &Db, case_id: i64, id: i64) -> Result<Option<(String, 
     }))
 }
 
+/// A case's documents with their bytes, oldest first: (label, media type, bytes), for the answer.
+pub async fn document_bytes(db: &Db, case_id: i64) -> Result<Vec<(String, String, Vec<u8>)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT label, media_type, bytes FROM icts_documents WHERE case_id = $1 ORDER BY id")
+            .bind(case_id)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
 // ---------------------------------------------------------------- answers to send
 
 /// An answer waiting to leave.

@@ -126,7 +126,6 @@ pub mod doors {
         SCRIPT_REVIEW = "/staff/scripts/review", "staff-nav-script-review", Headquarters, [ScriptsApprove];
         FOCUS_GROUPS = "/staff/focus-groups", "staff-nav-focus-groups", Headquarters, [SurveysManage];
         RETENTION = "/staff/retention", "staff-nav-retention", Headquarters, [RetentionRead];
-        ICTS = "/staff/icts", "staff-nav-icts", Headquarters, [SharingRespond];
         USERS = "/staff/admin/users", "staff-nav-users", Administration, [UsersRead];
         ALERTS = "/staff/admin/alerts", "staff-nav-alerts", Administration, [SecurityRead];
         AUTOLOCK = "/staff/admin/autolock", "staff-nav-autolock", Administration, [SecurityRead];
@@ -136,6 +135,7 @@ pub mod doors {
         SHARING_CASES = "/staff/sharing/cases", "staff-nav-sharing-cases", Sharing, [SharingCases];
         DISCLOSURES = "/staff/sharing/disclosures", "staff-nav-disclosures", Sharing, [SharingDisclosures];
         AGREEMENTS = "/staff/sharing/agreements", "staff-nav-agreements", Sharing, [SharingDisclosures];
+        ICTS = "/staff/icts", "staff-nav-icts", Sharing, [SharingRespond];
     }
 }
 
