@@ -80,6 +80,7 @@ fn token() -> String {
 /// # Errors
 /// A port that cannot be bound, or an HTTP client that cannot be built.
 pub async fn start(options: Options) -> std::io::Result<StandIns> {
+    crate::kernel::install_crypto_provider();
     let http = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(std::io::Error::other)?;
     let mut tasks = Vec::new();
     let mut partners = BTreeMap::new();
