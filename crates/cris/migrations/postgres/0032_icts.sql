@@ -22,7 +22,7 @@ CREATE TABLE icts_cases (
     gender           TEXT,
     aliases          TEXT NOT NULL DEFAULT '',
     encounter_id     TEXT,
-    sequence         INTEGER NOT NULL DEFAULT 1,
+    sequence         BIGINT NOT NULL DEFAULT 1,
     received_at      TIMESTAMPTZ NOT NULL,
     due_on           DATE NOT NULL,
     keep_until       DATE,
@@ -66,7 +66,7 @@ CREATE TABLE icts_outbox (
     exchange_id  BIGINT NOT NULL REFERENCES cpms_exchanges (id) ON DELETE CASCADE,
     case_id      BIGINT REFERENCES icts_cases (id) ON DELETE CASCADE,
     created_at   TIMESTAMPTZ NOT NULL,
-    attempts     INTEGER NOT NULL DEFAULT 0,
+    attempts     BIGINT NOT NULL DEFAULT 0,
     next_at      TIMESTAMPTZ NOT NULL,
     last_error   TEXT,
     sent_at      TIMESTAMPTZ
