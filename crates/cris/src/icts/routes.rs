@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 
 use super::model::MAX_DOCUMENT_BYTES;
-use super::service::{self, Analyst, CaseView, Queue};
+use super::service::{self, Analyst, CaseView, Queue, Summary};
 use crate::kernel::error::{InvalidInput, ServiceError};
 use crate::web::AppState;
 use crate::web::fields::{FieldErrors, Fields};
@@ -79,11 +79,11 @@ struct QueuePage {
 }
 
 impl QueuePage {
-    fn late(&self, s: &super::store::Summary) -> bool {
+    fn late(&self, s: &Summary) -> bool {
         s.overdue(self.today)
     }
 
-    fn overdue(&self) -> Vec<&super::store::Summary> {
+    fn overdue(&self) -> Vec<&Summary> {
         self.q.open.iter().filter(|s| s.overdue(self.today)).collect()
     }
 }
@@ -126,7 +126,7 @@ impl CasePage {
     }
 
     fn overdue(&self) -> bool {
-        super::store::Summary::overdue_on(&self.v.case.state, self.v.case.due_on, self.today)
+        Summary::overdue_on(&self.v.case.state, self.v.case.due_on, self.today)
     }
 
     /// Whether field `n` is ticked: as typed when the form came back, else as prepared.

@@ -6,7 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{Document, Stage, StepError};
-use super::store::{self, Case, DocumentInfo, Summary};
+pub use super::store::Summary;
+use super::store::{self, Case, DocumentInfo};
 use crate::kernel::access::{Actor, Allowed, Capability, entry, permit};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, Tx};
