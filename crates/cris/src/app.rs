@@ -84,6 +84,13 @@ pub fn spawn_workers(
                     if let Err(e) = crate::lobby::alerts::evaluate_all(state.db(), state.catalog(), state.clock().now()).await {
                         tracing::warn!(error = %e, "lobby alert evaluation failed");
                     }
+                    // ICTS's answers IDENT did not take yet (R-IS-04, R-IS-05).
+                    if let Some(client) = state.ident()
+                        && let Err(e) = crate::icts::inbound::deliver(state.db(), client, state.clock().now(), None).await
+                    {
+                        tracing::warn!(error = %e, "ICTS answers not sent");
+                    }
+                    // ICTS's answers IDENT did not take yet (R-IS-04, R-IS-05).
                 }
                 _ = hourly.tick() => {
                     // Survey invitations and reminders (R-SV-01, R-SV-02): counts only in the log.

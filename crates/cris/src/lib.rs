@@ -9,6 +9,8 @@ pub mod app;
 pub mod case_status;
 pub mod change_of_address;
 pub mod config;
+pub mod cpms;
+pub mod icts;
 pub mod ident;
 pub mod infopass;
 pub mod kernel;

@@ -457,3 +457,15 @@ pub async fn next_id(db: &Db) -> Result<i64, DbError> {
 pub async fn after_bulk(db: &Db) -> Result<(), DbError> {
     store::after_bulk(db).await
 }
+
+/// The form of each of these cases CRIS holds: (receipt number, form code). International
+/// sharing derives a person's protected class from them (R-IS-04).
+pub async fn forms_of(db: &Db, receipts: &[String]) -> Result<Vec<(String, String)>, DbError> {
+    store::forms_of(db, receipts).await
+}
+
+/// Up to `limit` receipt numbers of cases of these forms (the sharing demo links its persons to
+/// them).
+pub async fn receipts_of_forms(db: &Db, forms: &[&str], limit: i64) -> Result<Vec<String>, DbError> {
+    store::receipts_of_forms(db, forms, limit).await
+}

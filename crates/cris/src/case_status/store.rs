@@ -437,6 +437,16 @@ pub async fn facts_by_receipts(db: &Db, receipts: &[String]) -> Result<Vec<CaseF
     }))
 }
 
+/// The form of each of these cases that exists: (receipt number, form code).
+pub async fn forms_of(db: &Db, receipts: &[String]) -> Result<Vec<(String, String)>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT receipt_number, form_code FROM cases WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "receipt_number", receipts);
+        q.push(" ORDER BY receipt_number");
+        q.build_query_as().fetch_all(pool).await?
+    }))
+}
+
 /// The first `limit` disclosable cases held by an office, by id.
 pub async fn facts_at_office(db: &Db, office: &str, limit: i64) -> Result<Vec<CaseFacts>, DbError> {
     Ok(crate::with_db!(db, pool => {
@@ -728,4 +738,16 @@ pub async fn after_bulk(db: &Db) -> Result<(), DbError> {
             .await?;
     }
     Ok(())
+}
+
+/// Up to `limit` receipt numbers of cases of these forms, in receipt order.
+pub async fn receipts_of_forms(db: &Db, forms: &[&str], limit: i64) -> Result<Vec<String>, DbError> {
+    let forms: Vec<String> = forms.iter().map(|f| (*f).to_owned()).collect();
+    Ok(crate::with_db!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT receipt_number FROM cases WHERE 1 = 1");
+        crate::kernel::db::push_in(&mut q, "form_code", &forms);
+        q.push(" ORDER BY receipt_number LIMIT ");
+        q.push_bind(limit);
+        q.build_query_scalar().fetch_all(pool).await?
+    }))
 }

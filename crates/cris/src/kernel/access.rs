@@ -154,8 +154,8 @@ impl Role {
                 SurveysManage,
                 RetentionRead,
             ],
-            Role::AsylumOfficer => &[CasesRead, SharingQuery],
-            Role::FraudAnalyst => &[CasesRead, SharingRead],
+            Role::AsylumOfficer => &[CasesRead, SharingQuery, SharingCases],
+            Role::FraudAnalyst => &[CasesRead, SharingRead, SharingCases],
             Role::InternationalAnalyst => &[SharingRead, SharingRespond, SharingDisclosures],
         }
     }
@@ -250,11 +250,14 @@ pub enum Capability {
     SharingRespond,
     /// Report disclosures to partners.
     SharingDisclosures,
+    /// See a case's international sharing record: its officer's queries and the partners'
+    /// answers (R-IS-03: the officer assigned to the case and fraud analysts only).
+    SharingCases,
 }
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 32] = [
+    pub const ALL: [Capability; 33] = [
         Capability::CasesRead,
         Capability::ScriptsRead,
         Capability::ScriptsAuthor,
@@ -287,6 +290,7 @@ impl Capability {
         Capability::SharingRead,
         Capability::SharingRespond,
         Capability::SharingDisclosures,
+        Capability::SharingCases,
     ];
 
     /// The stable name, e.g. `service_requests.assign`.
@@ -324,6 +328,7 @@ impl Capability {
             Capability::SharingRead => "sharing.read",
             Capability::SharingRespond => "sharing.respond",
             Capability::SharingDisclosures => "sharing.disclosures",
+            Capability::SharingCases => "sharing.cases",
         }
     }
 }

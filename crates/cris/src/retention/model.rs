@@ -44,6 +44,9 @@ pub enum Kind {
     /// Security counters: failed-secret counts (`throttles`), a day after their last failure
     /// (the longest delay they impose is an hour).
     Throttles,
+    /// International sharing records (CPMS persons with their biometrics, exchanges and
+    /// disclosures), the day after the person's hundredth birthday (R-RT-04); not configurable.
+    SharingRecords,
 }
 
 impl Kind {
@@ -60,6 +63,7 @@ impl Kind {
         Kind::Sessions,
         Kind::PortfolioRecovery,
         Kind::Throttles,
+        Kind::SharingRecords,
     ];
 
     /// The stable code (certificates, settings as `<code>_days`, holds).
@@ -76,6 +80,7 @@ impl Kind {
             Kind::Sessions => "sessions",
             Kind::PortfolioRecovery => "portfolio_recovery",
             Kind::Throttles => "throttles",
+            Kind::SharingRecords => "sharing_records",
         }
     }
 
@@ -93,6 +98,8 @@ impl Kind {
             Kind::AddressChanges => 365,
             Kind::Outbox => 30,
             Kind::Sessions | Kind::PortfolioRecovery => 0,
+            // Each person's own day (`keep_until`, their hundredth birthday) is the cut-off.
+            Kind::SharingRecords => 0,
             Kind::Throttles => 1,
         }
     }
@@ -102,6 +109,7 @@ impl Kind {
         match self {
             Kind::Appointments | Kind::LobbyTickets | Kind::VisitNotes | Kind::SurveyInvitations => 60,
             Kind::FocusContacts => 120,
+            Kind::SharingRecords => 0,
             _ => 3650,
         }
     }
@@ -110,13 +118,25 @@ impl Kind {
     pub fn holdable(self) -> bool {
         matches!(
             self,
-            Kind::Appointments | Kind::LobbyTickets | Kind::VisitNotes | Kind::ServiceRequests | Kind::AddressChanges
+            Kind::Appointments
+                | Kind::LobbyTickets
+                | Kind::VisitNotes
+                | Kind::ServiceRequests
+                | Kind::AddressChanges
+                | Kind::SharingRecords
         )
     }
 
     /// Whether the life counts from a day (appointments, visits) rather than an instant.
     pub fn by_day(self) -> bool {
-        matches!(self, Kind::Appointments | Kind::LobbyTickets | Kind::SurveyInvitations | Kind::FocusContacts)
+        matches!(
+            self,
+            Kind::Appointments
+                | Kind::LobbyTickets
+                | Kind::SurveyInvitations
+                | Kind::FocusContacts
+                | Kind::SharingRecords
+        )
     }
 }
 

@@ -55,6 +55,7 @@ async fn expired(db: &Db, kind: Kind, cut: Cutoff) -> Result<Extent, DbError> {
         Kind::Sessions => crate::kernel::session::expired(db, cut.at).await,
         Kind::PortfolioRecovery => crate::portfolio::service::expired_recovery(db, cut.at).await,
         Kind::Throttles => crate::kernel::throttle::expired(db, cut.at).await,
+        Kind::SharingRecords => crate::cpms::service::expired_persons(db, cut.day).await,
     }
 }
 
@@ -73,6 +74,7 @@ async fn purge_batch(tx: &mut Tx, kind: Kind, cut: Cutoff, batch: i64, keep: &[i
         Kind::Sessions => crate::kernel::session::purge_expired_before(tx, cut.at, batch).await,
         Kind::PortfolioRecovery => crate::portfolio::service::purge_recovery_before(tx, cut.at, batch).await,
         Kind::Throttles => crate::kernel::throttle::purge_before(tx, cut.at, batch).await,
+        Kind::SharingRecords => crate::cpms::service::purge_persons_before(tx, cut.day, batch, keep).await,
     }
 }
 

@@ -748,3 +748,14 @@ pub async fn usernames(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap
 pub async fn id_of(db: &Db, username: &str) -> Result<Option<i64>, DbError> {
     Ok(store::by_username(db, username).await?.map(|u| u.id))
 }
+
+/// The active staff whose role holds `capability`, by user name: (id, user name, name). For
+/// pages that name or pick colleagues (ICTS's analysts), without reading the staff tables.
+pub async fn holders_of(db: &Db, capability: Capability) -> Result<Vec<(i64, String, String)>, ServiceError> {
+    let users = store::list(db, None).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.active && u.role().is_some_and(|r| r.can(capability)))
+        .map(|u| (u.id, u.username, u.display_name))
+        .collect())
+}

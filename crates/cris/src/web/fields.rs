@@ -84,3 +84,10 @@ impl<'a> IntoIterator for &'a FieldErrors {
         self.0.iter()
     }
 }
+
+impl From<Vec<(String, String)>> for Fields {
+    /// A form built by a handler that read its body another way (a multipart upload).
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        Fields(pairs)
+    }
+}

@@ -270,6 +270,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::notify::routes::routes())
         .merge(crate::surveys::routes::routes())
         .merge(crate::retention::routes::routes())
+        .merge(crate::icts::routes::routes())
+        .merge(crate::cpms::routes::routes())
         .merge(health::routes())
         .merge(openapi::routes())
         .merge(assets::routes())

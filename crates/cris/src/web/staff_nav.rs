@@ -22,12 +22,21 @@ pub enum Job {
     Headquarters,
     /// Accounts, security, audit, machine clients, representatives.
     Administration,
+    /// International biometric sharing: case records, disclosures, agreements (issue 20).
+    Sharing,
 }
 
 impl Job {
     /// Every job, in menu order.
-    pub const ALL: [Job; 6] =
-        [Job::FrontDesk, Job::Lobby, Job::ServiceRequests, Job::CallCentre, Job::Headquarters, Job::Administration];
+    pub const ALL: [Job; 7] = [
+        Job::FrontDesk,
+        Job::Lobby,
+        Job::ServiceRequests,
+        Job::CallCentre,
+        Job::Headquarters,
+        Job::Administration,
+        Job::Sharing,
+    ];
 
     /// Its name in the staff catalogue (`staff-job-…`).
     pub fn key(self) -> &'static str {
@@ -38,6 +47,7 @@ impl Job {
             Job::CallCentre => "staff-job-call-centre",
             Job::Headquarters => "staff-job-headquarters",
             Job::Administration => "staff-job-administration",
+            Job::Sharing => "staff-job-sharing",
         }
     }
 
@@ -50,6 +60,7 @@ impl Job {
             Job::CallCentre => "nav-call-centre",
             Job::Headquarters => "nav-headquarters",
             Job::Administration => "nav-administration",
+            Job::Sharing => "nav-sharing",
         }
     }
 }
@@ -121,6 +132,10 @@ pub mod doors {
         AUDIT = "/staff/admin/audit", "staff-nav-audit", Administration, [AuditRead];
         CLIENTS = "/staff/admin/clients", "staff-nav-clients", Administration, [ApiClientsManage];
         REPRESENTATIVES = "/staff/representatives", "staff-nav-representatives", Administration, [RepresentativesManage];
+        SHARING_CASES = "/staff/sharing/cases", "staff-nav-sharing-cases", Sharing, [SharingCases];
+        DISCLOSURES = "/staff/sharing/disclosures", "staff-nav-disclosures", Sharing, [SharingDisclosures];
+        AGREEMENTS = "/staff/sharing/agreements", "staff-nav-agreements", Sharing, [SharingDisclosures];
+        ICTS = "/staff/icts", "staff-nav-icts", Sharing, [SharingRespond];
     }
 }
 

@@ -48,6 +48,12 @@ const ENFORCE_STAFF_STRINGS: bool = false;
 /// The modules at the top: they assemble everything and nothing imports them.
 const TOP: [&str; 3] = ["app", "lib", "main"];
 
+/// Foreign-partner data (R-IS-09): each sequestered module, the prefix of its tables, and the
+/// top-level modules that may name it in code. Only its own store names its tables; the web
+/// shell may only mount its routes (`crate::cpms::routes::routes()`).
+const SEQUESTERED: [(&str, &str, &[&str]); 2] =
+    [("cpms", "cpms_", &["cpms", "icts", "retention"]), ("icts", "icts_", &["icts", "retention"])];
+
 /// Imports between top-level modules: (from, to) → (path, line, code) of each.
 type Edges = BTreeMap<(String, String), Vec<(String, usize, String)>>;
 
@@ -60,10 +66,11 @@ enum Kind {
     ImportCycle,
     FormatSql,
     StaffString,
+    Sequestration,
 }
 
 impl Kind {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 8] = [
         Self::Owners,
         Self::CrossOwnerSql,
         Self::SqlOutsideStore,
@@ -71,6 +78,7 @@ impl Kind {
         Self::ImportCycle,
         Self::FormatSql,
         Self::StaffString,
+        Self::Sequestration,
     ];
 
     fn title(self) -> &'static str {
@@ -82,6 +90,7 @@ impl Kind {
             Self::ImportCycle => "import cycles",
             Self::FormatSql => "format! SQL",
             Self::StaffString => "hard-coded staff strings",
+            Self::Sequestration => "sequestered data reached",
         }
     }
 }
@@ -571,6 +580,27 @@ fn check(tree: &Tree) -> Vec<Finding> {
                 }
             }
         }
+        for (table_line, table, owner) in literals(&toks)
+            .iter()
+            .flat_map(|(line, text)| {
+                table_refs(text, &tables).into_iter().map(move |(offset, table)| (line + offset, table))
+            })
+            .filter_map(|(line, table)| owners.get(&table).map(|o| (line, table, o.clone())))
+        {
+            let sequestered = SEQUESTERED.iter().any(|(_, prefix, _)| table.starts_with(prefix));
+            if sequestered && !is_owners_store(path, &owner) {
+                push(Kind::Sequestration, table_line, format!("`{table}` outside {owner}'s store"));
+            }
+        }
+        if !TOP.contains(&module.as_str()) {
+            for (target, line) in imports(&module_path(path), &toks) {
+                let Some((_, _, allowed)) = SEQUESTERED.iter().find(|(m, _, _)| *m == target) else { continue };
+                let mounts = module == "web" && line_of(line).contains(&format!("crate::{target}::routes::routes()"));
+                if !allowed.contains(&module.as_str()) && !mounts {
+                    push(Kind::Sequestration, line, format!("{module} names {target}: {}", line_of(line)));
+                }
+            }
+        }
         if is_routes_room(path) {
             for line in store_uses(&toks) {
                 push(Kind::RouteCallsStore, line, line_of(line));
@@ -901,7 +931,7 @@ fn report(findings: &[Finding]) -> String {
     // The same counts by module (a cycle counts for each of its members), as a to-do list.
     let modules: BTreeSet<&str> = findings.iter().flat_map(|f| f.module.split(", ")).collect();
     let _ = write!(out, "\n  {:<20}", "by module");
-    for short in ["owners", "cross", "own", "routes", "cycles", "format", "staff"] {
+    for short in ["owners", "cross", "own", "routes", "cycles", "format", "staff", "seq"] {
         let _ = write!(out, " {short:>6}");
     }
     out.push('\n');
@@ -940,6 +970,8 @@ fn house_in_order() {
     println!("{report}");
     let count = |kinds: &[Kind]| findings.iter().filter(|f| kinds.contains(&f.kind)).count();
     assert_eq!(count(&[Kind::Owners]), 0, "every table has one owner in docs/ARCHITECTURE.md:\n{report}");
+    // R-IS-09: always enforced.
+    assert_eq!(count(&[Kind::Sequestration]), 0, "foreign-partner data is reached from outside:\n{report}");
     if ENFORCE_LAYERING {
         let layering =
             [Kind::CrossOwnerSql, Kind::SqlOutsideStore, Kind::RouteCallsStore, Kind::ImportCycle, Kind::FormatSql];
@@ -1134,5 +1166,43 @@ mod checker {
             "`lobby_tickets` has a second owner row",
         ];
         assert_eq!(texts, want, "{}", report(&findings));
+    }
+
+    // R-IS-09
+    // Partner data is sequestered: a line of another capability naming the cpms module or a
+    // cpms_ table is reported at its line; the web shell may mount cpms's routes, nothing more.
+    #[test]
+    fn naming_sequestered_data_outside_its_readers_is_reported() {
+        let mut files = clean();
+        files.insert("migrations/sqlite/0031_cpms.sql".into(), "CREATE TABLE cpms_persons (id INTEGER);\n".into());
+        let doc = OWNERS.replace("| `app_meta` |", "| `cpms_persons` | `cpms` | persons |\n| `app_meta` |");
+        files.insert("docs/ARCHITECTURE.md".into(), doc);
+        files.insert("src/cpms/store.rs".into(), "pub const P: &str = \"SELECT id FROM cpms_persons\";\n".into());
+        files.insert("src/cpms/service.rs".into(), "pub fn find() -> &'static str {\n    super::store::P\n}\n".into());
+        files.insert("src/cpms/routes.rs".into(), "pub fn routes() {}\n".into());
+        files
+            .insert("src/retention/service.rs".into(), "pub fn run() {\n    crate::cpms::service::find();\n}\n".into());
+        files.insert("src/web/mod.rs".into(), "pub fn router() {\n    crate::cpms::routes::routes();\n}\n".into());
+        let clean_findings = check(&Tree { files: files.clone() });
+        assert!(clean_findings.iter().all(|f| f.kind != Kind::Sequestration), "{}", report(&clean_findings));
+
+        files.insert(
+            "src/lobby/service.rs".into(),
+            "pub fn call() {\n    let _ = crate::cpms::service::find();\n}\n".into(),
+        );
+        files.insert(
+            "src/lobby/store.rs".into(),
+            "pub fn next() -> &'static str {\n    \"SELECT id FROM cpms_persons\"\n}\n".into(),
+        );
+        files.insert("src/web/pages.rs".into(), "pub fn page() {\n    crate::cpms::service::find();\n}\n".into());
+        let findings = check(&Tree { files });
+        let seq: Vec<(String, usize)> =
+            findings.iter().filter(|f| f.kind == Kind::Sequestration).map(|f| (f.path.clone(), f.line)).collect();
+        let want = [
+            ("src/lobby/service.rs".to_owned(), 2),
+            ("src/lobby/store.rs".to_owned(), 2),
+            ("src/web/pages.rs".to_owned(), 2),
+        ];
+        assert_eq!(seq, want, "{}", report(&findings));
     }
 }

@@ -1911,3 +1911,69 @@ async fn refused_staff_forms_come_back_as_typed_in_the_browser() {
     check_staff_widths(&b, "survey-new-error", &STAFF_WIDTHS, &mut failures).await;
     finish(b, server, &failures).await;
 }
+
+// R-IS-05
+// R-IS-07
+// The analysts' flow in the browser: the queue, the case with the partner's request, the
+// response from the allowed fields with a document, the second analyst's approval, sent; every
+// page passes the accessibility audit.
+#[tokio::test]
+async fn icts_analysts_answer_a_partner_query() {
+    use cris::ident::Partner;
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let (app, ident, running) = TestApp::with_ident(4).await;
+    let base = format!("http://{}", running.addr);
+    let now = app.clock.now();
+    let agreement = crate::cpms::agreement("AUS", now.date_naive(), now.date_naive() + chrono::Duration::days(365));
+    cris::cpms::service::record_agreement(&app.db, &agreement).await.unwrap();
+    let born = chrono::NaiveDate::from_ymd_opt(1990, 3, 14).unwrap();
+    cris::cpms::service::enroll(&app.db, &[crate::cpms::new_person(71, born, None)], now).await.unwrap();
+    let q = cris::ident::standin::sample_query(Partner::Australia, crate::cpms::probe(71), now.date_naive());
+    ident.partner_asks(Partner::Australia, &q).await.unwrap();
+    let case = cris::icts::store::by_query(&app.db, "AUS", &q.tcn).await.unwrap().unwrap().id;
+    let first = app.staff("icts.first", Role::InternationalAnalyst, "NBC").await;
+    app.staff("icts.second", Role::InternationalAnalyst, "NBC").await;
+    let document = std::env::temp_dir().join(format!("icts-{}.pdf", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&document, b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n").unwrap();
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "icts.first").await;
+    b.goto(&format!("{base}/staff/icts")).await;
+    b.wait_for("#open").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("queue: {v}")));
+    b.click(&format!("#open-case-{case}")).await;
+    b.wait_for("#assign").await;
+    assert!(b.text("#icts-request").await.contains("AUS-ENC-000042"));
+    b.script("document.getElementById('analyst').value = arguments[0]", vec![first.to_string().into()]).await;
+    b.click("#assign button").await;
+    b.wait_for("#prepare").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("case: {v}")));
+    b.click("label[for=field-18]").await;
+    b.click("label[for=field-22]").await;
+    b.click("#prepare-submit").await;
+    b.wait_for("#attach").await;
+    b.type_into("#label", "Passport").await;
+    b.type_into("#document", &document.display().to_string()).await;
+    b.click("#attach-submit").await;
+    b.wait_for("#documents").await;
+    assert_eq!(b.text("#icts-state").await, "Prepared, awaiting approval");
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("prepared: {v}")));
+
+    staff_session(&b, &app, "icts.second").await;
+    b.goto(&format!("{base}/staff/icts/{case}")).await;
+    b.wait_for("#approve").await;
+    failures.extend(b.accessibility_violations().await.into_iter().map(|v| format!("approval: {v}")));
+    b.click("#approve-submit").await;
+    b.wait_for("#icts-sent-at").await;
+    assert_eq!(b.text("#icts-state").await, "Sent");
+    let got = ident.received(Partner::Australia);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].matched && got[0].documents.len() == 1);
+    let _ = std::fs::remove_file(&document);
+    b.quit().await;
+    running.shutdown(Duration::from_secs(1));
+    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
