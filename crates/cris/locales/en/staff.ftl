@@ -1049,6 +1049,7 @@ staff-retention-kind-outbox = Sent email and texts
 staff-retention-kind-sessions = Sessions and sign-ins
 staff-retention-kind-portfolio_recovery = Portfolio recovery links
 staff-retention-kind-throttles = Security counters
+staff-retention-kind-sharing_records = International sharing records
 staff-retention-holds = Legal holds
 staff-retention-holds-caption = Records kept past their time
 staff-retention-no-holds = No record is held.

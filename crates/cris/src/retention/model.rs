@@ -51,7 +51,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order a run takes them.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Appointments,
         Kind::SurveyInvitations,
         Kind::LobbyTickets,
