@@ -41,6 +41,9 @@ pub mod fields {
     pub const FPN: u16 = 207;
     /// 2.208 QSQ: which query of a sequence this is (1 first, 2 more information, 3 further).
     pub const QSQ: u16 = 208;
+    /// 2.209 RES: an answer's result, M (match) or N (no match). Not in the uniform template,
+    /// which is a request's; answers add it.
+    pub const RES: u16 = 209;
 }
 
 use fields::{AKA, ANU, DOB, ENC, FIN, FPN, NAM, POB, PRI, QSQ, RFP, RQD, RQR, SEX};

@@ -183,6 +183,35 @@ pub async fn retention(
     Ok(out)
 }
 
+/// IDENT as configured; with `--demo` and no IDENT configured, the stand-ins (IDENT, Canada,
+/// Australia with their demo galleries) started on loopback, posting partners' queries to this
+/// server. The stand-ins stop when the returned value is dropped.
+async fn ident_for(
+    settings: &Settings,
+    serve: &ServeSettings,
+    clock: &Clock,
+) -> anyhow::Result<(Option<crate::ident::Client>, Option<String>, Option<crate::ident::standin::StandIns>)> {
+    let configured = &settings.ident;
+    if let (Some(url), Some(token)) = (&configured.url, &configured.token) {
+        let client = crate::ident::Client::new(url, token).map_err(anyhow::Error::msg)?;
+        return Ok((Some(client), configured.inbound_token.clone(), None));
+    }
+    if !serve.demo {
+        tracing::warn!("no IDENT configured ([ident] url and token): no queries to foreign partners");
+        return Ok((None, configured.inbound_token.clone(), None));
+    }
+    let standins = crate::ident::standin::start(crate::ident::standin::Options {
+        cris_inbound: Some(format!("{}/ident/v1/transactions", serve.public_url.trim_end_matches('/'))),
+        gallery_size: None,
+        clock: clock.clone(),
+    })
+    .await
+    .context("starting the IDENT stand-ins")?;
+    tracing::info!(url = %standins.ident_url, "demo: IDENT and partner stand-ins (CAN, AUS) started");
+    let client = standins.client().map_err(anyhow::Error::msg)?;
+    Ok((Some(client), Some(standins.inbound_token.clone()), Some(standins)))
+}
+
 /// `cris serve`: runs until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<()> {
     let (db, catalog) = open(&settings.database_url, settings.db_max_connections).await?;
@@ -212,6 +241,7 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         email_per_second: serve.email_per_second,
         sms_per_second: serve.sms_per_second,
     };
+    let (ident, ident_inbound, _standins) = ident_for(settings, serve, &clock).await?;
     let i18n = Arc::new(I18n::load()?);
     let token_key = crate::kernel::tokens::TokenKey::load(&db).await?;
     let state = AppState::new(db.clone(), catalog, i18n, clock, serve.tls.is_some())
@@ -220,7 +250,8 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         .with_public_url(&serve.public_url)
         .with_trusted_proxies(serve.trusted_proxies.clone())
         .with_metrics_access(serve.metrics_access.clone())
-        .with_sms_inbound_token(serve.sms_inbound_token.clone());
+        .with_sms_inbound_token(serve.sms_inbound_token.clone())
+        .with_ident(ident, ident_inbound);
     // The scripts' search index is built now rather than by the first search.
     let warm = state.clone();
     tokio::spawn(async move {

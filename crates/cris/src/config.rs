@@ -61,6 +61,15 @@ pub struct CommonArgs {
     /// host other than this machine.
     #[arg(long, env = "CRIS_ALLOW_PLAIN_RELAYS", global = true)]
     pub allow_plain_relays: bool,
+    /// IDENT's root URL (`docs/IDENT.md`): queries to partners and answers go there.
+    #[arg(long, env = "CRIS_IDENT_URL", global = true)]
+    pub ident_url: Option<String>,
+    /// Bearer token CRIS sends to IDENT.
+    #[arg(long, env = "CRIS_IDENT_TOKEN", global = true, hide_env_values = true)]
+    pub ident_token: Option<String>,
+    /// Bearer token IDENT sends with partners' queries to /ident/v1/transactions.
+    #[arg(long, env = "CRIS_IDENT_INBOUND_TOKEN", global = true, hide_env_values = true)]
+    pub ident_inbound_token: Option<String>,
 }
 
 /// Subcommands.
@@ -314,6 +323,34 @@ struct FileConfig {
     trusted_proxies: Option<String>,
     metrics_token: Option<String>,
     metrics_networks: Option<String>,
+    ident: Option<IdentFile>,
+}
+
+/// The `[ident]` table of the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentFile {
+    url: Option<String>,
+    token: Option<String>,
+    inbound_token: Option<String>,
+}
+
+/// How CRIS reaches IDENT and how IDENT proves itself to CRIS (`docs/IDENT.md`).
+#[derive(Clone, Default)]
+pub struct IdentSettings {
+    /// IDENT's root URL; without it (and the token) nothing goes to partners.
+    pub url: Option<String>,
+    /// The token CRIS sends.
+    pub token: Option<String>,
+    /// The token IDENT sends; without it the inbound endpoint refuses every call.
+    pub inbound_token: Option<String>,
+}
+
+impl std::fmt::Debug for IdentSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The tokens are secrets: never in logs or error output.
+        f.debug_struct("IdentSettings").field("url", &self.url).finish_non_exhaustive()
+    }
 }
 
 /// A configuration mistake, worded for the operator.
@@ -346,6 +383,8 @@ pub struct Settings {
     pub sms_token: Option<String>,
     /// How long each kind of record lives (`[retention]` in the file).
     pub retention: crate::retention::model::Policies,
+    /// IDENT (`[ident]` in the file).
+    pub ident: IdentSettings,
 }
 
 /// `cris serve` settings, resolved.
@@ -465,14 +504,30 @@ pub fn resolve(
         sms_url: common.sms_url.clone().or(file.sms_url),
         sms_token: common.sms_token.clone().or(file.sms_token),
         retention: retention_policies(file.retention.as_ref())?,
+        ident: {
+            let table = file.ident.unwrap_or_default();
+            IdentSettings {
+                url: common.ident_url.clone().or(table.url),
+                token: common.ident_token.clone().or(table.token),
+                inbound_token: common.ident_inbound_token.clone().or(table.inbound_token),
+            }
+        },
     };
+    if let Some(url) = &settings.ident.url {
+        if settings.ident.token.as_deref().is_none_or(str::is_empty) {
+            return Err(ConfigError("ident url needs ident token".into()));
+        }
+        crate::ident::Client::new(url, "").map_err(ConfigError)?;
+    }
     if let Some(url) = &settings.sms_url {
         crate::notify::sms::Gateway::new(url, None).map_err(|e| ConfigError(e.0))?;
     }
     // R-AU-09: what leaves for another machine is encrypted, unless the operator says the network
     // between is trusted.
     if !(common.allow_plain_relays || file.allow_plain_relays.unwrap_or(false)) {
-        for (name, url) in [("smtp_url", &settings.smtp_url), ("sms_url", &settings.sms_url)] {
+        for (name, url) in
+            [("smtp_url", &settings.smtp_url), ("sms_url", &settings.sms_url), ("ident url", &settings.ident.url)]
+        {
             if let Some(host) = url.as_deref().and_then(plain_remote_host) {
                 return Err(ConfigError(format!(
                     "{name} sends in plain text to {host}; use smtps://, ?tls=required or https://, \
@@ -693,6 +748,31 @@ mod tests {
         assert!(with(None, Some("https://sms.example.com/send"), false).is_ok());
         assert!(with(None, Some("http://[::1]:9000/send"), false).is_ok());
         assert!(with(None, Some("http://sms.example.com/send"), true).is_ok());
+    }
+
+    // R-AU-09: IDENT is reached over HTTPS unless it is this machine; its tokens are read from
+    // the [ident] table or the flags, and never shown.
+    #[test]
+    fn the_ident_table_is_read_and_plain_http_is_loopback_only() {
+        let path = write(
+            "[ident]\nurl = \"https://ident.dhs.example\"\ntoken = \"out-secret\"\ninbound_token = \"in-secret\"\n",
+        );
+        let common = CommonArgs { config: Some(path.clone()), ..Default::default() };
+        let s = resolve(&common, None).unwrap().0;
+        assert_eq!(s.ident.url.as_deref(), Some("https://ident.dhs.example"));
+        assert_eq!(s.ident.token.as_deref(), Some("out-secret"));
+        assert_eq!(s.ident.inbound_token.as_deref(), Some("in-secret"));
+        assert!(!format!("{s:?}").contains("secret"));
+        let flag = CommonArgs { ident_token: Some("flag".into()), ..common };
+        assert_eq!(resolve(&flag, None).unwrap().0.ident.token.as_deref(), Some("flag"));
+        std::fs::write(&path, "[ident]\nurl = \"http://ident.dhs.example\"\ntoken = \"t\"\n").unwrap();
+        let common = CommonArgs { config: Some(path.clone()), ..Default::default() };
+        assert!(resolve(&common, None).unwrap_err().0.contains("ident url sends in plain text"));
+        std::fs::write(&path, "[ident]\nurl = \"http://127.0.0.1:9443\"\n").unwrap();
+        assert!(resolve(&common, None).unwrap_err().0.contains("needs ident token"));
+        std::fs::write(&path, "[ident]\nurl = \"http://127.0.0.1:9443\"\ntoken = \"t\"\nnope = 1\n").unwrap();
+        assert!(resolve(&common, None).unwrap_err().0.contains("unknown field"));
+        std::fs::remove_file(path).unwrap();
     }
 
     #[test]

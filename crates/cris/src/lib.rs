@@ -10,6 +10,7 @@ pub mod case_status;
 pub mod change_of_address;
 pub mod config;
 pub mod cpms;
+pub mod ident;
 pub mod infopass;
 pub mod kernel;
 pub mod lobby;

@@ -65,6 +65,8 @@ struct Inner {
     scripts: crate::script_gateway::search::ScriptIndex,
     kiosk_idle: u32,
     tls: bool,
+    ident: Option<crate::ident::Client>,
+    ident_inbound_token: Option<String>,
 }
 
 impl AppState {
@@ -89,6 +91,8 @@ impl AppState {
                 scripts: crate::script_gateway::search::ScriptIndex::default(),
                 kiosk_idle: crate::infopass::kiosk::IDLE_SECONDS,
                 tls,
+                ident: None,
+                ident_inbound_token: None,
             }),
         }
     }
@@ -148,6 +152,25 @@ impl AppState {
     /// The token the SMS provider sends with replies, when replies are configured.
     pub fn sms_inbound_token(&self) -> Option<&str> {
         self.inner.sms_inbound_token.as_deref()
+    }
+
+    /// The same state reaching IDENT with this client and accepting IDENT's calls with this
+    /// token (`docs/IDENT.md`).
+    pub fn with_ident(self, client: Option<crate::ident::Client>, inbound_token: Option<String>) -> AppState {
+        self.configure(|inner| {
+            inner.ident = client;
+            inner.ident_inbound_token = inbound_token.filter(|t| !t.is_empty());
+        })
+    }
+
+    /// The client of IDENT, when IDENT is configured.
+    pub fn ident(&self) -> Option<&crate::ident::Client> {
+        self.inner.ident.as_ref()
+    }
+
+    /// The token IDENT sends with partners' queries, when configured.
+    pub fn ident_inbound_token(&self) -> Option<&str> {
+        self.inner.ident_inbound_token.as_deref()
     }
 
     /// The same state with kiosks resetting after this many idle seconds.

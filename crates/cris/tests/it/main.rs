@@ -18,6 +18,7 @@ mod change_of_address;
 mod cli;
 mod cpms;
 mod focus_groups;
+mod ident;
 mod infopass;
 mod limits;
 mod lobby;

@@ -81,6 +81,11 @@ impl Drop for TestDb {
     }
 }
 
+/// The fixed time every test application reads: 2 November 2026, 15:00 UTC.
+pub fn test_clock() -> Clock {
+    Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap())
+}
+
 /// The application on a fresh, migrated database, with a fixed clock.
 pub struct TestApp {
     /// The database (kept alive for the test's duration).
@@ -100,13 +105,45 @@ pub struct TestApp {
 impl TestApp {
     /// Opens a fresh database the way `cris serve` does.
     pub async fn new() -> TestApp {
+        TestApp::build(|state| state).await
+    }
+
+    /// Opens a fresh database, with the state's settings changed by `configure` before the
+    /// router takes it.
+    pub async fn build(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
         let test_db = TestDb::new().await;
         let (db, catalog) = cris::app::open(&test_db.url, 4).await.expect("open database");
-        let clock = Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
+        let clock = test_clock();
         let i18n = Arc::new(I18n::load().expect("catalogues"));
-        let state = AppState::new(db.clone(), catalog.clone(), i18n, clock.clone(), false);
+        let state = configure(AppState::new(db.clone(), catalog.clone(), i18n, clock.clone(), false));
         let router = web::router(state.clone(), std::time::Duration::from_secs(30));
         TestApp { test_db, db, catalog, router, clock, state }
+    }
+
+    /// The application served over HTTP on loopback, with the IDENT stand-ins (IDENT, Canada,
+    /// Australia, each gallery of `gallery` persons) in front of it: CRIS's client reaches the
+    /// stand-in IDENT, which posts partners' queries to CRIS's `/ident/v1/transactions`.
+    pub async fn with_ident(gallery: usize) -> (TestApp, cris::ident::standin::StandIns, cris::web::server::Running) {
+        let standins = cris::ident::standin::start(cris::ident::standin::Options {
+            cris_inbound: None,
+            gallery_size: Some(gallery),
+            clock: test_clock(),
+        })
+        .await
+        .expect("stand-ins start");
+        let client = standins.client().expect("a client");
+        let inbound = standins.inbound_token.clone();
+        let app = TestApp::build(|state| state.with_ident(Some(client), Some(inbound))).await;
+        let listen = cris::web::server::Listen {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            tls: None,
+            grace: std::time::Duration::from_secs(1),
+            limits: Default::default(),
+            trusted_proxies: Default::default(),
+        };
+        let (running, _task) = cris::web::server::start(app.router.clone(), &listen).await.expect("serve");
+        standins.set_cris_inbound(&format!("http://{}/ident/v1/transactions", running.addr));
+        (app, standins, running)
     }
 
     /// Sends one request through the whole stack, in process.
