@@ -493,3 +493,16 @@ async fn the_accounting_page_and_csv() {
     assert!(status == 422 && page.contains("value=\"not a fin\""), "{page}");
     assert_eq!(app.get("/staff/sharing/disclosures?fin=FIN100000000", &[("cookie", &cookie)]).await.0, 403);
 }
+
+/// For the access matrix: case `IOE0900000900` of demo person 7 (`FIN100000007`), assigned to
+/// no officer, and the demo agreements.
+pub async fn matrix_case(app: &TestApp) {
+    for a in cpms::demo_agreements() {
+        cpms::record_agreement(&app.db, &a).await.unwrap();
+    }
+    let mut p = cris::cpms::model::demo_person(7, cris::ident::standin::person_finger_seed, d(2026, 11, 2));
+    p.keep_until = cris::retention::model::sharing_keep_until(p.birth_date);
+    let id = cpms::enroll(&app.db, &[p], app.clock.now()).await.unwrap()[0];
+    case(app, "IOE0900000900", "I-589").await;
+    cpms::link_case(&app.db, id, "IOE0900000900", None).await.unwrap();
+}
