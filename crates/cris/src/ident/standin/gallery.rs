@@ -28,7 +28,7 @@ pub const fn person_finger_seed(index: u64, position: u8) -> u64 {
 /// The CRIS demo person gallery person `index` of `partner` is, if any: every fourth person of
 /// a gallery is one; Canada shares CRIS persons 0, 5, 10, ..., Australia 1, 6, 11, ...
 pub const fn shared_cris_person(partner: Partner, index: u64) -> Option<u64> {
-    if index % 4 != 0 {
+    if !index.is_multiple_of(4) {
         return None;
     }
     let offset = match partner {
