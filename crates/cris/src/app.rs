@@ -35,6 +35,16 @@ pub async fn ensure_demo(db: &Db, catalog: &Catalog, cases: u64, clock: &Clock) 
         tracing::info!(cases, %as_of, "loading the demo data set");
         let report = crate::seed::load_demo(db, catalog, cases, as_of).await?;
         crate::seed::demo_extras(db, catalog, as_of, clock.now()).await?;
+        // International sharing: agreements, a few thousand persons (fingers shared with the
+        // stand-in partners' galleries), their asylum cases assigned to the demo asylum officer.
+        let demo = crate::cpms::service::Demo {
+            persons: 3_000,
+            seeds: crate::ident::standin::person_finger_seed,
+            keep_until: crate::retention::model::sharing_keep_until,
+            officer: crate::staff::store::by_username(db, "asylum.nbc").await?.map(|u| u.id),
+        };
+        let persons = crate::cpms::service::load_demo(db, clock.now(), as_of, &demo).await?;
+        tracing::info!(persons, "sharing demo loaded");
         tracing::info!(
             cases = report.cases,
             history = report.history,

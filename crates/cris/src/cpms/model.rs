@@ -560,7 +560,7 @@ pub fn demo_person(index: u64, seeds: impl Fn(u64, u8) -> u64, as_of: NaiveDate)
         aliases: Vec::new(),
         birth_date: birth,
         birth_country: pick(&COUNTRIES, mix >> 9).to_owned(),
-        gender: if mix % 2 == 0 { "F" } else { "M" }.to_owned(),
+        gender: if mix.is_multiple_of(2) { "F" } else { "M" }.to_owned(),
         flag,
         consent: None,
         fingers,

@@ -8,23 +8,28 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::model::{Agreement, Exchange, Fin, descriptive_fields};
 use super::service::{self, Accounting, CaseSharing};
+use crate::ident::Partner;
+use crate::kernel::error::ServiceError;
 use crate::kernel::ids::ReceiptNumber;
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::render;
-use crate::web::staff_ctx::Staff;
+use crate::web::staff_ctx::{Staff, StaffForm};
 use crate::web::staff_page::staff_error;
+
+crate::web::staff_ctx::carries_csrf!(AskPost);
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/sharing/cases", get(find_case))
         .route("/staff/sharing/cases/{receipt}", get(case_page))
+        .route("/staff/sharing/cases/{receipt}/queries", post(ask))
         .route("/staff/sharing/disclosures", get(disclosures))
         .route("/staff/sharing/disclosures.csv", get(disclosures_csv))
         .route("/staff/sharing/agreements", get(agreements))
@@ -91,7 +96,7 @@ pub(super) async fn show_case(
 ) -> Response {
     let now = state.clock().now();
     let Ok(receipt) = receipt.parse::<ReceiptNumber>() else {
-        return staff_error(staff, &crate::kernel::error::ServiceError::NotFound);
+        return staff_error(staff, &ServiceError::NotFound);
     };
     let sharing = match service::case_sharing(state.db(), state.catalog(), &staff.actor, now, receipt.as_str()).await {
         Ok(s) => s,
@@ -108,7 +113,7 @@ pub(super) async fn show_case(
         csrf: staff.csrf.clone(),
         receipt: receipt.as_str().to_owned(),
         exchanges,
-        partners: service::PARTNERS.to_vec(),
+        partners: Partner::ALL.iter().map(|p| (p.code(), p.name())).collect(),
         can_ask: staff.actor.role.can(crate::kernel::access::Capability::SharingQuery),
         sharing,
         errors,
@@ -197,7 +202,7 @@ async fn disclosures_csv(State(state): State<AppState>, staff: Staff, Query(q): 
             )
                 .into_response(),
         ),
-        Ok(None) => staff_error(&staff, &crate::kernel::error::ServiceError::NotFound),
+        Ok(None) => staff_error(&staff, &ServiceError::NotFound),
         Err(res) => res,
     }
 }
@@ -222,6 +227,32 @@ async fn agreements(State(state): State<AppState>, staff: Staff) -> Response {
                 today: service::today(now),
             };
             staff.finish(render(StatusCode::OK, &page))
+        }
+        Err(e) => staff_error(&staff, &e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct AskPost {
+    csrf: String,
+    #[serde(default)]
+    partner: String,
+}
+
+async fn ask(
+    State(state): State<AppState>,
+    Path(receipt): Path<String>,
+    StaffForm(staff, f): StaffForm<AskPost>,
+) -> Response {
+    let Ok(parsed) = receipt.parse::<ReceiptNumber>() else { return staff_error(&staff, &ServiceError::NotFound) };
+    let now = state.clock().now();
+    let ident = state.ident();
+    match service::request_query(state.db(), state.catalog(), &staff.actor, now, ident, parsed.as_str(), &f.partner)
+        .await
+    {
+        Ok(_) => staff.finish(Redirect::to(&format!("/staff/sharing/cases/{receipt}")).into_response()),
+        Err(ServiceError::Invalid(e)) => {
+            show_case(&state, &staff, &receipt, StatusCode::UNPROCESSABLE_ENTITY, FieldErrors::reasons(&[e])).await
         }
         Err(e) => staff_error(&staff, &e),
     }

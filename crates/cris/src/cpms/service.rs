@@ -7,20 +7,20 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use ansi_nist::type2_fields as f;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::model::{
-    Agreement, Disclosure, Exchange, Fin, Finger, NewDisclosure, NewExchange, NewPerson, OutboundQuery, Outcome,
-    Person, PersonName, ProtectedClass, protection, xyt,
+    Agreement, Direction, Disclosure, Exchange, ExchangeKind, Fin, Finger, NewDisclosure, NewExchange, NewPerson,
+    OutboundQuery, Outcome, Person, PersonName, ProtectedClass, next_sequence, protection, xyt,
 };
 use super::store;
+use crate::ident::model::new_tcn;
+use crate::ident::{Answer, Client, Partner, Query, USCIS_AGENCY};
 use crate::kernel::access::{self, Actor, Capability, Denial, Places, entry, permit};
 use crate::kernel::audit::{self, Category, Outcome as AuditOutcome};
 use crate::kernel::db::{Db, DbError, Extent, Tx};
-use crate::kernel::error::ServiceError;
-
-/// The partners, by code and name (the request form's choices).
-pub const PARTNERS: [(&str, &str); 2] = [("CAN", "Canada"), ("AUS", "Australia")];
+use crate::kernel::error::{InvalidInput, ServiceError};
 
 /// The day an agreement must be in force: the day at USCIS headquarters.
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
@@ -428,16 +428,16 @@ pub async fn fingers(db: &Db, person_id: i64) -> Result<Vec<Finger>, DbError> {
 pub fn demo_agreements() -> Vec<Agreement> {
     let fields = vec![18, 19, 20, 22, 24, 37, 201, 202, 203, 204, 207, 208, 209];
     let day = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
-    PARTNERS
+    Partner::ALL
         .iter()
-        .map(|(code, _)| Agreement {
+        .map(|p| Agreement {
             id: 0,
-            partner: (*code).to_owned(),
+            partner: p.code().to_owned(),
             in_force_from: day(2020),
             in_force_to: day(2099),
             outbound_fields: fields.clone(),
             inbound_fields: fields.clone(),
-            template: (*code).to_owned(),
+            template: p.code().to_owned(),
         })
         .collect()
 }
@@ -499,4 +499,279 @@ pub async fn load_demo(db: &Db, now: DateTime<Utc>, as_of: NaiveDate, demo: &Dem
     }
     tx.commit().await?;
     Ok(demo.persons)
+}
+
+// ---------------------------------------------------------------- USCIS asks a partner (R-IS-02, R-IS-03, R-IS-10)
+
+/// What an officer's request came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    /// The query sent at the officer's request: 1 or 3.
+    pub sequence: u8,
+    /// Its answer.
+    pub matched: bool,
+    /// The second query's answer, when a first query's match sent it by itself.
+    pub followed: Option<bool>,
+}
+
+/// The purpose every outbound query and its disclosure state.
+const PURPOSE: &str = "Asylum or refugee adjudication: identity and immigration history";
+
+/// An officer assigned to the case asks a partner about its applicant (`sharing.query`): the
+/// first query, or the third after a match; a first query's match sends the second by itself.
+/// Without an agreement in force today the query is refused, stored as refused and written to
+/// the security log (R-IS-08).
+///
+/// # Errors
+/// Refused (logged and alerted), no agreement in force (a field message), the third already
+/// sent, IDENT unavailable or refusing, storage.
+pub async fn request_query(
+    db: &Db,
+    places: &dyn Places,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    client: Option<&Client>,
+    receipt: &str,
+    partner: &str,
+) -> Result<Asked, ServiceError> {
+    let person = check_case(db, places, actor, now, receipt, "cpms.query", true).await?;
+    let Some(partner) = Partner::parse(partner.trim()) else {
+        return Err(InvalidInput::new("partner", "Choose one of the partners listed.").into());
+    };
+    let Some(client) = client else {
+        return Err(InvalidInput::new("partner", "IDENT is not configured: nothing was sent.").into());
+    };
+    let day = today(now);
+    let Some(agreement) = store::agreement_in_force(db, partner.code(), day).await? else {
+        refuse(db, actor, now, partner, person, receipt).await?;
+        return Err(InvalidInput::new(
+            "partner",
+            "No agreement with this partner is in force today: nothing was sent.",
+        )
+        .into());
+    };
+    let sent: Vec<OutboundQuery> =
+        store::queries_of(db, person).await?.into_iter().filter(|q| q.partner == partner.code()).collect();
+    let sequence = next_sequence(&sent)?;
+    let reference = match sequence {
+        1 => None,
+        _ => partner_reference(db, &sent).await?,
+    };
+    let matched =
+        send(db, actor, now, client, receipt, person, partner, &agreement, sequence, reference.as_deref()).await?;
+    let followed = if sequence == 1 && matched {
+        // A match: the second query (more information) goes out by itself (R-IS-02).
+        let sent: Vec<OutboundQuery> =
+            store::queries_of(db, person).await?.into_iter().filter(|q| q.partner == partner.code()).collect();
+        let reference = partner_reference(db, &sent).await?;
+        Some(send(db, actor, now, client, receipt, person, partner, &agreement, 2, reference.as_deref()).await?)
+    } else {
+        None
+    };
+    Ok(Asked { sequence, matched, followed })
+}
+
+/// The partner's reference for the person (2.207 FPN), from its latest answer that matched.
+async fn partner_reference(db: &Db, sent: &[OutboundQuery]) -> Result<Option<String>, DbError> {
+    let Some(id) = sent.iter().filter(|q| q.matched == Some(true)).max_by_key(|q| q.id).and_then(|q| q.exchange_in)
+    else {
+        return Ok(None);
+    };
+    let Some(exchange) = store::exchange(db, id).await? else { return Ok(None) };
+    Ok(Answer::decode(&exchange.transaction).ok().and_then(|a| a.text.text(f::FPN).map(str::to_owned)))
+}
+
+/// A query refused for want of an agreement: an exchange row with its outcome and reason, and a
+/// security-log row, in one transaction.
+async fn refuse(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    partner: Partner,
+    person: i64,
+    receipt: &str,
+) -> Result<(), DbError> {
+    let reason = format!("no agreement with {} in force on {}", partner.code(), today(now));
+    let tcn = new_tcn("USCIS");
+    let mut tx = db.begin().await?;
+    store::insert_exchange(
+        &mut tx,
+        &NewExchange {
+            direction: Direction::Out,
+            partner: partner.code(),
+            kind: ExchangeKind::Query,
+            tcn: &tcn,
+            tcr: None,
+            sequence: None,
+            transaction: &[],
+            at: now,
+            person_id: Some(person),
+            agreement_id: None,
+            outcome: Some(Outcome::Refused),
+            reason: Some(&reason),
+        },
+    )
+    .await?;
+    let record = format!("case:{receipt}");
+    audit::record(
+        &mut tx,
+        now,
+        &entry(actor, Category::Security, "cpms.query.refused", &record, AuditOutcome::Denied, &reason),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// The Type-2 record of a query about a person: the partner's request template, cut down to
+/// the fields the agreement lets USCIS send (R-IS-08).
+fn query_text(
+    person: &Person,
+    actor: &Actor,
+    day: NaiveDate,
+    partner: Partner,
+    agreement: &Agreement,
+    sequence: u8,
+    reference: Option<&str>,
+) -> Result<ansi_nist::TaggedRecord, ServiceError> {
+    let date = |d: NaiveDate| {
+        ansi_nist::Date::new(
+            u16::try_from(d.year()).unwrap_or(1900),
+            u8::try_from(d.month()).unwrap_or(1),
+            u8::try_from(d.day()).unwrap_or(1),
+        )
+    };
+    let gender = match person.gender.as_str() {
+        "M" => ansi_nist::Gender::Male,
+        "F" => ansi_nist::Gender::Female,
+        "X" => ansi_nist::Gender::Other,
+        _ => ansi_nist::Gender::Unknown,
+    };
+    let d = ansi_nist::Descriptive {
+        name: Some(ansi_nist::Name { surname: person.name.surname.clone(), given: person.name.given_names.clone() }),
+        country_of_birth: Some(person.birth_country.clone()),
+        date_of_birth: date(person.birth_date),
+        gender: Some(gender),
+        reason: Some(PURPOSE.to_owned()),
+        requestor: Some(ansi_nist::Requestor { name: actor.username.clone(), contact: "USCIS RAIO".to_owned() }),
+        request_date: date(day),
+        priority: Some(ansi_nist::Priority::Medium),
+        partner_id: reference.map(str::to_owned),
+        query_sequence: Some(sequence),
+        ..ansi_nist::Descriptive::default()
+    };
+    let record = d.to_record().map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let mut template = partner.request_template();
+    template.fields.retain(|spec| agreement.allows_out(spec.number) || spec.number == f::QSQ);
+    Ok(template.restrict(&record))
+}
+
+/// Sends one query and stores it, its disclosure, the officer's query and the answer in one
+/// transaction, committed once IDENT has answered (nothing is recorded as disclosed when it did
+/// not take the query). Returns whether the partner matched.
+#[expect(clippy::too_many_arguments, reason = "one query's every part, from the request")]
+async fn send(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    client: &Client,
+    receipt: &str,
+    person_id: i64,
+    partner: Partner,
+    agreement: &Agreement,
+    sequence: u8,
+    reference: Option<&str>,
+) -> Result<bool, ServiceError> {
+    let person = store::person(db, person_id).await?.ok_or(ServiceError::NotFound)?;
+    let day = today(now);
+    let text = query_text(&person, actor, day, partner, agreement, sequence, reference)?;
+    let mut fields: Vec<u16> = text.fields().iter().map(|f| f.number()).filter(|n| *n > 2).collect();
+    let mut fingers = Vec::new();
+    for (i, finger) in store::fingers(db, person_id).await?.iter().enumerate() {
+        let mut m = finger.to_type9().map_err(|e| ServiceError::Internal(e.to_string()))?;
+        m.idc = u8::try_from(i + 1).unwrap_or(1);
+        fingers.push(m);
+    }
+    if !fingers.is_empty() {
+        // Fingerprints are disclosed too: record type 9.
+        fields.push(9);
+    }
+    let query = Query { tcn: new_tcn("USCIS"), date: day, sequence, text, fingers, images: Vec::new() };
+    let bytes = query.encode(USCIS_AGENCY, partner.agency()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+
+    let mut tx = db.begin().await?;
+    let out = store::insert_exchange(
+        &mut tx,
+        &NewExchange {
+            direction: Direction::Out,
+            partner: partner.code(),
+            kind: ExchangeKind::Query,
+            tcn: &query.tcn,
+            tcr: None,
+            sequence: Some(sequence),
+            transaction: &bytes,
+            at: now,
+            person_id: Some(person_id),
+            agreement_id: Some(agreement.id),
+            outcome: None,
+            reason: None,
+        },
+    )
+    .await?;
+    let purpose = format!("{PURPOSE} (case {receipt}, query {sequence})");
+    store::insert_disclosure(
+        &mut tx,
+        &NewDisclosure {
+            person_id,
+            partner: partner.code(),
+            at: now,
+            fields: &fields,
+            purpose: &purpose,
+            agreement_id: agreement.id,
+            approved_by: Some(&actor.username),
+            exchange_id: out,
+        },
+    )
+    .await?;
+    let query_id =
+        store::insert_query(&mut tx, person_id, receipt, &actor.username, partner.code(), sequence, out, now).await?;
+    // The transaction stays open across the call: committed only once IDENT took the query.
+    let (_, envelope) = match client.query(partner, &query).await {
+        Ok(done) => done,
+        Err(e) => {
+            tracing::warn!(partner = partner.code(), error = %e, "an outbound query was not taken");
+            return Err(InvalidInput::new(
+                "partner",
+                "IDENT did not take the query: nothing was sent. Try again later.",
+            )
+            .into());
+        }
+    };
+    let answer = envelope.decode_answer().map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let outcome = if answer.matched { Outcome::Match } else { Outcome::NoMatch };
+    let inbound = store::insert_exchange(
+        &mut tx,
+        &NewExchange {
+            direction: Direction::In,
+            partner: partner.code(),
+            kind: ExchangeKind::Answer,
+            tcn: &answer.tcn,
+            tcr: Some(&answer.tcr),
+            sequence: Some(sequence),
+            transaction: &envelope.transaction,
+            at: now,
+            person_id: Some(person_id),
+            agreement_id: Some(agreement.id),
+            outcome: Some(outcome),
+            reason: None,
+        },
+    )
+    .await?;
+    store::settle_exchange(&mut tx, out, None, outcome, None).await?;
+    store::answer_query(&mut tx, query_id, inbound, answer.matched).await?;
+    let record = format!("case:{receipt}");
+    let detail = format!("query {sequence} to {}: {}", partner.code(), outcome.code());
+    audit::record(&mut tx, now, &entry(actor, Category::Change, "cpms.query.sent", &record, AuditOutcome::Ok, &detail))
+        .await?;
+    tx.commit().await?;
+    Ok(answer.matched)
 }

@@ -464,9 +464,12 @@ pub async fn insert_disclosure(tx: &mut Tx, d: &NewDisclosure<'_>) -> Result<i64
     }))
 }
 
+/// id, partner, at, fields, purpose, agreement, approved by, exchange.
+type DisclosureRow = (i64, String, DateTime<Utc>, String, String, i64, Option<String>, i64);
+
 /// A person's disclosures, oldest first.
 pub async fn disclosures_of(db: &Db, person_id: i64) -> Result<Vec<Disclosure>, DbError> {
-    let rows: Vec<(i64, String, DateTime<Utc>, String, String, i64, Option<String>, i64)> = crate::with_db!(db, pool => {
+    let rows: Vec<DisclosureRow> = crate::with_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, partner, at, fields, purpose, agreement_id, approved_by, exchange_id FROM cpms_disclosures \
              WHERE person_id = $1 ORDER BY at, id",
@@ -491,6 +494,7 @@ pub async fn disclosures_of(db: &Db, person_id: i64) -> Result<Vec<Disclosure>, 
 }
 
 /// Records a USCIS query to a partner; returns its id.
+#[expect(clippy::too_many_arguments, reason = "one row's columns")]
 pub async fn insert_query(
     tx: &mut Tx,
     person_id: i64,
@@ -531,9 +535,12 @@ pub async fn answer_query(tx: &mut Tx, query_id: i64, exchange_in: i64, matched:
     Ok(())
 }
 
+/// id, partner, sequence, officer, at, matched, answer's exchange.
+type QueryRow = (i64, String, i32, String, DateTime<Utc>, Option<bool>, Option<i64>);
+
 /// A person's queries to partners, in order.
 pub async fn queries_of(db: &Db, person_id: i64) -> Result<Vec<OutboundQuery>, DbError> {
-    let rows: Vec<(i64, String, i32, String, DateTime<Utc>, Option<bool>, Option<i64>)> = crate::with_db!(db, pool => {
+    let rows: Vec<QueryRow> = crate::with_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, partner, sequence, officer, at, matched, exchange_in FROM cpms_queries WHERE person_id = $1 \
              ORDER BY id",

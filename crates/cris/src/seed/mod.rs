@@ -174,6 +174,8 @@ pub async fn demo_extras(
         ("tier1", "Demo Call Centre Tier 1", Role::Tier1, "NBC"),
         ("hq.staff", "Demo Headquarters", Role::Headquarters, "NBC"),
         ("hq.reviewer", "Demo Headquarters Reviewer", Role::Headquarters, "NBC"),
+        ("asylum.nbc", "Demo Asylum Officer", Role::AsylumOfficer, "NBC"),
+        ("fdns.nbc", "Demo Fraud Analyst", Role::FraudAnalyst, "NBC"),
     ];
     for (username, name, role, office) in accounts {
         let username = Username::parse(username)?;

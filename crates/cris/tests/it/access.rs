@@ -40,13 +40,26 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/surveys/{survey}/report.csv", "✘✘✘✔✘✘✔✔✔✔✘✘✘"),
     ("GET /staff/surveys/opt-out", "✘✘✘✘✘✔✘✘✘✘✘✘✘"),
     ("POST /staff/surveys/opt-out", "✘✘✘✘✘✔✘✘✘✘✘✘✘"),
+    // International sharing (issue 20): case records for asylum officers (their cases) and fraud
+    // analysts; accounting and agreements for international analysts. The case is assigned to
+    // no officer, so no officer may read it or ask about it.
+    ("GET /staff/sharing/cases", "✘✘✘✘✘✘✘✘✘✘✔✔✘"),
+    ("GET /staff/sharing/cases/IOE0900000900", "✘✘✘✘✘✘✘✘✘✘✘✔✘"),
+    ("POST /staff/sharing/cases/IOE0900000900/queries", "✘✘✘✘✘✘✘✘✘✘✘✘✘"),
+    ("GET /staff/sharing/disclosures", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
+    ("GET /staff/sharing/disclosures?fin=FIN100000007", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
+    ("GET /staff/sharing/disclosures.csv?fin=FIN100000007", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
+    ("GET /staff/sharing/agreements", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
 ];
 
 // R-AU-01, R-AU-02, R-AU-07
+// R-IS-03
+// R-IS-09
 #[tokio::test]
 async fn every_staff_route_for_every_role() {
     let app = TestApp::new().await;
     let survey = crate::surveys::create_survey(&app, "2027-12-31").await.to_string();
+    crate::cpms::matrix_case(&app).await;
     let mut failures = Vec::new();
     let mut denials = 0;
     for (i, role) in Role::ALL.into_iter().enumerate() {

@@ -291,3 +291,218 @@ async fn persons_go_after_their_hundredth_birthday() {
     assert!(cpms::fingers(&app.db, ids[0]).await.unwrap().is_empty());
     assert_eq!(cpms::fingers(&app.db, ids[1]).await.unwrap().len(), 2);
 }
+
+// ---------------------------------------------------------------- USCIS asks a partner
+
+/// The applicant of case `receipt`: demo person `index` (fingers shared with the stand-in
+/// partners' galleries as the demo's are), assigned to `officer`; returns the person's id.
+async fn applicant(app: &TestApp, index: u64, receipt: &str, officer: i64) -> i64 {
+    let as_of = d(2026, 11, 2);
+    let mut p = cris::cpms::model::demo_person(index, cris::ident::standin::person_finger_seed, as_of);
+    p.keep_until = cris::retention::model::sharing_keep_until(p.birth_date);
+    let id = cpms::enroll(&app.db, &[p], app.clock.now()).await.unwrap()[0];
+    case(app, receipt, "I-589").await;
+    cpms::link_case(&app.db, id, receipt, Some(officer)).await.unwrap();
+    id
+}
+
+async fn outbound(app: &TestApp, person: i64) -> Vec<(String, String, Option<i64>, Option<String>, Vec<u8>)> {
+    cris::with_db!(&app.db, pool => {
+        sqlx::query_as(
+            "SELECT direction, kind, CAST(sequence AS BIGINT), outcome, body FROM cpms_exchanges WHERE person_id = $1 ORDER BY id",
+        )
+        .bind(person)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    })
+}
+
+async fn disclosed(app: &TestApp, person: i64) -> Vec<(String, String, String, Option<String>)> {
+    cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT partner, fields, purpose, approved_by FROM cpms_disclosures WHERE person_id = $1 ORDER BY id")
+            .bind(person)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    })
+}
+
+// R-IS-02
+// R-IS-03
+// R-IS-06
+// R-IS-08
+// R-IS-10
+// The officer assigned to the case asks Canada, which knows the applicant: the first answer
+// (match) is stored, the second query goes out by itself, the officer sends a third, and no
+// fourth. Every query and answer is stored whole, each query's disclosure written with it
+// (fields, purpose, agreement, who), and the partner received only the fields the agreement
+// allows. The officer and a fraud analyst see the answers; another officer cannot ask.
+#[tokio::test]
+async fn a_match_sends_the_second_query_by_itself_and_the_third_on_request() {
+    use cris::ident::Partner;
+    let (app, standins, _server) = TestApp::with_ident(8).await;
+    let mut can = cpms::demo_agreements().remove(0);
+    can.outbound_fields.retain(|f| *f != 19); // no aliases for Canada under this agreement
+    cpms::record_agreement(&app.db, &can).await.unwrap();
+    let officer = app.staff("ao.one", Role::AsylumOfficer, "NBC").await;
+    app.staff("ao.two", Role::AsylumOfficer, "NBC").await;
+    app.staff("fdns.one", Role::FraudAnalyst, "NBC").await;
+    // Demo person 0 is in Canada's gallery.
+    let person = applicant(&app, 0, "IOE0900000300", officer).await;
+    let cookie = app.sign_in("ao.one").await;
+    let ask = "/staff/sharing/cases/IOE0900000300/queries";
+
+    let (status, headers, page) = app.post_form(ask, &cookie, &[("partner", "CAN")]).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(headers["location"], "/staff/sharing/cases/IOE0900000300");
+    let received = standins.queries(Partner::Canada);
+    assert_eq!(received.iter().map(|q| q.sequence).collect::<Vec<_>>(), [1, 2]);
+    for q in &received {
+        for field in q.text.fields().iter().map(|f| f.number()).filter(|n| *n > 2) {
+            assert!(can.allows_out(field) || field == 208, "2.{field:03} is not allowed");
+        }
+    }
+    assert!(received[1].text.text(207).is_some_and(|r| r.starts_with("CAN-")), "the 2nd names the partner's reference");
+
+    let (status, _, page) = app.post_form(ask, &cookie, &[("partner", "CAN")]).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(standins.queries(Partner::Canada).len(), 3);
+    assert_eq!(standins.queries(Partner::Canada)[2].sequence, 3);
+    let (status, _, page) = app.post_form(ask, &cookie, &[("partner", "CAN")]).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("already been sent the third query"), "{page}");
+    assert_eq!(standins.queries(Partner::Canada).len(), 3);
+
+    let rows = outbound(&app, person).await;
+    let shape: Vec<(&str, &str, Option<i64>, Option<&str>)> =
+        rows.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2, r.3.as_deref())).collect();
+    assert_eq!(
+        shape,
+        [
+            ("out", "query", Some(1), Some("match")),
+            ("in", "answer", Some(1), Some("match")),
+            ("out", "query", Some(2), Some("match")),
+            ("in", "answer", Some(2), Some("match")),
+            ("out", "query", Some(3), Some("match")),
+            ("in", "answer", Some(3), Some("match")),
+        ]
+    );
+    // Stored whole: what was sent reads back as the query the partner received.
+    for (row, sent) in [(0, 0), (2, 1), (4, 2)] {
+        let stored = cris::ident::Query::decode(&rows[row].4).unwrap();
+        assert_eq!(stored, standins.queries(Partner::Canada)[sent]);
+    }
+    let disclosures = disclosed(&app, person).await;
+    assert_eq!(disclosures.len(), 3);
+    for (partner, fields, purpose, by) in &disclosures {
+        assert_eq!((partner.as_str(), by.as_deref()), ("CAN", Some("ao.one")));
+        assert!(fields.contains("2.018") && fields.contains("2.022") && fields.ends_with(" 9"), "{fields}");
+        assert!(!fields.contains("2.019"), "{fields}");
+        assert!(purpose.contains("IOE0900000300"), "{purpose}");
+    }
+
+    let (status, _, page) = app.get("/staff/sharing/cases/IOE0900000300", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Match") && page.contains("2.207"), "{page}");
+    let fdns = app.sign_in("fdns.one").await;
+    let (status, _, page) = app.get("/staff/sharing/cases/IOE0900000300", &[("cookie", &fdns)]).await;
+    assert!(status == 200 && page.contains("2.207") && !page.contains("id=\"ask\""), "{page}");
+    let (status, _, _) = app.post_form(ask, &fdns, &[("partner", "CAN")]).await;
+    assert_eq!(status, 403);
+    let other = app.sign_in("ao.two").await;
+    assert_eq!(app.post_form(ask, &other, &[("partner", "CAN")]).await.0, 403);
+    assert_eq!(app.get("/staff/sharing/cases/IOE0900000300", &[("cookie", &other)]).await.0, 403);
+    assert_eq!(standins.queries(Partner::Canada).len(), 3);
+}
+
+// R-IS-02
+// R-IS-06
+// A partner that does not know the applicant answers "no match": stored, shown, and nothing
+// follows by itself.
+#[tokio::test]
+async fn no_match_is_stored_and_nothing_follows() {
+    use cris::ident::Partner;
+    let (app, standins, _server) = TestApp::with_ident(8).await;
+    for a in cpms::demo_agreements() {
+        cpms::record_agreement(&app.db, &a).await.unwrap();
+    }
+    let officer = app.staff("ao.one", Role::AsylumOfficer, "NBC").await;
+    // Demo person 2 is in neither gallery.
+    let person = applicant(&app, 2, "IOE0900000400", officer).await;
+    let cookie = app.sign_in("ao.one").await;
+    let (status, _, page) =
+        app.post_form("/staff/sharing/cases/IOE0900000400/queries", &cookie, &[("partner", "AUS")]).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(standins.queries(Partner::Australia).len(), 1);
+    let rows = outbound(&app, person).await;
+    let outcomes: Vec<Option<&str>> = rows.iter().map(|r| r.3.as_deref()).collect();
+    assert_eq!(outcomes, [Some("no-match"), Some("no-match")]);
+    assert_eq!(disclosed(&app, person).await.len(), 1);
+    let (_, _, page) = app.get("/staff/sharing/cases/IOE0900000400", &[("cookie", &cookie)]).await;
+    assert!(page.contains("No match"), "{page}");
+}
+
+// R-IS-08
+// A query to a partner whose agreement has expired is refused: nothing reaches the partner,
+// the refusal is stored as an exchange and written to the security log, the page says why.
+#[tokio::test]
+async fn a_query_under_an_expired_agreement_is_refused_and_logged() {
+    use cris::ident::Partner;
+    let (app, standins, _server) = TestApp::with_ident(8).await;
+    cpms::record_agreement(&app.db, &agreement("CAN", d(2020, 1, 1), d(2025, 12, 31))).await.unwrap();
+    let officer = app.staff("ao.one", Role::AsylumOfficer, "NBC").await;
+    let person = applicant(&app, 0, "IOE0900000500", officer).await;
+    let cookie = app.sign_in("ao.one").await;
+    let (status, _, page) =
+        app.post_form("/staff/sharing/cases/IOE0900000500/queries", &cookie, &[("partner", "CAN")]).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("No agreement with this partner is in force today"), "{page}");
+    assert!(standins.queries(Partner::Canada).is_empty());
+    let rows = outbound(&app, person).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].0.as_str(), rows[0].3.as_deref()), ("out", Some("refused")));
+    assert!(disclosed(&app, person).await.is_empty());
+    let logged = events(&app, "cpms.query.refused").await;
+    assert_eq!(logged, vec![("cpms.query.refused".into(), "ao.one".into(), "denied".into())]);
+}
+
+// R-IS-06
+// The accounting of disclosures, as a page and a CSV, for international analysts only.
+#[tokio::test]
+async fn the_accounting_page_and_csv() {
+    let (app, _standins, _server) = TestApp::with_ident(8).await;
+    for a in cpms::demo_agreements() {
+        cpms::record_agreement(&app.db, &a).await.unwrap();
+    }
+    let officer = app.staff("ao.one", Role::AsylumOfficer, "NBC").await;
+    app.staff("ia.one", Role::InternationalAnalyst, "NBC").await;
+    applicant(&app, 0, "IOE0900000600", officer).await;
+    let cookie = app.sign_in("ao.one").await;
+    app.post_form("/staff/sharing/cases/IOE0900000600/queries", &cookie, &[("partner", "CAN")]).await;
+    let ia = app.sign_in("ia.one").await;
+    let (status, _, page) = app.get("/staff/sharing/disclosures?fin=FIN100000000", &[("cookie", &ia)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page.matches("<th scope=\"row\">CAN</th>").count(), 2, "{page}");
+    assert!(page.contains("ao.one") && page.contains("in force 2020-01-01 to 2099-01-01"), "{page}");
+    let (status, headers, csv) = app.get("/staff/sharing/disclosures.csv?fin=FIN100000000", &[("cookie", &ia)]).await;
+    assert_eq!(status, 200);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    let (status, _, page) = app.get("/staff/sharing/disclosures?fin=not%20a%20fin", &[("cookie", &ia)]).await;
+    assert!(status == 422 && page.contains("value=\"not a fin\""), "{page}");
+    assert_eq!(app.get("/staff/sharing/disclosures?fin=FIN100000000", &[("cookie", &cookie)]).await.0, 403);
+}
+
+/// For the access matrix: case `IOE0900000900` of demo person 7 (`FIN100000007`), assigned to
+/// no officer, and the demo agreements.
+pub async fn matrix_case(app: &TestApp) {
+    for a in cpms::demo_agreements() {
+        cpms::record_agreement(&app.db, &a).await.unwrap();
+    }
+    let mut p = cris::cpms::model::demo_person(7, cris::ident::standin::person_finger_seed, d(2026, 11, 2));
+    p.keep_until = cris::retention::model::sharing_keep_until(p.birth_date);
+    let id = cpms::enroll(&app.db, &[p], app.clock.now()).await.unwrap()[0];
+    case(app, "IOE0900000900", "I-589").await;
+    cpms::link_case(&app.db, id, "IOE0900000900", None).await.unwrap();
+}
