@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::kernel::error::InvalidInput;
 
 /// The version of the rules below; a certificate names it with the configured days.
-pub const POLICY_VERSION: &str = "2";
+pub const POLICY_VERSION: &str = "3";
 
 /// Rows deleted in one transaction by default: short enough that bookings and look-ups wait at
 /// most one batch for a lock.
@@ -382,8 +382,8 @@ mod tests {
         assert!(p.set_days(Kind::FocusContacts, 121).is_err());
         assert!(p.set_days(Kind::Outbox, 7).is_ok());
         assert_eq!(p.days(Kind::Outbox), 7);
-        assert!(p.version().starts_with("2; appointments=60"));
-        assert!(p.version().ends_with(" throttles=1"));
+        assert!(p.version().starts_with("3; appointments=60"));
+        assert!(p.version().ends_with(" throttles=1 sharing_records=0"));
         let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z").map(|t| t.to_utc()).unwrap_or_default();
         let c = p.cutoff(Kind::Appointments, now, d(2026, 12, 7));
         assert_eq!(c.day, d(2026, 10, 8));

@@ -1833,7 +1833,7 @@ async fn the_retention_page_passes_the_accessibility_audit() {
     // The certificates read in words, not codes, and fit beside the menu without scrolling.
     let text = b.script("return document.getElementById('certificates').innerText", vec![]).await;
     let text = text.as_str().unwrap_or_default().to_owned();
-    assert!(text.contains("Appointments: 1, dated before") && text.contains("Rules 2"), "{text}");
+    assert!(text.contains("Appointments: 1, dated before") && text.contains("Rules 3"), "{text}");
     assert!(!text.contains("appointments=") && !text.contains("lobby_tickets"), "{text}");
     for width in STAFF_WIDTHS {
         b.viewport(width, 900).await;

@@ -239,7 +239,7 @@ async fn certificates_are_listed_for_headquarters_and_the_commands_print_them() 
     assert_eq!(status, 200);
     assert!(page.contains(&id) && page.contains("Appointments: 1, dated before") && !page.contains("Listed"), "{page}");
     assert!(
-        page.contains("Rules 2")
+        page.contains("Rules 3")
             && page.contains("Focus-group contacts: 120 days")
             && !page.contains("appointments=60"),
         "{page}"
