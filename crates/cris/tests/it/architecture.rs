@@ -32,7 +32,8 @@
 //!
 //! The report prints with
 //! `cargo test -p cris --test it architecture::house_in_order -- --nocapture`.
-//! `ENFORCE_LAYERING` and `ENFORCE_STAFF_STRINGS` turn findings into failures once issue 15 lands.
+//! `ENFORCE_LAYERING` and `ENFORCE_STAFF_STRINGS` turn findings into failures once issue 15 lands;
+//! cross-owner SQL and `format!` SQL, already at zero, fail now.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -972,6 +973,9 @@ fn house_in_order() {
     assert_eq!(count(&[Kind::Owners]), 0, "every table has one owner in docs/ARCHITECTURE.md:\n{report}");
     // R-IS-09: always enforced.
     assert_eq!(count(&[Kind::Sequestration]), 0, "foreign-partner data is reached from outside:\n{report}");
+    // Reached zero (issue 15): a new one fails at once, before the whole layering is switched on.
+    assert_eq!(count(&[Kind::CrossOwnerSql]), 0, "SQL names another owner's table:\n{report}");
+    assert_eq!(count(&[Kind::FormatSql]), 0, "SQL built with format!:\n{report}");
     if ENFORCE_LAYERING {
         let layering =
             [Kind::CrossOwnerSql, Kind::SqlOutsideStore, Kind::RouteCallsStore, Kind::ImportCycle, Kind::FormatSql];
