@@ -665,9 +665,11 @@ fn query_text(
     Ok(template.restrict(&record))
 }
 
-/// Sends one query and stores it, its disclosure, the officer's query and the answer in one
-/// transaction, committed once IDENT has answered (nothing is recorded as disclosed when it did
-/// not take the query). Returns whether the partner matched.
+/// Sends one query: the query, its disclosure and the officer's query are committed before the
+/// call (a disclosure is never sent unaccounted for, R-IS-06), IDENT is called outside any
+/// transaction (a slow partner must not hold SQLite's one writer lock and stall bookings), then
+/// the answer settles them; a query IDENT did not take is marked refused and its disclosure and
+/// query row withdrawn. Returns whether the partner matched.
 #[expect(clippy::too_many_arguments, reason = "one query's every part, from the request")]
 async fn send(
     db: &Db,
@@ -734,11 +736,15 @@ async fn send(
     .await?;
     let query_id =
         store::insert_query(&mut tx, person_id, receipt, &actor.username, partner.code(), sequence, out, now).await?;
-    // The transaction stays open across the call: committed only once IDENT took the query.
+    tx.commit().await?;
     let (_, envelope) = match client.query(partner, &query).await {
         Ok(done) => done,
         Err(e) => {
             tracing::warn!(partner = partner.code(), error = %e, "an outbound query was not taken");
+            let mut tx = db.begin().await?;
+            store::withdraw_query(&mut tx, out, query_id).await?;
+            store::settle_exchange(&mut tx, out, None, Outcome::Refused, Some("not taken by IDENT")).await?;
+            tx.commit().await?;
             return Err(InvalidInput::new(
                 "partner",
                 "IDENT did not take the query: nothing was sent. Try again later.",
@@ -748,6 +754,7 @@ async fn send(
     };
     let answer = envelope.decode_answer().map_err(|e| ServiceError::Internal(e.to_string()))?;
     let outcome = if answer.matched { Outcome::Match } else { Outcome::NoMatch };
+    let mut tx = db.begin().await?;
     let inbound = store::insert_exchange(
         &mut tx,
         &NewExchange {

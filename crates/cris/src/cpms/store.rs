@@ -522,6 +522,16 @@ pub async fn insert_query(
     }))
 }
 
+/// Withdraws the disclosure and the officer's query of an outbound query IDENT did not take
+/// (nothing left CRIS); the exchange stays, settled as refused.
+pub async fn withdraw_query(tx: &mut Tx, exchange_out: i64, query_id: i64) -> Result<(), DbError> {
+    crate::with_tx!(tx, conn => {
+        sqlx::query("DELETE FROM cpms_disclosures WHERE exchange_id = $1").bind(exchange_out).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM cpms_queries WHERE id = $1").bind(query_id).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
 /// Attaches the answer to a query.
 pub async fn answer_query(tx: &mut Tx, query_id: i64, exchange_in: i64, matched: bool) -> Result<(), DbError> {
     crate::with_tx!(tx, conn => {

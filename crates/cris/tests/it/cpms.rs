@@ -443,6 +443,39 @@ async fn no_match_is_stored_and_nothing_follows() {
     assert!(page.contains("No match"), "{page}");
 }
 
+// R-IS-06
+// A query IDENT does not take leaves nothing counted as disclosed: the exchange is kept, settled
+// as refused, its disclosure withdrawn; the officer is told and the next try goes out. The call
+// to IDENT runs outside any transaction, so a slow partner never holds the database's writer.
+#[tokio::test]
+async fn a_query_ident_does_not_take_is_withdrawn_and_can_be_sent_again() {
+    use cris::ident::Partner;
+    let (app, standins, _server) = TestApp::with_ident(8).await;
+    for a in cpms::demo_agreements() {
+        cpms::record_agreement(&app.db, &a).await.unwrap();
+    }
+    let officer = app.staff("ao.one", Role::AsylumOfficer, "NBC").await;
+    let person = applicant(&app, 2, "IOE0900000450", officer).await;
+    let cookie = app.sign_in("ao.one").await;
+    standins.set_available(Partner::Australia, false);
+    let (status, _, page) =
+        app.post_form("/staff/sharing/cases/IOE0900000450/queries", &cookie, &[("partner", "AUS")]).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("IDENT did not take the query"), "{page}");
+    let rows = outbound(&app, person).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].0.as_str(), rows[0].3.as_deref()), ("out", Some("refused")));
+    assert!(disclosed(&app, person).await.is_empty());
+
+    standins.set_available(Partner::Australia, true);
+    let (status, _, page) =
+        app.post_form("/staff/sharing/cases/IOE0900000450/queries", &cookie, &[("partner", "AUS")]).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(disclosed(&app, person).await.len(), 1);
+    let outcomes: Vec<Option<String>> = outbound(&app, person).await.into_iter().map(|r| r.3).collect();
+    assert_eq!(outcomes.iter().filter(|o| o.as_deref() == Some("no-match")).count(), 2);
+}
+
 // R-IS-08
 // A query to a partner whose agreement has expired is refused: nothing reaches the partner,
 // the refusal is stored as an exchange and written to the security log, the page says why.
