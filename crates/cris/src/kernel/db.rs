@@ -158,7 +158,10 @@ impl Db {
                 // Reads straight from the mapped file rather than copied through the page cache.
                 .pragma("mmap_size", "17179869184")
                 // Checkpoint every 40 MB of WAL rather than 4: bulk loads sync the file less often.
-                .pragma("wal_autocheckpoint", "10000");
+                .pragma("wal_autocheckpoint", "10000")
+                // Deleted and overwritten rows are zeroed in the file, so purged personal data and
+                // burnt survey tokens are gone from the disk, not only from the tables (R-RT-01).
+                .pragma("secure_delete", "on");
             if let Some(parent) = std::path::Path::new(opts.get_filename()).parent()
                 && !parent.as_os_str().is_empty()
             {
