@@ -1954,7 +1954,9 @@ async fn icts_analysts_answer_a_partner_query() {
     b.click("label[for=field-18]").await;
     b.click("label[for=field-22]").await;
     b.click("#prepare-submit").await;
-    b.wait_for("#attach").await;
+    // The attach form is on the page before preparing too: wait for what only the prepared page
+    // shows (the preparer may not approve), or the upload races the page load.
+    b.wait_for("#approve-other").await;
     b.type_into("#label", "Passport").await;
     b.type_into("#document", &document.display().to_string()).await;
     b.click("#attach-submit").await;
