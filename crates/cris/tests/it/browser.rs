@@ -300,6 +300,10 @@ async fn legacy_page_structure_matches_what_clients_select() {
         .await;
     assert_eq!(p, "");
     assert!(b.text("#formErrorMessages li").await.contains("does not recognize the receipt number entered"));
+    // The wire format's inline script runs: the policy allows it by its hash, nothing else inline.
+    assert_eq!(b.script("return typeof appReceiptNum", vec![]).await, "string");
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "console errors on the legacy pages: {errors:?}");
     b.quit().await;
     server.shutdown(Duration::from_secs(1));
 }
