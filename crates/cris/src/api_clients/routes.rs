@@ -9,7 +9,8 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{ApiClient, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, NewClient};
+use super::model::{ApiClient, DEFAULT_DAILY_QUOTA, DEFAULT_RATE_PER_SECOND, NewClient};
+use super::service;
 use crate::kernel::error::ServiceError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
@@ -41,7 +42,7 @@ struct Empty {}
 
 async fn view(state: &AppState, staff: &Staff, error: Option<String>, issued: Option<(String, String)>) -> Response {
     let now = state.clock().now();
-    match super::list(state.db(), state.catalog(), &staff.actor, now).await {
+    match service::list(state.db(), state.catalog(), &staff.actor, now).await {
         Ok(clients) => {
             let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             let page = ClientsPage {
@@ -89,7 +90,7 @@ async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Cl
     let scopes = if f.scopes.trim().is_empty() { "case_status".to_owned() } else { f.scopes };
     let new =
         NewClient { name: f.name, client_id: None, secret: None, rate_per_second: rate, daily_quota: quota, scopes };
-    match super::register(state.db(), state.catalog(), Some(&staff.actor), state.clock().now(), new).await {
+    match service::register(state.db(), state.catalog(), Some(&staff.actor), state.clock().now(), new).await {
         Ok(issued) => view(&state, &staff, None, Some(issued)).await,
         Err(ServiceError::Invalid(e)) => view(&state, &staff, Some(e.reason), None).await,
         Err(e) => staff_error(&staff, &e),

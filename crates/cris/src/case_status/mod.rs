@@ -7,6 +7,7 @@ pub mod cache;
 pub mod events;
 pub mod model;
 pub mod routes;
+pub mod scans;
 pub mod service;
 pub mod store;
 pub mod wire;

@@ -96,7 +96,7 @@ pub struct Facts {
     pub mailed: Vec<Mailed>,
     /// Scans shown, newest first.
     #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
-    pub scans: Vec<crate::usps::service::Shown>,
+    pub scans: Vec<super::scans::model::Shown>,
 }
 
 impl Facts {
@@ -149,7 +149,7 @@ pub struct Report {
     /// Mailed documents.
     pub mailed: Vec<Mailed>,
     /// USPS scans of the mailed documents, newest first.
-    pub scans: Vec<crate::usps::service::Shown>,
+    pub scans: Vec<super::scans::model::Shown>,
     /// The posted processing time for the form at the office, if posted.
     pub processing: Option<crate::processing_times::Posted>,
     /// Filed electronically (receipt prefix IOE).

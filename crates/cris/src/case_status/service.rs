@@ -105,7 +105,7 @@ pub async fn refresh_reports(tx: &mut Tx, case_ids: &[i64]) -> Result<(), DbErro
     }
     store::lock(tx, &ids).await?;
     let mut facts = store::facts_of_many(tx, &ids).await?;
-    let mut scans = crate::usps::service::scans_of_many(tx, &ids).await?;
+    let mut scans = super::scans::store::scans_of_many(tx, &ids).await?;
     let reports: Vec<(i64, String)> = ids
         .iter()
         .map(|id| {
@@ -220,7 +220,7 @@ async fn lookup_with(
     let scans = match scans {
         Some(scans) => scans,
         None if mailed.is_empty() => Vec::new(),
-        None => crate::usps::service::scans_of(db, case.id).await?,
+        None => super::scans::store::scans_of(db, case.id).await?,
     };
     Ok(Some(Report {
         receipt: case.receipt_number,

@@ -14,7 +14,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message as Email, Tokio1Executor};
 
-use crate::kernel::db::{Db, DbError, Engine, Tx};
+use crate::kernel::db::{Db, DbError, Tx};
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,39 +60,14 @@ pub async fn enqueue(tx: &mut Tx, now: DateTime<Utc>, m: &Message) -> Result<(),
 
 /// Queues many messages inside the caller's transaction, a few statements in all.
 pub async fn enqueue_many(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message]) -> Result<(), DbError> {
-    insert(tx, now, messages, false).await
+    store::insert(tx, now, messages, false).await
 }
 
 /// Queues messages whose body carries a single-use link (survey and focus-group invitations):
 /// once a message is sent, or given up, its recipient, body and attachment are blanked, so the
 /// outbox keeps neither the link nor the address until it is purged itself.
 pub async fn enqueue_erased_when_sent(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message]) -> Result<(), DbError> {
-    insert(tx, now, messages, true).await
-}
-
-async fn insert(tx: &mut Tx, now: DateTime<Utc>, messages: &[Message], erase: bool) -> Result<(), DbError> {
-    crate::with_tx!(tx, conn => {
-        // 10 values a row: 3,000 rows stay inside SQLite's bound-value limit.
-        for part in messages.chunks(3_000) {
-            let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (channel, recipient, subject, body, created_at, next_try_at, customer_id, appointment_id, attachment, erase_when_sent) ",
-            );
-            q.push_values(part, |mut b, m| {
-                b.push_bind(m.channel.as_str())
-                    .push_bind(m.recipient.clone())
-                    .push_bind(m.subject.clone())
-                    .push_bind(m.body.clone())
-                    .push_bind(now)
-                    .push_bind(now)
-                    .push_bind(m.customer_id)
-                    .push_bind(m.appointment_id)
-                    .push_bind(m.attachment.clone())
-                    .push_bind(erase);
-            });
-            q.build().execute(&mut *conn).await?;
-        }
-        Ok(())
-    })
+    store::insert(tx, now, messages, true).await
 }
 
 /// Attempts before a message is given up as failed.
@@ -129,7 +104,7 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    async fn send(&self, m: &Pending) -> Result<(), Failure> {
+    async fn send(&self, m: &store::Pending) -> Result<(), Failure> {
         let to: Mailbox = m.recipient.parse().map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
         let builder = Email::builder().from(self.from.clone()).to(to).subject(m.subject.as_str());
         let email = match &m.attachment {
@@ -215,69 +190,11 @@ pub struct Round {
     pub failed: u64,
 }
 
-#[derive(sqlx::FromRow)]
-struct Pending {
-    id: i64,
-    recipient: String,
-    subject: String,
-    body: String,
-    attachment: Option<String>,
-    attempts: i32,
-}
-
-/// How long a claimed message is reserved for the node sending it; if that node dies, another
-/// sends it after this (at-least-once delivery).
-const LEASE_SECS: i64 = 120;
-
-async fn claim(db: &Db, channel: Channel, now: DateTime<Utc>, batch: i64) -> Result<Vec<Pending>, DbError> {
-    // The due rows are picked first, then updated by id: a plan that cannot turn quadratic when
-    // the table's statistics lag behind a sudden burst of alerts. On PostgreSQL, rows another
-    // node is claiming at the same moment are skipped rather than waited for.
-    let sql = match db.engine() {
-        Engine::Sqlite => {
-            "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4) \
-             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attachment, attempts"
-        }
-        Engine::Postgres => {
-            "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND channel = $2 AND next_try_at <= $3 ORDER BY id LIMIT $4 \
-             FOR UPDATE SKIP LOCKED) \
-             UPDATE outbox SET next_try_at = $1 FROM due WHERE outbox.id = due.id RETURNING outbox.id, recipient, subject, body, attachment, attempts"
-        }
-    };
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_as(sql)
-            .bind(now + Duration::seconds(LEASE_SECS))
-            .bind(channel.as_str())
-            .bind(now)
-            .bind(batch)
-            .fetch_all(pool)
-            .await?
-    }))
-}
-
-/// The assignments that blank a message marked `erase_when_sent` once `$done` holds (it was
-/// sent, or given up): its single-use link and its address go with its sending.
-macro_rules! erase_if_done {
-    ($done:literal) => {
-        concat!(
-            "recipient = CASE WHEN erase_when_sent AND ",
-            $done,
-            " THEN '' ELSE recipient END, ",
-            "body = CASE WHEN erase_when_sent AND ",
-            $done,
-            " THEN '' ELSE body END, ",
-            "attachment = CASE WHEN erase_when_sent AND ",
-            $done,
-            " THEN NULL ELSE attachment END"
-        )
-    };
-}
-
 /// Records the outcome of one round's deliveries: the sent ones in one statement, each failure
 /// on its own (30 s, 1 min, 2 min … about an hour before the last try).
 async fn record(
     db: &Db,
-    due: &[Pending],
+    due: &[store::Pending],
     results: Vec<Result<(), Failure>>,
     now: DateTime<Utc>,
 ) -> Result<Round, DbError> {
@@ -300,33 +217,9 @@ async fn record(
             round.retrying += 1
         }
         tracing::warn!(id = m.id, attempts, error = %e, "message not delivered");
-        crate::with_db!(db, pool => {
-            sqlx::query(concat!(
-                "UPDATE outbox SET status = $1, attempts = $2, next_try_at = $3, last_error = $4, ",
-                erase_if_done!("$1 = 'failed'"),
-                " WHERE id = $5"
-            ))
-                .bind(if give_up { "failed" } else { "pending" })
-                .bind(attempts)
-                .bind(now + wait)
-                .bind(e.chars().take(500).collect::<String>())
-                .bind(m.id)
-                .execute(pool)
-                .await?;
-        });
+        store::retry_or_fail(db, m.id, give_up, attempts, now + wait, &e).await?;
     }
-    for part in sent.chunks(10_000) {
-        crate::with_db!(db, pool => {
-            let mut q = sqlx::QueryBuilder::new(concat!(
-                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, ",
-                erase_if_done!("TRUE"),
-                ", sent_at = "
-            ));
-            q.push_bind(now).push(", last_error = NULL WHERE 1 = 1");
-            crate::kernel::db::push_in(&mut q, "id", part);
-            q.build().execute(pool).await?;
-        });
-    }
+    store::mark_sent(db, &sent, now).await?;
     round.sent = u64::try_from(sent.len()).unwrap_or(u64::MAX);
     Ok(round)
 }
@@ -334,7 +227,7 @@ async fn record(
 /// Delivers due email messages (up to `batch`), recording each outcome. Messages are first
 /// claimed with a lease, so several nodes can run this at once without sending twice.
 pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>, batch: i64) -> Result<Round, DbError> {
-    let due = claim(db, Channel::Email, now, batch).await?;
+    let due = store::claim(db, Channel::Email, now, batch).await?;
     // Several connections at once: an SMTP round trip is mostly waiting.
     let results = futures_util::future::join_all(due.iter().map(|m| mailer.send(m))).await;
     record(db, &due, results, now).await
@@ -352,7 +245,7 @@ pub async fn deliver_due_sms(
     if quiet.contains(now) {
         return Ok(Round::default());
     }
-    let due = claim(db, Channel::Sms, now, batch).await?;
+    let due = store::claim(db, Channel::Sms, now, batch).await?;
     let mut results = Vec::with_capacity(due.len());
     for m in &due {
         results.push(if sms::opted_out(db, &m.recipient).await? {

@@ -56,9 +56,7 @@ impl Gateway {
 
 /// Whether a number has opted out of texts.
 pub async fn opted_out(db: &Db, mobile: &str) -> Result<bool, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_scalar::<_, i32>("SELECT 1 FROM sms_opt_outs WHERE mobile = $1").bind(mobile).fetch_optional(pool).await?.is_some()
-    }))
+    super::store::opted_out(db, mobile).await
 }
 
 /// What a reply asks for.
@@ -93,27 +91,11 @@ pub async fn handle_reply(
     keyword: Keyword,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), DbError> {
-    crate::with_db!(db, pool => {
-        match keyword {
-            Keyword::Stop => {
-                sqlx::query("INSERT INTO sms_opt_outs (mobile, at) VALUES ($1, $2) ON CONFLICT (mobile) DO NOTHING")
-                    .bind(from)
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-                // Nothing already queued goes out either.
-                sqlx::query("UPDATE outbox SET status = 'failed', last_error = 'the number sent STOP' WHERE channel = 'sms' AND status = 'pending' AND recipient = $1")
-                    .bind(from)
-                    .execute(pool)
-                    .await?;
-            }
-            Keyword::Start => {
-                sqlx::query("DELETE FROM sms_opt_outs WHERE mobile = $1").bind(from).execute(pool).await?;
-            }
-            Keyword::Help | Keyword::Other => {}
-        }
-    });
-    Ok(())
+    match keyword {
+        Keyword::Stop => super::store::opt_out(db, from, now).await,
+        Keyword::Start => super::store::opt_in(db, from).await,
+        Keyword::Help | Keyword::Other => Ok(()),
+    }
 }
 
 #[cfg(test)]

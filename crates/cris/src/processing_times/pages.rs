@@ -10,7 +10,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::publish::{self, Draft, Line, Unit};
+use super::service::{self, Draft, Line, Unit};
 use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
 use crate::web::AppState;
@@ -49,7 +49,7 @@ async fn overview_page(State(state): State<AppState>, staff: Staff, Query(q): Qu
     let now = state.clock().now();
     let form = q.form.trim().to_uppercase();
     let filter = (!form.is_empty()).then_some(form.as_str());
-    let lines = match publish::overview(state.db(), state.catalog(), &staff.actor, now, filter).await {
+    let lines = match service::overview(state.db(), state.catalog(), &staff.actor, now, filter).await {
         Ok(l) => l,
         Err(e) => return staff_error(&staff, &e),
     };
@@ -119,7 +119,7 @@ fn rows(ctx: &PageCtx, line: &Line) -> Vec<DraftRow> {
             0,
             DraftRow {
                 key: all,
-                subtype: super::ALL_EN.to_owned(),
+                subtype: super::model::ALL_EN.to_owned(),
                 current: None,
                 low: super::trim(s.median_months),
                 high: super::trim(s.p80_months),
@@ -145,7 +145,7 @@ async fn review_view(
     published: Option<String>,
 ) -> Response {
     let now = state.clock().now();
-    let line = match publish::review(state.db(), state.catalog(), &staff.actor, now, form, office).await {
+    let line = match service::review(state.db(), state.catalog(), &staff.actor, now, form, office).await {
         Ok(l) => l,
         Err(e) => return staff_error(staff, &e),
     };
@@ -206,7 +206,7 @@ async fn publish_post(
         Ok(d) => d,
         Err(e) => return review_view(&state, &staff, &form, &office, Some((f, e.reason)), None).await,
     };
-    match publish::publish(state.db(), state.catalog(), &staff.actor, state.clock().now(), &draft).await {
+    match service::publish(state.db(), state.catalog(), &staff.actor, state.clock().now(), &draft).await {
         Ok(p) => {
             // This node's public answers show the new figures at once; others within a minute.
             state.reports().forget_posted();

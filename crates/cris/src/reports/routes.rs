@@ -9,8 +9,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::chart;
-use super::lobby::{self, Filter, Report};
-use crate::kernel::access::{Capability, Role};
+use super::service::{self, Filter, Report};
 use crate::kernel::error::ServiceError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
@@ -76,18 +75,7 @@ async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<
         Ok(f) => f,
         Err(e) => return Ok(Err(e.reason)),
     };
-    Ok(Ok(lobby::run(state.db(), state.catalog(), &staff.actor, now, &filter).await?))
-}
-
-/// The staff of an office who call customers to a counter, for the officer picker.
-async fn officers_of(state: &AppState, office: &str) -> Vec<(i64, String)> {
-    let rows = crate::staff::service::colleagues_at(state.db(), office).await;
-    let calls = |r: Role| r.can(Capability::QueueCall) || r.can(Capability::QueueCallOutOfOrder);
-    rows.unwrap_or_default()
-        .into_iter()
-        .filter(|c| c.role.parse::<Role>().is_ok_and(calls))
-        .map(|c| (c.id, c.username))
-        .collect()
+    Ok(Ok(service::run(state.db(), state.catalog(), &staff.actor, now, &filter).await?))
 }
 
 /// The office productivity report (R-RP-01).
@@ -125,7 +113,15 @@ async fn page(State(state): State<AppState>, staff: Staff, Query(q): Query<Repor
         query = q.same(r);
         office = r.filter.office.clone();
     }
-    let officers = officers_of(&state, if office.is_empty() { &staff.actor.place.office } else { &office }).await;
+    let officers = match service::officers(
+        state.db(),
+        if office.is_empty() { &staff.actor.place.office } else { &office },
+    )
+    .await
+    {
+        Ok(officers) => officers,
+        Err(e) => return staff_error(&staff, &e),
+    };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReportPage {
         ctx: staff.ctx.clone(),
@@ -157,7 +153,7 @@ async fn csv(State(state): State<AppState>, staff: Staff, Query(q): Query<Report
         }
         Err(e) => return staff_error(&staff, &e),
     };
-    let Some(body) = lobby::csv(&report, &q.table) else {
+    let Some(body) = service::csv(&report, &q.table) else {
         let msg = staff.ctx.t("staff-report-choose-table");
         return staff_error(&staff, &ServiceError::Invalid(crate::kernel::error::InvalidInput::new("table", msg)));
     };

@@ -6,6 +6,10 @@
 pub mod letter;
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod staff_routes;
 pub mod store;
-pub mod work;
+
+/// The service's earlier name, which the status page, the staff home, the retention engine and
+/// the tests still use.
+pub use service as work;

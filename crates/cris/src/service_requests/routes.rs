@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 
 use super::model::{ACCOMMODATIONS, CaseCheck, Channel, Field, Issue, NOTICES, RequestForm, WRONG_ITEMS};
-use super::store::{self, CaseRef, FileError, NewRequest, Refusal};
+use super::service::{self, CaseRef, FileError, NewRequest, Refusal};
 use crate::kernel::address::state_choices;
 use crate::kernel::i18n::Lang;
 use crate::reference::format_date;
@@ -164,7 +164,7 @@ async fn checked(state: &AppState, v: &Visit, f: &RequestForm) -> Result<(CaseCh
         let refusal = Some(v.ctx.t("ip-too-many"));
         return Err(start_view(state, v, StatusCode::TOO_MANY_REQUESTS, f.clone(), FieldErrors::default(), refusal));
     }
-    match store::check_case(state.db(), state.catalog(), state.reports(), &check).await {
+    match service::check_case(state.db(), state.catalog(), state.reports(), &check).await {
         Ok(Ok(case)) => Ok((check, case)),
         Ok(Err(refusal)) => {
             let text = Some(refusal_text(&v.ctx, &refusal));
@@ -213,7 +213,7 @@ async fn submit(State(state): State<AppState>, v: Visit, Form(f): Form<RequestFo
     };
     let ctx = v.ctx.clone();
     let compose = confirmation_message(ctx.clone());
-    match store::file(state.db(), &request, now, &compose).await {
+    match service::file(state.db(), &request, now, &compose).await {
         Ok(filed) => {
             let page = DonePage {
                 due: format_date(filed.due_on, ctx.lang),

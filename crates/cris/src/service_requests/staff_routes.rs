@@ -8,16 +8,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::model::{ACCOMMODATIONS, Channel, Method, MoveReason, NOTICES, RequestForm, WRONG_ITEMS};
-use super::store::{self, FileError, NewRequest, Request, Summary};
-use super::work::{self, NEARLY_DUE_DAYS, Officer};
-use crate::kernel::access::{Allowed, Capability, Level};
-use crate::kernel::access::{entry, permit};
+use super::service::{self, FileError, Lists, NewRequest, Officer, Request, Summary};
+use crate::kernel::access::permit;
+use crate::kernel::access::{Allowed, Capability};
 use crate::kernel::address::state_choices;
-use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
@@ -105,56 +103,33 @@ async fn home_view(
     kept: &Fields,
 ) -> Response {
     let role = staff.actor.role;
-    let (db, office) = (state.db(), staff.actor.place.office.clone());
-    if !role.can(Capability::ServiceRequestsCreate)
-        && let Err(r) = permit_page(
-            state,
-            staff,
-            crate::web::staff_nav::doors::SERVICE_REQUESTS.gate,
-            ("service_requests.list", &office),
-        )
-        .await
-    {
-        return r;
-    }
-    let today = state.clock().now().date_naive();
-    let supervises = role.can(Capability::ServiceRequestsAssign);
-    let (unassigned, officers) = if supervises {
-        match (store::unassigned(db, &office).await, work::officers(db, &office).await) {
-            (Ok(u), Ok(o)) => (Some(u), o),
-            (Err(e), _) => return failed(staff, e),
-            (_, Err(e)) => return failed(staff, e),
-        }
+    let now = state.clock().now();
+    // Call-centre staff who record requests see the page without the lists (they have no part
+    // in them); everyone else passes the page's check, whose proof the lists ask for.
+    let lists = if role.can(Capability::ServiceRequestsCreate) {
+        Lists::default()
     } else {
-        (None, Vec::new())
-    };
-    let mine = if role.can(Capability::ServiceRequestsWork) {
-        match store::assigned_to(db, &staff.actor.username).await {
-            Ok(m) => Some(m),
+        let gate = crate::web::staff_nav::doors::SERVICE_REQUESTS.gate;
+        let allowed = match permit_page(state, staff, gate, ("service_requests.list", &staff.actor.place.office)).await
+        {
+            Ok(allowed) => allowed,
+            Err(r) => return r,
+        };
+        match service::lists(state.db(), &allowed, &staff.actor, now).await {
+            Ok(lists) => lists,
             Err(e) => return failed(staff, e),
         }
-    } else {
-        None
     };
-    let national = role.level() == Level::Nation && role.can(Capability::ServiceRequestsRead);
-    let due = if supervises || national {
-        let scope = if national { None } else { Some(office.as_str()) };
-        match store::due_by(db, scope, today + Duration::days(NEARLY_DUE_DAYS)).await {
-            Ok(d) => Some(d),
-            Err(e) => return failed(staff, e),
-        }
-    } else {
-        None
-    };
+    let today = now.date_naive();
     let page = HomePage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
         csrf: staff.csrf.clone(),
         today,
-        unassigned,
-        officers,
-        mine,
-        due,
+        unassigned: lists.unassigned,
+        officers: lists.officers,
+        mine: lists.mine,
+        due: lists.due,
         can_create: role.can(Capability::ServiceRequestsCreate),
         notice,
         errors,
@@ -212,22 +187,6 @@ struct IntakeQuery {
     filed: Option<String>,
 }
 
-/// The caller's earlier requests, looked up by what they give (audited: it shows their requests).
-async fn earlier(state: &AppState, staff: &Staff, caller: &str) -> Result<Vec<Summary>, ServiceError> {
-    let key = caller.trim();
-    if key.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Phone numbers are stored in E.164; a caller says them however they like.
-    let key = key.parse::<crate::kernel::contact::Phone>().map_or_else(|_| key.to_owned(), |p| p.as_str().to_owned());
-    let key = key.parse::<ReceiptNumber>().map_or(key, |r| r.as_str().to_owned());
-    let found = store::for_caller(state.db(), &key).await?;
-    let detail = format!("{} found", found.len());
-    let e = entry(&staff.actor, Category::Access, "service_requests.lookup", "-", Outcome::Ok, &detail);
-    audit::record_alone(state.db(), state.clock().now(), &e).await?;
-    Ok(found)
-}
-
 #[expect(clippy::too_many_arguments, reason = "the page keeps everything the form showed")]
 fn intake_view(
     state: &AppState,
@@ -271,10 +230,11 @@ async fn may_record(state: &AppState, staff: &Staff) -> Result<Allowed, Response
 
 /// The intake form, with the caller's earlier requests when looked up (R-SR-07).
 async fn intake_page(State(state): State<AppState>, staff: Staff, Query(q): Query<IntakeQuery>) -> Response {
-    if let Err(r) = may_record(&state, &staff).await {
-        return r;
-    }
-    let found = match earlier(&state, &staff, &q.caller).await {
+    let allowed = match may_record(&state, &staff).await {
+        Ok(allowed) => allowed,
+        Err(r) => return r,
+    };
+    let found = match service::earlier(state.db(), &allowed, &staff.actor, state.clock().now(), &q.caller).await {
         Ok(f) => f,
         Err(e) => return failed(&staff, e),
     };
@@ -295,9 +255,10 @@ async fn intake_page(State(state): State<AppState>, staff: Staff, Query(q): Quer
 /// e-Request, attributed to the staff member (R-SR-07).
 async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<RequestForm>) -> Response {
     let now = state.clock().now();
-    if let Err(r) = may_record(&state, &staff).await {
-        return r;
-    }
+    let allowed = match may_record(&state, &staff).await {
+        Ok(allowed) => allowed,
+        Err(r) => return r,
+    };
     let view = |status, errors: &[crate::kernel::error::InvalidInput], refusal: Option<String>| {
         let errors = FieldErrors::of(&staff.ctx, "sr-err-", errors);
         intake_view(&state, &staff, status, f.clone(), errors, refusal, (String::new(), Vec::new()), None)
@@ -310,7 +271,7 @@ async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Re
         Ok(c) => c,
         Err(errors) => return view(StatusCode::UNPROCESSABLE_ENTITY, &errors, None),
     };
-    let case = match store::check_case(state.db(), state.catalog(), state.reports(), &check).await {
+    let case = match service::check_case(state.db(), state.catalog(), state.reports(), &check).await {
         Ok(Ok(case)) => case,
         Ok(Err(r)) => {
             return view(StatusCode::UNPROCESSABLE_ENTITY, &[], Some(super::routes::refusal_text(&staff.ctx, &r)));
@@ -334,7 +295,7 @@ async fn intake(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Re
         taken_by: Some(&staff.actor),
     };
     let compose = super::routes::confirmation_message(customer_ctx);
-    match store::file(state.db(), &request, now, &compose).await {
+    match service::record(state.db(), &allowed, &request, now, &compose).await {
         Ok(filed) => staff
             .finish(Redirect::to(&format!("/staff/service-requests/new?filed={}", filed.confirmation)).into_response()),
         Err(FileError::Refused(r)) => {
@@ -358,7 +319,7 @@ async fn assign(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fi
         Ok(officer) => {
             let reason = MoveReason::parse(&f.get("reason"));
             let now = state.clock().now();
-            work::assign(state.db(), state.catalog(), &staff.actor, now, &confirmations, officer, reason).await
+            service::assign(state.db(), state.catalog(), &staff.actor, now, &confirmations, officer, reason).await
         }
     };
     let from_request = confirmations.len() == 1 && f.get("back") == "request";
@@ -518,7 +479,7 @@ async fn detail(State(state): State<AppState>, staff: Staff, Path(confirmation):
 /// The request's page; with a kept form, that form as typed and its mistakes (422).
 async fn detail_page(state: &AppState, staff: &Staff, confirmation: &str, kept: Kept) -> Response {
     let now = state.clock().now();
-    let r = match work::read(state.db(), state.catalog(), &staff.actor, now, confirmation).await {
+    let r = match service::read(state.db(), state.catalog(), &staff.actor, now, confirmation).await {
         Ok(r) => r,
         Err(e) => return failed(staff, e),
     };
@@ -529,7 +490,7 @@ async fn detail_page(state: &AppState, staff: &Staff, confirmation: &str, kept: 
     let role = staff.actor.role;
     let can_assign = role.can(Capability::ServiceRequestsAssign);
     let officers = if can_assign {
-        match work::officers(state.db(), &r.summary.office_code).await {
+        match service::officers(state.db(), &r.summary.office_code).await {
             Ok(o) => o,
             Err(e) => return failed(staff, e),
         }
@@ -542,7 +503,7 @@ async fn detail_page(state: &AppState, staff: &Staff, confirmation: &str, kept: 
         .catalog()
         .offices()
         .iter()
-        .filter(|o| o.code != r.summary.office_code && work::works_requests(o))
+        .filter(|o| o.code != r.summary.office_code && service::works_requests(o))
         .map(|o| (o.code.clone(), o.name_en.clone()))
         .collect();
     let page = DetailPage {
@@ -602,7 +563,8 @@ async fn redirect(
         Some(reason) => {
             let now = state.clock().now();
             let office = f.get("office");
-            work::redirect(state.db(), state.catalog(), &staff.actor, now, &confirmation, office.trim(), reason).await
+            service::redirect(state.db(), state.catalog(), &staff.actor, now, &confirmation, office.trim(), reason)
+                .await
         }
     };
     match outcome {
@@ -626,7 +588,7 @@ async fn hold(
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> Response {
     let now = state.clock().now();
-    let outcome = work::hold(state.db(), state.catalog(), &staff.actor, now, &confirmation, &f.get("reason")).await;
+    let outcome = service::hold(state.db(), state.catalog(), &staff.actor, now, &confirmation, &f.get("reason")).await;
     after_form(&state, &staff, &confirmation, "hold", f, &[("reason", "hold-reason")], outcome).await
 }
 
@@ -636,7 +598,7 @@ async fn release(
     Path(confirmation): Path<String>,
     StaffForm(staff, _): StaffForm<ReleaseForm>,
 ) -> Response {
-    match work::release(state.db(), state.catalog(), &staff.actor, state.clock().now(), &confirmation).await {
+    match service::release(state.db(), state.catalog(), &staff.actor, state.clock().now(), &confirmation).await {
         Ok(()) => back_to(&staff, &confirmation),
         Err(e) => failed(&staff, e),
     }
@@ -658,7 +620,7 @@ async fn respond(
             let now = state.clock().now();
             let resolves = f.get("resolves") == "yes";
             let body = f.get("body");
-            work::respond(state.db(), state.catalog(), &staff.actor, now, &confirmation, method, &body, resolves)
+            service::respond(state.db(), state.catalog(), &staff.actor, now, &confirmation, method, &body, resolves)
                 .await
                 .map(|_| ())
         }
@@ -673,7 +635,7 @@ async fn letter(
     Path((confirmation, event)): Path<(String, i64)>,
 ) -> Response {
     let now = state.clock().now();
-    match work::letter_pdf(state.db(), state.catalog(), &staff.actor, now, &confirmation, event).await {
+    match service::letter_pdf(state.db(), state.catalog(), &staff.actor, now, &confirmation, event).await {
         Ok(pdf) => {
             let disposition = format!("inline; filename=\"{confirmation}-{event}.pdf\"");
             staff.finish(
@@ -713,16 +675,12 @@ async fn case_page(State(state): State<AppState>, staff: Staff, Path(receipt): P
         Ok(None) => return failed(&staff, ServiceError::NotFound),
         Err(e) => return failed(&staff, e),
     };
-    if let Err(r) = permit_page(&state, &staff, Capability::CasesRead, ("cases.read", &case.office_code)).await {
-        return r;
-    }
+    let allowed = match permit_page(&state, &staff, Capability::CasesRead, ("cases.read", &case.office_code)).await {
+        Ok(allowed) => allowed,
+        Err(r) => return r,
+    };
     let now = state.clock().now();
-    let record = format!("case:{}", receipt.as_str());
-    let e = entry(&staff.actor, Category::Access, "cases.read", &record, Outcome::Ok, "");
-    if let Err(e) = audit::record_alone(state.db(), now, &e).await {
-        return failed(&staff, e);
-    }
-    match store::for_case(state.db(), receipt.as_str()).await {
+    match service::of_case(state.db(), &allowed, &staff.actor, now, &receipt).await {
         Ok(rows) => {
             let page =
                 CasePage { ctx: staff.ctx.clone(), staff: Some(staff.clone()), case, rows, today: now.date_naive() };

@@ -121,65 +121,7 @@ pub fn parse_line(line: &str) -> Result<Line, String> {
     }))
 }
 
-/// What a scan means to the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Meaning {
-    /// Accepted / picked up by USPS.
-    PickedUp,
-    /// Processed, arrived at or departed a facility.
-    Processed,
-    /// Out for delivery.
-    OutForDelivery,
-    /// Delivered (also to an agent, or picked up at the post office).
-    Delivered,
-    /// Delivery attempted.
-    Attempted,
-    /// Available for pickup.
-    AvailableForPickup,
-    /// Forwarded.
-    Forwarded,
-    /// Returned to sender.
-    Returned,
-    /// Label created, pre-shipment information: not a scan, not shown.
-    NotShown,
-    /// A code this table does not know: shown by its event name.
-    Other,
-}
-
-impl Meaning {
-    /// The meaning of an event code.
-    pub fn of(code: &str) -> Meaning {
-        match code {
-            "03" | "OA" | "TM" | "PA" | "80" => Meaning::PickedUp,
-            "10" | "07" | "PC" | "EF" | "SF" | "81" | "82" | "14" => Meaning::Processed,
-            "OF" => Meaning::OutForDelivery,
-            "01" | "17" | "43" => Meaning::Delivered,
-            "02" | "30" | "51" | "52" | "53" | "54" | "55" | "56" => Meaning::Attempted,
-            "16" => Meaning::AvailableForPickup,
-            "06" => Meaning::Forwarded,
-            "09" | "04" | "05" | "21" | "22" | "23" | "24" | "25" | "26" | "27" | "28" | "29" | "31" => {
-                Meaning::Returned
-            }
-            "MA" | "GX" => Meaning::NotShown,
-            _ => Meaning::Other,
-        }
-    }
-
-    /// The message id of its customer wording (`None` for [`Meaning::Other`], shown by name).
-    pub fn message_id(self) -> Option<&'static str> {
-        Some(match self {
-            Meaning::PickedUp => "usps-picked-up",
-            Meaning::Processed => "usps-processed",
-            Meaning::OutForDelivery => "usps-out-for-delivery",
-            Meaning::Delivered => "usps-delivered",
-            Meaning::Attempted => "usps-attempted",
-            Meaning::AvailableForPickup => "usps-available",
-            Meaning::Forwarded => "usps-forwarded",
-            Meaning::Returned => "usps-returned",
-            Meaning::NotShown | Meaning::Other => return None,
-        })
-    }
-}
+pub use crate::case_status::scans::model::Meaning;
 
 /// Builds a detail record (for tests and the benchmark's extract generator).
 #[expect(clippy::too_many_arguments, reason = "the fields a test sets")]

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::model::{Line, Meaning, Scan, parse_line};
-pub use super::store::{scans_of, scans_of_many};
 use crate::case_status::events::{self, RawEvent};
-use crate::kernel::db::{Db, DbError, Engine, Tx};
+use crate::case_status::scans::service::NewScan;
+use crate::kernel::db::{Db, DbError, Engine};
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Catalog, Produces};
 
@@ -160,9 +160,6 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
         .map(|m| (m.scan.tracking_number.as_str(), m.owner.case_id, m.owner.kind.as_str(), m.scan.date))
         .collect();
     crate::case_status::service::add_mail(&mut tx, &new_items).await?;
-    // The scans go in as a few bound values, which the engine unpacks into rows: binding nine
-    // values a row costs more than the insert itself. PostgreSQL takes one array a column
-    // (unnested); SQLite, which has no arrays, one JSON array of rows.
     // On PostgreSQL, the check a foreign key would make on every row, once per case: the cases
     // are locked against deletion until commit, and scans of a case deleted since matching are
     // left out.
@@ -174,58 +171,21 @@ async fn store_chunk(db: &Db, file_name: &str, matched: &[Matched]) -> Result<u6
     } else {
         None
     };
-    let added = match &mut tx {
-        Tx::Sqlite(t) => {
-            let rows: Vec<serde_json::Value> = matched
-                .iter()
-                .map(|m| {
-                    let s = &m.scan;
-                    serde_json::json!([
-                        m.owner.case_id,
-                        s.tracking_number,
-                        s.event_code,
-                        s.event_name,
-                        s.date,
-                        s.time,
-                        s.facility_zip,
-                        s.facility_name
-                    ])
-                })
-                .collect();
-            sqlx::query(
-                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
-                 SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $2 FROM json_each($1) WHERE true \
-                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
-            )
-            .bind(serde_json::Value::Array(rows).to_string())
-            .bind(file_name)
-            .execute(&mut **t)
-            .await?
-            .rows_affected()
-        }
-        Tx::Postgres(t) => {
-            let present = present.unwrap_or_default();
-            let matched: Vec<&Matched> = matched.iter().filter(|m| present.contains(&m.owner.case_id)).collect();
-            let column = |f: fn(&Matched) -> &str| matched.iter().map(|m| f(m)).collect::<Vec<&str>>();
-            sqlx::query(
-                "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
-                 SELECT u.*, $9 FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[]) AS u \
-                 ON CONFLICT (tracking_number, event_code, event_date, event_time, facility_zip) DO NOTHING",
-            )
-            .bind(matched.iter().map(|m| m.owner.case_id).collect::<Vec<i64>>())
-            .bind(column(|m| &m.scan.tracking_number))
-            .bind(column(|m| &m.scan.event_code))
-            .bind(column(|m| &m.scan.event_name))
-            .bind(matched.iter().map(|m| m.scan.date).collect::<Vec<chrono::NaiveDate>>())
-            .bind(column(|m| &m.scan.time))
-            .bind(column(|m| &m.scan.facility_zip))
-            .bind(column(|m| &m.scan.facility_name))
-            .bind(file_name)
-            .execute(&mut **t)
-            .await?
-            .rows_affected()
-        }
-    };
+    let scans: Vec<NewScan<'_>> = matched
+        .iter()
+        .filter(|m| present.as_ref().is_none_or(|p| p.contains(&m.owner.case_id)))
+        .map(|m| NewScan {
+            case_id: m.owner.case_id,
+            tracking_number: &m.scan.tracking_number,
+            event_code: &m.scan.event_code,
+            event_name: &m.scan.event_name,
+            event_date: m.scan.date,
+            event_time: &m.scan.time,
+            facility_zip: &m.scan.facility_zip,
+            facility_name: &m.scan.facility_name,
+        })
+        .collect();
+    let added = crate::case_status::scans::service::add(&mut tx, file_name, &scans).await?;
     // The cases' reports show their mailed items and scans: rewritten with them.
     let case_ids: Vec<i64> = matched.iter().map(|m| m.owner.case_id).collect();
     crate::case_status::service::refresh_reports(&mut tx, &case_ids).await?;
@@ -350,62 +310,8 @@ pub async fn ingest(
     for r in outcome.rejected {
         tracing::warn!(event = ?r.event_id, reason = %r.reason, "USPS status change refused");
     }
-    crate::with_db!(db, pool => {
-        sqlx::query(
-            "INSERT INTO usps_runs (file_name, started_at, lines, skipped, malformed, unmatched, added, status_changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(file_name)
-        .bind(now)
-        .bind(i64::try_from(report.lines).unwrap_or(i64::MAX))
-        .bind(i64::try_from(report.skipped).unwrap_or(i64::MAX))
-        .bind(i64::try_from(report.malformed.len()).unwrap_or(i64::MAX))
-        .bind(i64::try_from(report.unmatched.len()).unwrap_or(i64::MAX))
-        .bind(i64::try_from(report.added).unwrap_or(i64::MAX))
-        .bind(i64::try_from(report.status_changes).unwrap_or(i64::MAX))
-        .execute(pool)
-        .await?;
-    });
+    super::store::record_run(db, now, &report).await?;
     Ok(report)
-}
-
-/// A scan as the status page shows it.
-/// Short names in the case's stored report (`case_status::model::Facts`).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
-pub struct Shown {
-    /// Tracking number.
-    #[serde(rename = "t")]
-    pub tracking_number: String,
-    /// Event code.
-    #[serde(rename = "c")]
-    pub event_code: String,
-    /// USPS's event name.
-    #[serde(rename = "n")]
-    pub event_name: String,
-    /// Day.
-    #[serde(rename = "d")]
-    pub event_date: chrono::NaiveDate,
-    /// `HHMM`, local to the facility.
-    #[serde(rename = "h")]
-    pub event_time: String,
-    /// Facility ZIP.
-    #[serde(rename = "z")]
-    pub facility_zip: String,
-    /// Facility name.
-    #[serde(rename = "f")]
-    pub facility_name: String,
-}
-
-impl Shown {
-    /// The customer's wording, by message id (`None`: show the event name).
-    pub fn message_id(&self) -> Option<&'static str> {
-        Meaning::of(&self.event_code).message_id()
-    }
-
-    /// `HH:MM`.
-    pub fn time_display(&self) -> String {
-        let (h, m) = self.event_time.split_at(self.event_time.len().min(2));
-        format!("{h}:{m}")
-    }
 }
 
 /// The inbox folders under the data folder.

@@ -1,51 +1,27 @@
-//! The USPS tables as the case service reads them: the scans worth showing of a case.
+//! The USPS runs' table (`usps_runs`): each extract file read, and what it held.
 
-use std::collections::HashMap;
+use chrono::{DateTime, Utc};
 
-use sqlx::QueryBuilder;
+use super::service::Report;
+use crate::kernel::db::{Db, DbError};
 
-use super::model::Meaning;
-use super::service::Shown;
-use crate::kernel::db::{Db, DbError, Tx, push_in};
-
-/// The scans of a case, newest first, without the ones customers are not shown.
-pub async fn scans_of(db: &Db, case_id: i64) -> Result<Vec<Shown>, DbError> {
-    let rows: Vec<Shown> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name FROM usps_events \
-             WHERE case_id = $1 ORDER BY event_date DESC, event_time DESC, id DESC",
+/// Records a run: the file, when it started, and its report's counts.
+pub async fn record_run(db: &Db, now: DateTime<Utc>, report: &Report) -> Result<(), DbError> {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    crate::with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO usps_runs (file_name, started_at, lines, skipped, malformed, unmatched, added, status_changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(case_id)
-        .fetch_all(pool)
-        .await?
+        .bind(&report.file_name)
+        .bind(now)
+        .bind(count(report.lines))
+        .bind(count(report.skipped))
+        .bind(count(report.malformed.len()))
+        .bind(count(report.unmatched.len()))
+        .bind(i64::try_from(report.added).unwrap_or(i64::MAX))
+        .bind(count(report.status_changes))
+        .execute(pool)
+        .await?;
     });
-    Ok(rows.into_iter().filter(|s| Meaning::of(&s.event_code) != Meaning::NotShown).collect())
-}
-
-/// The scans worth showing of each of these cases, newest first, inside a transaction: what the
-/// case service keeps in each case's report.
-pub async fn scans_of_many(tx: &mut Tx, case_ids: &[i64]) -> Result<HashMap<i64, Vec<Shown>>, DbError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        case_id: i64,
-        #[sqlx(flatten)]
-        shown: Shown,
-    }
-    let mut by_case: HashMap<i64, Vec<Shown>> = HashMap::new();
-    for part in case_ids.chunks(5_000) {
-        let rows: Vec<Row> = crate::with_tx!(tx, conn => {
-            let mut q = QueryBuilder::new(
-                "SELECT case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name FROM usps_events WHERE 1 = 1",
-            );
-            push_in(&mut q, "case_id", part);
-            q.push(" ORDER BY case_id, event_date DESC, event_time DESC, id DESC");
-            q.build_query_as().fetch_all(&mut *conn).await?
-        });
-        for r in rows {
-            if Meaning::of(&r.shown.event_code) != Meaning::NotShown {
-                by_case.entry(r.case_id).or_default().push(r.shown);
-            }
-        }
-    }
-    Ok(by_case)
+    Ok(())
 }

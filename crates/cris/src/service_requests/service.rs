@@ -1,14 +1,18 @@
-//! Working requests (R-SR-09 to R-SR-12): supervisors assign, reassign and redirect; officers put
-//! requests on hold and answer them by letter, email or a recorded call. Every step is checked
-//! against the actor's capability and the request's office, written to the request's trail and
-//! to the audit log in the same transaction.
+//! The use cases of service requests: filing (e-Request and staff intake, R-SR-02 to R-SR-08),
+//! the lists staff work from, and working requests (R-SR-09 to R-SR-12): supervisors assign,
+//! reassign and redirect; officers put requests on hold and answer them by letter, email or a
+//! recorded call. Every step is checked against the actor's capability and the request's office,
+//! written to the request's trail and to the audit log in the same transaction. What discloses or
+//! changes a request for staff asks for the [`Allowed`] proof of a passed check; the routes only
+//! extract, call here and render.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::model::{Method, MoveReason};
-pub use super::store::Summary;
-use super::store::{self, Arg, Event, Request};
-use crate::kernel::access::{Actor, Allowed, Capability, Role, entry, permit_at};
+use super::model::{CaseCheck, Method, MoveReason};
+use super::store::{self, Arg, Event};
+pub use super::store::{CaseRef, Compose, FileError, Filed, NewRequest, Refusal, Request, Summary};
+use crate::case_status::cache::ReportCache;
+use crate::kernel::access::{Actor, Allowed, Capability, Level, Role, entry, permit_at};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::ServiceError;
@@ -89,7 +93,7 @@ pub async fn workload(
 ) -> Result<Workload, ServiceError> {
     permit_at(db, catalog, actor, now, Capability::ServiceRequestsRead, ("service_requests.list", &actor.place.office))
         .await?;
-    let soon = today + Duration::days(NEARLY_DUE_DAYS);
+    let soon = due_horizon(today);
     let split = |rows: &[store::Summary]| {
         let overdue = rows.iter().filter(|r| r.overdue(today)).count();
         let soon = rows.iter().filter(|r| !r.overdue(today) && r.status != "on_hold" && r.due_on <= soon).count();
@@ -106,7 +110,7 @@ pub async fn workload(
     if supervises {
         w.unassigned = Some(count(store::unassigned(db, &actor.place.office).await?.len()));
     }
-    let national = actor.role.level() == crate::kernel::access::Level::Nation;
+    let national = actor.role.level() == Level::Nation;
     if supervises || national {
         let office = (!national).then_some(actor.place.office.as_str());
         let due = store::due_by(db, office, soon).await?;
@@ -476,4 +480,108 @@ pub async fn purge_requests_before(
 /// Requests about a case, newest first (the public status page shows them, R-SR-12).
 pub async fn for_case(db: &Db, receipt: &str) -> Result<Vec<Summary>, crate::kernel::db::DbError> {
     store::for_case(db, receipt).await
+}
+
+/// Checks step one against the case on file and the posted processing times (R-SR-02, R-SR-03):
+/// the public form's and the staff intake's first step. It discloses nothing beyond the refusal.
+pub async fn check_case(
+    db: &Db,
+    catalog: &Catalog,
+    posted: &ReportCache,
+    c: &CaseCheck,
+) -> Result<Result<CaseRef, Refusal>, crate::kernel::db::DbError> {
+    store::check_case(db, catalog, posted, c).await
+}
+
+/// Files a request a customer sends themselves (e-Request, R-SR-05, R-SR-06).
+pub async fn file(db: &Db, r: &NewRequest<'_>, now: DateTime<Utc>, compose: &Compose<'_>) -> Result<Filed, FileError> {
+    store::file(db, r, now, compose).await
+}
+
+/// Records a request a staff member took by phone, letter or at an office (R-SR-07): the same
+/// filing, after the `service_requests.create` check, attributed to them.
+pub async fn record(
+    db: &Db,
+    _: &Allowed,
+    r: &NewRequest<'_>,
+    now: DateTime<Utc>,
+    compose: &Compose<'_>,
+) -> Result<Filed, FileError> {
+    store::file(db, r, now, compose).await
+}
+
+/// A caller's earlier requests, by the receipt number, email address or phone number they give
+/// (R-SR-07); audited, as it shows their requests. Phone numbers are stored in E.164, and a
+/// caller says them however they like.
+pub async fn earlier(
+    db: &Db,
+    _: &Allowed,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    caller: &str,
+) -> Result<Vec<Summary>, ServiceError> {
+    let key = caller.trim();
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let key = key.parse::<crate::kernel::contact::Phone>().map_or_else(|_| key.to_owned(), |p| p.as_str().to_owned());
+    let key = key.parse::<crate::kernel::ids::ReceiptNumber>().map_or(key, |r| r.as_str().to_owned());
+    let found = store::for_caller(db, &key).await?;
+    let detail = format!("{} found", found.len());
+    let e = entry(actor, Category::Access, "service_requests.lookup", "-", Outcome::Ok, &detail);
+    audit::record_alone(db, now, &e).await?;
+    Ok(found)
+}
+
+/// The lists of the requests page, each for the roles that work it: `None` where the role has
+/// no part.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    /// The office's unassigned requests, for supervisors (R-SR-09).
+    pub unassigned: Option<Vec<Summary>>,
+    /// The office's officers with their workloads, for supervisors.
+    pub officers: Vec<Officer>,
+    /// The officer's own requests.
+    pub mine: Option<Vec<Summary>>,
+    /// Overdue and nearly due: supervisors their office's, headquarters every office's (R-SR-12).
+    pub due: Option<Vec<Summary>>,
+}
+
+/// The requests page's lists for the actor, after the page's check (`service_requests.list`).
+pub async fn lists(db: &Db, _: &Allowed, actor: &Actor, now: DateTime<Utc>) -> Result<Lists, ServiceError> {
+    let (role, office) = (actor.role, actor.place.office.as_str());
+    let mut lists = Lists::default();
+    if role.can(Capability::ServiceRequestsAssign) {
+        lists.unassigned = Some(store::unassigned(db, office).await?);
+        lists.officers = officers(db, office).await?;
+    }
+    if role.can(Capability::ServiceRequestsWork) {
+        lists.mine = Some(store::assigned_to(db, &actor.username).await?);
+    }
+    let national = role.level() == Level::Nation && role.can(Capability::ServiceRequestsRead);
+    if role.can(Capability::ServiceRequestsAssign) || national {
+        let scope = (!national).then_some(office);
+        lists.due = Some(store::due_by(db, scope, due_horizon(now.date_naive())).await?);
+    }
+    Ok(lists)
+}
+
+/// The last due date that counts as nearly due today.
+fn due_horizon(today: NaiveDate) -> NaiveDate {
+    today + Duration::days(NEARLY_DUE_DAYS)
+}
+
+/// The requests about a case as staff research it, after the `cases.read` check on the case's
+/// office; audited as a read of the case.
+pub async fn of_case(
+    db: &Db,
+    _: &Allowed,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    receipt: &crate::kernel::ids::ReceiptNumber,
+) -> Result<Vec<Summary>, ServiceError> {
+    let record = format!("case:{}", receipt.as_str());
+    let e = entry(actor, Category::Access, "cases.read", &record, Outcome::Ok, "");
+    audit::record_alone(db, now, &e).await?;
+    Ok(store::for_case(db, receipt.as_str()).await?)
 }

@@ -1,14 +1,16 @@
-//! Headquarters publishes processing times (R-CS-04): it reviews, per form and office, what is
-//! posted beside what CRIS suggests from completed cases, adjusts the figures and posts them.
-//! Every publication is audited with the figures it replaced.
+//! The use cases of processing times (R-CS-04): the daily suggestions computed from completed
+//! cases, the public reads, and headquarters' publishing: it reviews, per form and office, what
+//! is posted beside what CRIS suggests, adjusts the figures and posts them. Every publication is
+//! audited with the figures it replaced.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::{Posted, Suggestion, all_key};
+use super::model::{ALL_EN, ALL_ES, DAYS_PER_MONTH, Posted, Suggestion, all_key, service_request_date, suggest};
+use super::store;
 use crate::kernel::access::permit;
 use crate::kernel::access::{Actor, Capability};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
-use crate::kernel::db::Db;
+use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
 use crate::reference::Catalog;
@@ -120,8 +122,7 @@ impl Line {
     /// nothing is posted): the lines headquarters should look at first.
     pub fn needs_review(&self) -> bool {
         let Some(s) = &self.suggestion else { return false };
-        let months =
-            |p: &Posted| if p.unit == "Weeks" { p.range_high * 7.0 / super::DAYS_PER_MONTH } else { p.range_high };
+        let months = |p: &Posted| if p.unit == "Weeks" { p.range_high * 7.0 / DAYS_PER_MONTH } else { p.range_high };
         self.posted
             .iter()
             .find(|p| p.form_key == all_key(&p.form_code))
@@ -157,10 +158,10 @@ pub async fn overview(
             suggestion: None,
         })
     }
-    for p in super::all(db).await?.into_iter().filter(|p| wanted(&p.form_code)) {
+    for p in store::all(db).await?.into_iter().filter(|p| wanted(&p.form_code)) {
         line(&mut lines, &p.form_code, &p.office_code).posted.push(p);
     }
-    for s in super::suggestions(db).await?.into_iter().filter(|s| wanted(&s.form_code)) {
+    for s in store::suggestions(db).await?.into_iter().filter(|s| wanted(&s.form_code)) {
         let (form, office) = (s.form_code.clone(), s.office_code.clone());
         line(&mut lines, &form, &office).suggestion = Some(s);
     }
@@ -178,8 +179,8 @@ pub async fn review(
 ) -> Result<Line, ServiceError> {
     let (form, office) = known(catalog, form, office)?;
     permit(db, catalog, actor, now, PUBLISH, ("processing_times.review", Some(&office))).await?;
-    let posted = super::at_office(db, &form, &office).await?;
-    let suggestion = super::suggestions(db).await?.into_iter().find(|s| s.form_code == form && s.office_code == office);
+    let posted = store::at_office(db, &form, &office).await?;
+    let suggestion = store::suggestions(db).await?.into_iter().find(|s| s.form_code == form && s.office_code == office);
     Ok(Line { form_code: form, office_code: office, posted, suggestion })
 }
 
@@ -201,10 +202,10 @@ pub async fn publish(
 ) -> Result<Posted, ServiceError> {
     let (form, office) = known(catalog, &draft.form_code, &draft.office_code)?;
     permit(db, catalog, actor, now, PUBLISH, ("processing_times.publish", Some(&office))).await?;
-    let before = super::at_office(db, &form, &office).await?.into_iter().find(|p| p.form_key == draft.form_key);
+    let before = store::at_office(db, &form, &office).await?.into_iter().find(|p| p.form_key == draft.form_key);
     let (subtype_en, subtype_es) = match &before {
         Some(p) => (p.subtype_en.clone(), p.subtype_es.clone()),
-        None if draft.form_key == all_key(&form) => (super::ALL_EN.to_owned(), super::ALL_ES.to_owned()),
+        None if draft.form_key == all_key(&form) => (ALL_EN.to_owned(), ALL_ES.to_owned()),
         None => {
             return Err(InvalidInput::new("form_key", "This subtype is not posted for this form and office.").into());
         }
@@ -221,7 +222,7 @@ pub async fn publish(
         range_high: draft.high,
         unit: unit.to_owned(),
         publication_date,
-        service_request_date: super::service_request_date(publication_date, draft.high, unit),
+        service_request_date: service_request_date(publication_date, draft.high, unit),
     };
     let was = before.map_or_else(|| "nothing posted before".to_owned(), |p| format!("was {}", p.audit_text()));
     let detail = format!(
@@ -234,7 +235,7 @@ pub async fn publish(
     );
     let record = format!("processing_time:{}/{}/{}", posted.form_code, posted.form_key, posted.office_code);
     let mut tx = db.begin().await?;
-    super::post(&mut tx, &posted, &actor.username, now).await?;
+    store::post(&mut tx, &posted, &actor.username, now).await?;
     let entry = Entry {
         category: Category::Change,
         event: "processing_times.publish",
@@ -248,6 +249,106 @@ pub async fn publish(
     audit::record(&mut tx, now, &entry).await?;
     tx.commit().await?;
     Ok(posted)
+}
+
+/// Computes suggestions for every form and office from decisions made in the year before
+/// `as_of` (forms and offices with fewer than ten decisions get none).
+pub async fn compute_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
+    let since = as_of - chrono::Duration::days(365);
+    let rows = crate::case_status::service::decisions_between(db, since, as_of).await?;
+    let mut by: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+    for (form, office, received, decided) in rows {
+        by.entry((form, office)).or_default().push((decided - received).num_days());
+    }
+    Ok(by
+        .into_iter()
+        .filter_map(|((form_code, office_code), days)| {
+            let cases = days.len() as i64;
+            suggest(days).map(|(median_months, p80_months)| Suggestion {
+                form_code,
+                office_code,
+                median_months,
+                p80_months,
+                cases,
+                as_of,
+                computed_at: now,
+            })
+        })
+        .collect())
+}
+
+/// Computes the suggestions as of a day and replaces the stored ones in one transaction.
+pub async fn refresh_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
+    let suggestions = compute_suggestions(db, as_of, now).await?;
+    store::replace_suggestions(db, &suggestions).await?;
+    Ok(suggestions)
+}
+
+/// The daily job: recomputes the suggestions unless they were computed in the last 20 hours
+/// (so a restart does not read a year of decisions again). Returns how many were stored.
+pub async fn refresh_suggestions_if_stale(db: &Db, now: DateTime<Utc>) -> Result<Option<usize>, DbError> {
+    let last = store::suggestions_computed_at(db).await?;
+    if last.is_some_and(|at| now - at < chrono::Duration::hours(20)) {
+        return Ok(None);
+    }
+    Ok(Some(refresh_suggestions(db, now.date_naive(), now).await?.len()))
+}
+
+/// Computes the suggestions as of a day and posts them for every form and office (the demo data
+/// set's postings, and a starting point for headquarters).
+pub async fn post_suggestions(db: &Db, as_of: NaiveDate, by: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let suggestions = refresh_suggestions(db, as_of, now).await?;
+    // Published on the first of the month, as the public site does.
+    let publication = as_of.with_day(1).unwrap_or(as_of);
+    let mut tx = db.begin().await?;
+    for s in &suggestions {
+        let p = Posted {
+            form_code: s.form_code.clone(),
+            form_key: all_key(&s.form_code),
+            subtype_en: ALL_EN.into(),
+            subtype_es: ALL_ES.into(),
+            office_code: s.office_code.clone(),
+            range_low: s.median_months,
+            range_high: s.p80_months,
+            unit: "Months".into(),
+            publication_date: publication,
+            service_request_date: service_request_date(publication, s.p80_months, "Months"),
+        };
+        store::post(&mut tx, &p, by, now).await?;
+    }
+    tx.commit().await?;
+    Ok(suggestions.len())
+}
+
+/// Every posting of a form (all offices and subtypes): public.
+pub async fn for_form(db: &Db, form: &str) -> Result<Vec<Posted>, DbError> {
+    store::for_form(db, form).await
+}
+
+/// The postings of a form at an office: public.
+pub async fn at_office(db: &Db, form: &str, office: &str) -> Result<Vec<Posted>, DbError> {
+    store::at_office(db, form, office).await
+}
+
+/// Every posting, by form, office and subtype: public.
+pub async fn all(db: &Db) -> Result<Vec<Posted>, DbError> {
+    store::all(db).await
+}
+
+/// Forms that have at least one posting: public.
+pub async fn forms(db: &Db) -> Result<Vec<String>, DbError> {
+    store::forms(db).await
+}
+
+/// The stored suggestions, by form and office.
+pub async fn suggestions(db: &Db) -> Result<Vec<Suggestion>, DbError> {
+    store::suggestions(db).await
+}
+
+/// Posts (or replaces) a processing time inside the caller's transaction, as the system (the
+/// demo data set; headquarters publishes through [`publish`], checked and audited).
+pub async fn post(tx: &mut Tx, p: &Posted, by: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    store::post(tx, p, by, now).await
 }
 
 #[cfg(test)]

@@ -10,13 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::infopass::calendar::Service;
-use crate::kernel::access::{Actor, Capability};
-use crate::kernel::access::{entry, permit_at};
-use crate::kernel::audit::{self, Category, Outcome};
-use crate::kernel::db::Db;
 use crate::kernel::error::InvalidInput;
-use crate::kernel::error::ServiceError;
-use crate::reference::Catalog;
 
 /// The longest range a report covers.
 pub const MAX_DAYS: i64 = 366;
@@ -154,75 +148,32 @@ pub struct Report {
 }
 
 /// One segment of a visit's timeline, with its visit's day, status and appointment.
-struct Visit {
-    ticket_id: i64,
-    day: String,
-    service: String,
-    status: String,
-    confirmation: Option<String>,
-    queued_at: DateTime<Utc>,
-    called_at: Option<DateTime<Utc>>,
-    started_at: Option<DateTime<Utc>>,
-    ended_at: Option<DateTime<Utc>>,
-    outcome: Option<String>,
-    officer: Option<String>,
+pub(super) struct Visit {
+    pub(super) ticket_id: i64,
+    pub(super) day: String,
+    pub(super) service: String,
+    pub(super) status: String,
+    pub(super) confirmation: Option<String>,
+    pub(super) queued_at: DateTime<Utc>,
+    pub(super) called_at: Option<DateTime<Utc>>,
+    pub(super) started_at: Option<DateTime<Utc>>,
+    pub(super) ended_at: Option<DateTime<Utc>>,
+    pub(super) outcome: Option<String>,
+    pub(super) officer: Option<String>,
 }
 
 fn minutes(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
     (b - a).num_seconds().max(0) as f64 / 60.0
 }
 
-/// Runs the report for an office within the reader's reach; the reading is audited.
-pub async fn run(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    filter: &Filter,
-) -> Result<Report, ServiceError> {
-    permit_at(db, catalog, actor, now, Capability::ReportsRead, ("reports.lobby", &filter.office)).await?;
-    let (from, to) = (filter.from.to_string(), filter.to.to_string());
-    let after = (filter.to + Duration::days(1)).to_string();
-    // Each owner answers for its tables (lobby: the visits; staff: the officers' names;
-    // InfoPass: the appointment books), and the report puts them together.
-    let segments = crate::lobby::report_segments(db, &filter.office, &from, &to, filter.officer.unwrap_or(0)).await?;
-    let ids: Vec<i64> = segments.iter().filter_map(|s| s.officer_id).collect();
-    let names = crate::staff::service::usernames(db, &ids).await?;
-    let visits: Vec<Visit> = segments
-        .into_iter()
-        .map(|s| Visit {
-            officer: s.officer_id.and_then(|id| names.get(&id).cloned()),
-            ticket_id: s.ticket_id,
-            day: s.day,
-            service: s.service,
-            status: s.status,
-            confirmation: s.confirmation,
-            queued_at: s.queued_at,
-            called_at: s.called_at,
-            started_at: s.started_at,
-            ended_at: s.ended_at,
-            outcome: s.outcome,
-        })
-        .collect();
-    let booked = crate::infopass::booked_by_service(db, &filter.office, &from, &after).await?;
-    // Appointments the retention engine purged (R-RT-01) stay in the books as counts (R-RT-03).
-    let counted = crate::infopass::gone_by_service(db, &filter.office, &from, &to).await?;
-    let of = |outcome: &str| -> Vec<(String, i64)> {
-        counted.iter().filter(|(_, o, _)| o == outcome).map(|(s, _, n)| (s.clone(), *n)).collect()
-    };
-    let cancelled = of("cancelled");
-    let mut booked = booked;
-    booked.extend(of("purged"));
-    let report = compile(filter.clone(), &visits, &booked, &cancelled);
-    let tickets = visits.iter().map(|v| v.ticket_id).collect::<BTreeSet<_>>().len();
-    let detail = format!("{} to {}, {tickets} visits", filter.from, filter.to);
-    let record = format!("office:{}", filter.office);
-    audit::record_alone(db, now, &entry(actor, Category::Access, "reports.lobby", &record, Outcome::Ok, &detail))
-        .await?;
-    Ok(report)
-}
-
-fn compile(filter: Filter, visits: &[Visit], booked: &[(String, i64)], cancelled: &[(String, i64)]) -> Report {
+/// The report from the owners' rows: the visits' segments, the appointments booked and the
+/// cancelled ones counted.
+pub(super) fn compile(
+    filter: Filter,
+    visits: &[Visit],
+    booked: &[(String, i64)],
+    cancelled: &[(String, i64)],
+) -> Report {
     let count = |rows: &[(String, i64)], s: Service| rows.iter().filter(|(c, _)| c == s.code()).map(|(_, n)| n).sum();
     // A visit's first segment (of those read) stands for the visit: what it came for, its day.
     let mut seen = BTreeSet::new();
