@@ -76,9 +76,7 @@ pub fn by_distance<'a>(catalog: &'a Catalog, from: (f64, f64), assigned: Option<
 
 /// The office a ZIP code is assigned to by jurisdiction, if any.
 pub async fn assigned_office(db: &Db, zip: &str) -> Result<Option<String>, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT office_code FROM zip_office_overrides WHERE zip = $1").bind(zip).fetch_optional(pool).await?
-    }))
+    super::store::assigned_office(db, zip).await
 }
 
 /// The `n` field offices nearest a ZIP code, the one it is assigned to first.
