@@ -2,19 +2,21 @@
 //! offices nearest the customer's ZIP code, the dates and times an office offers (its calendar,
 //! less the seats taken), booking under a hold with no account, the notice with its PIN,
 //! reprinting and cancelling, kiosks, and registered representatives who book for clients.
+//!
+//! A large capability in sub-rooms with the same furniture (`model`, `store`, `service`,
+//! `routes`): `calendar` (offices' hours, services and closures; the pages that find a time),
+//! `booking` (holds, bookings, reprints, cancellations; the booking pages), `representatives`,
+//! `kiosk` (no tables), and `survey_contacts` (the focus-group draw's question). Shared by them:
+//! `model` (the booking form and the appointment) and `notice` (the notice's barcode, PDF and
+//! calendar file). Each sub-room's `mod.rs` re-exports what other capabilities and the tests
+//! name (`infopass::booking::hold`, `infopass::calendar::Service`).
 
 pub mod booking;
-pub mod booking_routes;
 pub mod calendar;
-pub mod closures;
 pub mod kiosk;
 pub mod model;
 pub mod notice;
-pub mod representative_routes;
 pub mod representatives;
-pub mod routes;
-pub mod staff_routes;
-pub mod store;
 pub mod survey_contacts;
 
 /// The productivity report's reading of the appointment books: appointments booked at an office
@@ -25,7 +27,7 @@ pub async fn booked_by_service(
     from: &str,
     until: &str,
 ) -> Result<Vec<(String, i64)>, crate::kernel::db::DbError> {
-    store::booked_by_service(db, office, from, until).await
+    booking::store::booked_by_service(db, office, from, until).await
 }
 
 /// What is left of cancelled and purged appointments at an office between two days
@@ -36,5 +38,5 @@ pub async fn gone_by_service(
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, String, i64)>, crate::kernel::db::DbError> {
-    store::gone_by_service(db, office, from, to).await
+    booking::store::gone_by_service(db, office, from, to).await
 }

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::calendar::{self, Hours, Service};
-use super::closures::{self, NewClosure};
+use super::model::{self, CalendarSaved, Hours, NewClosure, Service};
+use super::service;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
 use crate::reference::Office;
@@ -71,7 +71,7 @@ impl CalendarPage {
 
 /// A calendar or closure refusal in the catalogue's words, by its code.
 fn message(ctx: &PageCtx, e: &InvalidInput) -> String {
-    match (e.code, calendar::bounds(e.field)) {
+    match (e.code, model::bounds(e.field)) {
         (Some("calendar-range"), Some((low, high))) => {
             ctx.ta("staff-calendar-err-calendar-range", (("low", u32::from(low)), ("high", u32::from(high))))
         }
@@ -126,7 +126,7 @@ async fn view_draft(
     staff: &Staff,
     office: &Office,
     (errors, notice): (Vec<InvalidInput>, Option<String>),
-    draft: Option<(&Hours, &[calendar::Offering], usize)>,
+    draft: Option<(&Hours, &[model::Offering], usize)>,
     typed: Option<Typed<'_>>,
 ) -> Response {
     if let Err(page) =
@@ -137,8 +137,8 @@ async fn view_draft(
     let now = state.clock().now();
     let local = now.with_timezone(&office.tz).naive_local();
     let (cal, closures) = match (
-        calendar::of_office(state.db(), &office.code, local).await,
-        closures::upcoming(state.db(), &office.code, local).await,
+        service::of_office(state.db(), &office.code, local).await,
+        service::upcoming(state.db(), &office.code, local).await,
     ) {
         (Ok(c), Ok(u)) => (c, u),
         (Err(e), _) | (_, Err(e)) => return staff_error(staff, &ServiceError::Internal(e.to_string())),
@@ -226,13 +226,13 @@ async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fiel
     let Some(office) = field_office_asked(&state, &staff, &get("office")) else {
         return staff_error(&staff, &ServiceError::NotFound);
     };
-    let (hours, offerings) = match calendar::parse_form(get, &f.all("weekday")) {
+    let (hours, offerings) = match model::parse_form(get, &f.all("weekday")) {
         Ok(parsed) => parsed,
         Err(errors) => return view_draft(&state, &staff, office, (errors, None), None, Some(Typed::Hours(&f))).await,
     };
     // The count the administrator was shown and confirmed, if any (R-IP-11).
     let confirmed = get("confirm_cancel").trim().parse::<usize>().ok();
-    let saved = closures::save_calendar(
+    let saved = service::save_calendar(
         state.db(),
         state.catalog(),
         &staff.actor,
@@ -243,11 +243,11 @@ async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fiel
         state.public_url(),
     );
     match saved.await {
-        Ok(closures::CalendarSaved::Saved(n)) => staff.finish(
+        Ok(CalendarSaved::Saved(n)) => staff.finish(
             Redirect::to(&format!("/staff/offices/calendar?office={}&saved=true&cancelled={n}", office.code))
                 .into_response(),
         ),
-        Ok(closures::CalendarSaved::Confirm(n)) => {
+        Ok(CalendarSaved::Confirm(n)) => {
             view_draft(&state, &staff, office, (Vec::new(), None), Some((&hours, &offerings, n)), None).await
         }
         Err(e) => staff_error(&staff, &e),
@@ -281,7 +281,7 @@ async fn close(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Clo
         Ok(c) => c,
         Err(e) => return view_draft(&state, &staff, office, (vec![e], None), None, Some(Typed::Closing(&f))).await,
     };
-    match closures::close(state.db(), state.catalog(), &staff.actor, now, office, &closure, state.public_url()).await {
+    match service::close(state.db(), state.catalog(), &staff.actor, now, office, &closure, state.public_url()).await {
         Ok(n) => staff.finish(
             Redirect::to(&format!("/staff/offices/calendar?office={}&closed={n}", office.code)).into_response(),
         ),
@@ -306,7 +306,7 @@ mod tests {
             "opens" | "horizon_days" | "minutes_documents" | "capacity_documents" => "x".to_owned(),
             _ => String::new(),
         };
-        let mut refusals = calendar::parse_form(typed, &[]).unwrap_err();
+        let mut refusals = model::parse_form(typed, &[]).unwrap_err();
         refusals.push(InvalidInput::new("closes", "").with_code("calendar-order"));
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
         for (day, from, to, reason) in [

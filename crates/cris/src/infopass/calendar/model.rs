@@ -1,13 +1,13 @@
 //! Office calendars (R-IP-01): the services a field office offers, its hours, and the slots that
-//! follow from them, less federal holidays and the office's own closures. Everything here is in
-//! the office's local time; the store keeps it as given.
+//! follow from them, less federal holidays and the office's own closures; the calendar and
+//! closure forms parsed once, and whether a booked appointment fits a new calendar (R-IP-11).
+//! Everything here is in the office's local time; the store keeps it as given.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::kernel::db::{Db, DbError};
+use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::Lang;
 use crate::offices::holidays;
-use crate::reference::{Catalog, OfficeKind};
 
 /// What a customer can come to a field office for (the appointment type). Each has the letter
 /// that opens its lobby tickets.
@@ -68,7 +68,7 @@ impl Service {
     }
 
     /// The slot length and capacity a field office starts with.
-    fn default_offering(self) -> (u16, u16) {
+    pub fn default_offering(self) -> (u16, u16) {
         match self {
             Service::Information => (15, 4),
             Service::Documents => (15, 2),
@@ -192,11 +192,13 @@ pub struct Calendar {
     pub closures: Vec<Closure>,
 }
 
-fn parse_time(s: &str) -> Option<NaiveTime> {
+/// A time of day as stored (`08:00`).
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
-fn parse_weekdays(s: &str) -> [bool; 7] {
+/// The weekdays as stored (`12345`, Monday first).
+pub fn parse_weekdays(s: &str) -> [bool; 7] {
     let mut days = [false; 7];
     for c in s.chars() {
         if let Some(d) = c.to_digit(10).and_then(|d| usize::try_from(d).ok()).filter(|d| (1..=7).contains(d))
@@ -221,8 +223,7 @@ pub fn bounds(field: &str) -> Option<(u16, u16)> {
 pub fn parse_form(
     get: impl Fn(&str) -> String,
     weekdays: &[String],
-) -> Result<(Hours, Vec<Offering>), Vec<crate::kernel::error::InvalidInput>> {
-    use crate::kernel::error::InvalidInput;
+) -> Result<(Hours, Vec<Offering>), Vec<InvalidInput>> {
     let mut errors = Vec::new();
     let mut time = |field: &'static str| match parse_time(get(field).trim()) {
         Some(t) => t,
@@ -265,84 +266,69 @@ pub fn parse_form(
     if errors.is_empty() { Ok((Hours { opens, closes, weekdays: days, horizon_days }, offerings)) } else { Err(errors) }
 }
 
-/// Gives every field office without a calendar the standard one ([`Hours::standard`], every
-/// service). Offices with a calendar keep theirs.
-pub async fn ensure_defaults(db: &Db, catalog: &Catalog) -> Result<(), DbError> {
-    let standard = Hours::standard();
-    let (opens, closes) = (standard.opens.format("%H:%M").to_string(), standard.closes.format("%H:%M").to_string());
-    let mut tx = db.begin().await?;
-    crate::with_tx!(&mut tx, conn => {
-        for office in catalog.offices_of_kind(OfficeKind::FieldOffice) {
-            let new = sqlx::query(
-                "INSERT INTO office_calendars (office_code, opens, closes, weekdays, horizon_days) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (office_code) DO NOTHING",
-            )
-            .bind(&office.code)
-            .bind(&opens)
-            .bind(&closes)
-            .bind(standard.weekdays_code())
-            .bind(i32::from(standard.horizon_days))
-            .execute(&mut *conn)
-            .await?
-            .rows_affected() == 1;
-            for service in Service::ALL.into_iter().filter(|_| new) {
-                let (minutes, capacity) = service.default_offering();
-                sqlx::query("INSERT INTO office_services (office_code, service, slot_minutes, capacity) VALUES ($1, $2, $3, $4)")
-                    .bind(&office.code)
-                    .bind(service.code())
-                    .bind(i32::from(minutes))
-                    .bind(i32::from(capacity))
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    });
-    tx.commit().await?;
-    Ok(())
+/// A closure as typed: a day, and the hours (the whole day when none are given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClosure {
+    /// From, local time.
+    pub starts: NaiveDateTime,
+    /// Until, local time.
+    pub ends: NaiveDateTime,
+    /// Why (for staff; customers are told the office is closed).
+    pub reason: String,
 }
 
-/// An office's calendar, with the closures that end after `from` (local time); None when the
-/// office takes no appointments.
-pub async fn of_office(db: &Db, office: &str, from: NaiveDateTime) -> Result<Option<Calendar>, DbError> {
-    let row: Option<(String, String, String, i32)> = crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT opens, closes, weekdays, horizon_days FROM office_calendars WHERE office_code = $1")
-            .bind(office)
-            .fetch_optional(pool)
-            .await?
-    });
-    let Some((opens, closes, weekdays, horizon)) = row else { return Ok(None) };
-    let (Some(opens), Some(closes)) = (parse_time(&opens), parse_time(&closes)) else { return Ok(None) };
-    let hours =
-        Hours { opens, closes, weekdays: parse_weekdays(&weekdays), horizon_days: u16::try_from(horizon).unwrap_or(0) };
-    let services: Vec<(String, i32, i32)> = crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT service, slot_minutes, capacity FROM office_services WHERE office_code = $1")
-            .bind(office)
-            .fetch_all(pool)
-            .await?
-    });
-    let mut offerings: Vec<Offering> = services
-        .into_iter()
-        .filter_map(|(code, minutes, capacity)| {
-            Some(Offering {
-                service: Service::parse(&code)?,
-                slot_minutes: u16::try_from(minutes).ok()?,
-                capacity: u16::try_from(capacity).ok()?,
-            })
-        })
-        .collect();
-    offerings.sort_by_key(|o| Service::ALL.iter().position(|s| *s == o.service));
-    let closures: Vec<(String, String)> = crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT starts_at, ends_at FROM office_closures WHERE office_code = $1 AND ends_at > $2 ORDER BY starts_at")
-            .bind(office)
-            .bind(slot_key(from))
-            .fetch_all(pool)
-            .await?
-    });
-    let closures = closures
-        .into_iter()
-        .filter_map(|(s, e)| Some(Closure { starts: parse_slot(&s)?, ends: parse_slot(&e)? }))
-        .collect();
-    Ok(Some(Calendar { hours, offerings, closures }))
+impl NewClosure {
+    /// Parses the closure form; the day must not be before `today`.
+    pub fn parse(day: &str, from: &str, to: &str, reason: &str, today: NaiveDate) -> Result<NewClosure, InvalidInput> {
+        let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+            .map_err(|_| InvalidInput::new("day", "Enter the day as YYYY-MM-DD.").with_code("closure-day"))?;
+        if day < today {
+            return Err(InvalidInput::new("day", "A closure cannot be in the past.").with_code("closure-past"));
+        }
+        let time = |field: &'static str, s: &str, whole: NaiveTime| match s.trim() {
+            "" => Ok(whole),
+            s => NaiveTime::parse_from_str(s, "%H:%M")
+                .map_err(|_| InvalidInput::new(field, "Enter the time as HH:MM.").with_code("closure-time")),
+        };
+        let from = time("from", from, NaiveTime::MIN)?;
+        let (starts, ends) = match to.trim() {
+            // The whole day, or from a time to the end of the day.
+            "" => (day.and_time(from), day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN)),
+            _ => (day.and_time(from), day.and_time(time("to", to, NaiveTime::MIN)?)),
+        };
+        if ends <= starts {
+            return Err(InvalidInput::new("to", "The closure must end after it starts.").with_code("closure-order"));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(
+                InvalidInput::new("reason", "Give the reason, in up to 200 characters.").with_code("closure-reason")
+            );
+        }
+        Ok(NewClosure { starts, ends, reason: reason.to_owned() })
+    }
+}
+
+/// A cancelled appointment's service, start (local, as stored), language, email and telephone.
+pub type Affected = (String, String, String, Option<String>, String);
+
+/// What saving a calendar did, or needs first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarSaved {
+    /// Saved; this many booked appointments fell outside it and were cancelled as by a closure.
+    Saved(usize),
+    /// Nothing saved: this many booked appointments would fall outside the new calendar. Saving
+    /// again with this count confirmed cancels them (R-IP-11).
+    Confirm(usize),
+}
+
+/// Whether a booked appointment still fits a calendar: its service offered, its day open, and
+/// its slot (at the new length) inside the hours.
+pub fn fits(hours: &Hours, offerings: &[Offering], service: Service, starts: NaiveDateTime) -> bool {
+    let Some(o) = offerings.iter().find(|o| o.service == service) else { return false };
+    let open_day = hours.weekdays.get(starts.weekday().num_days_from_monday() as usize).copied().unwrap_or(false);
+    let ends = starts + Duration::minutes(i64::from(o.slot_minutes));
+    open_day && starts.time() >= hours.opens && ends <= starts.date().and_time(hours.closes)
 }
 
 #[cfg(test)]
@@ -429,5 +415,46 @@ mod tests {
             ]
         );
         assert_eq!((bounds("slot_minutes"), bounds("opens")), (Some((5, 240)), None));
+    }
+
+    // R-IP-11: an appointment fits a calendar only with its service offered, its day open and its
+    // slot inside the hours.
+    #[test]
+    fn appointments_fit_a_calendar_or_not() {
+        let hours = Hours::standard(); // Monday to Friday, 8:00 to 15:30
+        let documents = Offering { service: Service::Documents, slot_minutes: 30, capacity: 2 };
+        let monday = |h: u32, m: u32| NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(h, m, 0).unwrap();
+        assert!(fits(&hours, &[documents], Service::Documents, monday(15, 0)));
+        assert!(!fits(&hours, &[documents], Service::Documents, monday(15, 15)), "ends after closing");
+        assert!(!fits(&hours, &[documents], Service::Documents, monday(7, 30)), "before opening");
+        assert!(!fits(&hours, &[documents], Service::Information, monday(9, 0)), "service removed");
+        let saturday = monday(9, 0) + Duration::days(5);
+        assert!(!fits(&hours, &[documents], Service::Documents, saturday), "day closed");
+    }
+
+    // R-IP-11: a closure is a day or some hours of it, never in the past, always with a reason.
+    #[test]
+    fn closures_are_parsed_once() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let whole = NewClosure::parse("2026-11-23", "", "", "Training", today).unwrap();
+        assert_eq!(
+            (slot_key(whole.starts), slot_key(whole.ends)),
+            ("2026-11-23T00:00".into(), "2026-11-24T00:00".into())
+        );
+        let part = NewClosure::parse("2026-11-23", "12:00", "13:30", "Power cut", today).unwrap();
+        assert_eq!(
+            (slot_key(part.starts), slot_key(part.ends)),
+            ("2026-11-23T12:00".into(), "2026-11-23T13:30".into())
+        );
+        // Each refusal names its field and the code pages word it by (issue 17).
+        let field = |d: &str, f: &str, t: &str, r: &str| {
+            let e = NewClosure::parse(d, f, t, r, today).unwrap_err();
+            (e.field, e.code.unwrap_or_default())
+        };
+        assert_eq!(field("2026-11-21", "", "", "x"), ("day", "closure-past"));
+        assert_eq!(field("23/11/2026", "", "", "x"), ("day", "closure-day"));
+        assert_eq!(field("2026-11-23", "13:00", "12:00", "x"), ("to", "closure-order"));
+        assert_eq!(field("2026-11-23", "9am", "", "x"), ("from", "closure-time"));
+        assert_eq!(field("2026-11-23", "", "", " "), ("reason", "closure-reason"));
     }
 }

@@ -12,11 +12,12 @@ use base64::Engine as _;
 use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 
-use super::booking::{self, BookError, Booking, CancelError, Hold, Slot};
-use super::calendar::{self, Service};
-use super::model::{Appointment, DetailsForm, birth_date};
-use super::notice::{self, Labels, Notice};
-use super::representatives;
+use super::model::{BookError, Booking, CancelError, Hold, Slot};
+use super::service;
+use crate::infopass::calendar::{self, Service};
+use crate::infopass::model::{Appointment, DetailsForm, birth_date};
+use crate::infopass::notice::{self, Labels, Notice};
+use crate::infopass::representatives;
 use crate::kernel::contact::Phone;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::{Confirmation, Pin};
@@ -89,7 +90,7 @@ impl Held {
 
 /// The hold of a token with its office; a page saying it is gone otherwise.
 async fn held<'a>(state: &'a AppState, v: &Visit, token: &str) -> Result<(Hold, &'a Office), Response> {
-    let found = booking::hold_of(state.db(), token).await.map_err(|e| unavailable(v, &e))?;
+    let found = service::hold_of(state.db(), token).await.map_err(|e| unavailable(v, &e))?;
     match found.and_then(|h| state.catalog().office(&h.slot.office_code).map(|o| (h, o))) {
         Some(pair) => Ok(pair),
         None => Err(message(
@@ -160,7 +161,7 @@ async fn hold(State(state): State<AppState>, v: Visit, Path(code): Path<String>,
             Some((back, v.ctx.t("ip-choose-another"))),
         );
     };
-    match booking::hold(state.db(), &slot, state.clock().now()).await {
+    match service::hold(state.db(), &slot, state.clock().now()).await {
         Ok(Some(h)) => v.finish(Redirect::to(&format!("/appointments/booking/{}", h.token))),
         Ok(None) => message(
             &v,
@@ -264,7 +265,7 @@ struct ReviewPage {
 }
 
 /// The details as the review page lists them.
-fn review_rows(ctx: &PageCtx, d: &super::model::Details) -> Vec<(String, String)> {
+fn review_rows(ctx: &PageCtx, d: &crate::infopass::model::Details) -> Vec<(String, String)> {
     let mut rows = vec![
         (ctx.t("ip-f-first-name"), d.first_name.clone()),
         (ctx.t("ip-f-last-name"), d.last_name.clone()),
@@ -437,8 +438,12 @@ async fn confirm(
     };
     // Abuse limits: bookings a day from one address and for one person.
     let day = now.date_naive();
-    let person =
-        super::model::person_key(state.token_key(), &details.first_name, &details.last_name, details.birth_date);
+    let person = crate::infopass::model::person_key(
+        state.token_key(),
+        &details.first_name,
+        &details.last_name,
+        details.birth_date,
+    );
     // A kiosk serves the whole lobby from one address, and a representative books for many
     // clients: only the per-person limit applies to them, and a representative's own cap.
     let rep = representative(&state, &v).await;
@@ -476,7 +481,7 @@ async fn confirm(
         email: &compose,
         ip: &v.ip,
     };
-    match booking::book(state.db(), state.token_key(), &b, now).await {
+    match service::book(state.db(), state.token_key(), &b, now).await {
         Ok(booked) => {
             let n = Notice::of(&booked.appointment, office, v.ctx.lang, Some(booked.pin.as_str()));
             notice_page(&v, n, Shown::Booked, details.email.is_some())
@@ -512,7 +517,7 @@ async fn reloaded(state: &AppState, v: &Visit, p: &DetailsPost) -> Option<Respon
     let now = state.clock().now();
     let d = p.form.parse(now.date_naive()).ok()?;
     // Audited as the reprint it is (R-AU-05).
-    let found = booking::reprint(
+    let found = service::reprint(
         state.db(),
         state.token_key(),
         &d.first_name,
@@ -619,7 +624,7 @@ async fn reprint(State(state): State<AppState>, v: Visit, Form(f): Form<ReprintF
         let errors = FieldErrors::of(&v.ctx, "ip-err-", &problems);
         return refuse(&v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
     };
-    match booking::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now, &v.ip).await {
+    match service::reprint(state.db(), state.token_key(), &f.first_name, &f.last_name, born, &phone, now, &v.ip).await {
         Ok(Some(a)) => match state.catalog().office(&a.office_code) {
             Some(office) => notice_page(&v, Notice::of(&a, office, v.ctx.lang, None), Shown::Reprint, false),
             None => unavailable(&v, &"office of an appointment is not in the catalog"),
@@ -725,7 +730,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
         }
     };
     if f.step != "confirm" {
-        return match booking::check(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip)
+        return match service::check(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip)
             .await
         {
             Ok(c) => {
@@ -752,7 +757,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
             Err(CancelError::Db(e)) => unavailable(&v, &e),
         };
     }
-    match booking::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip).await {
+    match service::cancel(state.db(), state.token_key(), &confirmation, &pin, state.clock().now(), &v.ip).await {
         Ok(c) => {
             let when =
                 format!("{}, {}", format_date(c.starts.date(), v.ctx.lang), format_time(c.starts.time(), v.ctx.lang));

@@ -16,10 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::kernel::access::entry;
-use crate::kernel::audit::{self, Category, Outcome};
+use super::model::{COOKIE, KEEP_SECONDS, cookie_value, office_of};
+use super::service;
 use crate::kernel::session::{self};
-use crate::kernel::tokens::TokenKey;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::staff_ctx::Staff;
@@ -27,28 +26,6 @@ use crate::web::staff_ctx::StaffForm;
 use crate::web::staff_page::{permit_page, staff_error};
 
 crate::web::staff_ctx::carries_csrf!(StartForm);
-
-/// The kiosk cookie.
-pub const COOKIE: &str = "cris_kiosk";
-
-/// How long a terminal stays a kiosk: a year, across restarts of its browser.
-const KEEP_SECONDS: i64 = 365 * 24 * 3600;
-
-/// Seconds without a touch before the kiosk warns (then resets 20 seconds later), unless the
-/// operator sets another figure.
-pub const IDLE_SECONDS: u32 = 90;
-
-/// The cookie's value for a kiosk of an office: the office and its signature.
-pub fn cookie_value(key: &TokenKey, office: &str) -> String {
-    format!("{office}.{}", key.digest("kiosk", office))
-}
-
-/// The office of a request's kiosk cookie, when the cookie is genuine.
-pub fn office_of(key: &TokenKey, headers: &HeaderMap) -> Option<String> {
-    let (office, sig) = session::cookie(headers, COOKIE)?.split_once('.')?;
-    crate::kernel::random::constant_time_eq(key.digest("kiosk", office).as_bytes(), sig.as_bytes())
-        .then(|| office.to_owned())
-}
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -127,18 +104,13 @@ struct StartForm {
 /// Sets (or clears) the kiosk cookie and signs the staff member out of this terminal, so that
 /// the public never finds a staff session on it; audited.
 async fn start(State(state): State<AppState>, StaffForm(staff, f): StaffForm<StartForm>) -> Response {
-    if let Err(page) = permitted(&state, &staff).await {
-        return page;
-    }
+    let allowed = match permitted(&state, &staff).await {
+        Ok(allowed) => allowed,
+        Err(page) => return page,
+    };
     let office = staff.actor.place.office.clone();
-    let now = state.clock().now();
     let stop = f.action == "stop";
-    let event = if stop { "kiosk.stop" } else { "kiosk.start" };
-    let record = format!("office:{office}");
-    let _ =
-        audit::record_alone(state.db(), now, &entry(&staff.actor, Category::Change, event, &record, Outcome::Ok, ""))
-            .await;
-    let _ = session::delete(state.db(), &staff.token).await;
+    service::turn(state.db(), &allowed, &staff.actor, state.clock().now(), stop, &staff.token).await;
     let (value, age) =
         if stop { (String::new(), Some(0)) } else { (cookie_value(state.token_key(), &office), Some(KEEP_SECONDS)) };
     let mut res = Redirect::to(if stop { "/staff/sign-in" } else { "/kiosk" }).into_response();

@@ -10,10 +10,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::booking::{self, CancelError};
-use super::representatives::{self, Application, Decision, Kind, Listed, MAX_ACTIVE, Registration, Status};
-use crate::kernel::access::Capability;
-use crate::kernel::access::permit;
+use super::model::{Application, Decision, Kind, Listed, MAX_ACTIVE, Registration, Status};
+use super::service;
+use crate::infopass::booking::model::CancelError;
+use crate::infopass::booking::service as booking;
 use crate::kernel::error::ServiceError;
 use crate::kernel::ids::Confirmation;
 use crate::reference::{format_date, format_time};
@@ -102,14 +102,14 @@ async fn view(
 ) -> Response {
     let Some((customer, _)) = &v.customer else { return Redirect::to("/account/sign-in").into_response() };
     let now = state.clock().now();
-    let registration = match representatives::of_customer(state.db(), customer.id).await {
+    let registration = match service::of_customer(state.db(), customer.id).await {
         Ok(r) => r,
         Err(e) => return unavailable(v, &e),
     };
     let lang = v.ctx.lang;
     let mut rows = Vec::new();
     if registration.as_ref().is_some_and(|r| r.status == Status::Approved) {
-        let booked = match representatives::appointments(state.db(), customer.id, now).await {
+        let booked = match service::appointments(state.db(), customer.id, now).await {
             Ok(b) => b,
             Err(e) => return unavailable(v, &e),
         };
@@ -172,7 +172,7 @@ async fn apply(State(state): State<AppState>, v: Visit, Form(f): Form<ApplyForm>
             return view(&state, &v, StatusCode::UNPROCESSABLE_ENTITY, f, errors, None).await;
         }
     };
-    match representatives::apply(state.db(), customer.id, &application, state.clock().now()).await {
+    match service::apply(state.db(), customer.id, &application, state.clock().now()).await {
         // Already pending or approved: the page says which.
         Ok(_) => v.finish(Redirect::to("/account/representative?asked=true").into_response()),
         Err(e) => unavailable(&v, &e),
@@ -193,7 +193,7 @@ async fn cancel(State(state): State<AppState>, v: Visit, Form(f): Form<CancelFor
         return expired(&v);
     }
     let Some((customer, _)) = &v.customer else { return Redirect::to("/account/sign-in").into_response() };
-    let approved = match representatives::is_approved(state.db(), customer.id).await {
+    let approved = match service::is_approved(state.db(), customer.id).await {
         Ok(a) => a,
         Err(e) => return unavailable(&v, &e),
     };
@@ -234,15 +234,9 @@ struct StaffQuery {
 /// The requests and registrations (`representatives.manage`).
 async fn staff_page(State(state): State<AppState>, staff: Staff, Query(q): Query<StaffQuery>) -> Response {
     let now = state.clock().now();
-    let what = ("representatives.list", None);
-    if let Err(e) =
-        permit(state.db(), state.catalog(), &staff.actor, now, Capability::RepresentativesManage, what).await
-    {
-        return staff_error(&staff, &e);
-    }
-    let listed = match representatives::listed(state.db()).await {
+    let listed = match service::listed(state.db(), state.catalog(), &staff.actor, now).await {
         Ok(l) => l,
-        Err(e) => return staff_error(&staff, &ServiceError::from(e)),
+        Err(e) => return staff_error(&staff, &e),
     };
     let notice = q.decided.as_deref().and_then(Decision::parse).map(|d| {
         staff.ctx.t(match d {
@@ -272,7 +266,7 @@ async fn decide(State(state): State<AppState>, StaffForm(staff, f): StaffForm<De
         return staff_error(&staff, &ServiceError::NotFound);
     };
     let now = state.clock().now();
-    match representatives::decide(state.db(), state.catalog(), &staff.actor, now, customer, decision).await {
+    match service::decide(state.db(), state.catalog(), &staff.actor, now, customer, decision).await {
         Ok(()) => {
             staff.finish(Redirect::to(&format!("/staff/representatives?decided={}", f.decision.trim())).into_response())
         }

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use axum::extract::Path;
 use chrono::{NaiveDate, NaiveTime};
 
-use super::booking;
-use super::calendar::{self, Service};
+use super::model::{self, Service};
+use super::service;
+use crate::infopass::booking::service as booking;
 use crate::kernel::contact::Zip;
 use crate::kernel::i18n::Lang;
 use crate::offices::nearest::{self, Nearby, NearestError};
@@ -160,7 +161,7 @@ async fn office_page(
         return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND);
     };
     let local_now = state.clock().now().with_timezone(&office.tz).naive_local();
-    let calendar = match calendar::of_office(state.db(), &office.code, local_now).await {
+    let calendar = match service::of_office(state.db(), &office.code, local_now).await {
         Ok(Some(c)) => c,
         Ok(None) => return crate::web::error::error_page(ctx, StatusCode::NOT_FOUND),
         Err(e) => return crate::web::error::unavailable_page(ctx, "office calendar", &e),
@@ -174,7 +175,7 @@ async fn office_page(
         .collect();
     let offering = service.and_then(|s| calendar.offerings.iter().find(|o| o.service == s));
     let open = offering
-        .map(|o| calendar::open_days(&calendar.hours, o, local_now.date(), &calendar.closures))
+        .map(|o| model::open_days(&calendar.hours, o, local_now.date(), &calendar.closures))
         .unwrap_or_default();
     let chosen: Option<NaiveDate> = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d").ok();
     let mut times = Vec::new();
@@ -185,7 +186,7 @@ async fn office_page(
         };
         times = slots
             .iter()
-            .filter(|t| taken.get(&booking::slot_key(day.and_time(**t))).copied().unwrap_or(0) < i32::from(o.capacity))
+            .filter(|t| taken.get(&model::slot_key(day.and_time(**t))).copied().unwrap_or(0) < i32::from(o.capacity))
             .map(|t| (t.format("%H:%M").to_string(), format_time(*t, lang)))
             .collect();
     }
