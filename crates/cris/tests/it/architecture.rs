@@ -33,7 +33,7 @@
 //! The report prints with
 //! `cargo test -p cris --test it architecture::house_in_order -- --nocapture`.
 //! `ENFORCE_LAYERING` and `ENFORCE_STAFF_STRINGS` turn findings into failures once issue 15 lands;
-//! cross-owner SQL and `format!` SQL, already at zero, fail now.
+//! cross-owner SQL, `format!` SQL and routes calling a store, already at zero, fail now.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -976,6 +976,7 @@ fn house_in_order() {
     // Reached zero (issue 15): a new one fails at once, before the whole layering is switched on.
     assert_eq!(count(&[Kind::CrossOwnerSql]), 0, "SQL names another owner's table:\n{report}");
     assert_eq!(count(&[Kind::FormatSql]), 0, "SQL built with format!:\n{report}");
+    assert_eq!(count(&[Kind::RouteCallsStore]), 0, "a routes file names a store:\n{report}");
     if ENFORCE_LAYERING {
         let layering =
             [Kind::CrossOwnerSql, Kind::SqlOutsideStore, Kind::RouteCallsStore, Kind::ImportCycle, Kind::FormatSql];

@@ -85,7 +85,7 @@ pub async fn add<'a>(tx: &mut Tx, file_name: &str, scans: &[NewScan<'a>]) -> Res
             .rows_affected()
         }
         Tx::Postgres(t) => {
-            let column = |f: fn(&NewScan<'a>) -> &'a str| scans.iter().map(|s| f(s)).collect::<Vec<&str>>();
+            let column = |f: fn(&NewScan<'a>) -> &'a str| scans.iter().map(f).collect::<Vec<&str>>();
             sqlx::query(
                 "INSERT INTO usps_events (case_id, tracking_number, event_code, event_name, event_date, event_time, facility_zip, facility_name, file_name) \
                  SELECT u.*, $9 FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[]) AS u \
