@@ -46,7 +46,15 @@ async fn inbound(State(state): State<AppState>, headers: axum::http::HeaderMap, 
         Err(problem) => return problem.into_response(),
     };
     let now = state.clock().now();
-    let received = match super::inbound::receive(state.db(), now, envelope.partner, &query, &envelope.transaction).await
+    let received = match super::inbound::receive(
+        state.db(),
+        state.gallery(),
+        now,
+        envelope.partner,
+        &query,
+        &envelope.transaction,
+    )
+    .await
     {
         Ok(r) => r,
         Err(e) => {
