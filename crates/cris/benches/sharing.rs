@@ -120,7 +120,7 @@ async fn main() {
 
     // The matcher alone, one probe finger against every enrolled finger of its position.
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let positions = state.gallery().current(&db).await.expect("gallery");
+    let positions = cris::cpms::gallery::Gallery::default().current(&db).await.expect("gallery");
     let position = positions.get(&1).expect("right thumbs").clone();
     let probe_finger = to_xyt(&probe(17, 4_242)[0]);
     let prepared_probe = Prepared::new(probe_finger.clone());

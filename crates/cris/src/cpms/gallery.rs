@@ -3,7 +3,8 @@
 //! database for every partner's query. It follows the repository by a stamp (how many persons,
 //! the highest id) read before each search: new persons (an enrolment here or in another process)
 //! are added; anything else (a purge, a rolled-back enrolment seen half) reloads it whole.
-//! Shared state of the application (`AppState::gallery`), owned by cpms, read by its service.
+//! One for the application (an extension of ICTS's router, which takes partners' queries), owned
+//! by cpms, read by its service.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

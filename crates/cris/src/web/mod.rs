@@ -67,7 +67,6 @@ struct Inner {
     tls: bool,
     ident: Option<crate::ident::Client>,
     ident_inbound_token: Option<String>,
-    gallery: crate::cpms::gallery::Gallery,
 }
 
 impl AppState {
@@ -94,7 +93,6 @@ impl AppState {
                 tls,
                 ident: None,
                 ident_inbound_token: None,
-                gallery: crate::cpms::gallery::Gallery::default(),
             }),
         }
     }
@@ -173,11 +171,6 @@ impl AppState {
     /// The token IDENT sends with partners' queries, when configured.
     pub fn ident_inbound_token(&self) -> Option<&str> {
         self.inner.ident_inbound_token.as_deref()
-    }
-
-    /// The 1:N search's gallery in memory (cpms's).
-    pub fn gallery(&self) -> &crate::cpms::gallery::Gallery {
-        &self.inner.gallery
     }
 
     /// The same state with kiosks resetting after this many idle seconds.

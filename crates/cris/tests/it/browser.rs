@@ -1305,7 +1305,10 @@ async fn sharing_for_the_sweep(app: &TestApp, officer: i64, analysts: [(i64, &st
     for seed in [71, 72] {
         let q = cris::ident::standin::sample_query(Partner::Australia, crate::cpms::probe(seed), now.date_naive());
         let raw = q.encode(Partner::Australia.agency(), cris::ident::USCIS_AGENCY).unwrap();
-        let received = inbound::receive(&app.db, app.state.gallery(), now, Partner::Australia, &q, &raw).await.unwrap();
+        let received =
+            inbound::receive(&app.db, &cris::cpms::gallery::Gallery::default(), now, Partner::Australia, &q, &raw)
+                .await
+                .unwrap();
         let Decision::Opened(id) = received.decision else { panic!("no case: {received:?}") };
         cases.push(id);
     }

@@ -224,7 +224,7 @@ async fn a_response_never_carries_a_field_its_agreement_does_not_allow() {
         let q = query_about(&w, seed);
         let received = inbound::receive(
             &app.db,
-            app.state.gallery(),
+            &cris::cpms::gallery::Gallery::default(),
             now,
             AUS,
             &q,
@@ -368,7 +368,7 @@ async fn an_answer_ident_did_not_take_is_sent_again() {
     let q = query_about(&w, 41);
     let dead = cris::ident::client::Client::new("http://127.0.0.1:9", "x").unwrap();
     let raw = q.encode(AUS.agency(), cris::ident::USCIS_AGENCY).unwrap();
-    let r = inbound::receive(&app.db, app.state.gallery(), now, AUS, &q, &raw).await.unwrap();
+    let r = inbound::receive(&app.db, &cris::cpms::gallery::Gallery::default(), now, AUS, &q, &raw).await.unwrap();
     assert_eq!(r.decision, inbound::Decision::NoMatch);
     assert_eq!(inbound::deliver(&app.db, &dead, now, r.outbox).await.unwrap(), 0);
     assert_eq!(store::unsent(&app.db).await.unwrap(), 1);
