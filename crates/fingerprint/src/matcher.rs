@@ -4,6 +4,8 @@
 use ansi_nist::{FingerMinutiae, Minutia, MinutiaKind};
 use fprint_bozorth3::{MIN_COMPUTABLE_BOZORTH_MINUTIAE, match_score};
 
+use crate::prefilter::{Local, PREFILTER};
+
 /// The matcher's minutia: `x`, `y` in pixels, `theta` in degrees (0 to 359).
 pub use fprint_bozorth3::Minutia as XytMinutia;
 
@@ -97,22 +99,64 @@ pub struct Candidate {
 /// first (ties by gallery position), comparing on `threads` threads (at least 1).
 #[must_use]
 pub fn search(probe: &[XytMinutia], gallery: &[Vec<XytMinutia>], threads: usize) -> Vec<Candidate> {
-    if probe.len() < MIN_COMPUTABLE_BOZORTH_MINUTIAE || gallery.is_empty() {
+    if probe.len() < MIN_COMPUTABLE_BOZORTH_MINUTIAE {
+        return Vec::new();
+    }
+    scan(gallery, threads, |enrolled| score(probe, enrolled))
+}
+
+/// A finger made ready for one-to-many search, once: its minutiae and its local structure for the
+/// [`crate::prefilter`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// The minutiae.
+    pub minutiae: Vec<XytMinutia>,
+    local: Local,
+}
+
+impl Prepared {
+    /// Prepares a finger.
+    #[must_use]
+    pub fn new(minutiae: Vec<XytMinutia>) -> Prepared {
+        let local = Local::of(&minutiae);
+        Prepared { minutiae, local }
+    }
+}
+
+/// [`search`] over prepared fingers, with the prefilter first: an enrolled finger too few
+/// minutiae (bozorth3 scores it 0) or too little local agreement with the probe is not compared.
+/// Finds what [`search`] finds (see [`crate::prefilter`] for the evidence).
+#[must_use]
+pub fn search_prepared(probe: &Prepared, gallery: &[Prepared], threads: usize) -> Vec<Candidate> {
+    if probe.minutiae.len() < MIN_COMPUTABLE_BOZORTH_MINUTIAE {
+        return Vec::new();
+    }
+    scan(gallery, threads, |enrolled| {
+        let hopeless = enrolled.minutiae.len() < MIN_COMPUTABLE_BOZORTH_MINUTIAE
+            || probe.local.agreement(&enrolled.local) < PREFILTER;
+        if hopeless { 0 } else { score(&probe.minutiae, &enrolled.minutiae) }
+    })
+}
+
+/// Scores every enrolled finger on `threads` threads; those at [`THRESHOLD`] or above, best first.
+fn scan<T: Sync>(gallery: &[T], threads: usize, score: impl Fn(&T) -> u32 + Sync) -> Vec<Candidate> {
+    if gallery.is_empty() {
         return Vec::new();
     }
     let chunk = gallery.len().div_ceil(threads.max(1));
-    let scan = |start: usize, part: &[Vec<XytMinutia>]| -> Vec<Candidate> {
+    let score = &score;
+    let part_scan = |start: usize, part: &[T]| -> Vec<Candidate> {
         part.iter()
             .enumerate()
             .filter_map(|(i, enrolled)| {
-                let score = score(probe, enrolled);
+                let score = score(enrolled);
                 (score >= THRESHOLD).then_some(Candidate { index: start + i, score })
             })
             .collect()
     };
     let mut found: Vec<Candidate> = std::thread::scope(|s| {
         let handles: Vec<_> =
-            gallery.chunks(chunk).enumerate().map(|(n, part)| s.spawn(move || scan(n * chunk, part))).collect();
+            gallery.chunks(chunk).enumerate().map(|(n, part)| s.spawn(move || part_scan(n * chunk, part))).collect();
         // A scan thread cannot panic (the matcher does not), so a join error yields no candidates.
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
@@ -183,5 +227,17 @@ mod tests {
         }
         assert!(search(&probe[..5], &gallery, 2).is_empty(), "too few minutiae to tell");
         assert!(search(&probe, &[], 2).is_empty());
+    }
+
+    #[test]
+    fn the_prefiltered_search_finds_what_the_full_search_finds() {
+        let gallery: Vec<Vec<XytMinutia>> =
+            (0..400u64).map(|s| to_xyt(&Finger::generate(s).impression(s, 1))).collect();
+        let prepared: Vec<Prepared> = gallery.iter().cloned().map(Prepared::new).collect();
+        for seed in (0..400u64).step_by(7).chain(5_000..5_010) {
+            let probe = to_xyt(&Finger::generate(seed).impression(seed + 77_777, 1));
+            let full = search(&probe, &gallery, 2);
+            assert_eq!(search_prepared(&Prepared::new(probe), &prepared, 2), full, "probe {seed}");
+        }
     }
 }

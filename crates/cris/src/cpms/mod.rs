@@ -5,6 +5,7 @@
 //! `cpms_*` table, which only this module, `icts` (through this service) and the retention engine
 //! reach (R-IS-09).
 
+pub mod gallery;
 pub mod model;
 pub mod routes;
 pub mod service;

@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use ansi_nist::type2_fields as f;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
+use super::gallery::Gallery;
 use super::model::{
     Agreement, Direction, Disclosure, Exchange, ExchangeKind, Fin, Finger, NewDisclosure, NewExchange, NewPerson,
-    OutboundQuery, Outcome, Person, PersonName, ProtectedClass, next_sequence, protection, xyt,
+    OutboundQuery, Outcome, Person, PersonName, ProtectedClass, next_sequence, protection,
 };
 use super::store;
 use crate::ident::model::new_tcn;
@@ -21,6 +22,7 @@ use crate::kernel::access::{self, Actor, Capability, Denial, Places, entry, perm
 use crate::kernel::audit::{self, Category, Outcome as AuditOutcome};
 use crate::kernel::db::{Db, DbError, Extent, Tx};
 use crate::kernel::error::{InvalidInput, ServiceError};
+use fingerprint::matcher::Prepared;
 
 /// The day an agreement must be in force: the day at USCIS headquarters.
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
@@ -52,30 +54,34 @@ fn threads() -> usize {
 }
 
 /// One-to-many search of a query's fingers over every enrolled finger of the same position
-/// (R-IS-04, R-IS-05); the person with the highest summed score wins. The protected class of
-/// that person is derived at once (flag, or cases of a protected form), so the caller can answer
-/// "no match" before reading anything else.
+/// (R-IS-04, R-IS-05), from the in-memory gallery, prefiltered before bozorth3; the person with
+/// the highest summed score wins. The protected class of that person is derived at once (flag,
+/// or cases of a protected form), so the caller can answer "no match" before reading anything
+/// else.
 ///
 /// # Errors
 /// Storage failures.
-pub async fn match_inbound(db: &Db, fingers: &[ansi_nist::FingerMinutiae]) -> Result<Inbound, DbError> {
+pub async fn match_inbound(
+    db: &Db,
+    gallery: &Gallery,
+    fingers: &[ansi_nist::FingerMinutiae],
+) -> Result<Inbound, DbError> {
+    let positions = gallery.current(db).await?;
     let mut scores: HashMap<i64, u32> = HashMap::new();
     for probe in fingers {
-        let gallery = store::gallery(db, probe.finger).await?;
-        if gallery.is_empty() {
-            continue;
-        }
-        let probe_xyt = fingerprint::matcher::to_xyt(probe);
-        let (ids, prints): (Vec<i64>, Vec<Vec<fingerprint::matcher::XytMinutia>>) =
-            gallery.into_iter().map(|(id, f)| (id, xyt(&f.minutiae))).unzip();
+        let Some(position) = positions.get(&probe.finger).cloned() else { continue };
+        let probe = Prepared::new(fingerprint::matcher::to_xyt(probe));
         // The matcher is CPU-bound: off the async workers.
-        let found = tokio::task::spawn_blocking(move || fingerprint::matcher::search(&probe_xyt, &prints, threads()))
-            .await
-            .unwrap_or_default();
-        for c in found {
-            if let Some(id) = ids.get(c.index) {
-                *scores.entry(*id).or_default() += c.score;
-            }
+        let found = tokio::task::spawn_blocking(move || {
+            fingerprint::matcher::search_prepared(&probe, &position.fingers, threads())
+                .into_iter()
+                .filter_map(|c| position.persons.get(c.index).map(|id| (*id, c.score)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        for (id, score) in found {
+            *scores.entry(id).or_default() += score;
         }
     }
     let best = scores.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));

@@ -234,13 +234,34 @@ pub async fn fingers(db: &Db, person_id: i64) -> Result<Vec<Finger>, DbError> {
     Ok(rows.into_iter().map(|r| r.into_finger().1).collect())
 }
 
-/// Every enrolled finger of a position (the 1:N search's gallery).
-pub async fn gallery(db: &Db, position: u8) -> Result<Vec<(i64, Finger)>, DbError> {
-    let rows: Vec<FingerRow> = crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT person_id, finger, width, height, minutiae FROM cpms_biometrics WHERE finger = $1")
-            .bind(i32::from(position))
-            .fetch_all(pool)
+/// How many persons are enrolled and the highest id: whether the in-memory gallery is current.
+pub async fn gallery_stamp(db: &Db) -> Result<(i64, i64), DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM cpms_persons").fetch_one(pool).await?
+    }))
+}
+
+/// How many persons have an id in `(after, upto]`.
+pub async fn persons_between(db: &Db, after: i64, upto: i64) -> Result<i64, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM cpms_persons WHERE id > $1 AND id <= $2")
+            .bind(after)
+            .bind(upto)
+            .fetch_one(pool)
             .await?
+    }))
+}
+
+/// Every enrolled finger of the persons with an id in `(after, upto]` (the 1:N search's gallery).
+pub async fn fingers_between(db: &Db, after: i64, upto: i64) -> Result<Vec<(i64, Finger)>, DbError> {
+    let rows: Vec<FingerRow> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT person_id, finger, width, height, minutiae FROM cpms_biometrics WHERE person_id > $1 AND person_id <= $2 ORDER BY person_id, finger",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(pool)
+        .await?
     });
     Ok(rows.into_iter().map(FingerRow::into_finger).collect())
 }

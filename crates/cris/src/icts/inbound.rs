@@ -13,6 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{DISCLOSABLE, MediaType, Priority, Stage, StepError, cut, offered, parse_fields};
 use super::service::{CaseView, Offer, today};
 use super::store::{self, NewCase};
+use crate::cpms::gallery::Gallery;
 use crate::cpms::model::{Agreement, Direction, ExchangeKind, NewDisclosure, NewExchange, Outcome as Shared};
 use crate::cpms::service as cpms;
 use crate::ident::client::{Client, IdentError};
@@ -63,6 +64,7 @@ fn ident_entry<'a>(
 /// Storage failures (nothing is kept: IDENT is answered 503 and tries again).
 pub async fn receive(
     db: &Db,
+    gallery: &Gallery,
     now: DateTime<Utc>,
     partner: Partner,
     query: &Query,
@@ -83,7 +85,7 @@ pub async fn receive(
         return Ok(Received { decision: Decision::Refused, outbox: None });
     };
     // The search is the slow part; nothing is held open while it runs.
-    let found = cpms::match_inbound(db, &query.fingers).await?;
+    let found = cpms::match_inbound(db, gallery, &query.fingers).await?;
     let mut tx = db.begin().await?;
     let (decision, outcome, reason) = match (found.person, found.protected) {
         (Some(_), Some(class)) => (Decision::Withheld, Shared::Withheld, Some(format!("protected: {}", class.code()))),

@@ -34,26 +34,34 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/icts/{id}/documents/{doc}", get(document))
         .route("/staff/icts/{id}/approve", post(approve))
         .route("/ident/v1/transactions", post(inbound))
+        // The 1:N search's gallery in memory, one for the application (cpms's, sequestered).
+        .layer(axum::Extension(std::sync::Arc::new(crate::cpms::gallery::Gallery::default())))
 }
 
 /// IDENT posts a partner's query (docs/IDENT.md): 202 with the TCN once stored, whatever comes of
 /// it; 403 when no agreement is in force (stored and logged too); 400 naming record and field,
 /// 401 without the agreed token. An automatic answer leaves after this reply.
-async fn inbound(State(state): State<AppState>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Response {
+async fn inbound(
+    State(state): State<AppState>,
+    axum::Extension(gallery): axum::Extension<std::sync::Arc<crate::cpms::gallery::Gallery>>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     use crate::ident::wire::{Accepted, Problem, codes, read_inbound_query};
     let (envelope, query) = match read_inbound_query(&headers, &body, state.ident_inbound_token().unwrap_or_default()) {
         Ok(read) => read,
         Err(problem) => return problem.into_response(),
     };
     let now = state.clock().now();
-    let received = match super::inbound::receive(state.db(), now, envelope.partner, &query, &envelope.transaction).await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "partner query not stored");
-            return Problem::unavailable("try again later").into_response();
-        }
-    };
+    let received =
+        match super::inbound::receive(state.db(), &gallery, now, envelope.partner, &query, &envelope.transaction).await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "partner query not stored");
+                return Problem::unavailable("try again later").into_response();
+            }
+        };
     if received.decision == super::inbound::Decision::Refused {
         let detail = "no agreement with this partner is in force today";
         return Problem::new(StatusCode::FORBIDDEN, codes::FORBIDDEN, detail).into_response();

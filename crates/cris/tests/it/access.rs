@@ -50,6 +50,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/sharing/disclosures?fin=FIN100000007", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("GET /staff/sharing/disclosures.csv?fin=FIN100000007", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("GET /staff/sharing/agreements", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
+    // The case assigned to this matrix's asylum officer: they read it and may ask about it.
+    ("GET /staff/sharing/cases/IOE0900000901", "✘✘✘✘✘✘✘✘✘✘✔✔✘"),
+    ("POST /staff/sharing/cases/IOE0900000901/queries", "✘✘✘✘✘✘✘✘✘✘✔✘✘"),
 ];
 
 // R-AU-01, R-AU-02, R-AU-07
@@ -64,7 +67,10 @@ async fn every_staff_route_for_every_role() {
     let mut denials = 0;
     for (i, role) in Role::ALL.into_iter().enumerate() {
         let me = format!("actor.{}", role.as_str());
-        app.staff(&me, role, "NYC").await;
+        let my_id = app.staff(&me, role, "NYC").await;
+        if role == Role::AsylumOfficer {
+            crate::cpms::matrix_case_of(&app, my_id).await;
+        }
         let cookie = app.sign_in(&me).await;
         // Fresh records per role, so that one role's changes do not decide another's answer.
         let inside = app.staff(&format!("in.{}", role.as_str()), Role::Iso, "NYC").await;
@@ -127,6 +133,27 @@ async fn every_staff_route_for_every_role() {
     });
     assert_eq!(denied_rows, denials);
     assert_eq!(alerts, denials);
+}
+
+// R-IS-09
+// IDENT's inbound API takes IDENT's bearer token, never a staff session: every role is answered
+// 401 and nothing is stored.
+#[tokio::test]
+async fn no_staff_session_posts_to_ident_s_inbound_api() {
+    let app = TestApp::new().await;
+    for role in Role::ALL {
+        let me = format!("ident.{}", role.as_str());
+        app.staff(&me, role, "NYC").await;
+        let cookie = app.sign_in(&me).await;
+        let headers = [("cookie", cookie.as_str()), ("content-type", "application/json")];
+        let body = r#"{"kind": "query", "partner": "CAN", "tcn": "CAN-1", "transaction": ""}"#;
+        let (status, _, problem) = app.request("POST", "/ident/v1/transactions", &headers, body).await;
+        assert_eq!(status, 401, "{}: {problem}", role.as_str());
+    }
+    let stored: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM cpms_exchanges").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(stored, 0);
 }
 
 #[tokio::test]

@@ -58,7 +58,8 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-async fn case(app: &TestApp, receipt: &str, form: &str) {
+/// A case of `form` at NBC, received in January 2026.
+pub async fn case(app: &TestApp, receipt: &str, form: &str) {
     cris::with_db!(&app.db, pool => {
         sqlx::query(
             "INSERT INTO cases (receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at) \
@@ -138,15 +139,58 @@ async fn inbound_fingers_find_the_person_and_say_first_whether_protected() {
     case(&app, "IOE0900000100", "I-589").await;
     cpms::link_case(&app.db, ids[16], "IOE0900000100", None).await.unwrap();
 
-    let found = cpms::match_inbound(&app.db, &probe(8)).await.unwrap();
+    let found = cpms::match_inbound(&app.db, &cris::cpms::gallery::Gallery::default(), &probe(8)).await.unwrap();
     assert_eq!(found.person, Some(ids[7]));
     assert!(!found.is_protected() && found.score > 0);
 
-    let found = cpms::match_inbound(&app.db, &probe(17)).await.unwrap();
+    let found = cpms::match_inbound(&app.db, &cris::cpms::gallery::Gallery::default(), &probe(17)).await.unwrap();
     assert_eq!((found.person, found.protected), (Some(ids[16]), Some(ProtectedClass::Asylum)));
 
-    let found = cpms::match_inbound(&app.db, &probe(5000)).await.unwrap();
+    let found = cpms::match_inbound(&app.db, &cris::cpms::gallery::Gallery::default(), &probe(5000)).await.unwrap();
     assert_eq!(found.person, None);
+}
+
+// R-IS-04
+// R-IS-05
+// The in-memory, prefiltered search finds exactly what comparing every enrolled finger finds
+// (the same person with the same summed score) for enrolled persons and strangers alike; it
+// follows a new enrolment and a purge.
+#[tokio::test]
+async fn the_in_memory_prefiltered_search_finds_what_the_full_search_finds() {
+    let app = TestApp::new().await;
+    let now = app.clock.now();
+    let people: Vec<NewPerson> = (1..=100u64).map(|s| new_person(s, d(1980, 1, 1), None)).collect();
+    let ids = cpms::enroll(&app.db, &people, now).await.unwrap();
+    let mut enrolled = Vec::new();
+    for id in &ids {
+        enrolled.extend(cpms::fingers(&app.db, *id).await.unwrap().into_iter().map(|f| (*id, f)));
+    }
+    // The reference: every enrolled finger of the probe's position compared, summed by person.
+    let full = |fingers: &[ansi_nist::FingerMinutiae]| {
+        let mut scores = std::collections::HashMap::<i64, u32>::new();
+        for p in fingers {
+            let (who, prints): (Vec<i64>, Vec<_>) =
+                enrolled.iter().filter(|(_, f)| f.position == p.finger).map(|(id, f)| (*id, f.xyt())).unzip();
+            for c in fingerprint::search(&fingerprint::to_xyt(p), &prints, 2) {
+                *scores.entry(who[c.index]).or_default() += c.score;
+            }
+        }
+        scores.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map_or((None, 0), |(id, s)| (Some(id), s))
+    };
+    let gallery = &cris::cpms::gallery::Gallery::default();
+    for seed in (1..=100u64).step_by(9).chain(9_000..9_005) {
+        let found = cpms::match_inbound(&app.db, gallery, &probe(seed)).await.unwrap();
+        assert_eq!((found.person, found.score), full(&probe(seed)), "probe {seed}");
+    }
+    let late = cpms::enroll(&app.db, &[new_person(151, d(1980, 1, 1), None)], now).await.unwrap()[0];
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(151)).await.unwrap().person, Some(late));
+    let old = cpms::enroll(&app.db, &[new_person(152, d(1926, 11, 1), None)], now).await.unwrap()[0];
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(152)).await.unwrap().person, Some(old));
+    let mut tx = app.db.begin().await.unwrap();
+    assert_eq!(cpms::purge_persons_before(&mut tx, d(2026, 11, 2), 500, &[]).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(152)).await.unwrap().person, None);
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(10)).await.unwrap().person, Some(ids[9]));
 }
 
 // R-IS-06
@@ -296,7 +340,7 @@ async fn persons_go_after_their_hundredth_birthday() {
 
 /// The applicant of case `receipt`: demo person `index` (fingers shared with the stand-in
 /// partners' galleries as the demo's are), assigned to `officer`; returns the person's id.
-async fn applicant(app: &TestApp, index: u64, receipt: &str, officer: i64) -> i64 {
+pub async fn applicant(app: &TestApp, index: u64, receipt: &str, officer: i64) -> i64 {
     let as_of = d(2026, 11, 2);
     let mut p = cris::cpms::model::demo_person(index, cris::ident::standin::person_finger_seed, as_of);
     p.keep_until = cris::retention::model::sharing_keep_until(p.birth_date);
@@ -538,4 +582,9 @@ pub async fn matrix_case(app: &TestApp) {
     let id = cpms::enroll(&app.db, &[p], app.clock.now()).await.unwrap()[0];
     case(app, "IOE0900000900", "I-589").await;
     cpms::link_case(&app.db, id, "IOE0900000900", None).await.unwrap();
+}
+
+/// For the access matrix: case `IOE0900000901` of demo person 8, assigned to `officer`.
+pub async fn matrix_case_of(app: &TestApp, officer: i64) {
+    applicant(app, 8, "IOE0900000901", officer).await;
 }

@@ -222,10 +222,16 @@ async fn a_response_never_carries_a_field_its_agreement_does_not_allow() {
         cpms::enroll(&app.db, &[new_person(seed, d(1980, 1, 2), None)], now).await.unwrap();
         agree(app, &every, d(2026, 1, 1), d(2030, 12, 31)).await;
         let q = query_about(&w, seed);
-        let received =
-            inbound::receive(&app.db, now, AUS, &q, &q.encode(AUS.agency(), cris::ident::USCIS_AGENCY).unwrap())
-                .await
-                .unwrap();
+        let received = inbound::receive(
+            &app.db,
+            &cris::cpms::gallery::Gallery::default(),
+            now,
+            AUS,
+            &q,
+            &q.encode(AUS.agency(), cris::ident::USCIS_AGENCY).unwrap(),
+        )
+        .await
+        .unwrap();
         let inbound::Decision::Opened(id) = received.decision else { panic!("no case: {received:?}") };
         service::assign(&app.db, &app.catalog, &a, now, id, first).await.unwrap();
         let all: Vec<String> = offered.iter().map(u16::to_string).collect();
@@ -362,7 +368,7 @@ async fn an_answer_ident_did_not_take_is_sent_again() {
     let q = query_about(&w, 41);
     let dead = cris::ident::client::Client::new("http://127.0.0.1:9", "x").unwrap();
     let raw = q.encode(AUS.agency(), cris::ident::USCIS_AGENCY).unwrap();
-    let r = inbound::receive(&app.db, now, AUS, &q, &raw).await.unwrap();
+    let r = inbound::receive(&app.db, &cris::cpms::gallery::Gallery::default(), now, AUS, &q, &raw).await.unwrap();
     assert_eq!(r.decision, inbound::Decision::NoMatch);
     assert_eq!(inbound::deliver(&app.db, &dead, now, r.outbox).await.unwrap(), 0);
     assert_eq!(store::unsent(&app.db).await.unwrap(), 1);
