@@ -1,8 +1,9 @@
 //! The 1:N search's gallery in memory: every enrolled finger, by position, made ready for the
 //! matcher (minutiae and the prefilter's local structure) once, not read and decoded from the
 //! database for every partner's query. It follows the repository by a stamp (how many persons,
-//! the highest id) read before each search: new persons (an enrolment here or in another process)
-//! are added; anything else (a purge, a rolled-back enrolment seen half) reloads it whole.
+//! the highest id and that person's FIN) read before each search: new persons (an enrolment here
+//! or in another process) are added; anything else (a purge, a rolled-back enrolment seen half,
+//! the newest person purged and SQLite giving their id to the next) reloads it whole.
 //! One for the application (an extension of ICTS's router, which takes partners' queries), owned
 //! by cpms, read by its service.
 
@@ -26,8 +27,8 @@ pub struct Position {
 
 #[derive(Debug, Default)]
 struct Loaded {
-    /// The stamp (persons, highest id) the gallery holds; `None` before the first load.
-    stamp: Option<(i64, i64)>,
+    /// The stamp the gallery holds; `None` before the first load.
+    stamp: Option<store::GalleryStamp>,
     positions: BTreeMap<u8, Arc<Position>>,
 }
 
@@ -51,17 +52,23 @@ impl Gallery {
             }
         }
         let mut loaded = self.loaded.write().await;
-        if loaded.stamp != Some(stamp) {
-            let (count, top) = stamp;
-            let added = match loaded.stamp {
-                Some((was, below)) if top >= below => {
-                    Some((below, store::persons_between(db, below, top).await? == count - was))
+        if loaded.stamp.as_ref() != Some(&stamp) {
+            let top = stamp.top;
+            // Only additions since the last load: the person that was newest is still there
+            // (SQLite reuses a purged newest id), and every new person has a higher id.
+            let below = match &loaded.stamp {
+                Some(was)
+                    if top >= was.top
+                        && store::fin_of(db, was.top).await? == was.top_fin
+                        && store::persons_between(db, was.top, top).await? == stamp.count - was.count =>
+                {
+                    Some(was.top)
                 }
                 _ => None,
             };
-            match added {
-                Some((below, true)) => add(&mut loaded.positions, store::fingers_between(db, below, top).await?).await,
-                _ => {
+            match below {
+                Some(below) => add(&mut loaded.positions, store::fingers_between(db, below, top).await?).await,
+                None => {
                     loaded.positions = BTreeMap::new();
                     add(&mut loaded.positions, store::fingers_between(db, 0, top).await?).await;
                 }

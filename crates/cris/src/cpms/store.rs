@@ -235,9 +235,26 @@ pub async fn fingers(db: &Db, person_id: i64) -> Result<Vec<Finger>, DbError> {
 }
 
 /// How many persons are enrolled and the highest id: whether the in-memory gallery is current.
-pub async fn gallery_stamp(db: &Db) -> Result<(i64, i64), DbError> {
-    Ok(crate::with_db!(db, pool => {
+pub async fn gallery_stamp(db: &Db) -> Result<GalleryStamp, DbError> {
+    let (count, top): (i64, i64) = crate::with_db!(db, pool => {
         sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM cpms_persons").fetch_one(pool).await?
+    });
+    Ok(GalleryStamp { count, top, top_fin: fin_of(db, top).await? })
+}
+
+/// What the in-memory gallery compares to know whether the repository changed: how many persons,
+/// the highest id, and that person's FIN (SQLite gives a purged newest id to the next person).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GalleryStamp {
+    pub count: i64,
+    pub top: i64,
+    pub top_fin: Option<String>,
+}
+
+/// The FIN of a person, if they are enrolled.
+pub async fn fin_of(db: &Db, id: i64) -> Result<Option<String>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT fin FROM cpms_persons WHERE id = $1").bind(id).fetch_optional(pool).await?
     }))
 }
 

@@ -191,6 +191,16 @@ async fn the_in_memory_prefiltered_search_finds_what_the_full_search_finds() {
     tx.commit().await.unwrap();
     assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(152)).await.unwrap().person, None);
     assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(10)).await.unwrap().person, Some(ids[9]));
+    // The newest person purged and another enrolled before the next search: SQLite gives the new
+    // person the purged id, and the gallery still drops the one and finds the other.
+    let gone = cpms::enroll(&app.db, &[new_person(154, d(1926, 10, 1), None)], now).await.unwrap()[0];
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(154)).await.unwrap().person, Some(gone));
+    let mut tx = app.db.begin().await.unwrap();
+    assert_eq!(cpms::purge_persons_before(&mut tx, d(2026, 11, 2), 500, &[]).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let next = cpms::enroll(&app.db, &[new_person(155, d(1981, 2, 2), None)], now).await.unwrap()[0];
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(154)).await.unwrap().person, None);
+    assert_eq!(cpms::match_inbound(&app.db, gallery, &probe(155)).await.unwrap().person, Some(next));
 }
 
 // R-IS-06
