@@ -2,6 +2,12 @@
 //! sequence per office and day, the queue with its ordering rule, the officer's console, visit
 //! notes kept apart from case data, the live events the lobby display follows, the supervisor's
 //! dashboard with its alerts, and each office's rules.
+//!
+//! Rooms: the sub-rooms `queue`, `rules`, `alerts` and `history` each have their `model`, `store`
+//! (all the lobby's SQL is in these stores) and use cases; `dashboard` has its `service` and
+//! `routes`; `service` holds the front desk's use cases across them, `routes` the front desk,
+//! console and display pages, `events` the per-office channels the screens follow (the hub the
+//! web state keeps), `workload` the staff home's counts.
 
 pub mod alerts;
 pub mod dashboard;
@@ -10,17 +16,7 @@ pub mod history;
 pub mod queue;
 pub mod routes;
 pub mod rules;
-pub mod store;
+pub mod service;
 pub mod workload;
 
-/// The productivity report's reading of the visits: an office's segments between two days
-/// (inclusive), of one officer (`officer` > 0) or all.
-pub async fn report_segments(
-    db: &crate::kernel::db::Db,
-    office: &str,
-    from: &str,
-    to: &str,
-    officer: i64,
-) -> Result<Vec<store::ReportSegment>, crate::kernel::db::DbError> {
-    store::report_segments(db, office, from, to, officer).await
-}
+pub use queue::service::report_segments;

@@ -13,16 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::alerts;
-use super::events::Event;
 use super::queue::{self, Arrival, LobbyError, Status, Step, Ticket};
-use super::rules::{self, OfficeRules};
-use crate::infopass::booking;
+use super::service::{self, Holder, announce, rules_of};
 use crate::infopass::calendar::Service;
-use crate::infopass::model::fold;
 use crate::kernel::access::Capability;
-use crate::kernel::access::entry;
-use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::error::ServiceError;
 use crate::kernel::ids::{ANumber, Confirmation};
 use crate::reference::Office;
@@ -85,23 +79,6 @@ pub(super) fn lobby_error(staff: &Staff, e: LobbyError) -> Response {
             )),
         ),
     }
-}
-
-/// Tells the office's screens, with the number now waiting, and holds the measures taken for
-/// that against the office's alert thresholds.
-pub(super) async fn announce(state: &AppState, office: &Office, rules: &OfficeRules, kind: &'static str, t: &Ticket) {
-    let now = state.clock().now();
-    let m = alerts::measures(state.db(), &office.code, queue::local_day(office.tz, now), now).await.unwrap_or_default();
-    let event = Event { kind, ticket: t.label.clone(), counter: t.counter.clone(), waiting: m.waiting };
-    state.lobby().publish(&office.code, event);
-    if let Err(e) = alerts::apply(state.db(), office, now, &m, rules).await {
-        tracing::warn!(error = %e, office = %office.code, "lobby alert evaluation failed");
-    }
-}
-
-/// The office's lobby rules; the defaults if they cannot be read.
-pub(super) async fn rules_of(state: &AppState, office: &Office) -> OfficeRules {
-    rules::of_office(state.db(), &office.code).await.unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- front desk
@@ -227,17 +204,14 @@ async fn desk_page(
     let day = queue::local_day(office.tz, now);
     let mut found = None;
     if !search.last_name.trim().is_empty() {
-        let apps = match booking::of_day(state.db(), &office.code, day).await {
+        let holder =
+            Holder { first_name: &search.first_name, last_name: &search.last_name, birth_date: &search.birth_date };
+        let apps = match service::find_appointments(state.db(), &staff.actor, now, (&office.code, day), holder).await {
             Ok(a) => a,
             Err(e) => return staff_error(staff, &ServiceError::Internal(e.to_string())),
         };
         let rows: Vec<_> = apps
             .into_iter()
-            .filter(|a| fold(&a.details.last_name) == fold(&search.last_name))
-            .filter(|a| search.first_name.trim().is_empty() || fold(&a.details.first_name) == fold(&search.first_name))
-            .filter(|a| {
-                search.birth_date.trim().is_empty() || a.details.birth_date.to_string() == search.birth_date.trim()
-            })
             .map(|a| {
                 let name = format!("{} {}", a.details.first_name, a.details.last_name);
                 (
@@ -248,14 +222,6 @@ async fn desk_page(
                 )
             })
             .collect();
-        // Reading appointments is an access to personal data.
-        let detail = format!("{} found", rows.len());
-        let _ = audit::record_alone(
-            state.db(),
-            now,
-            &entry(&staff.actor, Category::Access, "appointments.search", "appointments", Outcome::Ok, &detail),
-        )
-        .await;
         found = Some(rows);
     }
     let waiting = queue::waiting(state.db(), &office.code, day).await.unwrap_or(0);
@@ -302,9 +268,9 @@ async fn check_in(State(state): State<AppState>, StaffForm(staff, f): StaffForm<
             return desk_view(&state, &staff, Search::default(), Some(refused)).await;
         }
     };
-    let appointment = match booking::by_confirmation(state.db(), &confirmation).await {
-        Ok(Some(a)) if a.office_code == office.code => a,
-        Ok(_) => {
+    let appointment = match service::appointment_at(state.db(), &office.code, &confirmation).await {
+        Ok(Some(a)) => a,
+        Ok(None) => {
             let msg = staff.ctx.t("staff-desk-unknown-confirmation");
             return desk_view(
                 &state,
@@ -354,20 +320,13 @@ async fn arriving_view(
         zip: d.zip.five().to_owned(),
         party,
     };
-    // Showing an appointment's holder is an access to personal data.
-    let record = format!("appointment:{}", appointment.id);
-    let _ = audit::record_alone(
-        state.db(),
-        now,
-        &entry(&staff.actor, Category::Access, "appointments.read", &record, Outcome::Ok, "check-in"),
-    )
-    .await;
+    service::holder_shown(state.db(), &staff.actor, now, appointment).await;
     desk_page(state, staff, Search::default(), None, Some(arriving)).await
 }
 
 async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arrival) -> Response {
     let now = state.clock().now();
-    let office_rules = rules_of(state, office).await;
+    let office_rules = rules_of(state.db(), office).await;
     match queue::check_in(
         state.db(),
         state.catalog(),
@@ -381,7 +340,7 @@ async fn issue(state: &AppState, staff: &Staff, office: &Office, arrival: &Arriv
     .await
     {
         Ok(t) => {
-            announce(state, office, &office_rules, "issued", &t).await;
+            announce(state.db(), state.lobby(), office, state.clock().now(), &office_rules, "issued", &t).await;
             staff.finish(Redirect::to(&format!("/staff/lobby/tickets/{}", t.id)).into_response())
         }
         Err(LobbyError::AlreadyIn(label)) => {
@@ -655,7 +614,7 @@ async fn call(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Call
     let Some(office) = office_of(&state, &staff) else { return staff_error(&staff, &ServiceError::NotFound) };
     let counter = counter_of(&f.counter);
     let now = state.clock().now();
-    let office_rules = rules_of(&state, office).await;
+    let office_rules = rules_of(state.db(), office).await;
     match queue::call_next(
         state.db(),
         state.catalog(),
@@ -668,7 +627,7 @@ async fn call(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Call
     .await
     {
         Ok(Some(t)) => {
-            announce(&state, office, &office_rules, "called", &t).await;
+            announce(state.db(), state.lobby(), office, state.clock().now(), &office_rules, "called", &t).await;
             staff.finish(Redirect::to(&format!("/staff/lobby/console?counter={counter}")).into_response())
         }
         Ok(None) => {
@@ -697,7 +656,7 @@ async fn step(
     let Some(chosen) = chosen else {
         return refuse(&staff, "action", &staff.ctx.t("staff-console-choose-action"));
     };
-    let office_rules = rules_of(&state, office).await;
+    let office_rules = rules_of(state.db(), office).await;
     match queue::step(
         state.db(),
         state.catalog(),
@@ -717,7 +676,7 @@ async fn step(
                 (Step::Transfer(_), _) => "transferred",
                 _ => "done",
             };
-            announce(&state, office, &office_rules, kind, &t).await;
+            announce(state.db(), state.lobby(), office, state.clock().now(), &office_rules, kind, &t).await;
             let to = format!("/staff/lobby/console?counter={}", counter_of(&f.get("counter")));
             staff.finish(Redirect::to(&to).into_response())
         }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Customer, MAX_CASES, MIN_PASSWORD, NewCustomer, QUESTIONS, normalise_answer};
+use super::store::{self, Subscriber};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::i18n::{I18n, Lang};
@@ -52,39 +53,29 @@ impl From<DbError> for PortfolioError {
     }
 }
 
-impl From<sqlx::Error> for PortfolioError {
-    fn from(e: sqlx::Error) -> Self {
-        PortfolioError::Internal(e.to_string())
-    }
-}
-
 fn internal(e: impl std::fmt::Display) -> PortfolioError {
     PortfolioError::Internal(e.to_string())
 }
 
 /// A customer by id.
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Customer>, DbError> {
-    Ok(
-        crate::with_db!(db, pool => sqlx::query_as("SELECT * FROM customers WHERE id = $1").bind(id).fetch_optional(pool).await?),
-    )
+    store::by_id(db, id).await
 }
 
 /// How to reach these accounts (user ID, email, language), by id: for the registrations of
 /// representatives, whose accounts are portfolios.
-pub async fn contacts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, super::store::Contact>, DbError> {
+pub async fn contacts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, store::Contact>, DbError> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(super::store::contacts(db, &ids).await?.into_iter().map(|c| (c.id, c)).collect())
+    Ok(store::contacts(db, &ids).await?.into_iter().map(|c| (c.id, c)).collect())
 }
 
 async fn by_user_id(db: &Db, user_id: &str) -> Result<Option<Customer>, DbError> {
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_as("SELECT * FROM customers WHERE user_id = $1").bind(user_id.trim().to_lowercase()).fetch_optional(pool).await?
-    }))
+    store::by_user_id(db, &user_id.trim().to_lowercase()).await
 }
 
 /// Creates an account (R-CS-07); returns its id.
@@ -97,34 +88,17 @@ pub async fn sign_up(db: &Db, now: DateTime<Utc>, new: NewCustomer) -> Result<i6
         answers.push((q.clone(), password::hash(&normalise_answer(a)).map_err(internal)?));
     }
     let mut tx = db.begin().await?;
-    let id: Option<i64> = crate::with_tx!(&mut tx, conn => {
-        sqlx::query_scalar(
-            "INSERT INTO customers (user_id, password_hash, email, mobile, lang, notify_email, notify_sms, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO NOTHING RETURNING id",
-        )
-        .bind(new.user_id.as_str())
-        .bind(&hash)
-        .bind(new.email.as_str())
-        .bind(new.mobile.as_ref().map(|m| m.e164().to_owned()))
-        .bind(new.lang.tag())
-        .bind(new.email_alerts)
-        .bind(new.mobile.is_some())
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?
-    });
-    let id = id.ok_or(PortfolioError::UserIdTaken)?;
-    crate::with_tx!(&mut tx, conn => {
-        for (i, (q, h)) in answers.iter().enumerate() {
-            sqlx::query("INSERT INTO customer_questions (customer_id, position, question, answer_hash) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(i32::try_from(i).unwrap_or(0))
-                .bind(q)
-                .bind(h)
-                .execute(&mut *conn)
-                .await?;
-        }
-    });
+    let row = store::NewRow {
+        user_id: new.user_id.as_str(),
+        password_hash: &hash,
+        email: new.email.as_str(),
+        mobile: new.mobile.as_ref().map(|m| m.e164().to_owned()),
+        lang: new.lang.tag(),
+        notify_email: new.email_alerts,
+        notify_sms: new.mobile.is_some(),
+    };
+    let id = store::insert_customer(&mut tx, &row, now).await?.ok_or(PortfolioError::UserIdTaken)?;
+    store::insert_questions(&mut tx, id, &answers).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -179,13 +153,7 @@ pub async fn sign_in(
     };
     let mut tx = db.begin().await?;
     throttle::succeeded(&mut tx, Secret::PortfolioPassword, &account_key(user_id), ip).await?;
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("UPDATE customers SET last_sign_in_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(c.id)
-            .execute(&mut *conn)
-            .await?;
-    });
+    store::signed_in(&mut tx, c.id, now).await?;
     tx.commit().await?;
     session::create(db, Kind::Customer, c.id, ip, now, limits).await.map_err(internal)
 }
@@ -196,9 +164,7 @@ pub async fn questions_for(db: &Db, user_id: &str) -> Result<Vec<String>, DbErro
     let Some(c) = by_user_id(db, user_id).await? else {
         return Ok(QUESTIONS.iter().take(3).map(|q| (*q).to_owned()).collect());
     };
-    Ok(crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT question FROM customer_questions WHERE customer_id = $1 ORDER BY position").bind(c.id).fetch_all(pool).await?
-    }))
+    store::questions(db, c.id).await
 }
 
 /// Minutes a recovery link works.
@@ -219,9 +185,7 @@ pub async fn recover(
         count_failure(db, user_id, ip, now).await?;
         return Ok(());
     };
-    let stored: Vec<String> = crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT answer_hash FROM customer_questions WHERE customer_id = $1 ORDER BY position").bind(c.id).fetch_all(pool).await?
-    });
+    let stored = store::answer_hashes(db, c.id).await?;
     let right = stored.len() == answers.len()
         && stored.iter().zip(answers).all(|(h, a)| password::verify(&normalise_answer(a), h));
     if !right {
@@ -233,14 +197,8 @@ pub async fn recover(
     let i18n = I18n::shared().ok_or_else(|| internal("message catalogues"))?;
     let link = format!("{}/account/reset?token={token}", base_url.trim_end_matches('/'));
     let mut tx = db.begin().await?;
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("INSERT INTO recovery_tokens (token_hash, customer_id, expires_at) VALUES ($1, $2, $3)")
-            .bind(sha256_hex(token.as_bytes()))
-            .bind(c.id)
-            .bind(now + Duration::minutes(RECOVERY_MINUTES))
-            .execute(&mut *conn)
-            .await?;
-    });
+    store::insert_recovery(&mut tx, &sha256_hex(token.as_bytes()), c.id, now + Duration::minutes(RECOVERY_MINUTES))
+        .await?;
     let message = Message {
         channel: Channel::Email,
         recipient: c.email.clone(),
@@ -263,9 +221,7 @@ pub async fn reset_password(
     new_password: &str,
 ) -> Result<(), PortfolioError> {
     let hash = sha256_hex(token.as_bytes());
-    let owner: Option<i64> = crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT customer_id FROM recovery_tokens WHERE token_hash = $1 AND expires_at > $2").bind(&hash).bind(now).fetch_optional(pool).await?
-    });
+    let owner = store::recovery_owner(db, &hash, now).await?;
     let Some(id) = owner else {
         return Err(InvalidInput::new("token", "This link has expired or was already used. Start again.").into());
     };
@@ -273,10 +229,7 @@ pub async fn reset_password(
     password::check_new(new_password, MIN_PASSWORD, &[&c.user_id])?;
     let new_hash = password::hash(new_password).map_err(internal)?;
     let mut tx = db.begin().await?;
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2").bind(&new_hash).bind(id).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM recovery_tokens WHERE customer_id = $1").bind(id).execute(&mut *conn).await?;
-    });
+    store::set_password(&mut tx, id, &new_hash).await?;
     session::delete_all_in(&mut tx, Kind::Customer, id).await?;
     tx.commit().await?;
     Ok(())
@@ -297,7 +250,7 @@ pub struct Held {
 
 /// The cases of a portfolio, by receipt number. Undisclosed cases show as unknown.
 pub async fn cases(db: &Db, customer: i64) -> Result<Vec<Held>, DbError> {
-    let ids = super::store::case_ids(db, customer).await?;
+    let ids = store::case_ids(db, customer).await?;
     let mut held: Vec<Held> = crate::case_status::service::by_ids(db, &ids)
         .await?
         .into_iter()
@@ -323,31 +276,17 @@ pub async fn add_case(
     // Count, then insert, under the customer's row lock on PostgreSQL, so that concurrent adds
     // queue and the portfolio never passes 100 (R-CS-08); SQLite's BEGIN IMMEDIATE already
     // makes writers take turns.
-    if let Tx::Postgres(t) = &mut tx {
-        sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer).execute(&mut **t).await?;
-    }
-    let held: i64 = crate::with_tx!(&mut tx, conn => {
-        sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_cases WHERE customer_id = $1").bind(customer).fetch_one(&mut *conn).await?
-    });
+    store::lock_customer(&mut tx, customer).await?;
+    let held = store::count_cases_in(&mut tx, customer).await?;
     let case = crate::case_status::service::find_in(&mut tx, receipt).await?;
     let Some(case_id) = case.filter(|c| !c.restricted).map(|c| c.id) else { return Err(PortfolioError::UnknownCase) };
-    let already: Option<i32> = crate::with_tx!(&mut tx, conn => {
-        sqlx::query_scalar("SELECT 1 FROM portfolio_cases WHERE customer_id = $1 AND case_id = $2").bind(customer).bind(case_id).fetch_optional(&mut *conn).await?
-    });
-    if already.is_some() {
+    if store::holds_in(&mut tx, customer, case_id).await? {
         return Ok(());
     }
     if held >= MAX_CASES {
         return Err(PortfolioError::Full);
     }
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("INSERT INTO portfolio_cases (customer_id, case_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, case_id) DO NOTHING")
-            .bind(customer)
-            .bind(case_id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    });
+    store::add_case_in(&mut tx, customer, case_id, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -355,13 +294,7 @@ pub async fn add_case(
 /// Removes a receipt number.
 pub async fn remove_case(db: &Db, customer: i64, receipt: &ReceiptNumber) -> Result<(), PortfolioError> {
     let Some(case) = crate::case_status::service::find(db, receipt).await? else { return Ok(()) };
-    crate::with_db!(db, pool => {
-        sqlx::query("DELETE FROM portfolio_cases WHERE customer_id = $1 AND case_id = $2")
-            .bind(customer)
-            .bind(case.id)
-            .execute(pool)
-            .await?;
-    });
+    store::remove_case(db, customer, case.id).await?;
     Ok(())
 }
 
@@ -378,16 +311,7 @@ pub async fn set_preferences(
         return Err(InvalidInput::new("mobile", "Enter your mobile number to get text messages.").into());
     }
     let mobile = if text_alerts { mobile.map(|m| m.e164().to_owned()) } else { None };
-    crate::with_db!(db, pool => {
-        sqlx::query("UPDATE customers SET notify_email = $1, notify_sms = $2, mobile = $3, lang = $4 WHERE id = $5")
-            .bind(email_alerts)
-            .bind(text_alerts)
-            .bind(mobile)
-            .bind(lang.tag())
-            .bind(customer)
-            .execute(pool)
-            .await?;
-    });
+    store::set_preferences(db, customer, (email_alerts, text_alerts), mobile, lang.tag()).await?;
     Ok(())
 }
 
@@ -402,9 +326,7 @@ pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
     session::delete_all_in(&mut tx, Kind::Customer, customer).await?;
     // Messages already sent keep no link to the account; waiting ones go with it.
     notify::forget_customer(&mut tx, customer).await?;
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query("DELETE FROM customers WHERE id = $1").bind(customer).execute(&mut *conn).await?;
-    });
+    store::delete_customer(&mut tx, customer).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -423,15 +345,7 @@ pub async fn alert_subscribers_of(tx: &mut Tx, changes: &[(i64, &str)], now: Dat
     ids.dedup();
     let mut subscribers: HashMap<i64, Vec<Subscriber>> = HashMap::new();
     for part in ids.chunks(10_000) {
-        let rows: Vec<Subscriber> = crate::with_tx!(tx, conn => {
-            let mut q = sqlx::QueryBuilder::new(
-                "SELECT p.case_id, c.id, c.email, c.mobile, c.lang, c.notify_email AS by_email, c.notify_sms AS by_text \
-                 FROM portfolio_cases p JOIN customers c ON c.id = p.customer_id WHERE 1 = 1",
-            );
-            crate::kernel::db::push_in(&mut q, "p.case_id", part);
-            q.build_query_as().fetch_all(&mut *conn).await?
-        });
-        for s in rows {
+        for s in store::subscribers_in(tx, part).await? {
             subscribers.entry(s.case_id).or_default().push(s);
         }
     }
@@ -472,25 +386,13 @@ pub async fn alert_subscribers_of(tx: &mut Tx, changes: &[(i64, &str)], now: Dat
     Ok(messages.len())
 }
 
-/// Someone to alert about a case, and how.
-#[derive(sqlx::FromRow)]
-struct Subscriber {
-    case_id: i64,
-    id: i64,
-    email: String,
-    mobile: Option<String>,
-    lang: String,
-    by_email: bool,
-    by_text: bool,
-}
-
 /// Recovery links that expired before `before` (the retention engine's plan).
 pub async fn expired_recovery(db: &Db, before: DateTime<Utc>) -> Result<crate::kernel::db::Extent, DbError> {
-    super::store::expired_recovery(db, before).await
+    store::expired_recovery(db, before).await
 }
 
 /// The retention engine's purge of portfolio data: up to `batch` recovery links that expired
 /// before `before` (closed accounts are erased when closed).
 pub async fn purge_recovery_before(tx: &mut Tx, before: DateTime<Utc>, batch: i64) -> Result<u64, DbError> {
-    super::store::purge_recovery_before(tx, before, batch).await
+    store::purge_recovery_before(tx, before, batch).await
 }

@@ -9,16 +9,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::alerts::{self, Alert, Measures};
-use super::queue::{self, Status, Ticket};
-use super::routes::{announce, counter_of, lobby_error, refuse, rules_of};
-use super::rules::{self, Level, Measure, OfficeRules, Threshold};
+use super::service::{self, View};
 use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
+use crate::lobby::alerts::Alert;
+use crate::lobby::queue::{self, Ticket};
+use crate::lobby::routes::{counter_of, lobby_error, refuse};
+use crate::lobby::rules::{self, Level, Measure, OfficeRules, Threshold};
 use crate::reference::Office;
 use crate::web::AppState;
 use crate::web::fields::Fields;
@@ -81,12 +81,9 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
     let Some(office) = field_office_asked(&state, &staff, &q.office) else {
         return staff_error(&staff, &ServiceError::NotFound);
     };
-    if let Err(page) = permit_page(&state, &staff, Capability::LobbyMonitor, ("lobby.dashboard", &office.code)).await {
-        return page;
-    }
     let now = state.clock().now();
-    match view(&state, office, now).await {
-        Ok((measures, office_rules, alerts, waiting, counters)) => {
+    match service::view(state.db(), state.catalog(), &staff.actor, now, office).await {
+        Ok(View { measures, rules: office_rules, alerts, waiting, counters }) => {
             let gauges = Measure::ALL
                 .into_iter()
                 .map(|m| {
@@ -117,22 +114,8 @@ async fn dashboard(State(state): State<AppState>, staff: Staff, Query(q): Query<
             };
             staff.finish(render(StatusCode::OK, &page))
         }
-        Err(e) => staff_error(&staff, &ServiceError::Internal(e.to_string())),
+        Err(e) => staff_error(&staff, &e),
     }
-}
-
-type View = (Measures, OfficeRules, Vec<Alert>, Vec<Ticket>, Vec<Ticket>);
-
-async fn view(state: &AppState, office: &Office, now: DateTime<Utc>) -> Result<View, crate::kernel::db::DbError> {
-    let (db, day) = (state.db(), queue::local_day(office.tz, now));
-    let measures = alerts::measures(db, &office.code, day, now).await?;
-    let office_rules = rules::of_office(db, &office.code).await?;
-    let recent = alerts::recent(db, &office.code, 10).await?;
-    let waiting = queue::of_day(db, &office.code, day, Status::Waiting).await?;
-    let mut counters = queue::of_day(db, &office.code, day, Status::Called).await?;
-    counters.extend(queue::of_day(db, &office.code, day, Status::Serving).await?);
-    counters.sort_by(|a, b| a.counter.cmp(&b.counter));
-    Ok((measures, office_rules, recent, waiting, counters))
 }
 
 #[derive(Deserialize)]
@@ -164,7 +147,17 @@ async fn call_out_of_order(
         .await
     {
         Ok(t) => {
-            announce(&state, office, &rules_of(&state, office).await, "called", &t).await;
+            let office_rules = crate::lobby::service::rules_of(state.db(), office).await;
+            crate::lobby::service::announce(
+                state.db(),
+                state.lobby(),
+                office,
+                state.clock().now(),
+                &office_rules,
+                "called",
+                &t,
+            )
+            .await;
             staff.finish(Redirect::to("/staff/lobby/dashboard").into_response())
         }
         Err(e) => lobby_error(&staff, e),

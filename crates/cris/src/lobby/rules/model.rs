@@ -1,16 +1,7 @@
-//! Each office's lobby rules (R-QM-04, R-QM-07): the queue's arrival windows, ageing and calls,
-//! and the alert thresholds of its monitored measures. An office without its own row follows
-//! the defaults; administrators change them on the rules page.
+//! The rules' types, no I/O: the queue's arrival windows, ageing and calls, the measures the
+//! dashboard watches with their levels and thresholds, and the rules as typed on the rules page.
 
-use chrono::{DateTime, Utc};
-
-use crate::kernel::access::{Actor, Capability};
-use crate::kernel::access::{entry, permit_at};
-use crate::kernel::audit::{self, Category, Outcome};
-use crate::kernel::db::{Db, DbError};
 use crate::kernel::error::InvalidInput;
-use crate::kernel::error::ServiceError;
-use crate::reference::Catalog;
 
 /// The queue's rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,91 +176,6 @@ impl OfficeRules {
         }
         if errors.is_empty() { Ok(rules) } else { Err(errors) }
     }
-}
-
-type Row = (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32);
-
-/// An office's rules; the defaults when it has none of its own.
-pub async fn of_office(db: &Db, office: &str) -> Result<OfficeRules, DbError> {
-    let row: Option<Row> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT early_minutes, late_minutes, ageing_minutes, max_calls, wait_warning, wait_critical, \
-             waiting_warning, waiting_critical, late_warning, late_critical FROM lobby_rules WHERE office_code = $1",
-        )
-        .bind(office)
-        .fetch_optional(pool)
-        .await?
-    });
-    Ok(row.map_or_else(OfficeRules::default, |r| OfficeRules {
-        queue: Rules {
-            early_minutes: r.0.into(),
-            late_minutes: r.1.into(),
-            ageing_minutes: r.2.into(),
-            max_calls: r.3,
-        },
-        longest_wait: Threshold { warning: r.4.into(), critical: r.5.into() },
-        waiting: Threshold { warning: r.6.into(), critical: r.7.into() },
-        running_late: Threshold { warning: r.8.into(), critical: r.9.into() },
-    }))
-}
-
-/// Stores an office's rules (offices within the administrator's reach only); audited with the
-/// values set.
-pub async fn save(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    office: &str,
-    r: &OfficeRules,
-) -> Result<(), ServiceError> {
-    permit_at(db, catalog, actor, now, Capability::OfficesManage, ("lobby.rules", office)).await?;
-    let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
-    let mut tx = db.begin().await?;
-    crate::with_tx!(&mut tx, conn => {
-        sqlx::query(
-            "INSERT INTO lobby_rules (office_code, early_minutes, late_minutes, ageing_minutes, max_calls, wait_warning, wait_critical, \
-             waiting_warning, waiting_critical, late_warning, late_critical, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-             ON CONFLICT (office_code) DO UPDATE SET early_minutes = excluded.early_minutes, late_minutes = excluded.late_minutes, \
-             ageing_minutes = excluded.ageing_minutes, max_calls = excluded.max_calls, wait_warning = excluded.wait_warning, \
-             wait_critical = excluded.wait_critical, waiting_warning = excluded.waiting_warning, waiting_critical = excluded.waiting_critical, \
-             late_warning = excluded.late_warning, late_critical = excluded.late_critical, updated_by = excluded.updated_by, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(office)
-        .bind(narrow(r.queue.early_minutes))
-        .bind(narrow(r.queue.late_minutes))
-        .bind(narrow(r.queue.ageing_minutes))
-        .bind(r.queue.max_calls)
-        .bind(narrow(r.longest_wait.warning))
-        .bind(narrow(r.longest_wait.critical))
-        .bind(narrow(r.waiting.warning))
-        .bind(narrow(r.waiting.critical))
-        .bind(narrow(r.running_late.warning))
-        .bind(narrow(r.running_late.critical))
-        .bind(&actor.username)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
-    let detail = format!(
-        "early {} late {} ageing {} calls {}; wait {}/{} waiting {}/{} late {}/{}",
-        r.queue.early_minutes,
-        r.queue.late_minutes,
-        r.queue.ageing_minutes,
-        r.queue.max_calls,
-        r.longest_wait.warning,
-        r.longest_wait.critical,
-        r.waiting.warning,
-        r.waiting.critical,
-        r.running_late.warning,
-        r.running_late.critical
-    );
-    let record = format!("office:{office}");
-    audit::record(&mut tx, now, &entry(actor, Category::Change, "lobby.rules", &record, Outcome::Ok, &detail)).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 #[cfg(test)]
