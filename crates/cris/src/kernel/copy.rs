@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// The rows of one `COPY` in PostgreSQL's text format: tab between fields, newline after a row.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CopyRows {
     buf: String,
     at_start: bool,
