@@ -180,7 +180,9 @@ pub async fn retention(
         crate::config::RetentionCommand::Run => {
             let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
             let watch = crate::kernel::clock::Stopwatch::start();
-            let c = crate::retention::service::run(db, policies, clock, &format!("command:{user}")).await?;
+            let progress = crate::kernel::progress::Progress::start("rows removed", 0);
+            let c =
+                crate::retention::service::run_with(db, policies, clock, &format!("command:{user}"), &progress).await?;
             let _ = writeln!(out, "purge certificate {}", c.id);
             let _ = writeln!(out, "policy {}", c.policy_version);
             let _ = writeln!(out, "run by {} from {} to {}", c.run_by, c.started_at, c.finished_at);

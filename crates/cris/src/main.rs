@@ -8,6 +8,7 @@ use clap::error::ErrorKind;
 use cris::config::{
     self, AdminCommand, AuditCommand, Cli, Command, ImportCommand, IngestCommand, LogFormat, SeedCommand,
 };
+use cris::kernel::progress::Progress;
 
 fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
@@ -134,6 +135,11 @@ fn main() -> ExitCode {
             },
             Command::Migrate => {
                 let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+                // Cases from before the stored reports (migration 0030) get theirs.
+                let built = cris::case_status::service::backfill_reports(&db, &Progress::start("reports", 0)).await?;
+                if built > 0 {
+                    println!("built the stored report of {built} case(s)");
+                }
                 println!("database is up to date; {} offices", cris::offices::count(&db).await?);
                 drop(catalog);
                 db.close().await;
@@ -145,12 +151,13 @@ fn main() -> ExitCode {
                 let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
                 let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let started = cris::kernel::clock::Stopwatch::start();
-                let report = cris::usps::service::ingest(
+                let report = cris::usps::service::ingest_with(
                     &db,
                     &catalog,
                     cris::kernel::clock::Clock::System.now(),
                     &name,
                     &String::from_utf8_lossy(&bytes),
+                    &Progress::start("lines", 0),
                 )
                 .await?;
                 db.close().await;
@@ -168,7 +175,8 @@ fn main() -> ExitCode {
                     &catalog,
                     now.date_naive(),
                 );
-                let outcome = cris::case_status::events::apply(&db, now, prepared).await?;
+                let progress = Progress::start("events", 0);
+                let outcome = cris::case_status::events::apply_with(&db, now, prepared, &progress).await?;
                 db.close().await;
                 println!(
                     "applied {}, already applied {}, refused {}",
@@ -215,8 +223,10 @@ fn main() -> ExitCode {
                 let as_of = args
                     .as_of
                     .unwrap_or_else(|| cris::kernel::clock::Clock::System.today_in(chrono_tz::America::New_York));
-                let report = cris::seed::load_demo(&db, &catalog, args.cases, as_of).await?;
-                cris::seed::demo_extras(&db, &catalog, as_of, cris::kernel::clock::Clock::System.now()).await?;
+                let progress = Progress::start("cases", args.cases);
+                let report = cris::seed::load_demo_with(&db, &catalog, args.cases, as_of, &progress).await?;
+                let now = cris::kernel::clock::Clock::System.now();
+                cris::seed::demo_extras_after(&db, &catalog, as_of, now, Some(&report)).await?;
                 let secs = report.elapsed.as_secs_f64();
                 println!(
                     "loaded {} cases, {} history entries, {} mailed items in {secs:.1} s ({:.0} cases/s)",

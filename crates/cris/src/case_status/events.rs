@@ -12,6 +12,7 @@ use super::store::{self, HistoryRow};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::html::sanitize;
 use crate::kernel::ids::ReceiptNumber;
+use crate::kernel::progress::Progress;
 use crate::reference::Catalog;
 
 /// An event as a source system sends it.
@@ -185,7 +186,18 @@ impl Outcome {
 /// event racing a concurrent writer, a constraint), the chunk is rolled back and applied again
 /// one event at a time, each in its own savepoint, so that only the events at fault are refused.
 pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<Outcome, DbError> {
+    apply_with(db, now, events, &Progress::hidden()).await
+}
+
+/// [`apply`], counting the events done on `progress` (`cris import case-events`).
+pub async fn apply_with(
+    db: &Db,
+    now: DateTime<Utc>,
+    events: Vec<Checked>,
+    progress: &Progress,
+) -> Result<Outcome, DbError> {
     let mut outcome = Outcome::default();
+    progress.set_total(events.len() as u64);
     for chunk in events.chunks(PER_TRANSACTION) {
         let mut tx = db.begin().await?;
         match apply_chunk(&mut tx, chunk, now).await {
@@ -203,7 +215,9 @@ pub async fn apply(db: &Db, now: DateTime<Utc>, events: Vec<Checked>) -> Result<
                 outcome.chunks_retried += 1;
             }
         }
+        progress.inc(chunk.len() as u64);
     }
+    progress.finish();
     outcome.rejected.sort_by_key(|r| r.position);
     Ok(outcome)
 }

@@ -469,3 +469,26 @@ pub async fn forms_of(db: &Db, receipts: &[String]) -> Result<Vec<(String, Strin
 pub async fn receipts_of_forms(db: &Db, forms: &[&str], limit: i64) -> Result<Vec<String>, DbError> {
     store::receipts_of_forms(db, forms, limit).await
 }
+
+/// Builds the stored report of every case that has none: cases written before reports were kept
+/// (migration 0030), whose lookups read the tables until then. Run by `cris migrate`; batches of
+/// 1,000 cases, each in its own transaction, so that the server keeps answering beside it.
+/// Returns how many were built.
+pub async fn backfill_reports(db: &Db, progress: &crate::kernel::progress::Progress) -> Result<u64, DbError> {
+    const BATCH: i64 = 1_000;
+    progress.set_total(u64::try_from(store::count_without_report(db).await?).unwrap_or(0));
+    let (mut after, mut built) = (0, 0u64);
+    loop {
+        let ids = store::without_report(db, after, BATCH).await?;
+        let Some(&last) = ids.last() else { break };
+        let mut tx = db.begin().await?;
+        refresh_reports(&mut tx, &ids).await?;
+        tx.commit().await?;
+        let n = ids.len() as u64;
+        built += n;
+        progress.inc(n);
+        after = last;
+    }
+    progress.finish();
+    Ok(built)
+}

@@ -671,55 +671,99 @@ pub struct BulkCase<'a> {
 /// A bulk load's history entry: (case id, sequence number, status, day).
 pub type BulkStep<'a> = (i64, i32, &'a str, NaiveDate);
 
-/// Writes cases, their history and mailed items as multi-row inserts on the loader's connection
-/// (its transaction is the caller's).
+/// Writes cases, their history and mailed items on the loader's connection (its transaction is
+/// the caller's): multi-row inserts on SQLite (full chunks reuse one prepared statement),
+/// `COPY ... FROM STDIN` on PostgreSQL.
 pub async fn insert_bulk(
     conn: BulkConn<'_>,
     cases: &[BulkCase<'_>],
     history: &[BulkStep<'_>],
     mail: &[NewMail<'_>],
 ) -> Result<(), DbError> {
-    macro_rules! body {
-        ($conn:ident) => {{
-            for chunk in cases.chunks(2_500) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) ",
-                );
-                qb.push_values(chunk, |mut b, c| {
-                    b.push_bind(c.id)
-                        .push_bind(c.receipt)
-                        .push_bind(c.form)
-                        .push_bind(c.office)
-                        .push_bind(c.status)
-                        .push_bind(c.received_on)
-                        .push_bind(c.status_on)
-                        .push_bind(c.mailing_zip)
-                        .push_bind(c.restricted)
-                        .push_bind(c.updated_at)
-                        .push_bind(c.report);
-                });
-                qb.build().execute(&mut *$conn).await?;
-            }
-            for chunk in history.chunks(8_000) {
-                let mut qb = QueryBuilder::new("INSERT INTO case_history (case_id, seq, status_code, occurred_on) ");
-                qb.push_values(chunk, |mut b, (case_id, seq, status, on)| {
-                    b.push_bind(*case_id).push_bind(*seq).push_bind(*status).push_bind(*on);
-                });
-                qb.build().execute(&mut *$conn).await?;
-            }
-            for chunk in mail.chunks(8_000) {
-                let mut qb = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
-                qb.push_values(chunk, |mut b, (tracking, case_id, kind, on)| {
-                    b.push_bind(*tracking).push_bind(*case_id).push_bind(*kind).push_bind(*on);
-                });
-                qb.build().execute(&mut *$conn).await?;
-            }
-        }};
-    }
     match conn {
-        BulkConn::Sqlite(c) => body!(c),
-        BulkConn::Postgres(c) => body!(c),
+        BulkConn::Sqlite(c) => insert_bulk_sqlite(c, cases, history, mail).await,
+        BulkConn::Postgres(c) => copy_bulk(c, cases, history, mail).await,
     }
+}
+
+async fn insert_bulk_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    cases: &[BulkCase<'_>],
+    history: &[BulkStep<'_>],
+    mail: &[NewMail<'_>],
+) -> Result<(), DbError> {
+    // SQLite takes at most 32,766 bound values a statement.
+    for chunk in cases.chunks(2_500) {
+        let mut qb = QueryBuilder::new(
+            "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) ",
+        );
+        qb.push_values(chunk, |mut b, c| {
+            b.push_bind(c.id)
+                .push_bind(c.receipt)
+                .push_bind(c.form)
+                .push_bind(c.office)
+                .push_bind(c.status)
+                .push_bind(c.received_on)
+                .push_bind(c.status_on)
+                .push_bind(c.mailing_zip)
+                .push_bind(c.restricted)
+                .push_bind(c.updated_at)
+                .push_bind(c.report);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    for chunk in history.chunks(8_000) {
+        let mut qb = QueryBuilder::new("INSERT INTO case_history (case_id, seq, status_code, occurred_on) ");
+        qb.push_values(chunk, |mut b, (case_id, seq, status, on)| {
+            b.push_bind(*case_id).push_bind(*seq).push_bind(*status).push_bind(*on);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    for chunk in mail.chunks(8_000) {
+        let mut qb = QueryBuilder::new("INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) ");
+        qb.push_values(chunk, |mut b, (tracking, case_id, kind, on)| {
+            b.push_bind(*tracking).push_bind(*case_id).push_bind(*kind).push_bind(*on);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn copy_bulk(
+    conn: &mut sqlx::PgConnection,
+    cases: &[BulkCase<'_>],
+    history: &[BulkStep<'_>],
+    mail: &[NewMail<'_>],
+) -> Result<(), DbError> {
+    use crate::kernel::copy::CopyRows;
+    let mut rows = CopyRows::with_capacity(cases.iter().map(|c| c.report.len() + 120).sum());
+    for c in cases {
+        rows.int(c.id)
+            .text(c.receipt)
+            .text(c.form)
+            .text(c.office)
+            .text(c.status)
+            .date(c.received_on)
+            .date(c.status_on)
+            .text(c.mailing_zip)
+            .boolean(c.restricted)
+            .timestamp(c.updated_at)
+            .text(c.report)
+            .end_row();
+    }
+    rows.send(
+        conn,
+        "COPY cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) FROM STDIN",
+    )
+    .await?;
+    for (case_id, seq, status, on) in history {
+        rows.int(*case_id).int(i64::from(*seq)).text(status).date(*on).end_row();
+    }
+    rows.send(conn, "COPY case_history (case_id, seq, status_code, occurred_on) FROM STDIN").await?;
+    for (tracking, case_id, kind, on) in mail {
+        rows.text(tracking).int(*case_id).text(kind).date(*on).end_row();
+    }
+    rows.send(conn, "COPY mail_items (tracking_number, case_id, kind, mailed_on) FROM STDIN").await?;
     Ok(())
 }
 
@@ -749,5 +793,23 @@ pub async fn receipts_of_forms(db: &Db, forms: &[&str], limit: i64) -> Result<Ve
         q.push(" ORDER BY receipt_number LIMIT ");
         q.push_bind(limit);
         q.build_query_scalar().fetch_all(pool).await?
+    }))
+}
+
+/// How many cases have no stored report yet (through the partial index `cases_without_report`).
+pub async fn count_without_report(db: &Db) -> Result<i64, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE report IS NULL").fetch_one(pool).await?
+    }))
+}
+
+/// Up to `limit` ids of cases without a stored report, after id `after`, in id order.
+pub async fn without_report(db: &Db, after: i64, limit: i64) -> Result<Vec<i64>, DbError> {
+    Ok(crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM cases WHERE report IS NULL AND id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
     }))
 }

@@ -254,14 +254,26 @@ pub async fn publish(
 /// Computes suggestions for every form and office from decisions made in the year before
 /// `as_of` (forms and offices with fewer than ten decisions get none).
 pub async fn compute_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
-    let since = as_of - chrono::Duration::days(365);
-    let rows = crate::case_status::service::decisions_between(db, since, as_of).await?;
-    let mut by: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+    let rows = crate::case_status::service::decisions_between(db, decisions_since(as_of), as_of).await?;
+    let mut by = DecisionDays::default();
     for (form, office, received, decided) in rows {
         by.entry((form, office)).or_default().push((decided - received).num_days());
     }
-    Ok(by
-        .into_iter()
+    Ok(suggestions_from(by, as_of, now))
+}
+
+/// Days from receipt to decision, by form and office.
+pub type DecisionDays = std::collections::BTreeMap<(String, String), Vec<i64>>;
+
+/// The first day of the decisions that suggestions as of a day are computed from.
+pub fn decisions_since(as_of: NaiveDate) -> NaiveDate {
+    as_of - chrono::Duration::days(365)
+}
+
+/// The suggestions from decisions made from [`decisions_since`] to `as_of` (a bulk loader that
+/// made them counts them as it goes instead of reading them back).
+pub fn suggestions_from(by: DecisionDays, as_of: NaiveDate, now: DateTime<Utc>) -> Vec<Suggestion> {
+    by.into_iter()
         .filter_map(|((form_code, office_code), days)| {
             let cases = days.len() as i64;
             suggest(days).map(|(median_months, p80_months)| Suggestion {
@@ -274,7 +286,7 @@ pub async fn compute_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) 
                 computed_at: now,
             })
         })
-        .collect())
+        .collect()
 }
 
 /// Computes the suggestions as of a day and replaces the stored ones in one transaction.
@@ -298,10 +310,34 @@ pub async fn refresh_suggestions_if_stale(db: &Db, now: DateTime<Utc>) -> Result
 /// set's postings, and a starting point for headquarters).
 pub async fn post_suggestions(db: &Db, as_of: NaiveDate, by: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
     let suggestions = refresh_suggestions(db, as_of, now).await?;
+    post_these(db, &suggestions, as_of, by, now).await
+}
+
+/// [`post_suggestions`] from decisions counted by the caller (the demo loader's own, which are
+/// every decision in the database when it loaded an empty one): no read of the history.
+pub async fn post_suggestions_from(
+    db: &Db,
+    decisions: DecisionDays,
+    as_of: NaiveDate,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    let suggestions = suggestions_from(decisions, as_of, now);
+    store::replace_suggestions(db, &suggestions).await?;
+    post_these(db, &suggestions, as_of, by, now).await
+}
+
+async fn post_these(
+    db: &Db,
+    suggestions: &[Suggestion],
+    as_of: NaiveDate,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
     // Published on the first of the month, as the public site does.
     let publication = as_of.with_day(1).unwrap_or(as_of);
     let mut tx = db.begin().await?;
-    for s in &suggestions {
+    for s in suggestions {
         let p = Posted {
             form_code: s.form_code.clone(),
             form_key: all_key(&s.form_code),

@@ -11,6 +11,7 @@ use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::clock::Clock;
 use crate::kernel::db::{Db, DbError, Extent, Tx};
 use crate::kernel::error::ServiceError;
+use crate::kernel::progress::Progress;
 
 /// "Today" for kinds that live by the day: the day at USCIS headquarters.
 pub fn today(clock: &Clock) -> NaiveDate {
@@ -94,12 +95,25 @@ async fn record_exists(tx: &mut Tx, kind: Kind, id: i64) -> Result<bool, DbError
 /// rows (holds re-read inside each), then stores the certificate and its audit row in one
 /// transaction. `run_by` says who: `job:daily`, `command:<user>`.
 pub async fn run(db: &Db, policies: &Policies, clock: &Clock, run_by: &str) -> Result<Certificate, DbError> {
+    run_with(db, policies, clock, run_by, &Progress::hidden()).await
+}
+
+/// [`run`], counting the rows removed on `progress`, with the kind under way beside it
+/// (`cris retention run`).
+pub async fn run_with(
+    db: &Db,
+    policies: &Policies,
+    clock: &Clock,
+    run_by: &str,
+    progress: &Progress,
+) -> Result<Certificate, DbError> {
     let started_at = clock.now();
     let today = today(clock);
     let batch = policies.batch.max(1);
     let mut counts = Vec::new();
     for kind in Kind::ALL {
         let cut = policies.cutoff(kind, started_at, today);
+        progress.note(kind.code());
         let mut removed = 0u64;
         loop {
             let n = if kind == Kind::SurveyInvitations {
@@ -116,6 +130,7 @@ pub async fn run(db: &Db, policies: &Policies, clock: &Clock, run_by: &str) -> R
                 n
             };
             removed += n;
+            progress.inc(n);
             if n < u64::try_from(batch).unwrap_or(u64::MAX) || n == 0 {
                 break;
             }
@@ -124,6 +139,7 @@ pub async fn run(db: &Db, policies: &Policies, clock: &Clock, run_by: &str) -> R
         }
         counts.push(Count { kind: kind.code().to_owned(), before: cut.shown(kind), removed });
     }
+    progress.finish();
     let id = crate::kernel::random::token(12).map_err(|e| DbError::Query(sqlx::Error::Protocol(e.to_string())))?;
     let cert = Certificate {
         id,

@@ -69,7 +69,14 @@ pub struct Batch {
     /// Each case's stored report (`case_status::model::Facts`), in the order of `cases`; filled
     /// by [`Batch::fill_reports`].
     pub reports: Vec<String>,
+    /// The decisions (approved or denied) among them: (form, office, received, decided), so that
+    /// processing times can be suggested without reading the history back.
+    pub decisions: Vec<Decision>,
 }
+
+/// A decided case: indices into [`Plan::forms`] and [`Plan::offices`], the day it was received
+/// and the day of its decision.
+pub type Decision = (usize, usize, NaiveDate, NaiveDate);
 
 impl Batch {
     /// Encodes each case's report from its history and mail in this batch (CPU work, done on
@@ -389,6 +396,10 @@ impl Generator<'_> {
             }
         }
         steps.retain(|&(_, on)| on <= self.as_of);
+        // The statuses `processing_times` counts as decisions (through the case history).
+        if let Some(&(_, decided)) = steps.iter().find(|(s, _)| matches!(*s, "CASE_APPROVED" | "CASE_DENIED")) {
+            batch.decisions.push((form, office, received, decided));
+        }
         let (status, status_on) = steps.last().copied().unwrap_or(("CASE_RECEIVED", received));
         for (seq, (status, on)) in steps.iter().enumerate() {
             batch.history.push(HistoryRow { case_id: id, seq: i32::try_from(seq).unwrap_or(0) + 1, status, on: *on });

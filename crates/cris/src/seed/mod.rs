@@ -1,6 +1,6 @@
 //! Demo data: `cris seed demo --cases N` and `cris serve --demo` build a deterministic, realistic
 //! data set. Large sets load in bulk: the generator runs on its own thread while the database
-//! writes multi-row inserts, one transaction per batch.
+//! writes them (multi-row inserts on SQLite, COPY on PostgreSQL), one transaction per batch.
 
 pub mod generate;
 pub mod lobby;
@@ -14,6 +14,8 @@ use sqlx::Connection;
 
 use crate::case_status::service as cases;
 use crate::kernel::db::{Db, DbError, meta};
+use crate::kernel::progress::Progress;
+use crate::processing_times::DecisionDays;
 use crate::reference::Catalog;
 use generate::{Batch, Plan};
 
@@ -31,6 +33,10 @@ pub struct SeedReport {
     pub mail: u64,
     /// Wall time.
     pub elapsed: Duration,
+    /// Every decision in the database, counted as it was generated: present when the load went
+    /// into a database without cases, so that [`demo_extras_after`] suggests processing times
+    /// without reading the whole history back.
+    pub decisions: Option<DecisionDays>,
 }
 
 /// Seeding failures.
@@ -60,6 +66,17 @@ const BATCH_CASES: usize = 50_000;
 
 /// Loads `cases` demo cases built around `as_of`.
 pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate) -> Result<SeedReport, SeedError> {
+    load_demo_with(db, catalog, cases, as_of, &Progress::hidden()).await
+}
+
+/// [`load_demo`], counting the cases written on `progress`.
+pub async fn load_demo_with(
+    db: &Db,
+    catalog: &Catalog,
+    cases: u64,
+    as_of: NaiveDate,
+    progress: &Progress,
+) -> Result<SeedReport, SeedError> {
     if let Some(previous) = meta::get(db, DEMO_MARKER).await? {
         return Err(SeedError::AlreadyLoaded(previous));
     }
@@ -75,72 +92,103 @@ pub async fn load_demo(db: &Db, catalog: &Catalog, cases: u64, as_of: NaiveDate)
             tx.blocking_send(batch).is_ok()
         });
     });
-    let mut report = SeedReport { cases: 0, history: 0, mail: 0, elapsed: Duration::ZERO };
-    let written = write_all(db, &plan, &mut rx, &mut report).await;
+    let mut report = SeedReport { cases: 0, history: 0, mail: 0, elapsed: Duration::ZERO, decisions: None };
+    // Only a load into an empty database knows every decision in it.
+    let mut decisions = (first_id == 1).then(DecisionDays::default);
+    let since = crate::processing_times::decisions_since(as_of);
+    progress.set_total(cases + generate::sandbox_receipts().len() as u64);
+    let written = write_all(db, &plan, &mut rx, &mut report, progress, |batch| {
+        if let Some(by) = decisions.as_mut() {
+            for &(form, office, received, decided) in batch.decisions.iter().filter(|d| d.3 >= since && d.3 <= as_of) {
+                let key = (plan.forms[form].clone(), plan.offices[office].clone());
+                by.entry(key).or_default().push((decided - received).num_days());
+            }
+        }
+    })
+    .await;
     drop(rx);
     let _ = producer.join();
     written?;
+    progress.note("finishing");
     // Ids were given explicitly; the identity moves past them.
     cases::after_bulk(db).await?;
     if let Db::Postgres(pool) = db {
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     meta::set(db, DEMO_MARKER, &format!("{cases} cases as of {as_of}")).await?;
+    progress.finish();
+    report.decisions = decisions;
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
+/// Writes the batches on one connection of its own, set up for a bulk load (closed afterwards,
+/// so its settings end with it), one transaction per batch.
 async fn write_all(
     db: &Db,
     plan: &Plan,
     rx: &mut tokio::sync::mpsc::Receiver<Batch>,
     report: &mut SeedReport,
+    progress: &Progress,
+    mut each: impl FnMut(&Batch),
 ) -> Result<(), SeedError> {
     crate::with_db!(db, pool => {
         let mut conn = pool.acquire().await?;
-        if matches!(db, Db::Sqlite(_)) {
-            // The generator guarantees every reference; checking each of tens of millions of
-            // history rows against its case would double the load time. This connection only.
-            sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
-        }
-        let result: Result<(), SeedError> = async {
-            while let Some(batch) = rx.recv().await {
-                let mut tx = conn.begin().await?;
-                let rows: Vec<cases::BulkCase<'_>> = batch
-                    .cases
-                    .iter()
-                    .zip(&batch.reports)
-                    .map(|(c, report)| cases::BulkCase {
-                        id: c.id,
-                        receipt: c.receipt.as_str(),
-                        form: plan.forms[c.form].as_str(),
-                        office: plan.offices[c.office].as_str(),
-                        status: c.status,
-                        received_on: c.received_on,
-                        status_on: c.status_on,
-                        mailing_zip: c.mailing_zip.as_str(),
-                        restricted: c.restricted,
-                        updated_at: c.status_on.and_time(NaiveTime::MIN).and_utc(),
-                        report: report.as_str(),
-                    })
-                    .collect();
-                let history: Vec<cases::BulkStep<'_>> =
-                    batch.history.iter().map(|h| (h.case_id, h.seq, h.status, h.on)).collect();
-                let mail: Vec<cases::NewMail<'_>> =
-                    batch.mail.iter().map(|m| (m.tracking.as_str(), m.case_id, m.kind, m.on)).collect();
-                cases::insert_bulk(cases::BulkConn::from(&mut *tx), &rows, &history, &mail).await?;
-                tx.commit().await?;
-                report.cases += batch.cases.len() as u64;
-                report.history += batch.history.len() as u64;
-                report.mail += batch.mail.len() as u64;
+        conn.close_on_drop();
+        match db {
+            Db::Sqlite(_) => {
+                // The generator guarantees every reference; checking each of tens of millions of
+                // history rows against its case would double the load time. A crash during the
+                // load loses the load, not the database (WAL): synchronous off is safe for it.
+                // A large page cache keeps the indexes' hot pages in memory.
+                for pragma in ["PRAGMA foreign_keys = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"] {
+                    sqlx::query(pragma).execute(&mut *conn).await?;
+                }
             }
-            Ok(())
+            Db::Postgres(_) => {
+                // A crash loses at most the last batches of the load, which is then run again.
+                sqlx::query("SET synchronous_commit = off").execute(&mut *conn).await?;
+                // As on SQLite, the generator's references need no check per row. Replica mode
+                // skips the foreign-key triggers; only a superuser may set it, and without it the
+                // load is slower, not wrong.
+                if let Err(e) = sqlx::query("SET session_replication_role = replica").execute(&mut *conn).await {
+                    tracing::info!(error = %e, "loading with foreign-key checks");
+                }
+            }
         }
-        .await;
-        if matches!(db, Db::Sqlite(_)) {
-            sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+        while let Some(batch) = rx.recv().await {
+            each(&batch);
+            let mut tx = conn.begin().await?;
+            let rows: Vec<cases::BulkCase<'_>> = batch
+                .cases
+                .iter()
+                .zip(&batch.reports)
+                .map(|(c, report)| cases::BulkCase {
+                    id: c.id,
+                    receipt: c.receipt.as_str(),
+                    form: plan.forms[c.form].as_str(),
+                    office: plan.offices[c.office].as_str(),
+                    status: c.status,
+                    received_on: c.received_on,
+                    status_on: c.status_on,
+                    mailing_zip: c.mailing_zip.as_str(),
+                    restricted: c.restricted,
+                    updated_at: c.status_on.and_time(NaiveTime::MIN).and_utc(),
+                    report: report.as_str(),
+                })
+                .collect();
+            let history: Vec<cases::BulkStep<'_>> =
+                batch.history.iter().map(|h| (h.case_id, h.seq, h.status, h.on)).collect();
+            let mail: Vec<cases::NewMail<'_>> =
+                batch.mail.iter().map(|m| (m.tracking.as_str(), m.case_id, m.kind, m.on)).collect();
+            cases::insert_bulk(cases::BulkConn::from(&mut *tx), &rows, &history, &mail).await?;
+            tx.commit().await?;
+            report.cases += batch.cases.len() as u64;
+            report.history += batch.history.len() as u64;
+            report.mail += batch.mail.len() as u64;
+            progress.inc(batch.cases.len() as u64);
         }
-        result
+        Ok(())
     })
 }
 
@@ -159,7 +207,22 @@ pub async fn demo_extras(
     as_of: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    crate::processing_times::post_suggestions(db, as_of, "system", now).await?;
+    demo_extras_after(db, catalog, as_of, now, None).await
+}
+
+/// [`demo_extras`] after a load: the processing times come from the load's own count of the
+/// decisions when it has one (the same figures as reading them back, without the full read).
+pub async fn demo_extras_after(
+    db: &Db,
+    catalog: &Catalog,
+    as_of: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+    load: Option<&SeedReport>,
+) -> anyhow::Result<()> {
+    match load.and_then(|l| l.decisions.clone()) {
+        Some(decisions) => crate::processing_times::post_suggestions_from(db, decisions, as_of, "system", now).await?,
+        None => crate::processing_times::post_suggestions(db, as_of, "system", now).await?,
+    };
     use crate::kernel::access::Role;
     use crate::staff::model::{NewStaff, Username};
     let accounts = [

@@ -13,6 +13,7 @@ use crate::case_status::events::{self, RawEvent};
 use crate::case_status::scans::service::NewScan;
 use crate::kernel::db::{Db, DbError, Engine};
 use crate::kernel::ids::ReceiptNumber;
+use crate::kernel::progress::Progress;
 use crate::reference::{Catalog, Produces};
 
 /// What one run did.
@@ -232,6 +233,21 @@ pub async fn ingest(
     file_name: &str,
     text: &str,
 ) -> Result<Report, DbError> {
+    ingest_with(db, catalog, now, file_name, text, &Progress::hidden()).await
+}
+
+/// [`ingest`], counting the lines matched on `progress` (`cris ingest usps`).
+pub async fn ingest_with(
+    db: &Db,
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+    file_name: &str,
+    text: &str,
+    progress: &Progress,
+) -> Result<Report, DbError> {
+    if progress.is_shown() {
+        progress.set_total(text.lines().count() as u64);
+    }
     let mut report = Report { file_name: file_name.to_owned(), ..Report::default() };
     let started = crate::kernel::clock::Stopwatch::start();
     let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Vec<Matched>>(2);
@@ -273,6 +289,7 @@ pub async fn ingest(
             }
             if chunk.len() == CHUNK || (lines.peek().is_none() && !chunk.is_empty()) {
                 let matched = match_chunk(db, catalog, std::mem::take(&mut chunk), &mut known, &mut report).await?;
+                progress.set_done(report.lines as u64);
                 for event in matched.iter().filter_map(status_change) {
                     changes.push((changes.len(), Ok(event)));
                 }
@@ -290,6 +307,7 @@ pub async fn ingest(
     }
     .await;
     drop(to_writer);
+    progress.note("storing and applying the status changes");
     let written = writer.await.map_err(|e| DbError::Url(format!("the USPS writer stopped: {e}")))?;
     let stored_in = started.elapsed().as_secs_f64();
     // What is left (everything on SQLite) is applied now that the scans are in.
@@ -305,6 +323,7 @@ pub async fn ingest(
     report.added = added;
     report.repeated += stored - added;
     report.status_changes = outcome.applied;
+    progress.finish();
     let seconds = started.elapsed().as_secs_f64();
     tracing::info!(file_name, stored, added, changes = outcome.applied, stored_in, seconds, "USPS extract ingested");
     for r in outcome.rejected {

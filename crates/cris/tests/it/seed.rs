@@ -125,3 +125,47 @@ async fn demo_lobby_history_feeds_the_productivity_report() {
     assert_eq!(again.days.iter().map(|d| d.arrivals).sum::<i64>(), arrivals);
     assert_eq!(again.services, r.services, "nor a second quarter of appointments");
 }
+
+// Issue 18: the bulk load writes every case's stored report exactly as a normal write builds it
+// (`case_status::service::refresh_reports`), and `cris migrate` builds the reports of cases that
+// have none (written before reports were kept), once.
+#[tokio::test]
+async fn seeded_reports_are_those_of_a_normal_write_and_missing_ones_are_built() {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let app = TestApp::new().await;
+    load_demo(&app.db, &app.catalog, 3_000, as_of).await.unwrap();
+    let reports = || async {
+        cris::with_db!(&app.db, pool => {
+            sqlx::query_as::<_, (i64, Option<String>)>("SELECT id, report FROM cases ORDER BY id").fetch_all(pool).await.unwrap()
+        })
+    };
+    let seeded = reports().await;
+    assert!(seeded.len() > 3_000 && seeded.iter().all(|(_, r)| r.is_some()));
+    let hidden = cris::kernel::progress::Progress::hidden();
+    assert_eq!(cris::case_status::service::backfill_reports(&app.db, &hidden).await.unwrap(), 0, "nothing to build");
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE cases SET report = NULL").execute(pool).await.unwrap();
+    });
+    let built = cris::case_status::service::backfill_reports(&app.db, &hidden).await.unwrap();
+    assert_eq!(built, seeded.len() as u64);
+    let rebuilt = reports().await;
+    assert_eq!(rebuilt.len(), seeded.len());
+    for (s, r) in seeded.iter().zip(&rebuilt) {
+        assert_eq!(s, r, "case {}", s.0);
+    }
+    assert_eq!(cris::case_status::service::backfill_reports(&app.db, &hidden).await.unwrap(), 0, "built once");
+}
+
+// R-CS-04, issue 18: the processing times suggested from the load's own count of its decisions
+// are those a full read of the history gives.
+#[tokio::test]
+async fn suggestions_from_the_loads_count_equal_those_from_the_history() {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let app = TestApp::new().await;
+    let report = load_demo(&app.db, &app.catalog, 20_000, as_of).await.unwrap();
+    let now = app.clock.now();
+    let counted = cris::processing_times::suggestions_from(report.decisions.clone().unwrap(), as_of, now);
+    let read = cris::processing_times::compute_suggestions(&app.db, as_of, now).await.unwrap();
+    assert!(counted.len() > 10, "{counted:?}");
+    assert_eq!(counted, read);
+}
