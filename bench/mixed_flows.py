@@ -51,7 +51,7 @@ class Client:
             headers["X-Forwarded-For"] = self.forwarded
         body = None
         if form is not None:
-            form = dict(form, csrf=CSRF)
+            form = dict(form, csrf=self.cookies["cris_csrf"])
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.monotonic()
@@ -68,6 +68,9 @@ class Client:
         for value in res.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
+        # A cleared cookie is gone; the browser then holds a CSRF token of its own again.
+        self.cookies = {k: v for k, v in self.cookies.items() if v}
+        self.cookies.setdefault("cris_csrf", CSRF)
         return res.status, res.headers, text
 
 
@@ -114,7 +117,7 @@ def booker(n, stop):
             continue  # taken by another visitor meanwhile: try again
         c.send("booking: privacy statement", "GET", path)
         details = {
-            "first_name": f"Bench{n}", "last_name": f"Visitor {rng.randrange(10**9)}",
+            "first_name": "Bench", "last_name": "Visitor " + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)),
             "birth_month": str(rng.randrange(1, 13)), "birth_day": str(rng.randrange(1, 29)),
             "birth_year": str(rng.randrange(1940, 2005)), "zip": "10007", "phone": "(212) 555-0142",
             "email": "", "a_number": "", "receipt_number": "", "country": "Mexico", "purpose": "Bench",
