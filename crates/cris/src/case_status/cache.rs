@@ -76,8 +76,9 @@ impl std::ops::Deref for Cached {
 /// When an entry expires, and the report (`None`: unknown or not to be disclosed).
 type Entry = (Instant, Option<Arc<Cached>>);
 
-/// The postings of the whole table, by form and office, and when they were read.
-type Board = (Instant, Arc<HashMap<(String, String), Posted>>);
+/// The postings of the whole table, by form then office (looked up without building a key),
+/// and when they were read.
+type Board = (Instant, Arc<HashMap<String, HashMap<String, Arc<Posted>>>>);
 
 /// Reports by receipt number, and the posted processing times.
 #[derive(Debug, Default)]
@@ -118,16 +119,19 @@ impl ReportCache {
 
     /// The processing time posted for a form at an office (its first subtype), from a copy of
     /// the table read at most a minute ago.
-    pub async fn posted(&self, db: &Db, form: &str, office: &str) -> Result<Option<Posted>, DbError> {
+    pub async fn posted(&self, db: &Db, form: &str, office: &str) -> Result<Option<Arc<Posted>>, DbError> {
         let now = crate::kernel::clock::monotonic();
         let board =
             self.posted.lock().ok().and_then(|b| b.clone()).filter(|(at, _)| now.duration_since(*at) < POSTED_TTL);
         let board = match board {
             Some((_, board)) => board,
             None => {
-                let mut all: HashMap<(String, String), Posted> = HashMap::new();
+                let mut all: HashMap<String, HashMap<String, Arc<Posted>>> = HashMap::new();
                 for p in crate::processing_times::all(db).await? {
-                    all.entry((p.form_code.clone(), p.office_code.clone())).or_insert(p);
+                    all.entry(p.form_code.clone())
+                        .or_default()
+                        .entry(p.office_code.clone())
+                        .or_insert_with(|| Arc::new(p));
                 }
                 let all = Arc::new(all);
                 if let Ok(mut b) = self.posted.lock() {
@@ -136,7 +140,7 @@ impl ReportCache {
                 all
             }
         };
-        Ok(board.get(&(form.to_owned(), office.to_owned())).cloned())
+        Ok(board.get(form).and_then(|offices| offices.get(office)).cloned())
     }
 
     /// Drops the copy of the posted processing times (after a publication).

@@ -349,9 +349,19 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
 }
 
 /// The careful path: each event in its own savepoint, so a failure undoes only that event.
+///
+/// The chunk's known cases are locked first, all in id order, as the batch path and
+/// `refresh_reports` lock theirs: taken event by event, two such transactions (or one and a USPS
+/// chunk) could each hold a case the other waits for (issue 18).
 async fn apply_each(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Result<Outcome, DbError> {
     let mut outcome = Outcome::default();
-    for (position, e) in valid_events(chunk, &mut outcome) {
+    let valid = valid_events(chunk, &mut outcome);
+    let receipts: Vec<String> = valid.iter().map(|(_, e)| e.receipt.to_string()).collect();
+    let mut known: Vec<i64> = store::find_many(tx, &receipts).await?.into_values().map(|(id, _)| id).collect();
+    known.sort_unstable();
+    known.dedup();
+    store::lock(tx, &known).await?;
+    for (position, e) in valid {
         tx.savepoint().await?;
         match apply_one(tx, e, now).await {
             Ok(Ok(Applied::Now)) => {

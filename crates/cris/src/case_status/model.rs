@@ -1,47 +1,22 @@
 //! What a status lookup shows, in both languages. Built once per lookup by the service; pages and
 //! wire formats only arrange it.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::kernel::html::escape;
 use crate::kernel::i18n::Lang;
+use crate::reference::{Catalog, DescriptionContext};
 
 /// A status title and its description (an HTML fragment: text escaped, tracking links as anchors).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Wording {
     /// Title, plain text.
     pub title: String,
     /// Description, HTML.
     pub description_html: String,
-}
-
-/// Both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Both {
-    /// English.
-    pub en: Wording,
-    /// Spanish.
-    pub es: Wording,
-}
-
-impl Both {
-    /// The wording in a language.
-    pub fn get(&self, lang: Lang) -> &Wording {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Es => &self.es,
-        }
-    }
-}
-
-/// One step of the history. Only the newest step (the current status) carries its description;
-/// the others are shown by title and date, so their descriptions are not worded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// When.
-    pub date: NaiveDate,
-    /// What.
-    pub wording: Both,
 }
 
 /// A document mailed for the case.
@@ -118,23 +93,23 @@ impl Mailed {
     }
 }
 
-/// Everything a lookup answers.
+/// Everything a lookup answers: the case's facts and the catalogue they are worded from. The
+/// wording is made on demand in the language asked (issue 18): a page renders one language, and
+/// the history's titles are borrowed from the catalogue rather than copied line by line; the wire
+/// formats that carry both languages ask for both.
 #[derive(Debug, Clone)]
 pub struct Report {
+    catalog: Arc<Catalog>,
+    /// The installation's public address (built-in descriptions link from it).
+    public_url: String,
+    /// The case's row id (what other capabilities know the case by; never shown).
+    pub case_id: i64,
     /// Canonical receipt number.
     pub receipt: String,
-    /// Form code.
+    /// Form code (a form of the catalogue: a lookup answers nothing for any other).
     pub form: String,
-    /// Form title, English.
-    pub form_title_en: String,
-    /// Form title, Spanish.
-    pub form_title_es: String,
     /// Office holding the case.
     pub office_code: String,
-    /// Office name, English.
-    pub office_name_en: String,
-    /// Office name, Spanish.
-    pub office_name_es: String,
     /// Received.
     pub received_on: NaiveDate,
     /// The day of the current status: the date of the latest status event (what the developer
@@ -142,36 +117,202 @@ pub struct Report {
     pub status_on: NaiveDate,
     /// Current status code.
     pub status_code: String,
-    /// Current status wording.
-    pub current: Both,
-    /// History, newest first.
-    pub history: Vec<Step>,
+    /// History, oldest first (as stored).
+    history: Vec<HistoryRow>,
     /// Mailed documents.
     pub mailed: Vec<Mailed>,
     /// USPS scans of the mailed documents, newest first.
     pub scans: Vec<super::scans::model::Shown>,
-    /// The posted processing time for the form at the office, if posted.
-    pub processing: Option<crate::processing_times::Posted>,
+    /// The posted processing time for the form at the office, if posted (shared with the
+    /// copy of the posted times in memory).
+    pub processing: Option<Arc<crate::processing_times::Posted>>,
     /// Filed electronically (receipt prefix IOE).
     pub electronic: bool,
 }
 
+/// What [`Report::new`] is made of beside the catalogue: the case row's facts and the report's.
+#[derive(Debug)]
+pub struct Parts {
+    /// The case's row id.
+    pub case_id: i64,
+    /// Canonical receipt number.
+    pub receipt: String,
+    /// Form code.
+    pub form: String,
+    /// Office holding the case.
+    pub office_code: String,
+    /// Received.
+    pub received_on: NaiveDate,
+    /// Current status since.
+    pub status_on: NaiveDate,
+    /// Current status code.
+    pub status_code: String,
+    /// History, oldest first; mailed items; scans shown.
+    pub facts: Facts,
+    /// The posted processing time.
+    pub processing: Option<Arc<crate::processing_times::Posted>>,
+    /// Filed electronically.
+    pub electronic: bool,
+}
+
+/// One step of the history as shown: its day and its title in either language, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct StepView<'a> {
+    /// When.
+    pub date: NaiveDate,
+    row: &'a HistoryRow,
+    catalog: &'a Catalog,
+}
+
+impl<'a> StepView<'a> {
+    /// The step's title: the source's own (an older source's text), or the catalogue's.
+    pub fn title(&self, lang: Lang) -> &'a str {
+        if let Some((title_en, title_es)) = self.row.own_titles() {
+            return match lang {
+                Lang::En => title_en,
+                Lang::Es => title_es,
+            };
+        }
+        self.catalog.status(&self.row.status_code).map_or(&self.row.status_code, |s| s.title(lang))
+    }
+}
+
+impl HistoryRow {
+    /// An older source's own titles (English, and Spanish or else English), when it sent its own
+    /// wording (a title and a description).
+    fn own_titles(&self) -> Option<(&str, &str)> {
+        match (&self.title_en, &self.desc_en) {
+            (Some(en), Some(_)) => Some((en, self.title_es.as_deref().unwrap_or(en))),
+            _ => None,
+        }
+    }
+}
+
 impl Report {
-    /// The form title in a language.
-    pub fn form_title(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.form_title_en,
-            Lang::Es => &self.form_title_es,
+    /// A report of a case whose form is in the catalogue.
+    pub fn new(catalog: Arc<Catalog>, public_url: &str, parts: Parts) -> Report {
+        let Parts {
+            case_id,
+            receipt,
+            form,
+            office_code,
+            received_on,
+            status_on,
+            status_code,
+            facts,
+            processing,
+            electronic,
+        } = parts;
+        Report {
+            catalog,
+            public_url: public_url.to_owned(),
+            case_id,
+            receipt,
+            form,
+            office_code,
+            received_on,
+            status_on,
+            status_code,
+            history: facts.history,
+            mailed: facts.mailed,
+            scans: facts.scans,
+            processing,
+            electronic,
         }
     }
 
-    /// The office name in a language.
+    /// The form title in a language.
+    pub fn form_title(&self, lang: Lang) -> &str {
+        self.catalog.form(&self.form).map_or("", |f| f.title(lang))
+    }
+
+    /// The office name in a language (its code when the catalogue does not know it).
     pub fn office_name(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.office_name_en,
-            Lang::Es => &self.office_name_es,
+        self.catalog.office(&self.office_code).map_or(&self.office_code, |o| o.name(lang))
+    }
+
+    /// The history, newest first.
+    pub fn history(&self) -> impl ExactSizeIterator<Item = StepView<'_>> + DoubleEndedIterator {
+        self.history.iter().rev().map(|row| StepView { date: row.occurred_on, row, catalog: &self.catalog })
+    }
+
+    /// The current status, title and description, in a language: the newest step's (an older
+    /// source's own text as given, sanitised when it arrived), or the case's status.
+    pub fn current(&self, lang: Lang) -> Wording {
+        let Some(newest) = self.history.last() else {
+            return self.worded(&self.status_code, self.status_on, lang);
+        };
+        match (newest.own_titles(), &newest.desc_en) {
+            (Some((title_en, title_es)), Some(desc_en)) => match lang {
+                Lang::En => Wording { title: title_en.to_owned(), description_html: desc_en.clone() },
+                Lang::Es => Wording {
+                    title: title_es.to_owned(),
+                    description_html: newest.desc_es.as_ref().unwrap_or(desc_en).clone(),
+                },
+            },
+            _ => self.worded(&newest.status_code, newest.occurred_on, lang),
         }
     }
+
+    /// A catalogue status worded for this case: its description's placeholders filled, the
+    /// text escaped, the tracking and change-of-address links made.
+    fn worded(&self, code: &str, date: NaiveDate, lang: Lang) -> Wording {
+        let Some(status) = self.catalog.status(code) else {
+            return Wording { title: code.to_owned(), description_html: String::new() };
+        };
+        let Some(form) = self.catalog.form(&self.form) else {
+            return Wording { title: status.title(lang).to_owned(), description_html: String::new() };
+        };
+        // A step names the item mailed on or before its date, if any (cards and documents).
+        let mailed = self.mailed.iter().rev().find(|m| m.mailed_on <= date);
+        let ctx = DescriptionContext {
+            date,
+            form,
+            receipt: &self.receipt,
+            office: self.catalog.office(&self.office_code),
+            tracking_html: mailed.map(|_| TRACKING_SLOT),
+            change_address_html: CHANGE_ADDRESS_SLOT,
+        };
+        let text = escape(&status.render_description(lang, &ctx));
+        Wording { title: status.title(lang).to_owned(), description_html: fill_slots(&text, mailed, &self.public_url) }
+    }
+}
+
+/// Stands where the tracking link goes while the rest is escaped.
+const TRACKING_SLOT: &str = "\u{E000}";
+/// Stands where the change-of-address link goes while the rest is escaped.
+const CHANGE_ADDRESS_SLOT: &str = "\u{E001}";
+
+/// The escaped description with its slots replaced by their links, in one pass. The slots are
+/// private-use characters, which escaping leaves as they are.
+fn fill_slots(text: &str, mailed: Option<&Mailed>, public_url: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(at) = rest.find(['\u{E000}', '\u{E001}']) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at..).unwrap_or_default();
+        let tracking = after.starts_with(TRACKING_SLOT);
+        // Both slots are three bytes long.
+        rest = after.get(TRACKING_SLOT.len()..).unwrap_or_default();
+        if tracking {
+            if let Some(m) = mailed {
+                let _ = write!(
+                    out,
+                    r#"<a href="{}" target="_blank">{}</a>"#,
+                    escape(&m.usps_url()),
+                    escape(&m.tracking_number)
+                );
+            }
+        } else {
+            // Absolute, from the configured public address: the text is read in apps, email
+            // and on other sites, where a bare path means nothing.
+            let url = escape(&format!("{}{}", public_url.trim_end_matches('/'), crate::reference::CHANGE_ADDRESS_PATH));
+            let _ = write!(out, r#"<a href="{url}" target="_blank">{url}</a>"#);
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -8,11 +8,11 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::model::Report;
+use super::model::{Report, Wording};
 use super::service;
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
-use crate::reference::format_date;
+use crate::reference::{Day, format_date};
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
@@ -31,6 +31,8 @@ struct StatusPage {
     /// The receipt number's problem, as the one error summary of every public form shows it.
     errors: FieldErrors,
     report: Option<Report>,
+    /// The current status in the page's language (the only one worded).
+    current: Wording,
     /// Service requests about the case (R-SR-12): what they are about and where they stand.
     requests: Vec<crate::service_requests::work::Summary>,
 }
@@ -40,14 +42,19 @@ impl StatusPage {
         format_date(*d, self.ctx.lang)
     }
 
+    /// A date written straight into the page (the history's, one a line).
+    fn day(&self, d: &chrono::NaiveDate) -> Day {
+        Day(*d, self.ctx.lang)
+    }
+
     fn processing_note(&self, p: &crate::processing_times::Posted) -> String {
         self.ctx.t1("cs-processing-note", "date", &self.date(&p.service_request_date))
     }
 
     /// The current status's description as this page shows it: its own paragraphs (text from an
     /// older source may bring several; a `<p>` never holds another), links with `rel="noopener"`.
-    fn description(&self, r: &super::model::Report) -> String {
-        let html = crate::kernel::html::for_our_pages(&r.current.get(self.lang()).description_html);
+    fn description(&self) -> String {
+        let html = crate::kernel::html::for_our_pages(&self.current.description_html);
         if html.contains("<p>") { html } else { format!("<p>{html}</p>") }
     }
 
@@ -83,6 +90,7 @@ async fn page(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<Looku
                 typed: String::new(),
                 errors: FieldErrors::default(),
                 report: None,
+                current: Wording::default(),
                 requests: Vec::new(),
             },
         );
@@ -103,19 +111,21 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
             let errors = FieldErrors::one("receipt", message);
             return render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &StatusPage { ctx, typed, errors, report: None, requests: Vec::new() },
+                &StatusPage { ctx, typed, errors, report: None, current: Wording::default(), requests: Vec::new() },
             );
         }
     };
     match service::lookup_now(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
-        Ok(Some(report)) => match crate::service_requests::work::for_case(state.db(), receipt.as_str()).await {
+        // The case was just read: its requests are asked for by its id, not its receipt again.
+        Ok(Some(report)) => match crate::service_requests::work::for_case_id(state.db(), report.case_id).await {
             Ok(requests) => render(
                 StatusCode::OK,
                 &StatusPage {
-                    ctx,
                     typed: report.receipt.clone(),
                     errors: FieldErrors::default(),
+                    current: report.current(ctx.lang),
                     report: Some(report),
+                    ctx,
                     requests,
                 },
             ),
@@ -125,7 +135,14 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
             let errors = FieldErrors::one("receipt", ctx.t("cs-error-unknown"));
             render(
                 StatusCode::NOT_FOUND,
-                &StatusPage { ctx, typed: receipt.to_string(), errors, report: None, requests: Vec::new() },
+                &StatusPage {
+                    ctx,
+                    typed: receipt.to_string(),
+                    errors,
+                    report: None,
+                    current: Wording::default(),
+                    requests: Vec::new(),
+                },
             )
         }
         Err(e) => crate::web::error::unavailable_page(ctx, "case status lookup", &e),

@@ -1,80 +1,16 @@
-//! The lookup: one case, its history and mailed items, worded in both languages from the status
-//! catalogue. Cases that must not be disclosed are answered exactly like unknown ones.
+//! The lookup: one case, its history and mailed items, worded from the status catalogue in the
+//! language asked. Cases that must not be disclosed are answered exactly like unknown ones.
 
 use chrono::NaiveDate;
 
 use std::sync::Arc;
 
 use super::cache::{Cached, Lookup, ReportCache};
-use super::model::{Both, Mailed, Report, Step, Wording};
+use super::model::{Facts, Parts, Report};
 use super::store;
 use crate::kernel::db::{Db, DbError, Tx};
-use crate::kernel::html::escape;
-use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
-use crate::reference::{Catalog, DescriptionContext, Form, Office};
-
-/// Stands where the tracking link goes while the rest is escaped.
-const TRACKING_SLOT: &str = "\u{E000}";
-/// Stands where the change-of-address link goes while the rest is escaped.
-const CHANGE_ADDRESS_SLOT: &str = "\u{E001}";
-
-/// A link of a status description: opens in a new tab, as the descriptions of the live service
-/// do (our own pages add `rel="noopener"` when they show it, see `html::for_our_pages`).
-fn link(url: &str, text: &str) -> String {
-    format!(r#"<a href="{}" target="_blank">{}</a>"#, escape(url), escape(text))
-}
-
-#[expect(clippy::too_many_arguments, reason = "the facts a description is worded from")]
-fn wording(
-    catalog: &Catalog,
-    public_url: &str,
-    code: &str,
-    date: NaiveDate,
-    form: &Form,
-    receipt: &str,
-    office: Option<&Office>,
-    mailed: Option<&Mailed>,
-) -> Both {
-    let Some(status) = catalog.status(code) else {
-        let w = Wording { title: code.to_owned(), description_html: String::new() };
-        return Both { en: w.clone(), es: w };
-    };
-    let one = |lang: Lang| {
-        let ctx = DescriptionContext {
-            date,
-            form,
-            receipt,
-            office,
-            tracking_html: mailed.map(|_| TRACKING_SLOT),
-            change_address_html: CHANGE_ADDRESS_SLOT,
-        };
-        let text = status.render_description(lang, &ctx);
-        let tracking = mailed.map_or_else(String::new, |m| link(&m.usps_url(), &m.tracking_number));
-        // Absolute, from the configured public address: the text is read in apps, email and on
-        // other sites, where a bare path means nothing.
-        let change_address = format!("{}{}", public_url.trim_end_matches('/'), crate::reference::CHANGE_ADDRESS_PATH);
-        let description_html = escape(&text)
-            .replace(TRACKING_SLOT, &tracking)
-            .replace(CHANGE_ADDRESS_SLOT, &link(&change_address, &change_address));
-        Wording { title: status.title(lang).to_owned(), description_html }
-    };
-    Both { en: one(Lang::En), es: one(Lang::Es) }
-}
-
-/// A status's titles alone (a step of the history other than the current one).
-fn titles(catalog: &Catalog, code: &str) -> Both {
-    match catalog.status(code) {
-        Some(status) => Both {
-            en: Wording { title: status.title(Lang::En).to_owned(), description_html: String::new() },
-            es: Wording { title: status.title(Lang::Es).to_owned(), description_html: String::new() },
-        },
-        None => {
-            let w = Wording { title: code.to_owned(), description_html: String::new() };
-            Both { en: w.clone(), es: w }
-        }
-    }
-}
+use crate::reference::Catalog;
 
 /// A case's row and history (oldest first), restricted or not: for staff pages, whose own access
 /// check comes first.
@@ -121,7 +57,7 @@ pub async fn refresh_reports(tx: &mut Tx, case_ids: &[i64]) -> Result<(), DbErro
 /// the built-in descriptions start with `public_url`, the installation's public address.
 pub async fn lookup(
     db: &Db,
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     public_url: &str,
     receipt: &ReceiptNumber,
 ) -> Result<Option<Report>, DbError> {
@@ -132,7 +68,7 @@ pub async fn lookup(
 /// change at once), with the posted processing times from the cache's copy in memory.
 pub async fn lookup_now(
     db: &Db,
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     cache: &ReportCache,
     public_url: &str,
     receipt: &ReceiptNumber,
@@ -140,10 +76,12 @@ pub async fn lookup_now(
     lookup_with(db, catalog, public_url, receipt, Some(cache)).await
 }
 
-/// The lookup, with the processing times from the cache's copy when there is one.
+/// The lookup, with the processing times from the cache's copy when there is one: with it, a
+/// case whose report is stored costs one read of one row (issue 18). Nothing is worded here:
+/// the report words itself in the language a page or wire format asks for.
 async fn lookup_with(
     db: &Db,
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     public_url: &str,
     receipt: &ReceiptNumber,
     cache: Option<&ReportCache>,
@@ -152,94 +90,42 @@ async fn lookup_with(
     if case.restricted {
         return Ok(None);
     }
-    let (history, mailed, scans) = match found {
-        store::Found::Report(facts) => (facts.history, facts.mailed, Some(facts.scans)),
-        store::Found::Tables(history, mailed) => (history, mailed, None),
-    };
     let Some(form) = catalog.form(&case.form_code) else {
         tracing::warn!(form = %case.form_code, "case with a form missing from the catalogue");
         return Ok(None);
     };
-    let office = catalog.office(&case.office_code);
-    // A step names the item mailed on or before its date, if any (cards and documents).
-    let mailed_by = |date: NaiveDate| mailed.iter().rev().find(|m| m.mailed_on <= date);
-    // Newest first. Only the newest step is shown with its description (it is the current
-    // status); the others by title and date, so only their titles are worded.
-    let newest = history.len().checked_sub(1);
-    let steps: Vec<Step> = history
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, h)| {
-            let full = Some(i) == newest;
-            let wording = match (&h.title_en, &h.desc_en) {
-                // An older source's own wording, kept as given (sanitised when it arrived).
-                (Some(title), Some(desc)) => {
-                    let description = |d: &String| if full { d.clone() } else { String::new() };
-                    let en = Wording { title: title.clone(), description_html: description(desc) };
-                    let es = Wording {
-                        title: h.title_es.clone().unwrap_or_else(|| title.clone()),
-                        description_html: description(h.desc_es.as_ref().unwrap_or(desc)),
-                    };
-                    Both { en, es }
-                }
-                _ if !full => titles(catalog, &h.status_code),
-                _ => wording(
-                    catalog,
-                    public_url,
-                    &h.status_code,
-                    h.occurred_on,
-                    form,
-                    receipt.as_str(),
-                    office,
-                    mailed_by(h.occurred_on),
-                ),
-            };
-            Step { date: h.occurred_on, wording }
-        })
-        .collect();
-    let current = steps.first().map_or_else(
-        || {
-            wording(
-                catalog,
-                public_url,
-                &case.status_code,
-                case.status_on,
-                form,
-                receipt.as_str(),
-                office,
-                mailed_by(case.status_on),
-            )
-        },
-        |s| s.wording.clone(),
-    );
+    let facts = match found {
+        store::Found::Report(facts) => facts,
+        store::Found::Tables(history, mailed) => {
+            let scans =
+                if mailed.is_empty() { Vec::new() } else { super::scans::store::scans_of(db, case.id).await? };
+            Facts { history, mailed, scans }
+        }
+    };
     let processing = match cache {
         Some(cache) => cache.posted(db, &form.code, &case.office_code).await?,
-        None => crate::processing_times::at_office(db, &form.code, &case.office_code).await?.into_iter().next(),
+        None => crate::processing_times::at_office(db, &form.code, &case.office_code)
+            .await?
+            .into_iter()
+            .next()
+            .map(Arc::new),
     };
-    let scans = match scans {
-        Some(scans) => scans,
-        None if mailed.is_empty() => Vec::new(),
-        None => super::scans::store::scans_of(db, case.id).await?,
-    };
-    Ok(Some(Report {
-        receipt: case.receipt_number,
-        form: form.code.clone(),
-        form_title_en: form.title_en.clone(),
-        form_title_es: form.title_es.clone(),
-        office_code: case.office_code.clone(),
-        office_name_en: office.map_or_else(|| case.office_code.clone(), |o| o.name_en.clone()),
-        office_name_es: office.map_or_else(|| case.office_code.clone(), |o| o.name_es.clone()),
-        received_on: case.received_on,
-        status_on: case.status_on,
-        status_code: case.status_code,
-        current,
-        history: steps,
-        mailed,
-        scans,
-        processing,
-        electronic: receipt.is_electronic(),
-    }))
+    Ok(Some(Report::new(
+        catalog.clone(),
+        public_url,
+        Parts {
+            case_id: case.id,
+            receipt: case.receipt_number,
+            form: case.form_code,
+            office_code: case.office_code,
+            received_on: case.received_on,
+            status_on: case.status_on,
+            status_code: case.status_code,
+            facts,
+            processing,
+            electronic: receipt.is_electronic(),
+        },
+    )))
 }
 
 /// The report of a receipt number through the short-lived cache of the machine interfaces. A

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Report;
 use super::service;
+use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::kernel::tokens::{self, ApiGrant};
 use crate::web::AppState;
@@ -152,11 +153,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// The developer API's case answer, keys in the documented order.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ApiCase {
+pub struct ApiCase<'a> {
     #[serde(rename = "receiptNumber")]
-    receipt_number: String,
+    receipt_number: &'a str,
     #[serde(rename = "formType")]
-    form_type: String,
+    form_type: &'a str,
     /// `MM-DD-YYYY HH:mm:ss`; absent for electronic receipts (IOE).
     #[serde(rename = "submittedDate", skip_serializing_if = "Option::is_none")]
     #[schema(required = false, nullable = false, pattern = r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$")]
@@ -171,51 +172,51 @@ pub struct ApiCase {
     current_case_status_desc_es: String,
     /// Earlier and current steps, newest first; `null` when the case has no history.
     #[schema(required = true)]
-    hist_case_status: Option<Vec<ApiHistory>>,
+    hist_case_status: Option<Vec<ApiHistory<'a>>>,
 }
 
 /// One step of a case's history.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ApiHistory {
-    /// `YYYY-MM-DD`.
-    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
-    date: String,
-    completed_text_en: String,
-    completed_text_es: String,
+pub struct ApiHistory<'a> {
+    /// `YYYY-MM-DD` (a day's own form, written without a string of its own).
+    #[schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    date: chrono::NaiveDate,
+    completed_text_en: &'a str,
+    completed_text_es: &'a str,
 }
 
 /// The developer API's answer.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ApiAnswer {
-    case_status: ApiCase,
+pub struct ApiAnswer<'a> {
+    case_status: ApiCase<'a>,
     message: String,
 }
 
-fn api_case(r: &Report) -> ApiCase {
+fn api_case(r: &Report) -> ApiCase<'_> {
     // Electronic receipts (IOE) carry neither date. `modifiedDate` is the day of the latest
     // status event, however the case came to CRIS (demo data, an import, USPS scans), never the
     // time a row was last written.
     let dates = (!r.electronic).then(|| {
         (r.received_on.format("%m-%d-%Y 00:00:00").to_string(), r.status_on.format("%m-%d-%Y 00:00:00").to_string())
     });
-    let history: Vec<ApiHistory> = r
-        .history
-        .iter()
+    let history: Vec<ApiHistory<'_>> = r
+        .history()
         .map(|s| ApiHistory {
-            date: s.date.format("%Y-%m-%d").to_string(),
-            completed_text_en: s.wording.en.title.clone(),
-            completed_text_es: s.wording.es.title.clone(),
+            date: s.date,
+            completed_text_en: s.title(Lang::En),
+            completed_text_es: s.title(Lang::Es),
         })
         .collect();
+    let (en, es) = (r.current(Lang::En), r.current(Lang::Es));
     ApiCase {
-        receipt_number: r.receipt.clone(),
-        form_type: r.form.clone(),
+        receipt_number: &r.receipt,
+        form_type: &r.form,
         submitted_date: dates.as_ref().map(|d| d.0.clone()),
         modified_date: dates.map(|d| d.1),
-        current_case_status_text_en: r.current.en.title.clone(),
-        current_case_status_desc_en: r.current.en.description_html.clone(),
-        current_case_status_text_es: r.current.es.title.clone(),
-        current_case_status_desc_es: r.current.es.description_html.clone(),
+        current_case_status_text_en: en.title,
+        current_case_status_desc_en: en.description_html,
+        current_case_status_text_es: es.title,
+        current_case_status_desc_es: es.description_html,
         hist_case_status: (!history.is_empty()).then_some(history),
     }
 }
@@ -371,12 +372,12 @@ pub async fn csol_status(
     match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &parsed).await {
         Ok(Some(r)) => {
             let details = |lang| {
-                let w = r.current.get(lang);
+                let w = r.current(lang);
                 CsolDetails {
                     form_num: r.form.clone(),
                     form_title: r.form_title(lang).to_owned(),
-                    action_code_text: w.title.clone(),
-                    action_code_desc: w.description_html.clone(),
+                    action_code_text: w.title,
+                    action_code_desc: w.description_html,
                     empty: false,
                 }
             };
@@ -448,9 +449,9 @@ async fn legacy_answer(state: &AppState, f: LegacyForm) -> Response {
     };
     match service::lookup_cached(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         Ok(Some(r)) => {
-            let w = r.current.get(lang);
+            let w = r.current(lang);
             // The page's `<p>` holds the description: its own paragraphs become line breaks.
-            page(r.receipt.clone(), w.title.clone(), crate::kernel::html::inline_paragraphs(&w.description_html), None)
+            page(r.receipt.clone(), w.title, crate::kernel::html::inline_paragraphs(&w.description_html), None)
         }
         Ok(None) => page(String::new(), String::new(), String::new(), Some(unknown.into())),
         Err(e) => {

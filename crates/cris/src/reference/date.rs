@@ -84,10 +84,21 @@ pub fn format_day_in_month(date: NaiveDate, lang: Lang) -> String {
 
 /// Dates as the customer reads them: "September 5, 2023" / "5 de septiembre de 2023".
 pub fn format_date(date: NaiveDate, lang: Lang) -> String {
-    let month = month_name(date, lang);
-    match lang {
-        Lang::En => format!("{month} {}, {}", date.day(), date.year()),
-        Lang::Es => format!("{} de {month} de {}", date.day(), date.year()),
+    Day(date, lang).to_string()
+}
+
+/// A date as [`format_date`] words it, written straight into a page (no string of its own).
+#[derive(Debug, Clone, Copy)]
+pub struct Day(pub NaiveDate, pub Lang);
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Day(date, lang) = *self;
+        let month = month_name(date, lang);
+        match lang {
+            Lang::En => write!(f, "{month} {}, {}", date.day(), date.year()),
+            Lang::Es => write!(f, "{} de {month} de {}", date.day(), date.year()),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ mod office;
 mod status;
 mod template;
 
-pub use date::{format_date, format_day_in_month, format_month, format_time};
+pub use date::{Day, format_date, format_day_in_month, format_month, format_time};
 pub use form::{FIELD, Form, Produces};
 pub use office::{Office, OfficeKind};
 pub use status::{CHANGE_ADDRESS_PATH, DescriptionContext, Stage, Status};

@@ -585,3 +585,8 @@ pub async fn of_case(
     audit::record_alone(db, now, &e).await?;
     Ok(store::for_case(db, receipt.as_str()).await?)
 }
+
+/// [`for_case`] by the case's id, for a caller that has just read the case (no second read of it).
+pub async fn for_case_id(db: &Db, case_id: i64) -> Result<Vec<Summary>, crate::kernel::db::DbError> {
+    store::for_case_id(db, case_id).await
+}

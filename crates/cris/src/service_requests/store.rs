@@ -405,6 +405,11 @@ pub async fn due_by(db: &Db, office: Option<&str>, by: NaiveDate) -> Result<Vec<
 /// Requests about a case, newest first.
 pub async fn for_case(db: &Db, receipt: &str) -> Result<Vec<Summary>, DbError> {
     let Some(case_id) = cases::id_of(db, receipt).await? else { return Ok(Vec::new()) };
+    for_case_id(db, case_id).await
+}
+
+/// Requests about a case by its id, newest first.
+pub async fn for_case_id(db: &Db, case_id: i64) -> Result<Vec<Summary>, DbError> {
     summaries(db, "r.case_id = $1", &[Arg::Int(case_id)], "r.filed_at DESC, r.id DESC").await
 }
 

@@ -285,7 +285,7 @@ async fn legacy_page_structure_matches_what_clients_select() {
     );
     assert!(checks["status"].as_str().unwrap().starts_with("Your Current Status:"));
     assert_eq!(checks["plus"], "View Case Status Full Description");
-    assert_eq!(checks["h1"].as_str(), Some(report.current.en.title.as_str()));
+    assert_eq!(checks["h1"].as_str(), Some(report.current(cris::kernel::i18n::Lang::En).title.as_str()));
     assert_eq!(checks["errors"], "");
     assert_eq!(checks["input"], serde_json::json!(["appReceiptNum", 13]));
     assert_eq!(checks["button"], true);
@@ -333,7 +333,7 @@ async fn case_status_lookup_in_both_languages() {
     b.type_into("#receipt", "lin-99-991-06500").await;
     b.click("#check-status").await;
     b.wait_url("/case-status").await;
-    assert_eq!(b.text("#status-title").await, report.current.en.title);
+    assert_eq!(b.text("#status-title").await, report.current(cris::kernel::i18n::Lang::En).title);
     assert_eq!(b.text("#receipt-number").await, "LIN9999106500");
     failures.extend(b.accessibility_violations().await);
     b.click("#language-switch").await;
@@ -341,7 +341,7 @@ async fn case_status_lookup_in_both_languages() {
     b.type_into("#receipt", "LIN9999106500").await;
     b.click("#check-status").await;
     b.wait_url("/case-status").await;
-    assert_eq!(b.text("#status-title").await, report.current.es.title);
+    assert_eq!(b.text("#status-title").await, report.current(cris::kernel::i18n::Lang::Es).title);
     failures.extend(b.accessibility_violations().await);
     b.clear("#receipt").await;
     b.type_into("#receipt", "12345").await;

@@ -80,8 +80,8 @@ async fn a_batch_applies_good_events_once_and_refuses_bad_ones_by_index() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(approved.current.en.title, "Case Was Approved");
-    assert_eq!(approved.history[0].date.to_string(), "2026-11-02");
+    assert_eq!(approved.current(cris::kernel::i18n::Lang::En).title, "Case Was Approved");
+    assert_eq!(approved.history().next().unwrap().date.to_string(), "2026-11-02");
     // An older source's own text is kept, sanitised: the link stays, the script does not run.
     let custom = cris::case_status::service::lookup(
         &app.db,
@@ -92,9 +92,9 @@ async fn a_batch_applies_good_events_once_and_refuses_bad_ones_by_index() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(custom.current.en.title, "Notice Was Mailed");
-    assert_eq!(custom.current.es.title, "Se Envió un Aviso");
-    let desc = &custom.current.en.description_html;
+    assert_eq!(custom.current(cris::kernel::i18n::Lang::En).title, "Notice Was Mailed");
+    assert_eq!(custom.current(cris::kernel::i18n::Lang::Es).title, "Se Envió un Aviso");
+    let desc = &custom.current(cris::kernel::i18n::Lang::En).description_html;
     assert!(
         desc.contains("&lt;script&gt;")
             && desc.contains(r#"<a href="https://www.uscis.gov/x" target="_blank">this page</a>"#),
@@ -116,7 +116,7 @@ async fn a_batch_applies_good_events_once_and_refuses_bad_ones_by_index() {
 
     // The same batch again applies nothing twice. (e6, refused before because its case did not
     // exist, now finds the case that e7 created, so it applies this time.)
-    let history_before = approved.history.len();
+    let history_before = approved.history().len();
     let (_, again) = post(&app, &auth, &batch).await;
     assert_eq!((again["applied"].as_u64(), again["duplicates"].as_u64()), (Some(1), Some(4)), "{again}");
     let after = cris::case_status::service::lookup(
@@ -128,7 +128,7 @@ async fn a_batch_applies_good_events_once_and_refuses_bad_ones_by_index() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(after.history.len(), history_before);
+    assert_eq!(after.history().len(), history_before);
 }
 
 #[tokio::test]
@@ -245,4 +245,56 @@ async fn links_in_older_texts_stay_whole_anchors() {
     assert!(!page.contains("&lt;a href"), "{page}");
     let (_, _, legacy) = app.get("/casestatus/mycasestatus.do?appReceiptNum=EAC9999103414", &[]).await;
     assert!(legacy.contains(anchor) && !legacy.contains("<p>open"), "{legacy}");
+}
+
+// Issue 18: the one-event-at-a-time fallback locks its chunk's cases in id order before it
+// changes any, as the batch path does, so two fallbacks over the same two cases in opposite
+// orders take turns instead of each holding a case the other waits for (a deadlock, one event
+// refused). PostgreSQL: a trigger refuses multi-row history inserts (so both batches fall back)
+// and slows each row (so the two overlap). SQLite's writers take turns anyway.
+#[tokio::test]
+async fn two_fallbacks_over_the_same_cases_in_opposite_orders_both_apply() {
+    use cris::case_status::events::{self, RawEvent};
+    let app = TestApp::with_demo(100).await;
+    let postgres = matches!(app.db, cris::kernel::db::Db::Postgres(_));
+    if let cris::kernel::db::Db::Postgres(pool) = &app.db {
+        sqlx::raw_sql(
+            "CREATE FUNCTION one_at_a_time() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+               IF (SELECT COUNT(*) FROM added) > 1 THEN RAISE EXCEPTION 'one at a time'; END IF; \
+               PERFORM pg_sleep(0.3); RETURN NULL; END $$; \
+             CREATE TRIGGER one_at_a_time AFTER INSERT ON case_history REFERENCING NEW TABLE AS added \
+               FOR EACH STATEMENT EXECUTE FUNCTION one_at_a_time();",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let now = app.clock.now();
+    let batch = |tag: &str, receipts: [&str; 2]| {
+        let raw = receipts
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let e = RawEvent {
+                    event_id: Some(format!("{tag}-{i}")),
+                    receipt_number: Some((*r).to_owned()),
+                    action_code: Some("CASE_APPROVED".into()),
+                    date: Some(now.date_naive().to_string()),
+                    ..RawEvent::default()
+                };
+                (i, Ok(e))
+            })
+            .collect();
+        events::prepare(raw, &app.catalog, now.date_naive())
+    };
+    let (a, b) = ("EAC9999103414", "EAC9999103415");
+    let (one, two) = tokio::join!(
+        events::apply(&app.db, now, batch("one", [a, b])),
+        events::apply(&app.db, now, batch("two", [b, a]))
+    );
+    let retried = usize::from(postgres);
+    for out in [one.unwrap(), two.unwrap()] {
+        assert_eq!((out.applied, out.chunks_retried), (2, retried), "{out:?}");
+        assert!(out.rejected.is_empty(), "no event refused: {out:?}");
+    }
 }

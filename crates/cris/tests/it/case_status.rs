@@ -46,11 +46,11 @@ async fn the_page_shows_status_history_and_processing_time_in_both_languages() {
     .await
     .unwrap()
     .unwrap();
-    assert!(page.contains(&report.current.en.title));
+    assert!(page.contains(&report.current(cris::kernel::i18n::Lang::En).title));
     assert!(page.contains(r#"id="history""#));
     let (_, _, es) = app.get("/case-status?receipt=EAC9999103403&lang=es", &[]).await;
-    assert!(es.contains(&report.current.es.title) && es.contains("Historial del caso"));
-    assert_ne!(report.current.en.title, report.current.es.title);
+    assert!(es.contains(&report.current(cris::kernel::i18n::Lang::Es).title) && es.contains("Historial del caso"));
+    assert_ne!(report.current(cris::kernel::i18n::Lang::En).title, report.current(cris::kernel::i18n::Lang::Es).title);
     // A case whose form and office have a posted time shows it.
     let with_time: String = cris::with_db!(&app.db, pool => {
         sqlx::query_scalar("SELECT c.receipt_number FROM cases c JOIN processing_times p ON p.form_code = c.form_code AND p.office_code = c.office_code LIMIT 1")
@@ -258,7 +258,7 @@ async fn legacy_form_answers_get_and_post() {
     .await
     .unwrap()
     .unwrap();
-    let title = &report.current.en.title;
+    let title = &report.current(cris::kernel::i18n::Lang::En).title;
     for (method, uri, body) in [
         ("POST", "/casestatus/mycasestatus.do", "appReceiptNum=SRC9999102777"),
         ("POST", "/casestatus/mycasestatus.do", "appReceiptNum=src9999102777&initCaseSearch=CHECK+STATUS"),

@@ -354,7 +354,7 @@ async fn events_of_one_case_in_one_batch_apply_in_order_and_alert_once_each() {
     .unwrap()
     .unwrap();
     assert_eq!(report.status_code, "CASE_APPROVED", "the late, older event did not replace the status");
-    let titles: Vec<&str> = report.history.iter().map(|s| s.wording.en.title.as_str()).collect();
+    let titles: Vec<&str> = report.history().map(|s| s.title(cris::kernel::i18n::Lang::En)).collect();
     assert_eq!(titles.first(), Some(&"Case Was Approved"), "{titles:?}");
     assert!(titles.contains(&"Interview Was Scheduled") && titles.len() >= 3, "{titles:?}");
     let alerts: i64 = cris::with_db!(&app.db, pool => {

@@ -83,7 +83,7 @@ async fn a_good_file_then_the_same_file_again() {
     .unwrap();
     let delivered = if f.kind == "card" { "CARD_DELIVERED" } else { "DOCUMENT_DELIVERED" };
     assert_eq!(r.status_code, delivered);
-    assert_eq!(r.history[0].date.to_string(), "2026-11-02");
+    assert_eq!(r.history().next().unwrap().date.to_string(), "2026-11-02");
 
     // The page shows the scans in the customer's words, not the label-created record.
     let (_, _, page) = f.app.get(&format!("/case-status?receipt={}", f.mailed_receipt), &[]).await;
@@ -113,7 +113,7 @@ async fn a_good_file_then_the_same_file_again() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(after.history.len(), r.history.len());
+    assert_eq!(after.history().len(), r.history().len());
 }
 
 #[tokio::test]
