@@ -47,7 +47,7 @@ impl Gallery {
         let stamp = store::gallery_stamp(db).await?;
         {
             let loaded = self.loaded.read().await;
-            if loaded.stamp == Some(stamp) {
+            if loaded.stamp.as_ref() == Some(&stamp) {
                 return Ok(loaded.positions.clone());
             }
         }
