@@ -97,8 +97,7 @@ async fn lookup_with(
     let facts = match found {
         store::Found::Report(facts) => facts,
         store::Found::Tables(history, mailed) => {
-            let scans =
-                if mailed.is_empty() { Vec::new() } else { super::scans::store::scans_of(db, case.id).await? };
+            let scans = if mailed.is_empty() { Vec::new() } else { super::scans::store::scans_of(db, case.id).await? };
             Facts { history, mailed, scans }
         }
     };
