@@ -133,7 +133,7 @@ async fn main() {
     let full = t.elapsed().as_secs_f64();
     assert_eq!(found, all, "the prefilter changed the result");
     let t = Instant::now();
-    let (_, top) = cris::cpms::store::gallery_stamp(&db).await.expect("stamp");
+    let top = cris::cpms::store::gallery_stamp(&db).await.expect("stamp").top;
     let rows = cris::cpms::store::fingers_between(&db, 0, top).await.expect("fingers");
     let read = t.elapsed().as_secs_f64();
     println!(
