@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::model::{CaseCheck, Method, MoveReason};
-use super::store::{self, Arg, Event};
+use super::store::{self, Event};
 pub use super::store::{CaseRef, Compose, FileError, Filed, NewRequest, Refusal, Request, Summary};
 use crate::case_status::cache::ReportCache;
 use crate::kernel::access::{Actor, Allowed, Capability, Level, Role, entry, permit_at};
@@ -173,23 +173,10 @@ async fn finish(
     Ok(id)
 }
 
-/// Runs an UPDATE on one request (`$1`, then `args`) that must touch it; a request that moved on
-/// meanwhile (another supervisor, another tab) is "not found" rather than overwritten. It takes
-/// the proof of the check that [`load`] made, so no change reaches a request unchecked.
-async fn update(_: &Allowed, tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Result<(), ServiceError> {
-    let done = crate::with_tx!(tx, conn => {
-        let mut q = sqlx::query(sql).bind(id);
-        for a in args {
-            q = match *a {
-                Arg::Int(i) => q.bind(i),
-                Arg::Text(t) => q.bind(t),
-                Arg::Time(t) => q.bind(t),
-                Arg::Date(d) => q.bind(d),
-            };
-        }
-        q.execute(&mut *conn).await?.rows_affected()
-    });
-    if done == 1 { Ok(()) } else { Err(ServiceError::NotFound) }
+/// A request's change after its check (the proof): exactly one row changed, or the request moved
+/// on meanwhile (another officer's change) and is not there in the state the change expects.
+fn changed(_: &Allowed, done: bool) -> Result<(), ServiceError> {
+    if done { Ok(()) } else { Err(ServiceError::NotFound) }
 }
 
 /// Assigns requests of an office to one of its officers (R-SR-09). A request already assigned
@@ -221,11 +208,7 @@ pub async fn assign(
             return Err(invalid("reason", "Give the reason for reassigning."));
         }
         let mut tx = db.begin().await?;
-        // A held request stays on hold with its new officer.
-        let sql = "UPDATE service_requests SET assigned_to = $2, \
-                   status = CASE WHEN status = 'on_hold' THEN status ELSE 'assigned' END \
-                   WHERE id = $1 AND status = $3";
-        update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Int(officer.id), Arg::Text(&r.summary.status)]).await?;
+        changed(&allowed, store::assign(&mut tx, r.summary.id, officer.id, &r.summary.status).await?)?;
         let event = Event {
             kind: if reassign { "reassigned" } else { "assigned" },
             actor: Some(&actor.username),
@@ -262,9 +245,7 @@ pub async fn redirect(
         return Err(invalid("office", "Choose another office; resolved requests stay where they are."));
     }
     let mut tx = db.begin().await?;
-    let sql = "UPDATE service_requests SET office_code = $2, assigned_to = NULL, \
-               status = CASE WHEN status = 'on_hold' THEN status ELSE 'open' END WHERE id = $1 AND office_code = $3";
-    update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Text(&target.code), Arg::Text(&r.summary.office_code)]).await?;
+    changed(&allowed, store::redirect(&mut tx, r.summary.id, &target.code, &r.summary.office_code).await?)?;
     let event = Event {
         kind: "redirected",
         actor: Some(&actor.username),
@@ -304,9 +285,7 @@ pub async fn hold(
     works(actor, &r)?;
     let reason = super::model::hold_reason(reason)?;
     let mut tx = db.begin().await?;
-    let sql = "UPDATE service_requests SET status = 'on_hold', held_since = $2, hold_reason = $3 \
-               WHERE id = $1 AND status = 'assigned'";
-    update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(&reason)]).await?;
+    changed(&allowed, store::hold(&mut tx, r.summary.id, now, &reason).await?)?;
     let event = Event { kind: "held", actor: Some(&actor.username), reason: Some(&reason), ..Event::default() };
     finish(tx, actor, now, &r, &event).await?;
     Ok(())
@@ -329,9 +308,7 @@ pub async fn release(
     let held_days = ((now - held_since).num_minutes() + 24 * 60 - 1).div_euclid(24 * 60).max(0);
     let due_on = r.summary.due_on + Duration::days(held_days);
     let mut tx = db.begin().await?;
-    let sql = "UPDATE service_requests SET status = 'assigned', held_since = NULL, hold_reason = NULL, due_on = $2 \
-               WHERE id = $1 AND status = 'on_hold'";
-    update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Date(due_on)]).await?;
+    changed(&allowed, store::release(&mut tx, r.summary.id, due_on).await?)?;
     let body = format!("due {due_on}");
     let event = Event { kind: "released", actor: Some(&actor.username), body: Some(&body), ..Event::default() };
     finish(tx, actor, now, &r, &event).await?;
@@ -399,9 +376,7 @@ pub async fn respond(
         notify::enqueue(&mut tx, now, &message).await?;
     }
     if resolves {
-        let sql = "UPDATE service_requests SET status = 'resolved', resolved_at = $2, resolved_by = $3 \
-                   WHERE id = $1 AND status <> 'resolved'";
-        update(&allowed, &mut tx, sql, r.summary.id, &[Arg::Time(now), Arg::Text(method.code())]).await?;
+        changed(&allowed, store::resolve(&mut tx, r.summary.id, now, method.code()).await?)?;
     }
     let event = Event { kind: method.code(), actor: Some(&actor.username), body: Some(&body), ..Event::default() };
     let id = store::add_event(&mut tx, r.summary.id, now, &event).await?;

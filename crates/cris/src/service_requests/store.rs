@@ -540,3 +540,56 @@ pub async fn purge_requests_before(
         Ok(d.build().execute(&mut *conn).await?.rows_affected())
     })
 }
+
+/// One request's row changed by a fixed statement (`$1` its id, then `args`); whether it changed.
+async fn change(tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Result<bool, DbError> {
+    let done = crate::with_tx!(tx, conn => {
+        let mut q = sqlx::query(sql).bind(id);
+        for a in args {
+            q = match *a {
+                Arg::Int(i) => q.bind(i),
+                Arg::Text(t) => q.bind(t),
+                Arg::Time(t) => q.bind(t),
+                Arg::Date(d) => q.bind(d),
+            };
+        }
+        q.execute(&mut *conn).await?.rows_affected()
+    });
+    Ok(done == 1)
+}
+
+/// Gives a request in the state `from` to an officer; a held request stays on hold.
+pub async fn assign(tx: &mut Tx, id: i64, officer: i64, from: &str) -> Result<bool, DbError> {
+    let sql = "UPDATE service_requests SET assigned_to = $2, \
+               status = CASE WHEN status = 'on_hold' THEN status ELSE 'assigned' END \
+               WHERE id = $1 AND status = $3";
+    change(tx, sql, id, &[Arg::Int(officer), Arg::Text(from)]).await
+}
+
+/// Sends a request from office `from` to `office`, unassigned there; a held request stays on hold.
+pub async fn redirect(tx: &mut Tx, id: i64, office: &str, from: &str) -> Result<bool, DbError> {
+    let sql = "UPDATE service_requests SET office_code = $2, assigned_to = NULL, \
+               status = CASE WHEN status = 'on_hold' THEN status ELSE 'open' END WHERE id = $1 AND office_code = $3";
+    change(tx, sql, id, &[Arg::Text(office), Arg::Text(from)]).await
+}
+
+/// Puts an assigned request on hold.
+pub async fn hold(tx: &mut Tx, id: i64, since: DateTime<Utc>, reason: &str) -> Result<bool, DbError> {
+    let sql = "UPDATE service_requests SET status = 'on_hold', held_since = $2, hold_reason = $3 \
+               WHERE id = $1 AND status = 'assigned'";
+    change(tx, sql, id, &[Arg::Time(since), Arg::Text(reason)]).await
+}
+
+/// Takes a held request off hold with its moved due date.
+pub async fn release(tx: &mut Tx, id: i64, due_on: NaiveDate) -> Result<bool, DbError> {
+    let sql = "UPDATE service_requests SET status = 'assigned', held_since = NULL, hold_reason = NULL, due_on = $2 \
+               WHERE id = $1 AND status = 'on_hold'";
+    change(tx, sql, id, &[Arg::Date(due_on)]).await
+}
+
+/// Closes a request, answered by `by` (the method's code).
+pub async fn resolve(tx: &mut Tx, id: i64, at: DateTime<Utc>, by: &str) -> Result<bool, DbError> {
+    let sql = "UPDATE service_requests SET status = 'resolved', resolved_at = $2, resolved_by = $3 \
+               WHERE id = $1 AND status <> 'resolved'";
+    change(tx, sql, id, &[Arg::Time(at), Arg::Text(by)]).await
+}
