@@ -1227,3 +1227,21 @@ staff-agreements-no = No
 staff-agreements-out = Fields USCIS may send
 staff-agreements-in = Fields the partner may send
 staff-agreements-template = Request template
+
+## Staff accounts and security alerts, worded by the staff service (the command line prints the refusals too)
+staff-users-err-office = Choose an office from the list.
+staff-users-err-display-name = Enter the person's name (up to 100 characters).
+staff-users-err-username-taken = This user name is taken.
+staff-users-err-reason = Say why the account is deactivated.
+staff-alert-email-subject = CRIS security alert: { $kind }
+staff-alert-email-body =
+    CRIS security alert ({ $kind })
+
+    When: { $at }
+    User: { $user }
+    From: { $ip }
+    Office: { $office }
+
+    { $detail }
+
+    Review open alerts on the CRIS staff site under Administration, Security alerts.

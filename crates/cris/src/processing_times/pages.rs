@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::service::{self, Draft, Line, Unit};
+use crate::kernel::access::{Allowed, permit};
 use crate::kernel::error::ServiceError;
 use crate::kernel::i18n::Lang;
 use crate::web::AppState;
@@ -45,11 +46,20 @@ struct OverviewQuery {
     form: String,
 }
 
+/// Headquarters' check (`what`, at the office asked for, if any); a refusal is the page's answer.
+async fn may_publish(state: &AppState, staff: &Staff, what: &str, office: Option<&str>) -> Result<Allowed, Response> {
+    let (db, catalog, now) = (state.db(), state.catalog(), state.clock().now());
+    permit(db, catalog, &staff.actor, now, service::PUBLISH, (what, office)).await.map_err(|e| staff_error(staff, &e))
+}
+
 async fn overview_page(State(state): State<AppState>, staff: Staff, Query(q): Query<OverviewQuery>) -> Response {
-    let now = state.clock().now();
     let form = q.form.trim().to_uppercase();
     let filter = (!form.is_empty()).then_some(form.as_str());
-    let lines = match service::overview(state.db(), state.catalog(), &staff.actor, now, filter).await {
+    let allowed = match may_publish(&state, &staff, "processing_times.overview", None).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let lines = match service::overview(state.db(), &allowed, filter).await {
         Ok(l) => l,
         Err(e) => return staff_error(&staff, &e),
     };
@@ -144,8 +154,15 @@ async fn review_view(
     error: Option<(PublishForm, String)>,
     published: Option<String>,
 ) -> Response {
-    let now = state.clock().now();
-    let line = match service::review(state.db(), state.catalog(), &staff.actor, now, form, office).await {
+    let (form, office) = match service::known(state.catalog(), form, office) {
+        Ok(codes) => codes,
+        Err(e) => return staff_error(staff, &e),
+    };
+    let allowed = match may_publish(state, staff, "processing_times.review", Some(&office)).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let line = match service::review(state.db(), state.catalog(), &allowed, &form, &office).await {
         Ok(l) => l,
         Err(e) => return staff_error(staff, &e),
     };
@@ -206,7 +223,15 @@ async fn publish_post(
         Ok(d) => d,
         Err(e) => return review_view(&state, &staff, &form, &office, Some((f, e.reason)), None).await,
     };
-    match service::publish(state.db(), state.catalog(), &staff.actor, state.clock().now(), &draft).await {
+    let (_, office_code) = match service::known(state.catalog(), &draft.form_code, &draft.office_code) {
+        Ok(codes) => codes,
+        Err(e) => return staff_error(&staff, &e),
+    };
+    let allowed = match may_publish(&state, &staff, "processing_times.publish", Some(&office_code)).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match service::publish(state.db(), state.catalog(), &allowed, &staff.actor, state.clock().now(), &draft).await {
         Ok(p) => {
             // This node's public answers show the new figures at once; others within a minute.
             state.reports().forget_posted();

@@ -7,8 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::model::{ALL_EN, ALL_ES, DAYS_PER_MONTH, Posted, Suggestion, all_key, service_request_date, suggest};
 use super::store;
-use crate::kernel::access::permit;
-use crate::kernel::access::{Actor, Capability};
+use crate::kernel::access::{Actor, Allowed, Capability};
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
@@ -131,19 +130,14 @@ impl Line {
     }
 }
 
-/// A posted time is not an office's record (docs/ACCESS.md): headquarters publishes for every
-/// office, so the capability alone decides.
-const PUBLISH: Capability = Capability::ProcessingTimesPublish;
+/// The capability of headquarters' pages. A posted time is not an office's record
+/// (docs/ACCESS.md): headquarters publishes for every office, so the capability alone decides,
+/// checked by the page (`processing_times.overview`, `.review`, `.publish`, with the office asked
+/// for) before it calls here with the proof.
+pub const PUBLISH: Capability = Capability::ProcessingTimesPublish;
 
 /// Every form and office that has a posting or a suggestion, optionally of one form.
-pub async fn overview(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    form: Option<&str>,
-) -> Result<Vec<Line>, ServiceError> {
-    permit(db, catalog, actor, now, PUBLISH, ("processing_times.overview", None)).await?;
+pub async fn overview(db: &Db, _: &Allowed, form: Option<&str>) -> Result<Vec<Line>, ServiceError> {
     let wanted = |code: &str| form.is_none_or(|f| f.eq_ignore_ascii_case(code));
     let mut lines: std::collections::BTreeMap<(String, String), Line> = Default::default();
     fn line<'a>(
@@ -169,23 +163,16 @@ pub async fn overview(
 }
 
 /// One form at one office, for review.
-pub async fn review(
-    db: &Db,
-    catalog: &Catalog,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    form: &str,
-    office: &str,
-) -> Result<Line, ServiceError> {
+pub async fn review(db: &Db, catalog: &Catalog, _: &Allowed, form: &str, office: &str) -> Result<Line, ServiceError> {
     let (form, office) = known(catalog, form, office)?;
-    permit(db, catalog, actor, now, PUBLISH, ("processing_times.review", Some(&office))).await?;
     let posted = store::at_office(db, &form, &office).await?;
     let suggestion = store::suggestions(db).await?.into_iter().find(|s| s.form_code == form && s.office_code == office);
     Ok(Line { form_code: form, office_code: office, posted, suggestion })
 }
 
-/// The form and office codes, when both are in the reference data.
-fn known(catalog: &Catalog, form: &str, office: &str) -> Result<(String, String), ServiceError> {
+/// The form and office codes, when both are in the reference data (an unknown one is not found,
+/// before any check).
+pub fn known(catalog: &Catalog, form: &str, office: &str) -> Result<(String, String), ServiceError> {
     let form = catalog.form(&form.trim().to_uppercase()).ok_or(ServiceError::NotFound)?.code.clone();
     let office = catalog.office(&office.trim().to_uppercase()).ok_or(ServiceError::NotFound)?.code.clone();
     Ok((form, office))
@@ -196,12 +183,12 @@ fn known(catalog: &Catalog, form: &str, office: &str) -> Result<(String, String)
 pub async fn publish(
     db: &Db,
     catalog: &Catalog,
+    _: &Allowed,
     actor: &Actor,
     now: DateTime<Utc>,
     draft: &Draft,
 ) -> Result<Posted, ServiceError> {
     let (form, office) = known(catalog, &draft.form_code, &draft.office_code)?;
-    permit(db, catalog, actor, now, PUBLISH, ("processing_times.publish", Some(&office))).await?;
     let before = store::at_office(db, &form, &office).await?.into_iter().find(|p| p.form_key == draft.form_key);
     let (subtype_en, subtype_es) = match &before {
         Some(p) => (p.subtype_en.clone(), p.subtype_es.clone()),

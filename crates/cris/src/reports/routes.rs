@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::chart;
 use super::service::{self, Filter, Report};
+use crate::kernel::access::permit_at;
 use crate::kernel::error::ServiceError;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
@@ -75,7 +76,9 @@ async fn run(state: &AppState, staff: &Staff, q: &ReportQuery) -> Result<Result<
         Ok(f) => f,
         Err(e) => return Ok(Err(e.reason)),
     };
-    Ok(Ok(service::run(state.db(), state.catalog(), &staff.actor, now, &filter).await?))
+    let what = ("reports.lobby", filter.office.as_str());
+    let allowed = permit_at(state.db(), state.catalog(), &staff.actor, now, service::READ, what).await?;
+    Ok(Ok(service::run(state.db(), &allowed, &staff.actor, now, &filter).await?))
 }
 
 /// The office productivity report (R-RP-01).

@@ -9,22 +9,25 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use super::model::{DayRow, Filter, MAX_DAYS, OfficerRow, Report, ServiceRow, Stats, csv};
 use super::model::{Visit, compile};
-use crate::kernel::access::{Actor, Capability, Role};
-use crate::kernel::access::{entry, permit_at};
+use crate::kernel::access::entry;
+use crate::kernel::access::{Actor, Allowed, Capability, Role};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::Db;
 use crate::kernel::error::ServiceError;
-use crate::reference::Catalog;
 
-/// Runs the report for an office within the reader's reach; the reading is audited.
+/// The capability of the report, checked by the page on the office asked for (`reports.lobby`)
+/// before it calls [`run`] with the proof.
+pub const READ: Capability = Capability::ReportsRead;
+
+/// Runs the report for an office within the reader's reach, after the page's check on that
+/// office; the reading is audited.
 pub async fn run(
     db: &Db,
-    catalog: &Catalog,
+    _: &Allowed,
     actor: &Actor,
     now: DateTime<Utc>,
     filter: &Filter,
 ) -> Result<Report, ServiceError> {
-    permit_at(db, catalog, actor, now, Capability::ReportsRead, ("reports.lobby", &filter.office)).await?;
     let (from, to) = (filter.from.to_string(), filter.to.to_string());
     let after = (filter.to + Duration::days(1)).to_string();
     // Each owner answers for its tables (lobby: the visits; staff: the officers' names;

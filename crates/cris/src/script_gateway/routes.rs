@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::model::{self, DraftForm, Search, SearchForm, Status, Topic, UseForm, Version};
 use super::search::Hit;
 use super::service::{self, Decision, Found, Queued, ScriptView};
-use crate::kernel::access::Capability;
 use crate::kernel::access::permit;
+use crate::kernel::access::{Allowed, Capability};
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
 use crate::web::AppState;
@@ -74,9 +74,14 @@ struct ListPage {
     can_author: bool,
 }
 
+/// The page's check of `capability`, recorded as `what` when refused; a refusal is the answer.
+async fn may(state: &AppState, staff: &Staff, capability: Capability, what: &str) -> Result<Allowed, Response> {
+    let (db, catalog, now) = (state.db(), state.catalog(), state.clock().now());
+    permit(db, catalog, &staff.actor, now, capability, (what, None)).await.map_err(|e| staff_error(staff, &e))
+}
+
 /// The search box, filters and results; the topics when nothing is asked (`scripts.read`).
 async fn list_page(State(state): State<AppState>, staff: Staff, Query(form): Query<SearchForm>) -> Response {
-    let now = state.clock().now();
     let mut page = ListPage {
         ctx: staff.ctx.clone(),
         staff: Some(staff.clone()),
@@ -99,7 +104,11 @@ async fn list_page(State(state): State<AppState>, staff: Staff, Query(form): Que
             (StatusCode::UNPROCESSABLE_ENTITY, Search::default())
         }
     };
-    match service::find(state.db(), state.catalog(), state.scripts(), &staff.actor, now, &search).await {
+    let allowed = match may(&state, &staff, Capability::ScriptsRead, "scripts.search").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match service::find(state.db(), state.scripts(), &allowed, &search).await {
         Ok(Found::Topics(counts)) => page.counts = counts,
         Ok(Found::Listed(listed)) => {
             page.listed = listed;
@@ -152,8 +161,11 @@ async fn script_view(
     script_id: i64,
     (status, form, errors, notice): (StatusCode, UseForm, FieldErrors, Option<String>),
 ) -> Response {
-    let now = state.clock().now();
-    let view = match service::view(state.db(), state.catalog(), &staff.actor, now, script_id).await {
+    let allowed = match may(state, staff, Capability::ScriptsRead, "scripts.view").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let view = match service::view(state.db(), &allowed, &staff.actor, script_id).await {
         Ok(v) => v,
         Err(e) => return staff_error(staff, &e),
     };
@@ -200,8 +212,12 @@ async fn used(
         Ok(c) => c,
         Err(errors) => return script_view(&state, &staff, script_id, refused(&errors)).await,
     };
+    let allowed = match may(&state, &staff, Capability::ScriptsRead, "scripts.use").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     let now = state.clock().now();
-    match service::record_use(state.db(), state.catalog(), &staff.actor, now, script_id, &call).await {
+    match service::record_use(state.db(), &allowed, &staff.actor, now, script_id, &call).await {
         Ok(_) => staff.finish(Redirect::to(&format!("/staff/scripts/{script_id}?done=used")).into_response()),
         Err(ServiceError::Invalid(e)) => script_view(&state, &staff, script_id, refused(&[e])).await,
         Err(e) => staff_error(&staff, &e),
@@ -263,10 +279,8 @@ fn draft_view(
 
 /// An empty draft form (`scripts.author`).
 async fn new_page(State(state): State<AppState>, staff: Staff) -> Response {
-    let now = state.clock().now();
-    let what = ("scripts.draft", None);
-    if let Err(e) = permit(state.db(), state.catalog(), &staff.actor, now, Capability::ScriptsAuthor, what).await {
-        return staff_error(&staff, &e);
+    if let Err(r) = may(&state, &staff, Capability::ScriptsAuthor, "scripts.draft").await {
+        return r;
     }
     draft_view(&state, &staff, None, (StatusCode::OK, DraftForm::default(), FieldErrors::default(), None))
 }
@@ -281,10 +295,14 @@ async fn save(state: &AppState, staff: &Staff, script_id: Option<i64>, f: DraftF
         Ok(d) => d,
         Err(errors) => return refused(f, &errors),
     };
-    let (db, catalog, now) = (state.db(), state.catalog(), state.clock().now());
+    let allowed = match may(state, staff, Capability::ScriptsAuthor, "scripts.draft").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (db, now) = (state.db(), state.clock().now());
     let saved = match script_id {
-        Some(id) => service::draft_revision(db, catalog, &staff.actor, now, id, &draft).await.map(|_| id),
-        None => service::draft_new(db, catalog, &staff.actor, now, &draft).await,
+        Some(id) => service::draft_revision(db, &allowed, &staff.actor, now, id, &draft).await.map(|_| id),
+        None => service::draft_new(db, &allowed, &staff.actor, now, &draft).await,
     };
     match saved {
         Ok(id) => staff.finish(Redirect::to(&format!("/staff/scripts/{id}?done=drafted")).into_response()),
@@ -301,8 +319,11 @@ async fn create(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Dr
 /// The form for a script's next version: its open draft, or its current text (`scripts.author`).
 async fn edit_page(State(state): State<AppState>, staff: Staff, Path(raw): Path<String>) -> Response {
     let Some(script_id) = id(&raw) else { return staff_error(&staff, &ServiceError::NotFound) };
-    let now = state.clock().now();
-    match service::for_editing(state.db(), state.catalog(), &staff.actor, now, script_id).await {
+    let allowed = match may(&state, &staff, Capability::ScriptsAuthor, "scripts.draft").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match service::for_editing(state.db(), &allowed, script_id).await {
         Ok((form, open)) => {
             draft_view(&state, &staff, Some(script_id), (StatusCode::OK, form, FieldErrors::default(), open))
         }
@@ -366,8 +387,11 @@ async fn review_view(
     refused: Option<(i64, String, FieldErrors)>,
     notice: Option<String>,
 ) -> Response {
-    let now = state.clock().now();
-    let queued = match service::queue(state.db(), state.catalog(), &staff.actor, now).await {
+    let allowed = match may(state, staff, Capability::ScriptsApprove, "scripts.review").await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let queued = match service::queue(state.db(), &allowed).await {
         Ok(q) => q,
         Err(e) => return staff_error(staff, &e),
     };
@@ -432,8 +456,12 @@ async fn decide(
             return refused(InvalidInput::new(service::DECISION_FIELD, why)).await;
         }
     };
+    let allowed = match may(&state, &staff, Capability::ScriptsApprove, decision.event()).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     let now = state.clock().now();
-    match service::decide(state.db(), state.catalog(), &staff.actor, now, version_id, &decision).await {
+    match service::decide(state.db(), &allowed, &staff.actor, now, version_id, &decision).await {
         Ok(v) => {
             let done = if decision == Decision::Approve {
                 // This node searches the new version at once; the others at their next search.

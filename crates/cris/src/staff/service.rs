@@ -11,6 +11,7 @@ use crate::kernel::access::{Actor, Capability, Level, Place, Places, Role, autho
 use crate::kernel::audit::{self, Category, Entry, Outcome};
 use crate::kernel::db::{Db, DbError, Tx};
 use crate::kernel::error::InvalidInput;
+use crate::kernel::i18n::{ArgValue, Args, I18n, Lang};
 use crate::kernel::random::{self, sha256_hex};
 use crate::kernel::session::{self, Kind, Limits};
 use crate::kernel::throttle::{self, Secret, Verdict};
@@ -36,6 +37,17 @@ pub fn reach(catalog: &Catalog, actor: &Actor) -> Option<Vec<String>> {
 /// The field offices an actor reaches, as (code, English name), for office pickers.
 pub fn field_offices_in_reach(catalog: &Catalog, actor: &Actor) -> Vec<(String, String)> {
     catalog.field_offices_in_reach(actor)
+}
+
+/// A staff message in the catalogue's words (staff pages, their emails and the command line are
+/// English); its id if the catalogues did not load, which a test rules out.
+fn words(id: &str) -> String {
+    I18n::shared().map_or_else(|| id.to_owned(), |i| i.t(Lang::En, id))
+}
+
+/// [`words`] with arguments.
+fn words_with(id: &str, args: &(impl Args + ?Sized)) -> String {
+    I18n::shared().map_or_else(|| id.to_owned(), |i| i.t_with(Lang::En, id, args))
 }
 
 /// At most one alert (and email) per account in this many hours.
@@ -70,19 +82,20 @@ async fn raise_alert(tx: &mut Tx, places: &dyn Places, now: DateTime<Utc>, alert
             _ => false,
         };
         if covers {
-            let body = format!(
-                "CRIS security alert ({kind})\n\nWhen: {at}\nUser: {user}\nFrom: {ip}\nOffice: {office}\n\n{detail}\n\nReview open alerts on the CRIS staff site under Administration, Security alerts.\n",
-                kind = alert.kind,
-                at = alert.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                user = alert.username,
-                ip = alert.ip,
-                office = alert.office_code.as_deref().unwrap_or("-"),
-                detail = alert.detail,
-            );
+            let at = alert.at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+            let args: [(&str, &dyn ArgValue); 6] = [
+                ("kind", &alert.kind),
+                ("at", &at),
+                ("user", &alert.username),
+                ("ip", &alert.ip),
+                ("office", &alert.office_code.as_deref().unwrap_or("-")),
+                ("detail", &alert.detail),
+            ];
+            let body = words_with("staff-alert-email-body", &args) + "\n";
             let message = Message {
                 channel: Channel::Email,
                 recipient: admin.email.clone(),
-                subject: format!("CRIS security alert: {}", alert.kind),
+                subject: words_with("staff-alert-email-subject", &args),
                 body,
                 customer_id: None,
                 appointment_id: None,
@@ -103,14 +116,14 @@ pub async fn create(
     new: NewStaff,
 ) -> Result<i64, ServiceError> {
     let place =
-        place_of(catalog, &new.office).ok_or_else(|| InvalidInput::new("office", "Choose an office from the list."))?;
+        place_of(catalog, &new.office).ok_or_else(|| InvalidInput::new("office", words("staff-users-err-office")))?;
     if let Some(actor) = actor
         && let Err(d) = authorize(actor, Capability::UsersManage, Some(&place))
     {
         return Err(deny(db, catalog, actor, now, "staff_user.create", Some(&place.office), d).await.into());
     }
     if new.display_name.trim().is_empty() || new.display_name.chars().count() > 100 {
-        return Err(InvalidInput::new("display_name", "Enter the person's name (up to 100 characters).").into());
+        return Err(InvalidInput::new("display_name", words("staff-users-err-display-name")).into());
     }
     password::check_new(&new.password, MIN_PASSWORD, &[new.username.as_str()])?;
     let hash = password::hash(&new.password).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -126,7 +139,7 @@ pub async fn create(
         now,
     )
     .await?
-    .ok_or_else(|| InvalidInput::new("username", "This user name is taken."))?;
+    .ok_or_else(|| InvalidInput::new("username", words("staff-users-err-username-taken")))?;
     let record = format!("staff_user:{id}");
     let detail = format!("created {} as {} at {}", new.username.as_str(), new.role.as_str(), place.office);
     let system = system_actor(&place);
@@ -235,7 +248,7 @@ pub async fn deactivate(
     let user = load_for(db, catalog, actor, now, id, Capability::UsersManage, "staff_user.deactivate").await?;
     let why = why.trim();
     if why.is_empty() {
-        return Err(InvalidInput::new("reason", "Say why the account is deactivated.").into());
+        return Err(InvalidInput::new("reason", words("staff-users-err-reason")).into());
     }
     let record = format!("staff_user:{id}");
     audited_change(db, actor, now, "staff_user.deactivate", &record, why, async |tx| {

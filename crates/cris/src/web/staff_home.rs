@@ -68,8 +68,13 @@ pub async fn work_of(state: &AppState, staff: &Staff) -> Work {
         None
     };
     let drafts = if role.can(Capability::ScriptsApprove) {
-        kept("drafts", crate::script_gateway::service::queue(db, catalog, actor, now).await)
-            .map(|q| i64::try_from(q.len()).unwrap_or(i64::MAX))
+        let what = ("scripts.review", None);
+        let queue = async {
+            let allowed =
+                crate::kernel::access::permit(db, catalog, actor, now, Capability::ScriptsApprove, what).await?;
+            crate::script_gateway::service::queue(db, &allowed).await
+        };
+        kept("drafts", queue.await).map(|q| i64::try_from(q.len()).unwrap_or(i64::MAX))
     } else {
         None
     };

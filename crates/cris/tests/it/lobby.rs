@@ -1,7 +1,7 @@
 //! The CMIS lobby over HTTP: check-in by confirmation number and by search, walk-ins, tickets,
 //! the queue's order, the officer's console and the lobby display's live events.
 
-use cris::kernel::access::Role;
+use cris::kernel::access::{Capability, Role, permit_at};
 
 use crate::support::TestApp;
 
@@ -619,7 +619,10 @@ async fn a_transfer_keeps_every_step_of_the_visit() {
 
     let today = app.clock.now().with_timezone(&chrono_tz::America::Chicago).date_naive();
     let filter = cris::reports::lobby::Filter { office: "CHI".into(), officer: None, from: today, to: today };
-    let r = cris::reports::lobby::run(&app.db, &app.catalog, &siio, app.clock.now(), &filter).await.unwrap();
+    let what = ("reports.lobby", "CHI");
+    let allowed =
+        permit_at(&app.db, &app.catalog, &siio, app.clock.now(), Capability::ReportsRead, what).await.unwrap();
+    let r = cris::reports::lobby::run(&app.db, &allowed, &siio, app.clock.now(), &filter).await.unwrap();
     assert_eq!((r.waiting.count, r.waiting.mean), (2, 5.0), "waits of 6 and 4 minutes");
     assert_eq!((r.service_time.count, r.service_time.mean), (2, 9.5), "services of 10 and 9 minutes");
     let officers: Vec<(&str, i64)> = r.officers.iter().map(|o| (o.officer.as_str(), o.visits)).collect();

@@ -1,6 +1,7 @@
 //! The demo data set on the engine under test.
 
 use chrono::NaiveDate;
+use cris::kernel::access::{Capability, permit_at};
 use cris::seed::{SeedError, generate::sandbox_receipts, load_demo};
 
 use crate::support::TestApp;
@@ -95,7 +96,10 @@ async fn demo_lobby_history_feeds_the_productivity_report() {
     };
     let from = today - chrono::Duration::days(90);
     let filter = cris::reports::lobby::Filter::parse("NYC", "", &from.to_string(), &today.to_string(), today).unwrap();
-    let r = cris::reports::lobby::run(&app.db, &app.catalog, &reader, app.clock.now(), &filter).await.unwrap();
+    let what = ("reports.lobby", "NYC");
+    let allowed =
+        permit_at(&app.db, &app.catalog, &reader, app.clock.now(), Capability::ReportsRead, what).await.unwrap();
+    let r = cris::reports::lobby::run(&app.db, &allowed, &reader, app.clock.now(), &filter).await.unwrap();
     let open = r.days.iter().filter(|d| d.arrivals > 0).count();
     assert!((55..=66).contains(&open), "{open} days with visits");
     assert_eq!(r.days.last().unwrap().arrivals, 0, "today's queue is the live one");
@@ -121,7 +125,7 @@ async fn demo_lobby_history_feeds_the_productivity_report() {
     assert!(first * 1.15 < last, "a trend: {first:.1} a day, then {last:.1}");
     // Loading the extras again adds no second history.
     cris::seed::demo_extras(&app.db, &app.catalog, today, app.clock.now()).await.unwrap();
-    let again = cris::reports::lobby::run(&app.db, &app.catalog, &reader, app.clock.now(), &filter).await.unwrap();
+    let again = cris::reports::lobby::run(&app.db, &allowed, &reader, app.clock.now(), &filter).await.unwrap();
     assert_eq!(again.days.iter().map(|d| d.arrivals).sum::<i64>(), arrivals);
     assert_eq!(again.services, r.services, "nor a second quarter of appointments");
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::model::{self, CalendarSaved, Hours, NewClosure, Service};
 use super::service;
+use crate::kernel::access::Capability;
 use crate::kernel::error::InvalidInput;
 use crate::kernel::error::ServiceError;
 use crate::reference::Office;
@@ -232,9 +233,14 @@ async fn save(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Fiel
     };
     // The count the administrator was shown and confirmed, if any (R-IP-11).
     let confirmed = get("confirm_cancel").trim().parse::<usize>().ok();
+    let what = ("offices.calendar", office.code.as_str());
+    let allowed = match permit_page(&state, &staff, Capability::OfficesManage, what).await {
+        Ok(a) => a,
+        Err(page) => return page,
+    };
     let saved = service::save_calendar(
         state.db(),
-        state.catalog(),
+        &allowed,
         &staff.actor,
         state.clock().now(),
         office,
@@ -281,7 +287,12 @@ async fn close(State(state): State<AppState>, StaffForm(staff, f): StaffForm<Clo
         Ok(c) => c,
         Err(e) => return view_draft(&state, &staff, office, (vec![e], None), None, Some(Typed::Closing(&f))).await,
     };
-    match service::close(state.db(), state.catalog(), &staff.actor, now, office, &closure, state.public_url()).await {
+    let what = ("appointments.close", office.code.as_str());
+    let allowed = match permit_page(&state, &staff, Capability::AppointmentsManage, what).await {
+        Ok(a) => a,
+        Err(page) => return page,
+    };
+    match service::close(state.db(), &allowed, &staff.actor, now, office, &closure, state.public_url()).await {
         Ok(n) => staff.finish(
             Redirect::to(&format!("/staff/offices/calendar?office={}&closed={n}", office.code)).into_response(),
         ),
