@@ -188,7 +188,7 @@ async fn main() {
     // Ticket issued over HTTP to the display's event.
     let i18n = Arc::new(I18n::load().expect("catalogues"));
     let state = cris::web::AppState::new(db.clone(), catalog.clone(), i18n, Clock::System, false);
-    let router = cris::web::router(state.clone(), Duration::from_secs(30));
+    let router = cris::app::router(state.clone(), Duration::from_secs(30));
     let new = cris::staff::model::NewStaff {
         username: cris::staff::model::Username::parse("bench.desk").expect("name"),
         display_name: "Bench desk".into(),

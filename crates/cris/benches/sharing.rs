@@ -75,7 +75,7 @@ async fn main() {
     let i18n = Arc::new(cris::kernel::i18n::I18n::load().expect("catalogues"));
     let state = cris::web::AppState::new(db.clone(), catalog, i18n, clock.clone(), false)
         .with_ident(Some(ident.client().expect("client")), Some(ident.inbound_token.clone()));
-    let router = cris::web::router(state.clone(), Duration::from_secs(60));
+    let router = cris::app::router(state.clone(), Duration::from_secs(60));
     let listen = cris::web::server::Listen {
         addr: "127.0.0.1:0".parse().expect("address"),
         tls: None,

@@ -1,6 +1,7 @@
 //! Start-up and the subcommands: open the database, migrate, refresh reference data, then serve
-//! (with the background workers) or seed. Shared by the binary and the tests, so the tests start
-//! the real thing.
+//! (with the background workers) or seed; and the router, assembled here from every
+//! capability's routes and handed to the web shell, which imports no capability. Shared by the
+//! binary and the tests, so the tests start the real thing.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,11 +20,46 @@ use crate::web::{self, AppState};
 pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(Db, Arc<Catalog>)> {
     let catalog = Arc::new(Catalog::load().context("reference data")?);
     crate::staff::service::install_alerts();
+    crate::staff::service::install_sessions();
     let db = Db::connect(database_url, max_connections).await?;
     db.migrate().await?;
     crate::offices::sync_from_catalog(&db, &catalog).await.context("writing offices")?;
     crate::infopass::calendar::ensure_defaults(&db, &catalog).await.context("office calendars")?;
     Ok((db, catalog))
+}
+
+/// The whole application: every capability's routes, mounted into the web shell under its
+/// layers (`web::shell`). Installs what the shell asks of staff (who holds a staff session).
+pub fn router(state: AppState, request_timeout: Duration) -> axum::Router {
+    crate::staff::service::install_sessions();
+    let capabilities = axum::Router::new()
+        .merge(crate::staff::routes::routes())
+        .merge(crate::staff_home::routes())
+        .merge(crate::api_clients::routes::routes())
+        .merge(crate::case_status::routes::routes())
+        .merge(crate::case_status::wire::routes())
+        .merge(crate::processing_times::routes::routes())
+        .merge(crate::processing_times::pages::routes())
+        .merge(crate::portfolio::routes::routes())
+        .merge(crate::infopass::calendar::routes::routes())
+        .merge(crate::change_of_address::routes::routes())
+        .merge(crate::service_requests::routes::routes())
+        .merge(crate::service_requests::staff_routes::routes())
+        .merge(crate::infopass::booking::routes::routes())
+        .merge(crate::lobby::routes::routes())
+        .merge(crate::lobby::dashboard::routes())
+        .merge(crate::reports::routes::routes())
+        .merge(crate::infopass::calendar::staff_routes::routes())
+        .merge(crate::infopass::kiosk::routes())
+        .merge(crate::infopass::representatives::routes::routes())
+        .merge(crate::script_gateway::routes::routes())
+        .merge(crate::notify::routes::routes())
+        .merge(crate::surveys::routes::routes())
+        .merge(crate::retention::routes::routes())
+        .merge(crate::icts::routes::routes())
+        .merge(crate::cpms::routes::routes())
+        .merge(crate::openapi::routes());
+    web::shell(state, capabilities, request_timeout)
 }
 
 /// Loads the demo data set (cases, demo staff accounts, the demo API client) into a database
@@ -280,7 +316,7 @@ pub async fn serve(settings: &Settings, serve: &ServeSettings) -> anyhow::Result
         settings.retention.clone(),
         stop_rx,
     );
-    let app = web::router(state, serve.request_timeout);
+    let app = router(state, serve.request_timeout);
     let listen = web::server::Listen {
         addr: serve.listen,
         tls: serve.tls.clone(),

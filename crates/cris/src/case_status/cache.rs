@@ -17,6 +17,14 @@ use super::model::Report;
 use crate::kernel::db::{Db, DbError};
 use crate::processing_times::Posted;
 
+impl crate::web::AppState {
+    /// This node's cache of status reports for the machine interfaces: case status's part of the
+    /// application state, which the shell holds without knowing it.
+    pub fn reports(&self) -> &Arc<ReportCache> {
+        self.part::<Arc<ReportCache>>()
+    }
+}
+
 /// How long a report is served from memory, at least.
 pub const TTL: Duration = Duration::from_secs(5);
 

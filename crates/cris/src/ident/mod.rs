@@ -1,12 +1,13 @@
 //! IDENT as an external system (`docs/IDENT.md`): the partners, the query and answer transactions
 //! (ANSI/NIST-ITL IQR and IQA through `crates/ansi_nist`), the JSON envelope that carries them
 //! over HTTP, the client CRIS calls IDENT with, and the stand-ins (IDENT, Canada, Australia) the
-//! tests and the demo start.
+//! tests and the demo start; the link this node holds (`link`: its part of the application state).
 //!
 //! No tables and no access checks: what is sent, stored and disclosed is decided by `cpms` and
 //! `icts`, which call this module. It does not import them (they import it).
 
 pub mod client;
+pub mod link;
 pub mod model;
 pub mod standin;
 pub mod wire;

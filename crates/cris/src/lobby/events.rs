@@ -7,6 +7,13 @@ use std::sync::Mutex;
 
 use tokio::sync::broadcast;
 
+impl crate::web::AppState {
+    /// This node's lobby events: the lobby's part of the application state.
+    pub fn lobby(&self) -> &Hub {
+        self.part::<Hub>()
+    }
+}
+
 /// Something that happened in a lobby.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Event {

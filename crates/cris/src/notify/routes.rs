@@ -13,6 +13,23 @@ use crate::kernel::random::constant_time_eq;
 use crate::web::AppState;
 use crate::web::error::Problem;
 
+/// The token the SMS provider sends with replies, when replies are configured: notify's part of
+/// the application state.
+#[derive(Debug, Clone, Default)]
+struct InboundToken(Option<String>);
+
+impl AppState {
+    /// The same state accepting replies to texts with this shared token.
+    pub fn with_sms_inbound_token(self, token: Option<String>) -> AppState {
+        self.with_part(InboundToken(token))
+    }
+
+    /// The token the SMS provider sends with replies, when replies are configured.
+    pub fn sms_inbound_token(&self) -> Option<&str> {
+        self.part::<InboundToken>().0.as_deref()
+    }
+}
+
 /// Routes.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/sms/inbound", post(inbound))

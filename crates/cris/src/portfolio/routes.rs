@@ -39,13 +39,18 @@ pub fn routes() -> Router<AppState> {
 impl Visit {
     /// The signed-in customer, once the form's CSRF token checks out; otherwise the answer to
     /// give (the sign-in page, or "form expired").
-    fn signed_in(&self, csrf: &str) -> Result<&Customer, Box<Response>> {
-        let Some((customer, _)) = &self.customer else { return Err(Box::new(see_other("/account/sign-in"))) };
+    async fn signed_in(&self, state: &AppState, csrf: &str) -> Result<Customer, Box<Response>> {
+        let Some((session, _)) = &self.customer else { return Err(Box::new(see_other("/account/sign-in"))) };
         if !self.csrf_ok(csrf) {
             return Err(Box::new(expired(self)));
         }
-        Ok(customer)
+        account(state, session.id).await.ok_or_else(|| Box::new(see_other("/account/sign-in")))
     }
+}
+
+/// The account of a signed-in customer; `None` (taken as signed out) if it cannot be read.
+async fn account(state: &AppState, id: i64) -> Option<Customer> {
+    service::by_id(state.db(), id).await.ok().flatten()
 }
 
 fn see_other(to: &str) -> Response {
@@ -383,7 +388,8 @@ async fn home_view(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let Some((customer, _)) = &v.customer else { return see_other("/account/sign-in") };
+    let Some((session, _)) = &v.customer else { return see_other("/account/sign-in") };
+    let Some(customer) = account(state, session.id).await else { return see_other("/account/sign-in") };
     let held: Vec<Held> = match service::cases(state.db(), customer.id).await {
         Ok(h) => h,
         Err(e) => return failed(v, &PortfolioError::from(e)),
@@ -403,15 +409,7 @@ async fn home_view(
         .collect();
     v.finish(render(
         status,
-        &HomePage {
-            ctx: v.ctx.clone(),
-            csrf: v.csrf.clone(),
-            customer: customer.clone(),
-            rows,
-            max: MAX_CASES,
-            error,
-            notice,
-        },
+        &HomePage { ctx: v.ctx.clone(), csrf: v.csrf.clone(), customer, rows, max: MAX_CASES, error, notice },
     ))
 }
 
@@ -440,7 +438,7 @@ struct ReceiptForm {
 }
 
 async fn add_case(State(state): State<AppState>, v: Visit, Form(f): Form<ReceiptForm>) -> Response {
-    let customer = match v.signed_in(&f.csrf) {
+    let customer = match v.signed_in(&state, &f.csrf).await {
         Ok(c) => c,
         Err(res) => return *res,
     };
@@ -459,7 +457,7 @@ async fn add_case(State(state): State<AppState>, v: Visit, Form(f): Form<Receipt
 }
 
 async fn remove_case(State(state): State<AppState>, v: Visit, Form(f): Form<ReceiptForm>) -> Response {
-    let customer = match v.signed_in(&f.csrf) {
+    let customer = match v.signed_in(&state, &f.csrf).await {
         Ok(c) => c,
         Err(res) => return *res,
     };
@@ -486,7 +484,7 @@ struct PreferencesForm {
 }
 
 async fn preferences(State(state): State<AppState>, v: Visit, Form(f): Form<PreferencesForm>) -> Response {
-    let customer = match v.signed_in(&f.csrf) {
+    let customer = match v.signed_in(&state, &f.csrf).await {
         Ok(c) => c,
         Err(res) => return *res,
     };
@@ -519,7 +517,7 @@ struct CloseForm {
 }
 
 async fn close(State(state): State<AppState>, v: Visit, Form(f): Form<CloseForm>) -> Response {
-    let customer = match v.signed_in(&f.csrf) {
+    let customer = match v.signed_in(&state, &f.csrf).await {
         Ok(c) => c,
         Err(res) => return *res,
     };

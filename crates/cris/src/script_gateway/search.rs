@@ -25,6 +25,14 @@ use super::store::{self, Indexed};
 use crate::kernel::db::{Db, DbError};
 use crate::kernel::i18n::Lang;
 
+impl crate::web::AppState {
+    /// This node's search index of the call-centre scripts: the script gateway's part of the
+    /// application state.
+    pub fn scripts(&self) -> &ScriptIndex {
+        self.part::<ScriptIndex>()
+    }
+}
+
 /// The analyzer's name in the index.
 const ANALYZER: &str = "folded";
 /// Characters of text a result shows around the words found.

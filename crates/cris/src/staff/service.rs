@@ -64,6 +64,14 @@ pub fn install_alerts() {
     });
 }
 
+/// Installs who holds a staff session into the web shell's `Staff` extractor: the shell
+/// imports no capability, so the accounts' owner hands it the lookup at start.
+pub fn install_sessions() {
+    crate::web::staff_ctx::on_staff_session(|db, catalog, now, token, ip, limits| {
+        Box::pin(actor_for_session(db, catalog, now, token, ip, limits))
+    });
+}
+
 /// Stores an alert and emails it to the administrators whose reach covers its office. Alerts are
 /// aggregated: within an hour of an alert about the same account (whatever its kind), another is
 /// only counted on it (`occurrences`), so a guesser or a curious user makes one email an hour.

@@ -1,21 +1,23 @@
-//! The web shell: application state, the router every capability mounts into, and the layers
-//! every response passes through (request ids, logs, metrics, security headers, compression,
-//! time limits, panic safety).
+//! The web shell: application state, the extractors and the page renderer, the shell's own pages,
+//! and the layers every response passes through (request ids, logs, metrics, security headers,
+//! compression, time limits, panic safety). It imports no capability: `app::router` assembles the
+//! capabilities' routers and hands them to [`shell`], and each capability's own state is a part
+//! of [`AppState`] ([`parts`]) that the capability reaches through its own accessor.
 
 pub mod assets;
 pub mod client_addr;
 pub mod error;
 pub mod fields;
 pub mod health;
+pub mod kiosk;
 pub mod lang;
 pub mod metrics;
-pub mod openapi;
 pub mod page;
 pub mod pages;
+pub mod parts;
 pub mod security;
 pub mod server;
 pub mod staff_ctx;
-pub mod staff_home;
 pub mod staff_nav;
 pub mod staff_page;
 pub mod visit;
@@ -59,14 +61,9 @@ struct Inner {
     public_url: String,
     trusted_proxies: client_addr::TrustedProxies,
     metrics_access: metrics::Access,
-    sms_inbound_token: Option<String>,
-    reports: Arc<crate::case_status::cache::ReportCache>,
-    lobby: crate::lobby::events::Hub,
-    scripts: crate::script_gateway::search::ScriptIndex,
     kiosk_idle: u32,
     tls: bool,
-    ident: Option<crate::ident::Client>,
-    ident_inbound_token: Option<String>,
+    parts: parts::Parts,
 }
 
 impl AppState {
@@ -85,14 +82,9 @@ impl AppState {
                 public_url: "http://127.0.0.1:8080".into(),
                 trusted_proxies: client_addr::TrustedProxies::default(),
                 metrics_access: metrics::Access::default(),
-                sms_inbound_token: None,
-                reports: Arc::default(),
-                lobby: crate::lobby::events::Hub::default(),
-                scripts: crate::script_gateway::search::ScriptIndex::default(),
-                kiosk_idle: crate::infopass::kiosk::IDLE_SECONDS,
+                kiosk_idle: kiosk::IDLE_SECONDS,
                 tls,
-                ident: None,
-                ident_inbound_token: None,
+                parts: parts::Parts::default(),
             }),
         }
     }
@@ -144,33 +136,16 @@ impl AppState {
         &self.inner.metrics_access
     }
 
-    /// The same state accepting replies to texts with this shared token.
-    pub fn with_sms_inbound_token(self, token: Option<String>) -> AppState {
-        self.configure(|inner| inner.sms_inbound_token = token)
+    /// The same state holding this part of a capability's state (set before the state is shared;
+    /// the capability's own `with_…` method calls this).
+    pub fn with_part<T: std::any::Any + Send + Sync>(self, part: T) -> AppState {
+        self.configure(|inner| inner.parts.set(part))
     }
 
-    /// The token the SMS provider sends with replies, when replies are configured.
-    pub fn sms_inbound_token(&self) -> Option<&str> {
-        self.inner.sms_inbound_token.as_deref()
-    }
-
-    /// The same state reaching IDENT with this client and accepting IDENT's calls with this
-    /// token (`docs/IDENT.md`).
-    pub fn with_ident(self, client: Option<crate::ident::Client>, inbound_token: Option<String>) -> AppState {
-        self.configure(|inner| {
-            inner.ident = client;
-            inner.ident_inbound_token = inbound_token.filter(|t| !t.is_empty());
-        })
-    }
-
-    /// The client of IDENT, when IDENT is configured.
-    pub fn ident(&self) -> Option<&crate::ident::Client> {
-        self.inner.ident.as_ref()
-    }
-
-    /// The token IDENT sends with partners' queries, when configured.
-    pub fn ident_inbound_token(&self) -> Option<&str> {
-        self.inner.ident_inbound_token.as_deref()
+    /// A capability's part of the state, made from its default on first use (the capability's
+    /// own accessor calls this: `state.lobby()`, `state.reports()`, …).
+    pub fn part<T: std::any::Any + Send + Sync + Default>(&self) -> &T {
+        self.inner.parts.get::<T>()
     }
 
     /// The same state with kiosks resetting after this many idle seconds.
@@ -191,21 +166,6 @@ impl AppState {
     /// The key that signs API tokens.
     pub fn token_key(&self) -> &crate::kernel::tokens::TokenKey {
         &self.inner.token_key
-    }
-
-    /// The short-lived cache of status reports for the machine interfaces.
-    pub fn reports(&self) -> &Arc<crate::case_status::cache::ReportCache> {
-        &self.inner.reports
-    }
-
-    /// The lobby screens' events.
-    pub fn lobby(&self) -> &crate::lobby::events::Hub {
-        &self.inner.lobby
-    }
-
-    /// This node's search index of the call-centre scripts.
-    pub fn scripts(&self) -> &crate::script_gateway::search::ScriptIndex {
-        &self.inner.scripts
     }
 
     /// Rate limiters.
@@ -243,37 +203,13 @@ impl AppState {
     }
 }
 
-/// The whole application: every capability's routes plus the shell's, under the shell's layers.
-pub fn router(state: AppState, request_timeout: Duration) -> Router {
-    let routes = Router::new()
+/// The whole application: the capabilities' routes (assembled by `app::router`) and the shell's
+/// own, under the shell's layers.
+pub fn shell(state: AppState, capabilities: Router<AppState>, request_timeout: Duration) -> Router {
+    let routes = capabilities
         .merge(pages::routes())
-        .merge(crate::staff::routes::routes())
-        .merge(staff_home::routes())
-        .merge(crate::api_clients::routes::routes())
-        .merge(crate::case_status::routes::routes())
-        .merge(crate::case_status::wire::routes())
-        .merge(crate::processing_times::routes::routes())
-        .merge(crate::processing_times::pages::routes())
-        .merge(crate::portfolio::routes::routes())
-        .merge(crate::infopass::calendar::routes::routes())
-        .merge(crate::change_of_address::routes::routes())
-        .merge(crate::service_requests::routes::routes())
-        .merge(crate::service_requests::staff_routes::routes())
-        .merge(crate::infopass::booking::routes::routes())
-        .merge(crate::lobby::routes::routes())
-        .merge(crate::lobby::dashboard::routes())
-        .merge(crate::reports::routes::routes())
-        .merge(crate::infopass::calendar::staff_routes::routes())
-        .merge(crate::infopass::kiosk::routes())
-        .merge(crate::infopass::representatives::routes::routes())
-        .merge(crate::script_gateway::routes::routes())
-        .merge(crate::notify::routes::routes())
-        .merge(crate::surveys::routes::routes())
-        .merge(crate::retention::routes::routes())
-        .merge(crate::icts::routes::routes())
-        .merge(crate::cpms::routes::routes())
         .merge(health::routes())
-        .merge(openapi::routes())
+        .route("/metrics", axum::routing::get(metrics::metrics))
         .merge(assets::routes())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
@@ -282,7 +218,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(state.clone(), error::plain_rejections))
-        .layer(middleware::from_fn(crate::infopass::kiosk::no_store))
+        .layer(middleware::from_fn(kiosk::no_store))
         .layer(middleware::from_fn_with_state(state.clone(), lang::remember_choice))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::record))

@@ -144,7 +144,7 @@ impl FromRequestParts<AppState> for PageCtx {
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().unwrap_or("").to_owned(),
             request_id: parts.headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
-            kiosk: crate::infopass::kiosk::office_of(state.token_key(), &parts.headers),
+            kiosk: super::kiosk::office_of(state.token_key(), &parts.headers),
             kiosk_idle: state.kiosk_idle(),
             tz: chrono_tz::UTC,
         })

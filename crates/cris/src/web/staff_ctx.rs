@@ -9,16 +9,42 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use std::pin::Pin;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+
 use super::AppState;
 use super::page::PageCtx;
 use crate::kernel::access::Actor;
+use crate::kernel::db::{Db, DbError};
 use crate::kernel::session;
+use crate::reference::Catalog;
 
 /// The client's address: the socket peer, or the client a trusted proxy names.
 pub use super::client_addr::client_ip;
 
 /// The staff menu: its links and groups, built from the doors' gates.
 pub use super::staff_nav::{NavGroup, NavItem, nav_for};
+
+/// Who holds a staff session token, seen from an address: the live account's actor, or `None`.
+/// Accounts are `staff`'s, which installs the answer at start (`app::router`), so that the shell
+/// imports no capability (as `kernel::access::on_refusal` does for alerts).
+pub type SessionActor = for<'a> fn(
+    &'a Db,
+    &'a Catalog,
+    DateTime<Utc>,
+    &'a str,
+    &'a str,
+    session::Limits,
+) -> Pin<Box<dyn Future<Output = Result<Option<Actor>, DbError>> + Send + 'a>>;
+
+static SESSION_ACTOR: OnceLock<SessionActor> = OnceLock::new();
+
+/// Installs who holds a staff session (once per process; later calls do nothing).
+pub fn on_staff_session(lookup: SessionActor) {
+    let _ = SESSION_ACTOR.set(lookup);
+}
 
 /// A signed-in staff member and the page context of their request.
 #[derive(Debug, Clone)]
@@ -68,19 +94,15 @@ impl FromRequestParts<AppState> for Staff {
         };
         let ip = client_ip(parts);
         let now = state.clock().now();
-        let actor = crate::staff::service::actor_for_session(
-            state.db(),
-            state.catalog(),
-            now,
-            &token,
-            &ip,
-            state.session_limits(),
-        )
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "session lookup failed");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        })?;
+        let Some(lookup) = SESSION_ACTOR.get() else {
+            tracing::error!("no staff session lookup installed: staff pages are unavailable");
+            return Err(StatusCode::SERVICE_UNAVAILABLE.into_response());
+        };
+        let actor =
+            lookup(state.db(), state.catalog(), now, &token, &ip, state.session_limits()).await.map_err(|e| {
+                tracing::error!(error = %e, "session lookup failed");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            })?;
         let Some(actor) = actor else { return Err(SignInRedirect.into_response()) };
         let (csrf, set_csrf) = session::csrf_token(&parts.headers, state.tls())
             .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;

@@ -1,5 +1,6 @@
-//! A visit to the public site: page context, CSRF token and, when signed in, the customer
-//! (a portfolio holder or a registered representative). Every public form checks its token here.
+//! A visit to the public site: page context, CSRF token and, when signed in, the customer's
+//! session (a portfolio holder or a registered representative: their account's id; the account
+//! itself is `portfolio`'s). Every public form checks its token here.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -7,11 +8,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::kernel::session::{self, Kind};
-use crate::portfolio::model::Customer;
-use crate::portfolio::service;
 use crate::web::AppState;
 use crate::web::page::PageCtx;
 use crate::web::staff_ctx::client_ip;
+
+/// A signed-in customer, as the session knows them: their account's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedIn {
+    /// The account's id (`portfolio` holds the account).
+    pub id: i64,
+}
 
 /// Page context, CSRF token and, when signed in, the customer with their session token.
 pub struct Visit {
@@ -24,7 +30,7 @@ pub struct Visit {
     /// The client's address, for rate limits.
     pub ip: String,
     /// The signed-in customer and their session token.
-    pub customer: Option<(Customer, String)>,
+    pub customer: Option<(SignedIn, String)>,
 }
 
 impl FromRequestParts<AppState> for Visit {
@@ -37,10 +43,11 @@ impl FromRequestParts<AppState> for Visit {
         let mut customer = None;
         if let Some(token) = session::cookie(&parts.headers, Kind::Customer.cookie()) {
             let now = state.clock().now();
+            // Closing an account ends its sessions in the same transaction, so a live session
+            // is a live account's.
             if let Ok(Some(id)) = session::lookup(state.db(), Kind::Customer, token, now, state.session_limits()).await
-                && let Ok(Some(c)) = service::by_id(state.db(), id).await
             {
-                customer = Some((c, token.to_owned()));
+                customer = Some((SignedIn { id }, token.to_owned()));
             }
         }
         Ok(Visit { ctx, csrf, set_csrf, headers: parts.headers.clone(), ip: client_ip(parts), customer })

@@ -552,7 +552,7 @@ async fn kiosk_booking_and_inactivity_reset_in_the_browser() {
     let i18n = std::sync::Arc::new(cris::kernel::i18n::I18n::load().unwrap());
     let state = cris::web::AppState::new(app.db.clone(), app.catalog.clone(), i18n, app.clock.clone(), false)
         .with_kiosk_idle(3);
-    let (base, server) = serve_router(cris::web::router(state.clone(), Duration::from_secs(30))).await;
+    let (base, server) = serve_router(cris::app::router(state.clone(), Duration::from_secs(30))).await;
     let b = Browser::start().await;
     let mut failures = Vec::new();
     b.goto(&format!("{base}/kiosk")).await;

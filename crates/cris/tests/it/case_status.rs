@@ -373,7 +373,7 @@ async fn built_in_texts_link_absolutely_from_the_public_address() {
     let i18n = std::sync::Arc::new(cris::kernel::i18n::I18n::load().unwrap());
     let state = cris::web::AppState::new(app.db.clone(), app.catalog.clone(), i18n, app.clock.clone(), false)
         .with_public_url("https://my.cris.test/");
-    let router = cris::web::router(state, std::time::Duration::from_secs(30));
+    let router = cris::app::router(state, std::time::Duration::from_secs(30));
     let receipt: String = cris::with_db!(&app.db, pool => sqlx::query_scalar(
         "SELECT receipt_number FROM cases WHERE status_code = 'CASE_RECEIVED' AND receipt_number NOT LIKE 'IOE%' LIMIT 1"
     ).fetch_one(pool).await.unwrap());

@@ -117,7 +117,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     let i18n = std::sync::Arc::new(cris::kernel::i18n::I18n::load().unwrap());
     let state = cris::web::AppState::new(app.db.clone(), app.catalog.clone(), i18n, app.clock.clone(), false)
         .with_trusted_proxies(cris::web::client_addr::TrustedProxies::parse("10.0.0.5").unwrap());
-    let app = TestApp { router: cris::web::router(state.clone(), Duration::from_secs(30)), state, ..app };
+    let app = TestApp { router: cris::app::router(state.clone(), Duration::from_secs(30)), state, ..app };
     let (_, _, jwt) = app.get("/csol-api/ui-auth", &[]).await;
     let jwt: serde_json::Value = serde_json::from_str(&jwt).unwrap();
     let auth = format!("Bearer {}", jwt["JwtResponse"]["accessToken"].as_str().unwrap());
@@ -176,7 +176,7 @@ async fn metrics_answer_only_to_the_token_or_network() {
     };
     let state = cris::web::AppState::new(app.db.clone(), app.catalog.clone(), i18n, app.clock.clone(), false)
         .with_metrics_access(access);
-    let app = TestApp { router: cris::web::router(state.clone(), Duration::from_secs(30)), state, ..app };
+    let app = TestApp { router: cris::app::router(state.clone(), Duration::from_secs(30)), state, ..app };
     assert_eq!(app.get_from("10.9.3.4", "/metrics", &[]).await.0, 200);
     assert_eq!(app.get_from("127.0.0.1", "/metrics", &[]).await.0, 403, "not in the configured networks");
     assert_eq!(app.get_from("203.0.113.9", "/metrics", &[("authorization", "Bearer scrape-token")]).await.0, 200);

@@ -290,7 +290,7 @@ async fn inbound_stop_help_and_start() {
         false,
     )
     .with_sms_inbound_token(Some("provider-secret".into()));
-    let router = cris::web::router(state, std::time::Duration::from_secs(5));
+    let router = cris::app::router(state, std::time::Duration::from_secs(5));
     let send = |auth: &'static str, body: Value| {
         let router = router.clone();
         async move {

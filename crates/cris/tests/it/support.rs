@@ -10,7 +10,7 @@ use cris::kernel::clock::Clock;
 use cris::kernel::db::Db;
 use cris::kernel::i18n::I18n;
 use cris::reference::Catalog;
-use cris::web::{self, AppState};
+use cris::web::AppState;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -116,7 +116,7 @@ impl TestApp {
         let clock = test_clock();
         let i18n = Arc::new(I18n::load().expect("catalogues"));
         let state = configure(AppState::new(db.clone(), catalog.clone(), i18n, clock.clone(), false));
-        let router = web::router(state.clone(), std::time::Duration::from_secs(30));
+        let router = cris::app::router(state.clone(), std::time::Duration::from_secs(30));
         TestApp { test_db, db, catalog, router, clock, state }
     }
 

@@ -48,7 +48,7 @@ async fn https_with_a_configured_certificate() {
         limits: Default::default(),
         trusted_proxies: Default::default(),
     };
-    let (running, _task) = web::server::start(web::router(state, Duration::from_secs(5)), &listen).await.unwrap();
+    let (running, _task) = web::server::start(cris::app::router(state, Duration::from_secs(5)), &listen).await.unwrap();
     let url = format!("https://localhost:{}/?lang=es", running.addr.port());
     let out = tokio::task::spawn_blocking(move || {
         Command::new("curl")

@@ -9,9 +9,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -30,16 +29,6 @@ crate::web::staff_ctx::carries_csrf!(StartForm);
 /// Routes.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/kiosk", get(welcome)).route("/staff/kiosk", get(setup).post(start))
-}
-
-/// Pages shown on a kiosk are never stored by the browser (assets keep their caching).
-pub async fn no_store(req: Request, next: Next) -> Response {
-    let kiosk = session::cookie(req.headers(), COOKIE).is_some() && !req.uri().path().starts_with("/assets/");
-    let mut res = next.run(req).await;
-    if kiosk {
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    res
 }
 
 #[derive(Template)]

@@ -1,5 +1,7 @@
 //! The API description: an OpenAPI 3.1 document generated from the handlers' annotations at
-//! `/api/openapi.json`, and a readable page of it at `/api/docs`.
+//! `/api/openapi.json`, and a readable page of it at `/api/docs`. It names the handlers of every
+//! capability that serves a machine interface, so it sits beside `app`, outside the web shell
+//! (which imports no capability); `app::router` mounts it.
 
 use askama::Template;
 use axum::Router;
@@ -8,17 +10,17 @@ use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 
-use super::AppState;
-use super::page::{PageCtx, render};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
 
 /// The generated document. Capabilities add their paths here.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CRIS API", description = "Customer Relationship Interface System: machine interfaces of case status, appointments and service requests."),
     paths(
-        super::health::healthz,
-        super::health::readyz,
-        super::metrics::metrics,
+        crate::web::health::healthz,
+        crate::web::health::readyz,
+        crate::web::metrics::metrics,
         openapi_json,
         crate::case_status::wire::access_token,
         crate::case_status::wire::api_status,
@@ -55,10 +57,7 @@ impl utoipa::Modify for BearerScheme {
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi_json))
-        .route("/api/docs", get(docs))
-        .route("/metrics", get(super::metrics::metrics))
+    Router::new().route("/api/openapi.json", get(openapi_json)).route("/api/docs", get(docs))
 }
 
 /// `GET /api/openapi.json`.

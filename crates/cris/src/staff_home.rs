@@ -2,7 +2,8 @@
 //! counts what waits for them (the lobby at their office, their service requests and those due,
 //! open security alerts, script drafts awaiting review); a count the role has no part in is left
 //! out, and a count that cannot be read is left out too, the failure logged, so that one
-//! capability's trouble never keeps a member of staff from their home page.
+//! capability's trouble never keeps a member of staff from their home page. It asks several
+//! capabilities, so it sits beside `app`, outside the web shell (which imports no capability).
 
 use askama::Template;
 use axum::Router;
@@ -11,12 +12,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::AppState;
-use super::page::{PageCtx, render};
-use super::staff_ctx::Staff;
-use super::staff_nav::doors;
 use crate::kernel::access::Capability;
 use crate::kernel::error::ServiceError;
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::staff_ctx::Staff;
+use crate::web::staff_nav::doors;
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -106,7 +107,7 @@ impl HomePage {
     }
 
     /// Whether the role may open a page (the menu's own test).
-    fn opens(&self, door: super::staff_nav::Door) -> bool {
+    fn opens(&self, door: crate::web::staff_nav::Door) -> bool {
         self.staff.as_ref().is_some_and(|s| door.opens(s.actor.role))
     }
 }
