@@ -799,7 +799,7 @@ mod tests {
             template: "CAN".into(),
         };
         let ok = draft(" can ", "2027-01-01", "2027-12-31", &["2.022", "18", "18"], &["209"])
-            .check(&partners, &[can.clone()]);
+            .check(&partners, std::slice::from_ref(&can));
         let ok = ok.unwrap();
         assert_eq!(
             (ok.partner.as_str(), ok.outbound_fields.clone(), ok.inbound_fields.clone()),
@@ -808,11 +808,17 @@ mod tests {
         let fields =
             |r: Result<Agreement, Vec<InvalidInput>>| r.unwrap_err().iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(
-            fields(draft("CAN", "2026-12-31", "2027-02-01", &["18"], &["18"]).check(&partners, &[can.clone()])),
+            fields(
+                draft("CAN", "2026-12-31", "2027-02-01", &["18"], &["18"]).check(&partners, std::slice::from_ref(&can))
+            ),
             ["in_force_from"]
         );
         // The same partner's days may touch, not overlap; another partner's may.
-        assert!(draft("AUS", "2026-06-01", "2027-02-01", &["18"], &["18"]).check(&partners, &[can.clone()]).is_ok());
+        assert!(
+            draft("AUS", "2026-06-01", "2027-02-01", &["18"], &["18"])
+                .check(&partners, std::slice::from_ref(&can))
+                .is_ok()
+        );
         assert_eq!(
             fields(draft("CAN", "2027-02-01", "2027-01-01", &[], &["7"]).check(&partners, &[])),
             ["in_force_to", "outbound", "inbound"]
@@ -822,7 +828,10 @@ mod tests {
             ["partner", "in_force_from", "template"]
         );
         assert!(agreement_fields().iter().any(|(n, m)| *n == 209 && m == "RES"));
-        assert!(check_agreement(&can, &partners, &[can.clone()]).is_empty(), "an agreement does not overlap itself");
+        assert!(
+            check_agreement(&can, &partners, std::slice::from_ref(&can)).is_empty(),
+            "an agreement does not overlap itself"
+        );
 
         let today = d(2026, 11, 2);
         assert!(check_end(&can, today, today).is_ok() && check_end(&can, d(2026, 12, 31), today).is_ok());

@@ -623,6 +623,9 @@ async fn agreement_rows(app: &TestApp) -> Vec<(i64, String, NaiveDate, NaiveDate
     })
 }
 
+/// A form's name-value pairs.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 /// The form as headquarters fills it in: partner, days, fields each way, template.
 fn agreement_form<'a>(
     partner: &'a str,
@@ -723,7 +726,8 @@ async fn refused_agreements_keep_what_was_typed_and_write_nothing() {
     app.staff("hq.two", Role::Headquarters, "NBC").await;
     let cookie = app.sign_in("hq.two").await;
     let existing = cpms::record_agreement(&app.db, &agreement("CAN", d(2026, 1, 1), d(2026, 12, 31))).await.unwrap();
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (the form, the id of the message, its words)
+    let cases: Vec<(Form, &str, &str)> = vec![
         (
             agreement_form("AUS", "2027-03-01", "2027-02-01", &["18"], &["18"]),
             "in_force_to-error",
