@@ -98,6 +98,63 @@ pub enum Command {
     /// Ingest data feeds.
     #[command(subcommand)]
     Ingest(IngestCommand),
+    /// International biometric sharing: agreements with foreign partners.
+    #[command(subcommand)]
+    Sharing(SharingCommand),
+}
+
+/// `cris sharing ...`.
+#[derive(Debug, Subcommand)]
+pub enum SharingCommand {
+    /// Agreements with foreign partners (R-IS-08): list, add, end.
+    #[command(subcommand)]
+    Agreement(AgreementCommand),
+}
+
+/// `cris sharing agreement ...`: the same rules and audit as headquarters' page, the operator
+/// recorded as `command:<user>`.
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// List every agreement, ended ones too.
+    List,
+    /// Enter an agreement.
+    Add(AgreementAddArgs),
+    /// End an agreement: its last day in force becomes today or a later day.
+    End(AgreementEndArgs),
+}
+
+/// `cris sharing agreement add` settings.
+#[derive(Debug, Args)]
+pub struct AgreementAddArgs {
+    /// Partner code: CAN or AUS.
+    #[arg(long)]
+    pub partner: String,
+    /// First day in force, YYYY-MM-DD.
+    #[arg(long)]
+    pub from: String,
+    /// Last day in force, YYYY-MM-DD.
+    #[arg(long)]
+    pub to: String,
+    /// Type-2 fields USCIS may send, comma-separated (18,22 or 2.018,2.022).
+    #[arg(long)]
+    pub outbound: String,
+    /// Type-2 fields the partner may send, comma-separated.
+    #[arg(long)]
+    pub inbound: String,
+    /// The request template (default: the partner's own).
+    #[arg(long)]
+    pub template: Option<String>,
+}
+
+/// `cris sharing agreement end` settings.
+#[derive(Debug, Args)]
+pub struct AgreementEndArgs {
+    /// The agreement's number, as `list` shows it.
+    #[arg(long)]
+    pub id: i64,
+    /// Its new last day in force, YYYY-MM-DD (today or later).
+    #[arg(long)]
+    pub last_day: String,
 }
 
 /// `cris ingest ...`.

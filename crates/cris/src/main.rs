@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 use cris::config::{
-    self, AdminCommand, AuditCommand, Cli, Command, ImportCommand, IngestCommand, LogFormat, SeedCommand,
+    self, AdminCommand, AgreementCommand, AuditCommand, Cli, Command, ImportCommand, IngestCommand, LogFormat,
+    SeedCommand, SharingCommand,
 };
 use cris::kernel::progress::Progress;
 
@@ -87,6 +88,67 @@ async fn admin(settings: &config::Settings, cmd: AdminCommand) -> anyhow::Result
     result
 }
 
+/// `cris sharing agreement list|add|end`: the staff page's rules and audit, as the operator.
+async fn agreements(settings: &config::Settings, cmd: AgreementCommand) -> anyhow::Result<()> {
+    use cris::cpms::model::{AgreementDraft, fields_list};
+    use cris::cpms::service as cpms;
+    let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;
+    let now = cris::kernel::clock::Clock::System.now();
+    let operator = cpms::operator(&std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    let show = |a: &cris::cpms::model::Agreement| {
+        let in_force = if a.in_force(cpms::today(now)) { "in force" } else { "not in force" };
+        format!(
+            "{}\t{}\t{} to {}\t{in_force}\tout {}\tin {}\ttemplate {}",
+            a.id,
+            a.partner,
+            a.in_force_from,
+            a.in_force_to,
+            fields_list(&a.outbound_fields),
+            fields_list(&a.inbound_fields),
+            a.template
+        )
+    };
+    let result = async {
+        match cmd {
+            AgreementCommand::List => {
+                for a in cpms::all_agreements(&db).await? {
+                    println!("{}", show(&a));
+                }
+            }
+            AgreementCommand::Add(a) => {
+                let allowed = cpms::may_manage_agreements(&db, &catalog, &operator, now).await?;
+                let draft = AgreementDraft {
+                    template: a.template.unwrap_or_else(|| a.partner.clone()),
+                    partner: a.partner,
+                    in_force_from: a.from,
+                    in_force_to: a.to,
+                    outbound: vec![a.outbound],
+                    inbound: vec![a.inbound],
+                };
+                match cpms::enter_agreement(&db, &allowed, &operator, now, &draft).await? {
+                    Ok(a) => println!("entered {}", show(&a)),
+                    Err(problems) => {
+                        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                        anyhow::bail!("the agreement was not entered: {}", lines.join("; "));
+                    }
+                }
+            }
+            AgreementCommand::End(e) => {
+                let allowed = cpms::may_manage_agreements(&db, &catalog, &operator, now).await?;
+                let a = match cpms::end_agreement(&db, &allowed, &operator, now, e.id, &e.last_day).await {
+                    Err(cris::kernel::error::ServiceError::NotFound) => anyhow::bail!("no agreement {}", e.id),
+                    done => done?,
+                };
+                println!("ended {}", show(&a));
+            }
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    db.close().await;
+    result
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -146,6 +208,7 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Admin(cmd) => admin(&settings, cmd).await,
+            Command::Sharing(SharingCommand::Agreement(cmd)) => agreements(&settings, cmd).await,
             Command::Ingest(IngestCommand::Usps { file }) => {
                 let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
                 let (db, catalog) = cris::app::open(&settings.database_url, settings.db_max_connections).await?;

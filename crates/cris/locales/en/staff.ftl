@@ -1228,6 +1228,28 @@ staff-agreements-out = Fields USCIS may send
 staff-agreements-in = Fields the partner may send
 staff-agreements-template = Request template
 
+staff-agreements-id = Agreement
+staff-agreements-actions = Change
+staff-agreements-end = End
+staff-agreements-end-label = End agreement { $id }
+staff-agreements-entered = Agreement { $id } is recorded.
+staff-agreements-ended = Agreement { $id } has its new last day in force.
+staff-agreements-enter = Enter an agreement
+staff-agreements-enter-intro = Headquarters records each agreement once it is signed. Its days may not overlap those of another agreement with the same partner. An agreement is never deleted, only ended: the disclosures made under it name it.
+staff-agreements-choose = Choose one
+staff-agreements-day-hint = For example: January 31, 2027 (type it or pick it from the calendar).
+staff-agreements-template-hint = The partner's request template, named by its code.
+staff-agreements-save = Enter the agreement
+staff-agreements-end-title = End agreement { $id }
+staff-agreements-end-intro = Ending sets the agreement's last day in force: today or a later day, not after its current last day. Days already past stay in force, since disclosures were made under them. From the day after, queries to and from the partner are refused unless another agreement is in force.
+staff-agreements-last-day = Last day in force
+staff-agreements-review = Review the change
+staff-agreements-confirm-title = Confirm the last day
+staff-agreements-confirm = Agreement { $id } with { $partner } will be in force until { $last } instead of { $was }. This cannot be undone.
+staff-agreements-confirm-yes = End the agreement
+staff-agreements-change-day = Choose another day
+staff-agreements-back = Back to the agreements
+
 ## Staff accounts and security alerts, worded by the staff service (the command line prints the refusals too)
 staff-users-err-office = Choose an office from the list.
 staff-users-err-display-name = Enter the person's name (up to 100 characters).

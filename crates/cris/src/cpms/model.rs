@@ -464,6 +464,173 @@ impl Agreement {
     }
 }
 
+/// The Type-2 fields an agreement may name, with their mnemonics: those of CRIS's uniform
+/// request template (every partner's template is a subset of it) and an answer's result (2.209
+/// RES), in number order.
+pub fn agreement_fields() -> Vec<(u16, String)> {
+    let mut out: Vec<(u16, String)> =
+        ansi_nist::Template::uniform().fields.into_iter().map(|f| (f.number, f.mnemonic)).collect();
+    out.push((ansi_nist::type2_fields::RES, "RES".to_owned()));
+    out.sort_by_key(|(n, _)| *n);
+    out.dedup_by_key(|(n, _)| *n);
+    out
+}
+
+/// An agreement as headquarters typed it (the staff form, the command line): kept as typed so a
+/// refused form comes back unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementDraft {
+    /// Partner code.
+    pub partner: String,
+    /// First day in force, `YYYY-MM-DD`.
+    pub in_force_from: String,
+    /// Last day in force, `YYYY-MM-DD`.
+    pub in_force_to: String,
+    /// Fields USCIS may send (`18` or `2.018` each).
+    pub outbound: Vec<String>,
+    /// Fields the partner may send.
+    pub inbound: Vec<String>,
+    /// The request template's name.
+    pub template: String,
+}
+
+/// A day as forms and the command line give it.
+///
+/// # Errors
+/// Not a date written `YYYY-MM-DD`.
+pub fn parse_day(field: &'static str, text: &str) -> Result<NaiveDate, InvalidInput> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| InvalidInput::new(field, "Give a date written YYYY-MM-DD, such as 2027-01-31."))
+}
+
+/// Field numbers as typed (`18`, `2.018`), each one an agreement may name, without repeats, in
+/// order.
+fn parse_agreement_fields(field: &'static str, values: &[String]) -> Result<Vec<u16>, InvalidInput> {
+    let known = agreement_fields();
+    let mut out = Vec::new();
+    for v in values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|v| !v.is_empty()) {
+        let n = v.strip_prefix("2.").unwrap_or(v).parse::<u16>().ok().filter(|n| known.iter().any(|(k, _)| k == n));
+        let Some(n) = n else {
+            return Err(InvalidInput::new(field, format!("{v} is not a Type-2 field the request templates know.")));
+        };
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+impl AgreementDraft {
+    /// The agreement it describes (id 0), checked by [`check_agreement`] against `partners`
+    /// (the codes the deployment knows, each its own request template) and the agreements
+    /// already recorded; every mistake, each naming its field.
+    ///
+    /// # Errors
+    /// Every field that does not check out.
+    pub fn check(&self, partners: &[&str], recorded: &[Agreement]) -> Result<Agreement, Vec<InvalidInput>> {
+        let mut problems = Vec::new();
+        let from = parse_day("in_force_from", &self.in_force_from).map_err(|e| problems.push(e)).ok();
+        let to = parse_day("in_force_to", &self.in_force_to).map_err(|e| problems.push(e)).ok();
+        let outbound = parse_agreement_fields("outbound", &self.outbound).map_err(|e| problems.push(e)).ok();
+        let inbound = parse_agreement_fields("inbound", &self.inbound).map_err(|e| problems.push(e)).ok();
+        let a = Agreement {
+            id: 0,
+            partner: self.partner.trim().to_ascii_uppercase(),
+            in_force_from: from.unwrap_or_default(),
+            in_force_to: to.unwrap_or_default(),
+            outbound_fields: outbound.clone().unwrap_or_default(),
+            inbound_fields: inbound.clone().unwrap_or_default(),
+            template: self.template.trim().to_ascii_uppercase(),
+        };
+        // The rules that need a value only where the value parsed (one message a field).
+        for e in check_agreement(&a, partners, recorded) {
+            let parsed = match e.field {
+                "in_force_from" | "in_force_to" => from.is_some() && to.is_some(),
+                "outbound" => outbound.is_some(),
+                "inbound" => inbound.is_some(),
+                _ => true,
+            };
+            if parsed && !problems.iter().any(|p: &InvalidInput| p.field == e.field) {
+                problems.push(e);
+            }
+        }
+        // In the form's order, as the page's summary lists them.
+        const ORDER: [&str; 6] = ["partner", "in_force_from", "in_force_to", "outbound", "inbound", "template"];
+        problems.sort_by_key(|p| ORDER.iter().position(|f| *f == p.field));
+        if problems.is_empty() { Ok(a) } else { Err(problems) }
+    }
+}
+
+/// The rules of an agreement (R-IS-08): a partner the deployment knows and a request template it
+/// knows (partners' templates are named by their codes); its first day not after its last; at
+/// least one field each way, each one the templates know; and no common day with another
+/// agreement of the same partner, so that exactly one agreement governs a day's queries and the
+/// accounting names it. An empty list when it checks out.
+pub fn check_agreement(a: &Agreement, partners: &[&str], recorded: &[Agreement]) -> Vec<InvalidInput> {
+    let mut problems = Vec::new();
+    if !partners.contains(&a.partner.as_str()) {
+        problems.push(InvalidInput::new("partner", format!("Choose one of the partners: {}.", partners.join(", "))));
+    }
+    if !partners.contains(&a.template.as_str()) {
+        problems.push(InvalidInput::new("template", format!("Choose one of the templates: {}.", partners.join(", "))));
+    }
+    let known = agreement_fields();
+    for (field, list) in [("outbound", &a.outbound_fields), ("inbound", &a.inbound_fields)] {
+        if list.is_empty() {
+            problems.push(InvalidInput::new(field, "Choose at least one field."));
+        } else if let Some(n) = list.iter().find(|n| !known.iter().any(|(k, _)| k == *n)) {
+            problems
+                .push(InvalidInput::new(field, format!("2.{n:03} is not a Type-2 field the request templates know.")));
+        }
+    }
+    if a.in_force_from > a.in_force_to {
+        problems.push(InvalidInput::new("in_force_to", "The last day in force cannot be before the first."));
+    } else if let Some(o) = recorded.iter().find(|o| {
+        o.id != a.id && o.partner == a.partner && o.in_force_from <= a.in_force_to && a.in_force_from <= o.in_force_to
+    }) {
+        problems.push(InvalidInput::new(
+            "in_force_from",
+            format!(
+                "Agreement {} with {} is in force from {} to {}: the days overlap. End it first, or choose days outside it.",
+                o.id, o.partner, o.in_force_from, o.in_force_to
+            ),
+        ));
+    }
+    problems
+}
+
+/// Whether an agreement may be ended with `last` as its last day in force, on `today`: not in
+/// the past (disclosures already made under it stand, and so must the days that covered them),
+/// not before its first day, and not later than its current last day (ending never extends).
+///
+/// # Errors
+/// The rule the day breaks, on the `last_day` field.
+pub fn check_end(a: &Agreement, last: NaiveDate, today: NaiveDate) -> Result<(), InvalidInput> {
+    if a.in_force_to < today {
+        return Err(InvalidInput::new("last_day", format!("This agreement already ended on {}.", a.in_force_to)));
+    }
+    if last < today {
+        return Err(InvalidInput::new(
+            "last_day",
+            format!("An agreement cannot be ended in the past: choose {today} or a later day."),
+        ));
+    }
+    if last < a.in_force_from {
+        return Err(InvalidInput::new(
+            "last_day",
+            format!("The last day cannot be before its first day, {}.", a.in_force_from),
+        ));
+    }
+    if last > a.in_force_to {
+        return Err(InvalidInput::new(
+            "last_day",
+            format!("The last day cannot be after its current last day, {}.", a.in_force_to),
+        ));
+    }
+    Ok(())
+}
+
 /// Field numbers as agreements store them: `18,22,24`.
 pub fn fields_list(fields: &[u16]) -> String {
     fields.iter().map(u16::to_string).collect::<Vec<_>>().join(",")
@@ -607,6 +774,73 @@ mod tests {
         assert!(!a.in_force(d(2025, 12, 31)) && !a.in_force(d(2027, 1, 1)));
         assert!(a.allows_out(18) && !a.allows_out(24) && a.allows_in(24));
         assert_eq!(fields_text(&[18, 22, 9]), "2.018 2.022 9");
+    }
+
+    // R-IS-08
+    #[test]
+    fn agreements_entered_follow_the_rules_and_end_only_forward() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let draft = |partner: &str, from: &str, to: &str, out: &[&str], inb: &[&str]| AgreementDraft {
+            partner: partner.into(),
+            in_force_from: from.into(),
+            in_force_to: to.into(),
+            outbound: out.iter().map(|s| (*s).to_owned()).collect(),
+            inbound: inb.iter().map(|s| (*s).to_owned()).collect(),
+            template: partner.into(),
+        };
+        let partners = ["CAN", "AUS"];
+        let can = Agreement {
+            id: 1,
+            partner: "CAN".into(),
+            in_force_from: d(2026, 1, 1),
+            in_force_to: d(2026, 12, 31),
+            outbound_fields: vec![18],
+            inbound_fields: vec![18],
+            template: "CAN".into(),
+        };
+        let ok = draft(" can ", "2027-01-01", "2027-12-31", &["2.022", "18", "18"], &["209"])
+            .check(&partners, std::slice::from_ref(&can));
+        let ok = ok.unwrap();
+        assert_eq!(
+            (ok.partner.as_str(), ok.outbound_fields.clone(), ok.inbound_fields.clone()),
+            ("CAN", vec![18, 22], vec![209])
+        );
+        let fields =
+            |r: Result<Agreement, Vec<InvalidInput>>| r.unwrap_err().iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(
+            fields(
+                draft("CAN", "2026-12-31", "2027-02-01", &["18"], &["18"]).check(&partners, std::slice::from_ref(&can))
+            ),
+            ["in_force_from"]
+        );
+        // The same partner's days may touch, not overlap; another partner's may.
+        assert!(
+            draft("AUS", "2026-06-01", "2027-02-01", &["18"], &["18"])
+                .check(&partners, std::slice::from_ref(&can))
+                .is_ok()
+        );
+        assert_eq!(
+            fields(draft("CAN", "2027-02-01", "2027-01-01", &[], &["7"]).check(&partners, &[])),
+            ["in_force_to", "outbound", "inbound"]
+        );
+        assert_eq!(
+            fields(draft("FRA", "x", "2027-01-01", &["18"], &["18"]).check(&partners, &[])),
+            ["partner", "in_force_from", "template"]
+        );
+        assert!(agreement_fields().iter().any(|(n, m)| *n == 209 && m == "RES"));
+        assert!(
+            check_agreement(&can, &partners, std::slice::from_ref(&can)).is_empty(),
+            "an agreement does not overlap itself"
+        );
+
+        let today = d(2026, 11, 2);
+        assert!(check_end(&can, today, today).is_ok() && check_end(&can, d(2026, 12, 31), today).is_ok());
+        assert!(check_end(&can, d(2026, 11, 1), today).is_err());
+        assert!(check_end(&can, d(2027, 1, 1), today).is_err());
+        let later = Agreement { in_force_from: d(2026, 12, 1), ..can.clone() };
+        assert!(check_end(&later, d(2026, 11, 30), today).is_err() && check_end(&later, d(2026, 12, 1), today).is_ok());
+        let over = Agreement { in_force_to: d(2026, 11, 1), ..can };
+        assert!(check_end(&over, today, today).unwrap_err().reason.contains("already ended"));
     }
 
     // R-IS-02

@@ -2,7 +2,8 @@
 //! with the protected check first, the agreement in force, exchanges and disclosures written in
 //! the caller's transaction, and the audited read of a person. For USCIS's side: the sharing
 //! record of a case, visible to the officer assigned to it and to fraud analysts only (R-IS-03,
-//! R-IS-09), and the accounting of disclosures (R-IS-06). Retention's `expired_persons` and
+//! R-IS-09), and the accounting of disclosures (R-IS-06). Agreements entered and ended by
+//! headquarters, checked and audited (R-IS-08). Retention's `expired_persons` and
 //! `purge_persons_before` (R-RT-04).
 
 use std::collections::HashMap;
@@ -12,13 +13,14 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::gallery::Gallery;
 use super::model::{
-    Agreement, Direction, Disclosure, Exchange, ExchangeKind, Fin, Finger, NewDisclosure, NewExchange, NewPerson,
-    OutboundQuery, Outcome, Person, PersonName, ProtectedClass, next_sequence, protection,
+    Agreement, AgreementDraft, Direction, Disclosure, Exchange, ExchangeKind, Fin, Finger, NewDisclosure, NewExchange,
+    NewPerson, OutboundQuery, Outcome, Person, PersonName, ProtectedClass, check_agreement, check_end, fields_list,
+    next_sequence, parse_day, protection,
 };
 use super::store;
 use crate::ident::model::new_tcn;
 use crate::ident::{Answer, Client, Partner, Query, USCIS_AGENCY};
-use crate::kernel::access::{self, Actor, Capability, Denial, Places, entry, permit};
+use crate::kernel::access::{self, Actor, Allowed, Capability, Denial, Places, Role, entry, permit};
 use crate::kernel::audit::{self, Category, Outcome as AuditOutcome};
 use crate::kernel::db::{Db, DbError, Extent, Tx};
 use crate::kernel::error::{InvalidInput, ServiceError};
@@ -231,18 +233,31 @@ pub async fn link_case(db: &Db, person_id: i64, receipt: &str, officer_id: Optio
     tx.commit().await
 }
 
-/// Records an agreement (seeds, tests; headquarters has no editor yet); returns its id.
+/// The partner codes the deployment knows (IDENT's partners, each with its request template
+/// named by its code): the agreements' partners and templates.
+pub fn partner_codes() -> Vec<&'static str> {
+    Partner::ALL.iter().map(|p| p.code()).collect()
+}
+
+/// Records an agreement without an actor: the demo loader and tests' set-up. The same rules as
+/// headquarters' form (`model::check_agreement`); returns its id.
 ///
 /// # Errors
-/// Storage failures.
-pub async fn record_agreement(db: &Db, a: &Agreement) -> Result<i64, DbError> {
+/// The first rule it breaks, storage.
+pub async fn record_agreement(db: &Db, a: &Agreement) -> Result<i64, ServiceError> {
+    let recorded = store::agreements(db).await?;
+    if let Some(e) = check_agreement(a, &partner_codes(), &recorded).into_iter().next() {
+        return Err(e.into());
+    }
     let mut tx = db.begin().await?;
     let id = store::insert_agreement(&mut tx, a).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Every agreement (`sharing.disclosures`: headquarters' and the analysts' list).
+/// Every agreement: headquarters' list (`sharing.agreements`), which the analysts who apply
+/// them read too (`sharing.disclosures`). A refusal is logged and alerted under the analysts'
+/// capability.
 ///
 /// # Errors
 /// Refused (logged and alerted), storage.
@@ -252,8 +267,128 @@ pub async fn agreements(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<Agreement>, ServiceError> {
-    permit(db, places, actor, now, Capability::SharingDisclosures, ("cpms.agreements", None)).await?;
+    let cap = if actor.role.can(Capability::SharingAgreements) {
+        Capability::SharingAgreements
+    } else {
+        Capability::SharingDisclosures
+    };
+    permit(db, places, actor, now, cap, ("cpms.agreements", None)).await?;
     Ok(store::agreements(db).await?)
+}
+
+/// The check before entering or ending an agreement (`sharing.agreements`, headquarters).
+///
+/// # Errors
+/// Refused (logged and alerted).
+pub async fn may_manage_agreements(
+    db: &Db,
+    places: &dyn Places,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Allowed, ServiceError> {
+    permit(db, places, actor, now, Capability::SharingAgreements, ("cpms.agreements.manage", None)).await
+}
+
+/// The actor the command line acts as (`cris sharing agreement …`): the operator, named
+/// `command:<user>` as the retention command names its runs, for headquarters, whose business
+/// agreements are; checked like a person at the staff page.
+pub fn operator(user: &str) -> Actor {
+    let place = access::Place { office: "-".into(), district: "-".into(), region: "-".into() };
+    Actor { user_id: 0, username: format!("command:{user}"), role: Role::Headquarters, place, ip: "-".into() }
+}
+
+fn agreement_record(id: i64) -> String {
+    format!("cpms_agreement:{id}")
+}
+
+/// Headquarters enters an agreement (R-IS-08): checked by the model's rules against those
+/// recorded, written and audited in one transaction. `Ok(Err(_))` holds every mistake, each
+/// naming its field; nothing is written then.
+///
+/// # Errors
+/// Storage.
+pub async fn enter_agreement(
+    db: &Db,
+    _: &Allowed,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    draft: &AgreementDraft,
+) -> Result<Result<Agreement, Vec<InvalidInput>>, ServiceError> {
+    let recorded = store::agreements(db).await?;
+    let mut a = match draft.check(&partner_codes(), &recorded) {
+        Ok(a) => a,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let mut tx = db.begin().await?;
+    a.id = store::insert_agreement(&mut tx, &a).await?;
+    let detail = format!(
+        "{} in force {} to {}; out {}; in {}; template {}",
+        a.partner,
+        a.in_force_from,
+        a.in_force_to,
+        fields_list(&a.outbound_fields),
+        fields_list(&a.inbound_fields),
+        a.template
+    );
+    let record = agreement_record(a.id);
+    let e = entry(actor, Category::Change, "cpms.agreement.enter", &record, AuditOutcome::Ok, &detail);
+    audit::record(&mut tx, now, &e).await?;
+    tx.commit().await?;
+    Ok(Ok(a))
+}
+
+/// One agreement, for headquarters' end form.
+///
+/// # Errors
+/// Not found, storage.
+pub async fn agreement(db: &Db, _: &Allowed, id: i64) -> Result<Agreement, ServiceError> {
+    store::agreement(db, id).await?.ok_or(ServiceError::NotFound)
+}
+
+/// The agreement to end and its new last day, checked (`model::check_end`) without writing:
+/// what the confirmation step shows.
+///
+/// # Errors
+/// Not found, the day refused (on `last_day`), storage.
+pub async fn end_preview(
+    db: &Db,
+    _: &Allowed,
+    now: DateTime<Utc>,
+    id: i64,
+    last_day: &str,
+) -> Result<(Agreement, NaiveDate), ServiceError> {
+    let a = store::agreement(db, id).await?.ok_or(ServiceError::NotFound)?;
+    let last = parse_day("last_day", last_day)?;
+    check_end(&a, last, today(now))?;
+    Ok((a, last))
+}
+
+/// Headquarters ends an agreement: its last day in force becomes `last_day` (today at the
+/// earliest, never later than it was), audited in the same transaction. The agreement stays:
+/// disclosures made under it still name it.
+///
+/// # Errors
+/// Not found, the day refused (on `last_day`), changed meanwhile, storage.
+pub async fn end_agreement(
+    db: &Db,
+    allowed: &Allowed,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    last_day: &str,
+) -> Result<Agreement, ServiceError> {
+    let (mut a, last) = end_preview(db, allowed, now, id, last_day).await?;
+    let mut tx = db.begin().await?;
+    if !store::end_agreement(&mut tx, id, last, a.in_force_to).await? {
+        return Err(InvalidInput::new("last_day", "The agreement changed meanwhile: look at it again.").into());
+    }
+    let detail = format!("{} last day in force {last} (was {})", a.partner, a.in_force_to);
+    let record = agreement_record(id);
+    let e = entry(actor, Category::Change, "cpms.agreement.end", &record, AuditOutcome::Ok, &detail);
+    audit::record(&mut tx, now, &e).await?;
+    tx.commit().await?;
+    a.in_force_to = last;
+    Ok(a)
 }
 
 /// Opens the page that finds a case's sharing record (`sharing.cases`); the record itself checks
@@ -467,8 +602,8 @@ pub struct Demo {
 /// officer. Returns how many persons were enrolled (0 when the demo was already there).
 ///
 /// # Errors
-/// Storage failures.
-pub async fn load_demo(db: &Db, now: DateTime<Utc>, as_of: NaiveDate, demo: &Demo) -> Result<u64, DbError> {
+/// Storage failures (and a demo agreement breaking the rules, a mistake in the code).
+pub async fn load_demo(db: &Db, now: DateTime<Utc>, as_of: NaiveDate, demo: &Demo) -> Result<u64, ServiceError> {
     if !store::agreements(db).await?.is_empty() {
         return Ok(0);
     }

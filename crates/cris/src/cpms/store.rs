@@ -341,6 +341,35 @@ pub async fn agreements(db: &Db) -> Result<Vec<Agreement>, DbError> {
     Ok(rows.into_iter().map(Agreement::from).collect())
 }
 
+/// One agreement.
+pub async fn agreement(db: &Db, id: i64) -> Result<Option<Agreement>, DbError> {
+    let row: Option<AgreementRow> = crate::with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, partner, in_force_from, in_force_to, outbound_fields, inbound_fields, template \
+             FROM cpms_agreements WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.map(Agreement::from))
+}
+
+/// Sets an agreement's last day in force, only if it is still `was` (a second person ending it
+/// at the same time changes nothing); whether it changed. Agreements are never deleted.
+pub async fn end_agreement(tx: &mut Tx, id: i64, last: NaiveDate, was: NaiveDate) -> Result<bool, DbError> {
+    Ok(crate::with_tx!(tx, conn => {
+        sqlx::query("UPDATE cpms_agreements SET in_force_to = $2 WHERE id = $1 AND in_force_to = $3")
+            .bind(id)
+            .bind(last)
+            .bind(was)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
+    }))
+}
+
 /// The partner's agreement in force on `day` (the latest started, if several).
 pub async fn agreement_in_force(db: &Db, partner: &str, day: NaiveDate) -> Result<Option<Agreement>, DbError> {
     let row: Option<AgreementRow> = crate::with_db!(db, pool => {

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::model::{Document, Stage, StepError};
 pub use super::store::Summary;
 use super::store::{self, Case, DocumentInfo};
-use crate::kernel::access::{Actor, Allowed, Capability, entry, permit};
+use crate::kernel::access::{self, Actor, Allowed, Capability, Denial, entry, permit};
 use crate::kernel::audit::{self, Category, Outcome};
 use crate::kernel::db::{Db, Tx};
 use crate::kernel::error::{InvalidInput, ServiceError};
@@ -221,8 +221,10 @@ pub async fn prepare(
     Ok(fields)
 }
 
-/// Attaches a document the partner asked for, checked by content and size (model), while the
-/// response is not yet approved.
+/// The analyst the case is assigned to attaches a document the partner asked for, checked by
+/// content and size (model), while the response is not yet approved. Another analyst (the page
+/// offers them no form, so a forged post) is refused as a record out of reach: logged and
+/// alerted like every refusal.
 pub async fn attach(
     db: &Db,
     catalog: &Catalog,
@@ -233,11 +235,17 @@ pub async fn attach(
     bytes: Vec<u8>,
 ) -> Result<i64, ServiceError> {
     check(db, catalog, actor, now, "icts.attach").await?;
-    let doc = Document::check(label, bytes)?;
     let (_, stage) = load(db, id).await?;
-    if !matches!(stage, Stage::Assigned(_) | Stage::Prepared(_)) {
-        return Err(step_refused(StepError::WrongStage));
+    let assignee = match stage {
+        Stage::Assigned(a) => a.to,
+        Stage::Prepared(p) => p.to,
+        _ => return Err(step_refused(StepError::WrongStage)),
+    };
+    if assignee != actor.user_id {
+        let denial = access::deny(db, catalog, actor, now, "icts.attach", None, Denial::Reach).await;
+        return Err(denial.into());
     }
+    let doc = Document::check(label, bytes)?;
     let mut tx = db.begin().await?;
     let doc_id = store::add_document(&mut tx, id, &doc, actor.user_id, now).await?;
     let detail = format!("document:{doc_id} {} {}", doc.media_type.as_str(), doc.sha256);

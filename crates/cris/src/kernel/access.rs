@@ -153,6 +153,7 @@ impl Role {
                 ServiceRequestsRead,
                 SurveysManage,
                 RetentionRead,
+                SharingAgreements,
             ],
             Role::AsylumOfficer => &[CasesRead, SharingQuery, SharingCases],
             Role::FraudAnalyst => &[CasesRead, SharingRead, SharingCases],
@@ -253,11 +254,14 @@ pub enum Capability {
     /// See a case's international sharing record: its officer's queries and the partners'
     /// answers (R-IS-03: the officer assigned to the case and fraud analysts only).
     SharingCases,
+    /// Enter and end agreements with foreign partners (R-IS-08): headquarters negotiates them,
+    /// the analysts apply them.
+    SharingAgreements,
 }
 
 impl Capability {
     /// Every capability.
-    pub const ALL: [Capability; 33] = [
+    pub const ALL: [Capability; 34] = [
         Capability::CasesRead,
         Capability::ScriptsRead,
         Capability::ScriptsAuthor,
@@ -291,6 +295,7 @@ impl Capability {
         Capability::SharingRespond,
         Capability::SharingDisclosures,
         Capability::SharingCases,
+        Capability::SharingAgreements,
     ];
 
     /// The stable name, e.g. `service_requests.assign`.
@@ -329,6 +334,7 @@ impl Capability {
             Capability::SharingRespond => "sharing.respond",
             Capability::SharingDisclosures => "sharing.disclosures",
             Capability::SharingCases => "sharing.cases",
+            Capability::SharingAgreements => "sharing.agreements",
         }
     }
 }

@@ -134,7 +134,7 @@ pub mod doors {
         REPRESENTATIVES = "/staff/representatives", "staff-nav-representatives", Administration, [RepresentativesManage];
         SHARING_CASES = "/staff/sharing/cases", "staff-nav-sharing-cases", Sharing, [SharingCases];
         DISCLOSURES = "/staff/sharing/disclosures", "staff-nav-disclosures", Sharing, [SharingDisclosures];
-        AGREEMENTS = "/staff/sharing/agreements", "staff-nav-agreements", Sharing, [SharingDisclosures];
+        AGREEMENTS = "/staff/sharing/agreements", "staff-nav-agreements", Sharing, [SharingDisclosures, SharingAgreements];
         ICTS = "/staff/icts", "staff-nav-icts", Sharing, [SharingRespond];
     }
 }

@@ -49,7 +49,12 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /staff/sharing/disclosures", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("GET /staff/sharing/disclosures?fin=FIN100000007", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("GET /staff/sharing/disclosures.csv?fin=FIN100000007", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
-    ("GET /staff/sharing/agreements", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
+    ("GET /staff/sharing/agreements", "✘✘✘✘✘✘✘✘✘✔✘✘✔"),
+    // Agreements are entered and ended by headquarters (R-IS-08); agreement 1 is the demo's
+    // with Canada, in force.
+    ("POST /staff/sharing/agreements", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
+    ("GET /staff/sharing/agreements/1/end", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
+    ("POST /staff/sharing/agreements/1/end", "✘✘✘✘✘✘✘✘✘✔✘✘✘"),
     // The case assigned to this matrix's asylum officer: they read it and may ask about it.
     ("GET /staff/sharing/cases/IOE0900000901", "✘✘✘✘✘✘✘✘✘✘✔✔✘"),
     ("POST /staff/sharing/cases/IOE0900000901/queries", "✘✘✘✘✘✘✘✘✘✘✔✘✘"),
@@ -57,6 +62,7 @@ const EXPECTED: &[(&str, &str)] = &[
 
 // R-AU-01, R-AU-02, R-AU-07
 // R-IS-03
+// R-IS-08
 // R-IS-09
 #[tokio::test]
 async fn every_staff_route_for_every_role() {

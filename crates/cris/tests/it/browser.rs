@@ -1411,6 +1411,8 @@ async fn staff_pages_fit_desks_for_every_role() {
         ("sweep.hq", "/staff/scripts/1".into(), "script".into()),
         ("sweep.hq", "/staff/surveys".into(), "surveys".into()),
         ("sweep.hq", "/staff/surveys/new".into(), "survey-new".into()),
+        ("sweep.hq", "/staff/sharing/agreements".into(), "agreements-hq".into()),
+        ("sweep.hq", "/staff/sharing/agreements/1/end".into(), "agreement-end".into()),
         ("sweep.asylum", "/staff".into(), "home-asylum".into()),
         ("sweep.asylum", "/staff/sharing/cases".into(), "sharing-find".into()),
         ("sweep.asylum", "/staff/sharing/cases/IOE0900000800".into(), "sharing-case".into()),
@@ -2124,4 +2126,88 @@ async fn an_officer_asks_a_partner_and_the_disclosures_are_accounted_for() {
     b.quit().await;
     running.shutdown(Duration::from_secs(1));
     assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+}
+
+// R-IS-08
+// Headquarters enters an agreement in the browser: a refused form comes back with the summary,
+// the messages beside their fields and every value as typed (screenshots
+// target/screenshots/staff/agreement-errors-*.png); corrected, it is listed; then ended today
+// through the confirmation step, a day in the past refused first. No accessibility violation
+// of any impact at 1024 and 1440 px.
+#[tokio::test]
+async fn headquarters_enters_and_ends_an_agreement_in_the_browser() {
+    use cris::kernel::access::Role;
+    let _one = ONE_BROWSER.acquire().await.unwrap();
+    let app = TestApp::new().await;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    cris::cpms::service::record_agreement(&app.db, &crate::cpms::agreement("CAN", day(2020, 1, 1), day(2025, 12, 31)))
+        .await
+        .unwrap();
+    app.staff("hq.agree", Role::Headquarters, "NBC").await;
+    let (base, server) = serve(&app).await;
+    let b = Browser::start().await;
+    let mut failures = Vec::new();
+    b.goto(&format!("{base}/")).await;
+    staff_session(&b, &app, "hq.agree").await;
+    b.goto(&format!("{base}/staff/sharing/agreements")).await;
+    b.wait_for("#agreement-form").await;
+    check_staff_widths(&b, "agreement-form", &STAFF_WIDTHS, &mut failures).await;
+
+    // To before from, no field USCIS may send: refused, as typed.
+    let set = async |id: &str, value: &str| {
+        b.script(&format!("document.getElementById('{id}').value = '{value}'"), vec![]).await;
+    };
+    set("partner", "AUS").await;
+    set("in_force_from", "2026-12-31").await;
+    set("in_force_to", "2026-11-15").await;
+    set("template", "AUS").await;
+    b.click("label[for=inbound-18]").await;
+    b.click("label[for=inbound-22]").await;
+    b.click("#enter-agreement").await;
+    b.wait_for("#errors").await;
+    assert_eq!(b.text("#in_force_to-error").await, "The last day in force cannot be before the first.");
+    assert_eq!(b.text("#outbound-error").await, "Choose at least one field.");
+    let kept = b
+        .script(
+            "return [document.getElementById('partner').value, document.getElementById('in_force_from').value,
+                     document.getElementById('in_force_to').value, document.getElementById('inbound-18').checked,
+                     document.getElementById('inbound-22').checked, document.getElementById('inbound-24').checked].join(' ')",
+            vec![],
+        )
+        .await;
+    assert_eq!(kept.as_str(), Some("AUS 2026-12-31 2026-11-15 true true false"));
+    assert_eq!(b.attribute("#in_force_to", "aria-invalid").await, "true");
+    check_staff_widths(&b, "agreement-errors", &STAFF_WIDTHS, &mut failures).await;
+
+    // Corrected: listed, in force today.
+    set("in_force_from", "2026-11-01").await;
+    set("in_force_to", "2027-10-31").await;
+    b.click("label[for=outbound-18]").await;
+    b.click("#enter-agreement").await;
+    b.wait_for("#done").await;
+    let row = b.text("#agreement-2").await;
+    assert!(row.contains("AUS") && row.contains("2027-10-31") && row.contains("Yes"), "{row}");
+    assert_eq!(
+        b.script("return document.querySelectorAll('#end-1').length", vec![]).await,
+        0,
+        "an ended one has no link"
+    );
+
+    // Ended: a day in the past refused, then today, confirmed.
+    b.click("#end-2").await;
+    b.wait_for("#end-form").await;
+    set("last_day", "2026-10-01").await;
+    b.click("#review-end").await;
+    b.wait_for("#last_day-error").await;
+    assert!(b.text("#last_day-error").await.contains("cannot be ended in the past"));
+    check_staff_widths(&b, "agreement-end-error", &STAFF_WIDTHS, &mut failures).await;
+    set("last_day", "2026-11-02").await;
+    b.click("#review-end").await;
+    b.wait_for("#confirm-end").await;
+    assert!(b.text("#confirm-end").await.contains("until 2026-11-02 instead of 2027-10-31"));
+    check_staff_widths(&b, "agreement-end-confirm", &STAFF_WIDTHS, &mut failures).await;
+    b.click("#confirm-yes").await;
+    b.wait_for("#done").await;
+    assert!(b.text("#agreement-2").await.contains("2026-11-02"));
+    finish(b, server, &failures).await;
 }

@@ -69,3 +69,62 @@ async fn migrate_and_seed_subcommands() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already loaded"));
 }
+
+// R-IS-08
+// Operators enter, list and end agreements from the command line under the staff page's rules
+// (an overlap, an unknown field, an end in the past refused, exit 1, nothing written), each
+// change audited as `command:<user>`.
+#[tokio::test]
+async fn sharing_agreements_from_the_command_line() {
+    let db = TestDb::new().await;
+    let run = |args: &[&str]| {
+        let out = cris().env("USER", "operator1").args(["--database-url", &db.url]).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = run(&["migrate"]);
+    assert_eq!(code, Some(0), "{err}");
+    let add = ["sharing", "agreement", "add", "--partner", "CAN", "--from", "2026-01-01", "--to", "2099-12-31"];
+    let (code, out, err) = run(&[&add[..], &["--outbound", "18,2.022", "--inbound", "18,22,24"]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("entered 1\tCAN\t2026-01-01 to 2099-12-31\tin force\tout 18,22\tin 18,22,24\ttemplate CAN"),
+        "{out}"
+    );
+    let (code, _, err) = run(&[&add[..], &["--outbound", "18", "--inbound", "18"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(err.contains("the days overlap"), "{err}");
+    let other = ["sharing", "agreement", "add", "--partner", "AUS", "--from", "2026-01-01", "--to", "2099-12-31"];
+    let (code, _, err) = run(&[&other[..], &["--outbound", "18,999", "--inbound", "18"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(err.contains("999 is not a Type-2 field"), "{err}");
+    let (code, _, err) = run(&["sharing", "agreement", "end", "--id", "1", "--last-day", "2020-01-01"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("cannot be ended in the past"), "{err}");
+    let (code, _, err) = run(&["sharing", "agreement", "end", "--id", "7", "--last-day", "2090-01-01"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no agreement 7"), "{err}");
+    let (code, out, err) = run(&["sharing", "agreement", "end", "--id", "1", "--last-day", "2090-01-01"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("ended 1\tCAN\t2026-01-01 to 2090-01-01"), "{out}");
+    let (code, out, _) = run(&["sharing", "agreement", "list"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("2026-01-01 to 2090-01-01"), "{out}");
+
+    let pool = cris::kernel::db::Db::connect(&db.url, 1).await.unwrap();
+    let rows: Vec<(String, String)> = cris::with_db!(&pool, p => {
+        sqlx::query_as("SELECT event, username FROM audit_log WHERE event LIKE 'cpms.agreement.%' ORDER BY id").fetch_all(p).await.unwrap()
+    });
+    pool.close().await;
+    assert_eq!(
+        rows,
+        vec![
+            ("cpms.agreement.enter".to_owned(), "command:operator1".to_owned()),
+            ("cpms.agreement.end".to_owned(), "command:operator1".to_owned())
+        ]
+    );
+}

@@ -598,3 +598,229 @@ pub async fn matrix_case(app: &TestApp) {
 pub async fn matrix_case_of(app: &TestApp, officer: i64) {
     applicant(app, 8, "IOE0900000901", officer).await;
 }
+
+// ---------------------------------------------------------------- agreements entered and ended by headquarters
+
+/// A partner's query about `seed` posted by IDENT to CRIS, dated the app's today: the status
+/// CRIS answers (202 taken, 403 refused).
+async fn partner_query(app: &TestApp, ident: &cris::ident::standin::StandIns, seed: u64) -> u16 {
+    use cris::ident::Partner;
+    let today = cpms::today(app.clock.now());
+    let q = cris::ident::standin::sample_query(Partner::Australia, probe(seed), today);
+    let raw = q.encode(Partner::Australia.agency(), cris::ident::USCIS_AGENCY).unwrap();
+    let body = cris::ident::wire::Envelope::query(Partner::Australia, &q.tcn, raw).to_json();
+    let auth = format!("Bearer {}", ident.inbound_token);
+    let headers = [("authorization", auth.as_str()), ("content-type", "application/json")];
+    app.request("POST", "/ident/v1/transactions", &headers, std::str::from_utf8(&body).unwrap()).await.0
+}
+
+async fn agreement_rows(app: &TestApp) -> Vec<(i64, String, NaiveDate, NaiveDate)> {
+    cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT id, partner, in_force_from, in_force_to FROM cpms_agreements ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    })
+}
+
+/// A form's name-value pairs.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
+/// The form as headquarters fills it in: partner, days, fields each way, template.
+fn agreement_form<'a>(
+    partner: &'a str,
+    from: &'a str,
+    to: &'a str,
+    out: &[&'a str],
+    inb: &[&'a str],
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![("partner", partner), ("in_force_from", from), ("in_force_to", to), ("template", partner)];
+    form.extend(out.iter().map(|f| ("outbound", *f)));
+    form.extend(inb.iter().map(|f| ("inbound", *f)));
+    form
+}
+
+// R-IS-08
+// Headquarters enters an agreement on the staff page (audited); a partner's query on a day
+// inside it is taken. Ending it takes a confirmation step, then sets its last day to today
+// (audited, the agreement kept): today's query is still taken, tomorrow's is refused and logged.
+#[tokio::test]
+async fn headquarters_enters_and_ends_an_agreement_and_queries_follow_it() {
+    let (app, ident, _server) = TestApp::with_ident(4).await;
+    app.staff("hq.one", Role::Headquarters, "NBC").await;
+    let cookie = app.sign_in("hq.one").await;
+    let now = app.clock.now();
+    cpms::enroll(&app.db, &[new_person(31, d(1990, 3, 14), None)], now).await.unwrap();
+    // Before any agreement, Australia is refused.
+    assert_eq!(partner_query(&app, &ident, 31).await, 403);
+
+    let every = ["18", "19", "20", "22", "24", "37", "201", "202", "203", "204", "207", "208", "209"];
+    let form = agreement_form("AUS", "2026-11-01", "2026-11-30", &["18", "2.022"], &every);
+    let (status, headers, page) = app.post_form("/staff/sharing/agreements", &cookie, &form).await;
+    assert_eq!(status, 303, "{page}");
+    let rows = agreement_rows(&app).await;
+    assert_eq!(rows, vec![(rows[0].0, "AUS".to_owned(), d(2026, 11, 1), d(2026, 11, 30))]);
+    let id = rows[0].0;
+    assert_eq!(headers["location"], format!("/staff/sharing/agreements?entered={id}"));
+    let stored = cpms::agreement_in_force(&app.db, "AUS", d(2026, 11, 2)).await.unwrap().unwrap();
+    assert_eq!(stored.outbound_fields, vec![18, 22]);
+    assert_eq!(stored.template, "AUS");
+    let (status, _, page) = app.get(&format!("/staff/sharing/agreements?entered={id}"), &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("Agreement {id} is recorded.")) && page.contains("2026-11-30"), "{page}");
+    assert_eq!(
+        events(&app, "cpms.agreement.%").await,
+        vec![("cpms.agreement.enter".into(), "hq.one".into(), "ok".into())]
+    );
+
+    assert_eq!(partner_query(&app, &ident, 31).await, 202);
+
+    // Ending: the form, then the confirmation (nothing written yet), then the change.
+    let end = format!("/staff/sharing/agreements/{id}/end");
+    let (status, _, page) = app.get(&end, &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"2026-11-02\""), "today is filled in: {page}");
+    let (status, _, page) = app.post_form(&end, &cookie, &[("last_day", "2026-11-02")]).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"confirm-end\"") && page.contains("until 2026-11-02 instead of 2026-11-30"), "{page}");
+    assert_eq!(agreement_rows(&app).await[0].3, d(2026, 11, 30));
+    let (status, headers, page) = app.post_form(&end, &cookie, &[("last_day", "2026-11-02"), ("confirm", "yes")]).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(headers["location"], format!("/staff/sharing/agreements?ended={id}"));
+    assert_eq!(agreement_rows(&app).await, vec![(id, "AUS".to_owned(), d(2026, 11, 1), d(2026, 11, 2))]);
+    let logged = events(&app, "cpms.agreement.%").await;
+    assert_eq!(logged[1], ("cpms.agreement.end".into(), "hq.one".into(), "ok".into()));
+    let detail: String = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE event = 'cpms.agreement.end'").fetch_one(pool).await.unwrap()
+    });
+    assert!(detail.contains("2026-11-02") && detail.contains("was 2026-11-30"), "{detail}");
+
+    // Still in force today; tomorrow refused, stored and logged.
+    assert_eq!(partner_query(&app, &ident, 31).await, 202);
+    app.clock.advance(chrono::Duration::days(1));
+    let refused_before: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = 'icts.query_refused'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(partner_query(&app, &ident, 31).await, 403);
+    let (refused, exchanges): (i64, i64) = cris::with_db!(&app.db, pool => {
+        let r = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = 'icts.query_refused'").fetch_one(pool).await.unwrap();
+        let e = sqlx::query_scalar("SELECT COUNT(*) FROM cpms_exchanges WHERE outcome = 'refused' AND reason LIKE '%2026-11-03%'").fetch_one(pool).await.unwrap();
+        (r, e)
+    });
+    assert_eq!((refused - refused_before, exchanges), (1, 1));
+    // An ended agreement cannot be ended again (a new session: a day has passed).
+    let cookie = app.sign_in("hq.one").await;
+    let (status, _, page) = app.post_form(&end, &cookie, &[("last_day", "2026-11-03"), ("confirm", "yes")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already ended on 2026-11-02"), "{page}");
+}
+
+// R-IS-08
+// Refused agreements come back on the page with the message beside each field and in the
+// summary and every value as typed, and nothing is written: the last day before the first, no
+// field one way, a field the templates do not know, an unknown partner, days overlapping
+// another agreement of the partner. Ending in the past or later than the current end is refused.
+#[tokio::test]
+async fn refused_agreements_keep_what_was_typed_and_write_nothing() {
+    let app = TestApp::new().await;
+    app.staff("hq.two", Role::Headquarters, "NBC").await;
+    let cookie = app.sign_in("hq.two").await;
+    let existing = cpms::record_agreement(&app.db, &agreement("CAN", d(2026, 1, 1), d(2026, 12, 31))).await.unwrap();
+    // (the form, the id of the message, its words)
+    let cases: Vec<(Form, &str, &str)> = vec![
+        (
+            agreement_form("AUS", "2027-03-01", "2027-02-01", &["18"], &["18"]),
+            "in_force_to-error",
+            "The last day in force cannot be before the first.",
+        ),
+        (
+            agreement_form("AUS", "2027-01-01", "2027-12-31", &[], &["18"]),
+            "outbound-error",
+            "Choose at least one field.",
+        ),
+        (
+            agreement_form("AUS", "2027-01-01", "2027-12-31", &["18", "2.999"], &["18"]),
+            "outbound-error",
+            "2.999 is not a Type-2 field the request templates know.",
+        ),
+        (
+            agreement_form("FRA", "2027-01-01", "2027-12-31", &["18"], &["18"]),
+            "partner-error",
+            "Choose one of the partners",
+        ),
+        (
+            agreement_form("CAN", "2026-12-01", "2027-12-31", &["18"], &["22"]),
+            "in_force_from-error",
+            "the days overlap",
+        ),
+        (agreement_form("AUS", "31.01.2027", "2027-12-31", &["18"], &["18"]), "in_force_from-error", "YYYY-MM-DD"),
+    ];
+    for (form, id, message) in &cases {
+        let (status, _, page) = app.post_form("/staff/sharing/agreements", &cookie, form).await;
+        assert_eq!(status, 422, "{form:?}: {page}");
+        assert!(page.contains(&format!("id=\"{id}\"")) && page.contains(message), "{form:?}: {page}");
+        assert!(page.contains("id=\"errors\""), "the summary: {page}");
+        for (name, value) in form.iter().filter(|(n, _)| n.starts_with("in_force")) {
+            assert!(page.contains(&format!("name=\"{name}\" value=\"{value}\"")), "{name} kept: {page}");
+        }
+        for (_, f) in form.iter().filter(|(n, _)| *n == "inbound") {
+            assert!(page.contains(&format!("value=\"{f}\" checked")), "inbound {f} kept: {page}");
+        }
+    }
+    assert_eq!(agreement_rows(&app).await.len(), 1);
+    assert!(events(&app, "cpms.agreement.%").await.is_empty());
+
+    let end = format!("/staff/sharing/agreements/{existing}/end");
+    for (day, message) in [
+        ("2026-11-01", "An agreement cannot be ended in the past: choose 2026-11-02 or a later day."),
+        ("2027-01-01", "The last day cannot be after its current last day, 2026-12-31."),
+        ("soon", "YYYY-MM-DD"),
+    ] {
+        for confirm in ["", "yes"] {
+            let (status, _, page) = app.post_form(&end, &cookie, &[("last_day", day), ("confirm", confirm)]).await;
+            assert_eq!(status, 422, "{day}: {page}");
+            assert!(page.contains(message) && page.contains(&format!("value=\"{day}\"")), "{day}: {page}");
+        }
+    }
+    assert_eq!(agreement_rows(&app).await[0].3, d(2026, 12, 31));
+    assert!(events(&app, "cpms.agreement.%").await.is_empty());
+    // No such agreement.
+    assert_eq!(app.get("/staff/sharing/agreements/999/end", &[("cookie", &cookie)]).await.0, 404);
+}
+
+// R-IS-08
+// R-AU-01
+// R-AU-07
+// Only headquarters enters and ends agreements: an international analyst reads the list (no form,
+// no end link) and is refused the form's post and the end, logged and alerted; seeds and tests go
+// through the same rules (an overlapping agreement is refused).
+#[tokio::test]
+async fn only_headquarters_enters_and_ends_agreements() {
+    let app = TestApp::new().await;
+    let id = cpms::record_agreement(&app.db, &agreement("CAN", d(2026, 1, 1), d(2026, 12, 31))).await.unwrap();
+    let overlapping = cpms::record_agreement(&app.db, &agreement("CAN", d(2026, 6, 1), d(2027, 12, 31))).await;
+    assert!(matches!(&overlapping, Err(ServiceError::Invalid(e)) if e.field == "in_force_from"), "{overlapping:?}");
+    app.staff("ia.one", Role::InternationalAnalyst, "NBC").await;
+    let cookie = app.sign_in("ia.one").await;
+    let (status, _, page) = app.get("/staff/sharing/agreements", &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("id=\"agreements\"") && !page.contains("agreement-form") && !page.contains("/end\""),
+        "{page}"
+    );
+    let form = agreement_form("AUS", "2027-01-01", "2027-12-31", &["18"], &["18"]);
+    assert_eq!(app.post_form("/staff/sharing/agreements", &cookie, &form).await.0, 403);
+    let end = format!("/staff/sharing/agreements/{id}/end");
+    assert_eq!(app.get(&end, &[("cookie", &cookie)]).await.0, 403);
+    assert_eq!(app.post_form(&end, &cookie, &[("last_day", "2026-11-02"), ("confirm", "yes")]).await.0, 403);
+    assert_eq!(agreement_rows(&app).await, vec![(id, "CAN".to_owned(), d(2026, 1, 1), d(2026, 12, 31))]);
+    let denied: Vec<(String, String, String)> = cris::with_db!(&app.db, pool => {
+        sqlx::query_as("SELECT event, record, username FROM audit_log WHERE outcome = 'denied' ORDER BY id").fetch_all(pool).await.unwrap()
+    });
+    assert_eq!(denied.len(), 3, "{denied:?}");
+    assert!(denied.iter().all(|(e, r, u)| e == "access.denied" && r == "cpms.agreements.manage" && u == "ia.one"));
+    let alerts: i64 = cris::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(occurrences), 0) AS BIGINT) FROM security_alerts WHERE kind = 'permission_denied'").fetch_one(pool).await.unwrap()
+    });
+    assert_eq!(alerts, 3);
+}

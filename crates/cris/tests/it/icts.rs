@@ -44,6 +44,16 @@ async fn agree(app: &TestApp, outbound: &[u16], from: NaiveDate, to: NaiveDate) 
     cpms::record_agreement(&app.db, &a).await.unwrap()
 }
 
+/// Changes what the agreement in force lets USCIS send. Agreements are entered and ended, never
+/// amended, and no two of a partner share a day; the row changed in place stands for the one
+/// in force at approval differing from the one at preparation.
+async fn amend(app: &TestApp, outbound: &[u16]) {
+    let list = cris::cpms::model::fields_list(outbound);
+    cris::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE cpms_agreements SET outbound_fields = $1").bind(list).execute(pool).await.unwrap();
+    });
+}
+
 fn analyst(app: &TestApp, id: i64, name: &str) -> Actor {
     Actor {
         user_id: id,
@@ -220,7 +230,7 @@ async fn a_response_never_carries_a_field_its_agreement_does_not_allow() {
     for (i, barred) in offered.iter().copied().enumerate() {
         let seed = 100 + i as u64;
         cpms::enroll(&app.db, &[new_person(seed, d(1980, 1, 2), None)], now).await.unwrap();
-        agree(app, &every, d(2026, 1, 1), d(2030, 12, 31)).await;
+        amend(app, &every).await;
         let q = query_about(&w, seed);
         let received = inbound::receive(
             &app.db,
@@ -237,7 +247,7 @@ async fn a_response_never_carries_a_field_its_agreement_does_not_allow() {
         let all: Vec<String> = offered.iter().map(u16::to_string).collect();
         service::prepare(&app.db, &app.catalog, &a, now, id, &all).await.unwrap();
         let allowed: Vec<u16> = every.iter().copied().filter(|n| *n != barred).collect();
-        agree(app, &allowed, d(2026, 1, 1), d(2030, 12, 31)).await;
+        amend(app, &allowed).await;
         inbound::approve(&app.db, &app.catalog, Some(&client), &b, now, id).await.unwrap();
         let got = answers(&w, i + 1).await;
         let sent = got.iter().find(|x| x.tcr == q.tcn).unwrap();
@@ -407,7 +417,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /staff/icts/{case}", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("POST /staff/icts/{case}/assign", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("POST /staff/icts/{case}/prepare", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
-    ("POST /staff/icts/{case}/documents", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
+    // The case is assigned to another analyst (icts.owner): only the assignee attaches.
+    ("POST /staff/icts/{case}/documents", "✘✘✘✘✘✘✘✘✘✘✘✘✘"),
     ("POST /staff/icts/{case}/approve", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
     ("GET /staff/icts/{case}/documents/{doc}", "✘✘✘✘✘✘✘✘✘✘✘✘✔"),
 ];
@@ -466,4 +477,42 @@ async fn every_icts_route_for_every_role_and_refusals_are_logged_and_alerted() {
         (d, a)
     });
     assert_eq!((denied - before, alerts), (denials, denials));
+}
+
+// R-IS-05
+// R-AU-07
+// Only the analyst the case is assigned to attaches a document: another analyst's post (the page
+// offers them no form) is refused, written to the security log and alerted, and nothing is
+// stored; the assignee's goes through.
+#[tokio::test]
+async fn only_the_assigned_analyst_attaches_documents() {
+    let w = world(&[18]).await;
+    let app = &w.app;
+    let now = app.clock.now();
+    cpms::enroll(&app.db, &[new_person(62, d(1990, 3, 14), None)], now).await.unwrap();
+    let q = query_about(&w, 62);
+    w.ident.partner_asks(AUS, &q).await.unwrap();
+    let id = store::by_query(&app.db, "AUS", &q.tcn).await.unwrap().unwrap().id;
+    let owner = app.staff("icts.owner", Role::InternationalAnalyst, "NBC").await;
+    let other = app.staff("icts.other", Role::InternationalAnalyst, "NBC").await;
+    let (mine, theirs) = (analyst(app, owner, "icts.owner"), analyst(app, other, "icts.other"));
+    service::assign(&app.db, &app.catalog, &mine, now, id, owner).await.unwrap();
+
+    let refused = service::attach(&app.db, &app.catalog, &theirs, now, id, "Scan", b"%PDF-1.4 x".to_vec()).await;
+    assert!(matches!(refused, Err(ServiceError::Denied(_))), "{refused:?}");
+    let path = format!("/staff/icts/{id}/documents");
+    let cookie = app.sign_in("icts.other").await;
+    assert_eq!(post_upload(app, &path, &cookie, "Scan", b"%PDF-1.4 y").await.0, 403);
+    let (denied, alerts, docs): (i64, i64, i64) = cris::with_db!(&app.db, pool => {
+        let d = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied' AND event = 'access.denied' AND record = 'icts.attach' AND username = 'icts.other'").fetch_one(pool).await.unwrap();
+        let a = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(occurrences), 0) AS BIGINT) FROM security_alerts").fetch_one(pool).await.unwrap();
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM icts_documents").fetch_one(pool).await.unwrap();
+        (d, a, n)
+    });
+    assert_eq!((denied, alerts, docs), (2, 2, 0));
+
+    let cookie = app.sign_in("icts.owner").await;
+    assert_eq!(post_upload(app, &path, &cookie, "Scan", b"%PDF-1.4 y").await.0, 303);
+    service::attach(&app.db, &app.catalog, &mine, now, id, "Scan 2", b"%PDF-1.4 z".to_vec()).await.unwrap();
+    assert_eq!(service::case(&app.db, &app.catalog, &mine, now, id).await.unwrap().documents.len(), 2);
 }
