@@ -245,11 +245,11 @@ pub fn partner_codes() -> Vec<&'static str> {
 /// # Errors
 /// The first rule it breaks, storage.
 pub async fn record_agreement(db: &Db, a: &Agreement) -> Result<i64, ServiceError> {
-    let recorded = store::agreements(db).await?;
+    let mut tx = db.begin().await?;
+    let recorded = store::agreements_locked(&mut tx).await?;
     if let Some(e) = check_agreement(a, &partner_codes(), &recorded).into_iter().next() {
         return Err(e.into());
     }
-    let mut tx = db.begin().await?;
     let id = store::insert_agreement(&mut tx, a).await?;
     tx.commit().await?;
     Ok(id)
@@ -314,12 +314,12 @@ pub async fn enter_agreement(
     now: DateTime<Utc>,
     draft: &AgreementDraft,
 ) -> Result<Result<Agreement, Vec<InvalidInput>>, ServiceError> {
-    let recorded = store::agreements(db).await?;
+    let mut tx = db.begin().await?;
+    let recorded = store::agreements_locked(&mut tx).await?;
     let mut a = match draft.check(&partner_codes(), &recorded) {
         Ok(a) => a,
         Err(problems) => return Ok(Err(problems)),
     };
-    let mut tx = db.begin().await?;
     a.id = store::insert_agreement(&mut tx, &a).await?;
     let detail = format!(
         "{} in force {} to {}; out {}; in {}; template {}",

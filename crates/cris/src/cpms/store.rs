@@ -331,12 +331,24 @@ pub async fn insert_agreement(tx: &mut Tx, a: &Agreement) -> Result<i64, DbError
 /// Every agreement, by partner then start.
 pub async fn agreements(db: &Db) -> Result<Vec<Agreement>, DbError> {
     let rows: Vec<AgreementRow> = crate::with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, partner, in_force_from, in_force_to, outbound_fields, inbound_fields, template \
-             FROM cpms_agreements ORDER BY partner, in_force_from, id",
-        )
-        .fetch_all(pool)
-        .await?
+        sqlx::query_as(AGREEMENTS).fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().map(Agreement::from).collect())
+}
+
+const AGREEMENTS: &str = "SELECT id, partner, in_force_from, in_force_to, outbound_fields, inbound_fields, template \
+                          FROM cpms_agreements ORDER BY partner, in_force_from, id";
+
+/// Every agreement, read after taking the agreements' lock: two people entering agreements for
+/// the same partner at once take turns, so the second sees the first's days and the overlap rule
+/// holds (on PostgreSQL a transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE` already
+/// serialises writers).
+pub async fn agreements_locked(tx: &mut Tx) -> Result<Vec<Agreement>, DbError> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(7240319002)").execute(&mut **t).await?;
+    }
+    let rows: Vec<AgreementRow> = crate::with_tx!(tx, conn => {
+        sqlx::query_as(AGREEMENTS).fetch_all(&mut *conn).await?
     });
     Ok(rows.into_iter().map(Agreement::from).collect())
 }

@@ -824,3 +824,23 @@ async fn only_headquarters_enters_and_ends_agreements() {
     });
     assert_eq!(alerts, 3);
 }
+
+// R-IS-08
+// Two overlapping agreements for the same partner recorded at the same moment take turns: one is
+// recorded, the other refused for the overlap, so exactly one agreement governs each day.
+#[tokio::test]
+async fn overlapping_agreements_recorded_at_once_leave_one() {
+    let app = TestApp::new().await;
+    let (a, b) = (agreement("CAN", d(2026, 1, 1), d(2026, 12, 31)), agreement("CAN", d(2026, 6, 1), d(2027, 12, 31)));
+    for _ in 0..5 {
+        let (ra, rb) = tokio::join!(cpms::record_agreement(&app.db, &a), cpms::record_agreement(&app.db, &b));
+        assert!(ra.is_ok() != rb.is_ok(), "exactly one is recorded: {ra:?} {rb:?}");
+        let refused = if ra.is_ok() { rb } else { ra };
+        assert!(matches!(&refused, Err(ServiceError::Invalid(e)) if e.field == "in_force_from"), "{refused:?}");
+        let rows = agreement_rows(&app).await;
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        cris::with_db!(&app.db, pool => {
+            sqlx::query("DELETE FROM cpms_agreements").execute(pool).await.unwrap();
+        });
+    }
+}
