@@ -8,4 +8,4 @@ pub mod service;
 
 // The sub-room's face for the web shell, the page context and the tests (`infopass::kiosk::…`).
 pub use model::{COOKIE, IDLE_SECONDS, cookie_value, office_of};
-pub use routes::{no_store, routes};
+pub use routes::{mark_no_store, no_store, routes};

@@ -11,7 +11,6 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -33,13 +32,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Pages shown on a kiosk are never stored by the browser (assets keep their caching).
-pub async fn no_store(req: Request, next: Next) -> Response {
-    let kiosk = session::cookie(req.headers(), COOKIE).is_some() && !req.uri().path().starts_with("/assets/");
-    let mut res = next.run(req).await;
-    if kiosk {
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    res
+pub fn no_store(req: &Request) -> bool {
+    session::cookie(req.headers(), COOKIE).is_some() && !req.uri().path().starts_with("/assets/")
+}
+
+/// Marks an answer to a kiosk (see [`no_store`]) not to be kept.
+pub fn mark_no_store(res: &mut Response) {
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
 #[derive(Template)]
