@@ -15,12 +15,15 @@ use super::AppState;
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
+/// A route's counts by method and status.
+type Counts = Vec<(Method, u16, u64)>;
+
 /// Counters kept by the server.
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// By route pattern, then (method, status): counted without allocating once a route has
     /// been seen (issue 18: two strings a request before).
-    requests: Mutex<BTreeMap<String, Vec<(Method, u16, u64)>>>,
+    requests: Mutex<BTreeMap<String, Counts>>,
     buckets: [AtomicU64; BUCKETS.len()],
     count: AtomicU64,
     sum_micros: AtomicU64,
