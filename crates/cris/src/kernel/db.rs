@@ -170,6 +170,9 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))
+                // A connection to a file cannot drop: no ping (a round trip to the connection's
+                // thread) before every query (issue 18).
+                .test_before_acquire(false)
                 .connect_with(opts)
                 .await
                 .map_err(DbError::Connect)?;

@@ -6,22 +6,24 @@
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     // Runs of ordinary text are copied whole (the five special characters are ASCII, so a split
-    // at one of them is always on a character boundary).
-    let mut rest = s;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        let (plain, tail) = rest.split_at(at);
-        out.push_str(plain);
-        let mut chars = tail.chars();
-        out.push_str(match chars.next() {
-            Some('&') => "&amp;",
-            Some('<') => "&lt;",
-            Some('>') => "&gt;",
-            Some('"') => "&quot;",
-            _ => "&#39;",
-        });
-        rest = chars.as_str();
+    // at one of them is always on a character boundary). A walk over the bytes rather than a
+    // search for any of five characters, which decodes each character (issue 18: descriptions
+    // are escaped on every lookup).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push_str(entity);
+        start = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(s.get(start..).unwrap_or_default());
     out
 }
 
@@ -186,6 +188,23 @@ pub fn inline_paragraphs(description_html: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    // R-CS-03: a status's text in either language reaches the page escaped, its letters whole.
+    #[test]
+    fn escaping_replaces_the_five_characters_and_keeps_every_other_one() {
+        assert_eq!(escape(r#"a<b>&"c'"#), "a&lt;b&gt;&amp;&quot;c&#39;");
+        assert_eq!(escape("Año «€» ü\u{E000}"), "Año «€» ü\u{E000}");
+        assert_eq!(escape("<<&>>"), "&lt;&lt;&amp;&gt;&gt;");
+        assert_eq!(escape(""), "");
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_is_undone_by_unescaping(s in any::<String>()) {
+            let back = escape(&s).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+            prop_assert_eq!(back, s);
+        }
+    }
 
     #[test]
     fn allowed_markup_survives_and_the_rest_is_escaped() {

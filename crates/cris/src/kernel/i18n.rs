@@ -33,14 +33,19 @@ impl Lang {
         }
     }
 
+    /// The language's place in per-language tables (`ALL`'s order).
+    fn index(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::Es => 1,
+        }
+    }
+
     /// Parses a tag such as `es`, `es-MX` or `EN`; anything else is `None`.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "en" => Some(Lang::En),
-            "es" => Some(Lang::Es),
-            _ => None,
-        }
+        // Compared without a lowered copy: every page request reads a tag or two.
+        let primary = tag.trim().split(['-', '_']).next()?;
+        Lang::ALL.into_iter().find(|l| primary.eq_ignore_ascii_case(l.tag()))
     }
 }
 
@@ -161,6 +166,10 @@ pub struct CatalogueError {
 /// The user-interface strings of every language (Fluent), looked up by message id.
 pub struct I18n {
     bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
+    /// Each language's messages that take no arguments, formatted once at load: a page shows
+    /// about forty of them, and formatting each into a new string cost a case status page about
+    /// 18 k instructions (issue 18). Indexed by [`Lang::index`].
+    fixed: [std::collections::HashMap<Box<str>, Box<str>>; Lang::ALL.len()],
 }
 
 impl std::fmt::Debug for I18n {
@@ -173,21 +182,37 @@ impl I18n {
     /// Parses the embedded catalogues: one bundle a language, holding all of its files.
     pub fn load() -> Result<I18n, CatalogueError> {
         let mut bundles = Vec::new();
+        let mut fixed: [std::collections::HashMap<Box<str>, Box<str>>; Lang::ALL.len()] = Default::default();
         for lang in Lang::ALL {
             let id: unic_langid::LanguageIdentifier =
                 lang.tag().parse().map_err(|e| CatalogueError { file: lang.tag(), reason: format!("{e}") })?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Unicode isolation marks would show up inside attributes and page titles.
             bundle.set_use_isolating(false);
+            let mut ids = Vec::new();
             for (_, _, file, text) in SOURCES.iter().filter(|(l, _, _, _)| *l == lang) {
                 let resource = FluentResource::try_new((*text).to_owned())
                     .map_err(|(_, errs)| CatalogueError { file, reason: format!("{errs:?}") })?;
+                ids.extend(resource.entries().filter_map(|e| match e {
+                    fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                    _ => None,
+                }));
                 // An id in two files of a language is refused here, so no message hides another.
                 bundle.add_resource(resource).map_err(|errs| CatalogueError { file, reason: format!("{errs:?}") })?;
             }
+            // A message that needs an argument fails to format without one, and stays out.
+            for id in ids {
+                let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else { continue };
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                if errors.is_empty() {
+                    let text: Box<str> = text.into();
+                    fixed[lang.index()].insert(id.into_boxed_str(), text);
+                }
+            }
             bundles.push((lang, bundle));
         }
-        Ok(I18n { bundles })
+        Ok(I18n { bundles, fixed })
     }
 
     /// The catalogues, loaded once for code that runs outside a request (messages queued by
@@ -204,7 +229,15 @@ impl I18n {
     /// The message `id` in `lang`. A missing message shows its id (a test keeps every id present
     /// in every language, so this is a visible bug rather than a blank).
     pub fn t(&self, lang: Lang, id: &str) -> String {
-        self.format(lang, id, None).into_owned()
+        self.text(lang, id).into_owned()
+    }
+
+    /// The same, borrowed when the message takes no arguments (formatted once at load).
+    pub fn text<'a>(&'a self, lang: Lang, id: &'a str) -> Cow<'a, str> {
+        match self.fixed[lang.index()].get(id) {
+            Some(text) => Cow::Borrowed(text),
+            None => self.format(lang, id, None),
+        }
     }
 
     /// The message `id` in `lang` with arguments.
@@ -387,6 +420,28 @@ mod tests {
             })
             .collect();
         assert!(unused.is_empty(), "staff messages nothing shows: {unused:?}");
+    }
+
+    // R-CS-03: the messages formatted once at load read exactly as formatting them each time,
+    // in both languages; a message that needs an argument is formatted with it, every time.
+    #[test]
+    fn fixed_messages_read_as_formatted_and_those_with_arguments_are_not_fixed() {
+        let i18n = I18n::load().unwrap();
+        let mut fixed = 0;
+        for lang in Lang::ALL {
+            for id in i18n.ids(lang, Audience::Public).iter().chain(&i18n.ids(lang, Audience::Staff)) {
+                let text = i18n.text(lang, id);
+                assert_eq!(text, i18n.format(lang, id, None), "{id} in {}", lang.tag());
+                fixed += usize::from(matches!(text, Cow::Borrowed(_)));
+            }
+        }
+        assert!(fixed > 500, "{fixed} messages formatted once");
+        assert!(matches!(i18n.text(Lang::Es, "cs-title"), Cow::Borrowed(_)));
+        assert_eq!(i18n.text(Lang::Es, "cs-title"), i18n.t(Lang::Es, "cs-title"));
+        // `cs-processing-note` needs its `date`: never fixed, and formatted with it when given.
+        assert!(matches!(i18n.text(Lang::En, "cs-processing-note"), Cow::Owned(_)));
+        assert!(i18n.t_args(Lang::En, "cs-processing-note", &[("date", "May 1, 2026")]).contains("May 1, 2026"));
+        assert_eq!(i18n.text(Lang::En, "no-such-message"), "no-such-message");
     }
 
     #[test]

@@ -32,7 +32,11 @@ impl Limiter {
         if map.len() > MAX_KEYS {
             map.retain(|_, b| now.duration_since(b.at).as_secs() < 600);
         }
-        let b = map.entry(key.to_owned()).or_insert(Bucket { tokens: burst, at: now });
+        // A known key is found without copying it (issue 18: every API request asks).
+        if !map.contains_key(key) {
+            map.insert(key.to_owned(), Bucket { tokens: burst, at: now });
+        }
+        let Some(b) = map.get_mut(key) else { return true };
         let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
         b.tokens = (b.tokens + elapsed * per_second).min(burst);
         b.at = now;
@@ -50,7 +54,10 @@ impl Limiter {
         if map.len() > MAX_KEYS {
             map.retain(|_, (d, _)| *d == day);
         }
-        let entry = map.entry(key.to_owned()).or_insert((day, 0));
+        if !map.contains_key(key) {
+            map.insert(key.to_owned(), (day, 0));
+        }
+        let Some(entry) = map.get_mut(key) else { return true };
         if entry.0 != day {
             *entry = (day, 0);
         }

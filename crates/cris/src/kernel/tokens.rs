@@ -10,9 +10,11 @@ use sha2::Sha256;
 use crate::kernel::db::{Db, DbError, meta};
 use crate::kernel::random::{self, constant_time_eq};
 
-/// The signing key.
+/// The signing key, and its HMAC state with the key already absorbed: each signature then
+/// starts from a copy rather than hashing the key again (issue 18: every API request verifies
+/// its token).
 #[derive(Clone)]
-pub struct TokenKey(Vec<u8>);
+pub struct TokenKey(Vec<u8>, Option<Hmac<Sha256>>);
 
 impl std::fmt::Debug for TokenKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -28,19 +30,24 @@ impl TokenKey {
             // Without randomness no token can be trusted; an empty key makes every check fail.
             k.clear();
         }
-        TokenKey(k)
+        TokenKey::new(k)
+    }
+
+    fn new(key: Vec<u8>) -> TokenKey {
+        let mac = Hmac::<Sha256>::new_from_slice(&key).ok();
+        TokenKey(key, mac)
     }
 
     /// The installation's key, created on first use and shared by every node.
     pub async fn load(db: &Db) -> Result<TokenKey, DbError> {
         if let Some(k) = meta::get(db, "token_key").await?.and_then(|s| B64.decode(s).ok()).filter(|k| k.len() >= 32) {
-            return Ok(TokenKey(k));
+            return Ok(TokenKey::new(k));
         }
         let fresh = TokenKey::random();
         // Two nodes starting at once: the first write wins, and both read it back.
         meta::set_if_absent(db, "token_key", &B64.encode(&fresh.0)).await?;
         let stored = meta::get(db, "token_key").await?.and_then(|s| B64.decode(s).ok()).unwrap_or(fresh.0);
-        Ok(TokenKey(stored))
+        Ok(TokenKey::new(stored))
     }
 
     /// A keyed hash of a secret people choose or carry (an appointment PIN, a person's name and
@@ -50,7 +57,7 @@ impl TokenKey {
     }
 
     fn sign(&self, data: &[u8]) -> Vec<u8> {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else { return Vec::new() };
+        let Some(mut mac) = self.1.clone() else { return Vec::new() };
         mac.update(data);
         mac.finalize().into_bytes().to_vec()
     }
@@ -135,13 +142,17 @@ pub fn verify_jwt(key: &TokenKey, token: &str, now: i64) -> bool {
     let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    if !key.verify_sig(format!("{h}.{c}").as_bytes(), s) {
+    // The signed part is the token up to its second dot, read in place.
+    let signed = token.as_bytes().get(..h.len() + 1 + c.len()).unwrap_or_default();
+    if !key.verify_sig(signed, s) {
         return false;
     }
-    let Some(claims) = B64.decode(c).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) else {
-        return false;
-    };
-    claims.get("exp").and_then(serde_json::Value::as_i64).is_some_and(|exp| exp > now)
+    /// The one claim read; the others are skipped, not kept.
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        exp: i64,
+    }
+    B64.decode(c).ok().and_then(|b| serde_json::from_slice::<Claims>(&b).ok()).is_some_and(|claims| claims.exp > now)
 }
 
 #[cfg(test)]

@@ -5,10 +5,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::request::Parts;
-use axum::middleware::Next;
-use axum::response::Response;
 use ipnet::IpNet;
 
 use super::AppState;
@@ -82,20 +80,19 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<SocketAddr>().ok().map(|s| canonical(s.ip()))
 }
 
-/// The client address of a request, found once by [`resolve`].
+/// The client address of a request, found once by [`resolve`] (in the shell's layer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
 /// Finds the request's client address (see [`TrustedProxies::client`]) and keeps it in the
 /// request's extensions for limits, sessions and the audit trail.
-pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub fn resolve(state: &AppState, req: &mut Request) {
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         let forwarded: Vec<&str> =
             req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
         let client = state.trusted_proxies().client(peer.ip(), &forwarded);
         req.extensions_mut().insert(ClientAddr(client));
     }
-    next.run(req).await
 }
 
 /// The client's address, when the request came over a connection.

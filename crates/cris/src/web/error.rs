@@ -164,45 +164,53 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 const REJECTION_MAX: usize = 2_000;
 
 /// Extractors refuse bad input before a handler runs (a path segment that is not a number, a
-/// form or JSON body that does not decode) with axum's plain-text answer. This layer turns such
-/// an answer into the error page, or a problem document for programs, like every other refusal.
-pub async fn plain_rejections(
-    axum::extract::State(state): axum::extract::State<super::AppState>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    use axum::extract::FromRequestParts;
-    let (mut parts, body) = req.into_parts();
-    let json = wants_json(&parts.uri, &parts.headers);
-    let ctx = PageCtx::from_request_parts(&mut parts, &state).await.unwrap_or_else(|never| match never {});
-    let res = next.run(axum::extract::Request::from_parts(parts, body)).await;
-    // A plain-text answer, or a bare status with no body type at all, carries no error code;
-    // every error answer is given one here, in the client's form.
-    let plain = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|t| t.starts_with("text/plain"));
-    let status = res.status();
-    if !(plain && (status.is_client_error() || status.is_server_error())) {
-        return res;
+/// form or JSON body that does not decode) with axum's plain-text answer. The shell's layer
+/// (`web::shell`) turns such an answer into the error page, or a problem document for programs,
+/// like every other refusal: what the request asked for is kept before it is handled
+/// ([`Asked::of`]), and the answer looked at after ([`Asked::plain_rejection`]).
+#[derive(Debug)]
+pub struct Asked {
+    json: bool,
+    seed: super::page::PageSeed,
+}
+
+impl Asked {
+    /// Whether the client reads JSON, and what an error page would need of the request.
+    pub fn of(parts: &axum::http::request::Parts, state: &super::AppState) -> Asked {
+        Asked { json: wants_json(&parts.uri, &parts.headers), seed: super::page::PageSeed::of(parts, state) }
     }
-    let (head, body) = res.into_parts();
-    let mut answer = if json {
-        let text = axum::body::to_bytes(body, REJECTION_MAX).await.unwrap_or_default();
-        let mut problem = Problem::status(status);
-        if !text.is_empty() {
-            problem = problem.detail(String::from_utf8_lossy(&text).into_owned());
+
+    /// The answer, or the error page or problem a plain-text refusal becomes.
+    pub async fn plain_rejection(self, state: &super::AppState, res: Response) -> Response {
+        let Asked { json, seed } = self;
+        // A plain-text answer, or a bare status with no body type at all, carries no error code;
+        // every error answer is given one here, in the client's form.
+        let plain = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|t| t.starts_with("text/plain"));
+        let status = res.status();
+        if !(plain && (status.is_client_error() || status.is_server_error())) {
+            return res;
         }
-        problem.into_response()
-    } else {
-        error_page(ctx, status)
-    };
-    // Headers the refusal carried (`Retry-After`, `WWW-Authenticate`, `Allow`) stay with it.
-    for (name, value) in &head.headers {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !answer.headers().contains_key(name) {
-            answer.headers_mut().insert(name.clone(), value.clone());
+        let (head, body) = res.into_parts();
+        let mut answer = if json {
+            let text = axum::body::to_bytes(body, REJECTION_MAX).await.unwrap_or_default();
+            let mut problem = Problem::status(status);
+            if !text.is_empty() {
+                problem = problem.detail(String::from_utf8_lossy(&text).into_owned());
+            }
+            problem.into_response()
+        } else {
+            error_page(seed.ctx(state), status)
+        };
+        // Headers the refusal carried (`Retry-After`, `WWW-Authenticate`, `Allow`) stay with it.
+        for (name, value) in &head.headers {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !answer.headers().contains_key(name) {
+                answer.headers_mut().insert(name.clone(), value.clone());
+            }
         }
+        answer
     }
-    answer
 }

@@ -6,7 +6,6 @@
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::kernel::session;
@@ -32,11 +31,11 @@ pub fn office_of(key: &TokenKey, headers: &HeaderMap) -> Option<String> {
 }
 
 /// Pages shown on a kiosk are never stored by the browser (assets keep their caching).
-pub async fn no_store(req: Request, next: Next) -> Response {
-    let kiosk = session::cookie(req.headers(), COOKIE).is_some() && !req.uri().path().starts_with("/assets/");
-    let mut res = next.run(req).await;
-    if kiosk {
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    res
+pub fn no_store(req: &Request) -> bool {
+    session::cookie(req.headers(), COOKIE).is_some() && !req.uri().path().starts_with("/assets/")
+}
+
+/// Marks an answer to a kiosk (see [`no_store`]) not to be kept.
+pub fn mark_no_store(res: &mut Response) {
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }

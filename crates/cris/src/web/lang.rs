@@ -2,10 +2,8 @@
 //! the browser's Accept-Language, then English. Choosing with `?lang=` is remembered in the
 //! cookie so that the choice follows the customer from page to page.
 
-use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 use super::AppState;
@@ -14,7 +12,8 @@ use crate::kernel::i18n::Lang;
 /// The cookie that remembers the language.
 pub const COOKIE: &str = "cris_lang";
 
-fn query_choice(query: Option<&str>) -> Option<Lang> {
+/// The language a `?lang=` in the query chooses.
+pub fn query_choice(query: Option<&str>) -> Option<Lang> {
     query?.split('&').filter_map(|pair| pair.strip_prefix("lang=")).find_map(Lang::from_tag)
 }
 
@@ -53,10 +52,8 @@ pub fn resolve(parts: &Parts) -> Lang {
         .unwrap_or_default()
 }
 
-/// Remembers a `?lang=` choice in a cookie.
-pub async fn remember_choice(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let chosen = query_choice(req.uri().query());
-    let mut res = next.run(req).await;
+/// Remembers a `?lang=` choice (see [`query_choice`]) in a cookie.
+pub fn remember_choice(state: &AppState, chosen: Option<Lang>, res: &mut Response) {
     if let Some(lang) = chosen {
         let secure = if state.tls() { "; Secure" } else { "" };
         let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", lang.tag());
@@ -64,7 +61,6 @@ pub async fn remember_choice(State(state): State<AppState>, req: Request, next: 
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    res
 }
 
 #[cfg(test)]

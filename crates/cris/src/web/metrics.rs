@@ -6,9 +6,8 @@ use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -16,19 +15,33 @@ use super::AppState;
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
+/// A route's counts by method and status.
+type Counts = Vec<(Method, u16, u64)>;
+
 /// Counters kept by the server.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    /// By route pattern, then (method, status): counted without allocating once a route has
+    /// been seen (issue 18: two strings a request before).
+    requests: Mutex<BTreeMap<String, Counts>>,
     buckets: [AtomicU64; BUCKETS.len()],
     count: AtomicU64,
     sum_micros: AtomicU64,
 }
 
 impl Metrics {
-    fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    /// Counts one answered request.
+    pub fn observe(&self, route: &str, method: &Method, status: u16, seconds: f64) {
         if let Ok(mut map) = self.requests.lock() {
-            *map.entry((route.to_owned(), method.to_owned(), status)).or_default() += 1;
+            match map.get_mut(route) {
+                Some(counts) => match counts.iter_mut().find(|(m, s, _)| m == method && *s == status) {
+                    Some(count) => count.2 += 1,
+                    None => counts.push((method.clone(), status, 1)),
+                },
+                None => {
+                    map.insert(route.to_owned(), vec![(method.clone(), status, 1)]);
+                }
+            }
         }
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
             if seconds <= *bound {
@@ -46,12 +59,16 @@ impl Metrics {
             "# HELP cris_http_requests_total HTTP requests answered.\n# TYPE cris_http_requests_total counter\n",
         );
         if let Ok(map) = self.requests.lock() {
-            for ((route, method, status), n) in map.iter() {
+            for (route, counts) in map.iter() {
                 let route = route.replace('\\', "\\\\").replace('"', "\\\"");
-                let _ = writeln!(
-                    out,
-                    "cris_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
-                );
+                let mut counts: Vec<(&str, u16, u64)> = counts.iter().map(|(m, s, n)| (m.as_str(), *s, *n)).collect();
+                counts.sort_unstable();
+                for (method, status, n) in counts {
+                    let _ = writeln!(
+                        out,
+                        "cris_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+                    );
+                }
             }
         }
         out.push_str("# HELP cris_http_request_duration_seconds Time to answer.\n# TYPE cris_http_request_duration_seconds histogram\n");
@@ -80,17 +97,6 @@ impl Metrics {
         );
         out
     }
-}
-
-/// Times and counts every request, labelled by its route pattern (not its raw path, which
-/// would carry receipt numbers into the metrics).
-pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let started = crate::kernel::clock::Stopwatch::start();
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
-    let method = req.method().as_str().to_owned();
-    let res = next.run(req).await;
-    state.metrics().observe(&route, &method, res.status().as_u16(), started.elapsed().as_secs_f64());
-    res
 }
 
 /// Who may read `/metrics` (R-AU-09): a scraper with the configured bearer token, or one on a

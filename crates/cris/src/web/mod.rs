@@ -17,6 +17,7 @@ pub mod pages;
 pub mod parts;
 pub mod security;
 pub mod server;
+pub mod shell;
 pub mod staff_ctx;
 pub mod staff_nav;
 pub mod staff_page;
@@ -217,12 +218,7 @@ pub fn shell(state: AppState, capabilities: Router<AppState>, request_timeout: D
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(state.clone(), error::plain_rejections))
-        .layer(middleware::from_fn(kiosk::no_store))
-        .layer(middleware::from_fn_with_state(state.clone(), lang::remember_choice))
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
-        .layer(middleware::from_fn_with_state(state.clone(), client_addr::resolve))
+        .layer(middleware::from_fn_with_state(state.clone(), shell::layer))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -89,6 +89,12 @@ impl PageCtx {
         self.i18n.t(self.lang, id)
     }
 
+    /// The same for templates: borrowed from the catalogue when the message takes no arguments
+    /// (formatted once at load; a page shows about forty, issue 18).
+    pub fn text<'a>(&'a self, id: &'a str) -> std::borrow::Cow<'a, str> {
+        self.i18n.text(self.lang, id)
+    }
+
     /// A message with one argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         self.i18n.t_args(self.lang, id, &[(name, value)])
@@ -138,16 +144,44 @@ impl FromRequestParts<AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(PageCtx {
+        Ok(PageSeed::of(parts, state).ctx(state))
+    }
+}
+
+/// What a page context takes from a request, held without copying it (the URI and the header
+/// value are shared): the shell's error layer keeps one for every request but builds a page only
+/// for an error (issue 18: three strings a request before).
+#[derive(Debug)]
+pub struct PageSeed {
+    lang: Lang,
+    uri: axum::http::Uri,
+    request_id: Option<axum::http::HeaderValue>,
+    kiosk: Option<String>,
+}
+
+impl PageSeed {
+    /// The request's part of a page context.
+    pub fn of(parts: &Parts, state: &AppState) -> PageSeed {
+        PageSeed {
             lang: super::lang::resolve(parts),
-            i18n: state.i18n().clone(),
-            path: parts.uri.path().to_owned(),
-            query: parts.uri.query().unwrap_or("").to_owned(),
-            request_id: parts.headers.get(&super::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+            uri: parts.uri.clone(),
+            request_id: parts.headers.get(&super::REQUEST_ID).cloned(),
             kiosk: super::kiosk::office_of(state.token_key(), &parts.headers),
+        }
+    }
+
+    /// The page context.
+    pub fn ctx(self, state: &AppState) -> PageCtx {
+        PageCtx {
+            lang: self.lang,
+            i18n: state.i18n().clone(),
+            path: self.uri.path().to_owned(),
+            query: self.uri.query().unwrap_or("").to_owned(),
+            request_id: self.request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+            kiosk: self.kiosk,
             kiosk_idle: state.kiosk_idle(),
             tz: chrono_tz::UTC,
-        })
+        }
     }
 }
 

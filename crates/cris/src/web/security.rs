@@ -1,10 +1,7 @@
 //! Security headers on every response: a Content-Security-Policy that allows no inline script,
 //! no framing, no MIME sniffing, a strict referrer policy, and HSTS when serving HTTPS.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::AppState;
 
@@ -21,10 +18,8 @@ pub fn allowing_inline_script(script: &str) -> HeaderValue {
     HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(CSP))
 }
 
-/// Adds the headers.
-pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
+/// Adds the headers to a response.
+pub fn headers(state: &AppState, h: &mut HeaderMap) {
     // A page that set its own (stricter or hashed) policy keeps it.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -37,5 +32,4 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
     if state.tls() {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
-    res
 }
