@@ -21,6 +21,7 @@ pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(D
     let catalog = Arc::new(Catalog::load().context("reference data")?);
     crate::staff::service::install_alerts();
     crate::staff::service::install_sessions();
+    install_hooks();
     let db = Db::connect(database_url, max_connections).await?;
     db.migrate().await?;
     crate::offices::sync_from_catalog(&db, &catalog).await.context("writing offices")?;
@@ -28,10 +29,22 @@ pub async fn open(database_url: &str, max_connections: u32) -> anyhow::Result<(D
     Ok((db, catalog))
 }
 
+/// Installs the calls that run against the import direction (cases sit below the capabilities
+/// that ask them): portfolio alerts on a status change, the case page's service requests, and
+/// the decisions processing-time suggestions are computed from.
+fn install_hooks() {
+    crate::portfolio::service::install_alerts();
+    crate::service_requests::service::install_case_page();
+    crate::processing_times::on_decisions(|db, since, until| {
+        Box::pin(crate::case_status::service::decisions_between(db, since, until))
+    });
+}
+
 /// The whole application: every capability's routes, mounted into the web shell under its
 /// layers (`web::shell`). Installs what the shell asks of staff (who holds a staff session).
 pub fn router(state: AppState, request_timeout: Duration) -> axum::Router {
     crate::staff::service::install_sessions();
+    install_hooks();
     let capabilities = axum::Router::new()
         .merge(crate::staff::routes::routes())
         .merge(crate::staff_home::routes())

@@ -299,8 +299,33 @@ async fn apply_chunk(tx: &mut Tx, chunk: &[Checked], now: DateTime<Utc>) -> Resu
     let current: Vec<(i64, &str, NaiveDate)> = current.into_iter().map(|(id, (code, on))| (id, code, on)).collect();
     store::apply_batch(tx, &claimed, &rows, &current, now).await?;
     super::service::refresh_reports(tx, &case_ids).await?;
-    crate::portfolio::service::alert_subscribers_of(tx, &alerts, now).await?;
+    on_changes(tx, &alerts, now).await?;
     Ok(outcome)
+}
+
+/// What a change of a case's current status sets off in the same transaction: the alerts of
+/// the portfolios that follow it (R-CS-09, R-CS-10). Portfolios own those and ask cases, so `portfolio`
+/// installs the hook at start (`app::open`) and cases import no portfolio.
+pub type StatusChangeHook =
+    for<'a> fn(
+        &'a mut Tx,
+        &'a [(i64, &'a str)],
+        DateTime<Utc>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, DbError>> + Send + 'a>>;
+
+static ON_STATUS_CHANGE: std::sync::OnceLock<StatusChangeHook> = std::sync::OnceLock::new();
+
+/// Installs what a status change sets off (once per process; later calls do nothing).
+pub fn on_status_change(hook: StatusChangeHook) {
+    let _ = ON_STATUS_CHANGE.set(hook);
+}
+
+/// Runs the installed status-change hook on (case id, receipt) pairs.
+async fn on_changes(tx: &mut Tx, changes: &[(i64, &str)], now: DateTime<Utc>) -> Result<usize, DbError> {
+    match ON_STATUS_CHANGE.get() {
+        Some(hook) => hook(tx, changes, now).await,
+        None => Ok(0),
+    }
 }
 
 fn not_known(receipt: &ReceiptNumber) -> String {
@@ -343,7 +368,7 @@ async fn apply_one(tx: &mut Tx, e: &Event, now: DateTime<Utc>) -> Result<Result<
     super::service::refresh_reports(tx, &[case_id]).await?;
     if newest {
         // The current status changed: portfolio alerts go with it, in the same transaction.
-        crate::portfolio::service::alert_subscribers(tx, case_id, e.receipt.as_str(), now).await?;
+        on_changes(tx, &[(case_id, e.receipt.as_str())], now).await?;
     }
     Ok(Ok(Applied::Now))
 }

@@ -10,12 +10,51 @@ use serde::Deserialize;
 
 use super::model::{Report, Wording};
 use super::service;
+use crate::kernel::db::{Db, DbError};
 use crate::kernel::i18n::Lang;
 use crate::kernel::ids::ReceiptNumber;
 use crate::reference::{Day, format_date};
 use crate::web::AppState;
 use crate::web::fields::FieldErrors;
 use crate::web::page::{PageCtx, render};
+
+/// A service request about a case as the case page lists it (R-SR-12).
+#[derive(Debug, Clone)]
+pub struct RequestLine {
+    /// Issue code.
+    pub issue: String,
+    /// `open`, `assigned`, `on_hold`, `resolved`.
+    pub status: String,
+    /// When filed.
+    pub filed_at: chrono::DateTime<chrono::Utc>,
+    /// When the answer is due.
+    pub due_on: chrono::NaiveDate,
+    /// When it was answered.
+    pub resolved_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The service requests about a case, newest first. Requests own them and ask cases, so
+/// `service_requests` installs the read at start (`app`) and cases import no request.
+pub type RequestsRead = for<'a> fn(
+    &'a Db,
+    i64,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Vec<RequestLine>, DbError>> + Send + 'a>,
+>;
+
+static REQUESTS: std::sync::OnceLock<RequestsRead> = std::sync::OnceLock::new();
+
+/// Installs where the case page reads a case's requests (once per process; later calls do nothing).
+pub fn on_case_requests(read: RequestsRead) {
+    let _ = REQUESTS.set(read);
+}
+
+async fn requests_of(db: &Db, case_id: i64) -> Result<Vec<RequestLine>, DbError> {
+    match REQUESTS.get() {
+        Some(read) => read(db, case_id).await,
+        None => Ok(Vec::new()),
+    }
+}
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -34,7 +73,7 @@ struct StatusPage {
     /// The current status in the page's language (the only one worded).
     current: Wording,
     /// Service requests about the case (R-SR-12): what they are about and where they stand.
-    requests: Vec<crate::service_requests::work::Summary>,
+    requests: Vec<RequestLine>,
 }
 
 impl StatusPage {
@@ -62,11 +101,11 @@ impl StatusPage {
         self.ctx.lang
     }
 
-    fn filed_on(&self, q: &crate::service_requests::work::Summary) -> String {
+    fn filed_on(&self, q: &RequestLine) -> String {
         self.date(&q.filed_at.date_naive())
     }
 
-    fn request_status(&self, q: &crate::service_requests::work::Summary) -> String {
+    fn request_status(&self, q: &RequestLine) -> String {
         match (q.status.as_str(), q.resolved_at) {
             ("resolved", Some(at)) => self.ctx.t1("sr-status-resolved", "date", &self.date(&at.date_naive())),
             ("on_hold", _) => self.ctx.t("sr-status-on_hold"),
@@ -117,7 +156,7 @@ async fn answer(state: &AppState, ctx: PageCtx, typed: String) -> Response {
     };
     match service::lookup_now(state.db(), state.catalog(), state.reports(), state.public_url(), &receipt).await {
         // The case was just read: its requests are asked for by its id, not its receipt again.
-        Ok(Some(report)) => match crate::service_requests::work::for_case_id(state.db(), report.case_id).await {
+        Ok(Some(report)) => match requests_of(state.db(), report.case_id).await {
             Ok(requests) => render(
                 StatusCode::OK,
                 &StatusPage {

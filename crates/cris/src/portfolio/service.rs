@@ -331,6 +331,12 @@ pub async fn close(db: &Db, customer: i64) -> Result<(), PortfolioError> {
     Ok(())
 }
 
+/// Installs the alerts into the cases' status changes: cases import no portfolio, so the
+/// subscriptions' owner hands them the hook at start (`app::open`).
+pub fn install_alerts() {
+    crate::case_status::events::on_status_change(|tx, changes, now| Box::pin(alert_subscribers_of(tx, changes, now)));
+}
+
 /// Queues the alerts for a status change of a case, inside the transaction that applies it
 /// (R-CS-09, R-CS-10): one email and one text at most per subscriber, in their language, saying
 /// only that the case changed, its receipt number, and to sign in for details.

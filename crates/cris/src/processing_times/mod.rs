@@ -13,6 +13,7 @@ pub mod store;
 
 pub use model::{DAYS_PER_MONTH, Posted, RangeArgs, Suggestion, all_key, service_request_date, suggest, trim};
 pub use service::{
-    DecisionDays, all, at_office, compute_suggestions, decisions_since, for_form, forms, post, post_suggestions,
-    post_suggestions_from, refresh_suggestions, refresh_suggestions_if_stale, suggestions, suggestions_from,
+    DecisionDays, all, at_office, compute_suggestions, decisions_since, for_form, forms, on_decisions, post,
+    post_suggestions, post_suggestions_from, refresh_suggestions, refresh_suggestions_if_stale, suggestions,
+    suggestions_from,
 };

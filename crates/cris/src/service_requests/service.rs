@@ -561,6 +561,26 @@ pub async fn of_case(
     Ok(store::for_case(db, receipt.as_str()).await?)
 }
 
+/// Installs a case's requests into the case page (R-SR-12): cases import no request, so the
+/// requests' owner hands the page its read at start (`app::open`, `app::router`).
+pub fn install_case_page() {
+    crate::case_status::routes::on_case_requests(|db, case_id| {
+        Box::pin(async move {
+            let requests = for_case_id(db, case_id).await?;
+            Ok(requests
+                .into_iter()
+                .map(|q| crate::case_status::routes::RequestLine {
+                    issue: q.issue,
+                    status: q.status,
+                    filed_at: q.filed_at,
+                    due_on: q.due_on,
+                    resolved_at: q.resolved_at,
+                })
+                .collect())
+        })
+    });
+}
+
 /// [`for_case`] by the case's id, for a caller that has just read the case (no second read of it).
 pub async fn for_case_id(db: &Db, case_id: i64) -> Result<Vec<Summary>, crate::kernel::db::DbError> {
     store::for_case_id(db, case_id).await
