@@ -324,7 +324,11 @@ pub fn on_status_change(hook: StatusChangeHook) {
 async fn on_changes(tx: &mut Tx, changes: &[(i64, &str)], now: DateTime<Utc>) -> Result<usize, DbError> {
     match ON_STATUS_CHANGE.get() {
         Some(hook) => hook(tx, changes, now).await,
-        None => Ok(0),
+        None => {
+            // A wiring mistake, not a state of the data: say so loudly rather than lose alerts.
+            tracing::error!("no status-change hook installed (open through app::open): alerts not queued");
+            Ok(0)
+        }
     }
 }
 

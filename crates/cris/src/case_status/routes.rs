@@ -52,7 +52,10 @@ pub fn on_case_requests(read: RequestsRead) {
 async fn requests_of(db: &Db, case_id: i64) -> Result<Vec<RequestLine>, DbError> {
     match REQUESTS.get() {
         Some(read) => read(db, case_id).await,
-        None => Ok(Vec::new()),
+        None => {
+            tracing::error!("no case-requests hook installed (open through app::open): the case page lists none");
+            Ok(Vec::new())
+        }
     }
 }
 

@@ -259,7 +259,10 @@ pub fn on_decisions(read: DecisionsRead) {
 /// Computes suggestions for every form and office from decisions made in the year before
 /// `as_of` (forms and offices with fewer than ten decisions get none).
 pub async fn compute_suggestions(db: &Db, as_of: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Suggestion>, DbError> {
-    let Some(decisions) = DECISIONS.get() else { return Ok(Vec::new()) };
+    let Some(decisions) = DECISIONS.get() else {
+        tracing::error!("no decisions reader installed (open through app::open): no suggestions");
+        return Ok(Vec::new());
+    };
     let rows = decisions(db, decisions_since(as_of), as_of).await?;
     let mut by = DecisionDays::default();
     for (form, office, received, decided) in rows {
