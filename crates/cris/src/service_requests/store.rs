@@ -322,6 +322,23 @@ pub(super) enum Arg<'a> {
     Date(NaiveDate),
 }
 
+/// Binds `args` in order to a query or a typed query (the two have no common trait to write a
+/// function over).
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match *a {
+                Arg::Int(i) => q.bind(i),
+                Arg::Text(t) => q.bind(t),
+                Arg::Time(t) => q.bind(t),
+                Arg::Date(d) => q.bind(d),
+            };
+        }
+        q
+    }};
+}
+
 /// Summaries matching a condition on `r` (service_requests), with their cases' receipt numbers
 /// from the case service and their officers' names from the staff service. The condition and the
 /// order are fixed text (`'static`), with `$n` for the values in `args`.
@@ -334,15 +351,7 @@ async fn summaries(
     let mut found: Vec<Summary> = crate::with_db!(db, pool => {
         let mut sql = sqlx::QueryBuilder::new(SUMMARY);
         sql.push(" WHERE ").push(condition).push(" ORDER BY ").push(order).push(" LIMIT 500");
-        let mut q = sql.build_query_as::<Summary>();
-        for a in args {
-            q = match *a {
-                Arg::Int(i) => q.bind(i),
-                Arg::Text(t) => q.bind(t),
-                Arg::Time(t) => q.bind(t),
-                Arg::Date(d) => q.bind(d),
-            };
-        }
+        let q = bind_args!(sql.build_query_as::<Summary>(), args);
         q.fetch_all(pool).await?
     });
     let mut ids: Vec<i64> = found.iter().map(|s| s.case_id).collect();
@@ -544,15 +553,7 @@ pub async fn purge_requests_before(
 /// One request's row changed by a fixed statement (`$1` its id, then `args`); whether it changed.
 async fn change(tx: &mut Tx, sql: &'static str, id: i64, args: &[Arg<'_>]) -> Result<bool, DbError> {
     let done = crate::with_tx!(tx, conn => {
-        let mut q = sqlx::query(sql).bind(id);
-        for a in args {
-            q = match *a {
-                Arg::Int(i) => q.bind(i),
-                Arg::Text(t) => q.bind(t),
-                Arg::Time(t) => q.bind(t),
-                Arg::Date(d) => q.bind(d),
-            };
-        }
+        let q = bind_args!(sqlx::query(sql).bind(id), args);
         q.execute(&mut *conn).await?.rows_affected()
     });
     Ok(done == 1)
