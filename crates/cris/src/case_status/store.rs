@@ -33,6 +33,32 @@ pub struct CaseRow {
 
 pub use super::model::HistoryRow;
 
+/// A case by receipt number with its stored report.
+const CASE_WITH_REPORT: &str = "SELECT id, receipt_number, form_code, office_code, status_code, received_on, status_on, restricted, updated_at, report \
+     FROM cases WHERE receipt_number = $1";
+
+/// [`CASE_WITH_REPORT`] on a reader of the SQLite file, the report decoded from the row's own
+/// text (no copy of it).
+fn case_here(conn: &rusqlite::Connection, receipt: &str) -> rusqlite::Result<Option<(CaseRow, Option<Facts>)>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(CASE_WITH_REPORT)?
+        .query_row([receipt], |r| {
+            let case = CaseRow {
+                id: r.get(0)?,
+                receipt_number: r.get(1)?,
+                form_code: r.get(2)?,
+                office_code: r.get(3)?,
+                status_code: r.get(4)?,
+                received_on: r.get(5)?,
+                status_on: r.get(6)?,
+                restricted: r.get(7)?,
+                updated_at: r.get(8)?,
+            };
+            Ok((case, r.get_ref(9)?.as_str_or_null()?.and_then(Facts::decode)))
+        })
+        .optional()
+}
+
 /// A case row with its stored report.
 #[derive(sqlx::FromRow)]
 struct CaseWithReport {
@@ -69,19 +95,22 @@ pub enum Found {
 /// stored (every case written since migration 0030); else the tables, as before: one query for
 /// the case and its history, a second only for a case with mailed items.
 pub async fn case(db: &Db, receipt: &str) -> Result<Option<(CaseRow, Found)>, DbError> {
+    // On a SQLite file, the one read runs on this thread (see `Readers`).
+    let first = match db.read_here(|conn| case_here(conn, receipt)) {
+        Some(read) => read?,
+        None => crate::with_db!(db, pool => {
+            let row: Option<CaseWithReport> = sqlx::query_as(CASE_WITH_REPORT).bind(receipt).fetch_optional(pool).await?;
+            row.map(|r| {
+                let facts = r.report.as_deref().and_then(Facts::decode);
+                (r.case, facts)
+            })
+        }),
+    };
     Ok(crate::with_db!(db, pool => {
-        let row: Option<CaseWithReport> = sqlx::query_as(
-            "SELECT id, receipt_number, form_code, office_code, status_code, received_on, status_on, restricted, updated_at, report \
-             FROM cases WHERE receipt_number = $1",
-        )
-        .bind(receipt)
-        .fetch_optional(pool)
-        .await?;
-        let facts = row.as_ref().and_then(|r| r.report.as_deref()).and_then(Facts::decode);
-        match (row, facts) {
-            (None, _) => None,
-            (Some(CaseWithReport { case, .. }), Some(facts)) => Some((case, Found::Report(facts))),
-            (Some(_), None) => {
+        match first {
+            None => None,
+            Some((case, Some(facts))) => Some((case, Found::Report(facts))),
+            Some((_, None)) => {
                 let rows: Vec<CaseWithStep> = sqlx::query_as(
                     "SELECT c.id, c.receipt_number, c.form_code, c.office_code, c.status_code, c.received_on, c.status_on, c.restricted, c.updated_at, \
                      EXISTS (SELECT 1 FROM mail_items m WHERE m.case_id = c.id) AS has_mail, \

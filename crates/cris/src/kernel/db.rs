@@ -3,7 +3,9 @@
 //! the [`with_db!`](crate::with_db) macro runs the same code against whichever pool is in use, and
 //! only the few statements whose dialects truly differ branch on [`Engine`].
 
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
@@ -25,8 +27,8 @@ pub enum Engine {
 /// A connection pool on one of the two engines.
 #[derive(Debug, Clone)]
 pub enum Db {
-    /// SQLite pool.
-    Sqlite(SqlitePool),
+    /// SQLite pool, and the file's connections for reads on the calling thread.
+    Sqlite(SqlitePool, Readers),
     /// PostgreSQL pool.
     Postgres(PgPool),
 }
@@ -47,6 +49,9 @@ pub enum DbError {
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// A read on the calling thread failed.
+    #[error("database error: {0}")]
+    Read(#[from] rusqlite::Error),
 }
 
 /// Runs `$body` with `$pool` bound to the concrete pool (`&SqlitePool` or `&PgPool`). The body is
@@ -55,7 +60,7 @@ pub enum DbError {
 macro_rules! with_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::kernel::db::Db::Sqlite($pool) => $body,
+            $crate::kernel::db::Db::Sqlite($pool, _) => $body,
             $crate::kernel::db::Db::Postgres($pool) => $body,
         }
     };
@@ -137,7 +142,7 @@ impl Db {
     /// writer commits in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, _) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -162,7 +167,8 @@ impl Db {
                 // Deleted and overwritten rows are zeroed in the file, so purged personal data and
                 // burnt survey tokens are gone from the disk, not only from the tables (R-RT-01).
                 .pragma("secure_delete", "on");
-            if let Some(parent) = std::path::Path::new(opts.get_filename()).parent()
+            let file = opts.get_filename().to_path_buf();
+            if let Some(parent) = file.parent()
                 && !parent.as_os_str().is_empty()
             {
                 std::fs::create_dir_all(parent).map_err(|e| DbError::Url(format!("{}: {e}", parent.display())))?;
@@ -176,7 +182,10 @@ impl Db {
                 .connect_with(opts)
                 .await
                 .map_err(DbError::Connect)?;
-            Ok(Db::Sqlite(pool))
+            // An in-memory database (`sqlite::memory:`) has no file another connection could open.
+            let in_memory = file.as_os_str() == ":memory:" || file.to_string_lossy().starts_with("file:");
+            let readers = if in_memory { Readers(None) } else { Readers::on(file) };
+            Ok(Db::Sqlite(pool, readers))
         } else {
             let opts = PgConnectOptions::from_str(url).map_err(|e| DbError::Url(e.to_string()))?;
             let pool = PgPoolOptions::new()
@@ -192,15 +201,28 @@ impl Db {
     /// The engine behind this pool.
     pub fn engine(&self) -> Engine {
         match self {
-            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Sqlite(..) => Engine::Sqlite,
             Db::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs `read` on a connection to the SQLite file, on this thread; `None` on PostgreSQL (and
+    /// an in-memory SQLite database), whose callers read through the pool. Only for short point
+    /// reads by key (see [`Readers`]).
+    pub fn read_here<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Option<Result<T, DbError>> {
+        match self {
+            Db::Sqlite(_, Readers(Some(readers))) => Some(readers.run(read)),
+            _ => None,
         }
     }
 
     /// Applies the engine's migrations (embedded in the binary) that have not run yet.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
@@ -220,6 +242,66 @@ impl Db {
     /// Closes every connection (on shutdown, after requests have finished).
     pub async fn close(&self) {
         with_db!(self, pool => pool.close().await);
+    }
+}
+
+/// Connections to a SQLite file for the hottest point reads (a case status lookup: issue 18), run
+/// on the thread that asks. sqlx runs each SQLite statement on its connection's own thread and
+/// wakes the asking task when it is done: two thread switches a query, which on two cores cost
+/// several times the read itself (a lookup by a unique key from the mapped file takes a few
+/// microseconds). So short reads run where they are asked, like any other short computation;
+/// scans, writes and transactions stay on the pool. Each connection is read-only
+/// (`query_only`), sees every committed write (WAL: a statement reads the last commit), and is
+/// kept for the next read, its prepared statements with it.
+#[derive(Clone, Debug)]
+pub struct Readers(Option<Arc<ReaderPool>>);
+
+/// The idle connections of one file.
+#[derive(Debug)]
+pub struct ReaderPool {
+    file: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// At most this many idle reader connections are kept (one per thread that reads at once: the
+/// runtime's workers, a few blocking threads); more at once are opened and closed.
+const IDLE_READERS: usize = 8;
+
+impl Readers {
+    fn on(file: PathBuf) -> Readers {
+        Readers(Some(Arc::new(ReaderPool { file, idle: Mutex::new(Vec::new()) })))
+    }
+}
+
+impl ReaderPool {
+    fn run<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> Result<T, DbError> {
+        let taken = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        let out = read(&conn)?;
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        Ok(out)
+    }
+
+    fn open(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        use rusqlite::OpenFlags;
+        // Not SQLITE_OPEN_READ_ONLY: a read-only connection cannot create the WAL index if it is
+        // missing; `query_only` refuses writes just the same.
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.file,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // A reader waits for a checkpoint briefly; it never waits for a writer (WAL).
+        conn.busy_timeout(Duration::from_secs(1))?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -8192")?;
+        // As the pool's connections: reads straight from the mapped file.
+        conn.query_row("PRAGMA mmap_size = 17179869184", [], |_| Ok(()))?;
+        Ok(conn)
     }
 }
 

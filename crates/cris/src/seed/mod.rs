@@ -136,7 +136,7 @@ async fn write_all(
         let mut conn = pool.acquire().await?;
         conn.close_on_drop();
         match db {
-            Db::Sqlite(_) => {
+            Db::Sqlite(..) => {
                 // The generator guarantees every reference; checking each of tens of millions of
                 // history rows against its case would double the load time. A crash during the
                 // load loses the load, not the database (WAL): synchronous off is safe for it.

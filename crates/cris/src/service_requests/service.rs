@@ -566,8 +566,8 @@ pub async fn of_case(
 pub fn install_case_page() {
     crate::case_status::routes::on_case_requests(|db, case_id| {
         Box::pin(async move {
-            let requests = for_case_id(db, case_id).await?;
-            Ok(requests
+            let lines = store::lines_of_case(db, case_id).await?;
+            Ok(lines
                 .into_iter()
                 .map(|q| crate::case_status::routes::RequestLine {
                     issue: q.issue,
@@ -579,9 +579,4 @@ pub fn install_case_page() {
                 .collect())
         })
     });
-}
-
-/// [`for_case`] by the case's id, for a caller that has just read the case (no second read of it).
-pub async fn for_case_id(db: &Db, case_id: i64) -> Result<Vec<Summary>, crate::kernel::db::DbError> {
-    store::for_case_id(db, case_id).await
 }

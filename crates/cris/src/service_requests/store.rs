@@ -422,6 +422,45 @@ pub async fn for_case_id(db: &Db, case_id: i64) -> Result<Vec<Summary>, DbError>
     summaries(db, "r.case_id = $1", &[Arg::Int(case_id)], "r.filed_at DESC, r.id DESC").await
 }
 
+/// What the case page shows of a request about the case (R-SR-12).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseLine {
+    /// Issue code.
+    pub issue: String,
+    /// `open`, `assigned`, `on_hold`, `resolved`.
+    pub status: String,
+    /// When filed.
+    pub filed_at: DateTime<Utc>,
+    /// When the answer is due.
+    pub due_on: NaiveDate,
+    /// When it was answered.
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+const LINES_OF_CASE: &str = "SELECT issue, status, filed_at, due_on, resolved_at FROM service_requests WHERE case_id = $1 ORDER BY filed_at DESC, id DESC";
+
+/// The requests about a case as its status page lists them, newest first: on a SQLite file read
+/// on this thread, as the case itself was just read (`kernel::db::Readers`, issue 18).
+pub async fn lines_of_case(db: &Db, case_id: i64) -> Result<Vec<CaseLine>, DbError> {
+    let here = db.read_here(|conn| {
+        let mut statement = conn.prepare_cached(LINES_OF_CASE)?;
+        let lines = statement.query_map([case_id], |r| {
+            Ok(CaseLine {
+                issue: r.get(0)?,
+                status: r.get(1)?,
+                filed_at: r.get(2)?,
+                due_on: r.get(3)?,
+                resolved_at: r.get(4)?,
+            })
+        })?;
+        lines.collect()
+    });
+    match here {
+        Some(lines) => lines,
+        None => Ok(crate::with_db!(db, pool => sqlx::query_as(LINES_OF_CASE).bind(case_id).fetch_all(pool).await?)),
+    }
+}
+
 /// A caller's earlier requests: by the receipt number, email address or phone number they give
 /// (R-SR-07).
 pub async fn for_caller(db: &Db, key: &str) -> Result<Vec<Summary>, DbError> {

@@ -98,7 +98,7 @@ pub(crate) async fn every_row(db: &cris::kernel::db::Db) -> Vec<String> {
     use cris::kernel::db::Db;
     let mut out = Vec::new();
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             let tables: Vec<String> =
                 sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
                     .fetch_all(pool)
