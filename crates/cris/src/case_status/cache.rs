@@ -15,6 +15,7 @@ use axum::body::Bytes;
 
 use super::model::Report;
 use crate::kernel::db::{Db, DbError};
+use crate::kernel::recent::Recent;
 use crate::processing_times::Posted;
 
 impl crate::web::AppState {
@@ -48,10 +49,10 @@ pub enum Lookup {
 /// How long posted processing times are served from memory.
 const POSTED_TTL: Duration = Duration::from_secs(60);
 
-/// Entries kept at most; past this, expired ones are dropped, then the whole map if need be.
-/// Enough for the pollers' working set over a few seconds; under lookups spread over millions
-/// of cases the cache cannot help, and 200,000 entries held gigabytes (issue 18).
-const CAPACITY: usize = 10_000;
+/// Entries kept: at most twice this many, the ones asked for recently (`kernel::recent`). Enough
+/// for the pollers' working set over a few seconds; under lookups spread over millions of cases
+/// the cache cannot help, and 200,000 entries held gigabytes (issue 18).
+const GENERATION: usize = 5_000;
 
 /// A cached report, with the developer API's rendering of it, made on first use: pollers
 /// then cost a copy of bytes rather than a serialisation.
@@ -89,10 +90,16 @@ type Entry = (Instant, Option<Arc<Cached>>);
 type Board = (Instant, Arc<HashMap<String, HashMap<String, Arc<Posted>>>>);
 
 /// Reports by receipt number, and the posted processing times.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ReportCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Recent<Entry>>,
     posted: Mutex<Option<Board>>,
+}
+
+impl Default for ReportCache {
+    fn default() -> ReportCache {
+        ReportCache { entries: Mutex::new(Recent::new(GENERATION)), posted: Mutex::default() }
+    }
 }
 
 impl ReportCache {
@@ -101,14 +108,18 @@ impl ReportCache {
     /// so, and the entry is held fresh a little longer so that the others are not.
     pub fn get(&self, receipt: &str, now: Instant) -> Lookup {
         let Ok(mut map) = self.entries.lock() else { return Lookup::Missing };
-        match map.get_mut(receipt) {
+        let (entry, retired) = map.get_mut(receipt);
+        let found = match entry {
             Some((expires, report)) if now < *expires => Lookup::Fresh(report.clone()),
             Some((expires, report)) if now < *expires + GRACE => {
                 *expires = now + REFRESH_WAIT;
                 Lookup::Stale(report.clone())
             }
             _ => Lookup::Missing,
-        }
+        };
+        drop(map);
+        drop(retired);
+        found
     }
 
     /// Keeps a report (or the fact that there is none).
@@ -116,13 +127,10 @@ impl ReportCache {
         let jitter = std::collections::hash_map::RandomState::new().hash_one(receipt) % 1_000;
         let expires = now + TTL + TTL.mul_f64(jitter as f64 / 1_000.0);
         let Ok(mut map) = self.entries.lock() else { return };
-        if map.len() >= CAPACITY {
-            map.retain(|_, (expires, _)| now < *expires);
-            if map.len() >= CAPACITY {
-                map.clear();
-            }
-        }
-        map.insert(receipt.to_owned(), (expires, report));
+        let (_, retired) = map.insert(receipt.to_owned(), (expires, report));
+        // A retired generation's reports are freed after the lock is released.
+        drop(map);
+        drop(retired);
     }
 
     /// The processing time posted for a form at an office (its first subtype), from a copy of

@@ -18,6 +18,7 @@ pub mod person;
 pub mod progress;
 pub mod random;
 pub mod ratelimit;
+pub mod recent;
 pub mod session;
 pub mod throttle;
 pub mod tokens;

@@ -31,7 +31,7 @@ use axum::http::{HeaderName, Request};
 use axum::middleware;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -42,6 +42,23 @@ use crate::reference::Catalog;
 
 /// The header that carries a request's id in and out.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids shaped like UUIDs (what proxies and log tools expect): a random half drawn once per
+/// process, a counting half. A fresh random id asks the kernel for randomness on every request (a
+/// system call); this one only counts, and stays unique across nodes and restarts.
+#[derive(Clone, Copy)]
+struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        static PROCESS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| uuid::Uuid::new_v4().as_u64_pair().0);
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = uuid::Uuid::from_u64_pair(*PROCESS, n).hyphenated();
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        axum::http::HeaderValue::from_str(id.encode_lower(&mut text)).ok().map(RequestId::new)
+    }
+}
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -224,6 +241,6 @@ pub fn shell(state: AppState, capabilities: Router<AppState>, request_timeout: D
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RequestIds))
         .with_state(state)
 }
