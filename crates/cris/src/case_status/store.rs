@@ -521,7 +521,7 @@ pub async fn present(tx: &mut Tx, ids: &[i64]) -> Result<HashSet<i64>, DbError> 
             .await?
             .into_iter()
             .collect()),
-        Tx::Sqlite(_) => Ok(ids.iter().copied().collect()),
+        Tx::Sqlite(..) => Ok(ids.iter().copied().collect()),
     }
 }
 

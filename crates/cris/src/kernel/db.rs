@@ -71,8 +71,8 @@ macro_rules! with_db {
 /// at all.
 #[derive(Debug)]
 pub enum Tx {
-    /// SQLite transaction.
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// SQLite transaction, and this process's turn to write (none for an in-memory database).
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>, Option<WriteTurn>),
     /// PostgreSQL transaction.
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
@@ -83,7 +83,7 @@ pub enum Tx {
 macro_rules! with_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::kernel::db::Tx::Sqlite(t) => {
+            $crate::kernel::db::Tx::Sqlite(t, _) => {
                 let $conn: &mut sqlx::SqliteConnection = &mut *t;
                 $body
             }
@@ -99,7 +99,7 @@ impl Tx {
     /// Makes the transaction's changes permanent.
     pub async fn commit(self) -> Result<(), DbError> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -130,7 +130,7 @@ impl Tx {
     /// The engine of this transaction.
     pub fn engine(&self) -> Engine {
         match self {
-            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Sqlite(..) => Engine::Sqlite,
             Tx::Postgres(_) => Engine::Postgres,
         }
     }
@@ -142,7 +142,21 @@ impl Db {
     /// writer commits in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
-            Db::Sqlite(pool, _) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, file) => {
+                // This process's writers queue here, each woken as the one before commits.
+                // SQLite's own wait for its write lock polls, sleeping up to 100 ms between tries,
+                // which gave writes under load a p99 over 100 ms (issue 18's mixed load); it
+                // still covers writers in other processes (a command beside the server).
+                let turn = match &file.0 {
+                    Some(f) => Some(
+                        tokio::time::timeout(WRITE_WAIT, f.writer.clone().lock_owned())
+                            .await
+                            .map_err(|_| DbError::Query(sqlx::Error::PoolTimedOut))?,
+                    ),
+                    None => None,
+                };
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -253,15 +267,25 @@ impl Db {
 /// scans, writes and transactions stay on the pool. Each connection is read-only
 /// (`query_only`), sees every committed write (WAL: a statement reads the last commit), and is
 /// kept for the next read, its prepared statements with it.
+///
+/// Beside them, the queue of this process's writers: a transaction takes its turn here before
+/// SQLite's write lock ([`Db::begin`]).
 #[derive(Clone, Debug)]
 pub struct Readers(Option<Arc<ReaderPool>>);
 
-/// The idle connections of one file.
+/// The idle connections of one file, and the queue of this process's writers.
 #[derive(Debug)]
 pub struct ReaderPool {
     file: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// A transaction's turn to write to a SQLite file, held until it commits or is dropped.
+pub type WriteTurn = tokio::sync::OwnedMutexGuard<()>;
+
+/// How long a transaction waits for its turn to write (as long as SQLite's busy timeout).
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// At most this many idle reader connections are kept (one per thread that reads at once: the
 /// runtime's workers, a few blocking threads); more at once are opened and closed.
@@ -269,7 +293,11 @@ const IDLE_READERS: usize = 8;
 
 impl Readers {
     fn on(file: PathBuf) -> Readers {
-        Readers(Some(Arc::new(ReaderPool { file, idle: Mutex::new(Vec::new()) })))
+        Readers(Some(Arc::new(ReaderPool {
+            file,
+            idle: Mutex::new(Vec::new()),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })))
     }
 }
 

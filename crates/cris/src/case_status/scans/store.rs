@@ -57,7 +57,7 @@ pub async fn scans_of_many(tx: &mut Tx, case_ids: &[i64]) -> Result<HashMap<i64,
 /// (unnested); SQLite, which has no arrays, one JSON array of rows.
 pub async fn add<'a>(tx: &mut Tx, file_name: &str, scans: &[NewScan<'a>]) -> Result<u64, DbError> {
     Ok(match tx {
-        Tx::Sqlite(t) => {
+        Tx::Sqlite(t, _) => {
             let rows: Vec<serde_json::Value> = scans
                 .iter()
                 .map(|s| {
