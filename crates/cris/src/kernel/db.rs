@@ -143,6 +143,8 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
             Db::Sqlite(pool, file) => {
+                // The connection first: a turn is not held while waiting for one.
+                let conn = pool.acquire().await?;
                 // This process's writers queue here, each woken as the one before commits.
                 // SQLite's own wait for its write lock polls, sleeping up to 100 ms between tries,
                 // which gave writes under load a p99 over 100 ms (issue 18's mixed load); it
@@ -155,7 +157,8 @@ impl Db {
                     ),
                     None => None,
                 };
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+                let begin = sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE");
+                Tx::Sqlite(sqlx::Transaction::begin(conn, Some(begin)).await?, turn)
             }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
