@@ -390,7 +390,8 @@ mod tests {
             desc_es: None,
         };
         let mail = |t: &str, k: &str, on| Mailed { tracking_number: t.into(), kind: k.into(), mailed_on: on };
-        let cases: Vec<(Vec<(&str, NaiveDate)>, Vec<(&str, &str, NaiveDate)>)> = vec![
+        type Plain<'a> = (Vec<(&'a str, NaiveDate)>, Vec<(&'a str, &'a str, NaiveDate)>);
+        let cases: Vec<Plain<'_>> = vec![
             (vec![], vec![]),
             (vec![("CASE_RECEIVED", d(2024, 1, 2))], vec![]),
             (
