@@ -333,6 +333,17 @@ pub async fn insert_bulk(
     store::insert_bulk(conn, cases, history, mail).await
 }
 
+/// [`insert_bulk`] on the loader's own connection to a SQLite file, on the calling thread, inside
+/// the caller's transaction (see `store::insert_bulk_here`).
+pub fn insert_bulk_here(
+    conn: &rusqlite::Connection,
+    cases: &[BulkCase<'_>],
+    history: &[BulkStep<'_>],
+    mail: &[NewMail<'_>],
+) -> rusqlite::Result<()> {
+    store::insert_bulk_here(conn, cases, history, mail)
+}
+
 /// The id the next bulk-loaded case takes.
 pub async fn next_id(db: &Db) -> Result<i64, DbError> {
     store::next_id(db).await

@@ -758,6 +758,111 @@ async fn insert_bulk_sqlite(
     Ok(())
 }
 
+/// [`insert_bulk`] on a connection of its own to the SQLite file (`Db::bulk_writer`), on the
+/// calling thread, inside the caller's transaction: prepared statements of [`BULK_ROWS`] rows
+/// each (one of one row for the rest), reused for every batch (the connection caches them), their
+/// values bound from the caller's text (no SQL built per row, no value copied on the way). A
+/// statement of many rows runs SQLite's per-statement work (cursors opened, the statement reset)
+/// once for all of them. The values are stored as sqlx stores them (days as `YYYY-MM-DD`, times
+/// as RFC 3339, flags as 0 or 1), so rows are the same whichever path wrote them.
+pub fn insert_bulk_here(
+    conn: &rusqlite::Connection,
+    cases: &[BulkCase<'_>],
+    history: &[BulkStep<'_>],
+    mail: &[NewMail<'_>],
+) -> rusqlite::Result<()> {
+    use crate::kernel::db::text::{Day, Instant};
+    insert_rows(
+        conn,
+        "INSERT INTO cases (id, receipt_number, form_code, office_code, status_code, received_on, status_on, mailing_zip, restricted, updated_at, report) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cases,
+        |s, at, c| {
+            s.raw_bind_parameter(at + 1, c.id)?;
+            s.raw_bind_parameter(at + 2, c.receipt)?;
+            s.raw_bind_parameter(at + 3, c.form)?;
+            s.raw_bind_parameter(at + 4, c.office)?;
+            s.raw_bind_parameter(at + 5, c.status)?;
+            s.raw_bind_parameter(at + 6, Day::of(c.received_on).as_str())?;
+            s.raw_bind_parameter(at + 7, Day::of(c.status_on).as_str())?;
+            s.raw_bind_parameter(at + 8, c.mailing_zip)?;
+            s.raw_bind_parameter(at + 9, c.restricted)?;
+            s.raw_bind_parameter(at + 10, Instant::of(c.updated_at).as_str())?;
+            s.raw_bind_parameter(at + 11, c.report)
+        },
+    )?;
+    insert_rows(
+        conn,
+        "INSERT INTO case_history (case_id, seq, status_code, occurred_on) VALUES ",
+        "(?, ?, ?, ?)",
+        history,
+        |s, at, (case_id, seq, status, on)| {
+            s.raw_bind_parameter(at + 1, case_id)?;
+            s.raw_bind_parameter(at + 2, seq)?;
+            s.raw_bind_parameter(at + 3, status)?;
+            s.raw_bind_parameter(at + 4, Day::of(*on).as_str())
+        },
+    )?;
+    insert_rows(
+        conn,
+        "INSERT INTO mail_items (tracking_number, case_id, kind, mailed_on) VALUES ",
+        "(?, ?, ?, ?)",
+        mail,
+        |s, at, (tracking, case_id, kind, on)| {
+            s.raw_bind_parameter(at + 1, tracking)?;
+            s.raw_bind_parameter(at + 2, case_id)?;
+            s.raw_bind_parameter(at + 3, kind)?;
+            s.raw_bind_parameter(at + 4, Day::of(*on).as_str())
+        },
+    )
+}
+
+/// Rows a statement of the SQLite bulk writer inserts.
+const BULK_ROWS: usize = 64;
+
+/// Inserts `rows` with `insert` followed by `row` repeated (the statement's text is built once
+/// per call, from the literals; its prepared statement is the connection's cached one), `bind`
+/// binding a row's values after the first `at` of its statement.
+fn insert_rows<T>(
+    conn: &rusqlite::Connection,
+    insert: &str,
+    row: &str,
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let sql = |n: usize| {
+        let mut sql = String::with_capacity(insert.len() + n * (row.len() + 2));
+        sql.push_str(insert);
+        for i in 0..n {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(row);
+        }
+        sql
+    };
+    let per_row = row.matches('?').count();
+    let mut chunks = rows.chunks_exact(BULK_ROWS);
+    if rows.len() >= BULK_ROWS {
+        let mut many = conn.prepare_cached(&sql(BULK_ROWS))?;
+        for chunk in &mut chunks {
+            for (i, r) in chunk.iter().enumerate() {
+                bind(&mut many, i * per_row, r)?;
+            }
+            many.raw_execute()?;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut one = conn.prepare_cached(&sql(1))?;
+        for r in rest {
+            bind(&mut one, 0, r)?;
+            one.raw_execute()?;
+        }
+    }
+    Ok(())
+}
+
 async fn copy_bulk(
     conn: &mut sqlx::PgConnection,
     cases: &[BulkCase<'_>],

@@ -236,6 +236,17 @@ impl Db {
         }
     }
 
+    /// A connection of its own to the SQLite file, for a bulk writer on a thread of its own (the
+    /// demo load: prepared statements bound row by row, without sqlx's hop to its connection's
+    /// thread); `None` on PostgreSQL and an in-memory SQLite database. It waits for other writers
+    /// as the pool's connections do.
+    pub fn bulk_writer(&self) -> Option<Result<rusqlite::Connection, DbError>> {
+        match self {
+            Db::Sqlite(_, Readers(Some(readers))) => Some(readers.open_writer()),
+            _ => None,
+        }
+    }
+
     /// Applies the engine's migrations (embedded in the binary) that have not run yet.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
@@ -319,6 +330,16 @@ impl ReaderPool {
         Ok(out)
     }
 
+    fn open_writer(&self) -> Result<rusqlite::Connection, DbError> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.file,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        Ok(conn)
+    }
+
     fn open(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
         use rusqlite::OpenFlags;
         // Not SQLITE_OPEN_READ_ONLY: a read-only connection cannot create the WAL index if it is
@@ -333,6 +354,105 @@ impl ReaderPool {
         // As the pool's connections: reads straight from the mapped file.
         conn.query_row("PRAGMA mmap_size = 17179869184", [], |_| Ok(()))?;
         Ok(conn)
+    }
+}
+
+/// Values as sqlx writes them to SQLite, formatted without an allocation, for writers that bind
+/// them through rusqlite ([`Db::bulk_writer`]): the same text whichever path wrote a row.
+pub mod text {
+    use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
+
+    /// A day as `YYYY-MM-DD` (sqlx's `%F`).
+    pub enum Day {
+        /// Years 0 to 9999, on the stack.
+        Short([u8; 10]),
+        /// Any other year.
+        Long(String),
+    }
+
+    fn digits(out: &mut [u8], mut n: u32) {
+        for b in out.iter_mut().rev() {
+            *b = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+
+    impl Day {
+        /// Formats a day.
+        pub fn of(day: NaiveDate) -> Day {
+            match u32::try_from(day.year()) {
+                Ok(year) if year <= 9999 => {
+                    let mut b = *b"0000-00-00";
+                    digits(&mut b[0..4], year);
+                    digits(&mut b[5..7], day.month());
+                    digits(&mut b[8..10], day.day());
+                    Day::Short(b)
+                }
+                _ => Day::Long(day.format("%F").to_string()),
+            }
+        }
+
+        /// The text.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Day::Short(b) => std::str::from_utf8(b).unwrap_or_default(),
+                Day::Long(s) => s,
+            }
+        }
+    }
+
+    /// A UTC instant as RFC 3339 with `+00:00` and fractional seconds only when there are some
+    /// (sqlx's `to_rfc3339_opts(SecondsFormat::AutoSi, false)`).
+    pub enum Instant {
+        /// Whole seconds in years 0 to 9999, on the stack.
+        Short([u8; 25]),
+        /// Any other.
+        Long(String),
+    }
+
+    impl Instant {
+        /// Formats an instant.
+        pub fn of(at: DateTime<Utc>) -> Instant {
+            match (Day::of(at.date_naive()), at.nanosecond()) {
+                (Day::Short(day), 0) => {
+                    let mut b = *b"0000-00-00T00:00:00+00:00";
+                    b[..10].copy_from_slice(&day);
+                    digits(&mut b[11..13], at.hour());
+                    digits(&mut b[14..16], at.minute());
+                    digits(&mut b[17..19], at.second());
+                    Instant::Short(b)
+                }
+                _ => Instant::Long(at.to_rfc3339_opts(SecondsFormat::AutoSi, false)),
+            }
+        }
+
+        /// The text.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Instant::Short(b) => std::str::from_utf8(b).unwrap_or_default(),
+                Instant::Long(s) => s,
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use chrono::TimeZone;
+
+        #[test]
+        fn the_text_is_sqlxs() {
+            for (y, m, d) in [(2026, 11, 1), (1, 1, 1), (999, 12, 31), (9999, 2, 28), (10_000, 1, 1), (-5, 3, 4)] {
+                let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                assert_eq!(Day::of(day).as_str(), day.format("%F").to_string());
+            }
+            let at = Utc.with_ymd_and_hms(2026, 11, 1, 7, 5, 9).unwrap();
+            for at in
+                [at, at + chrono::Duration::nanoseconds(1_500), Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap()]
+            {
+                assert_eq!(Instant::of(at).as_str(), at.to_rfc3339_opts(SecondsFormat::AutoSi, false));
+            }
+        }
     }
 }
 

@@ -1,18 +1,21 @@
 //! Demo data: `cris seed demo --cases N` and `cris serve --demo` build a deterministic, realistic
 //! data set. Large sets load in bulk: the generator runs on its own thread while the database
-//! writes them (multi-row inserts on SQLite, COPY on PostgreSQL), one transaction per batch.
+//! writes them, one transaction per batch: on a SQLite file, prepared statements run on a thread
+//! and a connection of the loader's own (no async hop per statement); on PostgreSQL, COPY.
 
 pub mod generate;
 pub mod lobby;
 pub mod rng;
 pub mod scripts;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::Connection;
 
 use crate::case_status::service as cases;
+use crate::kernel::clock::monotonic;
 use crate::kernel::db::{Db, DbError, meta};
 use crate::kernel::progress::Progress;
 use crate::processing_times::DecisionDays;
@@ -48,6 +51,9 @@ pub enum SeedError {
     /// Storage failed.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The writer's thread stopped before it finished.
+    #[error("the demo loader's writer stopped: {0}")]
+    Writer(String),
 }
 
 impl From<sqlx::Error> for SeedError {
@@ -82,33 +88,46 @@ pub async fn load_demo_with(
     }
     let started = crate::kernel::clock::Stopwatch::start();
     let first_id = cases::next_id(db).await?;
-    let plan = std::sync::Arc::new(Plan::new(catalog));
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
-    let gen_plan = plan.clone();
-    // Generation is CPU work; it runs beside the writer so both cores are busy.
-    let producer = std::thread::spawn(move || {
-        generate::generate(&gen_plan, cases, as_of, first_id, BATCH_CASES, |mut batch| {
-            batch.fill_reports();
-            tx.blocking_send(batch).is_ok()
-        });
-    });
-    let mut report = SeedReport { cases: 0, history: 0, mail: 0, elapsed: Duration::ZERO, decisions: None };
+    let plan = Arc::new(Plan::new(catalog));
     // Only a load into an empty database knows every decision in it.
-    let mut decisions = (first_id == 1).then(DecisionDays::default);
-    let since = crate::processing_times::decisions_since(as_of);
+    let mut tally = Tally::new(&plan, first_id == 1, as_of);
     progress.set_total(cases + generate::sandbox_receipts().len() as u64);
-    let written = write_all(db, &plan, &mut rx, &mut report, progress, |batch| {
-        if let Some(by) = decisions.as_mut() {
-            for &(form, office, received, decided) in batch.decisions.iter().filter(|d| d.3 >= since && d.3 <= as_of) {
-                let key = (plan.forms[form].clone(), plan.offices[office].clone());
-                by.entry(key).or_default().push((decided - received).num_days());
-            }
+    let generating = match db.bulk_writer() {
+        // A SQLite file: the batches are written on a thread of their own through a connection of
+        // its own, so the two cores run the generator and SQLite and nothing else.
+        Some(conn) => {
+            let mut conn = conn?;
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+            let producer = spawn_generator(plan.clone(), cases, as_of, first_id, move |batch| tx.send(batch).is_ok());
+            let (plan, progress) = (plan.clone(), progress.clone());
+            let writer = tokio::task::spawn_blocking(move || {
+                let written = write_here(&mut conn, &plan, &rx, &mut tally, &progress);
+                (written, tally)
+            });
+            let (written, back) = writer.await.map_err(|e| SeedError::Writer(e.to_string()))?;
+            tally = back;
+            let generating = producer.join().unwrap_or_default();
+            written?;
+            generating
         }
-    })
-    .await;
-    drop(rx);
-    let _ = producer.join();
-    written?;
+        None => {
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+            let producer =
+                spawn_generator(plan.clone(), cases, as_of, first_id, move |batch| tx.blocking_send(batch).is_ok());
+            let written = write_all(db, &plan, &mut rx, &mut tally, progress).await;
+            drop(rx);
+            let generating = producer.join().unwrap_or_default();
+            written?;
+            generating
+        }
+    };
+    tracing::info!(
+        generate_s = generating.busy.as_secs_f64(),
+        generator_waited_s = generating.waited.as_secs_f64(),
+        write_s = tally.writing.as_secs_f64(),
+        writer_waited_s = tally.waiting.as_secs_f64(),
+        "demo cases written"
+    );
     progress.note("finishing");
     // Ids were given explicitly; the identity moves past them.
     cases::after_bulk(db).await?;
@@ -117,30 +136,191 @@ pub async fn load_demo_with(
     }
     meta::set(db, DEMO_MARKER, &format!("{cases} cases as of {as_of}")).await?;
     progress.finish();
-    report.decisions = decisions;
-    report.elapsed = started.elapsed();
-    Ok(report)
+    Ok(SeedReport {
+        cases: tally.cases,
+        history: tally.history,
+        mail: tally.mail,
+        decisions: tally.decisions.map(|d| d.into_days(&plan)),
+        elapsed: started.elapsed(),
+    })
 }
 
-/// Writes the batches on one connection of its own, set up for a bulk load (closed afterwards,
-/// so its settings end with it), one transaction per batch.
+/// Where the generator's time went: building batches, and waiting for the writer to take them.
+#[derive(Debug, Default)]
+struct Generating {
+    busy: Duration,
+    waited: Duration,
+}
+
+/// Runs the generator on a thread of its own (CPU work, beside the writer, so both cores are
+/// busy), each batch's reports built there too, handing batches to `send` until it refuses one.
+fn spawn_generator(
+    plan: Arc<Plan>,
+    cases: u64,
+    as_of: NaiveDate,
+    first_id: i64,
+    mut send: impl FnMut(Batch) -> bool + Send + 'static,
+) -> std::thread::JoinHandle<Generating> {
+    std::thread::spawn(move || {
+        let mut spent = Generating::default();
+        let mut lap = monotonic();
+        generate::generate(&plan, cases, as_of, first_id, BATCH_CASES, |mut batch| {
+            batch.fill_reports();
+            let built = monotonic();
+            spent.busy += built - lap;
+            let sent = send(batch);
+            lap = monotonic();
+            spent.waited += lap - built;
+            sent
+        });
+        spent.busy += lap.elapsed();
+        spent
+    })
+}
+
+/// What the writer counted: rows, the decisions among them (when the load knows them all), and
+/// where its time went.
+struct Tally {
+    cases: u64,
+    history: u64,
+    mail: u64,
+    decisions: Option<Decided>,
+    since: NaiveDate,
+    as_of: NaiveDate,
+    writing: Duration,
+    waiting: Duration,
+}
+
+impl Tally {
+    fn new(plan: &Plan, count_decisions: bool, as_of: NaiveDate) -> Tally {
+        Tally {
+            cases: 0,
+            history: 0,
+            mail: 0,
+            decisions: count_decisions.then(|| Decided::new(plan)),
+            since: crate::processing_times::decisions_since(as_of),
+            as_of,
+            writing: Duration::ZERO,
+            waiting: Duration::ZERO,
+        }
+    }
+
+    /// Counts a batch once it is written.
+    fn add(&mut self, batch: &Batch, progress: &Progress) {
+        if let Some(by) = self.decisions.as_mut() {
+            for &(form, office, received, decided) in &batch.decisions {
+                if decided >= self.since && decided <= self.as_of {
+                    by.push(form, office, (decided - received).num_days());
+                }
+            }
+        }
+        self.cases += batch.cases.len() as u64;
+        self.history += batch.history.len() as u64;
+        self.mail += batch.mail.len() as u64;
+        progress.inc(batch.cases.len() as u64);
+    }
+}
+
+/// Decision times by the plan's form and office indices (no key built per decision).
+struct Decided {
+    offices: usize,
+    days: Vec<Vec<i64>>,
+}
+
+impl Decided {
+    fn new(plan: &Plan) -> Decided {
+        Decided { offices: plan.offices.len(), days: vec![Vec::new(); plan.forms.len() * plan.offices.len()] }
+    }
+
+    fn push(&mut self, form: usize, office: usize, days: i64) {
+        if let Some(slot) = self.days.get_mut(form * self.offices + office) {
+            slot.push(days);
+        }
+    }
+
+    fn into_days(self, plan: &Plan) -> DecisionDays {
+        let mut by = DecisionDays::default();
+        for (i, days) in self.days.into_iter().enumerate().filter(|(_, d)| !d.is_empty()) {
+            let key = (plan.forms[i / self.offices].clone(), plan.offices[i % self.offices].clone());
+            by.entry(key).or_default().extend(days);
+        }
+        by
+    }
+}
+
+/// A batch's rows as the case store takes them, borrowed from the batch.
+fn rows<'a>(
+    plan: &'a Plan,
+    batch: &'a Batch,
+) -> (Vec<cases::BulkCase<'a>>, Vec<cases::BulkStep<'a>>, Vec<cases::NewMail<'a>>) {
+    let rows = batch
+        .cases
+        .iter()
+        .zip(&batch.reports)
+        .map(|(c, report)| cases::BulkCase {
+            id: c.id,
+            receipt: c.receipt.as_str(),
+            form: plan.forms[c.form].as_str(),
+            office: plan.offices[c.office].as_str(),
+            status: c.status,
+            received_on: c.received_on,
+            status_on: c.status_on,
+            mailing_zip: c.mailing_zip.as_str(),
+            restricted: c.restricted,
+            updated_at: c.status_on.and_time(NaiveTime::MIN).and_utc(),
+            report: report.as_str(),
+        })
+        .collect();
+    let history = batch.history.iter().map(|h| (h.case_id, h.seq, h.status, h.on)).collect();
+    let mail = batch.mail.iter().map(|m| (m.tracking.as_str(), m.case_id, m.kind, m.on)).collect();
+    (rows, history, mail)
+}
+
+/// Writes the batches on the loader's own connection to the SQLite file, on this thread, one
+/// transaction per batch. The generator guarantees every reference; checking each of tens of
+/// millions of history rows against its case would double the load time. A crash during the load
+/// loses the load, not the database (WAL): synchronous off is safe for it. A large page cache
+/// keeps the indexes' hot pages in memory. The connection's settings end with it.
+fn write_here(
+    conn: &mut rusqlite::Connection,
+    plan: &Plan,
+    rx: &std::sync::mpsc::Receiver<Batch>,
+    tally: &mut Tally,
+    progress: &Progress,
+) -> Result<(), SeedError> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 10000")
+        .map_err(DbError::from)?;
+    let mut lap = monotonic();
+    while let Ok(batch) = rx.recv() {
+        let received = monotonic();
+        tally.waiting += received - lap;
+        let (cases_rows, history, mail) = rows(plan, &batch);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(DbError::from)?;
+        cases::insert_bulk_here(&tx, &cases_rows, &history, &mail).map_err(DbError::from)?;
+        tx.commit().map_err(DbError::from)?;
+        tally.add(&batch, progress);
+        lap = monotonic();
+        tally.writing += lap - received;
+    }
+    Ok(())
+}
+
+/// Writes the batches through the pool's engine (PostgreSQL's COPY; an in-memory SQLite
+/// database's multi-row inserts) on one connection of its own, set up for a bulk load (closed
+/// afterwards, so its settings end with it), one transaction per batch.
 async fn write_all(
     db: &Db,
     plan: &Plan,
     rx: &mut tokio::sync::mpsc::Receiver<Batch>,
-    report: &mut SeedReport,
+    tally: &mut Tally,
     progress: &Progress,
-    mut each: impl FnMut(&Batch),
 ) -> Result<(), SeedError> {
     crate::with_db!(db, pool => {
         let mut conn = pool.acquire().await?;
         conn.close_on_drop();
         match db {
             Db::Sqlite(..) => {
-                // The generator guarantees every reference; checking each of tens of millions of
-                // history rows against its case would double the load time. A crash during the
-                // load loses the load, not the database (WAL): synchronous off is safe for it.
-                // A large page cache keeps the indexes' hot pages in memory.
+                // As in `write_here`.
                 for pragma in ["PRAGMA foreign_keys = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
                 }
@@ -156,37 +336,17 @@ async fn write_all(
                 }
             }
         }
+        let mut lap = monotonic();
         while let Some(batch) = rx.recv().await {
-            each(&batch);
+            let received = monotonic();
+            tally.waiting += received - lap;
             let mut tx = conn.begin().await?;
-            let rows: Vec<cases::BulkCase<'_>> = batch
-                .cases
-                .iter()
-                .zip(&batch.reports)
-                .map(|(c, report)| cases::BulkCase {
-                    id: c.id,
-                    receipt: c.receipt.as_str(),
-                    form: plan.forms[c.form].as_str(),
-                    office: plan.offices[c.office].as_str(),
-                    status: c.status,
-                    received_on: c.received_on,
-                    status_on: c.status_on,
-                    mailing_zip: c.mailing_zip.as_str(),
-                    restricted: c.restricted,
-                    updated_at: c.status_on.and_time(NaiveTime::MIN).and_utc(),
-                    report: report.as_str(),
-                })
-                .collect();
-            let history: Vec<cases::BulkStep<'_>> =
-                batch.history.iter().map(|h| (h.case_id, h.seq, h.status, h.on)).collect();
-            let mail: Vec<cases::NewMail<'_>> =
-                batch.mail.iter().map(|m| (m.tracking.as_str(), m.case_id, m.kind, m.on)).collect();
-            cases::insert_bulk(cases::BulkConn::from(&mut *tx), &rows, &history, &mail).await?;
+            let (cases_rows, history, mail) = rows(plan, &batch);
+            cases::insert_bulk(cases::BulkConn::from(&mut *tx), &cases_rows, &history, &mail).await?;
             tx.commit().await?;
-            report.cases += batch.cases.len() as u64;
-            report.history += batch.history.len() as u64;
-            report.mail += batch.mail.len() as u64;
-            progress.inc(batch.cases.len() as u64);
+            tally.add(&batch, progress);
+            lap = monotonic();
+            tally.writing += lap - received;
         }
         Ok(())
     })
