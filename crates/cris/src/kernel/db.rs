@@ -331,28 +331,28 @@ impl ReaderPool {
     }
 
     fn open_writer(&self) -> Result<rusqlite::Connection, DbError> {
-        use rusqlite::OpenFlags;
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.file,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        Ok(conn)
+        Ok(self.connect(Duration::from_secs(10))?)
     }
 
     fn open(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        // A reader waits for a checkpoint briefly; it never waits for a writer (WAL).
+        let conn = self.connect(Duration::from_secs(1))?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -8192")?;
+        // As the pool's connections: reads straight from the mapped file.
+        conn.query_row("PRAGMA mmap_size = 17179869184", [], |_| Ok(()))?;
+        Ok(conn)
+    }
+
+    /// A connection of its own to the file (readers and the bulk writer open it alike). Not
+    /// SQLITE_OPEN_READ_ONLY: a read-only connection cannot create the WAL index if it is
+    /// missing; readers refuse writes with `query_only` instead.
+    fn connect(&self, busy: Duration) -> Result<rusqlite::Connection, rusqlite::Error> {
         use rusqlite::OpenFlags;
-        // Not SQLITE_OPEN_READ_ONLY: a read-only connection cannot create the WAL index if it is
-        // missing; `query_only` refuses writes just the same.
         let conn = rusqlite::Connection::open_with_flags(
             &self.file,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        // A reader waits for a checkpoint briefly; it never waits for a writer (WAL).
-        conn.busy_timeout(Duration::from_secs(1))?;
-        conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -8192")?;
-        // As the pool's connections: reads straight from the mapped file.
-        conn.query_row("PRAGMA mmap_size = 17179869184", [], |_| Ok(()))?;
+        conn.busy_timeout(busy)?;
         Ok(conn)
     }
 }
